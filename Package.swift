@@ -1,0 +1,62 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// One settings list for every target: Swift 6 language mode is the package default;
+/// these add the checks we want everywhere.
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "slawatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "slawatch", targets: ["slawatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "BusinessTime", swiftSettings: settings),
+        .target(name: "SLAEngine", dependencies: ["BusinessTime"], swiftSettings: settings),
+        .target(
+            name: "SLAConfig",
+            dependencies: ["SLAEngine", "BusinessTime", .product(name: "Yams", package: "Yams")],
+            swiftSettings: settings
+        ),
+        .target(name: "TicketSources", dependencies: ["SLAEngine"], swiftSettings: settings),
+        .executableTarget(
+            name: "slawatch",
+            dependencies: [
+                "SLAConfig", "SLAEngine", "BusinessTime", "TicketSources",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .executableTarget(
+            name: "slawatch-bench",
+            dependencies: ["SLAEngine", "BusinessTime"],
+            path: "Benchmarks/slawatch-bench",
+            swiftSettings: settings
+        ),
+        .testTarget(name: "BusinessTimeTests", dependencies: ["BusinessTime"], swiftSettings: settings),
+        .testTarget(name: "SLAEngineTests", dependencies: ["SLAEngine", "BusinessTime"], swiftSettings: settings),
+        .testTarget(
+            name: "SLAConfigTests",
+            dependencies: ["SLAConfig", "SLAEngine", "BusinessTime"],
+            exclude: ["Fixtures"],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "TicketSourcesTests",
+            dependencies: ["TicketSources", "SLAEngine"],
+            exclude: ["Fixtures"],
+            swiftSettings: settings
+        ),
+        .testTarget(name: "CLITests", dependencies: ["slawatch"], swiftSettings: settings),
+    ]
+)

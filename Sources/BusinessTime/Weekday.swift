@@ -1,0 +1,53 @@
+/// A day of the week, Monday first.
+public enum Weekday: Int, Sendable, CaseIterable, Comparable, CustomStringConvertible {
+    case monday, tuesday, wednesday, thursday, friday, saturday, sunday
+
+    /// The three-letter key used in configuration files (`mon` … `sun`).
+    public var key: String {
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][rawValue]
+    }
+
+    public init?(key: some StringProtocol) {
+        guard let day = Weekday.allCases.first(where: { $0.key == key.lowercased() }) else { return nil }
+        self = day
+    }
+
+    public var description: String { key }
+
+    public static func < (lhs: Weekday, rhs: Weekday) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// Parses a week key: a day (`fri`), a range (`mon-fri`, wrapping as in `sun-thu`) or a
+    /// comma list of those (`tue,thu`). Returns the days in week order, or nil when a part
+    /// is not a day; a day named twice in one key is returned once.
+    public static func days(inKey key: String) -> [Weekday]? {
+        var days = Set<Weekday>()
+        for part in key.split(separator: ",", omittingEmptySubsequences: false) {
+            let bounds = part.trimmingSpaces().split(separator: "-", omittingEmptySubsequences: false)
+            switch bounds.count {
+            case 1:
+                guard let day = Weekday(key: bounds[0]) else { return nil }
+                days.insert(day)
+            case 2:
+                guard let first = Weekday(key: bounds[0]), let last = Weekday(key: bounds[1]) else { return nil }
+                var day = first
+                days.insert(day)
+                while day != last {
+                    day = Weekday(rawValue: (day.rawValue + 1) % 7)!
+                    days.insert(day)
+                }
+            default:
+                return nil
+            }
+        }
+        return days.sorted()
+    }
+}
+
+extension StringProtocol {
+    func trimmingSpaces() -> Substring {
+        let s = Substring(self)
+        guard let start = s.firstIndex(where: { $0 != " " }) else { return "" }
+        let end = s.lastIndex(where: { $0 != " " })!
+        return s[start...end]
+    }
+}

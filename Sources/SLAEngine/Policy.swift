@@ -1,0 +1,39 @@
+public import BusinessTime
+
+/// An SLA policy: which tickets it covers, on which calendar, with which targets.
+public struct Policy: Sendable {
+    public var name: String
+    /// Which tickets the policy covers; `.any` when the config gives no `match`.
+    public var match: TicketMatch
+    /// The calendar its targets run on; `24x7` when the config names none.
+    public var calendar: BusinessCalendar
+    /// Target business seconds per priority and metric; `nil` priority is the config's `any`,
+    /// used where the ticket's own priority has no entry for that metric.
+    public var targets: [TicketPriority?: [Metric: Int]]
+    /// The ladder per metric; `ladder` applies where a metric has no entry.
+    public var ladders: [Metric: String]
+    /// The ladder for metrics not named in `ladders`: `default` unless the config says otherwise.
+    public var ladder: String
+
+    public init(
+        name: String, match: TicketMatch = .any, calendar: BusinessCalendar = .alwaysOpen,
+        targets: [TicketPriority?: [Metric: Int]], ladder: String = "default", ladders: [Metric: String] = [:]
+    ) {
+        self.name = name
+        self.match = match
+        self.calendar = calendar
+        self.targets = targets
+        self.ladder = ladder
+        self.ladders = ladders
+    }
+
+    /// The target in business seconds for a priority and metric, if the policy sets one.
+    public func target(priority: TicketPriority, metric: Metric) -> Int? {
+        targets[priority]?[metric] ?? targets[nil]?[metric]
+    }
+
+    /// The name of the ladder that escalates this metric.
+    public func ladderName(for metric: Metric) -> String {
+        ladders[metric] ?? ladder
+    }
+}

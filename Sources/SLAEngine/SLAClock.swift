@@ -1,0 +1,88 @@
+public import Foundation
+
+/// Where a clock stands at an instant.
+public enum ClockState: String, Sendable, Hashable, Codable {
+    /// Counting toward its due time.
+    case running
+    /// Stopped by a pause status, not yet past due.
+    case paused
+    /// Fulfilled by its due time.
+    case met
+    /// Open and past its due time.
+    case breached
+    /// Fulfilled after its due time.
+    case missed
+
+    /// True while the clock can still escalate.
+    public var isOpen: Bool { self == .running || self == .paused || self == .breached }
+}
+
+/// One SLA clock of one ticket, evaluated at an instant: what it runs against, when it
+/// is due, how far along it is, and when each ladder step crosses.
+///
+/// All durations are business seconds on the clock's calendar, paused time excluded.
+public struct SLAClock: Sendable, Hashable {
+    public var ticketID: String
+    public var metric: Metric
+    /// 1 for `first_response` and `resolution`; numbered from 1 per cycle for `next_reply`
+    /// and `periodic_update`.
+    public var cycle: Int
+    /// The policy whose target won (the earliest due time; on a tie the one listed first).
+    public var policy: String
+    public var calendar: String
+    public var targetSeconds: Int
+    public var startedAt: Date
+    /// Nil only when the calendar never accumulates the target (a calendar with no open time).
+    /// For a paused clock, the due time if it resumed at the evaluation instant.
+    public var dueAt: Date?
+    /// When the clock was fulfilled (reply, solve); nil while open.
+    public var fulfilledAt: Date?
+    public var elapsedSeconds: Int
+    /// Business seconds the clock stood still in pause statuses (and, for resolution, solved spells).
+    public var pausedSeconds: Int
+    /// Target minus elapsed; negative once past due.
+    public var remainingSeconds: Int
+    public var state: ClockState
+    /// Every step of the clock's ladder with the instant it first crosses (nil if never).
+    public var thresholds: [StepCrossing]
+    /// The first step crossing after the evaluation instant; nil for a fulfilled clock.
+    public var nextStep: StepCrossing?
+    /// Every policy that set a target for this clock, in config order, with its due time.
+    public var candidates: [TargetCandidate]
+    /// The spells the clock stood still, clipped to the clock's life.
+    public var stops: [ClockStop]
+    /// The ladder escalating this clock; nil when the configuration has none by that name.
+    public var ladder: String?
+
+    /// Elapsed as a percent of the target.
+    public var percent: Double {
+        targetSeconds > 0 ? Double(elapsedSeconds) / Double(targetSeconds) * 100 : 100
+    }
+}
+
+/// A ladder step and the instant the clock crosses it.
+public struct StepCrossing: Sendable, Hashable {
+    public var step: LadderStep
+    /// 0 for the step itself, n for its n-th `repeat`.
+    public var repetition: Int
+    /// Business seconds elapsed on the clock at the crossing.
+    public var elapsedSeconds: Int
+    /// Nil when the calendar never gets there.
+    public var at: Date?
+}
+
+/// A policy that targets a clock, and the due time it would give.
+public struct TargetCandidate: Sendable, Hashable {
+    public var policy: String
+    public var calendar: String
+    public var targetSeconds: Int
+    public var dueAt: Date?
+}
+
+/// A spell during which a clock stood still, and the status that stopped it.
+public struct ClockStop: Sendable, Hashable {
+    public var start: Date
+    /// Nil while the spell goes on at the evaluation instant.
+    public var end: Date?
+    public var status: TicketStatus
+}

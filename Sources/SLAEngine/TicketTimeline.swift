@@ -1,0 +1,116 @@
+import Foundation
+
+/// A ticket's history up to an evaluation instant, in epoch seconds, in the shape the
+/// clocks need: status spells and the conversation.
+struct TicketTimeline {
+    /// Status changes in time order; the first is the status at creation.
+    var statuses: [(at: Int64, status: TicketStatus)]
+    /// Customer messages and public agent replies, in time order.
+    var conversation: [(at: Int64, fromCustomer: Bool)]
+    /// The first public agent reply, from `first_response_at` or the events.
+    var firstReply: Int64?
+    /// The instant the current status was assumed to begin, when no event recorded it.
+    var assumedStatusChange: Int64?
+    let created: Int64
+    let now: Int64
+
+    init(ticket: Ticket, observed: [TicketEvent], now: Int64) {
+        self.now = now
+        created = epoch(ticket.createdAt)
+        var events = ticket.events
+        if !observed.isEmpty { events += observed }
+        // Status changes apply before messages at the same instant (a reopening message).
+        let ordered = events.enumerated().sorted { a, b in
+            let ta = epoch(a.element.at), tb = epoch(b.element.at)
+            if ta != tb { return ta < tb }
+            let sa = a.element.isStatus, sb = b.element.isStatus
+            if sa != sb { return sa }
+            return a.offset < b.offset
+        }
+        statuses = [(created, .new)]
+        conversation = []
+        var firstReplyEvent: Int64?
+        var lastEvent: Int64?
+        for (_, event) in ordered {
+            let t = max(epoch(event.at), created)
+            guard t <= now else { break }
+            lastEvent = t
+            switch event.kind {
+            case .status(let status):
+                if statuses.last!.status != status {
+                    if statuses.count == 1 && t == created { statuses[0].status = status } else { statuses.append((t, status)) }
+                }
+            case .customerMessage:
+                conversation.append((t, true))
+            case .agentReply(let isPublic):
+                guard isPublic else { continue }
+                conversation.append((t, false))
+                if firstReplyEvent == nil { firstReplyEvent = t }
+            case .priority, .assignee, .group:
+                break
+            }
+        }
+        if let given = ticket.firstResponseAt.map(epoch), given <= now {
+            firstReply = given
+        } else {
+            firstReply = firstReplyEvent
+        }
+        // The snapshot's status wins; place an unrecorded change where the data last moved.
+        if statuses.last!.status != ticket.status {
+            let guess = (ticket.status.isSolved ? ticket.solvedAt : nil).map(epoch)
+                ?? ticket.updatedAt.map(epoch) ?? lastEvent ?? created
+            let t = max(guess, statuses.last!.at)
+            if t <= now {
+                assumedStatusChange = t
+                if statuses.count == 1 && t == created { statuses[0].status = ticket.status } else { statuses.append((t, ticket.status)) }
+            }
+        }
+    }
+
+    /// The status in force at the evaluation instant.
+    var currentStatus: TicketStatus { statuses.last!.status }
+
+    /// Spells (start, end or nil when ongoing, status) whose status is in `set`, from `from` on.
+    func spells(in set: Set<TicketStatus>, from: Int64) -> [(start: Int64, end: Int64?, status: TicketStatus)] {
+        var result: [(Int64, Int64?, TicketStatus)] = []
+        for (i, change) in statuses.enumerated() where set.contains(change.status) {
+            let end = i + 1 < statuses.count ? statuses[i + 1].at : nil
+            if let end, end <= from { continue }
+            result.append((max(change.at, from), end, change.status))
+        }
+        return result
+    }
+
+    /// The instants at which the ticket became solved or closed, paired with when it reopened.
+    var solvedSpells: [(start: Int64, end: Int64?)] {
+        var result: [(Int64, Int64?)] = []
+        var open: Int64?
+        for change in statuses {
+            if change.status.isSolved {
+                if open == nil { open = change.at }
+            } else if let start = open {
+                result.append((start, change.at))
+                open = nil
+            }
+        }
+        if let start = open { result.append((start, nil)) }
+        return result
+    }
+}
+
+extension TicketEvent {
+    var isStatus: Bool {
+        if case .status = kind { return true }
+        return false
+    }
+}
+
+@inline(__always)
+func epoch(_ date: Date) -> Int64 {
+    Int64(date.timeIntervalSince1970.rounded(.down))
+}
+
+@inline(__always)
+func date(_ epoch: Int64) -> Date {
+    Date(timeIntervalSince1970: TimeInterval(epoch))
+}
