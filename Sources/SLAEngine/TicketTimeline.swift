@@ -30,11 +30,9 @@ struct TicketTimeline {
         statuses = [(created, .new)]
         conversation = []
         var firstReplyEvent: Int64?
-        var lastEvent: Int64?
         for (_, event) in ordered {
             let t = max(epoch(event.at), created)
             guard t <= now else { break }
-            lastEvent = t
             switch event.kind {
             case .status(let status):
                 if statuses.last!.status != status {
@@ -55,11 +53,14 @@ struct TicketTimeline {
         } else {
             firstReply = firstReplyEvent
         }
-        // The snapshot's status wins; place an unrecorded change where the data last moved.
+        // The snapshot's status is the latest word; place an unrecorded change where the data
+        // last moved (never before the last recorded event, so a replay of the past is not
+        // rewritten by today's status).
         if statuses.last!.status != ticket.status {
+            let lastEvent = ordered.last.map { max(epoch($0.element.at), created) }
             let guess = (ticket.status.isSolved ? ticket.solvedAt : nil).map(epoch)
                 ?? ticket.updatedAt.map(epoch) ?? lastEvent ?? created
-            let t = max(guess, statuses.last!.at)
+            let t = max(guess, statuses.last!.at, lastEvent ?? created)
             if t <= now {
                 assumedStatusChange = t
                 if statuses.count == 1 && t == created { statuses[0].status = ticket.status } else { statuses.append((t, ticket.status)) }

@@ -1,0 +1,98 @@
+import Foundation
+
+/// Splits a tickets file into records with the line each starts on, so that a bad record
+/// can be reported by line and skipped while the others still decode.
+///
+/// A file whose first non-blank character is `[` is a JSON array; anything else is JSON
+/// Lines (one object per line; blank lines ignored).
+enum JSONRecords {
+    struct Record {
+        var line: Int
+        var bytes: ArraySlice<UInt8>
+    }
+
+    struct SyntaxError: Error {
+        var line: Int
+        var message: String
+    }
+
+    static func split(_ data: [UInt8]) throws(SyntaxError) -> [Record] {
+        var i = 0
+        var line = 1
+        skipSpace(data, &i, &line)
+        guard i < data.count else { return [] }
+        if data[i] == UInt8(ascii: "[") { return try splitArray(data, from: i, line: line) }
+        return splitLines(data)
+    }
+
+    private static func splitLines(_ data: [UInt8]) -> [Record] {
+        var records: [Record] = []
+        var line = 1
+        var start = 0
+        for (i, byte) in data.enumerated() where byte == UInt8(ascii: "\n") {
+            append(data[start..<i], line: line, to: &records)
+            line += 1
+            start = i + 1
+        }
+        append(data[start...], line: line, to: &records)
+        return records
+    }
+
+    private static func append(_ bytes: ArraySlice<UInt8>, line: Int, to records: inout [Record]) {
+        if bytes.contains(where: { !isSpace($0) }) { records.append(Record(line: line, bytes: bytes)) }
+    }
+
+    /// Walks the array's top level, tracking strings and nesting, and cuts at its commas.
+    private static func splitArray(_ data: [UInt8], from open: Int, line startLine: Int) throws(SyntaxError) -> [Record] {
+        var records: [Record] = []
+        var i = open + 1
+        var line = startLine
+        while true {
+            skipSpace(data, &i, &line)
+            guard i < data.count else { throw SyntaxError(line: line, message: "the array is not closed; end it with ]") }
+            if data[i] == UInt8(ascii: "]") && records.isEmpty { i += 1; break }
+            let start = i, recordLine = line
+            var depth = 0
+            var inString = false
+            while i < data.count {
+                let byte = data[i]
+                if inString {
+                    if byte == UInt8(ascii: "\\") { i += 1 } else if byte == UInt8(ascii: "\"") { inString = false }
+                    else if byte == UInt8(ascii: "\n") { line += 1 }
+                } else {
+                    switch byte {
+                    case UInt8(ascii: "\""): inString = true
+                    case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                    case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+                    case UInt8(ascii: "\n"): line += 1
+                    default: break
+                    }
+                    if depth < 0 || (depth == 0 && byte == UInt8(ascii: ",")) { break }
+                }
+                i += 1
+            }
+            guard i < data.count else {
+                throw SyntaxError(line: recordLine, message: "the record starting here is not closed; check its braces and quotes")
+            }
+            records.append(Record(line: recordLine, bytes: data[start..<i]))
+            if data[i] == UInt8(ascii: "]") { i += 1; break }
+            i += 1 // the comma
+        }
+        skipSpace(data, &i, &line)
+        if i < data.count {
+            throw SyntaxError(line: line, message: "unexpected text after the closing ]; a tickets file holds one JSON array")
+        }
+        return records
+    }
+
+    private static func skipSpace(_ data: [UInt8], _ i: inout Int, _ line: inout Int) {
+        while i < data.count, isSpace(data[i]) {
+            if data[i] == UInt8(ascii: "\n") { line += 1 }
+            i += 1
+        }
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+}

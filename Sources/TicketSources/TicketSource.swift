@@ -1,0 +1,45 @@
+public import SLAEngine
+
+/// Somewhere tickets come from: a file, a helpdesk API, a database.
+public protocol TicketSource: Sendable {
+    /// The source's name in the configuration; it prefixes every problem reported.
+    var name: String { get }
+    /// Reads the tickets the source holds now. Records that do not parse are returned as
+    /// problems beside the good tickets; a thrown error means nothing could be read.
+    func poll() async throws -> TicketBatch
+}
+
+/// What one poll of a source produced.
+public struct TicketBatch: Sendable {
+    public var tickets: [Ticket]
+    /// Records that were skipped, each saying where and why.
+    public var problems: [RecordProblem]
+
+    public init(tickets: [Ticket], problems: [RecordProblem] = []) {
+        self.tickets = tickets
+        self.problems = problems
+    }
+}
+
+/// A record a source could not turn into a ticket; the rest of the batch still counts.
+public struct RecordProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    public var source: String
+    /// Where the record starts, for files.
+    public var location: String?
+    /// The record's id when it could be read.
+    public var recordID: String?
+    public var message: String
+
+    public init(source: String, location: String? = nil, recordID: String? = nil, message: String) {
+        self.source = source
+        self.location = location
+        self.recordID = recordID
+        self.message = message
+    }
+
+    public var description: String {
+        var prefix = location ?? source
+        if let recordID { prefix += ": ticket \(recordID)" }
+        return "\(prefix): \(message)"
+    }
+}
