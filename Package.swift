@@ -43,7 +43,7 @@ let package = Package(
             path: "Benchmarks/slawatch-bench",
             swiftSettings: settings
         ),
-        .testTarget(name: "BusinessTimeTests", dependencies: ["BusinessTime"], swiftSettings: settings),
+        .testTarget(name: "BusinessTimeTests", dependencies: ["BusinessTime"], exclude: ["Fixtures"], swiftSettings: settings),
         .testTarget(name: "SLAEngineTests", dependencies: ["SLAEngine", "BusinessTime"], swiftSettings: settings),
         .testTarget(
             name: "SLAConfigTests",

@@ -11,7 +11,9 @@ public import Foundation
 public struct BusinessCalendar: Sendable {
     /// The name the configuration knows this calendar by.
     public let name: String
+    /// The zone whose wall clock the windows and dates are read in.
     public let timeZone: TimeZone
+    /// The regular week, before holidays and short days.
     public let week: WeeklySchedule
     /// Holidays and short days by date.
     public let holidays: [LocalDate: Holiday]
@@ -23,6 +25,7 @@ public struct BusinessCalendar: Sendable {
     /// (almost) never open.
     public static let searchLimitYears = 100
 
+    /// Creates a calendar; when a date has both a closure and a short day, the closure wins.
     public init(name: String, timeZone: TimeZone, week: WeeklySchedule, holidays: [Holiday] = []) {
         self.name = name
         self.timeZone = timeZone
@@ -95,27 +98,39 @@ public struct BusinessCalendar: Sendable {
 
     /// True when `instant` lies inside an open window.
     public func isOpen(at instant: Date) -> Bool {
-        nextOpen(atOrAfterEpoch: seconds(instant)) == seconds(instant)
+        let t = seconds(instant)
+        // Only the local year holding `t` can answer; no need to search ahead as nextOpen does.
+        guard let timeline else { return true }
+        return timeline.year(containing: t).firstOpen(atOrAfter: t) == t
     }
 
     /// The open spans that intersect `[from, to)`, clipped to it, in order.
+    ///
+    /// Spans that touch are one interval, also where one runs across a local new year.
     public func openIntervals(from: Date, to: Date) -> [DateInterval] {
         let a = seconds(from), b = seconds(to)
         guard a < b else { return [] }
         guard let timeline else { return [DateInterval(start: from, end: to)] }
-        var result: [DateInterval] = []
+        var spans: [Range<Int64>] = []
         var year = timeline.year(containing: a)
         while year.lower < b {
             for i in year.starts.indices where year.ends[i] > a && year.starts[i] < b {
                 let lo = max(year.starts[i], a), hi = min(year.ends[i], b)
-                result.append(DateInterval(
-                    start: Date(timeIntervalSince1970: TimeInterval(lo)),
-                    end: Date(timeIntervalSince1970: TimeInterval(hi))
-                ))
+                if let last = spans.last, last.upperBound == lo {
+                    // A span cut at the local new year by the year-by-year table.
+                    spans[spans.count - 1] = last.lowerBound..<hi
+                } else {
+                    spans.append(lo..<hi)
+                }
             }
             year = timeline.year(year.year + 1)
         }
-        return result
+        return spans.map {
+            DateInterval(
+                start: Date(timeIntervalSince1970: TimeInterval($0.lowerBound)),
+                end: Date(timeIntervalSince1970: TimeInterval($0.upperBound))
+            )
+        }
     }
 
     // MARK: Epoch-second forms, for the clock hot path

@@ -8,7 +8,8 @@ import Synchronization
 final class BusinessTimeline: Sendable {
     private let zone: TimeZone
     private let rules: @Sendable (LocalDate) -> DayRule
-    private let years = Mutex<[Int: YearSpans]>([:])
+    /// Contiguous years built so far; replaced (never mutated) when it grows.
+    private let table = Mutex<YearTable?>(nil)
 
     init(zone: TimeZone, rules: @escaping @Sendable (LocalDate) -> DayRule) {
         self.zone = zone
@@ -17,23 +18,63 @@ final class BusinessTimeline: Sendable {
 
     /// The spans of the local year that holds instant `t`.
     func year(containing t: Int64) -> YearSpans {
+        if let found = table.withLock({ $0 })?.year(containing: t) { return found }
         let wall = t + Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t))))
-        var y = LocalDate(daysSinceEpoch: Int(floorDiv(wall, 86_400))).year
-        var spans = year(y)
-        while t < spans.lower { y -= 1; spans = year(y) }
-        while t >= spans.upper { y += 1; spans = year(y) }
-        return spans
+        let guess = LocalDate(daysSinceEpoch: Int(floorDiv(wall, 86_400))).year
+        // Cover the neighbours too: a year's first instants may belong to the year before.
+        let grown = grow(toInclude: (guess - 1)...(guess + 1))
+        return grown.year(containing: t)!
     }
 
     /// The spans of local year `y`.
     func year(_ y: Int) -> YearSpans {
-        if let cached = years.withLock({ $0[y] }) { return cached }
-        let built = YearSpans(year: y, zone: zone, rules: rules)
-        return years.withLock { cache in
-            if let raced = cache[y] { return raced }
-            cache[y] = built
-            return built
+        if let found = table.withLock({ $0 })?.year(y) { return found }
+        return grow(toInclude: y...y).year(y)!
+    }
+
+    /// Builds the missing years between the table and `years`, outside the lock, then
+    /// publishes the larger table (unless another thread published one first).
+    private func grow(toInclude years: ClosedRange<Int>) -> YearTable {
+        let current = table.withLock { $0 }
+        let first = min(current?.firstYear ?? years.lowerBound, years.lowerBound)
+        let last = max(current.map { $0.firstYear + $0.years.count - 1 } ?? years.upperBound, years.upperBound)
+        var built: [YearSpans] = []
+        built.reserveCapacity(last - first + 1)
+        for y in first...last {
+            built.append(current?.year(y) ?? YearSpans(year: y, zone: zone, rules: rules))
         }
+        let candidate = YearTable(firstYear: first, years: built)
+        return table.withLock { published in
+            if let published, published.firstYear <= first, published.firstYear + published.years.count - 1 >= last {
+                return published
+            }
+            published = candidate
+            return candidate
+        }
+    }
+}
+
+/// Consecutive local years of spans, found by arithmetic rather than hashing.
+final class YearTable: Sendable {
+    let firstYear: Int
+    let years: [YearSpans]
+
+    init(firstYear: Int, years: [YearSpans]) {
+        self.firstYear = firstYear
+        self.years = years
+    }
+
+    func year(_ y: Int) -> YearSpans? {
+        let i = y - firstYear
+        return years.indices.contains(i) ? years[i] : nil
+    }
+
+    func year(containing t: Int64) -> YearSpans? {
+        guard let firstSpan = years.first, t >= firstSpan.lower, t < years[years.count - 1].upper else { return nil }
+        var i = min(Int((t - firstSpan.lower) / 31_556_952), years.count - 1)
+        while t < years[i].lower { i -= 1 }
+        while t >= years[i].upper { i += 1 }
+        return years[i]
     }
 }
 

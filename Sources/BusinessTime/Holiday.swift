@@ -1,12 +1,14 @@
 /// A date on which a calendar departs from its week: closed all day, or open only
 /// in the given hours (a short day).
 public struct Holiday: Sendable, Hashable {
+    /// The local date, in the calendar's zone, that departs from the week.
     public let date: LocalDate
     /// A label for explanations ("Thanksgiving"); nil when the source gave none.
     public let name: String?
     /// The windows of a short day; nil when the whole day is closed.
     public let hours: [TimeWindow]?
 
+    /// A closed day, or a short day when `hours` is given.
     public init(date: LocalDate, name: String? = nil, hours: [TimeWindow]? = nil) {
         self.date = date
         self.name = name

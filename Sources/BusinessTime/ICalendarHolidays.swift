@@ -22,9 +22,8 @@ public enum ICalendarHolidays {
         for event in events where !event.isCancelled {
             var starts = event.rule?.dates(from: event.start, through: lastYear) ?? [event.start]
             starts += event.extraDates
-            let excluded = event.excludedDates.union(
-                event.recurrenceID == nil ? moved[event.uid ?? "", default: []] : []
-            )
+            var excluded = event.excludedDates
+            if event.recurrenceID == nil, let uid = event.uid { excluded.formUnion(moved[uid, default: []]) }
             for start in Set(starts).subtracting(excluded).sorted() {
                 for offset in 0..<event.days {
                     holidays.append(Holiday(date: start.adding(days: offset), name: event.summary))
@@ -100,6 +99,10 @@ extension ICalendarHolidays {
                 unfolded.append((index + 1, String(line)))
             }
         }
+        guard let first = unfolded.first, first.text.trimmingSpaces().uppercased() == "BEGIN:VCALENDAR" else {
+            throw ICalendarError(.syntax, line: unfolded.first?.number ?? 1,
+                "an iCalendar file starts with BEGIN:VCALENDAR; check that this is an .ics file")
+        }
         var lines: [ContentLine] = []
         for (number, text) in unfolded {
             lines.append(try contentLine(text, number: number))
@@ -151,23 +154,21 @@ private struct Event {
     var start: LocalDate
     /// How many days each occurrence covers, at least 1.
     var days: Int
-    var summary: String?
-    var rule: YearlyRule?
     var extraDates: [LocalDate]
     var excludedDates: Set<LocalDate>
     var uid: String?
-    /// The original date of the instance this event replaces.
-    var recurrenceID: LocalDate?
     var isCancelled: Bool
+    var summary: String? = nil
+    var rule: YearlyRule? = nil
+    /// The original date of the instance this event replaces.
+    var recurrenceID: LocalDate? = nil
 }
 
 extension ICalendarHolidays {
     /// Walks `BEGIN`/`END` nesting and turns each all-day `VEVENT` into an ``Event``.
+    ///
+    /// A component left open is reported on its `BEGIN` line.
     private static func readEvents(from lines: [ContentLine]) throws(ICalendarError) -> [Event] {
-        guard let first = lines.first, first.name == "BEGIN", first.value.uppercased() == "VCALENDAR" else {
-            throw ICalendarError(.syntax, line: lines.first?.number ?? 1,
-                "an iCalendar file starts with BEGIN:VCALENDAR; check that this is an .ics file")
-        }
         var open: [(component: String, line: Int)] = []
         var properties: [ContentLine] = []
         var events: [Event] = []
@@ -187,7 +188,7 @@ extension ICalendarHolidays {
                 open.append((component, line.number))
             case "END":
                 let component = line.value.uppercased()
-                guard let innermost = open.last else {
+                guard let innermost = open.last, open.contains(where: { $0.component == component }) else {
                     throw ICalendarError(.structure, line: line.number, "END:\(component) without a BEGIN:\(component); remove it")
                 }
                 guard innermost.component == component else {
@@ -221,7 +222,8 @@ extension ICalendarHolidays {
             throw ICalendarError(.missingStart, line: line,
                 "this VEVENT has no DTSTART; add one such as DTSTART;VALUE=DATE:20261126")
         }
-        guard let start = try dateValue(dtstart), !start.hasTime else { return nil }
+        let start = try dateValue(dtstart)
+        guard !start.hasTime else { return nil }
 
         var days = 1
         if let dtend = property("DTEND") {
@@ -241,17 +243,14 @@ extension ICalendarHolidays {
                 if line.name == "RDATE" { extraDates.append(date) } else { excluded.insert(date) }
             }
         }
-        return Event(
-            start: start.date,
-            days: days,
-            summary: property("SUMMARY").map { unescape($0.value) }.flatMap { $0.isEmpty ? nil : $0 },
-            rule: try property("RRULE").map { (line) throws(ICalendarError) in try YearlyRule(line) },
-            extraDates: extraDates,
-            excludedDates: excluded,
-            uid: property("UID")?.value,
-            recurrenceID: try property("RECURRENCE-ID").map { (line) throws(ICalendarError) in try dateValue(line).date },
-            isCancelled: property("STATUS")?.value.uppercased() == "CANCELLED"
+        var event = Event(
+            start: start.date, days: days, extraDates: extraDates, excludedDates: excluded,
+            uid: property("UID")?.value, isCancelled: property("STATUS")?.value.uppercased() == "CANCELLED"
         )
+        if let summary = property("SUMMARY").map({ unescape($0.value) }), !summary.isEmpty { event.summary = summary }
+        if let rrule = property("RRULE") { event.rule = try YearlyRule(rrule) }
+        if let recurrenceID = property("RECURRENCE-ID") { event.recurrenceID = try dateValue(recurrenceID).date }
+        return event
     }
 
     /// Reads a `DATE` (`20261126`) or `DATE-TIME` (`20261126T090000`, `…Z`) value.
@@ -281,7 +280,7 @@ extension ICalendarHolidays {
     }
 
     /// `YYYYMMDD` or `YYYYMMDDTHHMMSS` with an optional `Z`; nil for anything else or a day that does not exist.
-    static func parseDate(_ text: Substring) -> (date: LocalDate, hasTime: Bool)? {
+    fileprivate static func parseDate(_ text: Substring) -> (date: LocalDate, hasTime: Bool)? {
         let digits = text.prefix(8)
         guard digits.count == 8, digits.allSatisfy(\.isASCIIDigit),
               let date = LocalDate(year: Int(digits.prefix(4))!, month: Int(digits.dropFirst(4).prefix(2))!, day: Int(digits.suffix(2))!)
@@ -309,7 +308,7 @@ extension ICalendarHolidays {
     }
 
     /// Undoes TEXT escaping: `\,` `\;` `\\` and `\n` (or `\N`) for a line break.
-    static func unescape(_ text: String) -> String {
+    private static func unescape(_ text: String) -> String {
         var result = ""
         var escaped = false
         for character in text {
@@ -370,9 +369,15 @@ private struct YearlyRule {
                 }
                 until = date
             case "BYMONTH":
-                months = try Self.numbers(list, in: 1...12, allowNegative: false) ?? { throw fail(.invalidValue, "RRULE BYMONTH=\(value) must list months 1 to 12") }()
+                guard let numbers = Self.numbers(list, in: 1...12, allowNegative: false) else {
+                    throw fail(.invalidValue, "RRULE BYMONTH=\(value) must list months 1 to 12")
+                }
+                months = numbers
             case "BYMONTHDAY":
-                monthDays = try Self.numbers(list, in: 1...31, allowNegative: true) ?? { throw fail(.invalidValue, "RRULE BYMONTHDAY=\(value) must list days 1 to 31 or -31 to -1") }()
+                guard let numbers = Self.numbers(list, in: 1...31, allowNegative: true) else {
+                    throw fail(.invalidValue, "RRULE BYMONTHDAY=\(value) must list days 1 to 31, or -31 to -1 from the month's end")
+                }
+                monthDays = numbers
             case "BYDAY":
                 for item in list {
                     guard let spec = DaySpec(item) else {
@@ -420,11 +425,13 @@ private struct YearlyRule {
     }
 
     /// The dates the rule's `BY…` parts select in `year`, sorted.
+    ///
+    /// As RFC 5545 has it, `BYMONTHDAY` or `BYDAY` without `BYMONTH` select within the
+    /// whole year; with neither, the rule repeats `DTSTART`'s month and day.
     private func candidates(in year: Int, start: LocalDate) -> [LocalDate] {
-        let inMonths = months.isEmpty ? [start.month] : months
         var dates: [LocalDate] = []
         if !monthDays.isEmpty {
-            for month in inMonths {
+            for month in months.isEmpty ? Array(1...12) : months {
                 for day in monthDays {
                     let resolved = day > 0 ? day : LocalDate.daysIn(month: month, year: year) + day + 1
                     if let date = LocalDate(year: year, month: month, day: resolved) { dates.append(date) }
@@ -455,7 +462,7 @@ private struct YearlyRule {
                 }
             }
         } else {
-            for month in inMonths {
+            for month in months.isEmpty ? [start.month] : months {
                 // A start on 29 February recurs only in leap years.
                 if let date = LocalDate(year: year, month: month, day: start.day) { dates.append(date) }
             }

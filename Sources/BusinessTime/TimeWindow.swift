@@ -10,11 +10,16 @@ public struct TimeWindow: Sendable, Hashable, CustomStringConvertible {
 
     /// Why a window's text was not accepted.
     public enum ParseError: Error, Sendable, Equatable {
+        /// Not two times joined by `-`.
         case notAWindow
+        /// This side is not a time `HH:MM` (00:00 to 23:59, or 24:00 as an end).
         case badTime(String)
+        /// Start and end are the same time.
         case empty
     }
 
+    /// Creates a window from minute offsets; traps unless `0 <= startMinute < 1440`,
+    /// `1 <= endMinute <= 1440` and the two differ.
     public init(startMinute: Int, endMinute: Int) {
         precondition((0..<1440).contains(startMinute) && (1...1440).contains(endMinute))
         precondition(startMinute != endMinute)
@@ -22,18 +27,19 @@ public struct TimeWindow: Sendable, Hashable, CustomStringConvertible {
         self.endMinute = endMinute
     }
 
-    /// Parses `HH:MM-HH:MM`. `24:00` is accepted as an end only.
+    /// Parses `HH:MM-HH:MM`. `24:00` is accepted as an end only; an end of `00:00` after a
+    /// later start means midnight too (`22:00-00:00` is `22:00-24:00`).
     public init(parsing text: String) throws(ParseError) {
         let parts = text.trimmingSpaces().split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2 else { throw .notAWindow }
         guard let start = TimeWindow.minutes(parts[0].trimmingSpaces()), start < 1440 else {
             throw .badTime(String(parts[0]))
         }
-        guard let end = TimeWindow.minutes(parts[1].trimmingSpaces()), end > 0 else {
+        guard let end = TimeWindow.minutes(parts[1].trimmingSpaces()) else {
             throw .badTime(String(parts[1]))
         }
         guard start != end else { throw .empty }
-        self.init(startMinute: start, endMinute: end)
+        self.init(startMinute: start, endMinute: end == 0 ? 1440 : end)
     }
 
     /// True for a window that runs past midnight into the next day.

@@ -7,6 +7,7 @@ public enum Weekday: Int, Sendable, CaseIterable, Comparable, CustomStringConver
         ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][rawValue]
     }
 
+    /// The day for a key such as `mon` or `Fri` (any case); nil for anything else.
     public init?(key: some StringProtocol) {
         guard let day = Weekday.allCases.first(where: { $0.key == key.lowercased() }) else { return nil }
         self = day

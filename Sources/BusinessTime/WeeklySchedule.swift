@@ -3,6 +3,7 @@ public struct WeeklySchedule: Sendable, Hashable {
     /// Windows per weekday, sorted by start; a day without an entry is closed.
     public private(set) var windows: [Weekday: [TimeWindow]]
 
+    /// Creates a week from each day's windows, in any order.
     public init(_ windows: [Weekday: [TimeWindow]] = [:]) {
         self.windows = windows.mapValues { $0.sorted { $0.startMinute < $1.startMinute } }
     }
@@ -12,6 +13,7 @@ public struct WeeklySchedule: Sendable, Hashable {
         Dictionary(uniqueKeysWithValues: Weekday.allCases.map { ($0, [TimeWindow(startMinute: 0, endMinute: 1440)]) })
     )
 
+    /// The windows of `day`, sorted by start; empty when it is closed.
     public subscript(day: Weekday) -> [TimeWindow] {
         windows[day] ?? []
     }

@@ -4,15 +4,27 @@ public import BusinessTime
 /// Runs every SLA clock of a ticket: pure, no clock reads, no I/O; time is an argument.
 public struct SLAEngine: Sendable {
     /// In configuration order: the order breaks ties between equally aggressive targets.
-    public var policies: [Policy]
-    public var pause: PauseRules
+    public let policies: [Policy]
+    public let pause: PauseRules
     /// Ladders by name.
-    public var ladders: [String: EscalationLadder]
+    public let ladders: [String: EscalationLadder]
+
+    /// Per policy and metric, the target for each priority and the ladder, looked up
+    /// once here rather than hashed on every clock.
+    private let plans: [PolicyPlan]
+    /// Per metric (in `Metric.allCases` order), the statuses that stop its clock.
+    private let stopSets: [StatusSet]
 
     public init(policies: [Policy], pause: PauseRules = PauseRules(), ladders: [String: EscalationLadder] = [:]) {
         self.policies = policies
         self.pause = pause
         self.ladders = ladders
+        plans = policies.enumerated().map { index, policy in PolicyPlan(index: index, policy: policy, ladders: ladders) }
+        stopSets = Metric.allCases.map { metric in
+            var set = StatusSet(pause[metric])
+            if metric == .resolution { set.insert(.solved); set.insert(.closed) }
+            return set
+        }
     }
 
     /// Every clock of `ticket` as it stands at `now`, in metric then cycle order.
@@ -23,18 +35,16 @@ public struct SLAEngine: Sendable {
     public func clocks(for ticket: Ticket, observed: [TicketEvent] = [], at now: Date) -> [SLAClock] {
         let t = epoch(now)
         guard epoch(ticket.createdAt) <= t else { return [] }
-        let matching = policies.filter { $0.match.holds(for: ticket) }
+        let matching = plans.filter { policies[$0.index].match.holds(for: ticket) }
         guard !matching.isEmpty else { return [] }
         let timeline = TicketTimeline(ticket: ticket, observed: observed, now: t)
         var result: [SLAClock] = []
-        for metric in Metric.allCases {
-            let targets = matching.compactMap { policy in
-                policy.target(priority: ticket.priority, metric: metric).map { (policy, $0) }
-            }
+        for (m, metric) in Metric.allCases.enumerated() {
+            let targets = matching.filter { $0.target(ticket.priority, m) != nil }
             guard !targets.isEmpty else { continue }
             for (index, cycle) in cycles(of: metric, in: timeline).enumerated() {
                 result.append(clock(
-                    ticket: ticket.id, metric: metric, cycle: index + 1, span: cycle,
+                    ticket: ticket, metric: metric, cycle: index + 1, span: cycle,
                     timeline: timeline, targets: targets
                 ))
             }
@@ -113,13 +123,13 @@ public struct SLAEngine: Sendable {
     // MARK: One clock
 
     private func clock(
-        ticket: String, metric: Metric, cycle: Int, span: (start: Int64, end: Int64?),
-        timeline: TicketTimeline, targets: [(Policy, Int)]
+        ticket: Ticket, metric: Metric, cycle: Int, span: (start: Int64, end: Int64?),
+        timeline: TicketTimeline, targets: [PolicyPlan]
     ) -> SLAClock {
         let start = span.start
         let limit = span.end ?? timeline.now
-        var stopSet = pause[metric]
-        if metric == .resolution { stopSet.formUnion([.solved, .closed]) }
+        let m = metric.index
+        let stopSet = stopSets[m]
         // Spells that stop the clock, clipped to [start, limit]; an ongoing one ends "now"
         // for projecting the due time (the time it would be due if it resumed now).
         var stops: [ClockStop] = []
@@ -134,9 +144,11 @@ public struct SLAEngine: Sendable {
         }
 
         var candidates: [TargetCandidate] = []
+        candidates.reserveCapacity(targets.count)
         var winner = 0
         var winnerDue: Int64?
-        for (i, (policy, target)) in targets.enumerated() {
+        for (i, plan) in targets.enumerated() {
+            let policy = policies[plan.index], target = plan.target(ticket.priority, m)!
             let due = instant(reaching: Int64(target), from: start, stops: stopRanges, calendar: policy.calendar)
             candidates.append(TargetCandidate(
                 policy: policy.name, calendar: policy.calendar.name, targetSeconds: target, dueAt: due.map(date)
@@ -146,7 +158,8 @@ public struct SLAEngine: Sendable {
                 winnerDue = due
             }
         }
-        let (policy, target) = targets[winner]
+        let plan = targets[winner]
+        let policy = policies[plan.index], target = plan.target(ticket.priority, m)!
         let calendar = policy.calendar
 
         let total = calendar.duration(fromEpoch: start, toEpoch: limit)
@@ -168,10 +181,11 @@ public struct SLAEngine: Sendable {
             state = .running
         }
 
-        let ladder = ladders[policy.ladderName(for: metric)]
+        let ladder = plan.ladders[m]
         var thresholds: [StepCrossing] = []
         var next: StepCrossing?
         if let ladder {
+            thresholds.reserveCapacity(ladder.steps.count)
             for step in ladder.steps {
                 let needed = step.threshold.elapsed(forTarget: target)
                 thresholds.append(StepCrossing(
@@ -204,7 +218,7 @@ public struct SLAEngine: Sendable {
         }
 
         return SLAClock(
-            ticketID: ticket, metric: metric, cycle: cycle, policy: policy.name, calendar: calendar.name,
+            ticketID: ticket.id, metric: metric, cycle: cycle, policy: policy.name, calendar: calendar.name,
             targetSeconds: target, startedAt: date(start), dueAt: winnerDue.map(date), fulfilledAt: span.end.map(date),
             elapsedSeconds: elapsed, pausedSeconds: Int(paused), remainingSeconds: remaining, state: state,
             thresholds: thresholds, nextStep: next, candidates: candidates, stops: stops, ladder: ladder?.name
@@ -226,5 +240,83 @@ public struct SLAEngine: Sendable {
             cursor = max(cursor, stop.upperBound)
         }
         return calendar.adding(needed, toEpoch: cursor)
+    }
+}
+
+/// A policy's targets and ladders laid out for lookup by position.
+private struct PolicyPlan: Sendable {
+    /// The policy's position in the configuration.
+    let index: Int
+    /// Target seconds at `priority * metrics + metric`; `priority` 4 is `any`.
+    private let targets: [Int?]
+    /// The ladder per metric, nil when the configuration has none of that name.
+    let ladders: [EscalationLadder?]
+
+    init(index: Int, policy: Policy, ladders: [String: EscalationLadder]) {
+        self.index = index
+        let metrics = Metric.allCases
+        targets = (TicketPriority.allCases.map(Optional.some) + [nil]).flatMap { priority in
+            metrics.map { metric in
+                priority.map { policy.target(priority: $0, metric: metric) } ?? policy.targets[nil]?[metric]
+            }
+        }
+        self.ladders = metrics.map { ladders[policy.ladderName(for: $0)] }
+    }
+
+    @inline(__always)
+    func target(_ priority: TicketPriority, _ metric: Int) -> Int? {
+        targets[priority.index * Metric.allCases.count + metric]
+    }
+}
+
+/// A set of statuses as bits: membership is a mask test, not a hash.
+struct StatusSet: Sendable {
+    private var bits: UInt8 = 0
+
+    init(_ statuses: Set<TicketStatus>) {
+        for status in statuses { insert(status) }
+    }
+
+    mutating func insert(_ status: TicketStatus) { bits |= 1 << status.index }
+
+    @inline(__always)
+    func contains(_ status: TicketStatus) -> Bool { bits & (1 << status.index) != 0 }
+}
+
+extension Metric {
+    /// The position in `allCases`.
+    var index: Int {
+        switch self {
+        case .firstResponse: 0
+        case .nextReply: 1
+        case .periodicUpdate: 2
+        case .resolution: 3
+        }
+    }
+}
+
+extension TicketPriority {
+    /// The position in `allCases`.
+    var index: Int {
+        switch self {
+        case .urgent: 0
+        case .high: 1
+        case .normal: 2
+        case .low: 3
+        }
+    }
+}
+
+extension TicketStatus {
+    /// The position in `allCases`.
+    var index: Int {
+        switch self {
+        case .new: 0
+        case .open: 1
+        case .pendingCustomer: 2
+        case .onHold: 3
+        case .solved: 4
+        case .closed: 5
+        }
     }
 }

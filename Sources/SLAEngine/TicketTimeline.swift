@@ -20,13 +20,17 @@ struct TicketTimeline {
         var events = ticket.events
         if !observed.isEmpty { events += observed }
         // Status changes apply before messages at the same instant (a reopening message).
-        let ordered = events.enumerated().sorted { a, b in
+        func precedes(_ a: (offset: Int, element: TicketEvent), _ b: (offset: Int, element: TicketEvent)) -> Bool {
             let ta = epoch(a.element.at), tb = epoch(b.element.at)
             if ta != tb { return ta < tb }
             let sa = a.element.isStatus, sb = b.element.isStatus
             if sa != sb { return sa }
             return a.offset < b.offset
         }
+        let indexed = Array(events.enumerated())
+        // Sources mostly send history in order; sort only when it is not.
+        let ordered = zip(indexed, indexed.dropFirst()).allSatisfy { precedes($0, $1) }
+            ? indexed : indexed.sorted(by: precedes)
         statuses = [(created, .new)]
         conversation = []
         var firstReplyEvent: Int64?
@@ -72,7 +76,7 @@ struct TicketTimeline {
     var currentStatus: TicketStatus { statuses.last!.status }
 
     /// Spells (start, end or nil when ongoing, status) whose status is in `set`, from `from` on.
-    func spells(in set: Set<TicketStatus>, from: Int64) -> [(start: Int64, end: Int64?, status: TicketStatus)] {
+    func spells(in set: StatusSet, from: Int64) -> [(start: Int64, end: Int64?, status: TicketStatus)] {
         var result: [(Int64, Int64?, TicketStatus)] = []
         for (i, change) in statuses.enumerated() where set.contains(change.status) {
             let end = i + 1 < statuses.count ? statuses[i + 1].at : nil

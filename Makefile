@@ -1,0 +1,31 @@
+# slawatch: the two commands are `make demo` and `make test`; both install what they need.
+SWIFT     ?= swift
+APT_DEPS  := python3 tzdata
+DEMO      := config/demo
+BIN       := .build/debug/slawatch
+
+.PHONY: demo test deps build bench
+
+deps:
+	@scripts/ensure-deps.sh $(APT_DEPS)
+
+build: deps
+	$(SWIFT) build --product slawatch
+
+## Evaluate the bundled demo: tickets whose times are relative to now.
+demo: build
+	python3 $(DEMO)/render-tickets.py $(DEMO)/tickets.template.json > $(DEMO)/tickets.json
+	$(BIN) check --config $(DEMO)/slawatch.yaml
+	$(BIN) evaluate --config $(DEMO)/slawatch.yaml --format table
+	@echo
+	$(BIN) explain --config $(DEMO)/slawatch.yaml --ticket T-1002
+
+## Every test: unit, integration and the real binary.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## Release-build benchmarks; figures go in the README.
+bench: deps
+	$(SWIFT) build -c release --product slawatch-bench
+	.build/release/slawatch-bench

@@ -1,0 +1,93 @@
+import Yams
+
+/// The entries of a mapping in the configuration, in file order, each key once.
+///
+/// Reading reports keys that are not text and keys given twice (the first one counts).
+struct ConfigMapping {
+    /// The mapping itself.
+    let node: ConfigNode
+    let entries: [Entry]
+
+    struct Entry {
+        let key: String
+        /// The key as written, where an unknown or misplaced key is reported.
+        let keyNode: ConfigNode
+        let value: ConfigNode
+    }
+
+    init(node: ConfigNode, entries: [Entry]) {
+        self.node = node
+        self.entries = entries
+    }
+
+    init(reading pairs: Node.Mapping, of node: ConfigNode) {
+        var entries: [Entry] = []
+        var firstAt: [String: ConfigLocation] = [:]
+        for (keyNode, value) in pairs {
+            guard case .scalar(let scalar) = keyNode else {
+                ConfigNode(node: keyNode, path: node.path, document: node.document)
+                    .report("a key must be text, found \(keyNode.mapping == nil ? "a list" : "a mapping")", .wrongType)
+                continue
+            }
+            let key = ConfigMapping.writtenKey(scalar.string)
+            let child = node.child(key, keyNode: keyNode, value: value)
+            let keyAt = ConfigNode(node: keyNode, path: child.path, document: node.document)
+            if let first = firstAt[key] {
+                keyAt.report(
+                    "is given twice in this mapping (first at line \(first.line), column \(first.column)); give each key once",
+                    .duplicateKey
+                )
+                continue
+            }
+            firstAt[key] = keyAt.location
+            entries.append(Entry(key: key, keyNode: keyAt, value: child))
+        }
+        self.init(node: node, entries: entries)
+    }
+
+    /// The key as written, without the marks `YAMLDocument` puts on repeated keys.
+    static func writtenKey(_ key: String) -> String {
+        var key = Substring(key)
+        guard key.hasPrefix(YAMLDocument.renamedKeyMarker) else { return String(key) }
+        while key.hasPrefix(YAMLDocument.renamedKeyMarker) { key = key.dropFirst(YAMLDocument.renamedKeyMarker.count) }
+        // A quoted key was renamed with its quotes, which are now part of the text.
+        if key.count >= 2, let quote = key.first, quote == "\"" || quote == "'", key.last == quote {
+            key = key.dropFirst().dropLast()
+        }
+        return String(key)
+    }
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    subscript(key: String) -> ConfigNode? {
+        entries.first { $0.key == key }?.value
+    }
+
+    /// The value under `key`, or nil after reporting it missing; `example` shows how to write it.
+    func required(_ key: String, example: String) -> ConfigNode? {
+        if let value = self[key] { return value }
+        let at = node.key.map { ConfigNode(node: $0, path: node.path, document: node.document) } ?? node
+        let path = node.path.isEmpty ? key : "\(node.path).\(key)"
+        node.document.report(
+            .missingKey,
+            at: ConfigLocation(file: at.location.file, line: at.location.line, column: at.location.column, path: path),
+            "is missing; add \(key): \(example)"
+        )
+        return nil
+    }
+
+    /// Reports every key not in `allowed`; `what` names the mapping ("a slack channel").
+    func allowOnly(_ allowed: [String], what: String?) {
+        for entry in entries where !allowed.contains(entry.key) {
+            var message = "unknown key" + (what.map { " for \($0)" } ?? "")
+            if let close = Suggestion.closest(to: entry.key, in: allowed) { message += " (did you mean \(close)?)" }
+            message += allowed.isEmpty ? "; remove it" : "; valid keys are \(allowed.joined(separator: ", "))"
+            entry.keyNode.report(message, .unknownKey)
+        }
+    }
+
+    /// The key's entry, for reporting at the key itself.
+    func entry(_ key: String) -> Entry? {
+        entries.first { $0.key == key }
+    }
+}

@@ -1,0 +1,62 @@
+import SLAEngine
+
+/// `ladders`: name → a list of steps, or `{all_clear, steps}`.
+extension Configuration {
+    static let stepKeys = ["at", "notify", "repeat", "customer_notice"]
+
+    /// `channels` are the names a step may notify besides the roles.
+    static func readLadders(_ node: ConfigNode?, channels: [String]) -> [String: EscalationLadder] {
+        guard let node, let entries = node.mapping(what: "ladders by name")?.entries else { return [:] }
+        var ladders: [String: EscalationLadder] = [:]
+        for entry in entries {
+            var allClear = false
+            var stepList: ConfigNode? = entry.value
+            if case .mapping = entry.value.node {
+                let fields = entry.value.mapping(allowed: ["all_clear", "steps"], what: "a ladder")
+                allClear = fields?["all_clear"]?.bool() ?? false
+                stepList = fields?.required("steps", example: "a list of steps, each with at and notify")
+            }
+            guard let items = stepList?.list(of: "ladder steps (each with at and notify)") else { continue }
+            let steps = items.map { readStep($0, channels: channels) }
+            guard !steps.contains(where: { $0 == nil }) else { continue }
+            ladders[entry.key] = EscalationLadder(name: entry.key, steps: steps.compactMap { $0 }, allClear: allClear)
+        }
+        return ladders
+    }
+
+    private static func readStep(_ node: ConfigNode, channels: [String]) -> LadderStep? {
+        guard let fields = node.mapping(allowed: stepKeys, what: "a ladder step") else { return nil }
+        let at = fields.required("at", example: "75%")
+        let label = at?.string("a threshold", example: "75%")
+        let threshold = at?.threshold()
+        let notice = fields["customer_notice"]?.string("a template name", example: "delay_notice")
+
+        var notify: [String] = []
+        var notifyIsValid = true
+        if let written = fields["notify"] {
+            if let names = written.strings("a role or channel name", example: "lead") {
+                let roles = Role.allCases.map(\.rawValue)
+                for (name, item) in names where !roles.contains(name) {
+                    item.checkReference(name, to: "role or channel", in: roles + channels, section: "channels")
+                }
+                notify = names.map(\.value)
+            } else {
+                notifyIsValid = false
+            }
+        } else if notice == nil {
+            _ = fields.required("notify", example: "lead (a role or a channel), or customer_notice: TEMPLATE")
+        }
+
+        var repeatEvery: Int?
+        if let written = fields.entry("repeat") {
+            repeatEvery = written.value.duration()
+            if let threshold, let label, !threshold.isBreach {
+                written.keyNode.report(
+                    "a step at \(label) fires before breach and cannot repeat; remove repeat, or put it on a step at breach or later (breach, breach+1h)"
+                )
+            }
+        }
+        guard let label, let threshold, notifyIsValid else { return nil }
+        return LadderStep(label: label, threshold: threshold, notify: notify, repeatEvery: repeatEvery, customerNotice: notice)
+    }
+}

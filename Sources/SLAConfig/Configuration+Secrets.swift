@@ -1,0 +1,20 @@
+/// Reading the secrets a configuration refers to.
+extension Configuration {
+    /// Reads every secret: `${NAME}` from `environment`, files from disk (less a trailing
+    /// newline; `$CREDENTIALS_DIRECTORY/NAME` allowed).
+    ///
+    /// Each secret that is unset, missing, unreadable or empty is a diagnostic at its key
+    /// that names the variable or file, never a value.
+    public func resolveSecrets(environment: [String: String]) throws(ConfigurationError) -> ResolvedSecrets {
+        var values: [String: Secret] = [:]
+        var problems: [ConfigDiagnostic] = []
+        for reference in secretReferences {
+            switch reference.resolve(environment: environment) {
+            case .success(let secret): values[reference.location.path] = secret
+            case .failure(let problem): problems.append(problem)
+            }
+        }
+        guard problems.isEmpty else { throw ConfigurationError(problems) }
+        return ResolvedSecrets(values)
+    }
+}

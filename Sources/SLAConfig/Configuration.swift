@@ -1,0 +1,151 @@
+public import BusinessTime
+public import SLAEngine
+import Foundation
+
+/// The validated contents of a `slawatch.yaml`.
+///
+/// `load(path:environment:)` reads the file and reports every problem in it at once. It
+/// reads the holiday files a calendar names but no secret: `resolveSecrets(environment:)`
+/// does that, so commands that only evaluate clocks work without the service's secrets.
+public struct Configuration: Sendable {
+    /// Every default of the configuration, in one place.
+    public enum Defaults {
+        /// `state`.
+        public static let state = "/var/lib/slawatch/state.db"
+        /// `poll_interval`, in seconds.
+        public static let pollInterval = 60
+        /// `listen`.
+        public static let listen = "127.0.0.1:9469"
+        /// A policy's `ladder`.
+        public static let ladder = "default"
+        /// A channel's `timeout`, in seconds.
+        public static let channelTimeout = 10
+        /// The last year `holiday_files` are expanded through (recurring holidays included).
+        public static let holidaysThroughYear = 2100
+    }
+
+    /// The file the configuration was read from, as given.
+    public var file: String
+    /// `state`: the SQLite database file, absolute (a relative path is resolved against the
+    /// configuration file's directory). Default `/var/lib/slawatch/state.db`.
+    public var state: String
+    /// `poll_interval`: seconds between polls of a source that sets none. Default 60.
+    public var pollInterval: Int
+    /// `listen`: `HOST:PORT` of the HTTP endpoint for `/metrics`, `/healthz` and `/readyz`.
+    /// Default `127.0.0.1:9469`.
+    public var listen: String
+    /// `ops_channel`: the channel where slawatch reports its own trouble; nil for none.
+    public var opsChannel: String?
+    /// `sources`, in file order; empty when not given.
+    public var sources: [SourceConfig]
+    /// `calendars` by name, always with the built-in `24x7`.
+    public var calendars: [String: BusinessCalendar]
+    /// `policies`, in file order (which breaks ties between equally aggressive targets).
+    public var policies: [Policy]
+    /// `pause`: the statuses that stop each metric; `pending_customer` for a metric not named.
+    public var pause: PauseRules
+    /// `teams`, in file order with the team named `default` last; a ticket belongs to the
+    /// first team whose `match` holds.
+    public var teams: [Team]
+    /// `ladders` by name; empty when not given.
+    public var ladders: [String: EscalationLadder]
+    /// `channels` by name; empty when not given.
+    public var channels: [String: ChannelConfig]
+    /// `relays` by name; empty when not given.
+    public var relays: [String: RelayConfig]
+    /// `templates`: the directory of message templates, absolute; nil for the built-in ones.
+    public var templates: String?
+    /// Every secret the file refers to, in file order; `resolveSecrets` reads them.
+    public var secretReferences: [SecretReference]
+
+    /// The SLA engine for these policies, pause rules and ladders.
+    public var engine: SLAEngine {
+        SLAEngine(policies: policies, pause: pause, ladders: ladders)
+    }
+
+    /// The top-level keys.
+    static let keys = [
+        "state", "poll_interval", "listen", "ops_channel", "sources", "calendars", "policies", "pause",
+        "teams", "ladders", "channels", "relays", "templates",
+    ]
+
+    // MARK: Loading
+
+    /// Reads and validates the configuration file at `path` and the holiday files it names.
+    ///
+    /// `environment` supplies `${NAME}` in relay and source URLs and in `ca_file`; secrets
+    /// are not read. Relative paths in the file are relative to its directory.
+    public static func load(path: String, environment: [String: String]) throws(ConfigurationError) -> Configuration {
+        func failure(_ message: String) -> ConfigurationError {
+            ConfigurationError([ConfigDiagnostic(
+                .unreadableFile, at: ConfigLocation(file: path, line: 0, column: 0, path: ""), message
+            )])
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw failure("the configuration file does not exist; check the path given with --config")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw failure("the configuration file cannot be read; let the slawatch user read it")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw failure("the configuration file is not UTF-8 text; save it as UTF-8")
+        }
+        let absolute = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        let directory = absolute.standardizedFileURL.deletingLastPathComponent().path
+        return try parse(yaml: text, file: path, baseDirectory: directory, environment: environment)
+    }
+
+    /// Validates configuration text; `file` names it in diagnostics and `baseDirectory` is
+    /// where relative paths (holiday files included) are resolved.
+    public static func parse(
+        yaml: String, file: String, baseDirectory: String, environment: [String: String] = [:]
+    ) throws(ConfigurationError) -> Configuration {
+        let composed: YAMLDocument
+        switch YAMLDocument.compose(yaml) {
+        case .success(let document):
+            composed = document
+        case .failure(let error):
+            throw ConfigurationError([ConfigDiagnostic(
+                .syntax, at: ConfigLocation(file: file, line: error.line, column: error.column, path: ""), error.message
+            )])
+        }
+        var base = baseDirectory
+        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+        let document = ConfigDocument(file: file, baseDirectory: base, environment: environment, yaml: composed)
+        let configuration = Configuration(reading: document)
+        guard document.diagnostics.isEmpty else { throw ConfigurationError(document.diagnostics) }
+        return configuration
+    }
+
+    /// Reads every section, reporting problems to `document`; sections that others refer
+    /// to are read first, and names are checked against what the file defines, valid or not,
+    /// so one mistake is reported once.
+    private init(reading document: ConfigDocument) {
+        let root = document.root
+        let top = root.mapping(allowed: Configuration.keys) ?? ConfigMapping(node: root, entries: [])
+        let calendarNames = top["calendars"]?.writtenKeys ?? []
+        let channelNames = top["channels"]?.writtenKeys
+        let ladderNames = top["ladders"]?.writtenKeys
+
+        file = document.file
+        state = top["state"]?.path("a file path") ?? Defaults.state
+        pollInterval = top["poll_interval"]?.duration() ?? Defaults.pollInterval
+        listen = top["listen"]?.listenAddress() ?? Defaults.listen
+        relays = Configuration.readRelays(top["relays"])
+        calendars = Configuration.readCalendars(top["calendars"])
+        channels = Configuration.readChannels(
+            top["channels"], relays: top["relays"]?.writtenKeys ?? [], calendars: calendarNames + ["24x7"]
+        )
+        opsChannel = top["ops_channel"]?.reference(to: "channel", in: channelNames ?? [], section: "channels")
+        ladders = Configuration.readLadders(top["ladders"], channels: channelNames ?? [])
+        policies = Configuration.readPolicies(
+            top.required("policies", example: "a list of policies, each with name and targets"),
+            calendars: calendars, calendarNames: calendarNames + ["24x7"], ladderNames: ladderNames
+        )
+        pause = Configuration.readPause(top["pause"])
+        teams = Configuration.readTeams(top["teams"], channels: channelNames)
+        sources = Configuration.readSources(top["sources"], pollInterval: pollInterval)
+        templates = top["templates"]?.path("a directory")
+        secretReferences = document.secretReferences
+    }
+}

@@ -1,0 +1,171 @@
+public import Foundation
+public import BusinessTime
+
+/// Tells a person, in sentences, why each clock of a ticket has the due time it has:
+/// the policy chosen and why, the calendar, the spells it stood still, the holidays it
+/// skipped, and where it stands now.
+public struct ClockExplanation: Sendable {
+    public var engine: SLAEngine
+    /// Calendars by name, to describe each clock's calendar.
+    public var calendars: [String: BusinessCalendar]
+
+    public init(engine: SLAEngine, calendars: [String: BusinessCalendar]) {
+        self.engine = engine
+        self.calendars = calendars
+    }
+
+    /// The explanation of every clock of `ticket` at `now`, as paragraphs of sentences.
+    public func explain(_ ticket: Ticket, observed: [TicketEvent] = [], at now: Date) -> String {
+        let clocks = engine.clocks(for: ticket, observed: observed, at: now)
+        var out: [String] = []
+        var header = "Ticket \(ticket.id)"
+        if !ticket.subject.isEmpty { header += " \"\(ticket.subject)\"" }
+        header += ": priority \(ticket.priority.rawValue), status \(ticket.status.rawValue)"
+        if let name = ticket.customer.name ?? (ticket.customer.id.isEmpty ? nil : ticket.customer.id) {
+            header += ", customer \(name)"
+            if let tier = ticket.customer.tier { header += " (tier \(tier))" }
+        }
+        header += ", created \(utc(ticket.createdAt)). Evaluated at \(utc(now))."
+        out.append(header)
+
+        let matching = engine.policies.filter { $0.match.holds(for: ticket) }
+        if matching.isEmpty {
+            out.append("No policy matches this ticket, so it has no clocks. Policies: "
+                + engine.policies.map { "\($0.name) (\(describe($0.match)))" }.joined(separator: "; ") + ".")
+            return out.joined(separator: "\n\n")
+        }
+        out.append("Matching policies, in configuration order: "
+            + matching.map { "\($0.name) (\(describe($0.match)), calendar \($0.calendar.name))" }.joined(separator: ", ") + ".")
+        let priorityChanges = (ticket.events + observed).compactMap { event -> String? in
+            guard case .priority(let p) = event.kind, event.at <= now else { return nil }
+            return "to \(p.rawValue) at \(utc(event.at))"
+        }
+        if !priorityChanges.isEmpty {
+            out.append("The priority changed \(priorityChanges.joined(separator: ", ")); every target follows the "
+                + "current priority (\(ticket.priority.rawValue)) from each clock's start, not from the change.")
+        }
+        if clocks.isEmpty {
+            out.append("No matching policy sets a target for priority \(ticket.priority.rawValue), so there are no clocks.")
+        }
+        for clock in clocks {
+            out.append(paragraph(for: clock, ticket: ticket, now: now))
+        }
+        return out.joined(separator: "\n\n")
+    }
+
+    private func paragraph(for clock: SLAClock, ticket: Ticket, now: Date) -> String {
+        let calendar = calendars[clock.calendar] ?? (clock.calendar == "24x7" ? .alwaysOpen : nil)
+        let business = !(calendar?.isAlwaysOpen ?? true)
+        let zone = calendar?.timeZone ?? TimeZone(identifier: "UTC")!
+        func when(_ date: Date?) -> String { date.map { local($0, in: zone) } ?? "never (the calendar never accumulates it)" }
+        var s: [String] = []
+
+        s.append("\(clock.metric.rawValue)\(clock.cycle > 1 || clock.metric == .nextReply || clock.metric == .periodicUpdate ? " cycle \(clock.cycle)" : ""): \(clock.state.rawValue).")
+        s.append("It started \(startReason(clock)) at \(when(clock.startedAt)).")
+
+        if clock.candidates.count == 1 {
+            s.append("Only policy \(clock.policy) sets a \(clock.metric.rawValue) target for priority \(ticket.priority.rawValue): "
+                + "\(DurationText.words(clock.targetSeconds, business: business)) on calendar \(clock.calendar).")
+        } else {
+            let listed = clock.candidates.map {
+                "\($0.policy) gives \(DurationText.words($0.targetSeconds, business: !(calendars[$0.calendar]?.isAlwaysOpen ?? true))) on \($0.calendar), due \($0.dueAt.map { utc($0) } ?? "never")"
+            }
+            let ties = clock.candidates.filter { $0.dueAt == clock.dueAt }.count > 1
+            s.append("\(clock.candidates.count) policies set a target: \(listed.joined(separator: "; ")). "
+                + "The most aggressive wins, the one due first: \(clock.policy)"
+                + (ties ? " (a tie, broken by the order of policies in the configuration)." : "."))
+        }
+
+        if let calendar, !calendar.isAlwaysOpen {
+            s.append("Calendar \(calendar.name) runs in \(calendar.timeZone.identifier), open \(describe(calendar.week)).")
+            let end = clock.fulfilledAt ?? max(clock.dueAt ?? now, now)
+            let skipped = departures(of: calendar, from: clock.startedAt, to: end)
+            if !skipped.isEmpty { s.append("Between its start and \(clock.fulfilledAt == nil ? "its due time" : "its end") the calendar \(skipped).") }
+        } else {
+            s.append("Calendar 24x7 counts every hour of every day.")
+        }
+
+        if !clock.stops.isEmpty {
+            let spells = clock.stops.map { stop in
+                "\(stop.status.rawValue) from \(utc(stop.start)) \(stop.end.map { "to \(utc($0))" } ?? "until now")"
+            }
+            s.append("It stood still for \(DurationText.words(clock.pausedSeconds, business: business)): \(spells.joined(separator: ", ")).")
+            if clock.stops.contains(where: { $0.end == nil }) && clock.fulfilledAt == nil {
+                s.append("While it stands still the due time shown is the one it would have if it resumed now.")
+            }
+        }
+
+        let used = "\(DurationText.words(clock.elapsedSeconds, business: business)) of \(DurationText.words(clock.targetSeconds, business: business)) used"
+        switch clock.state {
+        case .met, .missed:
+            let verb = clock.state == .met ? "met" : "missed"
+            s.append("It was \(verb) at \(when(clock.fulfilledAt)) by \(fulfilment(clock)), against a due time of \(when(clock.dueAt)); \(used).")
+        case .running, .paused:
+            s.append("It is due at \(when(clock.dueAt)); \(used), \(DurationText.words(clock.remainingSeconds, business: business)) left.")
+        case .breached:
+            s.append("It was due at \(when(clock.dueAt)) and is \(DurationText.words(-clock.remainingSeconds, business: business)) overdue.")
+        }
+        if let next = clock.nextStep {
+            let repeatText = next.repetition > 0 ? " (repeat \(next.repetition))" : ""
+            s.append("Next ladder step: \(next.step.label)\(repeatText) at \(when(next.at)), notifying \(next.step.notify.joined(separator: ", ")).")
+        }
+        return s.joined(separator: " ")
+    }
+
+    private func startReason(_ clock: SLAClock) -> String {
+        switch clock.metric {
+        case .firstResponse, .resolution: "when the ticket was created"
+        case .nextReply: "with a customer message left unanswered"
+        case .periodicUpdate: clock.cycle == 1 ? "when the ticket was created" : "with the last public reply (or the reopen)"
+        }
+    }
+
+    private func fulfilment(_ clock: SLAClock) -> String {
+        switch clock.metric {
+        case .resolution: "the solve"
+        default: "a public agent reply or the solve"
+        }
+    }
+
+    private func describe(_ match: TicketMatch) -> String {
+        guard !match.conditions.isEmpty else { return "every ticket" }
+        return match.conditions.sorted { $0.key.rawValue < $1.key.rawValue }
+            .map { "\($0.key.rawValue) is \($0.value.joined(separator: " or "))" }.joined(separator: " and ")
+    }
+
+    private func describe(_ week: WeeklySchedule) -> String {
+        let days = Weekday.allCases.filter { !week[$0].isEmpty }
+        guard !days.isEmpty else { return "never" }
+        return days.map { "\($0.key) \(week[$0].map(\.description).joined(separator: ", "))" }.joined(separator: "; ")
+    }
+
+    /// Holidays and short days between two instants, in words.
+    private func departures(of calendar: BusinessCalendar, from: Date, to: Date) -> String {
+        var found: [String] = []
+        var date = calendar.localDate(of: from)
+        let last = calendar.localDate(of: to)
+        var days = 0
+        while date <= last && days < 400 {
+            switch calendar.rule(on: date) {
+            case .holiday(let h): found.append("skipped \(date)\(h.name.map { " (\($0))" } ?? "") as a holiday")
+            case .shortDay(let h):
+                found.append("kept \(date)\(h.name.map { " (\($0))" } ?? "") as a short day (\(h.hours!.map(\.description).joined(separator: ", ")))")
+            case .regular: break
+            }
+            date = date.adding(days: 1)
+            days += 1
+        }
+        return found.joined(separator: ", ")
+    }
+
+    private func utc(_ date: Date) -> String { Timestamp(date).description }
+
+    private func local(_ date: Date, in zone: TimeZone) -> String {
+        if zone.identifier == "UTC" || zone.identifier == "GMT" { return utc(date) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = "EEE yyyy-MM-dd HH:mm zzz"
+        return "\(formatter.string(from: date)) (\(utc(date)))"
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import SLAConfig
+import SLAEngine
+import TicketSources
+
+/// `--config`, shared by every command.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: "The configuration file.")
+    var config: String = "/etc/slawatch/slawatch.yaml"
+
+    /// Loads and validates the configuration, or prints every problem and exits 78.
+    func load() throws -> Configuration {
+        do {
+            return try Configuration.load(path: config, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(ExitStatus.config)
+        }
+    }
+}
+
+/// `--tickets` and `--at`, for the commands that evaluate tickets.
+struct TicketOptions: ParsableArguments {
+    @Option(name: .long, help: "A tickets file (JSON array or JSON Lines); default: the configured sources.")
+    var tickets: String?
+
+    @Option(name: .long, help: "The instant to evaluate at, RFC 3339 (default: now).")
+    var at: String?
+
+    /// The evaluation instant: `--at`, or the real clock's now.
+    func instant() throws -> Date {
+        guard let at else { return Date() }
+        guard let parsed = Timestamp(rfc3339: at) else {
+            Console.error("--at: \"\(at)\" is not an RFC 3339 time; write it as 2026-11-20T22:00:00Z")
+            throw ExitCode(ExitStatus.usage)
+        }
+        return parsed.date
+    }
+
+    /// Reads the tickets from `--tickets`, else from the configured sources, reporting
+    /// each skipped record on standard error.
+    func read(using configuration: Configuration) async throws -> [Ticket] {
+        let sources: [any TicketSource]
+        if let tickets {
+            sources = [FileSource(name: "tickets", path: tickets)]
+        } else {
+            sources = configuration.sources.compactMap { source in
+                guard let readable = source.makeTicketSource() else {
+                    Console.error("sources.\(source.name): \(source.typeName) sources are read by the daemon only; "
+                        + "pass --tickets to evaluate a file")
+                    return nil
+                }
+                return readable
+            }
+        }
+        var result: [Ticket] = []
+        for source in sources {
+            do {
+                let batch = try await source.poll()
+                for problem in batch.problems {
+                    Console.error("\(problem.description) (record skipped)")
+                }
+                result += batch.tickets
+            } catch {
+                Console.error("\(error)")
+                throw ExitCode(ExitStatus.noInput)
+            }
+        }
+        return result
+    }
+}
+
+/// Writes to standard output and standard error.
+enum Console {
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import SLAConfig
+import SLAEngine
+
+/// `slawatch evaluate`: every clock of every ticket at an instant, per the documented contract.
+struct EvaluateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Evaluate every SLA clock of every ticket at an instant."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case json, table
+    }
+
+    @OptionGroup var options: ConfigOption
+    @OptionGroup var input: TicketOptions
+
+    @Option(help: "json (the documented contract) or table.")
+    var format: Format = .table
+
+    func run() async throws {
+        let configuration = try options.load()
+        let now = try input.instant()
+        let tickets = try await input.read(using: configuration)
+        let engine = configuration.engine
+        let clocks = tickets.flatMap { engine.clocks(for: $0, at: now) }
+        switch format {
+        case .json: Console.out(ClockReport.json(clocks, at: now).serialized(pretty: true))
+        case .table: Console.out(ClockReport.table(clocks, at: now))
+        }
+    }
+}
