@@ -8,7 +8,7 @@ public import Foundation
 /// 09:00-17:00 is therefore 8 real hours, a window over the skipped hour is one hour
 /// shorter, and one over the repeated hour one hour longer. Instants are handled to the
 /// second; fractions of a second are dropped.
-public struct BusinessCalendar: Sendable {
+public final class BusinessCalendar: Sendable {
     /// The name the configuration knows this calendar by.
     public let name: String
     /// The zone whose wall clock the windows and dates are read in.
@@ -99,38 +99,30 @@ public struct BusinessCalendar: Sendable {
     /// True when `instant` lies inside an open window.
     public func isOpen(at instant: Date) -> Bool {
         let t = seconds(instant)
-        // Only the local year holding `t` can answer; no need to search ahead as nextOpen does.
         guard let timeline else { return true }
-        return timeline.year(containing: t).firstOpen(atOrAfter: t) == t
+        let table = timeline.table(covering: t)
+        let i = table.firstSpan(endingAfter: t)
+        return i < table.starts.count && table.starts[i] <= t
     }
 
-    /// The open spans that intersect `[from, to)`, clipped to it, in order.
-    ///
-    /// Spans that touch are one interval, also where one runs across a local new year.
+    /// The open spans that intersect `[from, to)`, clipped to it, in order; spans that
+    /// touch (a night shift across midnight) are one interval.
     public func openIntervals(from: Date, to: Date) -> [DateInterval] {
         let a = seconds(from), b = seconds(to)
         guard a < b else { return [] }
         guard let timeline else { return [DateInterval(start: from, end: to)] }
-        var spans: [Range<Int64>] = []
-        var year = timeline.year(containing: a)
-        while year.lower < b {
-            for i in year.starts.indices where year.ends[i] > a && year.starts[i] < b {
-                let lo = max(year.starts[i], a), hi = min(year.ends[i], b)
-                if let last = spans.last, last.upperBound == lo {
-                    // A span cut at the local new year by the year-by-year table.
-                    spans[spans.count - 1] = last.lowerBound..<hi
-                } else {
-                    spans.append(lo..<hi)
-                }
-            }
-            year = timeline.year(year.year + 1)
+        var table = timeline.table(covering: a)
+        if !table.covers(b - 1) { table = timeline.table(covering: b - 1) }
+        var result: [DateInterval] = []
+        var i = table.firstSpan(endingAfter: a)
+        while i < table.starts.count && table.starts[i] < b {
+            result.append(DateInterval(
+                start: Date(timeIntervalSince1970: TimeInterval(max(table.starts[i], a))),
+                end: Date(timeIntervalSince1970: TimeInterval(min(table.ends[i], b)))
+            ))
+            i += 1
         }
-        return spans.map {
-            DateInterval(
-                start: Date(timeIntervalSince1970: TimeInterval($0.lowerBound)),
-                end: Date(timeIntervalSince1970: TimeInterval($0.upperBound))
-            )
-        }
+        return result
     }
 
     // MARK: Epoch-second forms, for the clock hot path
@@ -139,41 +131,36 @@ public struct BusinessCalendar: Sendable {
     public func adding(_ amount: Int64, toEpoch start: Int64) -> Int64? {
         guard amount > 0 else { return start }
         guard let timeline else { return start + amount }
-        var year = timeline.year(containing: start)
-        var needed = amount + year.openSeconds(before: start)
-        for _ in 0...BusinessCalendar.searchLimitYears {
-            if needed <= year.total { return year.instant(reaching: needed) }
-            needed -= year.total
-            year = timeline.year(year.year + 1)
+        var table = timeline.table(covering: start)
+        let needed = table.openSeconds(before: start) + amount
+        let lastYear = table.firstYear + 2 + BusinessCalendar.searchLimitYears
+        while needed > table.total {
+            guard table.lastYear < lastYear else { return nil }
+            table = timeline.table(extending: table, byYears: 2)
         }
-        return nil
+        return table.instant(reaching: needed)
     }
 
     /// `duration(from:to:)` on epoch seconds.
     public func duration(fromEpoch a: Int64, toEpoch b: Int64) -> Int64 {
         guard a < b else { return 0 }
         guard let timeline else { return b - a }
-        let first = timeline.year(containing: a)
-        if b <= first.upper { return first.openSeconds(before: b) - first.openSeconds(before: a) }
-        let last = timeline.year(containing: b)
-        var total = first.total - first.openSeconds(before: a) + last.openSeconds(before: b)
-        var y = first.year + 1
-        while y < last.year {
-            total += timeline.year(y).total
-            y += 1
-        }
-        return total
+        var table = timeline.table(covering: a)
+        if !table.covers(b) { table = timeline.table(covering: b) }
+        return table.openSeconds(before: b) - table.openSeconds(before: a)
     }
 
     /// `nextOpen(atOrAfter:)` on epoch seconds.
     public func nextOpen(atOrAfterEpoch t: Int64) -> Int64? {
         guard let timeline else { return t }
-        var year = timeline.year(containing: t)
-        for _ in 0...BusinessCalendar.searchLimitYears {
-            if let found = year.firstOpen(atOrAfter: t) { return found }
-            year = timeline.year(year.year + 1)
+        var table = timeline.table(covering: t)
+        let lastYear = table.firstYear + 2 + BusinessCalendar.searchLimitYears
+        while true {
+            let i = table.firstSpan(endingAfter: t)
+            if i < table.starts.count { return max(table.starts[i], t) }
+            guard table.lastYear < lastYear else { return nil }
+            table = timeline.table(extending: table, byYears: 2)
         }
-        return nil
     }
 
     @inline(__always)

@@ -3,78 +3,135 @@ import Synchronization
 
 /// The open spans of one calendar, built a local year at a time on first use and kept.
 ///
-/// Each year holds its open spans as instants with running totals of open seconds, so
-/// adding and measuring business time is a binary search, not a walk over days.
+/// The years built so far form one `SpanTable` of consecutive years with a running
+/// total of open seconds, so adding and measuring business time is a binary search,
+/// not a walk over days. A table is never changed once published: a request outside it
+/// builds the missing years and publishes a larger table.
 final class BusinessTimeline: Sendable {
     private let zone: TimeZone
     private let rules: @Sendable (LocalDate) -> DayRule
-    /// Contiguous years built so far; replaced (never mutated) when it grows.
-    private let table = Mutex<YearTable?>(nil)
+    private let published = Mutex<SpanTable?>(nil)
 
     init(zone: TimeZone, rules: @escaping @Sendable (LocalDate) -> DayRule) {
         self.zone = zone
         self.rules = rules
     }
 
-    /// The spans of the local year that holds instant `t`.
-    func year(containing t: Int64) -> YearSpans {
-        if let found = table.withLock({ $0 })?.year(containing: t) { return found }
+    /// A table whose range holds instant `t` (`lower <= t < upper`).
+    func table(covering t: Int64) -> SpanTable {
+        if let table = published.withLock({ $0 }), table.covers(t) { return table }
         let wall = t + Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t))))
-        let guess = LocalDate(daysSinceEpoch: Int(floorDiv(wall, 86_400))).year
-        // Cover the neighbours too: a year's first instants may belong to the year before.
-        let grown = grow(toInclude: (guess - 1)...(guess + 1))
-        return grown.year(containing: t)!
+        let year = LocalDate(daysSinceEpoch: Int(floorDiv(wall, 86_400))).year
+        // The neighbours too: a year's first instants may belong to the year before.
+        return grow(toInclude: (year - 1)...(year + 1))
     }
 
-    /// The spans of local year `y`.
-    func year(_ y: Int) -> YearSpans {
-        if let found = table.withLock({ $0 })?.year(y) { return found }
-        return grow(toInclude: y...y).year(y)!
+    /// A table that also holds the `years` local years after the current table's last.
+    func table(extending table: SpanTable, byYears years: Int) -> SpanTable {
+        grow(toInclude: table.firstYear...(table.lastYear + years))
     }
 
-    /// Builds the missing years between the table and `years`, outside the lock, then
-    /// publishes the larger table (unless another thread published one first).
-    private func grow(toInclude years: ClosedRange<Int>) -> YearTable {
-        let current = table.withLock { $0 }
+    /// Builds the missing years outside the lock, then publishes the larger table
+    /// (unless another thread published one that already covers them).
+    private func grow(toInclude years: ClosedRange<Int>) -> SpanTable {
+        let current = published.withLock { $0 }
         let first = min(current?.firstYear ?? years.lowerBound, years.lowerBound)
-        let last = max(current.map { $0.firstYear + $0.years.count - 1 } ?? years.upperBound, years.upperBound)
-        var built: [YearSpans] = []
-        built.reserveCapacity(last - first + 1)
-        for y in first...last {
-            built.append(current?.year(y) ?? YearSpans(year: y, zone: zone, rules: rules))
+        let last = max(current?.lastYear ?? years.upperBound, years.upperBound)
+        let built = (first...last).map { year in
+            current?.yearSpans(year) ?? YearSpans(year: year, zone: zone, rules: rules)
         }
-        let candidate = YearTable(firstYear: first, years: built)
-        return table.withLock { published in
-            if let published, published.firstYear <= first, published.firstYear + published.years.count - 1 >= last {
-                return published
-            }
-            published = candidate
+        let candidate = SpanTable(years: built)
+        return published.withLock { table in
+            if let table, table.firstYear <= first, table.lastYear >= last { return table }
+            table = candidate
             return candidate
         }
     }
 }
 
-/// Consecutive local years of spans, found by arithmetic rather than hashing.
-final class YearTable: Sendable {
+/// The open spans of consecutive local years as one sorted list with running totals.
+final class SpanTable: Sendable {
     let firstYear: Int
-    let years: [YearSpans]
+    /// The first instant of the first year.
+    let lower: Int64
+    /// The first instant after the last year.
+    let upper: Int64
+    let starts: [Int64]
+    let ends: [Int64]
+    /// Open seconds from `lower` to the end of span i.
+    let cumulative: [Int64]
+    /// The per-year spans the table was made from, kept to build a larger table.
+    private let years: [YearSpans]
 
-    init(firstYear: Int, years: [YearSpans]) {
-        self.firstYear = firstYear
+    var lastYear: Int { firstYear + years.count - 1 }
+    /// Open seconds in the whole table.
+    var total: Int64 { cumulative.last ?? 0 }
+
+    init(years: [YearSpans]) {
         self.years = years
+        firstYear = years[0].year
+        lower = years[0].lower
+        upper = years[years.count - 1].upper
+        var starts: [Int64] = [], ends: [Int64] = [], cumulative: [Int64] = []
+        var running: Int64 = 0
+        for year in years {
+            for (start, end) in zip(year.starts, year.ends) {
+                if let last = ends.last, last == start {
+                    // One window cut at a local new year: join it again.
+                    ends[ends.count - 1] = end
+                } else {
+                    starts.append(start)
+                    ends.append(end)
+                    cumulative.append(running)
+                }
+                running += end - start
+                cumulative[cumulative.count - 1] = running
+            }
+        }
+        self.starts = starts
+        self.ends = ends
+        self.cumulative = cumulative
     }
 
-    func year(_ y: Int) -> YearSpans? {
-        let i = y - firstYear
+    func covers(_ t: Int64) -> Bool { t >= lower && t < upper }
+
+    func yearSpans(_ year: Int) -> YearSpans? {
+        let i = year - firstYear
         return years.indices.contains(i) ? years[i] : nil
     }
 
-    func year(containing t: Int64) -> YearSpans? {
-        guard let firstSpan = years.first, t >= firstSpan.lower, t < years[years.count - 1].upper else { return nil }
-        var i = min(Int((t - firstSpan.lower) / 31_556_952), years.count - 1)
-        while t < years[i].lower { i -= 1 }
-        while t >= years[i].upper { i += 1 }
-        return years[i]
+    /// Open seconds from `lower` to `t`, for `lower <= t <= upper`.
+    func openSeconds(before t: Int64) -> Int64 {
+        // The last span starting before t.
+        var lo = 0, hi = starts.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if starts[mid] < t { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo > 0 else { return 0 }
+        let i = lo - 1
+        return cumulative[i] - (ends[i] - starts[i]) + min(t, ends[i]) - starts[i]
+    }
+
+    /// The earliest instant by which `amount` open seconds have accumulated from `lower`,
+    /// for `0 < amount <= total`.
+    func instant(reaching amount: Int64) -> Int64 {
+        var lo = 0, hi = cumulative.count - 1
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if cumulative[mid] >= amount { hi = mid } else { lo = mid + 1 }
+        }
+        return ends[lo] - (cumulative[lo] - amount)
+    }
+
+    /// The index of the first span that ends after `t`, or `starts.count`.
+    func firstSpan(endingAfter t: Int64) -> Int {
+        var lo = 0, hi = ends.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if ends[mid] <= t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 }
 
@@ -86,12 +143,9 @@ final class YearSpans: Sendable {
     let lower: Int64
     /// The instant of local `(year+1)-01-01 00:00`.
     let upper: Int64
+    /// Open spans in time order, disjoint and not touching.
     let starts: [Int64]
     let ends: [Int64]
-    /// Open seconds in this year up to the end of span i.
-    let cumulative: [Int64]
-
-    var total: Int64 { cumulative.last ?? 0 }
 
     init(year: Int, zone: TimeZone, rules: (LocalDate) -> DayRule) {
         self.year = year
@@ -120,65 +174,20 @@ final class YearSpans: Sendable {
         }
         raw.sort { $0.lowerBound < $1.lowerBound }
 
-        var starts: [Int64] = [], ends: [Int64] = [], cumulative: [Int64] = []
-        var running: Int64 = 0
+        var starts: [Int64] = [], ends: [Int64] = []
         for span in raw {
             let lo = max(span.lowerBound, lower), hi = min(span.upperBound, upper)
             guard lo < hi else { continue }
             if let lastEnd = ends.last, lo <= lastEnd {
                 // Touching or overlapping: merge into the previous span.
-                if hi > lastEnd {
-                    running += hi - lastEnd
-                    ends[ends.count - 1] = hi
-                    cumulative[cumulative.count - 1] = running
-                }
+                ends[ends.count - 1] = max(lastEnd, hi)
             } else {
-                running += hi - lo
                 starts.append(lo)
                 ends.append(hi)
-                cumulative.append(running)
             }
         }
         self.starts = starts
         self.ends = ends
-        self.cumulative = cumulative
-    }
-
-    /// Open seconds in this year before instant `t` (clamped to the year).
-    func openSeconds(before t: Int64) -> Int64 {
-        // Last span starting before t.
-        var lo = 0, hi = starts.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if starts[mid] < t { lo = mid + 1 } else { hi = mid }
-        }
-        guard lo > 0 else { return 0 }
-        let i = lo - 1
-        let before = i > 0 ? cumulative[i - 1] : 0
-        return before + min(t, ends[i]) - starts[i]
-    }
-
-    /// The earliest instant by which this year has accumulated `amount` open seconds,
-    /// for `0 < amount <= total`.
-    func instant(reaching amount: Int64) -> Int64 {
-        var lo = 0, hi = cumulative.count - 1
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if cumulative[mid] >= amount { hi = mid } else { lo = mid + 1 }
-        }
-        let before = lo > 0 ? cumulative[lo - 1] : 0
-        return starts[lo] + (amount - before)
-    }
-
-    /// The first open instant at or after `t` in this year, or nil.
-    func firstOpen(atOrAfter t: Int64) -> Int64? {
-        var lo = 0, hi = ends.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if ends[mid] <= t { lo = mid + 1 } else { hi = mid }
-        }
-        guard lo < ends.count else { return nil }
-        return max(starts[lo], t)
     }
 }
 

@@ -1,5 +1,5 @@
 /// One problem in a configuration: where it is, and what to write instead.
-public struct ConfigDiagnostic: Sendable, Hashable, CustomStringConvertible {
+public struct ConfigDiagnostic: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of problem; a small closed set, fit for a metric label.
     public enum Code: String, Sendable, Hashable {
         /// The YAML itself does not parse.

@@ -26,14 +26,17 @@ extension ConfigNode {
         let hint = "write HH:MM-HH:MM in 24-hour time, such as 09:00-17:00 (24:00 may end a window, 22:00-06:00 runs overnight)"
         do {
             return try TimeWindow(parsing: text)
-        } catch .notAWindow {
-            report("\"\(text)\" is not a time window; \(hint)")
-        } catch .badTime(let part) {
-            report("\"\(text)\" is not a time window: \"\(part.trimmingCharacters(in: .whitespaces))\" is not a time; \(hint)")
-        } catch .empty {
-            report("\"\(text)\" starts and ends at the same time; write a window that lasts, or 00:00-24:00 for the whole day")
+        } catch {
+            switch error {
+            case .notAWindow:
+                report("\"\(text)\" is not a time window; \(hint)")
+            case .badTime(let part):
+                report("\"\(text)\" is not a time window: \"\(part.trimmingCharacters(in: .whitespaces))\" is not a time; \(hint)")
+            case .empty:
+                report("\"\(text)\" starts and ends at the same time; write a window that lasts, or 00:00-24:00 for the whole day")
+            }
+            return nil
         }
-        return nil
     }
 
     /// A list of windows (or one) that do not overlap one another.

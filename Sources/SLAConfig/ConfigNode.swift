@@ -32,7 +32,7 @@ struct ConfigNode {
 
     /// True for an empty value (`key:` with nothing after it, `~`, `null`).
     var isNull: Bool {
-        if case .scalar(let scalar) = node { return node.tag.name == .null && scalar.style == .plain }
+        if case .scalar(let scalar) = node { return scalar.style == .plain && node.null != nil }
         return false
     }
 

@@ -20,7 +20,7 @@ extension Configuration {
             guard let fields = entry.value.mapping(what: "a channel"),
                   let type = fields.required("type", example: "slack")?.choice(ChannelConfig.ChannelType.self, what: "a channel type")
             else { continue }
-            fields.allowOnly(channelKeys + keys(of: type), what: "a \(type.rawValue) channel")
+            fields.allowOnly(channelKeys + keys(of: type), what: "a channel of type \(type.rawValue)")
 
             let kind: ChannelConfig.Kind?
             switch type {

@@ -34,7 +34,7 @@ extension Configuration {
             guard let type = fields.required("type", example: "file")?.choice(SourceConfig.SourceType.self, what: "a source type") else {
                 return nil
             }
-            fields.allowOnly(sourceKeys + keys(of: type), what: "a \(type.rawValue) source")
+            fields.allowOnly(sourceKeys + keys(of: type), what: "a source of type \(type.rawValue)")
             let kind = readSourceKind(type, fields)
             let statuses = fields["status_map"].map { readValueMap($0, to: TicketStatus.self, what: "a canonical status") }
             let priorities = fields["priority_map"].map { readValueMap($0, to: TicketPriority.self, what: "a canonical priority") }
@@ -61,7 +61,7 @@ extension Configuration {
             let address = url("https://api.example.com/tickets")
             let authentication = readAuthentication(fields)
             let items = fields["items"]?.jsonPointer()
-            let mapped = fields["fields"].map(readFieldPointers)
+            let mapped = fields["fields"].flatMap(readFieldPointers)
             let next = fields["next"]?.jsonPointer()
             guard let address, authentication.isValid else { return nil }
             return .httpJSON(SourceConfig.HTTPJSON(

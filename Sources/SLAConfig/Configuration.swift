@@ -146,6 +146,8 @@ public struct Configuration: Sendable {
         teams = Configuration.readTeams(top["teams"], channels: channelNames)
         sources = Configuration.readSources(top["sources"], pollInterval: pollInterval)
         templates = top["templates"]?.path("a directory")
-        secretReferences = document.secretReferences
+        secretReferences = document.secretReferences.sorted {
+            ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column)
+        }
     }
 }

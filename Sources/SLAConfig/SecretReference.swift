@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Where a secret comes from, as written in the configuration; loading never reads it.
 ///
@@ -36,8 +36,8 @@ public struct SecretReference: Sendable, CustomStringConvertible, CustomReflecta
     /// The environment variables the reference names.
     public var variables: [String] { text.variables }
 
-    /// A file reference's path as written, `${NAME}` for an inline reference made only of
-    /// variables, and `<secret>` for any other inline value.
+    /// `file PATH` for a file reference (variables shown as `${NAME}`), `${NAME}` for an
+    /// inline reference made only of variables, and `<secret>` for any other inline value.
     public var description: String {
         switch kind {
         case .file: return "file " + written

@@ -1,4 +1,5 @@
 public import Foundation
+public import BusinessTime
 
 /// Where a clock stands at an instant.
 public enum ClockState: String, Sendable, Hashable, Codable {
@@ -43,8 +44,6 @@ public struct SLAClock: Sendable, Hashable {
     /// Target minus elapsed; negative once past due.
     public var remainingSeconds: Int
     public var state: ClockState
-    /// Every step of the clock's ladder with the instant it first crosses (nil if never).
-    public var thresholds: [StepCrossing]
     /// The first step crossing after the evaluation instant; nil for a fulfilled clock.
     public var nextStep: StepCrossing?
     /// Every policy that set a target for this clock, in config order, with its due time.
@@ -52,7 +51,23 @@ public struct SLAClock: Sendable, Hashable {
     /// The spells the clock stood still, clipped to the clock's life.
     public var stops: [ClockStop]
     /// The ladder escalating this clock; nil when the configuration has none by that name.
-    public var ladder: String?
+    public var ladder: EscalationLadder?
+    /// How the clock's business time maps onto instants; thresholds are placed with it on demand.
+    var schedule: ClockSchedule
+
+    /// Every step of the clock's ladder with the instant it first crosses (nil if never).
+    public var thresholds: [StepCrossing] {
+        (ladder?.steps ?? []).map { step in
+            let needed = step.threshold.elapsed(forTarget: targetSeconds)
+            return StepCrossing(step: step, repetition: 0, elapsedSeconds: needed, at: instant(atElapsed: needed))
+        }
+    }
+
+    /// The instant at which the clock has run `seconds` of business time (nil if never).
+    /// For a paused clock, as if it resumed at the evaluation instant.
+    public func instant(atElapsed seconds: Int) -> Date? {
+        schedule.instant(reaching: Int64(seconds)).map(date)
+    }
 
     /// Elapsed as a percent of the target.
     public var percent: Double {
@@ -85,4 +100,39 @@ public struct ClockStop: Sendable, Hashable {
     /// Nil while the spell goes on at the evaluation instant.
     public var end: Date?
     public var status: TicketStatus
+}
+
+/// What a clock needs to place any amount of its business time on the timeline: its
+/// start, the spells it stood still and its calendar.
+struct ClockSchedule: Sendable, Hashable {
+    let calendar: BusinessCalendar
+    let start: Int64
+    /// Sorted, disjoint; an ongoing spell ends at the evaluation instant.
+    let stops: [Range<Int64>]
+
+    /// The earliest instant at which `amount` business seconds have run.
+    func instant(reaching amount: Int64) -> Int64? {
+        guard amount > 0 else { return start }
+        var cursor = start
+        var needed = amount
+        for stop in stops {
+            if stop.lowerBound > cursor {
+                let available = calendar.duration(fromEpoch: cursor, toEpoch: stop.lowerBound)
+                if needed <= available { return calendar.adding(needed, toEpoch: cursor) }
+                needed -= available
+            }
+            cursor = max(cursor, stop.upperBound)
+        }
+        return calendar.adding(needed, toEpoch: cursor)
+    }
+
+    static func == (lhs: ClockSchedule, rhs: ClockSchedule) -> Bool {
+        lhs.calendar === rhs.calendar && lhs.start == rhs.start && lhs.stops == rhs.stops
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(ObjectIdentifier(calendar))
+        hasher.combine(start)
+        hasher.combine(stops)
+    }
 }

@@ -19,7 +19,7 @@ public struct SLAEngine: Sendable {
         self.policies = policies
         self.pause = pause
         self.ladders = ladders
-        plans = policies.enumerated().map { index, policy in PolicyPlan(index: index, policy: policy, ladders: ladders) }
+        plans = policies.map { PolicyPlan(policy: $0, ladders: ladders) }
         stopSets = Metric.allCases.map { metric in
             var set = StatusSet(pause[metric])
             if metric == .resolution { set.insert(.solved); set.insert(.closed) }
@@ -35,18 +35,24 @@ public struct SLAEngine: Sendable {
     public func clocks(for ticket: Ticket, observed: [TicketEvent] = [], at now: Date) -> [SLAClock] {
         let t = epoch(now)
         guard epoch(ticket.createdAt) <= t else { return [] }
-        let matching = plans.filter { policies[$0.index].match.holds(for: ticket) }
+        let matching = plans.filter { $0.match.holds(for: ticket) }
         guard !matching.isEmpty else { return [] }
         let timeline = TicketTimeline(ticket: ticket, observed: observed, now: t)
         var result: [SLAClock] = []
         for (m, metric) in Metric.allCases.enumerated() {
-            let targets = matching.filter { $0.target(ticket.priority, m) != nil }
-            guard !targets.isEmpty else { continue }
-            for (index, cycle) in cycles(of: metric, in: timeline).enumerated() {
+            guard matching.contains(where: { $0.target(ticket.priority, m) != nil }) else { continue }
+            func add(cycle: Int, _ span: (start: Int64, end: Int64?)) {
                 result.append(clock(
-                    ticket: ticket, metric: metric, cycle: index + 1, span: cycle,
-                    timeline: timeline, targets: targets
+                    ticket: ticket, metric: metric, cycle: cycle, span: span, timeline: timeline, plans: matching
                 ))
+            }
+            switch metric {
+            case .firstResponse:
+                add(cycle: 1, (timeline.created, timeline.firstReply ?? timeline.firstSolve))
+            case .resolution:
+                add(cycle: 1, (timeline.created, timeline.currentSolve))
+            case .nextReply, .periodicUpdate:
+                for (index, span) in cycles(of: metric, in: timeline).enumerated() { add(cycle: index + 1, span) }
             }
         }
         return result
@@ -54,21 +60,13 @@ public struct SLAEngine: Sendable {
 
     // MARK: Cycles
 
-    /// The (start, fulfilment) spans of a metric's cycles.
-    func cycles(of metric: Metric, in timeline: TicketTimeline) -> [(start: Int64, end: Int64?)] {
-        let firstSolve = timeline.solvedSpells.first?.start
-        switch metric {
-        case .firstResponse:
-            return [(timeline.created, timeline.firstReply ?? firstSolve)]
-        case .resolution:
-            let current = timeline.solvedSpells.last
-            return [(timeline.created, current?.end == nil ? current?.start : nil)]
-        case .nextReply:
+    /// The (start, fulfilment) spans of the cycles of `next_reply` or `periodic_update`.
+    private func cycles(of metric: Metric, in timeline: TicketTimeline) -> [(start: Int64, end: Int64?)] {
+        if metric == .nextReply {
             guard let first = timeline.firstReply else { return [] }
             return conversationCycles(timeline, from: first, opensOnCustomer: true)
-        case .periodicUpdate:
-            return conversationCycles(timeline, from: timeline.created, opensOnCustomer: false)
         }
+        return conversationCycles(timeline, from: timeline.created, opensOnCustomer: false)
     }
 
     /// Walks statuses and the conversation in time order.
@@ -124,7 +122,7 @@ public struct SLAEngine: Sendable {
 
     private func clock(
         ticket: Ticket, metric: Metric, cycle: Int, span: (start: Int64, end: Int64?),
-        timeline: TicketTimeline, targets: [PolicyPlan]
+        timeline: TicketTimeline, plans: [PolicyPlan]
     ) -> SLAClock {
         let start = span.start
         let limit = span.end ?? timeline.now
@@ -134,33 +132,38 @@ public struct SLAEngine: Sendable {
         // for projecting the due time (the time it would be due if it resumed now).
         var stops: [ClockStop] = []
         var stopRanges: [Range<Int64>] = []
-        for spell in timeline.spells(in: stopSet, from: start) where spell.start < limit {
-            let end = spell.end.map { min($0, limit) }
+        let statuses = timeline.statuses
+        for (i, change) in statuses.enumerated() where stopSet.contains(change.status) {
+            let spellEnd = i + 1 < statuses.count ? statuses[i + 1].at : nil
+            let spellStart = max(change.at, start)
+            if let spellEnd, spellEnd <= start { continue }
+            guard spellStart < limit else { break }
             // A resolution clock's final solve is its fulfilment, not a stop.
-            if metric == .resolution, span.end == spell.start { continue }
-            stops.append(ClockStop(start: date(spell.start), end: end.map(date), status: spell.status))
+            if metric == .resolution, span.end == spellStart { continue }
+            let end = spellEnd.map { min($0, limit) }
+            stops.append(ClockStop(start: date(spellStart), end: end.map(date), status: change.status))
             let upper = end ?? limit
-            if spell.start < upper { stopRanges.append(spell.start..<upper) }
+            if spellStart < upper { stopRanges.append(spellStart..<upper) }
         }
 
         var candidates: [TargetCandidate] = []
-        candidates.reserveCapacity(targets.count)
-        var winner = 0
+        var winner: PolicyPlan?
         var winnerDue: Int64?
-        for (i, plan) in targets.enumerated() {
-            let policy = policies[plan.index], target = plan.target(ticket.priority, m)!
-            let due = instant(reaching: Int64(target), from: start, stops: stopRanges, calendar: policy.calendar)
+        for plan in plans {
+            guard let target = plan.target(ticket.priority, m) else { continue }
+            let due = ClockSchedule(calendar: plan.calendar, start: start, stops: stopRanges)
+                .instant(reaching: Int64(target))
             candidates.append(TargetCandidate(
-                policy: policy.name, calendar: policy.calendar.name, targetSeconds: target, dueAt: due.map(date)
+                policy: plan.name, calendar: plan.calendar.name, targetSeconds: target, dueAt: due.map(date)
             ))
-            if i == 0 || (due != nil && (winnerDue == nil || due! < winnerDue!)) {
-                winner = i
+            if winner == nil || (due != nil && (winnerDue == nil || due! < winnerDue!)) {
+                winner = plan
                 winnerDue = due
             }
         }
-        let plan = targets[winner]
-        let policy = policies[plan.index], target = plan.target(ticket.priority, m)!
-        let calendar = policy.calendar
+        let plan = winner!
+        let target = plan.target(ticket.priority, m)!
+        let calendar = plan.calendar
 
         let total = calendar.duration(fromEpoch: start, toEpoch: limit)
         var paused: Int64 = 0
@@ -181,79 +184,54 @@ public struct SLAEngine: Sendable {
             state = .running
         }
 
+        let schedule = ClockSchedule(calendar: calendar, start: start, stops: stopRanges)
         let ladder = plan.ladders[m]
-        var thresholds: [StepCrossing] = []
         var next: StepCrossing?
-        if let ladder {
-            thresholds.reserveCapacity(ladder.steps.count)
+        if let ladder, state.isOpen {
+            // The crossing after now is the smallest threshold still above the elapsed time.
+            var best: (elapsed: Int, step: LadderStep, repetition: Int)?
             for step in ladder.steps {
-                let needed = step.threshold.elapsed(forTarget: target)
-                thresholds.append(StepCrossing(
-                    step: step, repetition: 0, elapsedSeconds: needed,
-                    at: instant(reaching: Int64(needed), from: start, stops: stopRanges, calendar: calendar).map(date)
-                ))
+                var needed = step.threshold.elapsed(forTarget: target)
+                var repetition = 0
+                if needed <= elapsed, let every = step.repeatEvery, every > 0 {
+                    repetition = (elapsed - needed) / every + 1
+                    needed += repetition * every
+                }
+                if needed > elapsed && (best == nil || needed < best!.elapsed) {
+                    best = (needed, step, repetition)
+                }
             }
-            if state.isOpen {
-                // The crossing after now is the smallest threshold still above the elapsed time.
-                var best: (elapsed: Int, step: LadderStep, repetition: Int)?
-                for step in ladder.steps {
-                    var needed = step.threshold.elapsed(forTarget: target)
-                    var repetition = 0
-                    if needed <= elapsed, let every = step.repeatEvery, every > 0 {
-                        repetition = (elapsed - needed) / every + 1
-                        needed += repetition * every
-                    }
-                    if needed > elapsed && (best == nil || needed < best!.elapsed) {
-                        best = (needed, step, repetition)
-                    }
-                }
-                if let best {
-                    next = StepCrossing(
-                        step: best.step, repetition: best.repetition, elapsedSeconds: best.elapsed,
-                        at: instant(reaching: Int64(best.elapsed), from: start, stops: stopRanges, calendar: calendar)
-                            .map(date)
-                    )
-                }
+            if let best {
+                next = StepCrossing(
+                    step: best.step, repetition: best.repetition, elapsedSeconds: best.elapsed,
+                    at: schedule.instant(reaching: Int64(best.elapsed)).map(date)
+                )
             }
         }
 
         return SLAClock(
-            ticketID: ticket.id, metric: metric, cycle: cycle, policy: policy.name, calendar: calendar.name,
+            ticketID: ticket.id, metric: metric, cycle: cycle, policy: plan.name, calendar: calendar.name,
             targetSeconds: target, startedAt: date(start), dueAt: winnerDue.map(date), fulfilledAt: span.end.map(date),
             elapsedSeconds: elapsed, pausedSeconds: Int(paused), remainingSeconds: remaining, state: state,
-            thresholds: thresholds, nextStep: next, candidates: candidates, stops: stops, ladder: ladder?.name
+            nextStep: next, candidates: candidates, stops: stops, ladder: ladder, schedule: schedule
         )
-    }
-
-    /// The earliest instant at which `amount` business seconds have run from `start`,
-    /// skipping `stops` (sorted, disjoint).
-    func instant(reaching amount: Int64, from start: Int64, stops: [Range<Int64>], calendar: BusinessCalendar) -> Int64? {
-        guard amount > 0 else { return start }
-        var cursor = start
-        var needed = amount
-        for stop in stops {
-            if stop.lowerBound > cursor {
-                let available = calendar.duration(fromEpoch: cursor, toEpoch: stop.lowerBound)
-                if needed <= available { return calendar.adding(needed, toEpoch: cursor) }
-                needed -= available
-            }
-            cursor = max(cursor, stop.upperBound)
-        }
-        return calendar.adding(needed, toEpoch: cursor)
     }
 }
 
 /// A policy's targets and ladders laid out for lookup by position.
 private struct PolicyPlan: Sendable {
-    /// The policy's position in the configuration.
-    let index: Int
+    let name: String
+    let match: TicketMatch
+    let calendar: BusinessCalendar
     /// Target seconds at `priority * metrics + metric`; `priority` 4 is `any`.
     private let targets: [Int?]
     /// The ladder per metric, nil when the configuration has none of that name.
     let ladders: [EscalationLadder?]
 
-    init(index: Int, policy: Policy, ladders: [String: EscalationLadder]) {
-        self.index = index
+    init(policy: Policy, ladders: [String: EscalationLadder]) {
+        name = policy.name
+        match = policy.match
+        calendar = policy.calendar
         let metrics = Metric.allCases
         targets = (TicketPriority.allCases.map(Optional.some) + [nil]).flatMap { priority in
             metrics.map { metric in

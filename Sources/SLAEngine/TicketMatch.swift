@@ -16,16 +16,23 @@ public struct TicketMatch: Sendable, Hashable {
         case assignee
     }
 
-    public var conditions: [Field: [String]]
+    /// Wanted values per field, lowercased.
+    public let conditions: [Field: [String]]
+    /// The same, as a list: iterated per ticket without hashing.
+    private let checks: [(field: Field, wanted: Set<String>)]
 
     public init(_ conditions: [Field: [String]] = [:]) {
         self.conditions = conditions.mapValues { $0.map { $0.lowercased() } }
+        checks = self.conditions.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key, Set($0.value)) }
     }
+
+    public static func == (lhs: TicketMatch, rhs: TicketMatch) -> Bool { lhs.conditions == rhs.conditions }
+    public func hash(into hasher: inout Hasher) { hasher.combine(conditions) }
 
     public static let any = TicketMatch()
 
     public func holds(for ticket: Ticket) -> Bool {
-        for (field, wanted) in conditions {
+        for (field, wanted) in checks {
             let values: [String?]
             switch field {
             case .customerTier: values = [ticket.customer.tier]
@@ -37,7 +44,9 @@ public struct TicketMatch: Sendable, Hashable {
             case .channel: values = [ticket.channel]
             case .assignee: values = [ticket.assignee]
             }
-            guard values.contains(where: { value in value.map { wanted.contains($0.lowercased()) } ?? false }) else {
+            guard values.contains(where: { value in
+                value.map { wanted.contains($0) || wanted.contains($0.lowercased()) } ?? false
+            }) else {
                 return false
             }
         }

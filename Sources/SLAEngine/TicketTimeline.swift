@@ -75,31 +75,17 @@ struct TicketTimeline {
     /// The status in force at the evaluation instant.
     var currentStatus: TicketStatus { statuses.last!.status }
 
-    /// Spells (start, end or nil when ongoing, status) whose status is in `set`, from `from` on.
-    func spells(in set: StatusSet, from: Int64) -> [(start: Int64, end: Int64?, status: TicketStatus)] {
-        var result: [(Int64, Int64?, TicketStatus)] = []
-        for (i, change) in statuses.enumerated() where set.contains(change.status) {
-            let end = i + 1 < statuses.count ? statuses[i + 1].at : nil
-            if let end, end <= from { continue }
-            result.append((max(change.at, from), end, change.status))
-        }
-        return result
+    /// When the ticket was first solved or closed, if ever.
+    var firstSolve: Int64? {
+        statuses.first(where: { $0.status.isSolved })?.at
     }
 
-    /// The instants at which the ticket became solved or closed, paired with when it reopened.
-    var solvedSpells: [(start: Int64, end: Int64?)] {
-        var result: [(Int64, Int64?)] = []
-        var open: Int64?
-        for change in statuses {
-            if change.status.isSolved {
-                if open == nil { open = change.at }
-            } else if let start = open {
-                result.append((start, change.at))
-                open = nil
-            }
-        }
-        if let start = open { result.append((start, nil)) }
-        return result
+    /// When the current solved spell began, if the ticket is solved or closed now.
+    var currentSolve: Int64? {
+        guard currentStatus.isSolved else { return nil }
+        var start = statuses.count - 1
+        while start > 0 && statuses[start - 1].status.isSolved { start -= 1 }
+        return statuses[start].at
     }
 }
 

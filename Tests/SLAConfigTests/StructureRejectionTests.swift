@@ -1,0 +1,163 @@
+import Testing
+
+/// Keys that do not belong, values of the wrong shape, YAML that does not parse.
+@Suite struct StructureRejectionTests {
+    static let cases: [Rejection] = [
+        Rejection("unknown top-level key", """
+            pol_interval: 60s
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            """, at: 1, 1, "pol_interval", says: "unknown key", "did you mean poll_interval?", "valid keys are state, poll_interval"),
+        Rejection("unknown key in a policy", """
+            calendars:
+              office: { timezone: Europe/Berlin, week: { mon-fri: ["09:00-17:00"] } }
+            policies:
+              - name: standard
+                calender: office
+                targets: { any: { first_response: 1h } }
+            """, at: 5, 5, "policies[0].calender", says: "unknown key for a policy", "did you mean calendar?"),
+        Rejection("unknown match field", """
+            policies:
+              - name: enterprise
+                match: { customer.plan: enterprise }
+                targets: { any: { first_response: 1h } }
+            """, at: 3, 14, "policies[0].match.customer.plan",
+            says: "unknown key", "customer.tier, customer.id, customer.name, group, tags, priority, channel, assignee"),
+        Rejection("key of another channel type", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            relays:
+              main: { url: "smtp://smtp.example.com:587", from: support@example.com }
+            channels:
+              director: { type: email, relay: main, url_file: /run/director }
+            """, at: 7, 41, "channels.director.url_file", says: "unknown key for a channel of type email", "valid keys are type, digest"),
+        Rejection("list where a mapping belongs", """
+            calendars:
+              - office
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            """, at: 2, 3, "calendars", says: "expected a mapping", "found a list", "key: value"),
+        Rejection("mapping where a list belongs", """
+            policies:
+              name: standard
+              targets: { any: { first_response: 1h } }
+            """, at: 2, 3, "policies", says: "expected a list of policies", "found a mapping", "\"- \""),
+        Rejection("text where a mapping belongs", """
+            policies:
+              - name: standard
+                targets: 1h
+            """, at: 3, 14, "policies[0].targets", says: "expected a mapping", "found text"),
+        Rejection("missing policies", """
+            listen: 127.0.0.1:9469
+            """, at: 1, 1, "policies", says: "is missing", "add policies:"),
+        Rejection("policy without targets", """
+            policies:
+              - name: standard
+                calendar: 24x7
+            """, at: 2, 5, "policies[0].targets", says: "is missing", "add targets:"),
+        Rejection("a calendar named 24x7", """
+            calendars:
+              24x7: { timezone: UTC, week: { mon-sun: ["00:00-24:00"] } }
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            """, at: 2, 3, "calendars.24x7", says: "built-in calendar", "give this calendar another name"),
+        Rejection("two policies with one name", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+              - name: standard
+                targets: { urgent: { first_response: 30m } }
+            """, at: 4, 11, "policies[1].name", says: "already named \"standard\" (line 2)", "give each policy its own name"),
+        Rejection("unknown priority in targets", """
+            policies:
+              - name: standard
+                targets: { p1: { first_response: 1h } }
+            """, at: 3, 16, "policies[0].targets.p1", says: "unknown key", "valid keys are urgent, high, normal, low, any"),
+        Rejection("a default team with match", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            teams:
+              default:
+                match: { group: Support }
+                lead: [support-leads]
+            """, at: 6, 5, "teams.default.match", says: "remove match, or give this team another name"),
+        Rejection("unknown channel type", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            channels:
+              leads: { type: slak, url: "https://hooks.slack.com/services/T/B/x" }
+            """, at: 5, 18, "channels.leads.type", says: "\"slak\" is not a channel type", "write one of slack, mattermost"),
+        Rejection("url and url_file together", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            channels:
+              leads:
+                type: slack
+                url: "${LEADS_HOOK}"
+                url_file: /run/credentials/leads
+            """, at: 8, 5, "channels.leads.url_file", says: "is given besides url", "keep one"),
+        Rejection("smtps with starttls", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            relays:
+              main:
+                url: smtps://smtp.example.com:465
+                tls: starttls
+                from: support@example.com
+            """, at: 7, 10, "relays.main.tls", says: "does not go with an smtps:// URL", "write tls: implicit"),
+        Rejection("relay URL that is not SMTP", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            relays:
+              main: { url: "https://smtp.example.com", from: support@example.com }
+            """, at: 5, 16, "relays.main.url", says: "is not an SMTP URL", "write smtp://HOST:587"),
+        Rejection("a non-canonical status in a status map", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            sources:
+              - name: demo
+                type: file
+                path: tickets.json
+                status_map: { waiting: pending }
+            """, at: 8, 28, "sources[0].status_map.waiting",
+            says: "\"pending\" is not a canonical status", "write one of new, open, pending_customer, on_hold, solved, closed"),
+        Rejection("YAML syntax error", """
+            policies:
+              - name: standard
+                targets: any: { first_response: 1h }
+            """, at: 3, 17, "", says: "YAML syntax error", "mapping values are not allowed", "check the indentation"),
+        Rejection("duplicate key in a block mapping", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+                name: again
+            """, at: 4, 5, "policies[0].name", says: "is given twice in this mapping (first at line 2, column 5)", "give each key once"),
+        Rejection("duplicate key in a flow mapping, later on the same line", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h, first_response: 2h } }
+            """, at: 3, 43, "policies[0].targets.any.first_response", says: "first at line 3, column 23", "give each key once"),
+        Rejection("duplicate top-level key", """
+            listen: 127.0.0.1:9469
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            listen: 0.0.0.0:9469
+            """, at: 5, 1, "listen", says: "is given twice", "first at line 1, column 1"),
+    ]
+
+    @Test(arguments: cases)
+    func rejects(_ rejection: Rejection) {
+        rejection.check()
+    }
+}
