@@ -20,13 +20,20 @@ struct ConfigMapping {
         self.entries = entries
     }
 
+    /// Reads the pairs of a mapping node. A merge key (`<<: *defaults`, or a list of
+    /// aliases) adds the entries of the mappings it names, under the keys written here.
     init(reading pairs: Node.Mapping, of node: ConfigNode) {
         var entries: [Entry] = []
+        var merged: [Entry] = []
         var firstAt: [String: ConfigLocation] = [:]
         for (keyNode, value) in pairs {
             guard case .scalar(let scalar) = keyNode else {
                 ConfigNode(node: keyNode, path: node.path, document: node.document)
                     .report("a key must be text, found \(keyNode.mapping == nil ? "a list" : "a mapping")", .wrongType)
+                continue
+            }
+            if scalar.string == "<<" && scalar.style == .plain {
+                merged += ConfigMapping.mergedEntries(value, into: node)
                 continue
             }
             let key = ConfigMapping.writtenKey(scalar.string)
@@ -42,7 +49,32 @@ struct ConfigMapping {
             firstAt[key] = keyAt.location
             entries.append(Entry(key: key, keyNode: keyAt, value: child))
         }
+        for entry in merged where firstAt[entry.key] == nil {
+            firstAt[entry.key] = entry.keyNode.location
+            entries.append(entry)
+        }
         self.init(node: node, entries: entries)
+    }
+
+    /// The entries a merge key brings in: those of one mapping, or of a list of them, the
+    /// first mapping winning; paths are those of the mapping merged into.
+    private static func mergedEntries(_ value: Node, into node: ConfigNode) -> [Entry] {
+        let sources: [Node]
+        switch value {
+        case .mapping: sources = [value]
+        case .sequence(let items) where items.allSatisfy({ $0.mapping != nil }): sources = Array(items)
+        default:
+            ConfigNode(node: value, path: node.path, document: node.document)
+                .report("a merge key (<<) takes a mapping or a list of mappings, such as <<: *defaults", .wrongType)
+            return []
+        }
+        var entries: [Entry] = []
+        for case .mapping(let pairs) in sources {
+            for entry in ConfigMapping(reading: pairs, of: node).entries where !entries.contains(where: { $0.key == entry.key }) {
+                entries.append(entry)
+            }
+        }
+        return entries
     }
 
     /// The key as written, without the marks `YAMLDocument` puts on repeated keys.

@@ -122,7 +122,8 @@ public struct Configuration: Sendable {
     /// so one mistake is reported once.
     private init(reading document: ConfigDocument) {
         let root = document.root
-        let top = root.mapping(allowed: Configuration.keys) ?? ConfigMapping(node: root, entries: [])
+        let rootMapping = root.mapping(allowed: Configuration.keys)
+        let top = rootMapping ?? ConfigMapping(node: root, entries: [])
         let calendarNames = top["calendars"]?.writtenKeys ?? []
         let channelNames = top["channels"]?.writtenKeys
         let ladderNames = top["ladders"]?.writtenKeys
@@ -139,7 +140,8 @@ public struct Configuration: Sendable {
         opsChannel = top["ops_channel"]?.reference(to: "channel", in: channelNames ?? [], section: "channels")
         ladders = Configuration.readLadders(top["ladders"], channels: channelNames ?? [])
         policies = Configuration.readPolicies(
-            top.required("policies", example: "a list of policies, each with name and targets"),
+            // A file that is not a mapping has been reported as such; policies are not missing too.
+            rootMapping == nil ? nil : top.required("policies", example: "a list of policies, each with name and targets"),
             calendars: calendars, calendarNames: calendarNames + ["24x7"], ladderNames: ladderNames
         )
         pause = Configuration.readPause(top["pause"])

@@ -50,6 +50,17 @@ import Testing
               - name: standard
                 targets: 1h
             """, at: 3, 14, "policies[0].targets", says: "expected a mapping", "found text"),
+        Rejection("a file that is a list", """
+            - name: standard
+              targets: { any: { first_response: 1h } }
+            """, at: 1, 1, "", says: "expected a mapping, found a list", "key: value"),
+        Rejection("an empty file", "# nothing yet\n", at: 1, 1, "policies", says: "is missing", "add policies:"),
+        Rejection("merge key that names text", """
+            policies:
+              - <<: standard
+                name: standard
+                targets: { any: { first_response: 1h } }
+            """, at: 2, 11, "policies[0]", says: "a merge key (<<) takes a mapping", "<<: *defaults"),
         Rejection("missing policies", """
             listen: 127.0.0.1:9469
             """, at: 1, 1, "policies", says: "is missing", "add policies:"),

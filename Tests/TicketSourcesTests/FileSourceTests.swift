@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import SLAEngine
+@testable import TicketSources
+
+private func fixture(_ name: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)").path
+}
+
+@Suite struct FileSourceTests {
+    @Test func aBadRecordInAnArrayIsReportedByLineAndTheRestStillCount() throws {
+        let path = fixture("mixed.json")
+        let batch = try FileSource(name: "demo", path: path).read()
+        #expect(batch.tickets.map(\.id) == ["T-1", "T-3"])
+        #expect(batch.problems.map(\.location) == ["\(path):4", "\(path):9", "\(path):10", "\(path):11"])
+        #expect(batch.problems.map(\.recordID) == ["T-2", "T-4", nil, "T-6"])
+        let messages = batch.problems.map(\.message)
+        #expect(messages[0].contains("created_at") && messages[0].contains("\"yesterday\" is not an RFC 3339 time"))
+        #expect(messages[1].contains("status") && messages[1].contains("\"waiting\" is not a canonical status"))
+        #expect(messages[2] == "missing \"id\"")
+        #expect(messages[3].contains("events[0].type") && messages[3].contains("unknown event type \"phone_call\""))
+        // The record with braces inside a string was split correctly and decoded whole.
+        let t3 = batch.tickets[1]
+        #expect(t3.subject == "Brace } and [bracket] in a \"string\"")
+        #expect(t3.createdAt == Timestamp(rfc3339: "2026-11-20T16:00:00Z")!.date)
+        #expect(t3.status == .pendingCustomer)
+        #expect(t3.events.count == 1)
+    }
+
+    @Test func jsonLinesSkipBlankLinesAndReportBadOnes() throws {
+        let path = fixture("tickets.jsonl")
+        let batch = try FileSource(name: "demo", path: path).read()
+        #expect(batch.tickets.map(\.id) == ["L-1", "L-4"])
+        #expect(batch.problems.map(\.location) == ["\(path):3", "\(path):4"])
+        #expect(batch.problems[0].recordID == "L-2")
+        #expect(batch.problems[0].message.contains("\"p1\" is not a canonical priority"))
+        #expect(batch.problems[1].message.hasPrefix("not a JSON object"))
+        // Fractions of a second are dropped.
+        #expect(batch.tickets[1].solvedAt == Timestamp(rfc3339: "2026-11-20T18:00:00Z")!.date)
+    }
+
+    @Test func statusAndPriorityMapsTranslateTheSourcesOwnValues() throws {
+        let path = fixture("tickets.jsonl")
+        let mapping = CanonicalMapping(statuses: [:], priorities: ["p1": .urgent])
+        let batch = try FileSource(name: "demo", path: path, mapping: mapping).read()
+        #expect(batch.tickets.map(\.id) == ["L-1", "L-2", "L-4"])
+        #expect(batch.tickets[1].priority == .urgent)
+    }
+
+    @Test func anUnclosedArrayIsOneProblemNamingItsLine() {
+        let source = FileSource(name: "demo", path: "inline.json")
+        let batch = source.decode(Array("[\n {\"id\": \"A\", \"status\": \"open\",\n  \"created_at\": \"2026-11-20T16:05:00Z\"".utf8))
+        #expect(batch.tickets.isEmpty)
+        #expect(batch.problems.map(\.description) == [
+            "inline.json:2: the record starting here is not closed; check its braces and quotes",
+        ])
+    }
+
+    @Test func anEmptyFileOrArrayHasNoTickets() {
+        let source = FileSource(name: "demo", path: "inline.json")
+        #expect(source.decode(Array("".utf8)).tickets.isEmpty)
+        #expect(source.decode(Array("  [ ]\n".utf8)).problems.isEmpty)
+    }
+
+    @Test func aMissingFileIsAnErrorNamingThePath() {
+        #expect(throws: FileSource.ReadError.self) {
+            try FileSource(name: "demo", path: "/nonexistent/tickets.json").read()
+        }
+    }
+
+    @Test func ticketsRoundTripThroughTheCanonicalFormat() throws {
+        let path = fixture("mixed.json")
+        let tickets = try FileSource(name: "demo", path: path).read().tickets
+        let data = try JSONEncoder().encode(tickets)
+        let again = try JSONDecoder().decode([Ticket].self, from: data)
+        #expect(again == tickets)
+    }
+}
