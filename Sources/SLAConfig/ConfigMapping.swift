@@ -64,7 +64,7 @@ struct ConfigMapping {
         case .mapping: sources = [value]
         case .sequence(let items) where items.allSatisfy({ $0.mapping != nil }): sources = Array(items)
         default:
-            ConfigNode(node: value, path: node.path, document: node.document)
+            ConfigNode(node: value, path: node.path.isEmpty ? "<<" : "\(node.path).<<", document: node.document)
                 .report("a merge key (<<) takes a mapping or a list of mappings, such as <<: *defaults", .wrongType)
             return []
         }
@@ -98,17 +98,13 @@ struct ConfigMapping {
     /// The value under `key`, or nil after reporting it missing; `example` shows how to write it.
     func required(_ key: String, example: String) -> ConfigNode? {
         if let value = self[key] { return value }
-        let at = node.key.map { ConfigNode(node: $0, path: node.path, document: node.document) } ?? node
         let path = node.path.isEmpty ? key : "\(node.path).\(key)"
-        node.document.report(
-            .missingKey,
-            at: ConfigLocation(file: at.location.file, line: at.location.line, column: at.location.column, path: path),
-            "is missing; add \(key): \(example)"
-        )
+        let location = node.document.location(of: node.key ?? node.node, path: path)
+        node.document.report(.missingKey, at: location, "is missing; add \(key): \(example)")
         return nil
     }
 
-    /// Reports every key not in `allowed`; `what` names the mapping ("a slack channel").
+    /// Reports every key not in `allowed`; `what` names the mapping ("a policy").
     func allowOnly(_ allowed: [String], what: String?) {
         for entry in entries where !allowed.contains(entry.key) {
             var message = "unknown key" + (what.map { " for \($0)" } ?? "")

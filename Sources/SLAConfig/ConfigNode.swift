@@ -31,10 +31,7 @@ struct ConfigNode {
     }
 
     /// True for an empty value (`key:` with nothing after it, `~`, `null`).
-    var isNull: Bool {
-        if case .scalar(let scalar) = node { return scalar.style == .plain && node.null != nil }
-        return false
-    }
+    var isNull: Bool { node.null != nil }
 
     /// What the value is, for a message: "a list", "a mapping", "an empty value", "text".
     var kind: String {

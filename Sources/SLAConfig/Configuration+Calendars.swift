@@ -38,25 +38,22 @@ extension Configuration {
         var written: [Weekday: [TimeWindow: ConfigNode]] = [:]
         var isValid = true
         for entry in entries {
-            guard let days = Weekday.days(inKey: entry.key) else {
+            let days = Weekday.days(inKey: entry.key)
+            if days == nil {
                 entry.keyNode.report("\"\(entry.key)\" is not a day key; write a day (mon), a range (mon-fri) or a comma list (tue,thu) of mon, tue, wed, thu, fri, sat, sun", .unknownKey)
-                isValid = false
-                continue
             }
+            let items = entry.value.strings("a time window", example: "09:00-17:00") ?? []
+            let parsed = items.compactMap { item in item.node.window().map { (window: $0, node: item.node) } }
+            isValid = isValid && days != nil && parsed.count == items.count
+            guard let days else { continue }
             if let day = days.first(where: { keyOf[$0] != nil }), let other = keyOf[day] {
                 entry.keyNode.report("\(day.key) is also in \"\(other.key)\" (line \(other.keyNode.location.line)); name each day in one key only")
                 isValid = false
                 continue
             }
-            guard let items = entry.value.strings("a time window", example: "09:00-17:00") else {
-                isValid = false
-                continue
-            }
-            let parsed = items.compactMap { item in item.node.window().map { ($0, item.node) } }
-            isValid = isValid && parsed.count == items.count
             for day in days {
                 keyOf[day] = entry
-                windows[day, default: []] += parsed.map(\.0)
+                windows[day, default: []] += parsed.map(\.window)
                 for (window, item) in parsed { written[day, default: [:]][window] = item }
             }
         }

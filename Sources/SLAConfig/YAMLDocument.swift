@@ -82,6 +82,9 @@ struct YAMLDocument {
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let at = shifted(mark)
+            if character(at: mark, in: text) == "\t" {
+                return SyntaxError(line: at.line, column: at.column, message: "YAML syntax error: a tab; indent YAML with spaces, not tabs")
+            }
             var message = "YAML syntax error: \(problem)"
             if let context {
                 let from = shifted(context.mark)
@@ -100,6 +103,14 @@ struct YAMLDocument {
         default:
             return SyntaxError(line: 1, column: 1, message: "YAML syntax error: \(error); \(hint)")
         }
+    }
+
+    /// The Unicode scalar at a 1-based line and column, if there is one.
+    private static func character(at mark: Mark, in text: String) -> Unicode.Scalar? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line >= 1, mark.line <= lines.count, mark.column >= 1 else { return nil }
+        let scalars = Array(lines[mark.line - 1].unicodeScalars)
+        return mark.column <= scalars.count ? scalars[mark.column - 1] : nil
     }
 
     /// `text` with `insert` placed before the Unicode scalar at a 1-based line and column.

@@ -22,15 +22,20 @@ public enum ClockState: String, Sendable, Hashable, Codable {
 /// is due, how far along it is, and when each ladder step crosses.
 ///
 /// All durations are business seconds on the clock's calendar, paused time excluded.
+/// What only explanations need (the rival policies, the stops, every threshold) is
+/// worked out on demand from what the clock keeps, so evaluating stays cheap.
 public struct SLAClock: Sendable, Hashable {
     public var ticketID: String
     public var metric: Metric
     /// 1 for `first_response` and `resolution`; numbered from 1 per cycle for `next_reply`
     /// and `periodic_update`.
     public var cycle: Int
+    /// The ticket's priority, which chose every target.
+    public var priority: TicketPriority
     /// The policy whose target won (the earliest due time; on a tie the one listed first).
-    public var policy: String
-    public var calendar: String
+    let origin: PolicyPlan
+    /// Every policy that matched the ticket, in configuration order.
+    let rivals: [PolicyPlan]
     public var targetSeconds: Int
     public var startedAt: Date
     /// Nil only when the calendar never accumulates the target (a calendar with no open time).
@@ -41,19 +46,42 @@ public struct SLAClock: Sendable, Hashable {
     public var elapsedSeconds: Int
     /// Business seconds the clock stood still in pause statuses (and, for resolution, solved spells).
     public var pausedSeconds: Int
-    /// Target minus elapsed; negative once past due.
-    public var remainingSeconds: Int
     public var state: ClockState
     /// The first step crossing after the evaluation instant; nil for a fulfilled clock.
     public var nextStep: StepCrossing?
-    /// Every policy that set a target for this clock, in config order, with its due time.
-    public var candidates: [TargetCandidate]
-    /// The spells the clock stood still, clipped to the clock's life.
-    public var stops: [ClockStop]
+    /// How the clock's business time maps onto instants.
+    let schedule: ClockSchedule
+
+    /// The name of the winning policy.
+    public var policy: String { origin.name }
+    /// The name of the calendar the clock runs on.
+    public var calendar: String { origin.calendar.name }
+    /// Target minus elapsed; negative once past due.
+    public var remainingSeconds: Int { targetSeconds - elapsedSeconds }
+    /// Elapsed as a percent of the target.
+    public var percent: Double {
+        targetSeconds > 0 ? Double(elapsedSeconds) / Double(targetSeconds) * 100 : 100
+    }
     /// The ladder escalating this clock; nil when the configuration has none by that name.
-    public var ladder: EscalationLadder?
-    /// How the clock's business time maps onto instants; thresholds are placed with it on demand.
-    var schedule: ClockSchedule
+    public var ladder: EscalationLadder? { origin.ladders[metric.index] }
+
+    /// Every policy that set a target for this clock, in config order, with its due time.
+    public var candidates: [TargetCandidate] {
+        rivals.compactMap { plan in
+            plan.target(priority, metric.index).map { target in
+                TargetCandidate(
+                    policy: plan.name, calendar: plan.calendar.name, targetSeconds: target,
+                    dueAt: ClockSchedule(calendar: plan.calendar, start: schedule.start, spells: schedule.spells)
+                        .instant(reaching: Int64(target)).map(date)
+                )
+            }
+        }
+    }
+
+    /// The spells the clock stood still, clipped to the clock's life.
+    public var stops: [ClockStop] {
+        schedule.spells.map { ClockStop(start: date($0.start), end: $0.end.map(date), status: $0.status) }
+    }
 
     /// Every step of the clock's ladder with the instant it first crosses (nil if never).
     public var thresholds: [StepCrossing] {
@@ -67,11 +95,6 @@ public struct SLAClock: Sendable, Hashable {
     /// For a paused clock, as if it resumed at the evaluation instant.
     public func instant(atElapsed seconds: Int) -> Date? {
         schedule.instant(reaching: Int64(seconds)).map(date)
-    }
-
-    /// Elapsed as a percent of the target.
-    public var percent: Double {
-        targetSeconds > 0 ? Double(elapsedSeconds) / Double(targetSeconds) * 100 : 100
     }
 }
 
@@ -102,37 +125,55 @@ public struct ClockStop: Sendable, Hashable {
     public var status: TicketStatus
 }
 
+/// A spell during which a clock stood still, in epoch seconds.
+struct StopSpell: Sendable, Hashable {
+    let start: Int64
+    /// Nil while it goes on at the evaluation instant.
+    let end: Int64?
+    /// Where it ends for the clock: its end, or the clock's limit (the evaluation instant
+    /// or the fulfilment) while it goes on.
+    let upper: Int64
+    let status: TicketStatus
+
+    init(start: Int64, end: Int64?, limit: Int64, status: TicketStatus) {
+        self.start = start
+        self.end = end
+        self.upper = end ?? limit
+        self.status = status
+    }
+}
+
 /// What a clock needs to place any amount of its business time on the timeline: its
 /// start, the spells it stood still and its calendar.
 struct ClockSchedule: Sendable, Hashable {
     let calendar: BusinessCalendar
     let start: Int64
-    /// Sorted, disjoint; an ongoing spell ends at the evaluation instant.
-    let stops: [Range<Int64>]
+    /// In time order, disjoint.
+    let spells: [StopSpell]
 
     /// The earliest instant at which `amount` business seconds have run.
     func instant(reaching amount: Int64) -> Int64? {
         guard amount > 0 else { return start }
         var cursor = start
         var needed = amount
-        for stop in stops {
-            if stop.lowerBound > cursor {
-                let available = calendar.duration(fromEpoch: cursor, toEpoch: stop.lowerBound)
+        for spell in spells {
+            if spell.start > cursor {
+                let available = calendar.duration(fromEpoch: cursor, toEpoch: spell.start)
                 if needed <= available { return calendar.adding(needed, toEpoch: cursor) }
                 needed -= available
             }
-            cursor = max(cursor, stop.upperBound)
+            cursor = max(cursor, spell.upper)
         }
         return calendar.adding(needed, toEpoch: cursor)
     }
 
     static func == (lhs: ClockSchedule, rhs: ClockSchedule) -> Bool {
-        lhs.calendar === rhs.calendar && lhs.start == rhs.start && lhs.stops == rhs.stops
+        lhs.calendar === rhs.calendar && lhs.start == rhs.start && lhs.spells == rhs.spells
     }
 
     func hash(into hasher: inout Hasher) {
         hasher.combine(ObjectIdentifier(calendar))
         hasher.combine(start)
-        hasher.combine(stops)
+        hasher.combine(spells)
     }
 }

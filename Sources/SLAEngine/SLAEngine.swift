@@ -39,6 +39,7 @@ public struct SLAEngine: Sendable {
         guard !matching.isEmpty else { return [] }
         let timeline = TicketTimeline(ticket: ticket, observed: observed, now: t)
         var result: [SLAClock] = []
+        result.reserveCapacity(Metric.allCases.count)
         for (m, metric) in Metric.allCases.enumerated() {
             guard matching.contains(where: { $0.target(ticket.priority, m) != nil }) else { continue }
             func add(cycle: Int, _ span: (start: Int64, end: Int64?)) {
@@ -130,8 +131,7 @@ public struct SLAEngine: Sendable {
         let stopSet = stopSets[m]
         // Spells that stop the clock, clipped to [start, limit]; an ongoing one ends "now"
         // for projecting the due time (the time it would be due if it resumed now).
-        var stops: [ClockStop] = []
-        var stopRanges: [Range<Int64>] = []
+        var spells: [StopSpell] = []
         let statuses = timeline.statuses
         for (i, change) in statuses.enumerated() where stopSet.contains(change.status) {
             let spellEnd = i + 1 < statuses.count ? statuses[i + 1].at : nil
@@ -140,38 +140,31 @@ public struct SLAEngine: Sendable {
             guard spellStart < limit else { break }
             // A resolution clock's final solve is its fulfilment, not a stop.
             if metric == .resolution, span.end == spellStart { continue }
-            let end = spellEnd.map { min($0, limit) }
-            stops.append(ClockStop(start: date(spellStart), end: end.map(date), status: change.status))
-            let upper = end ?? limit
-            if spellStart < upper { stopRanges.append(spellStart..<upper) }
+            spells.append(StopSpell(start: spellStart, end: spellEnd.map { min($0, limit) }, limit: limit, status: change.status))
         }
 
-        var candidates: [TargetCandidate] = []
         var winner: PolicyPlan?
+        var winnerTarget = 0
         var winnerDue: Int64?
         for plan in plans {
             guard let target = plan.target(ticket.priority, m) else { continue }
-            let due = ClockSchedule(calendar: plan.calendar, start: start, stops: stopRanges)
-                .instant(reaching: Int64(target))
-            candidates.append(TargetCandidate(
-                policy: plan.name, calendar: plan.calendar.name, targetSeconds: target, dueAt: due.map(date)
-            ))
+            let due = ClockSchedule(calendar: plan.calendar, start: start, spells: spells).instant(reaching: Int64(target))
             if winner == nil || (due != nil && (winnerDue == nil || due! < winnerDue!)) {
                 winner = plan
+                winnerTarget = target
                 winnerDue = due
             }
         }
         let plan = winner!
-        let target = plan.target(ticket.priority, m)!
-        let calendar = plan.calendar
+        let target = winnerTarget
+        let schedule = ClockSchedule(calendar: plan.calendar, start: start, spells: spells)
 
-        let total = calendar.duration(fromEpoch: start, toEpoch: limit)
+        let total = plan.calendar.duration(fromEpoch: start, toEpoch: limit)
         var paused: Int64 = 0
-        for range in stopRanges {
-            paused += calendar.duration(fromEpoch: range.lowerBound, toEpoch: min(range.upperBound, limit))
+        for spell in spells {
+            paused += plan.calendar.duration(fromEpoch: spell.start, toEpoch: spell.upper)
         }
         let elapsed = Int(total - paused)
-        let remaining = target - elapsed
 
         let state: ClockState
         if let end = span.end {
@@ -184,13 +177,11 @@ public struct SLAEngine: Sendable {
             state = .running
         }
 
-        let schedule = ClockSchedule(calendar: calendar, start: start, stops: stopRanges)
-        let ladder = plan.ladders[m]
         var next: StepCrossing?
-        if let ladder, state.isOpen {
+        if let ladder = plan.ladders[m], state.isOpen {
             // The crossing after now is the smallest threshold still above the elapsed time.
-            var best: (elapsed: Int, step: LadderStep, repetition: Int)?
-            for step in ladder.steps {
+            var best: (elapsed: Int, step: Int, repetition: Int)?
+            for (index, step) in ladder.steps.enumerated() {
                 var needed = step.threshold.elapsed(forTarget: target)
                 var repetition = 0
                 if needed <= elapsed, let every = step.repeatEvery, every > 0 {
@@ -198,28 +189,28 @@ public struct SLAEngine: Sendable {
                     needed += repetition * every
                 }
                 if needed > elapsed && (best == nil || needed < best!.elapsed) {
-                    best = (needed, step, repetition)
+                    best = (needed, index, repetition)
                 }
             }
             if let best {
                 next = StepCrossing(
-                    step: best.step, repetition: best.repetition, elapsedSeconds: best.elapsed,
+                    step: ladder.steps[best.step], repetition: best.repetition, elapsedSeconds: best.elapsed,
                     at: schedule.instant(reaching: Int64(best.elapsed)).map(date)
                 )
             }
         }
 
         return SLAClock(
-            ticketID: ticket.id, metric: metric, cycle: cycle, policy: plan.name, calendar: calendar.name,
+            ticketID: ticket.id, metric: metric, cycle: cycle, priority: ticket.priority, origin: plan, rivals: plans,
             targetSeconds: target, startedAt: date(start), dueAt: winnerDue.map(date), fulfilledAt: span.end.map(date),
-            elapsedSeconds: elapsed, pausedSeconds: Int(paused), remainingSeconds: remaining, state: state,
-            nextStep: next, candidates: candidates, stops: stops, ladder: ladder, schedule: schedule
+            elapsedSeconds: elapsed, pausedSeconds: Int(paused), state: state, nextStep: next, schedule: schedule
         )
     }
 }
 
-/// A policy's targets and ladders laid out for lookup by position.
-private struct PolicyPlan: Sendable {
+/// A policy's targets and ladders laid out for lookup by position. A class, so that a
+/// clock refers to the policy that set it without copying it.
+final class PolicyPlan: Sendable, Hashable {
     let name: String
     let match: TicketMatch
     let calendar: BusinessCalendar
@@ -245,6 +236,9 @@ private struct PolicyPlan: Sendable {
     func target(_ priority: TicketPriority, _ metric: Int) -> Int? {
         targets[priority.index * Metric.allCases.count + metric]
     }
+
+    static func == (lhs: PolicyPlan, rhs: PolicyPlan) -> Bool { lhs === rhs }
+    func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }
 
 /// A set of statuses as bits: membership is a mask test, not a hash.

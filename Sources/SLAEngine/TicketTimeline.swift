@@ -20,21 +20,25 @@ struct TicketTimeline {
         var events = ticket.events
         if !observed.isEmpty { events += observed }
         // Status changes apply before messages at the same instant (a reopening message).
-        func precedes(_ a: (offset: Int, element: TicketEvent), _ b: (offset: Int, element: TicketEvent)) -> Bool {
-            let ta = epoch(a.element.at), tb = epoch(b.element.at)
-            if ta != tb { return ta < tb }
-            let sa = a.element.isStatus, sb = b.element.isStatus
-            if sa != sb { return sa }
-            return a.offset < b.offset
+        // Sources mostly send history in order; sort (stably) only when it is not.
+        let inOrder = zip(events, events.dropFirst()).allSatisfy { a, b in
+            let ta = epoch(a.at), tb = epoch(b.at)
+            return ta < tb || (ta == tb && (a.isStatus || !b.isStatus))
         }
-        let indexed = Array(events.enumerated())
-        // Sources mostly send history in order; sort only when it is not.
-        let ordered = zip(indexed, indexed.dropFirst()).allSatisfy { precedes($0, $1) }
-            ? indexed : indexed.sorted(by: precedes)
+        if !inOrder {
+            events = events.enumerated().sorted { a, b in
+                let ta = epoch(a.element.at), tb = epoch(b.element.at)
+                if ta != tb { return ta < tb }
+                let sa = a.element.isStatus, sb = b.element.isStatus
+                if sa != sb { return sa }
+                return a.offset < b.offset
+            }.map(\.element)
+        }
+        let ordered = events
         statuses = [(created, .new)]
         conversation = []
         var firstReplyEvent: Int64?
-        for (_, event) in ordered {
+        for event in ordered {
             let t = max(epoch(event.at), created)
             guard t <= now else { break }
             switch event.kind {
@@ -61,7 +65,7 @@ struct TicketTimeline {
         // last moved (never before the last recorded event, so a replay of the past is not
         // rewritten by today's status).
         if statuses.last!.status != ticket.status {
-            let lastEvent = ordered.last.map { max(epoch($0.element.at), created) }
+            let lastEvent = ordered.last.map { max(epoch($0.at), created) }
             let guess = (ticket.status.isSolved ? ticket.solvedAt : nil).map(epoch)
                 ?? ticket.updatedAt.map(epoch) ?? lastEvent ?? created
             let t = max(guess, statuses.last!.at, lastEvent ?? created)

@@ -1,3 +1,4 @@
+import SLAConfig
 import Testing
 
 /// Time zones, week keys and windows, holidays.
@@ -154,5 +155,25 @@ import Testing
     @Test(arguments: cases)
     func rejects(_ rejection: Rejection) {
         rejection.check()
+    }
+
+    @Test func holidayFileThatDoesNotParseQuotesItsLine() {
+        let yaml = """
+            calendars:
+              office:
+                timezone: Europe/Berlin
+                week: { mon-fri: ["09:00-17:00"] }
+                holiday_files:
+                  - holidays/broken.ics
+            policies:
+              - name: standard
+                calendar: office
+                targets: { any: { first_response: 1h } }
+            """
+        let diagnostics = ConfigFixture.diagnostics(yaml, baseDirectory: ConfigFixture.directory.path)
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.location == ConfigLocation(file: ConfigFixture.file, line: 6, column: 9, path: "calendars.office.holiday_files[0]"))
+        #expect(diagnostics.first?.message.hasPrefix("holiday file holidays/broken.ics, line 5 (\"DTSTART;VALUE=DATE:2026-12-24\"): ") == true)
+        #expect(diagnostics.first?.code == .unreadableFile)
     }
 }

@@ -60,7 +60,7 @@ import Testing
               - <<: standard
                 name: standard
                 targets: { any: { first_response: 1h } }
-            """, at: 2, 11, "policies[0]", says: "a merge key (<<) takes a mapping", "<<: *defaults"),
+            """, at: 2, 9, "policies[0].<<", says: "a merge key (<<) takes a mapping", "<<: *defaults"),
         Rejection("missing policies", """
             listen: 127.0.0.1:9469
             """, at: 1, 1, "policies", says: "is missing", "add policies:"),
@@ -147,6 +147,11 @@ import Testing
               - name: standard
                 targets: any: { first_response: 1h }
             """, at: 3, 17, "", says: "YAML syntax error", "mapping values are not allowed", "check the indentation"),
+        Rejection("tab indentation", "policies:\n\t- name: standard\n", at: 2, 1, "", says: "indent YAML with spaces, not tabs"),
+        Rejection("duplicate quoted key in a flow mapping", """
+            policies:
+              - {"name": a, "name": b, targets: { any: { first_response: 1h } } }
+            """, at: 2, 17, "policies[0].name", says: "is given twice in this mapping (first at line 2, column 6)"),
         Rejection("duplicate key in a block mapping", """
             policies:
               - name: standard
