@@ -99,7 +99,8 @@ extension ConfigNode {
                 return nil
             }
             guard percent <= 100 else {
-                report("\"\(text)\" is past the due time; a percent is at most 100%, so for a step after breach write breach+ a duration, such as breach+2h")
+                report("\"\(text)\" is past the due time; a percent is at most 100%, "
+                    + "so for a step after breach write breach+ a duration, such as breach+2h")
                 return nil
             }
             return .percent(percent)
@@ -159,7 +160,8 @@ extension ConfigNode {
             && !address.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" })
             && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !parts[1].contains("..")
         guard isAddress else {
-            report("\"\(text)\" is not an email address; write \(displayName ? "name@example.com or \"Name <name@example.com>\"" : "name@example.com")")
+            let forms = displayName ? "name@example.com or \"Name <name@example.com>\"" : "name@example.com"
+            report("\"\(text)\" is not an email address; write \(forms)")
             return nil
         }
         return text

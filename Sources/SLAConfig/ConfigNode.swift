@@ -176,7 +176,8 @@ struct ConfigNode {
             return nil
         }
         if kind == .inline, text.variables.isEmpty, !schemes.isEmpty, !schemes.contains(where: raw.hasPrefix) {
-            report("is not a URL starting with \(schemes.joined(separator: " or ")); write the full URL, or ${VARIABLE} to take it from the environment")
+            report("is not a URL starting with \(schemes.joined(separator: " or ")); "
+                + "write the full URL, or ${VARIABLE} to take it from the environment")
             return nil
         }
         let reference = SecretReference(

@@ -40,11 +40,15 @@ extension Configuration {
         for entry in entries {
             let days = Weekday.days(inKey: entry.key)
             if days == nil {
-                entry.keyNode.report("\"\(entry.key)\" is not a day key; write a day (mon), a range (mon-fri) or a comma list (tue,thu) of mon, tue, wed, thu, fri, sat, sun", .unknownKey)
+                entry.keyNode.report(
+                    "\"\(entry.key)\" is not a day key; write a day (mon), a range (mon-fri) or a comma list (tue,thu) "
+                        + "of mon, tue, wed, thu, fri, sat, sun",
+                    .unknownKey
+                )
             }
-            let items = entry.value.strings("a time window", example: "09:00-17:00") ?? []
-            let parsed = items.compactMap { item in item.node.window().map { (window: $0, node: item.node) } }
-            isValid = isValid && days != nil && parsed.count == items.count
+            let items = entry.value.strings("a time window", example: "09:00-17:00")
+            let parsed = (items ?? []).compactMap { item in item.node.window().map { (window: $0, node: item.node) } }
+            isValid = isValid && days != nil && items?.count == parsed.count
             guard let days else { continue }
             if let day = days.first(where: { keyOf[$0] != nil }), let other = keyOf[day] {
                 entry.keyNode.report("\(day.key) is also in \"\(other.key)\" (line \(other.keyNode.location.line)); name each day in one key only")
@@ -64,7 +68,8 @@ extension Configuration {
             if day == laterDay {
                 at.report("\"\(later)\" overlaps \"\(earlier)\" on \(day.key); make a day's windows separate, or join them into one")
             } else {
-                at.report("\"\(later)\" on \(laterDay.key) overlaps \"\(earlier)\" of \(day.key), which runs past midnight; end the overnight window sooner or start this one later")
+                at.report("\"\(later)\" on \(laterDay.key) overlaps \"\(earlier)\" of \(day.key), which runs past midnight; "
+                    + "end the overnight window sooner or start this one later")
             }
         }
         if isValid && Weekday.allCases.allSatisfy({ week[$0].isEmpty }) {
@@ -97,7 +102,10 @@ extension Configuration {
             let path = node.document.resolvingPath(written)
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
                 let problem = FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "does not exist"
-                item.report("holiday file \(path) \(problem); fix the path (relative to the configuration file's directory) or remove it", .unreadableFile)
+                item.report(
+                    "holiday file \(path) \(problem); fix the path (relative to the configuration file's directory) or remove it",
+                    .unreadableFile
+                )
                 continue
             }
             do {

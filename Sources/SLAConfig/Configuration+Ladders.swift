@@ -52,7 +52,8 @@ extension Configuration {
             repeatEvery = written.value.duration()
             if let threshold, let label, !threshold.isBreach {
                 written.keyNode.report(
-                    "a step at \(label) fires before breach and cannot repeat; remove repeat, or put it on a step at breach or later (breach, breach+1h)"
+                    "a step at \(label) fires before breach and cannot repeat; "
+                        + "remove repeat, or put it on a step at breach or later (breach, breach+1h)"
                 )
             }
         }

@@ -16,7 +16,8 @@ extension Configuration {
             }
             var tls = fields["tls"]?.choice(RelayConfig.TLS.self, what: "a TLS mode")
             if let chosen = tls, implicitOnly, chosen != .implicit {
-                fields["tls"]?.report("\(chosen.rawValue) does not go with an smtps:// URL, which starts with TLS; write tls: implicit, or use smtp:// for \(chosen.rawValue)")
+                fields["tls"]?.report("\(chosen.rawValue) does not go with an smtps:// URL, which starts with TLS; "
+                    + "write tls: implicit, or use smtp:// for \(chosen.rawValue)")
                 tls = nil
             }
             let username = fields["username"]?.string("a user name", example: "slawatch")

@@ -99,7 +99,10 @@ struct YAMLDocument {
                 }
             }
             let at = YAMLDocument(root: nil, insertions: insertions).position(line: line, column: column)
-            return SyntaxError(line: at.line, column: at.column, message: "YAML cannot be read: \(problem); save the file as UTF-8 text without control characters")
+            return SyntaxError(
+                line: at.line, column: at.column,
+                message: "YAML cannot be read: \(problem); save the file as UTF-8 text without control characters"
+            )
         default:
             return SyntaxError(line: 1, column: 1, message: "YAML syntax error: \(error); \(hint)")
         }

@@ -99,7 +99,7 @@ public struct ClockExplanation: Sendable {
         switch clock.state {
         case .met, .missed:
             let verb = clock.state == .met ? "met" : "missed"
-            s.append("It was \(verb) at \(when(clock.fulfilledAt)) by \(fulfilment(clock)), against a due time of \(when(clock.dueAt)); \(used).")
+            s.append("It was \(verb) at \(when(clock.fulfilledAt)) by \(fulfilment(clock, ticket: ticket)), against a due time of \(when(clock.dueAt)); \(used).")
         case .running, .paused:
             s.append("It is due at \(when(clock.dueAt)); \(used), \(DurationText.words(clock.remainingSeconds, business: business)) left.")
         case .breached:
@@ -120,11 +120,11 @@ public struct ClockExplanation: Sendable {
         }
     }
 
-    private func fulfilment(_ clock: SLAClock) -> String {
-        switch clock.metric {
-        case .resolution: "the solve"
-        default: "a public agent reply or the solve"
-        }
+    private func fulfilment(_ clock: SLAClock, ticket: Ticket) -> String {
+        guard clock.metric != .resolution, let at = clock.fulfilledAt else { return "the solve" }
+        let replied = ticket.events.contains { $0.at == at && $0.kind == .agentReply(isPublic: true) }
+            || (clock.metric == .firstResponse && ticket.firstResponseAt == at)
+        return replied ? "a public agent reply" : "the solve"
     }
 
     private func describe(_ match: TicketMatch) -> String {
@@ -133,10 +133,21 @@ public struct ClockExplanation: Sendable {
             .map { "\($0.key.rawValue) is \($0.value.joined(separator: " or "))" }.joined(separator: " and ")
     }
 
+    /// The week with runs of days that share their windows folded: `mon-fri 09:00-17:00`.
     private func describe(_ week: WeeklySchedule) -> String {
-        let days = Weekday.allCases.filter { !week[$0].isEmpty }
-        guard !days.isEmpty else { return "never" }
-        return days.map { "\($0.key) \(week[$0].map(\.description).joined(separator: ", "))" }.joined(separator: "; ")
+        var runs: [(first: Weekday, last: Weekday, windows: [TimeWindow])] = []
+        for day in Weekday.allCases where !week[day].isEmpty {
+            if let last = runs.last, last.windows == week[day], last.last.rawValue + 1 == day.rawValue {
+                runs[runs.count - 1].last = day
+            } else {
+                runs.append((day, day, week[day]))
+            }
+        }
+        guard !runs.isEmpty else { return "never" }
+        return runs.map { run in
+            let days = run.first == run.last ? run.first.key : "\(run.first.key)-\(run.last.key)"
+            return "\(days) \(run.windows.map(\.description).joined(separator: ", "))"
+        }.joined(separator: "; ")
     }
 
     /// Holidays and short days between two instants, in words.

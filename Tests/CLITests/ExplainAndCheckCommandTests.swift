@@ -13,9 +13,10 @@ import Testing
         let text = result.stdout
         #expect(text.contains("Ticket T-3 \"Waited on the customer\""))
         #expect(text.contains("The most aggressive wins, the one due first: enterprise"))
-        #expect(text.contains("Calendar us-office runs in America/New_York, open mon 09:00-17:00"))
+        #expect(text.contains("Calendar us-office runs in America/New_York, open mon-fri 09:00-17:00."))
         #expect(text.contains("skipped 2026-11-26 as a holiday"))
         #expect(text.contains("It stood still for 2 business hours: pending_customer from 2026-11-23T14:30:00Z to 2026-11-23T16:30:00Z."))
+        #expect(text.contains("It was met at 2026-11-23T14:30:00Z by a public agent reply"))
         #expect(text.contains("It is due at Fri 2026-11-27 11:00 EST (2026-11-27T16:00:00Z)"))
     }
 

@@ -71,6 +71,13 @@ import Testing
             channels:
               support: { type: log, path: support.jsonl, quiet_hours: night }
             """, at: 5, 59, "channels.support.quiet_hours", says: "no calendar is named \"night\"", "use one of 24x7"),
+        Rejection("unset variable in a relay URL", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            relays:
+              main: { url: "${SMTP_URL}", from: support@example.com }
+            """, at: 5, 16, "relays.main.url", says: "environment variable SMTP_URL is not set", "set it in the service's environment"),
     ]
 
     @Test(arguments: cases)

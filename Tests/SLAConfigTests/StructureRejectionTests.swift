@@ -1,3 +1,4 @@
+import SLAConfig
 import Testing
 
 /// Keys that do not belong, values of the wrong shape, YAML that does not parse.
@@ -175,5 +176,15 @@ import Testing
     @Test(arguments: cases)
     func rejects(_ rejection: Rejection) {
         rejection.check()
+    }
+
+    @Test func missingFileIsReportedWithoutAPosition() {
+        do {
+            _ = try Configuration.load(path: "/nonexistent/slawatch.yaml", environment: [:])
+            Issue.record("there is no such file")
+        } catch {
+            #expect(error.description == "/nonexistent/slawatch.yaml: the configuration file does not exist; check the path given with --config")
+            #expect(error.diagnostics.first?.code == .unreadableFile)
+        }
     }
 }
