@@ -57,6 +57,6 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: settings
         ),
-        .testTarget(name: "CLITests", dependencies: ["slawatch"], swiftSettings: settings),
+        .testTarget(name: "CLITests", dependencies: ["slawatch"], exclude: ["Fixtures"], swiftSettings: settings),
     ]
 )

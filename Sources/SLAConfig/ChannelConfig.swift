@@ -31,10 +31,12 @@ public struct ChannelConfig: Sendable {
     public var type: ChannelType
     /// The settings of its type.
     public var kind: Kind
-    /// `digest`: gather a delivery round's messages into one. Default false.
+    /// `digest`: several steps due for this channel in one tick go out as one message.
+    /// Default: on, except for `webhook` channels, which feed other tools one ticket at a time.
     public var digest: Bool
-    /// `quiet_hours`: the name of a calendar whose open windows are this channel's quiet
-    /// hours, when messages wait; nil (the default) for none.
+    /// `quiet_hours`: the name of a calendar; outside its open windows non-urgent
+    /// pre-breach warnings wait until it opens (breaches always go out). Nil (the
+    /// default) sends at any hour.
     public var quietHours: String?
     /// `rate_limit` (`1/s`, `20/m`, `100/h`); nil (the default) for no limit.
     public var rateLimit: RateLimit?

@@ -108,7 +108,7 @@ extension ConfigNode {
         if text == "breach" { return .breach(offsetSeconds: 0) }
         if text.hasPrefix("breach+") || text.hasPrefix("breach-") {
             let offset = String(text.dropFirst("breach+".count))
-            switch DurationText.seconds(in: offset) {
+            switch DurationSyntax.seconds(in: offset) {
             case .success(let seconds) where seconds > 0:
                 return .breach(offsetSeconds: text.hasPrefix("breach+") ? seconds : -seconds)
             case .success:

@@ -128,7 +128,7 @@ struct ConfigNode {
     /// A duration in seconds (`90s`, `1h30m`, `2d`); `positive` rejects zero.
     func duration(positive: Bool = true) -> Int? {
         guard let text = string("a duration", example: "30m") else { return nil }
-        switch DurationText.seconds(in: text) {
+        switch DurationSyntax.seconds(in: text) {
         case .success(let seconds) where seconds == 0 && positive:
             report("\"\(text)\" is zero; write a positive duration such as 30m")
             return nil

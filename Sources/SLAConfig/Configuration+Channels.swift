@@ -45,7 +45,7 @@ extension Configuration {
             let timeout = fields["timeout"]?.duration()
             guard let kind else { continue }
             channels[entry.key] = ChannelConfig(
-                name: entry.key, type: type, kind: kind, digest: digest ?? false, quietHours: quietHours,
+                name: entry.key, type: type, kind: kind, digest: digest ?? (type != .webhook), quietHours: quietHours,
                 rateLimit: rateLimit, timeout: timeout ?? Defaults.channelTimeout
             )
         }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A source's own status and priority values mapped onto the canonical ones
 /// (`status_map`, `priority_map` in the configuration).

@@ -1,5 +1,5 @@
 public import Foundation
-public import BusinessTime
+import BusinessTime
 
 /// Where a clock stands at an instant.
 public enum ClockState: String, Sendable, Hashable, Codable {

@@ -1,5 +1,5 @@
 public import Foundation
-public import BusinessTime
+import BusinessTime
 
 /// Runs every SLA clock of a ticket: pure, no clock reads, no I/O; time is an argument.
 public struct SLAEngine: Sendable {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import SLAEngine
 
 /// Tickets in the canonical format from a file: a JSON array or JSON Lines.

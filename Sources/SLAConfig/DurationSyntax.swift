@@ -1,6 +1,6 @@
 /// Durations as the configuration writes them: numbers with units, largest first, each
 /// unit once: `90s`, `30m`, `1h`, `1h30m`, `2d` (a day is 24 hours, not a business day).
-enum DurationText {
+enum DurationSyntax {
     /// Why a text is not a duration.
     enum Problem: Error {
         case noUnit, negative, malformed
