@@ -24,30 +24,27 @@ extension CodingUserInfoKey {
 
 extension TicketStatus {
     public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        let mapping = decoder.userInfo[.canonicalMapping] as? CanonicalMapping
-        guard let status = mapping?.statuses[text] ?? TicketStatus(rawValue: text) else {
-            throw DecodingError.dataCorrupted(DecodingError.Context(
-                codingPath: decoder.codingPath,
-                debugDescription: "\"\(text)\" is not a canonical status; use one of "
-                    + TicketStatus.allCases.map(\.rawValue).joined(separator: ", ") + ", or map it with status_map"
-            ))
-        }
-        self = status
+        self = try decodeCanonical(from: decoder, mapped: \.statuses, kind: "status", mapKey: "status_map")
     }
 }
 
 extension TicketPriority {
     public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        let mapping = decoder.userInfo[.canonicalMapping] as? CanonicalMapping
-        guard let priority = mapping?.priorities[text] ?? TicketPriority(rawValue: text) else {
-            throw DecodingError.dataCorrupted(DecodingError.Context(
-                codingPath: decoder.codingPath,
-                debugDescription: "\"\(text)\" is not a canonical priority; use one of "
-                    + TicketPriority.allCases.map(\.rawValue).joined(separator: ", ") + ", or map it with priority_map"
-            ))
-        }
-        self = priority
+        self = try decodeCanonical(from: decoder, mapped: \.priorities, kind: "priority", mapKey: "priority_map")
     }
+}
+
+/// Decodes a canonical value, translating the source's own value through the decoder's
+/// mapping first.
+private func decodeCanonical<Value: RawRepresentable & CaseIterable>(
+    from decoder: any Decoder, mapped: KeyPath<CanonicalMapping, [String: Value]>, kind: String, mapKey: String
+) throws -> Value where Value.RawValue == String {
+    let text = try decoder.singleValueContainer().decode(String.self)
+    let mapping = decoder.userInfo[.canonicalMapping] as? CanonicalMapping
+    if let value = mapping?[keyPath: mapped][text] ?? Value(rawValue: text) { return value }
+    throw DecodingError.dataCorrupted(DecodingError.Context(
+        codingPath: decoder.codingPath,
+        debugDescription: "\"\(text)\" is not a canonical \(kind); use one of "
+            + Value.allCases.map(\.rawValue).joined(separator: ", ") + ", or map it with \(mapKey)"
+    ))
 }

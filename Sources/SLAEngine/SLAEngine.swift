@@ -40,11 +40,13 @@ public struct SLAEngine: Sendable {
         let timeline = TicketTimeline(ticket: ticket, observed: observed, now: t)
         var result: [SLAClock] = []
         result.reserveCapacity(Metric.allCases.count)
+        let id = ticket.id, priority = ticket.priority
         for (m, metric) in Metric.allCases.enumerated() {
-            guard matching.contains(where: { $0.target(ticket.priority, m) != nil }) else { continue }
+            guard matching.contains(where: { $0.target(priority, m) != nil }) else { continue }
             func add(cycle: Int, _ span: (start: Int64, end: Int64?)) {
                 result.append(clock(
-                    ticket: ticket, metric: metric, cycle: cycle, span: span, timeline: timeline, plans: matching
+                    ticket: id, priority: priority, metric: metric, cycle: cycle, span: span,
+                    timeline: timeline, plans: matching
                 ))
             }
             switch metric {
@@ -122,7 +124,7 @@ public struct SLAEngine: Sendable {
     // MARK: One clock
 
     private func clock(
-        ticket: Ticket, metric: Metric, cycle: Int, span: (start: Int64, end: Int64?),
+        ticket: String, priority: TicketPriority, metric: Metric, cycle: Int, span: (start: Int64, end: Int64?),
         timeline: TicketTimeline, plans: [PolicyPlan]
     ) -> SLAClock {
         let start = span.start
@@ -147,7 +149,7 @@ public struct SLAEngine: Sendable {
         var winnerTarget = 0
         var winnerDue: Int64?
         for plan in plans {
-            guard let target = plan.target(ticket.priority, m) else { continue }
+            guard let target = plan.target(priority, m) else { continue }
             let due = ClockSchedule(calendar: plan.calendar, start: start, spells: spells).instant(reaching: Int64(target))
             if winner == nil || (due != nil && (winnerDue == nil || due! < winnerDue!)) {
                 winner = plan
@@ -201,7 +203,7 @@ public struct SLAEngine: Sendable {
         }
 
         return SLAClock(
-            ticketID: ticket.id, metric: metric, cycle: cycle, priority: ticket.priority, origin: plan, rivals: plans,
+            ticketID: ticket, metric: metric, cycle: cycle, priority: priority, origin: plan, rivals: plans,
             targetSeconds: target, startedAt: date(start), dueAt: winnerDue.map(date), fulfilledAt: span.end.map(date),
             elapsedSeconds: elapsed, pausedSeconds: Int(paused), state: state, nextStep: next, schedule: schedule
         )
