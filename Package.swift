@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "BusinessTime", swiftSettings: settings),
@@ -28,10 +29,13 @@ let package = Package(
             swiftSettings: settings
         ),
         .target(name: "TicketSources", dependencies: ["SLAEngine"], swiftSettings: settings),
+        .target(name: "StateStore", dependencies: ["SLAEngine", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: settings),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "Delivery", dependencies: ["CCurl", "SLAEngine"], swiftSettings: settings),
         .executableTarget(
             name: "slawatch",
             dependencies: [
-                "SLAConfig", "SLAEngine", "BusinessTime", "TicketSources",
+                "SLAConfig", "SLAEngine", "BusinessTime", "TicketSources", "StateStore", "Delivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -41,6 +45,12 @@ let package = Package(
             name: "slawatch-bench",
             dependencies: ["SLAEngine", "BusinessTime"],
             path: "Benchmarks/slawatch-bench",
+            swiftSettings: settings
+        ),
+        .executableTarget(
+            name: "delivery-bench",
+            dependencies: ["Delivery", "SLAEngine"],
+            path: "Benchmarks/delivery-bench",
             swiftSettings: settings
         ),
         .testTarget(name: "BusinessTimeTests", dependencies: ["BusinessTime"], exclude: ["Fixtures"], swiftSettings: settings),
@@ -56,6 +66,10 @@ let package = Package(
             dependencies: ["TicketSources", "SLAEngine"],
             exclude: ["Fixtures"],
             swiftSettings: settings
+        ),
+        .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "SLAEngine"], swiftSettings: settings),
+        .testTarget(
+            name: "DeliveryTests", dependencies: ["Delivery", "SLAEngine"], exclude: ["Fixtures"], swiftSettings: settings
         ),
         .testTarget(name: "CLITests", dependencies: ["slawatch"], exclude: ["Fixtures"], swiftSettings: settings),
     ]
