@@ -32,10 +32,18 @@ let package = Package(
         .target(name: "StateStore", dependencies: ["SLAEngine", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: settings),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "Delivery", dependencies: ["CCurl", "SLAEngine"], swiftSettings: settings),
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "SLAConfig", "SLAEngine", "BusinessTime", "TicketSources", "StateStore", "Delivery",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
         .executableTarget(
             name: "slawatch",
             dependencies: [
-                "SLAConfig", "SLAEngine", "BusinessTime", "TicketSources", "StateStore", "Delivery",
+                "Daemon", "SLAConfig", "SLAEngine", "BusinessTime", "TicketSources", "StateStore", "Delivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -71,6 +79,7 @@ let package = Package(
         .testTarget(
             name: "DeliveryTests", dependencies: ["Delivery", "SLAEngine"], exclude: ["Fixtures"], swiftSettings: settings
         ),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "SLAEngine", "SLAConfig", "StateStore"], swiftSettings: settings),
         .testTarget(name: "CLITests", dependencies: ["slawatch"], exclude: ["Fixtures"], swiftSettings: settings),
     ]
 )

@@ -114,6 +114,16 @@ struct ConfigNode {
         }
     }
 
+    /// A whole number of at least `minimum`.
+    func count(minimum: Int = 1) -> Int? {
+        guard let text = string("a number", example: "3") else { return nil }
+        guard let value = Int(text), value >= minimum else {
+            report("\"\(text)\" is not a whole number of at least \(minimum); write one such as \(max(minimum, 3))")
+            return nil
+        }
+        return value
+    }
+
     /// One of an enumeration's raw values, `what` naming it in the message ("a canonical status").
     func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type, what: String) -> T? where T.RawValue == String {
         let names = T.allCases.map(\.rawValue)

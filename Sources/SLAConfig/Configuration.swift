@@ -53,6 +53,12 @@ public struct Configuration: Sendable {
     public var channels: [String: ChannelConfig]
     /// `relays` by name; empty when not given.
     public var relays: [String: RelayConfig]
+    /// `customer_channel`: the channel that carries customer delay notices; by default the
+    /// channel named `customers`, when there is one.
+    public var customerChannel: String?
+    /// `repeated_breaches: {count: 3, within: 30d}`: after `count` breaches of one customer
+    /// within the window, its next breach also goes to the `executive` role. Nil for never.
+    public var repeatedBreaches: RepeatedBreachRule?
     /// `templates`: the directory of message templates, absolute; nil for the built-in ones.
     public var templates: String?
     /// Every secret the file refers to, in file order; `resolveSecrets` reads them.
@@ -66,7 +72,7 @@ public struct Configuration: Sendable {
     /// The top-level keys.
     static let keys = [
         "state", "poll_interval", "listen", "ops_channel", "sources", "calendars", "policies", "pause",
-        "teams", "ladders", "channels", "relays", "templates",
+        "teams", "ladders", "channels", "relays", "templates", "customer_channel", "repeated_breaches",
     ]
 
     // MARK: Loading
@@ -148,8 +154,27 @@ public struct Configuration: Sendable {
         teams = Configuration.readTeams(top["teams"], channels: channelNames)
         sources = Configuration.readSources(top["sources"], pollInterval: pollInterval)
         templates = top["templates"]?.path("a directory")
+        if let written = top["customer_channel"] {
+            customerChannel = written.reference(to: "channel", in: channelNames ?? [], section: "channels")
+        } else {
+            customerChannel = channelNames?.contains("customers") == true ? "customers" : nil
+        }
+        repeatedBreaches = Configuration.readRepeatedBreaches(top["repeated_breaches"])
         secretReferences = document.secretReferences.sorted {
             ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column)
         }
+    }
+}
+
+extension Configuration {
+    /// `repeated_breaches: {count, within}`.
+    static func readRepeatedBreaches(_ node: ConfigNode?) -> RepeatedBreachRule? {
+        guard let fields = node?.mapping(allowed: ["count", "within"], what: "a rule such as {count: 3, within: 30d}") else {
+            return nil
+        }
+        let count = fields.required("count", example: "3")?.count()
+        let within = fields.required("within", example: "30d")?.duration()
+        guard let count, let within else { return nil }
+        return RepeatedBreachRule(count: count, windowSeconds: within)
     }
 }

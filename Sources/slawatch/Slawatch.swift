@@ -6,7 +6,7 @@ struct Slawatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slawatch",
         abstract: "Watches support tickets for SLA risk and breach, and tells the right people in time.",
-        subcommands: [CheckCommand.self, EvaluateCommand.self, ExplainCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, EvaluateCommand.self, ExplainCommand.self]
     )
 }
 
@@ -14,5 +14,6 @@ struct Slawatch: AsyncParsableCommand {
 enum ExitStatus {
     static let usage: Int32 = 64
     static let noInput: Int32 = 66
+    static let unavailable: Int32 = 69
     static let config: Int32 = 78
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Daemon
 import SLAEngine
 
 /// The `evaluate` contract (DESIGN.md): clocks as JSON in the documented shape, or a table.

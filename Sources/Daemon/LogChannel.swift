@@ -1,0 +1,62 @@
+import Foundation
+public import SLAEngine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `log` channel: one JSON line per message, appended to a file. For the demo, for
+/// piping into other tools, and as the sink tests read.
+///
+/// Each line has `at`, `channel`, `key`, `role`, `audience`, `urgent`, `tickets` (each
+/// `{id, metric, cycle, step, due_at}`), `subject` and `text` (and `to` for a customer notice).
+public struct LogChannel: ChannelSender {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    public func send(_ message: OutboundMessage) async -> SendOutcome {
+        let line = LogChannel.line(for: message) + "\n"
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        guard fd >= 0 else {
+            return .retry(reason: "unavailable", detail: "\(path): \(String(cString: strerror(errno)))", retryAfter: nil)
+        }
+        defer { close(fd) }
+        // One write of the whole line under O_APPEND: lines from concurrent writers never interleave.
+        let written = line.utf8CString.withUnsafeBufferPointer { buffer in
+            write(fd, buffer.baseAddress, buffer.count - 1)
+        }
+        guard written == line.utf8.count else {
+            return .retry(reason: "unavailable", detail: "\(path): short write", retryAfter: nil)
+        }
+        return .delivered(detail: nil)
+    }
+
+    /// The JSON line for a message, keys in a stable order.
+    static func line(for message: OutboundMessage) -> String {
+        var fields: [(String, JSONValue)] = [
+            ("at", .string(Timestamp(message.createdAt).description)),
+            ("channel", .string(message.channel)),
+            ("key", .string(message.key)),
+            ("role", message.role.map { .string($0) } ?? .null),
+            ("audience", .string(message.audience.rawValue)),
+            ("urgent", .bool(message.isUrgent)),
+            ("tickets", .array(message.tickets.map { ticket in
+                .object([
+                    ("id", .string(ticket.id)),
+                    ("metric", .string(ticket.metric.rawValue)),
+                    ("cycle", .int(ticket.cycle)),
+                    ("step", .string(ticket.step)),
+                    ("due_at", ticket.dueAt.map { .string(Timestamp($0).description) } ?? .null),
+                ])
+            })),
+            ("subject", .string(message.subject)),
+            ("text", .string(message.text)),
+        ]
+        if !message.recipients.isEmpty { fields.append(("to", .array(message.recipients.map { .string($0) }))) }
+        return JSONValue.object(fields).serialized()
+    }
+}

@@ -1,0 +1,213 @@
+public import Foundation
+public import BusinessTime
+
+/// Walks the escalation ladders: turns a ticket's clocks, and what earlier ticks
+/// recorded, into the intents owed now. Pure: time and history are arguments.
+///
+/// - A step fires once per (ticket, metric, cycle, step); each `repeat` is a step of its own.
+/// - When several steps are due at once for a clock (a ticket first seen late, a daemon
+///   that was down), only the highest fires, marked late; the others are recorded as
+///   skipped. A customer notice of a skipped step still goes out with it.
+/// - Nothing escalates once a clock is met; with `all_clear` on the ladder everyone who
+///   was pinged hears that it was met.
+/// - A ticket's team is resolved when a step fires, so a ticket moved to another team
+///   escalates to the new team's people from the next step on.
+public struct Escalator: Sendable {
+    /// In configuration order with `default` last.
+    public var teams: [Team]
+    /// Per channel, the calendar whose open windows allow non-urgent warnings; channels
+    /// not listed send at any hour.
+    public var quietHours: [String: BusinessCalendar]
+    /// The channel that carries customer notices (the one named `customers`); nil for none.
+    public var customerChannel: String?
+    /// Escalate a customer's breach to `executive` after this many in a window; nil for never.
+    public var repeatedBreaches: RepeatedBreachRule?
+    /// A step that crossed longer ago than this is reported as late.
+    public var lateAfterSeconds: Int
+
+    public init(
+        teams: [Team], quietHours: [String: BusinessCalendar] = [:], customerChannel: String? = nil,
+        repeatedBreaches: RepeatedBreachRule? = nil, lateAfterSeconds: Int = 120
+    ) {
+        self.teams = teams
+        self.quietHours = quietHours
+        self.customerChannel = customerChannel
+        self.repeatedBreaches = repeatedBreaches
+        self.lateAfterSeconds = lateAfterSeconds
+    }
+
+    /// What one ticket's clocks owe now.
+    public struct Decision: Sendable, Hashable {
+        public var intents: [Intent] = []
+        /// Clocks seen breached; the store keeps the first record of each.
+        public var breaches: [BreachRecord] = []
+        /// Held intents (by `Intent.id`) that are no longer wanted: their clock
+        /// was met, or a later step reached the same channel.
+        public var withdrawn: [String] = []
+    }
+
+    /// The team a ticket belongs to: the first whose `match` holds.
+    public func team(for ticket: Ticket) -> Team? {
+        teams.first { $0.match.holds(for: ticket) }
+    }
+
+    /// Decides one ticket at `now`.
+    ///
+    /// `history` holds what earlier ticks recorded, by clock key; `earlierBreaches` is how
+    /// many other clocks of this customer breached within the repeated-breach window.
+    public func decide(
+        ticket: Ticket, clocks: [SLAClock], history: [String: [LadderRecord]], earlierBreaches: Int, now: Date
+    ) -> Decision {
+        var decision = Decision()
+        for clock in clocks {
+            let key = ClockKey.make(ticket.id, clock.metric, clock.cycle)
+            let records = history[key] ?? []
+            if clock.state.isOpen {
+                open(clock, of: ticket, records: records, earlierBreaches: earlierBreaches, now: now, into: &decision)
+            } else {
+                closed(clock, of: ticket, records: records, into: &decision)
+            }
+        }
+        return decision
+    }
+
+    // MARK: Open clocks
+
+    private func open(
+        _ clock: SLAClock, of ticket: Ticket, records: [LadderRecord], earlierBreaches: Int, now: Date,
+        into decision: inout Decision
+    ) {
+        if clock.state == .breached, let due = clock.dueAt {
+            decision.breaches.append(BreachRecord(
+                ticketID: ticket.id, customerID: ticket.customer.id, metric: clock.metric, cycle: clock.cycle, at: due
+            ))
+        }
+        guard let ladder = clock.ladder else { return }
+        let fired = Set(records.map(\.step))
+        var due: [(step: LadderStep, repetition: Int, elapsed: Int)] = []
+        for step in ladder.steps {
+            let first = step.threshold.elapsed(forTarget: clock.targetSeconds)
+            guard first <= clock.elapsedSeconds else { continue }
+            var repetitions = 0
+            if let every = step.repeatEvery, every > 0 { repetitions = (clock.elapsedSeconds - first) / every }
+            for repetition in 0...repetitions where !fired.contains(Escalator.label(step, repetition)) {
+                due.append((step, repetition, first + repetition * (step.repeatEvery ?? 0)))
+            }
+        }
+        guard let highest = due.map(\.elapsed).max() else { return }
+        let chosen = due.filter { $0.elapsed == highest }
+        let passedOver = due.filter { $0.elapsed != highest }
+        let crossedAt = clock.instant(atElapsed: highest) ?? now
+        let isLate = !passedOver.isEmpty || now.timeIntervalSince(crossedAt) > Double(lateAfterSeconds)
+
+        for skipped in passedOver {
+            decision.intents.append(Intent(
+                ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, step: Escalator.label(skipped.step, skipped.repetition),
+                kind: .skipped, channel: nil, reason: "passed over by the later step \(Escalator.label(chosen[0].step, chosen[0].repetition))"
+            ))
+        }
+        let breachSteps = Set(ladder.steps.filter { $0.threshold.isBreach }.map(\.label))
+        let breachAlreadyPinged = records.contains { breachSteps.contains(String(Escalator.stepLabel(of: $0.step))) }
+        let team = team(for: ticket)
+        for (step, repetition, _) in chosen {
+            let label = Escalator.label(step, repetition)
+            let kind: Intent.Kind = !step.threshold.isBreach ? .warning : repetition > 0 ? .repeat : .breach
+            var recipients = resolve(step.notify, team: team)
+            if step.threshold.isBreach, !breachAlreadyPinged, let rule = repeatedBreaches, earlierBreaches >= rule.count {
+                recipients += resolve([Role.executive.rawValue], team: team).filter { new in
+                    !recipients.contains { $0.channel == new.channel }
+                }
+            }
+            if recipients.isEmpty {
+                decision.intents.append(Intent(
+                    ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, step: label, kind: .skipped,
+                    channel: nil, reason: "no channel for \(step.notify.joined(separator: ", ")) in team \(team?.name ?? "(none)")"
+                ))
+                continue
+            }
+            for (role, channel) in recipients {
+                var notBefore: Date?
+                if kind == .warning, let calendar = quietHours[channel], !calendar.isOpen(at: now) {
+                    notBefore = calendar.nextOpen(atOrAfter: now)
+                }
+                decision.intents.append(Intent(
+                    ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, step: label, kind: kind,
+                    channel: channel, role: role, isLate: isLate, notBefore: notBefore
+                ))
+                // A later step reaching a channel replaces a warning still held for it.
+                for record in records where record.isHeld && record.channel == channel {
+                    decision.withdrawn.append("\(ClockKey.make(ticket.id, clock.metric, clock.cycle))/\(record.step)@\(channel)")
+                }
+            }
+        }
+        let template = chosen.compactMap(\.step.customerNotice).first ?? passedOver.compactMap(\.step.customerNotice).last
+        if let template, let channel = customerChannel, !fired.contains(Escalator.customerNoticeStep) {
+            decision.intents.append(Intent(
+                ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, step: Escalator.customerNoticeStep,
+                kind: .customerNotice, channel: channel, isLate: isLate, template: template
+            ))
+        }
+    }
+
+    // MARK: Fulfilled clocks
+
+    private func closed(_ clock: SLAClock, of ticket: Ticket, records: [LadderRecord], into decision: inout Decision) {
+        let key = ClockKey.make(ticket.id, clock.metric, clock.cycle)
+        for record in records where record.isHeld {
+            decision.withdrawn.append("\(key)/\(record.step)@\(record.channel ?? "-")")
+        }
+        guard clock.ladder?.allClear == true, !records.contains(where: { $0.step == Escalator.allClearStep }) else { return }
+        var channels: [String] = []
+        for record in records where !record.isHeld && record.kind != .skipped && record.kind != .customerNotice {
+            if let channel = record.channel, !channels.contains(channel) { channels.append(channel) }
+        }
+        for channel in channels {
+            decision.intents.append(Intent(
+                ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, step: Escalator.allClearStep,
+                kind: .allClear, channel: channel
+            ))
+        }
+    }
+
+    // MARK: Routing
+
+    /// Roles resolved through the ticket's team, channel names kept, duplicates dropped.
+    private func resolve(_ names: [String], team: Team?) -> [(role: Role?, channel: String)] {
+        var result: [(role: Role?, channel: String)] = []
+        for name in names {
+            if let role = Role(rawValue: name) {
+                for channel in team?.roles[role] ?? [] where !result.contains(where: { $0.channel == channel }) {
+                    result.append((role, channel))
+                }
+            } else if !result.contains(where: { $0.channel == name }) {
+                result.append((nil, name))
+            }
+        }
+        return result
+    }
+
+    static let allClearStep = "all_clear"
+    static let customerNoticeStep = "customer_notice"
+
+    /// The step's `at` in a recorded step name, without its `#N`.
+    static func stepLabel(of recorded: String) -> Substring {
+        recorded.split(separator: "#", maxSplits: 1).first ?? Substring(recorded)
+    }
+
+    /// A step's name in keys: its `at`, with `#N` for its N-th repeat.
+    static func label(_ step: LadderStep, _ repetition: Int) -> String {
+        repetition == 0 ? step.label : "\(step.label)#\(repetition)"
+    }
+}
+
+/// `repeated_breaches`: after `count` breaches of one customer within `windowSeconds`,
+/// the customer's next breach also goes to the `executive` role.
+public struct RepeatedBreachRule: Sendable, Hashable {
+    public var count: Int
+    public var windowSeconds: Int
+
+    public init(count: Int, windowSeconds: Int) {
+        self.count = count
+        self.windowSeconds = windowSeconds
+    }
+}

@@ -1,0 +1,115 @@
+public import Foundation
+
+/// Something a clock's ladder owes one channel: a step, an all-clear or a customer notice.
+///
+/// Intents are identified by their clock, their step and their channel, so a step
+/// fires once per (ticket, metric, cycle, step) and channel, whatever happens to the
+/// process in between.
+public struct Intent: Sendable, Hashable {
+    /// What the intent says.
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// A step before the due time.
+        case warning
+        /// The first step at or after the due time.
+        case breach
+        /// A `repeat` of a step after the due time.
+        case `repeat`
+        /// The clock was met or the ticket solved; sent to everyone who was pinged.
+        case allClear = "all_clear"
+        /// A delay notice to the customer.
+        case customerNotice = "customer_notice"
+        /// A step passed over: a catch-up fired a later one, or no channel was found for it.
+        /// Recorded so it never fires later; nothing is sent.
+        case skipped
+    }
+
+    public var ticketID: String
+    public var metric: Metric
+    public var cycle: Int
+    /// The step's `at` as written (`75%`), with `#N` for its N-th repeat; `all_clear` or
+    /// `customer_notice` for those kinds.
+    public var step: String
+    public var kind: Kind
+    /// The channel to send to; nil for a skipped step.
+    public var channel: String?
+    /// The role the channel was reached through; nil for a channel named directly.
+    public var role: Role?
+    /// True when the step crossed a while ago (the daemon was down, or the ticket was first
+    /// seen past it) or stands in for earlier steps: the message says it is late.
+    public var isLate: Bool
+    /// Held by the channel's quiet hours until this instant; nil to send now.
+    public var notBefore: Date?
+    /// The customer-notice template, for `customerNotice`.
+    public var template: String?
+    /// Why a step was skipped, for the log.
+    public var reason: String?
+
+    public init(
+        ticketID: String, metric: Metric, cycle: Int, step: String, kind: Kind, channel: String?,
+        role: Role? = nil, isLate: Bool = false, notBefore: Date? = nil, template: String? = nil, reason: String? = nil
+    ) {
+        self.ticketID = ticketID
+        self.metric = metric
+        self.cycle = cycle
+        self.step = step
+        self.kind = kind
+        self.channel = channel
+        self.role = role
+        self.isLate = isLate
+        self.notBefore = notBefore
+        self.template = template
+        self.reason = reason
+    }
+
+    /// `ticket/metric/cycle`: the clock the intent belongs to.
+    public var clockKey: String { ClockKey.make(ticketID, metric, cycle) }
+    /// `ticket/metric/cycle/step`: the idempotency key of the step, shared by its channels.
+    public var stepKey: String { "\(clockKey)/\(step)" }
+    /// The step key and channel: unique per intent.
+    public var id: String { "\(stepKey)@\(channel ?? "-")" }
+    /// A step at or after the due time: never held by quiet hours.
+    public var isUrgent: Bool { kind == .breach || kind == .repeat }
+}
+
+/// The key that names one clock across ticks and restarts.
+public enum ClockKey {
+    public static func make(_ ticketID: String, _ metric: Metric, _ cycle: Int) -> String {
+        "\(ticketID)/\(metric.rawValue)/\(cycle)"
+    }
+}
+
+/// What earlier ticks recorded for one clock: which steps fired and to whom.
+public struct LadderRecord: Sendable, Hashable {
+    /// As in `Intent.step`.
+    public var step: String
+    /// Nil for a skipped step.
+    public var channel: String?
+    public var kind: Intent.Kind
+    /// Still waiting for its channel's quiet hours to end.
+    public var isHeld: Bool
+
+    public init(step: String, channel: String?, kind: Intent.Kind, isHeld: Bool = false) {
+        self.step = step
+        self.channel = channel
+        self.kind = kind
+        self.isHeld = isHeld
+    }
+}
+
+/// A clock that went past its due time: counted per customer for repeated breaches.
+public struct BreachRecord: Sendable, Hashable {
+    public var ticketID: String
+    public var customerID: String
+    public var metric: Metric
+    public var cycle: Int
+    /// The due time that was missed.
+    public var at: Date
+
+    public init(ticketID: String, customerID: String, metric: Metric, cycle: Int, at: Date) {
+        self.ticketID = ticketID
+        self.customerID = customerID
+        self.metric = metric
+        self.cycle = cycle
+        self.at = at
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import SLAEngine
+
+/// What slawatch remembers across ticks and restarts, in one SQLite file (WAL):
+/// observed ticket transitions, ladder progress, the outbox of rendered messages, the
+/// delivery log, breaches per customer and source cursors.
+///
+/// Every write a tick makes about intents happens in one transaction with the
+/// outbox rows that carry them, so a crash at any point neither loses a notification
+/// nor records one as sent that was not.
+public final class StateStore: Sendable {
+    public let path: String
+    let pool: DatabasePool
+    /// Held for the life of the store when opened `exclusive`: one daemon per database.
+    private let lock: FileLock?
+
+    /// Opens (creating when missing) and migrates the database at `path`.
+    ///
+    /// `exclusive` takes the daemon lock beside it (`PATH.lock`), so a second daemon on the
+    /// same state fails fast instead of sending twice. A locked, corrupt or newer-schema
+    /// database is an error, never a silent reset.
+    public init(path: String, exclusive: Bool = false) throws(StateStoreError) {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw StateStoreError(.unavailable, "\(path): cannot create the state directory \(directory): \(error.localizedDescription)")
+            }
+        }
+        lock = exclusive ? try FileLock(path: path + ".lock") : nil
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(3)
+        configuration.label = "slawatch-state"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let migrator = StateStore.migrator
+            if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+                let known = Set(migrator.migrations)
+                let applied = try pool.read { try migrator.appliedIdentifiers($0) }
+                throw StateStoreError(.newerSchema, "\(path): the state database was written by a newer slawatch "
+                    + "(schema \(applied.subtracting(known).sorted().joined(separator: ", ")) is unknown to this one); "
+                    + "run the newer slawatch, or point `state:` at another file")
+            }
+            try migrator.migrate(pool)
+        } catch let error as StateStoreError {
+            throw error
+        } catch {
+            throw StateStore.describe(error, path: path)
+        }
+    }
+
+    /// Turns a database error into one that says what to do.
+    static func describe(_ error: any Error, path: String) -> StateStoreError {
+        guard let error = error as? DatabaseError else {
+            return StateStoreError(.failed, "\(path): \(error)")
+        }
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return StateStoreError(.locked, "\(path): the state database is locked by another process; "
+                + "stop the other slawatch (or whatever holds it) and try again")
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return StateStoreError(.corrupt, "\(path): the state database is not a SQLite database or is damaged; "
+                + "move it aside (slawatch will start a new one and re-send what is still due) or restore a backup")
+        case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_IOERR:
+            return StateStoreError(.unavailable, "\(path): cannot open or write the state database (\(error.message ?? "\(error.resultCode)")); "
+                + "check the path and its permissions")
+        default:
+            return StateStoreError(.failed, "\(path): \(error.message ?? "\(error.resultCode)")")
+        }
+    }
+
+    /// Runs a write transaction, mapping errors.
+    func write<T>(_ body: (Database) throws -> T) throws(StateStoreError) -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw StateStore.describe(error, path: path)
+        }
+    }
+
+    /// Runs a read, mapping errors.
+    func read<T>(_ body: (Database) throws -> T) throws(StateStoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw StateStore.describe(error, path: path)
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/// Why the state database cannot be used. Never recovered by resetting the database:
+/// the operator decides.
+public struct StateStoreError: Error, Sendable, CustomStringConvertible {
+    /// A small closed set, usable as a metric label.
+    public enum Code: String, Sendable {
+        /// Another process holds the database (or its daemon lock).
+        case locked
+        /// The file is not a SQLite database, or is damaged.
+        case corrupt
+        /// Written by a newer slawatch whose schema this one does not know.
+        case newerSchema = "newer_schema"
+        /// The file or its directory cannot be opened or written.
+        case unavailable
+        /// A query failed.
+        case failed
+    }
+
+    public var code: Code
+    /// What went wrong and how to fix it, naming the file.
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,43 @@
+public import Foundation
+public import SLAEngine
+
+/// Everything one tick decided, written in one transaction: ladder progress and the
+/// outbox rows that carry it go to disk together or not at all.
+public struct TickCommit: Sendable {
+    public var at: Date
+    /// New intents, each with the key of the outbox message that carries it
+    /// (nil for one held by quiet hours, or skipped).
+    public var intents: [(intent: Intent, messageKey: String?)]
+    /// Held intents released now, by id, with the message that carries each.
+    public var released: [(id: String, messageKey: String)]
+    /// Held intents no longer wanted, by id.
+    public var withdrawn: [String]
+    public var messages: [OutboundMessage]
+    public var breaches: [BreachRecord]
+
+    public init(
+        at: Date, intents: [(intent: Intent, messageKey: String?)] = [],
+        released: [(id: String, messageKey: String)] = [], withdrawn: [String] = [],
+        messages: [OutboundMessage] = [], breaches: [BreachRecord] = []
+    ) {
+        self.at = at
+        self.intents = intents
+        self.released = released
+        self.withdrawn = withdrawn
+        self.messages = messages
+        self.breaches = breaches
+    }
+}
+
+/// A message waiting in the outbox, with how often it was tried.
+public struct PendingMessage: Sendable, Hashable {
+    public var message: OutboundMessage
+    public var attempts: Int
+}
+
+/// How much is waiting, for status lines and metrics.
+public struct OutboxDepth: Sendable, Hashable {
+    public var pending: Int
+    public var dead: Int
+    public var held: Int
+}

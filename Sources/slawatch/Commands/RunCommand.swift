@@ -1,0 +1,115 @@
+import ArgumentParser
+import Daemon
+import Foundation
+import Logging
+import SLAConfig
+import SLAEngine
+import StateStore
+import TicketSources
+
+/// `slawatch run`: the daemon.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Watch the configured sources: escalate, notify, deliver.",
+        discussion: """
+            Loops until stopped, waking at the next poll or the next threshold instant of any
+            clock, whichever comes first. --once does one tick and exits; --dry-run prints what
+            it would send and records nothing.
+            """
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    @Flag(help: "Do one tick (poll, evaluate, decide, enqueue, deliver) and exit.")
+    var once = false
+
+    @Flag(help: "Print what would be sent; write nothing, send nothing.")
+    var dryRun = false
+
+    @Option(help: "With --once: the instant to tick at, RFC 3339 (for replays and tests; default now).")
+    var at: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "slawatch")
+        let configuration = try options.load()
+        do {
+            _ = try configuration.resolveSecrets(environment: environment)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(ExitStatus.config)
+        }
+        var fixedInstant: Date?
+        if let at {
+            guard once, let parsed = Timestamp(rfc3339: at) else {
+                Console.error("--at: needs --once and an RFC 3339 time such as 2026-11-20T22:00:00Z")
+                throw ExitCode(ExitStatus.usage)
+            }
+            fixedInstant = parsed.date
+        }
+
+        let store: StateStore?
+        do {
+            if dryRun {
+                store = FileManager.default.fileExists(atPath: configuration.state) ? try StateStore(path: configuration.state) : nil
+            } else {
+                store = try StateStore(path: configuration.state, exclusive: true)
+            }
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(ExitStatus.unavailable)
+        }
+
+        let sources = configuration.sources.compactMap { source -> Watcher.Source? in
+            guard let reader = source.makeTicketSource() else {
+                logger.error("source type not available in this build", metadata: ["source": "\(source.name)", "type": "\(source.typeName)"])
+                return nil
+            }
+            return Watcher.Source(config: source, reader: reader)
+        }
+        var senders: [String: any ChannelSender] = [:]
+        for channel in configuration.channels.values {
+            if case .log(let path) = channel.kind { senders[channel.name] = LogChannel(path: path) }
+        }
+        let watcher = Watcher(
+            configuration: configuration, store: store, sources: sources, senders: senders, logger: logger,
+            dryRun: dryRun, failpoint: environment["SLAWATCH_FAILPOINT"].flatMap(Failpoint.init(rawValue:))
+        )
+
+        if once {
+            let report = try await tick(watcher, at: fixedInstant ?? Date(), logger: logger, force: true)
+            if !report.problems.isEmpty && report.tickets == 0 && !sources.isEmpty {
+                throw ExitCode(ExitStatus.unavailable)
+            }
+            return
+        }
+        var force = true
+        while !Task.isCancelled {
+            let report = try await tick(watcher, at: Date(), logger: logger, force: force)
+            force = false
+            let wait = max(0.05, (report.nextWake ?? Date() + 60).timeIntervalSinceNow)
+            try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+        }
+    }
+
+    private func tick(_ watcher: Watcher, at now: Date, logger: Logger, force: Bool) async throws -> TickReport {
+        do {
+            let report = try await watcher.tick(at: now, forcePoll: force)
+            logger.info("tick", metadata: [
+                "tickets": "\(report.tickets)", "clocks": "\(report.clocks)", "breached": "\(report.breached)",
+                "intents": "\(report.intents)", "enqueued": "\(report.enqueued)", "delivered": "\(report.delivered)",
+                "next_wake": "\(report.nextWake.map { Timestamp($0).description } ?? "-")",
+            ])
+            return report
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(ExitStatus.unavailable)
+        }
+    }
+}
