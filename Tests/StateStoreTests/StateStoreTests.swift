@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import SLAEngine
+@testable import StateStore
+
+/// A fresh directory for one test's database.
+func temporaryDatabase() -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-store-\(UUID())")
+    try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory.appendingPathComponent("state.db").path
+}
+
+func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
+
+@Suite struct StateStoreTests {
+    @Test func observedTransitionsAreRecordedBetweenPolls() throws {
+        let store = try StateStore(path: temporaryDatabase())
+        var ticket = Ticket(id: "T-1", status: .open, createdAt: at("2026-11-20T10:00:00Z"))
+        #expect(try store.observe([ticket], source: "s", at: at("2026-11-20T10:01:00Z")).isEmpty)
+        ticket.status = .pendingCustomer
+        ticket.priority = .urgent
+        let history = try store.observe([ticket], source: "s", at: at("2026-11-20T10:05:00Z"))
+        #expect(history["T-1"] == [
+            TicketEvent(at: at("2026-11-20T10:05:00Z"), .status(.pendingCustomer)),
+            TicketEvent(at: at("2026-11-20T10:05:00Z"), .priority(.urgent)),
+        ])
+        // Unchanged: nothing new, the history stays.
+        let again = try store.observe([ticket], source: "s", at: at("2026-11-20T10:10:00Z"))
+        #expect(again["T-1"]?.count == 2)
+        // Only polled tickets' history is returned.
+        #expect(try store.observe([], source: "s", at: at("2026-11-20T10:15:00Z")).isEmpty)
+    }
+
+    func message(_ key: String) -> OutboundMessage {
+        OutboundMessage(key: key, channel: "leads", subject: "s", text: "t", createdAt: at("2026-11-20T13:00:00Z"))
+    }
+
+    @Test func aTickIsCommittedWholeAndDeliveredOnce() throws {
+        let store = try StateStore(path: temporaryDatabase())
+        let warning = Intent(ticketID: "T-1", metric: .resolution, cycle: 1, step: "75%", kind: .warning, channel: "leads", role: .lead)
+        let held = Intent(ticketID: "T-2", metric: .resolution, cycle: 1, step: "75%", kind: .warning, channel: "leads",
+                          notBefore: at("2026-11-20T14:00:00Z"))
+        let skipped = Intent(ticketID: "T-3", metric: .resolution, cycle: 1, step: "75%", kind: .skipped, channel: nil, reason: "r")
+        try store.commit(TickCommit(
+            at: at("2026-11-20T13:00:00Z"),
+            intents: [(warning, warning.id), (held, nil), (skipped, nil)],
+            messages: [message(warning.id)],
+            breaches: [BreachRecord(ticketID: "T-9", customerID: "acme", metric: .resolution, cycle: 1, at: at("2026-11-20T12:00:00Z"))]
+        ))
+        let history = try store.ladderHistory(tickets: ["T-1", "T-2", "T-3"])
+        #expect(history["T-1/resolution/1"] == [LadderRecord(step: "75%", channel: "leads", kind: .warning)])
+        #expect(history["T-2/resolution/1"] == [LadderRecord(step: "75%", channel: "leads", kind: .warning, isHeld: true)])
+        #expect(history["T-3/resolution/1"] == [LadderRecord(step: "75%", channel: nil, kind: .skipped)])
+        #expect(try store.ladderHistory(tickets: ["T-1"]).keys.sorted() == ["T-1/resolution/1"])
+        #expect(try store.breaches(since: at("2026-11-01T00:00:00Z")) == ["acme": ["T-9/resolution/1"]])
+        #expect(try store.breaches(since: at("2026-11-20T12:00:01Z")).isEmpty)
+
+        #expect(try store.pendingMessages(dueBy: at("2026-11-20T13:00:00Z")).map(\.message) == [message(warning.id)])
+        #expect(try store.markDelivered(key: warning.id, at: at("2026-11-20T13:00:01Z")))
+        #expect(try !store.markDelivered(key: warning.id, at: at("2026-11-20T13:00:02Z")))
+        #expect(try store.pendingMessages(dueBy: at("2026-11-20T15:00:00Z")).isEmpty)
+        #expect(try store.outboxDepth() == OutboxDepth(pending: 0, dead: 0, held: 1))
+        #expect(try store.nextWake() == at("2026-11-20T14:00:00Z"))
+        #expect(try store.heldIntents(dueBy: at("2026-11-20T13:59:59Z")).isEmpty)
+        #expect(try store.heldIntents(dueBy: at("2026-11-20T14:00:00Z")).map(\.id) == [held.id])
+    }
+
+    @Test func heldIntentsAreReleasedOrWithdrawnOnce() throws {
+        let store = try StateStore(path: temporaryDatabase())
+        let a = Intent(ticketID: "A", metric: .resolution, cycle: 1, step: "75%", kind: .warning, channel: "c",
+                       notBefore: at("2026-11-20T14:00:00Z"))
+        let b = Intent(ticketID: "B", metric: .resolution, cycle: 1, step: "75%", kind: .warning, channel: "c",
+                       notBefore: at("2026-11-20T14:00:00Z"))
+        try store.commit(TickCommit(at: at("2026-11-20T13:00:00Z"), intents: [(a, nil), (b, nil)]))
+        try store.commit(TickCommit(
+            at: at("2026-11-20T14:00:00Z"), released: [(a.id, "m1")], withdrawn: [b.id], messages: [message("m1")]
+        ))
+        #expect(try store.heldIntents(dueBy: at("2026-11-21T00:00:00Z")).isEmpty)
+        let history = try store.ladderHistory(tickets: ["A", "B"])
+        #expect(history["A/resolution/1"]?.first?.isHeld == false)
+        // A withdrawn intent counts as fired, not as sent.
+        #expect(history["B/resolution/1"]?.first?.kind == .skipped)
+    }
+
+    @Test func failedDeliveriesAreRetriedThenDeadLettered() throws {
+        let store = try StateStore(path: temporaryDatabase())
+        try store.commit(TickCommit(at: at("2026-11-20T13:00:00Z"), messages: [message("m")]))
+        try store.markFailed(key: "m", at: at("2026-11-20T13:00:00Z"), reason: "server_error", detail: "HTTP 500",
+                             retryAt: at("2026-11-20T13:00:30Z"))
+        #expect(try store.pendingMessages(dueBy: at("2026-11-20T13:00:29Z")).isEmpty)
+        #expect(try store.pendingMessages(dueBy: at("2026-11-20T13:00:30Z")).map(\.attempts) == [1])
+        try store.markFailed(key: "m", at: at("2026-11-20T13:00:30Z"), reason: "server_error", detail: "HTTP 500", retryAt: nil)
+        #expect(try store.outboxDepth().dead == 1)
+        #expect(try store.pendingMessages(dueBy: at("2026-11-21T00:00:00Z")).isEmpty)
+    }
+
+    @Test func cursorsSurviveReopening() throws {
+        let path = temporaryDatabase()
+        try StateStore(path: path).saveCursor("abc", source: "zendesk", at: at("2026-11-20T13:00:00Z"))
+        #expect(try StateStore(path: path).cursor(source: "zendesk") == "abc")
+        #expect(try StateStore(path: path).cursor(source: "other") == nil)
+    }
+
+    // MARK: Bad databases
+
+    @Test func aCorruptDatabaseIsAnErrorNotAReset() throws {
+        let path = temporaryDatabase()
+        let garbage = Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        try garbage.write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: StateStoreError.self) { try StateStore(path: path) }
+        #expect(error?.code == .corrupt)
+        #expect(error?.message.contains("move it aside") == true)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
+    }
+
+    @Test func aNewerSchemaIsAnErrorNotAReset() throws {
+        let path = temporaryDatabase()
+        let store = try StateStore(path: path)
+        try store.pool.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99')") }
+        let error = #expect(throws: StateStoreError.self) { try StateStore(path: path) }
+        #expect(error?.code == .newerSchema)
+        #expect(error?.message.contains("v99") == true)
+    }
+
+    @Test func aSecondDaemonOnTheSameDatabaseIsRefused() throws {
+        let path = temporaryDatabase()
+        let first = try StateStore(path: path, exclusive: true)
+        let error = #expect(throws: StateStoreError.self) { try StateStore(path: path, exclusive: true) }
+        #expect(error?.code == .locked)
+        withExtendedLifetime(first) {}
+    }
+}
