@@ -111,7 +111,9 @@ public struct MessageComposer: Sendable {
         }
         let urgent = sorted.contains { $0.intent.isUrgent }
         let breached = sorted.filter { $0.clock?.state == .breached }.count
-        let subject = "[SLA] \(sorted.count) tickets need attention" + (breached > 0 ? " (\(breached) breached)" : "")
+        let tickets = Set(sorted.map(\.ticket.id)).count
+        let subject = "[SLA] \(tickets) ticket\(tickets == 1 ? " needs" : "s need") attention"
+            + (breached > 0 ? " (\(breached) clock\(breached == 1 ? "" : "s") breached)" : "")
         var text = ["\(sorted.count) SLA notifications for \(channel):"]
         for item in sorted {
             let line = ticketLine(item)

@@ -1,6 +1,7 @@
 import Foundation
+import Synchronization
 
-/// Runs the real `slawatch` binary and captures what it prints.
+/// Runs the real `slawatch` binary (and other tools) and captures what they print.
 struct SlawatchProcess {
     struct Result {
         var status: Int32
@@ -23,9 +24,16 @@ struct SlawatchProcess {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)").path
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs `slawatch` to its end, or kills it with SIGKILL after `killAfter`.
+    static func run(_ arguments: [String], environment: [String: String] = [:], killAfter: Duration? = nil) throws -> Result {
+        try runTool(binary.path, arguments, environment: environment, killAfter: killAfter)
+    }
+
+    static func runTool(
+        _ path: String, _ arguments: [String], environment: [String: String] = [:], killAfter: Duration? = nil
+    ) throws -> Result {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
@@ -34,6 +42,13 @@ struct SlawatchProcess {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        if let killAfter {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(killAfter.components.seconds * 1000
+                + killAfter.components.attoseconds / 1_000_000_000_000_000))) {
+                kill(pid, SIGKILL)
+            }
+        }
         // Read both pipes to the end before waiting, so a large output cannot block the child.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
@@ -43,5 +58,68 @@ struct SlawatchProcess {
             stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self)
         )
+    }
+
+    /// Starts a process that keeps running; the caller terminates it.
+    static func start(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+        try Running(path: path, arguments: arguments, environment: environment)
+    }
+
+    /// A process in the background whose output is collected as it comes.
+    final class Running: Sendable {
+        enum Stream { case stdout, stderr }
+        let process: Process
+        private let output = Output()
+
+        /// What the process printed so far.
+        final class Output: Sendable {
+            let text = Mutex<(stdout: String, stderr: String)>(("", ""))
+        }
+
+        init(path: String, arguments: [String], environment: [String: String]) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = arguments
+            var env = ProcessInfo.processInfo.environment
+            env.merge(environment) { $1 }
+            process.environment = env
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            self.process = process
+            out.fileHandleForReading.readabilityHandler = { [output] handle in
+                let text = String(decoding: handle.availableData, as: UTF8.self)
+                output.text.withLock { $0.stdout += text }
+            }
+            err.fileHandleForReading.readabilityHandler = { [output] handle in
+                let text = String(decoding: handle.availableData, as: UTF8.self)
+                output.text.withLock { $0.stderr += text }
+            }
+            try process.run()
+        }
+
+        var stdout: String { output.text.withLock { $0.stdout } }
+        var stderr: String { output.text.withLock { $0.stderr } }
+
+        /// Waits (up to `timeout`) until a line containing `text` has been printed.
+        @discardableResult
+        func waitForLine(containing text: String, stream: Stream = .stdout, timeout: Duration = .seconds(20)) -> Bool {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                let seen = stream == .stdout ? stdout : stderr
+                if seen.contains(text) { return true }
+                if !process.isRunning { return false }
+                usleep(20_000)
+            }
+            return false
+        }
+
+        /// Sends `signal` and waits for the process to end; returns its exit status.
+        @discardableResult
+        func terminate(_ signal: Int32 = SIGTERM) -> Int32 {
+            if process.isRunning { kill(process.processIdentifier, signal) }
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
     }
 }
