@@ -51,7 +51,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "slawatch-bench",
-            dependencies: ["SLAEngine", "BusinessTime"],
+            dependencies: [
+                "SLAEngine", "BusinessTime", "SLAConfig", "StateStore", "TicketSources", "Daemon",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/slawatch-bench",
             swiftSettings: settings
         ),

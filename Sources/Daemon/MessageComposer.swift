@@ -104,29 +104,36 @@ public struct MessageComposer: Sendable {
     // MARK: Digests
 
     private func digest(_ items: [Item], channel: String, at now: Date) -> OutboundMessage {
-        // Worst first: the furthest past (or nearest) its due time.
-        let sorted = items.sorted { a, b in
-            let pa = a.clock?.percent ?? 0, pb = b.clock?.percent ?? 0
-            return pa != pb ? pa > pb : a.intent.id < b.intent.id
+        // Worst first: the furthest past (or nearest) its due time. Keys are worked out once.
+        let keys = items.map { (percent: $0.clock?.percent ?? 0, id: $0.intent.id) }
+        let order = items.indices.sorted { a, b in
+            keys[a].percent != keys[b].percent ? keys[a].percent > keys[b].percent : keys[a].id < keys[b].id
         }
-        let urgent = sorted.contains { $0.intent.isUrgent }
-        let breached = sorted.filter { $0.clock?.state == .breached }.count
-        let tickets = Set(sorted.map(\.ticket.id)).count
+        let shown = order.prefix(MessageComposer.digestLines).map { items[$0] }
+        let urgent = items.contains { $0.intent.isUrgent }
+        let breached = items.filter { $0.clock?.state == .breached }.count
+        let tickets = Set(items.map(\.ticket.id)).count
         let subject = "[SLA] \(tickets) ticket\(tickets == 1 ? " needs" : "s need") attention"
             + (breached > 0 ? " (\(breached) clock\(breached == 1 ? "" : "s") breached)" : "")
-        var text = ["\(sorted.count) SLA notifications for \(channel):"]
-        for item in sorted {
+        var text = ["\(items.count) SLA notifications for \(channel):"]
+        for item in shown {
             let line = ticketLine(item)
             text.append("• [\(label(item.intent))] \(line.headline)" + (item.intent.isLate ? " (late)" : ""))
         }
-        let ids = sorted.map(\.intent.id).sorted().joined(separator: "\n")
+        if items.count > shown.count {
+            text.append("… and \(items.count - shown.count) more, less urgent.")
+        }
+        let ids = keys.map(\.id).sorted().joined(separator: "\n")
         return OutboundMessage(
             key: "digest@\(channel)/\(Int64(now.timeIntervalSince1970))/\(fnv1a(ids))", channel: channel,
-            role: Set(sorted.compactMap { $0.intent.role?.rawValue }).sorted().joined(separator: ","),
+            role: Set(items.compactMap { $0.intent.role?.rawValue }).sorted().joined(separator: ","),
             audience: .team, isUrgent: urgent, subject: subject, text: text.joined(separator: "\n"),
-            tickets: sorted.map(messageTicket), createdAt: now
+            tickets: shown.map(messageTicket), createdAt: now
         )
     }
+
+    /// A digest lists this many tickets, the worst; the rest are counted.
+    public static let digestLines = 50
 
     // MARK: Wording
 

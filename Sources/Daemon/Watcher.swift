@@ -70,40 +70,17 @@ public actor Watcher {
         try await poll(at: now, force: forcePoll, into: &report)
 
         // Clocks and the ladder.
-        let ids = Set(tickets.keys)
-        let history = try store?.ladderHistory(tickets: ids) ?? [:]
-        let window = Double(configuration.repeatedBreaches?.windowSeconds ?? 0)
-        let breaches = configuration.repeatedBreaches == nil ? [:] : try store?.breaches(since: now - window) ?? [:]
-        var clocksByKey: [String: SLAClock] = [:]
-        var decided: [Intent] = []
-        var withdrawn: [String] = []
-        var breachRecords: [BreachRecord] = []
-        var nextThreshold: Date?
-        for id in tickets.keys.sorted() {
-            let ticket = tickets[id]!.ticket
-            let clocks = engine.clocks(for: ticket, observed: ticket.events.isEmpty ? observed[id] ?? [] : [], at: now)
-            report.clocks += clocks.count
-            for clock in clocks {
-                clocksByKey[ClockKey.make(id, clock.metric, clock.cycle)] = clock
-                if clock.state == .breached { report.breached += 1 }
-                if clock.state.isOpen, let next = clock.nextStep?.at {
-                    if clock.state != .breached { report.atRisk += next <= now + 3600 ? 1 : 0 }
-                    nextThreshold = min(nextThreshold ?? next, next)
-                }
-            }
-            let own = Set(clocks.map { ClockKey.make(id, $0.metric, $0.cycle) })
-            let earlier = breaches[ticket.customer.id]?.subtracting(own).count ?? 0
-            let decision = escalator.decide(ticket: ticket, clocks: clocks, history: history, earlierBreaches: earlier, now: now)
-            decided += decision.intents
-            withdrawn += decision.withdrawn
-            breachRecords += decision.breaches
+        let evaluation = try evaluate(at: now, into: &report)
+        var withdrawn = evaluation.withdrawn
+        let decided = evaluation.intents, clocksByTicket = evaluation.clocks
+        func clock(of intent: Intent) -> SLAClock? {
+            clocksByTicket[intent.ticketID]?.first { $0.metric == intent.metric && $0.cycle == intent.cycle }
         }
-        report.intents = decided.count
 
         // Held intents whose quiet hours ended go out now, unless their clock closed meanwhile.
         var released: [Intent] = []
         for held in try store?.heldIntents(dueBy: now) ?? [] {
-            if let clock = clocksByKey[held.clockKey], clock.state.isOpen, !withdrawn.contains(held.id) {
+            if let clock = clock(of: held), clock.state.isOpen, !withdrawn.contains(held.id) {
                 released.append(held)
             } else {
                 withdrawn.append(held.id)
@@ -115,7 +92,7 @@ public actor Watcher {
         for intent in decided + released where intent.kind != .skipped && (intent.notBefore ?? now) <= now {
             guard let ticket = tickets[intent.ticketID]?.ticket else { continue }
             if intent.kind == .customerNotice && ticket.customer.email == nil { continue }
-            ready.append(MessageComposer.Item(intent: intent, ticket: ticket, clock: clocksByKey[intent.clockKey]))
+            ready.append(MessageComposer.Item(intent: intent, ticket: ticket, clock: clock(of: intent)))
         }
         let composed = composer.compose(ready, at: now)
         var messageKey: [String: String] = [:]
@@ -134,7 +111,7 @@ public actor Watcher {
             for (message, _) in composed {
                 print("would send to \(message.channel) [\(message.key)]: \(message.subject)")
             }
-            report.nextWake = wake(after: now, threshold: nextThreshold, stored: nil)
+            report.nextWake = wake(after: now, threshold: evaluation.nextThreshold, stored: nil)
             return report
         }
         guard let store else { return report }
@@ -152,13 +129,58 @@ public actor Watcher {
         commit.released = released.compactMap { intent in messageKey[intent.id].map { (intent.id, $0) } }
         commit.withdrawn = withdrawn
         commit.messages = composed.map(\.message)
-        commit.breaches = breachRecords
+        commit.breaches = evaluation.breaches
         try store.commit(commit)
         Failpoint.afterCommit.trigger(failpoint)
 
         try await deliver(at: now, into: &report)
-        report.nextWake = wake(after: now, threshold: nextThreshold, stored: try store.nextWake())
+        report.nextWake = wake(after: now, threshold: evaluation.nextThreshold, stored: try store.nextWake())
         return report
+    }
+
+    // MARK: Clocks and ladders
+
+    /// Every clock of every ticket, and what the ladders owe.
+    private struct Evaluation {
+        var clocks: [String: [SLAClock]] = [:]
+        var intents: [Intent] = []
+        var withdrawn: [String] = []
+        var breaches: [BreachRecord] = []
+        var nextThreshold: Date?
+    }
+
+    /// Runs the clocks and the escalator over the last poll's tickets. The ladder history is
+    /// only borrowed here, so the store can update it in place when the tick commits.
+    private func evaluate(at now: Date, into report: inout TickReport) throws(StateStoreError) -> Evaluation {
+        var result = Evaluation()
+        let history = try store?.ladderHistory() ?? [:]
+        var breaches: [String: Set<String>] = [:]
+        if let rule = configuration.repeatedBreaches, let store {
+            breaches = try store.breaches(since: now - Double(rule.windowSeconds))
+        }
+        for (id, entry) in tickets {
+            let ticket = entry.ticket
+            let clocks = engine.clocks(for: ticket, observed: ticket.events.isEmpty ? observed[id] ?? [] : [], at: now)
+            report.clocks += clocks.count
+            for clock in clocks {
+                if clock.state == .breached { report.breached += 1 }
+                if clock.state.isOpen, let next = clock.nextStep?.at {
+                    if clock.state != .breached && next <= now + 3600 { report.atRisk += 1 }
+                    result.nextThreshold = min(result.nextThreshold ?? next, next)
+                }
+            }
+            result.clocks[id] = clocks
+            var earlier = 0
+            if let customerBreaches = breaches[ticket.customer.id] {
+                earlier = customerBreaches.subtracting(clocks.map { ClockKey.make(id, $0.metric, $0.cycle) }).count
+            }
+            let decision = escalator.decide(ticket: ticket, clocks: clocks, history: history, earlierBreaches: earlier, now: now)
+            result.intents += decision.intents
+            result.withdrawn += decision.withdrawn
+            result.breaches += decision.breaches
+        }
+        report.intents = result.intents.count
+        return result
     }
 
     // MARK: Polling

@@ -6,8 +6,9 @@ public import BusinessTime
 ///
 /// - A step fires once per (ticket, metric, cycle, step); each `repeat` is a step of its own.
 /// - When several steps are due at once for a clock (a ticket first seen late, a daemon
-///   that was down), only the highest fires, marked late; the others are recorded as
-///   skipped. A customer notice of a skipped step still goes out with it.
+///   that was down), only the highest fires, marked late; the ones it passed over never
+///   fire, since no step fires after a higher one has. A customer notice of a passed-over
+///   step still goes out with it.
 /// - Nothing escalates once a clock is met; with `all_clear` on the ladder everyone who
 ///   was pinged hears that it was met.
 /// - A ticket's team is resolved when a step fires, so a ticket moved to another team
@@ -84,15 +85,30 @@ public struct Escalator: Sendable {
         }
         guard let ladder = clock.ladder else { return }
         let fired = Set(records.map(\.step))
+        // What has fired, as business time on this clock: the latest repetition per step,
+        // and the highest threshold of any step. A step never fires after a higher one
+        // has (that is the catch-up rule), so passed-over steps need no record of their own.
+        var latestFired: [Substring: Int] = [:]
+        var highWater = -1
+        for record in records where record.kind != .customerNotice && record.kind != .allClear {
+            let parts = record.step.split(separator: "#", maxSplits: 1)
+            let repetition = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            latestFired[parts[0]] = max(latestFired[parts[0]] ?? -1, repetition)
+            if let step = ladder.steps.first(where: { $0.label == parts[0] }) {
+                highWater = max(highWater, step.threshold.elapsed(forTarget: clock.targetSeconds) + repetition * (step.repeatEvery ?? 0))
+            }
+        }
         var due: [(step: LadderStep, repetition: Int, elapsed: Int)] = []
         for step in ladder.steps {
             let first = step.threshold.elapsed(forTarget: clock.targetSeconds)
             guard first <= clock.elapsedSeconds else { continue }
-            var repetitions = 0
-            if let every = step.repeatEvery, every > 0 { repetitions = (clock.elapsedSeconds - first) / every }
-            for repetition in 0...repetitions where !fired.contains(Escalator.label(step, repetition)) {
-                due.append((step, repetition, first + repetition * (step.repeatEvery ?? 0)))
-            }
+            var repetition = 0
+            if let every = step.repeatEvery, every > 0 { repetition = (clock.elapsedSeconds - first) / every }
+            // Only the latest repetition reached is owed; earlier ones are never sent late.
+            guard repetition > latestFired[Substring(step.label), default: -1] else { continue }
+            let elapsed = first + repetition * (step.repeatEvery ?? 0)
+            guard elapsed > highWater || (elapsed == highWater && !fired.contains(Escalator.label(step, repetition))) else { continue }
+            due.append((step, repetition, elapsed))
         }
         guard let highest = due.map(\.elapsed).max() else { return }
         let chosen = due.filter { $0.elapsed == highest }
@@ -100,12 +116,6 @@ public struct Escalator: Sendable {
         let crossedAt = clock.instant(atElapsed: highest) ?? now
         let isLate = !passedOver.isEmpty || now.timeIntervalSince(crossedAt) > Double(lateAfterSeconds)
 
-        for skipped in passedOver {
-            decision.intents.append(Intent(
-                ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, step: Escalator.label(skipped.step, skipped.repetition),
-                kind: .skipped, channel: nil, reason: "passed over by the later step \(Escalator.label(chosen[0].step, chosen[0].repetition))"
-            ))
-        }
         let breachSteps = Set(ladder.steps.filter { $0.threshold.isBreach }.map(\.label))
         let breachAlreadyPinged = records.contains { breachSteps.contains(String(Escalator.stepLabel(of: $0.step))) }
         let team = team(for: ticket)

@@ -18,8 +18,8 @@ public struct Intent: Sendable, Hashable {
         case allClear = "all_clear"
         /// A delay notice to the customer.
         case customerNotice = "customer_notice"
-        /// A step passed over: a catch-up fired a later one, or no channel was found for it.
-        /// Recorded so it never fires later; nothing is sent.
+        /// A step no channel could be found for (or a withdrawn one, as read back from the
+        /// store). Recorded so it is not tried again; nothing is sent.
         case skipped
     }
 

@@ -3,24 +3,27 @@ import GRDB
 public import SLAEngine
 
 extension StateStore {
-    /// What earlier ticks recorded, by clock key, for the clocks of these tickets.
+    /// What earlier ticks recorded, by clock key.
     ///
-    /// A withdrawn intent counts as fired (its step never fires again) but not as
-    /// sent, so it is reported as skipped.
-    public func ladderHistory(tickets: Set<String>) throws(StateStoreError) -> [String: [LadderRecord]] {
-        try read { db in
+    /// A withdrawn intent counts as fired (its step never fires again) but not as sent, so
+    /// it is reported as skipped.
+    public func ladderHistory() throws(StateStoreError) -> [String: [LadderRecord]] {
+        if let cached = cache.withLock({ $0.ladder }) { return cached }
+        let loaded = try read { db in
             var history: [String: [LadderRecord]] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT ticket_id, clock_key, step, channel, kind, status FROM intent")
+            let rows = try Row.fetchCursor(db, sql: "SELECT clock_key, step, channel, kind, status FROM intent")
             while let row = try rows.next() {
-                guard tickets.contains(row["ticket_id"]) else { continue }
                 let status: String = row["status"]
-                let kind = status == "withdrawn" ? .skipped : Intent.Kind(rawValue: row["kind"]) ?? .skipped
                 history[row["clock_key"], default: []].append(LadderRecord(
-                    step: row["step"], channel: row["channel"], kind: kind, isHeld: status == "held"
+                    step: row["step"], channel: row["channel"],
+                    kind: status == "withdrawn" ? .skipped : Intent.Kind(rawValue: row["kind"]) ?? .skipped,
+                    isHeld: status == "held"
                 ))
             }
             return history
         }
+        cache.withLock { $0.ladder = loaded }
+        return loaded
     }
 
     /// Held intents whose quiet hours have ended by `now`.
@@ -46,6 +49,18 @@ extension StateStore {
     public func commit(_ tick: TickCommit) throws(StateStoreError) {
         let now = Int64(tick.at.timeIntervalSince1970)
         let encoder = JSONEncoder()
+        _ = try ladderHistory()
+        var known: Set<String>
+        if let cached = cache.withLock({ $0.breached }) {
+            known = cached
+        } else {
+            known = try read { db in Set(try String.fetchAll(db, sql: "SELECT clock_key FROM breach")) }
+        }
+        // A clock breaches once; only new ones are written.
+        let newBreaches = tick.breaches.filter { known.insert(ClockKey.make($0.ticketID, $0.metric, $0.cycle)).inserted }
+        // Changes to the cached history, applied once the transaction has committed.
+        var added: [(clockKey: String, record: LadderRecord)] = []
+        var changed: [(clockKey: String, step: String, channel: String?, withdrawn: Bool)] = []
         try write { db in
             let insert = try db.makeStatement(sql: """
                 INSERT OR IGNORE INTO intent (id, clock_key, ticket_id, metric, cycle, step, kind, channel, role,
@@ -54,6 +69,7 @@ extension StateStore {
                 """)
             for (n, messageKey) in tick.intents {
                 let status = n.kind == .skipped ? "skipped" : messageKey == nil ? "held" : "queued"
+                added.append((n.clockKey, LadderRecord(step: n.step, channel: n.channel, kind: n.kind, isHeld: status == "held")))
                 try insert.execute(arguments: [
                     n.id, n.clockKey, n.ticketID, n.metric.rawValue, n.cycle, n.step, n.kind.rawValue, n.channel,
                     n.role?.rawValue, n.isLate, n.template, n.reason, status,
@@ -65,9 +81,12 @@ extension StateStore {
                     sql: "UPDATE intent SET status = 'queued', message_key = ? WHERE id = ? AND status = 'held'",
                     arguments: [messageKey, id]
                 )
+                if let row = try StateStore.intentRow(id, db: db) { changed.append((row.0, row.1, row.2, false)) }
             }
             for id in tick.withdrawn {
                 try db.execute(sql: "UPDATE intent SET status = 'withdrawn' WHERE id = ? AND status = 'held'", arguments: [id])
+                guard db.changesCount == 1, let row = try StateStore.intentRow(id, db: db) else { continue }
+                changed.append((row.0, row.1, row.2, true))
             }
             let enqueue = try db.makeStatement(sql: """
                 INSERT OR IGNORE INTO outbox (key, channel, message, status, attempts, next_attempt_at, created_at)
@@ -79,12 +98,27 @@ extension StateStore {
             let breach = try db.makeStatement(sql: """
                 INSERT OR IGNORE INTO breach (clock_key, customer_id, ticket_id, at) VALUES (?, ?, ?, ?)
                 """)
-            for b in tick.breaches {
+            for b in newBreaches {
                 try breach.execute(arguments: [
                     ClockKey.make(b.ticketID, b.metric, b.cycle), b.customerID, b.ticketID, Int64(b.at.timeIntervalSince1970),
                 ])
             }
         }
+        cache.withLock { cache in
+            cache.breached = known
+            for (key, record) in added { cache.ladder![key, default: []].append(record) }
+            for (key, step, channel, withdrawn) in changed {
+                guard let index = cache.ladder![key]?.firstIndex(where: { $0.step == step && $0.channel == channel }) else { continue }
+                cache.ladder![key]![index].isHeld = false
+                if withdrawn { cache.ladder![key]![index].kind = .skipped }
+            }
+        }
+    }
+
+    /// The clock key, step and channel of intent `id`.
+    private static func intentRow(_ id: String, db: Database) throws -> (String, String, String?)? {
+        try Row.fetchOne(db, sql: "SELECT clock_key, step, channel FROM intent WHERE id = ?", arguments: [id])
+            .map { ($0["clock_key"], $0["step"], $0["channel"]) }
     }
 
     /// Breached clocks per customer since `since`, by clock key.

@@ -41,7 +41,6 @@ extension StateStore {
                     message_key TEXT,
                     created_at INTEGER NOT NULL
                 );
-                CREATE INDEX intent_clock ON intent(clock_key);
                 CREATE INDEX intent_held ON intent(status, not_before) WHERE status = 'held';
                 CREATE TABLE outbox (
                     key TEXT PRIMARY KEY,

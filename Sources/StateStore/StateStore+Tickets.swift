@@ -9,11 +9,10 @@ extension StateStore {
     /// source cannot give).
     public func observe(_ tickets: [Ticket], source: String, at: Date) throws(StateStoreError) -> [String: [TicketEvent]] {
         let now = Int64(at.timeIntervalSince1970)
-        return try write { db in
-            var known: [String: Row] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM ticket_snapshot WHERE source = ?", arguments: [source]) {
-                known[row["ticket_id"]] = row
-            }
+        let cached = cache.withLock { ($0.snapshots, $0.transitions) }
+        let (snapshots, transitions) = try write { db -> ([SnapshotKey: Snapshot], [String: [TicketEvent]]) in
+            var snapshots = try cached.0 ?? StateStore.loadSnapshots(db)
+            var transitions = try cached.1 ?? StateStore.loadTransitions(db)
             let upsert = try db.makeStatement(sql: """
                 INSERT INTO ticket_snapshot (ticket_id, source, status, priority, assignee, grp, seen_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -22,37 +21,64 @@ extension StateStore {
                 """)
             let insertTransition = try db.makeStatement(sql: "INSERT INTO transition (ticket_id, at, kind, value) VALUES (?, ?, ?, ?)")
             for ticket in tickets {
-                let status = ticket.status.rawValue, priority = ticket.priority.rawValue
-                if let old = known[ticket.id] {
+                let key = SnapshotKey(source: source, ticketID: ticket.id)
+                let seen = Snapshot(
+                    status: ticket.status.rawValue, priority: ticket.priority.rawValue, assignee: ticket.assignee, group: ticket.group
+                )
+                if let old = snapshots[key] {
+                    guard old != seen else { continue }
                     let changes: [(String, String?, String?)] = [
-                        ("status", old["status"], status), ("priority", old["priority"], priority),
-                        ("assignee", old["assignee"], ticket.assignee), ("group", old["grp"], ticket.group),
+                        ("status", old.status, seen.status), ("priority", old.priority, seen.priority),
+                        ("assignee", old.assignee, seen.assignee), ("group", old.group, seen.group),
                     ]
-                    var changed = false
                     for (kind, before, after) in changes where before != after {
                         try insertTransition.execute(arguments: [ticket.id, now, kind, after])
-                        changed = true
+                        if let event = StateStore.event(at: now, kind: kind, value: after) {
+                            transitions[ticket.id, default: []].append(event)
+                        }
                     }
-                    if !changed { continue }
                 }
-                try upsert.execute(arguments: [ticket.id, source, status, priority, ticket.assignee, ticket.group, now])
+                snapshots[key] = seen
+                try upsert.execute(arguments: [ticket.id, source, seen.status, seen.priority, seen.assignee, seen.group, now])
             }
-            var history: [String: [TicketEvent]] = [:]
-            let polled = Set(tickets.map(\.id))
-            let rows = try Row.fetchCursor(db, sql: "SELECT ticket_id, at, kind, value FROM transition ORDER BY ticket_id, at, id")
-            while let row = try rows.next() {
-                let id: String = row["ticket_id"]
-                guard polled.contains(id), let event = StateStore.event(row) else { continue }
-                history[id, default: []].append(event)
-            }
-            return history
+            return (snapshots, transitions)
         }
+        cache.withLock {
+            $0.snapshots = snapshots
+            $0.transitions = transitions
+        }
+        var history: [String: [TicketEvent]] = [:]
+        for ticket in tickets {
+            if let events = transitions[ticket.id] { history[ticket.id] = events }
+        }
+        return history
     }
 
-    private static func event(_ row: Row) -> TicketEvent? {
-        let at = Date(timeIntervalSince1970: TimeInterval(row["at"] as Int64))
-        let value: String? = row["value"]
-        switch row["kind"] as String {
+    private static func loadSnapshots(_ db: Database) throws -> [SnapshotKey: Snapshot] {
+        var snapshots: [SnapshotKey: Snapshot] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT ticket_id, source, status, priority, assignee, grp FROM ticket_snapshot")
+        while let row = try rows.next() {
+            snapshots[SnapshotKey(source: row["source"], ticketID: row["ticket_id"])] = Snapshot(
+                status: row["status"], priority: row["priority"], assignee: row["assignee"], group: row["grp"]
+            )
+        }
+        return snapshots
+    }
+
+    private static func loadTransitions(_ db: Database) throws -> [String: [TicketEvent]] {
+        var transitions: [String: [TicketEvent]] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT ticket_id, at, kind, value FROM transition ORDER BY ticket_id, at, id")
+        while let row = try rows.next() {
+            if let event = event(at: row["at"], kind: row["kind"], value: row["value"]) {
+                transitions[row["ticket_id"], default: []].append(event)
+            }
+        }
+        return transitions
+    }
+
+    private static func event(at seconds: Int64, kind: String, value: String?) -> TicketEvent? {
+        let at = Date(timeIntervalSince1970: TimeInterval(seconds))
+        switch kind {
         case "status": return value.flatMap(TicketStatus.init(rawValue:)).map { TicketEvent(at: at, .status($0)) }
         case "priority": return value.flatMap(TicketPriority.init(rawValue:)).map { TicketEvent(at: at, .priority($0)) }
         case "assignee": return TicketEvent(at: at, .assignee(value))

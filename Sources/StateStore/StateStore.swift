@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SLAEngine
+import Synchronization
 
 /// What slawatch remembers across ticks and restarts, in one SQLite file (WAL):
 /// observed ticket transitions, ladder progress, the outbox of rendered messages, the
@@ -14,6 +15,34 @@ public final class StateStore: Sendable {
     let pool: DatabasePool
     /// Held for the life of the store when opened `exclusive`: one daemon per database.
     private let lock: FileLock?
+    /// What the tables hold that every tick reads, kept in memory after the first read and
+    /// updated after each successful write, so a tick reads only what changed.
+    let cache = Mutex<Cache>(Cache())
+
+    /// In-memory copies of the snapshot, transition and intent tables; nil until first read.
+    struct Cache {
+        /// By source and ticket id.
+        var snapshots: [SnapshotKey: Snapshot]?
+        /// By ticket id, in time order.
+        var transitions: [String: [TicketEvent]]?
+        /// By clock key.
+        var ladder: [String: [LadderRecord]]?
+        /// Clock keys with a breach on record.
+        var breached: Set<String>?
+    }
+
+    struct SnapshotKey: Hashable {
+        var source: String
+        var ticketID: String
+    }
+
+    /// The values of a ticket the last poll saw.
+    struct Snapshot: Equatable {
+        var status: String
+        var priority: String
+        var assignee: String?
+        var group: String?
+    }
 
     /// Opens (creating when missing) and migrates the database at `path`.
     ///

@@ -164,8 +164,7 @@ func staggeredTickets(count: Int, base: Date) -> String {
         #expect(sent.map(\.channel).sorted() == ["hooks", "leads"])
         #expect(sent.allSatisfy { $0.step == "breach+2h#1" })
         #expect(sent.allSatisfy { $0.text.lowercased().contains("late") })
-        #expect(try fixture.query("SELECT step FROM intent WHERE kind = 'skipped' AND metric = 'first_response' ORDER BY step")
-            == ["50%", "75%", "90%", "breach", "breach+2h"])
+        #expect(try fixture.query("SELECT DISTINCT step FROM intent WHERE metric = 'first_response'") == ["breach+2h#1"])
         // Started again before the next repeat (18:00), it sends nothing more for that clock.
         _ = try SlawatchProcess.run(["run", "--config", fixture.config, "--once", "--at", "2026-11-20T17:30:00Z"])
         #expect(firstResponse(try fixture.lines()).count == 2)

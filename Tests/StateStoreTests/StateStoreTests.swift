@@ -27,8 +27,9 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
         // Unchanged: nothing new, the history stays.
         let again = try store.observe([ticket], source: "s", at: at("2026-11-20T10:10:00Z"))
         #expect(again["T-1"]?.count == 2)
-        // Only polled tickets' history is returned.
+        // Only polled tickets' history is returned; a new store reads the same from disk.
         #expect(try store.observe([], source: "s", at: at("2026-11-20T10:15:00Z")).isEmpty)
+        #expect(try StateStore(path: store.path).observe([ticket], source: "s", at: at("2026-11-20T10:20:00Z")) == again)
     }
 
     func message(_ key: String) -> OutboundMessage {
@@ -47,11 +48,12 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
             messages: [message(warning.id)],
             breaches: [BreachRecord(ticketID: "T-9", customerID: "acme", metric: .resolution, cycle: 1, at: at("2026-11-20T12:00:00Z"))]
         ))
-        let history = try store.ladderHistory(tickets: ["T-1", "T-2", "T-3"])
+        let history = try store.ladderHistory()
         #expect(history["T-1/resolution/1"] == [LadderRecord(step: "75%", channel: "leads", kind: .warning)])
         #expect(history["T-2/resolution/1"] == [LadderRecord(step: "75%", channel: "leads", kind: .warning, isHeld: true)])
         #expect(history["T-3/resolution/1"] == [LadderRecord(step: "75%", channel: nil, kind: .skipped)])
-        #expect(try store.ladderHistory(tickets: ["T-1"]).keys.sorted() == ["T-1/resolution/1"])
+        // What a new store reads from disk is what this one kept in memory.
+        #expect(try StateStore(path: store.path).ladderHistory() == history)
         #expect(try store.breaches(since: at("2026-11-01T00:00:00Z")) == ["acme": ["T-9/resolution/1"]])
         #expect(try store.breaches(since: at("2026-11-20T12:00:01Z")).isEmpty)
 
@@ -76,7 +78,8 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
             at: at("2026-11-20T14:00:00Z"), released: [(a.id, "m1")], withdrawn: [b.id], messages: [message("m1")]
         ))
         #expect(try store.heldIntents(dueBy: at("2026-11-21T00:00:00Z")).isEmpty)
-        let history = try store.ladderHistory(tickets: ["A", "B"])
+        let history = try store.ladderHistory()
+        #expect(try StateStore(path: store.path).ladderHistory() == history)
         #expect(history["A/resolution/1"]?.first?.isHeld == false)
         // A withdrawn intent counts as fired, not as sent.
         #expect(history["B/resolution/1"]?.first?.kind == .skipped)

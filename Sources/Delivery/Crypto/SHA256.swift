@@ -28,7 +28,7 @@ public struct SHA256: Sendable {
 
     /// Feeds more input.
     public mutating func update(_ bytes: some Sequence<UInt8>) {
-        let done = bytes.withContiguousStorageIfAvailable { buffer in
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
             update(contiguous: UnsafeRawBufferPointer(buffer))
         }
         if done == nil {

@@ -1,0 +1,79 @@
+import Daemon
+import Foundation
+import Logging
+import SLAConfig
+import SLAEngine
+import StateStore
+import TicketSources
+
+/// tick: one daemon tick over synthetic open tickets with a real state database: record
+/// snapshots, evaluate every clock, walk the ladders, commit intents and outbox, deliver
+/// digests to a `log` channel. Then a second tick a minute later, as the daemon runs
+/// between changes.
+enum TickBenchmark {
+    /// Hands the daemon tickets already in memory.
+    struct MemorySource: TicketSource {
+        let name = "memory"
+        let tickets: [Ticket]
+        func poll() async throws -> TicketBatch { TicketBatch(tickets: tickets) }
+    }
+
+    static let yaml = """
+        state: state.db
+        sources:
+          - { name: memory, type: file, path: unused.json }
+        calendars:
+          us-office:
+            timezone: America/New_York
+            week: { mon-fri: ["09:00-17:00"] }
+            holidays: [2026-11-26, 2026-11-27, 2026-12-25]
+        policies:
+          - name: standard
+            calendar: us-office
+            targets:
+              urgent: { first_response: 30m, resolution: 4h }
+              high:   { first_response: 1h, resolution: 8h }
+              normal: { first_response: 4h, resolution: 24h }
+              low:    { first_response: 24h }
+          - name: enterprise
+            match: { customer.tier: enterprise }
+            calendar: us-office
+            targets: { any: { first_response: 1h, resolution: 16h } }
+          - name: security
+            match: { tags: security }
+            targets: { any: { first_response: 1h } }
+        teams:
+          default: { lead: [leads], manager: [leads], director: [leads] }
+        ladders:
+          default:
+            - { at: 75%, notify: lead }
+            - { at: 90%, notify: manager }
+            - { at: breach, notify: [manager, director] }
+            - { at: breach+2h, notify: director, repeat: 2h }
+        channels:
+          leads: { type: log, path: leads.jsonl }
+        """
+
+    static func run(count: Int) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-tick-bench-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let configuration = try Configuration.parse(yaml: yaml, file: "bench.yaml", baseDirectory: directory.path)
+        let store = try StateStore(path: configuration.state, exclusive: true)
+        let tickets = syntheticTickets(count: count, now: benchmarkNow)
+        let watcher = Watcher(
+            configuration: configuration, store: store,
+            sources: [Watcher.Source(config: configuration.sources[0], reader: MemorySource(tickets: tickets))],
+            senders: ["leads": LogChannel(path: directory.appendingPathComponent("leads.jsonl").path)],
+            logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        for (name, offset) in [("first tick", 0.0), ("next tick", 60.0)] {
+            let start = ContinuousClock.now
+            let report = try await watcher.tick(at: benchmarkNow + offset, forcePoll: true)
+            let seconds = (ContinuousClock.now - start).seconds
+            print("tick: \(name): \(count) tickets, \(report.clocks) clocks, \(report.intents) intents, "
+                + "\(report.enqueued) messages, \(report.delivered) delivered in " + String(format: "%.3f s", seconds))
+        }
+        print(String(format: "tick: peak RSS %.0f MiB", peakResidentMiB()))
+    }
+}

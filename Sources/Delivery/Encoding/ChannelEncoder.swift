@@ -1,0 +1,58 @@
+public import Foundation
+public import SLAEngine
+
+/// Turns an `OutboundMessage` into the HTTP request one chat or webhook service expects.
+///
+/// Pure: the time is a parameter (only the signed webhook uses it), and a fresh request is
+/// made for every attempt. Every piece of ticket or message text is escaped for the target
+/// format, so no ticket can mention everyone, add a link or break the JSON.
+public protocol ChannelEncoder: Sendable {
+    var kind: ChannelKind { get }
+    /// Secrets besides the URL and sensitive headers that a receiver might echo back, for
+    /// redacting its answers (the signing secret).
+    var secrets: [Credential] { get }
+    /// The request for `message`, sent at `date`.
+    func request(for message: OutboundMessage, at date: Date) throws -> HTTPRequest
+    /// Seconds the receiver asked to wait, from a failed answer; by default its `Retry-After`.
+    func retryAfter(in response: HTTPResponse, now: Date) -> TimeInterval?
+}
+
+extension ChannelEncoder {
+    public var secrets: [Credential] { [] }
+
+    public func retryAfter(in response: HTTPResponse, now: Date) -> TimeInterval? {
+        response.header("Retry-After").flatMap { RetryAfter.seconds(header: $0, now: now) }
+    }
+
+    /// A JSON POST to `url`.
+    func jsonRequest(to url: Credential, body: JSONValue, extraHeaders: [HTTPHeader] = []) throws -> HTTPRequest {
+        let data: Data
+        do {
+            data = try body.encoded()
+        } catch {
+            throw DeliveryError(
+                code: .invalidMessage, recoverable: false,
+                message: "the \(kind.rawValue) message could not be encoded as JSON: \(error)")
+        }
+        return HTTPRequest(
+            method: .post, url: url,
+            headers: [HTTPHeader("Content-Type", "application/json; charset=utf-8")] + extraHeaders, body: data,
+            maxResponseBytes: 64 * 1024)
+    }
+}
+
+/// Checks that a configured webhook URL is http or https with a host, without showing it.
+enum WebhookURL {
+    static func validated(_ url: Credential, kind: ChannelKind) throws -> Credential {
+        let text = url.reveal()
+        guard let scheme = URLText.scheme(of: text), scheme == "https" || scheme == "http",
+            let host = URLComponents(string: text)?.host, !host.isEmpty
+        else {
+            throw ChannelSettingsError(
+                code: .invalidURL,
+                message: "the \(kind.rawValue) channel's url is not an http(s) URL with a host; "
+                    + "check url or the file url_file names")
+        }
+        return url
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Blanks known secrets out of text that came from outside (a receiver's error body, a
+/// curl error line) before it goes into an error, an outcome or a log.
+struct Redaction: Sendable {
+    private let secrets: [String]
+
+    init(_ secrets: [String]) {
+        // Longest first, so a URL goes before the token inside it.
+        self.secrets = Array(Set(secrets.filter { $0.count >= 4 })).sorted { $0.count > $1.count }
+    }
+
+    init(url: Credential, headers: [HTTPHeader] = [], extra: [Credential] = []) {
+        self.init(
+            URLText.secretPieces(of: url.reveal()) + headers.filter(\.isSensitive).map(\.value)
+                + extra.map { $0.reveal() }
+        )
+    }
+
+    func apply(_ text: String) -> String {
+        var result = text
+        for secret in secrets where result.contains(secret) {
+            result = result.replacingOccurrences(of: secret, with: "<secret>")
+        }
+        return result
+    }
+}

@@ -1,0 +1,54 @@
+import Delivery
+import Foundation
+
+/// The Python HTTP receiver (`Fixtures/http_receiver.py`), one per test process; tests keep
+/// apart by a token of their own in the path.
+struct HTTPReceiver: Sendable {
+    let process: FixtureProcess
+    let transport: CurlTransport
+
+    private static let started = Task { () throws -> HTTPReceiver in
+        HTTPReceiver(process: try await FixtureProcess.start("http_receiver.py"), transport: try CurlTransport())
+    }
+
+    static func shared() async throws -> HTTPReceiver {
+        try await started.value
+    }
+
+    var port: Int { process.port }
+
+    /// A fresh token and the base URL under it.
+    func endpoint(_ behaviour: String) -> (token: String, url: String) {
+        let token = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        return (token, "http://127.0.0.1:\(port)/\(token)/\(behaviour)")
+    }
+
+    /// What the receiver recorded under `token`, oldest first.
+    func records(_ token: String) async throws -> [ReceivedRequest] {
+        let response = try await transport.send(
+            HTTPRequest(method: .get, url: Credential("http://127.0.0.1:\(port)/_records/\(token)")))
+        return try JSONDecoder().decode([ReceivedRequest].self, from: response.body)
+    }
+}
+
+/// One request as the receiver saw it.
+struct ReceivedRequest: Decodable, Sendable {
+    let method: String
+    let path: String
+    let query: String
+    let headers: [[String]]
+    let body: String
+    let client_port: Int
+
+    func header(_ name: String) -> String? {
+        headers.first { $0[0].lowercased() == name.lowercased() }?[1]
+    }
+
+    /// The body parsed as a JSON object.
+    func json() throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else {
+            throw FixtureError("the body is not a JSON object: \(body)")
+        }
+        return object
+    }
+}
