@@ -12,13 +12,18 @@ deps:
 build: deps
 	$(SWIFT) build --product slawatch
 
-## Evaluate the bundled demo: tickets whose times are relative to now.
+## Run the daemon on the bundled demo: tickets whose times are relative to now, pings
+## printed as they arrive. DEMO_SECONDS (default 150) bounds the run.
 demo: build
 	python3 $(DEMO)/render-tickets.py $(DEMO)/tickets.template.json > $(DEMO)/tickets.json
+	rm -rf $(DEMO)/demo-state
 	$(BIN) check --config $(DEMO)/slawatch.yaml
 	$(BIN) evaluate --config $(DEMO)/slawatch.yaml --format table
 	@echo
 	$(BIN) explain --config $(DEMO)/slawatch.yaml --ticket T-1002
+	@echo
+	@echo "Running the daemon; pings appear as they are sent (Ctrl-C stops it):"
+	@scripts/demo-run.sh
 
 ## Every test: unit, integration and the real binary.
 test: deps
