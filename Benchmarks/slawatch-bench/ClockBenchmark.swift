@@ -71,10 +71,14 @@ struct SplitMix64: RandomNumberGenerator {
     }
 }
 
+/// The process's peak resident memory (VmHWM), which, unlike getrusage's maxrss on Linux,
+/// starts afresh in a process started by another.
 func peakResidentMiB() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024 // Linux reports KiB
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kib = Double(line.split(separator: " ").dropFirst().first ?? "")
+    else { return 0 }
+    return kib / 1024
 }
 
 func window(_ text: String) -> TimeWindow { try! TimeWindow(parsing: text) }

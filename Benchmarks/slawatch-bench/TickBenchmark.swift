@@ -54,10 +54,29 @@ enum TickBenchmark {
           leads: { type: log, path: leads.jsonl }
         """
 
+    /// The first tick on a new state database, in this process; then a restarted daemon
+    /// on the same database, in a new process, so its peak memory is its own.
     static func run(count: Int) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-tick-bench-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
+        try await ticks(count: count, directory: directory, names: ["first tick (every ticket new)"])
+        fflush(stdout)
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        child.arguments = ["tick-restart", String(count), directory.path]
+        try child.run()
+        child.waitUntilExit()
+    }
+
+    /// A daemon restarted on the database the first tick wrote: its first tick (everything
+    /// already recorded), then the tick a minute later.
+    static func restart(count: Int, directory: String) async throws {
+        try await ticks(count: count, directory: URL(fileURLWithPath: directory),
+                        names: ["restarted tick", "next tick (a minute later)"], offset: 0)
+    }
+
+    private static func ticks(count: Int, directory: URL, names: [String], offset: Double = 0) async throws {
         let configuration = try Configuration.parse(yaml: yaml, file: "bench.yaml", baseDirectory: directory.path)
         let store = try StateStore(path: configuration.state, exclusive: true)
         let tickets = syntheticTickets(count: count, now: benchmarkNow)
@@ -67,13 +86,13 @@ enum TickBenchmark {
             senders: ["leads": LogChannel(path: directory.appendingPathComponent("leads.jsonl").path)],
             logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         )
-        for (name, offset) in [("first tick", 0.0), ("next tick", 60.0)] {
+        for (index, name) in names.enumerated() {
             let start = ContinuousClock.now
-            let report = try await watcher.tick(at: benchmarkNow + offset, forcePoll: true)
+            let report = try await watcher.tick(at: benchmarkNow + offset + Double(index) * 60, forcePoll: true)
             let seconds = (ContinuousClock.now - start).seconds
             print("tick: \(name): \(count) tickets, \(report.clocks) clocks, \(report.intents) intents, "
-                + "\(report.enqueued) messages, \(report.delivered) delivered in " + String(format: "%.3f s", seconds))
+                + "\(report.enqueued) messages in " + String(format: "%.3f s", seconds)
+                + String(format: ", peak RSS so far %.0f MiB", peakResidentMiB()))
         }
-        print(String(format: "tick: peak RSS %.0f MiB", peakResidentMiB()))
     }
 }

@@ -12,3 +12,6 @@ if which == "clocks" || which == "all" {
 if which == "tick" || which == "all" {
     try await TickBenchmark.run(count: count ?? 100_000)
 }
+if which == "tick-restart", let directory = arguments.dropFirst(2).first {
+    try await TickBenchmark.restart(count: count ?? 100_000, directory: directory)
+}

@@ -257,6 +257,20 @@ import Testing
         }
     }
 
+    /// With a proxy configured, requests go through it: the receiver plays the proxy for a
+    /// host that does not even resolve.
+    @Test func requestsGoThroughTheConfiguredProxy() async throws {
+        let receiver = try await HTTPReceiver.shared()
+        let (token, _) = receiver.endpoint("ok")
+        let transport = try CurlTransport(settings: TransportSettings(proxy: Credential("http://127.0.0.1:\(receiver.port)")))
+        let response = try await transport.send(
+            HTTPRequest(method: .post, url: Credential("http://hooks.slawatch-proxy-test.invalid/\(token)/ok"), body: Data("{}".utf8)))
+        #expect(response.status == 200)
+        let records = try await receiver.records(token)
+        #expect(records.count == 1)
+        #expect(records.first?.header("Host") == "hooks.slawatch-proxy-test.invalid")
+    }
+
     @Test func largeResponsesAreTruncatedNotFailed() async throws {
         let receiver = try await HTTPReceiver.shared()
         let (token, url) = receiver.endpoint("ok")

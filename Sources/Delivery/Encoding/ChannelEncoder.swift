@@ -40,19 +40,3 @@ extension ChannelEncoder {
             maxResponseBytes: 64 * 1024)
     }
 }
-
-/// Checks that a configured webhook URL is http or https with a host, without showing it.
-enum WebhookURL {
-    static func validated(_ url: Credential, kind: ChannelKind) throws -> Credential {
-        let text = url.reveal()
-        guard let scheme = URLText.scheme(of: text), scheme == "https" || scheme == "http",
-            let host = URLComponents(string: text)?.host, !host.isEmpty
-        else {
-            throw ChannelSettingsError(
-                code: .invalidURL,
-                message: "the \(kind.rawValue) channel's url is not an http(s) URL with a host; "
-                    + "check url or the file url_file names")
-        }
-        return url
-    }
-}

@@ -76,17 +76,3 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
         return localOK && domainOK
     }
 }
-
-extension String {
-    func trimmingCharactersOfWhitespace() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
-        return String(scalars)
-    }
-
-    func replacingEach(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        return components(separatedBy: target).joined(separator: replacement)
-    }
-}

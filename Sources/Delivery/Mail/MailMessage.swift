@@ -3,11 +3,13 @@ public import Foundation
 /// An RFC 5322 message with a `multipart/alternative` body (plain text and HTML), ready for
 /// an SMTP relay.
 ///
-/// What `rendered()` guarantees: CRLF line endings throughout, no line longer than 78
-/// characters in the headers or 76 in the bodies (well under the 998-octet limit), header
-/// values with control characters replaced so nothing can add a header, a non-ASCII or long
-/// subject as RFC 2047 encoded-words, and both parts UTF-8 quoted-printable. The same
-/// message renders to the same bytes, boundary included.
+/// What `rendered()` guarantees: CRLF line endings throughout; header lines folded to 78
+/// characters (only an address longer than that gets a line of its own, still far under
+/// RFC 5322's 998 octets) and body lines at most 76; header values with control characters
+/// replaced by spaces, so nothing can add a header; a non-ASCII or long subject as RFC 2047
+/// encoded-words; both parts UTF-8 quoted-printable, so a lone `.` line or a `From ` line is
+/// left to the transport's dot-stuffing. The same message renders to the same bytes,
+/// boundary included.
 public struct MailMessage: Sendable {
     public var from: MailAddress
     public var to: [MailAddress]

@@ -86,7 +86,7 @@ public struct EmailNotifier: Notifier {
                 key: message.key, channel: channel, kind: kind, status: .deadLettered, attempts: 0, error: error,
                 recipients: invalid))
         }
-        let data = mailMessage(for: message, to: recipients.isEmpty ? envelope : recipients).rendered()
+        let data = mailMessage(for: message, to: recipients).rendered()
         let results = await withTaskGroup(of: (Int, RecipientOutcome).self) { group in
             for (index, address) in envelope.enumerated() {
                 group.addTask { (index, await send(data, to: address)) }

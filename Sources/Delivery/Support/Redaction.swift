@@ -10,11 +10,17 @@ struct Redaction: Sendable {
         self.secrets = Array(Set(secrets.filter { $0.count >= 4 })).sorted { $0.count > $1.count }
     }
 
-    init(url: Credential, headers: [HTTPHeader] = [], extra: [Credential] = []) {
+    /// Redacts the secret parts of `urls` (see `URLText.secretPieces`), the sensitive header
+    /// values and every `extra` secret whole.
+    init(urls: [Credential], headers: [HTTPHeader] = [], extra: [Credential] = []) {
         self.init(
-            URLText.secretPieces(of: url.reveal()) + headers.filter(\.isSensitive).map(\.value)
+            urls.flatMap { URLText.secretPieces(of: $0.reveal()) } + headers.filter(\.isSensitive).map(\.value)
                 + extra.map { $0.reveal() }
         )
+    }
+
+    init(url: Credential, headers: [HTTPHeader] = [], extra: [Credential] = []) {
+        self.init(urls: [url], headers: headers, extra: extra)
     }
 
     func apply(_ text: String) -> String {

@@ -201,9 +201,3 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
     }
 }
-
-extension TransportError {
-    static let shutdown = TransportError(
-        code: .shutdown, host: "libcurl", message: "the transport was shut down before the exchange finished",
-        recoverable: true)
-}

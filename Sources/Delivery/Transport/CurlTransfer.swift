@@ -47,7 +47,7 @@ final class CurlTransfer {
         case .http(let request):
             host = request.host
             isMail = false
-            redaction = Redaction(url: request.url, headers: request.headers)
+            redaction = Redaction(urls: [request.url] + (settings.proxy.map { [$0] } ?? []), headers: request.headers)
             recipient = nil
             sender = nil
             timeout = request.timeout ?? settings.timeout
@@ -344,12 +344,5 @@ final class CurlTransfer {
                 .protocolError, "the exchange with \(host) failed: \(detail)",
                 recoverable: transient)
         }
-    }
-}
-
-extension TransportError {
-    /// Seconds for a message: whole numbers without a fraction.
-    static func seconds(_ value: TimeInterval) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 }

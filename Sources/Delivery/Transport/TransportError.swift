@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why an exchange got no usable answer: the transport's failures, before any HTTP status.
 ///
 /// The message names the host, never the URL, its path or query (webhook tokens live
@@ -44,4 +46,16 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     public var description: String { "\(code.rawValue): \(message)" }
+}
+
+extension TransportError {
+    /// Seconds for a message: whole numbers without a fraction.
+    static func seconds(_ value: TimeInterval) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+
+    /// What a job still running or queued gets when the transport shuts down.
+    static let shutdown = TransportError(
+        code: .shutdown, host: "libcurl", message: "the transport was shut down before the exchange finished",
+        recoverable: true)
 }
