@@ -61,7 +61,7 @@ enum TickBenchmark {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try await ticks(count: count, directory: directory, names: ["first tick (every ticket new)"])
-        fflush(stdout)
+        fflush(nil)  // every stream: the child writes to the same terminal
         let child = Process()
         child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         child.arguments = ["tick-restart", String(count), directory.path]

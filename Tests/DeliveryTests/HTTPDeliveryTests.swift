@@ -195,13 +195,13 @@ import Testing
     /// Cancelling the caller takes the exchange off the multi handle at once.
     @Test func cancellationAbortsTheExchange() async throws {
         let receiver = try await HTTPReceiver.shared()
-        let (_, url) = receiver.endpoint("hang?seconds=5")
+        let (token, url) = receiver.endpoint("hang?seconds=5")
         let transport = try CurlTransport()
         let started = ContinuousClock.now
         let task = Task {
             try await transport.send(HTTPRequest(method: .get, url: Credential(url), timeout: 30))
         }
-        try await Task.sleep(for: .milliseconds(200))  // let the request reach the receiver
+        try await receiver.waitForRequest(token)
         task.cancel()
         let result = await task.result
         #expect(ContinuousClock.now - started < .seconds(3))
@@ -213,10 +213,10 @@ import Testing
 
     @Test func aNotifierCancelledMidwayReportsCancelled() async throws {
         let receiver = try await HTTPReceiver.shared()
-        let (_, url) = receiver.endpoint("hang?seconds=5")
+        let (token, url) = receiver.endpoint("hang?seconds=5")
         let notifier = try HTTPDeliveryTests.notifier(try MattermostEncoder(url: Credential(url)), policy: ChannelPolicy(timeout: 30))
         let task = Task { await notifier.deliver(Samples.message()) }
-        try await Task.sleep(for: .milliseconds(200))
+        try await receiver.waitForRequest(token)
         task.cancel()
         let outcome = await task.value
         #expect(outcome.status == .cancelled)

@@ -23,6 +23,16 @@ struct HTTPReceiver: Sendable {
         return (token, "http://127.0.0.1:\(port)/\(token)/\(behaviour)")
     }
 
+    /// Waits (at most 5 s) until the receiver has recorded a request under `token`: the
+    /// exchange is then in progress on the receiver's side.
+    func waitForRequest(_ token: String) async throws {
+        for _ in 0..<250 {
+            if try await !records(token).isEmpty { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw FixtureError("no request reached the receiver under \(token)")
+    }
+
     /// What the receiver recorded under `token`, oldest first.
     func records(_ token: String) async throws -> [ReceivedRequest] {
         let response = try await transport.send(
