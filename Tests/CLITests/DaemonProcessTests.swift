@@ -228,3 +228,34 @@ func staggeredTickets(count: Int, base: Date) -> String {
         #expect(second.stderr.contains("another slawatch daemon is running"))
     }
 }
+
+/// The daemon's schedule on the real clock: it sleeps until the next threshold instant.
+@Suite struct DaemonScheduleTests {
+    @Test func aThresholdFiresWithinASecondOfBeingCrossed() throws {
+        // first_response 8s: 50% crosses 4 s after creation; created 2 s ago, so 2 s from now.
+        let created = Date(timeIntervalSinceNow: -2).addingTimeInterval(0)
+        let stamp = ISO8601DateFormatter().string(from: created)
+        let threshold = ISO8601DateFormatter().date(from: stamp)!.addingTimeInterval(4)
+        let fixture = try DaemonFixture(
+            tickets: "[{\"id\": \"NOW-1\", \"status\": \"open\", \"created_at\": \"\(stamp)\"}]",
+            extraConfig: ""
+        )
+        let yaml = try String(contentsOfFile: fixture.config, encoding: .utf8)
+            .replacingOccurrences(of: "any: { first_response: 1h, resolution: 4h }", with: "any: { first_response: 8s }")
+            .replacingOccurrences(of: "poll_interval: 30s", with: "poll_interval: 10m")
+        try yaml.write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let daemon = try SlawatchProcess.start(SlawatchProcess.binary.path, ["run", "--config", fixture.config])
+        defer { daemon.terminate() }
+        // Bounded wait for the ping; the assertion is on when it was decided, not on how long we waited.
+        let deadline = Date(timeIntervalSinceNow: 15)
+        var line: [String: Any]?
+        while Date() < deadline, line == nil {
+            line = try fixture.lines().first { ($0["tickets"] as! [[String: Any]]).first?["step"] as? String == "50%" }
+            if line == nil { usleep(50_000) }
+        }
+        let sent = try #require(line)
+        let decidedAt = try #require(ISO8601DateFormatter().date(from: sent["at"] as! String))
+        #expect(decidedAt >= threshold)
+        #expect(decidedAt.timeIntervalSince(threshold) <= 1)
+    }
+}

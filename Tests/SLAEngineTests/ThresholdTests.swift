@@ -72,3 +72,21 @@ import BusinessTime
         #expect(c?.ladder == nil)
     }
 }
+
+@Suite struct LadderChoiceTests {
+    @Test func eachMetricCanHaveItsOwnLadder() {
+        let fast = EscalationLadder(name: "fast", steps: [LadderStep(label: "50%", threshold: .percent(50), notify: ["lead"])])
+        let slow = EscalationLadder(name: "slow", steps: [LadderStep(label: "breach", threshold: .breach(offsetSeconds: 0), notify: ["manager"])])
+        let engine = SLAEngine(
+            policies: [Policy(name: "p", targets: [nil: [.firstResponse: 3600, .resolution: 7200]], ladder: "fast",
+                              ladders: [.resolution: "slow"])],
+            ladders: ["fast": fast, "slow": slow]
+        )
+        let ticket = Ticket(id: "T", status: .open, createdAt: at("2026-11-20T10:00:00Z"))
+        let clocks = engine.clocks(for: ticket, at: at("2026-11-20T10:10:00Z"))
+        #expect(clocks.only(.firstResponse)?.ladder?.name == "fast")
+        #expect(clocks.only(.resolution)?.ladder?.name == "slow")
+        #expect(clocks.only(.firstResponse)?.nextStep?.at == at("2026-11-20T10:30:00Z"))
+        #expect(clocks.only(.resolution)?.nextStep?.at == at("2026-11-20T12:00:00Z"))
+    }
+}
