@@ -27,7 +27,7 @@ public struct WebhookEncoder: ChannelEncoder {
         self.signer = signer
         var list: [HTTPHeader] = []
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
-            guard CurlTransfer.isToken(name) else {
+            guard HTTPHeader.isValidName(name) else {
                 throw ChannelSettingsError(code: .invalidHeader, message: "the webhook header name \"\(MIMEText.headerSafe(name))\" is not an HTTP token")
             }
             guard !WebhookEncoder.reservedHeaders.contains(name.lowercased()) else {

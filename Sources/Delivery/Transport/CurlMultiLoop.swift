@@ -4,9 +4,10 @@ import Synchronization
 
 /// The thread that owns libcurl's multi handle and runs every transfer on it.
 ///
-/// **The `@unchecked Sendable` invariant.** `multi` and `transfers` are touched only by the
-/// thread `run()` runs on, from the moment it starts until it returns; `init` merely creates
-/// the handle before the thread exists, and `run()` cleans it up as its last act. Every
+/// **The `@unchecked Sendable` invariant.** `multi`, `transfers` and `transfersByID` (and the
+/// easy handles and `CurlTransfer`s they hold) are touched only by the thread `run()` runs
+/// on, from the moment it starts until it returns; `init` merely creates and configures the
+/// multi handle before that thread exists, and `run()` cleans it up as its last act. Every
 /// other thread talks to this one only through `inbox`, a `Mutex`, and through
 /// `curl_multi_wakeup`, which libcurl documents as callable from any thread. That wake-up is
 /// only ever called with `inbox` locked and `closed` false, and `run()` sets nothing free

@@ -111,7 +111,7 @@ final class CurlTransfer {
 
         var lines: [String] = []
         for header in request.headers {
-            guard CurlTransfer.isToken(header.name) else {
+            guard HTTPHeader.isValidName(header.name) else {
                 throw invalid("a header name is not an HTTP token")
             }
             guard !header.value.containsLineBreakOrNUL else {
@@ -137,10 +137,13 @@ final class CurlTransfer {
         }
         if request.method != .get, !request.body.isEmpty || request.method == .post {
             try check(slw_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
-            try request.body.withUnsafeBytes { raw in
-                // libcurl copies the body, so it need not outlive this call.
-                let base = raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
-                try check(slw_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base)))
+            // libcurl copies the body (COPYPOSTFIELDS), so it need not outlive this call.
+            if request.body.isEmpty {
+                try set(CURLOPT_COPYPOSTFIELDS, "")
+            } else {
+                try request.body.withUnsafeBytes { raw in
+                    try check(slw_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress!)))
+                }
             }
         }
     }
@@ -202,19 +205,6 @@ final class CurlTransfer {
     private func invalid(_ what: String) -> TransportError {
         TransportError(
             code: .invalidRequest, host: host, message: "the request to \(host) is invalid: \(what)", recoverable: false)
-    }
-
-    /// RFC 9110 token characters, which a header name must consist of.
-    static func isToken(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"):
-                true
-            default:
-                "!#$%&'*+-.^_`|~".utf8.contains(byte)
-            }
-        }
     }
 
     // MARK: Callbacks (on the curl thread, inside curl_multi_perform)

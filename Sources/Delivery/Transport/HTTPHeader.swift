@@ -28,4 +28,17 @@ public struct HTTPHeader: Sendable, Hashable, CustomStringConvertible, CustomRef
     public var customMirror: Mirror {
         Mirror(self, children: ["name": name, "value": isSensitive ? "<secret>" : value], displayStyle: .struct)
     }
+
+    /// True when `name` is an RFC 9110 token, as a field name must be.
+    static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"):
+                true
+            default:
+                "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            }
+        }
+    }
 }
