@@ -83,7 +83,7 @@ enum TickBenchmark {
         let watcher = Watcher(
             configuration: configuration, store: store,
             sources: [Watcher.Source(config: configuration.sources[0], reader: MemorySource(tickets: tickets))],
-            senders: ["leads": LogChannel(path: directory.appendingPathComponent("leads.jsonl").path)],
+            notifiers: ["leads": LogChannel(channel: "leads", path: directory.appendingPathComponent("leads.jsonl").path)],
             logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         )
         for (index, name) in names.enumerated() {

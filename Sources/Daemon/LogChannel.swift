@@ -1,3 +1,4 @@
+public import Delivery
 import Foundation
 public import SLAEngine
 #if canImport(Glibc)
@@ -9,30 +10,35 @@ import Glibc
 ///
 /// Each line has `at`, `channel`, `key`, `role`, `audience`, `urgent`, `tickets` (each
 /// `{id, metric, cycle, step, due_at}`), `subject` and `text` (and `to` for a customer notice).
-public struct LogChannel: ChannelSender {
+public struct LogChannel: Notifier {
+    public let channel: String
     public let path: String
+    public var kind: ChannelKind { .log }
 
-    public init(path: String) {
+    public init(channel: String, path: String) {
+        self.channel = channel
         self.path = path
     }
 
-    public func send(_ message: OutboundMessage) async -> SendOutcome {
+    public func deliver(_ message: OutboundMessage) async -> DeliveryOutcome {
         let line = LogChannel.line(for: message) + "\n"
+        func failed(_ why: String) -> DeliveryOutcome {
+            DeliveryOutcome(
+                key: message.key, channel: channel, kind: .log, status: .deadLettered, attempts: 1,
+                error: DeliveryError(code: .connection, recoverable: true, message: "\(path): \(why); check the directory and its permissions")
+            )
+        }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
-        guard fd >= 0 else {
-            return .retry(reason: "unavailable", detail: "\(path): \(String(cString: strerror(errno)))", retryAfter: nil)
-        }
+        guard fd >= 0 else { return failed(String(cString: strerror(errno))) }
         defer { close(fd) }
         // One write of the whole line under O_APPEND: lines from concurrent writers never interleave.
         let written = line.utf8CString.withUnsafeBufferPointer { buffer in
             write(fd, buffer.baseAddress, buffer.count - 1)
         }
-        guard written == line.utf8.count else {
-            return .retry(reason: "unavailable", detail: "\(path): short write", retryAfter: nil)
-        }
-        return .delivered(detail: nil)
+        guard written == line.utf8.count else { return failed("short write") }
+        return DeliveryOutcome(key: message.key, channel: channel, kind: .log, status: .delivered, attempts: 1)
     }
 
     /// The JSON line for a message, keys in a stable order.

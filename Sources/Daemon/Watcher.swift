@@ -4,6 +4,7 @@ public import SLAConfig
 import SLAEngine
 public import StateStore
 public import TicketSources
+public import Delivery
 
 /// The daemon's work, one tick at a time: poll the sources that are due, record what
 /// changed, run every clock, walk the ladders, put the messages in the outbox together
@@ -29,7 +30,7 @@ public actor Watcher {
     let composer: MessageComposer
     let store: StateStore?
     let sources: [Source]
-    let senders: [String: any ChannelSender]
+    let notifiers: [String: any Notifier]
     let logger: Logger
     let dryRun: Bool
     let failpoint: Failpoint?
@@ -39,10 +40,12 @@ public actor Watcher {
     /// Transitions the store recorded, by ticket id.
     private var observed: [String: [TicketEvent]] = [:]
     private var lastPoll: [String: Date] = [:]
+    /// Which channels are failing, to tell the ops channel once per outage.
+    private var health = ChannelHealth()
 
     /// `store` may be nil only for a dry run without a state file; a dry run never writes.
     public init(
-        configuration: Configuration, store: StateStore?, sources: [Source], senders: [String: any ChannelSender],
+        configuration: Configuration, store: StateStore?, sources: [Source], notifiers: [String: any Notifier],
         logger: Logger, dryRun: Bool = false, failpoint: Failpoint? = nil
     ) {
         self.configuration = configuration
@@ -57,7 +60,7 @@ public actor Watcher {
         self.composer = MessageComposer(digestChannels: Set(configuration.channels.values.filter(\.digest).map(\.name)))
         self.store = store
         self.sources = sources
-        self.senders = senders
+        self.notifiers = notifiers
         self.logger = logger
         self.dryRun = dryRun
         self.failpoint = failpoint
@@ -218,42 +221,96 @@ public actor Watcher {
 
     // MARK: Delivery
 
-    /// Tries every outbox message due by `now`; failures are retried with backoff, then
-    /// dead-lettered.
+    /// Messages delivered at once; the rest wait their turn within the tick.
+    static let deliveriesInFlight = 16
+
+    /// Tries every outbox message due by `now`, several at a time. A message the channel
+    /// gave up on for a passing reason (timeouts, 5xx, connection) is tried again later,
+    /// then dead-lettered; the ops channel hears once when a channel starts failing and
+    /// once when it works again.
     private func deliver(at now: Date, into report: inout TickReport) async throws(StateStoreError) {
         guard let store else { return }
-        for pending in try store.pendingMessages(dueBy: now) {
-            let message = pending.message
-            let metadata: Logger.Metadata = [
-                "channel": "\(message.channel)", "key": "\(message.key)",
-                "ticket": "\(message.tickets.map(\.id).joined(separator: ","))",
-            ]
-            guard let sender = senders[message.channel] else {
-                try store.markFailed(key: message.key, at: now, reason: "no_sender",
-                                     detail: "channel \(message.channel) cannot be delivered by this build", retryAt: nil)
-                report.deadLettered += 1
-                logger.error("message dead-lettered: no sender for channel", metadata: metadata)
-                continue
+        var pending = try store.pendingMessages(dueBy: now)
+        while !pending.isEmpty {
+            let batch = pending.prefix(Watcher.deliveriesInFlight)
+            pending.removeFirst(batch.count)
+            let notifiers = notifiers
+            let outcomes = await withTaskGroup(of: (PendingMessage, DeliveryOutcome?).self) { group in
+                for item in batch {
+                    group.addTask { (item, await notifiers[item.message.channel]?.deliver(item.message)) }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
             }
-            let outcome = await sender.send(message)
-            Failpoint.afterSend.trigger(failpoint)
-            switch outcome {
-            case .delivered(let detail):
-                if try store.markDelivered(key: message.key, at: now, detail: detail) { report.delivered += 1 }
-                logger.info("message delivered", metadata: metadata)
-            case .retry(let reason, let detail, let after):
-                let attempts = pending.attempts + 1
-                let retryAt = attempts >= Watcher.maxAttempts ? nil
-                    : now + (after ?? min(Double(1 << min(attempts, 10)) * 5, 900))
-                try store.markFailed(key: message.key, at: now, reason: reason, detail: detail, retryAt: retryAt)
-                if retryAt == nil { report.deadLettered += 1 } else { report.retried += 1 }
-                logger.warning("delivery failed", metadata: metadata.merging(["reason": "\(reason)", "attempt": "\(attempts)"]) { $1 })
-            case .failed(let reason, let detail):
-                try store.markFailed(key: message.key, at: now, reason: reason, detail: detail, retryAt: nil)
-                report.deadLettered += 1
-                logger.error("message dead-lettered", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
+            for (item, outcome) in outcomes {
+                if let notice = try record(item, outcome, at: now, into: &report) {
+                    pending.append(contentsOf: try announce(notice, at: now))
+                }
             }
         }
+    }
+
+    /// Records one delivery's end; returns what ops should hear, if anything.
+    private func record(
+        _ item: PendingMessage, _ outcome: DeliveryOutcome?, at now: Date, into report: inout TickReport
+    ) throws(StateStoreError) -> ChannelHealth.Notice? {
+        guard let store else { return nil }
+        let message = item.message
+        let metadata: Logger.Metadata = [
+            "channel": "\(message.channel)", "key": "\(message.key)", "ticket": "\(message.tickets.map(\.id).joined(separator: ","))",
+        ]
+        guard let outcome else {
+            try store.markFailed(key: message.key, at: now, reason: "no_channel",
+                                 detail: "channel \(message.channel) is no longer configured", retryAt: nil)
+            report.deadLettered += 1
+            logger.error("message dead-lettered: channel not configured", metadata: metadata)
+            return nil
+        }
+        Failpoint.afterSend.trigger(failpoint)
+        switch outcome.status {
+        case .delivered, .partiallyDelivered:
+            let detail = outcome.recipients.filter { $0.error != nil }.map { "\($0)" }.joined(separator: "; ")
+            if try store.markDelivered(key: message.key, at: now, detail: detail.isEmpty ? outcome.answer.map { "\($0)" } : detail) {
+                report.delivered += 1
+            }
+            logger.info("message delivered", metadata: metadata.merging(["status": "\(outcome.status.rawValue)"]) { $1 })
+        case .deadLettered:
+            let attempts = item.attempts + 1
+            let again = (outcome.error?.recoverable ?? false) && attempts < Watcher.maxAttempts
+            let retryAt = again ? now + min(60 * Double(1 << min(attempts - 1, 5)), 1800) : nil
+            try store.markFailed(
+                key: message.key, at: now, reason: outcome.error?.label ?? "unknown",
+                detail: outcome.error.map { "\($0)" }, retryAt: retryAt
+            )
+            if again { report.retried += 1 } else { report.deadLettered += 1 }
+            logger.warning(again ? "delivery failed, will retry" : "message dead-lettered", metadata: metadata.merging([
+                "reason": "\(outcome.error?.label ?? "unknown")", "attempt": "\(attempts)",
+            ]) { $1 })
+        case .cancelled:
+            return nil
+        }
+        guard message.channel != configuration.opsChannel else { return nil }
+        return health.record(outcome, at: now)
+    }
+
+    /// Puts a message about a channel's trouble in the outbox for the ops channel.
+    private func announce(_ notice: ChannelHealth.Notice, at now: Date) throws(StateStoreError) -> [PendingMessage] {
+        guard let ops = configuration.opsChannel, let store else { return [] }
+        let subject: String, text: String, key: String
+        switch notice {
+        case .outageStarted(let channel, let reason, let since):
+            key = "ops/\(channel)/outage/\(Int64(since.timeIntervalSince1970))"
+            subject = "[slawatch] channel \(channel) is failing (\(reason.rawValue))"
+            text = "Messages to \(channel) are failing since \(Timestamp(since)) (\(reason.rawValue)). slawatch keeps them "
+                + "and tries again; you will hear once more when the channel works."
+        case .recovered(let channel, let since, let failures, _):
+            key = "ops/\(channel)/recovered/\(Int64(now.timeIntervalSince1970))"
+            subject = "[slawatch] channel \(channel) works again"
+            text = "Messages to \(channel) go through again after failing since \(Timestamp(since)) (\(failures) failed meanwhile)."
+        }
+        let message = OutboundMessage(key: key, channel: ops, audience: .team, isUrgent: true, subject: subject, text: text, createdAt: now)
+        logger.warning("\(subject)", metadata: ["channel": "\(ops)"])
+        try store.commit(TickCommit(at: now, messages: [message]))
+        return [PendingMessage(message: message, attempts: 0)]
     }
 
     /// Attempts before a message is dead-lettered.

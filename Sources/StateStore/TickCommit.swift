@@ -32,7 +32,13 @@ public struct TickCommit: Sendable {
 /// A message waiting in the outbox, with how often it was tried.
 public struct PendingMessage: Sendable, Hashable {
     public var message: OutboundMessage
+    /// Delivery rounds already tried.
     public var attempts: Int
+
+    public init(message: OutboundMessage, attempts: Int) {
+        self.message = message
+        self.attempts = attempts
+    }
 }
 
 /// How much is waiting, for status lines and metrics.

@@ -27,7 +27,7 @@ import Testing
         case .discord: try DiscordEncoder(url: hook)
         case .mattermost: try MattermostEncoder(url: hook)
         case .webhook: try WebhookEncoder(url: hook, signer: WebhookSigner(secret: Credential("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")))
-        case .email: fatalError("not a chat encoder")
+        case .email, .log: fatalError("not a chat encoder")
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import Delivery
 import Foundation
 import Logging
 import SLAConfig
@@ -39,12 +40,23 @@ struct RunCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "slawatch")
         let configuration = try options.load()
+        let notifiers: [String: any Notifier]
+        let transport: CurlTransport
         do {
-            _ = try configuration.resolveSecrets(environment: environment)
-        } catch {
+            let secrets = try configuration.resolveSecrets(environment: environment)
+            transport = try CurlTransport()
+            notifiers = try configuration.notifiers(secrets: secrets, transport: transport)
+        } catch let error as ConfigurationError {
             Console.error(error.description)
             throw ExitCode(ExitStatus.config)
+        } catch let error as ChannelWiringError {
+            Console.error("\(options.config): \(error)")
+            throw ExitCode(ExitStatus.config)
+        } catch {
+            Console.error("cannot start the HTTP and SMTP transport: \(error)")
+            throw ExitCode(ExitStatus.unavailable)
         }
+        defer { transport.shutdown() }
         var fixedInstant: Date?
         if let at {
             guard once, let parsed = Timestamp(rfc3339: at) else {
@@ -73,12 +85,8 @@ struct RunCommand: AsyncParsableCommand {
             }
             return Watcher.Source(config: source, reader: reader)
         }
-        var senders: [String: any ChannelSender] = [:]
-        for channel in configuration.channels.values {
-            if case .log(let path) = channel.kind { senders[channel.name] = LogChannel(path: path) }
-        }
         let watcher = Watcher(
-            configuration: configuration, store: store, sources: sources, senders: senders, logger: logger,
+            configuration: configuration, store: store, sources: sources, notifiers: notifiers, logger: logger,
             dryRun: dryRun, failpoint: environment["SLAWATCH_FAILPOINT"].flatMap(Failpoint.init(rawValue:))
         )
 
