@@ -13,13 +13,16 @@ extension Configuration {
     /// A notifier for every configured channel, with its secrets in place.
     ///
     /// Errors name the channel and the setting, never a secret's value.
+    /// `retry` replaces the default retry policy (for `test-notify`, which wants one answer).
     public func notifiers(
-        secrets: ResolvedSecrets, transport: CurlTransport, context: DeliveryContext = .system
+        secrets: ResolvedSecrets, transport: CurlTransport, context: DeliveryContext = .system, retry: RetryPolicy? = nil
     ) throws(ChannelWiringError) -> [String: any Notifier] {
         var result: [String: any Notifier] = [:]
         for channel in channels.values.sorted(by: { $0.name < $1.name }) {
             do {
-                result[channel.name] = try notifier(for: channel, secrets: secrets, transport: transport, context: context)
+                result[channel.name] = try notifier(
+                    for: channel, secrets: secrets, transport: transport, context: context, retry: retry ?? RetryPolicy()
+                )
             } catch let error as ChannelWiringError {
                 throw error
             } catch {
@@ -30,7 +33,8 @@ extension Configuration {
     }
 
     private func notifier(
-        for channel: ChannelConfig, secrets: ResolvedSecrets, transport: CurlTransport, context: DeliveryContext
+        for channel: ChannelConfig, secrets: ResolvedSecrets, transport: CurlTransport, context: DeliveryContext,
+        retry: RetryPolicy
     ) throws -> any Notifier {
         func credential(_ reference: SecretReference) throws -> Credential {
             guard let secret = secrets[reference] else {
@@ -39,7 +43,7 @@ extension Configuration {
             return Credential(secret.reveal())
         }
         let policy = ChannelPolicy(
-            timeout: TimeInterval(channel.timeout),
+            timeout: TimeInterval(channel.timeout), retry: retry,
             rateLimit: channel.rateLimit.map { SendRate(count: $0.count, per: TimeInterval($0.perSeconds)) }
         )
         let encoder: any ChannelEncoder

@@ -69,6 +69,7 @@ struct SlawatchProcess {
     final class Running: Sendable {
         enum Stream { case stdout, stderr }
         let process: Process
+        private let input: Pipe
         private let output = Output()
 
         /// What the process printed so far.
@@ -83,9 +84,12 @@ struct SlawatchProcess {
             var env = ProcessInfo.processInfo.environment
             env.merge(environment) { $1 }
             process.environment = env
-            let out = Pipe(), err = Pipe()
+            let out = Pipe(), err = Pipe(), input = Pipe()
             process.standardOutput = out
             process.standardError = err
+            // Held open while the process runs: fixtures that exit when their input closes stay up.
+            process.standardInput = input
+            self.input = input
             self.process = process
             out.fileHandleForReading.readabilityHandler = { [output] handle in
                 let text = String(decoding: handle.availableData, as: UTF8.self)

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Daemon
+import Delivery
+import Foundation
+import SLAConfig
+import SLAEngine
+
+/// `slawatch test-notify`: one sample message through one channel, for wiring a webhook.
+struct TestNotifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test-notify",
+        abstract: "Send a sample message through a channel and print the receiver's answer.",
+        discussion: "Exit 0 when the receiver took it, 69 when it did not, 78 on a configuration error."
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    @Argument(help: "The channel, as named under channels.")
+    var channel: String
+
+    @Option(help: "For an email channel without `to` (such as customers): the address to send to.")
+    var to: String?
+
+    func run() async throws {
+        let configuration = try options.load()
+        guard configuration.channels[channel] != nil else {
+            Console.error("\(options.config): no channel is named \(channel); "
+                + "defined: \(configuration.channels.keys.sorted().joined(separator: ", "))")
+            throw ExitCode(ExitStatus.config)
+        }
+        let notifier: any Notifier
+        let transport: CurlTransport
+        do {
+            let secrets = try configuration.resolveSecrets(environment: ProcessInfo.processInfo.environment)
+            transport = try CurlTransport()
+            // One attempt: the operator wants the receiver's own answer, not our retries.
+            notifier = try configuration.notifiers(
+                secrets: secrets, transport: transport, retry: RetryPolicy(maxAttempts: 1)
+            )[channel]!
+        } catch let error as ConfigurationError {
+            Console.error(error.description)
+            throw ExitCode(ExitStatus.config)
+        } catch {
+            Console.error("\(options.config): \(error)")
+            throw ExitCode(ExitStatus.config)
+        }
+        defer { transport.shutdown() }
+        let now = Date()
+        let message = OutboundMessage(
+            key: "test-notify/\(channel)/\(Int64(now.timeIntervalSince1970))", channel: channel, role: nil,
+            audience: .team, isUrgent: false, subject: "[slawatch] test message for \(channel)",
+            text: "This is a test message from slawatch test-notify, sent at \(Timestamp(now)).\n"
+                + "If you can read it here, the channel is wired correctly.",
+            recipients: to.map { [$0] } ?? [], createdAt: now
+        )
+        let outcome = await notifier.deliver(message)
+        Console.out(outcome.description)
+        for recipient in outcome.recipients { Console.out("  \(recipient)") }
+        guard outcome.reachedReceiver else { throw ExitCode(ExitStatus.unavailable) }
+    }
+}

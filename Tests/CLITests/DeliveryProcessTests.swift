@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+/// The delivery tests' loopback HTTP receiver, run for the binary's tests.
+struct HTTPReceiver {
+    let process: SlawatchProcess.Running
+    let port: Int
+
+    init() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../DeliveryTests/Fixtures/http_receiver.py").standardized.path
+        process = try SlawatchProcess.start("/usr/bin/python3", [script])
+        guard process.waitForLine(containing: "PORT "),
+              let line = process.stdout.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }),
+              let port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces))
+        else { throw CocoaError(.fileReadUnknown) }
+        self.port = port
+    }
+
+    func url(_ token: String, _ behaviour: String) -> String { "http://127.0.0.1:\(port)/\(token)/\(behaviour)" }
+
+    /// The requests recorded under `token`.
+    func records(_ token: String) throws -> [[String: Any]] {
+        let fetched = try SlawatchProcess.runTool("/usr/bin/python3", [
+            "-c", "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())",
+            "http://127.0.0.1:\(port)/_records/\(token)",
+        ])
+        return try JSONSerialization.jsonObject(with: Data(fetched.stdout.utf8)) as? [[String: Any]] ?? []
+    }
+}
+
+@Suite(.serialized) struct DeliveryProcessTests {
+    func fixture(channels: String, ops: Bool = false) throws -> DaemonFixture {
+        let fixture = try DaemonFixture(tickets: staggeredTickets(count: 6, base: ISO8601DateFormatter().date(from: "2026-11-20T12:00:00Z")!))
+        var yaml = try String(contentsOfFile: fixture.config, encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "  hooks: { type: log, path: out/hooks.jsonl, digest: false }", with: channels)
+        if ops { yaml += "\nops_channel: leads\n" }
+        try yaml.write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        return fixture
+    }
+
+    @Test func testNotifyPrintsTheReceiversAnswer() throws {
+        let receiver = try HTTPReceiver()
+        defer { receiver.process.terminate(SIGKILL) }
+        let fixture = try fixture(channels: """
+              hooks: { type: slack, url: "\(receiver.url("SEKRIT-TOKEN-1", "ok"))" }
+              gone: { type: slack, url: "\(receiver.url("SEKRIT-TOKEN-2", "gone"))" }
+            """)
+        let ok = try SlawatchProcess.run(["test-notify", "--config", fixture.config, "hooks"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("hooks (slack)") && ok.stdout.contains("delivered"))
+        let request = try #require(try receiver.records("SEKRIT-TOKEN-1").first)
+        let body = try JSONSerialization.jsonObject(with: Data((request["body"] as! String).utf8)) as! [String: Any]
+        #expect((body["text"] as? String)?.contains("test message for hooks") == true)
+
+        let gone = try SlawatchProcess.run(["test-notify", "--config", fixture.config, "gone"])
+        #expect(gone.status == 69)
+        #expect(gone.stdout.contains("dead_lettered") && gone.stdout.contains("404"))
+        #expect(!(ok.stdout + ok.stderr + gone.stdout + gone.stderr).contains("SEKRIT"))
+
+        let unknown = try SlawatchProcess.run(["test-notify", "--config", fixture.config, "nope"])
+        #expect(unknown.status == 78)
+        #expect(unknown.stderr.contains("no channel is named nope"))
+    }
+
+    @Test func theDaemonDeliversToAWebhookAndTellsOpsOncePerOutage() throws {
+        let receiver = try HTTPReceiver()
+        defer { receiver.process.terminate(SIGKILL) }
+        // The hooks channel is gone (404, not worth retrying): every message to it is a dead
+        // letter; the ops channel (leads) hears about it once.
+        let fixture = try fixture(channels: """
+              hooks: { type: webhook, url: "\(receiver.url("SEKRIT-TOKEN-3", "gone"))" }
+            """, ops: true)
+        let run = try SlawatchProcess.run(["run", "--config", fixture.config, "--once", "--at", "2026-11-20T12:50:00Z"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let attempts = try receiver.records("SEKRIT-TOKEN-3")
+        #expect(attempts.count >= 2)
+        // Signed per Standard Webhooks, the idempotency key as the webhook id.
+        let ids = attempts.map { attempt in
+            (attempt["headers"] as? [[String]] ?? []).first { $0[0].lowercased() == "webhook-id" }?[1]
+        }
+        #expect(ids.allSatisfy { $0 != nil })
+        let ops = try fixture.lines().filter { ($0["subject"] as! String).hasPrefix("[slawatch] channel hooks is failing") }
+        #expect(ops.count == 1)
+        #expect(try fixture.query("SELECT COUNT(*) FROM outbox WHERE status = 'dead' AND channel = 'hooks'") == ["\(attempts.count)"])
+        #expect(!run.stderr.contains("SEKRIT"))
+    }
+}
