@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .target(name: "BusinessTime", swiftSettings: settings),
@@ -28,7 +31,7 @@ let package = Package(
             dependencies: ["SLAEngine", "BusinessTime", .product(name: "Yams", package: "Yams")],
             swiftSettings: settings
         ),
-        .target(name: "TicketSources", dependencies: ["SLAEngine"], swiftSettings: settings),
+        .target(name: "TicketSources", dependencies: ["SLAEngine", "Delivery"], swiftSettings: settings),
         .target(name: "StateStore", dependencies: ["SLAEngine", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: settings),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "Delivery", dependencies: ["CCurl", "SLAEngine"], swiftSettings: settings),
@@ -37,6 +40,9 @@ let package = Package(
             dependencies: [
                 "SLAConfig", "SLAEngine", "BusinessTime", "TicketSources", "StateStore", "Delivery",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: settings
         ),
@@ -74,7 +80,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TicketSourcesTests",
-            dependencies: ["TicketSources", "SLAEngine"],
+            dependencies: ["TicketSources", "SLAEngine", "Delivery"],
             exclude: ["Fixtures"],
             swiftSettings: settings
         ),
