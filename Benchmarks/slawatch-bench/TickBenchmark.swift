@@ -81,7 +81,7 @@ enum TickBenchmark {
         let store = try StateStore(path: configuration.state, exclusive: true)
         let tickets = syntheticTickets(count: count, now: benchmarkNow)
         let watcher = Watcher(
-            configuration: configuration, store: store,
+            configuration: configuration, templates: try MessageTemplates(directory: nil), store: store,
             sources: [Watcher.Source(config: configuration.sources[0], reader: MemorySource(tickets: tickets))],
             notifiers: ["leads": LogChannel(channel: "leads", path: directory.appendingPathComponent("leads.jsonl").path)],
             logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })

@@ -1,31 +1,48 @@
+import BusinessTime
 public import Foundation
+public import SLAConfig
 public import SLAEngine
 
-/// Turns the intents due now into the messages channels receive: one message per
-/// intent, or, for a channel that digests, one message for all of a tick's intents
-/// (one line per ticket, worst first).
-///
-/// Texts are plain; channel encoders escape them for their format.
+/// Turns the intents due now into the messages channels receive, worded by the
+/// templates: one message per intent, or, for a channel that digests, one message for
+/// all of a tick's intents (one line per ticket, worst first).
 public struct MessageComposer: Sendable {
     /// Channels that gather a tick's intents into one message.
     public var digestChannels: Set<String>
+    public var templates: MessageTemplates
+    /// Teams in configuration order, `default` last: a ticket's team is named in messages.
+    public var teams: [Team]
+    /// How customer notices promise the next update and offer a remedy.
+    public var customerNotices: CustomerNoticeSettings
 
-    public init(digestChannels: Set<String>) {
+    public init(
+        digestChannels: Set<String>, templates: MessageTemplates, teams: [Team] = [],
+        customerNotices: CustomerNoticeSettings = CustomerNoticeSettings()
+    ) {
         self.digestChannels = digestChannels
+        self.templates = templates
+        self.teams = teams
+        self.customerNotices = customerNotices
     }
 
-    /// An intent with what it needs to be worded: its ticket and the clock as it stands now.
+    /// An intent with what it needs to be worded: its ticket, its clock as it stands now,
+    /// and the ticket's other clocks (a customer's next update comes from `periodic_update`).
     public struct Item: Sendable {
         public var intent: Intent
         public var ticket: Ticket
         public var clock: SLAClock?
+        public var ticketClocks: [SLAClock]
 
-        public init(intent: Intent, ticket: Ticket, clock: SLAClock?) {
+        public init(intent: Intent, ticket: Ticket, clock: SLAClock?, ticketClocks: [SLAClock] = []) {
             self.intent = intent
             self.ticket = ticket
             self.clock = clock
+            self.ticketClocks = ticketClocks
         }
     }
+
+    /// A digest lists this many tickets, the worst; the rest are counted.
+    public static let digestLines = 50
 
     /// Messages for `items`, each with the ids of the intents it carries.
     public func compose(_ items: [Item], at now: Date) -> [(message: OutboundMessage, intents: [String])] {
@@ -34,8 +51,7 @@ public struct MessageComposer: Sendable {
         var order: [String] = []
         for item in items {
             guard let channel = item.intent.channel else { continue }
-            let digests = digestChannels.contains(channel) && item.intent.kind != .customerNotice
-            if digests {
+            if digestChannels.contains(channel) && item.intent.kind != .customerNotice {
                 if byChannel[channel] == nil { order.append(channel) }
                 byChannel[channel, default: []].append(item)
             } else {
@@ -53,50 +69,46 @@ public struct MessageComposer: Sendable {
         return result
     }
 
-    // MARK: One intent
-
-    private func single(_ item: Item, channel: String, at now: Date) -> OutboundMessage {
-        let intent = item.intent, ticket = item.ticket
-        let line = ticketLine(item)
-        var subject: String
-        var text: [String]
+    /// The template an intent is worded with.
+    public static func templateName(for intent: Intent) -> String {
         switch intent.kind {
-        case .customerNotice:
-            return customerNotice(item, channel: channel, at: now)
-        case .allClear:
-            let outcome = item.clock.map { $0.state == .met ? "was met" : "is fulfilled (late)" } ?? "is fulfilled"
-            subject = "[SLA all clear] \(ticket.id) \(intent.metric.words) \(outcome)"
-            text = ["All clear: the \(intent.metric.words) clock of \(ticket.id) \(outcome); no further escalation.", line.detail]
-        case .warning, .breach, .repeat, .skipped:
-            subject = "[\(label(intent))] \(ticket.id) \(intent.metric.words): \(line.status)"
-            text = [line.headline, line.detail]
-            if intent.isLate {
-                text.append("Late: \(lateness(item, at: now)).")
-            }
+        case .customerNotice: intent.template ?? "delay_notice"
+        case .allClear: "all_clear"
+        case _ where intent.isLate: "catch_up"
+        case .warning, .skipped: "warning"
+        case .breach: "breach"
+        case .repeat: "repeat"
         }
-        if let url = ticket.url { text.append(url) }
+    }
+
+    /// One intent's message.
+    public func single(_ item: Item, channel: String, at now: Date) -> OutboundMessage {
+        let intent = item.intent
+        if intent.kind == .customerNotice { return customerNotice(item, channel: channel, at: now) }
+        let context = TemplateContext.team([line(item)], channel: channel, more: 0, at: now)
+        let rendered = templates.render(MessageComposer.templateName(for: intent), context: context)
         return OutboundMessage(
             key: intent.id, channel: channel, role: intent.role?.rawValue, audience: .team, isUrgent: intent.isUrgent,
-            subject: subject, text: text.joined(separator: "\n"), tickets: [messageTicket(item)], createdAt: now
+            subject: rendered.subject, text: rendered.text, html: rendered.html, tickets: [messageTicket(item)], createdAt: now
         )
     }
 
     private func customerNotice(_ item: Item, channel: String, at now: Date) -> OutboundMessage {
         let ticket = item.ticket
-        let name = ticket.customer.name ?? "there"
-        let subject = "Update on your request \(ticket.id): \(ticket.subject)"
-        let text = [
-            "Hello \(name),",
-            "",
-            "We have not yet been able to give your request \"\(ticket.subject)\" (\(ticket.id)) the \(item.intent.metric.words) we promised, and we are sorry for the wait.",
-            "Your request is with our team, and we will write to you again as soon as we have news.",
-            "",
-            "Kind regards,",
-            "Support",
-        ]
+        let calendar = item.clock?.businessCalendar ?? .alwaysOpen
+        let zone = ticket.customer.timeZone.flatMap(TimeZone.init(identifier:)) ?? calendar.timeZone
+        // The next update: a running periodic_update clock's due time, else the configured
+        // interval in business time from now.
+        let periodic = item.ticketClocks.first { $0.metric == .periodicUpdate && $0.state.isOpen && ($0.dueAt ?? now) > now }?.dueAt
+        let nextUpdate = periodic ?? calendar.adding(customerNotices.updateEvery, to: now)
+        let context = TemplateContext.customer(
+            ticket: ticket, clock: item.clock, nextUpdate: nextUpdate,
+            remedy: ticket.customer.tier.flatMap { customerNotices.remedies[$0.lowercased()] }, timeZone: zone, at: now
+        )
+        let rendered = templates.render(MessageComposer.templateName(for: item.intent), context: context)
         return OutboundMessage(
-            key: item.intent.id, channel: channel, audience: .customer, isUrgent: true, subject: subject,
-            text: text.joined(separator: "\n"), tickets: [messageTicket(item)],
+            key: item.intent.id, channel: channel, audience: .customer, isUrgent: true, subject: rendered.subject,
+            text: rendered.text, html: rendered.html, tickets: [messageTicket(item)],
             recipients: ticket.customer.email.map { [$0] } ?? [], createdAt: now
         )
     }
@@ -110,75 +122,25 @@ public struct MessageComposer: Sendable {
             keys[a].percent != keys[b].percent ? keys[a].percent > keys[b].percent : keys[a].id < keys[b].id
         }
         let shown = order.prefix(MessageComposer.digestLines).map { items[$0] }
-        let urgent = items.contains { $0.intent.isUrgent }
-        let breached = items.filter { $0.clock?.state == .breached }.count
-        let tickets = Set(items.map(\.ticket.id)).count
-        let subject = "[SLA] \(tickets) ticket\(tickets == 1 ? " needs" : "s need") attention"
-            + (breached > 0 ? " (\(breached) clock\(breached == 1 ? "" : "s") breached)" : "")
-        var text = ["\(items.count) SLA notifications for \(channel):"]
-        for item in shown {
-            let line = ticketLine(item)
-            text.append("• [\(label(item.intent))] \(line.headline)" + (item.intent.isLate ? " (late)" : ""))
-        }
-        if items.count > shown.count {
-            text.append("… and \(items.count - shown.count) more, less urgent.")
-        }
+        var context = TemplateContext.team(shown.map(line), channel: channel, more: items.count - shown.count, at: now)
+        context["breached_count"] = items.filter { $0.clock?.state == .breached }.count
+        context["tickets_count"] = Set(items.map(\.ticket.id)).count
+        let rendered = templates.render("digest", context: context)
         let ids = keys.map(\.id).sorted().joined(separator: "\n")
         return OutboundMessage(
             key: "digest@\(channel)/\(Int64(now.timeIntervalSince1970))/\(fnv1a(ids))", channel: channel,
             role: Set(items.compactMap { $0.intent.role?.rawValue }).sorted().joined(separator: ","),
-            audience: .team, isUrgent: urgent, subject: subject, text: text.joined(separator: "\n"),
-            tickets: shown.map(messageTicket), createdAt: now
+            audience: .team, isUrgent: items.contains { $0.intent.isUrgent }, subject: rendered.subject,
+            text: rendered.text, html: rendered.html, tickets: shown.map(messageTicket), createdAt: now
         )
     }
 
-    /// A digest lists this many tickets, the worst; the rest are counted.
-    public static let digestLines = 50
-
-    // MARK: Wording
-
-    private func label(_ intent: Intent) -> String {
-        switch intent.kind {
-        case .warning: "SLA warning \(intent.step)"
-        case .breach: "SLA breach"
-        case .repeat: "SLA still breached"
-        case .allClear: "SLA all clear"
-        case .customerNotice: "delay notice"
-        case .skipped: "SLA"
-        }
-    }
-
-    private func ticketLine(_ item: Item) -> (headline: String, status: String, detail: String) {
-        let ticket = item.ticket, intent = item.intent
-        guard let clock = item.clock else {
-            return ("\(ticket.id) \(ticket.subject)", intent.metric.words, "Priority \(ticket.priority.rawValue).")
-        }
-        let due = clock.dueAt.map { Timestamp($0).description } ?? "never"
-        let status: String
-        switch clock.state {
-        case .breached: status = "overdue by \(DurationText.compact(-clock.remainingSeconds)) (due \(due))"
-        case .met, .missed: status = "\(clock.state.rawValue) (due \(due))"
-        case .running, .paused: status = "\(DurationText.compact(clock.remainingSeconds)) left, due \(due)"
-        }
-        let headline = "\(ticket.id) \(ticket.subject) — \(intent.metric.words) \(status)"
-        var detail = "Priority \(ticket.priority.rawValue), policy \(clock.policy)"
-        if let name = ticket.customer.name { detail += ", customer \(name)" }
-        if let assignee = ticket.assignee { detail += ", assignee \(assignee)" }
-        if let role = intent.role { detail += "; you are notified as \(role.rawValue)" }
-        return (headline, status, detail + ".")
-    }
-
-    private func lateness(_ item: Item, at now: Date) -> String {
-        let parts = item.intent.step.split(separator: "#")
-        let repetition = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-        guard let clock = item.clock, let step = clock.ladder?.steps.first(where: { $0.label == parts.first.map(String.init) }),
-              let crossed = clock.instant(atElapsed: step.threshold.elapsed(forTarget: clock.targetSeconds)
-                  + repetition * (step.repeatEvery ?? 0))
-        else {
-            return "this step was due earlier, while slawatch was not watching"
-        }
-        return "the \(item.intent.step) step was crossed at \(Timestamp(crossed)), "
-            + "\(DurationText.compact(Int(now.timeIntervalSince(crossed)))) ago, while slawatch was not watching"
+    private func line(_ item: Item) -> TemplateContext.Line {
+        TemplateContext.Line(
+            intent: item.intent, ticket: item.ticket, clock: item.clock,
+            team: teams.first { $0.match.holds(for: item.ticket) }?.name,
+            timeZone: item.clock?.businessCalendar.timeZone ?? TimeZone(identifier: "UTC")!
+        )
     }
 
     private func messageTicket(_ item: Item) -> MessageTicket {

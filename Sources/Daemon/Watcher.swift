@@ -45,19 +45,24 @@ public actor Watcher {
 
     /// `store` may be nil only for a dry run without a state file; a dry run never writes.
     public init(
-        configuration: Configuration, store: StateStore?, sources: [Source], notifiers: [String: any Notifier],
-        logger: Logger, dryRun: Bool = false, failpoint: Failpoint? = nil
+        configuration: Configuration, templates: MessageTemplates, store: StateStore?, sources: [Source],
+        notifiers: [String: any Notifier], logger: Logger, dryRun: Bool = false, failpoint: Failpoint? = nil
     ) {
         self.configuration = configuration
         self.engine = configuration.engine
-        self.escalator = Escalator(
+        var escalator = Escalator(
             teams: configuration.teams,
             quietHours: configuration.channels.compactMapValues { $0.quietHours.flatMap { configuration.calendars[$0] } },
             customerChannel: configuration.customerChannel,
             repeatedBreaches: configuration.repeatedBreaches,
             lateAfterSeconds: max(120, 2 * configuration.pollInterval)
         )
-        self.composer = MessageComposer(digestChannels: Set(configuration.channels.values.filter(\.digest).map(\.name)))
+        escalator.customerOptOut = (configuration.customerNotices.optOutTags, configuration.customerNotices.optOutTiers)
+        self.escalator = escalator
+        self.composer = MessageComposer(
+            digestChannels: Set(configuration.channels.values.filter(\.digest).map(\.name)), templates: templates,
+            teams: configuration.teams, customerNotices: configuration.customerNotices
+        )
         self.store = store
         self.sources = sources
         self.notifiers = notifiers
@@ -95,7 +100,9 @@ public actor Watcher {
         for intent in decided + released where intent.kind != .skipped && (intent.notBefore ?? now) <= now {
             guard let ticket = tickets[intent.ticketID]?.ticket else { continue }
             if intent.kind == .customerNotice && ticket.customer.email == nil { continue }
-            ready.append(MessageComposer.Item(intent: intent, ticket: ticket, clock: clock(of: intent)))
+            ready.append(MessageComposer.Item(
+                intent: intent, ticket: ticket, clock: clock(of: intent), ticketClocks: clocksByTicket[intent.ticketID] ?? []
+            ))
         }
         let composed = composer.compose(ready, at: now)
         var messageKey: [String: String] = [:]

@@ -3,7 +3,7 @@ import SLAEngine
 
 /// `policies`, `pause`, and the `match` conditions that policies and teams share.
 extension Configuration {
-    static let policyKeys = ["name", "match", "calendar", "targets", "ladder"]
+    static let policyKeys = ["name", "match", "calendar", "targets", "ladder", "customer_notices"]
 
     /// At least one policy; names unique; `ladderNames` is nil when the file has no `ladders`.
     static func readPolicies(
@@ -26,10 +26,11 @@ extension Configuration {
             let calendar = fields["calendar"]?.reference(to: "calendar", in: calendarNames, section: "calendars")
             let targets = fields.required("targets", example: "{ any: { first_response: 1h } }").flatMap(readTargets)
             let ladders = readPolicyLadders(fields, ladderNames: ladderNames)
+            let customerNotices = fields["customer_notices"]?.bool() ?? true
             guard let name, let targets else { return nil }
             return Policy(
                 name: name, match: match, calendar: calendars[calendar ?? BusinessCalendar.alwaysOpen.name] ?? .alwaysOpen,
-                targets: targets, ladder: ladders.any, ladders: ladders.byMetric
+                targets: targets, ladder: ladders.any, ladders: ladders.byMetric, customerNotices: customerNotices
             )
         }
     }

@@ -56,6 +56,8 @@ public struct Configuration: Sendable {
     /// `customer_channel`: the channel that carries customer delay notices; by default the
     /// channel named `customers`, when there is one.
     public var customerChannel: String?
+    /// `customer_notices`: how delay notices to customers are worded and who gets none.
+    public var customerNotices: CustomerNoticeSettings
     /// `repeated_breaches: {count: 3, within: 30d}`: after `count` breaches of one customer
     /// within the window, its next breach also goes to the `executive` role. Nil for never.
     public var repeatedBreaches: RepeatedBreachRule?
@@ -72,7 +74,7 @@ public struct Configuration: Sendable {
     /// The top-level keys.
     static let keys = [
         "state", "poll_interval", "listen", "ops_channel", "sources", "calendars", "policies", "pause",
-        "teams", "ladders", "channels", "relays", "templates", "customer_channel", "repeated_breaches",
+        "teams", "ladders", "channels", "relays", "templates", "customer_channel", "repeated_breaches", "customer_notices",
     ]
 
     // MARK: Loading
@@ -160,6 +162,7 @@ public struct Configuration: Sendable {
             customerChannel = channelNames?.contains("customers") == true ? "customers" : nil
         }
         repeatedBreaches = Configuration.readRepeatedBreaches(top["repeated_breaches"])
+        customerNotices = Configuration.readCustomerNotices(top["customer_notices"])
         secretReferences = document.secretReferences.sorted {
             ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column)
         }
@@ -176,5 +179,42 @@ extension Configuration {
         let within = fields.required("within", example: "30d")?.duration()
         guard let count, let within else { return nil }
         return RepeatedBreachRule(count: count, windowSeconds: within)
+    }
+}
+
+/// `customer_notices: {update_every, remedies, opt_out_tags, opt_out_tiers}`.
+public struct CustomerNoticeSettings: Sendable, Hashable {
+    /// `update_every`: business seconds until the next update a notice promises, when no
+    /// `periodic_update` clock says when. Default 4 hours.
+    public var updateEvery: Int = 4 * 3600
+    /// `remedies`: customer tier → a sentence offered in notices (a service credit line).
+    public var remedies: [String: String] = [:]
+    /// `opt_out_tags`: tickets with one of these tags get no notices (lowercased).
+    public var optOutTags: Set<String> = []
+    /// `opt_out_tiers`: customers of these tiers get no notices (lowercased).
+    public var optOutTiers: Set<String> = []
+
+    public init() {}
+}
+
+extension Configuration {
+    static func readCustomerNotices(_ node: ConfigNode?) -> CustomerNoticeSettings {
+        var settings = CustomerNoticeSettings()
+        guard let fields = node?.mapping(allowed: ["update_every", "remedies", "opt_out_tags", "opt_out_tiers"],
+                                         what: "customer notice settings") else { return settings }
+        if let every = fields["update_every"]?.duration() { settings.updateEvery = every }
+        if let remedies = fields["remedies"]?.mapping(what: "remedies by customer tier") {
+            for entry in remedies.entries {
+                if let text = entry.value.string("a sentence", example: "\"A service credit applies.\"") {
+                    settings.remedies[entry.key.lowercased()] = text
+                }
+            }
+        }
+        for (key, path) in [("opt_out_tags", \CustomerNoticeSettings.optOutTags), ("opt_out_tiers", \.optOutTiers)] {
+            if let values = fields[key]?.strings("names", example: "[no-notices]") {
+                settings[keyPath: path] = Set(values.map { $0.value.lowercased() })
+            }
+        }
+        return settings
     }
 }

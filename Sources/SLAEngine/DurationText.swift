@@ -15,7 +15,8 @@ public enum DurationText {
         return sign + (parts.isEmpty ? "\(rest % 60)s" : parts)
     }
 
-    /// Words: `4 business hours`, `1 business hour 30 minutes`, `45 minutes`; `business`
+    /// Words: `4 business hours`, `1 business hour 30 minutes`, `45 minutes`, `20 seconds`
+    /// (seconds only under a minute; longer durations are cut to the minute); `business`
     /// only when the calendar is not around the clock.
     public static func words(_ seconds: Int, business: Bool) -> String {
         let h = abs(seconds) / 3600, m = abs(seconds) % 3600 / 60, s = abs(seconds) % 60
@@ -23,7 +24,8 @@ public enum DurationText {
         var parts: [String] = []
         if h > 0 { parts.append("\(h) \(kind)hour\(h == 1 ? "" : "s")") }
         if m > 0 { parts.append("\(m) \(parts.isEmpty ? kind : "")minute\(m == 1 ? "" : "s")") }
-        if s > 0 && h == 0 { parts.append("\(s) \(parts.isEmpty ? kind : "")second\(s == 1 ? "" : "s")") }
+        // Seconds only matter for durations under a minute.
+        if s > 0 && h == 0 && m == 0 { parts.append("\(s) \(kind)second\(s == 1 ? "" : "s")") }
         if parts.isEmpty { parts.append("0 \(kind)minutes") }
         return parts.joined(separator: " ")
     }

@@ -25,6 +25,9 @@ public struct Escalator: Sendable {
     public var repeatedBreaches: RepeatedBreachRule?
     /// A step that crossed longer ago than this is reported as late.
     public var lateAfterSeconds: Int
+    /// Tickets with one of these tags, or customers of one of these tiers, get no customer
+    /// notices (lowercased).
+    public var customerOptOut: (tags: Set<String>, tiers: Set<String>) = ([], [])
 
     public init(
         teams: [Team], quietHours: [String: BusinessCalendar] = [:], customerChannel: String? = nil,
@@ -151,7 +154,8 @@ public struct Escalator: Sendable {
             }
         }
         let template = chosen.compactMap(\.step.customerNotice).first ?? passedOver.compactMap(\.step.customerNotice).last
-        if let template, let channel = customerChannel, !fired.contains(Escalator.customerNoticeStep) {
+        if let template, let channel = customerChannel, !fired.contains(Escalator.customerNoticeStep),
+           clock.allowsCustomerNotices, !optedOut(ticket) {
             decision.intents.append(Intent(
                 ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, step: Escalator.customerNoticeStep,
                 kind: .customerNotice, channel: channel, isLate: isLate, template: template
@@ -177,6 +181,12 @@ public struct Escalator: Sendable {
                 kind: .allClear, channel: channel
             ))
         }
+    }
+
+    /// True when the ticket's tags or the customer's tier opted out of customer notices.
+    private func optedOut(_ ticket: Ticket) -> Bool {
+        ticket.tags.contains { customerOptOut.tags.contains($0.lowercased()) }
+            || ticket.customer.tier.map { customerOptOut.tiers.contains($0.lowercased()) } ?? false
     }
 
     // MARK: Routing

@@ -14,11 +14,15 @@ public struct Policy: Sendable {
     public var ladders: [Metric: String]
     /// The ladder for metrics not named in `ladders`: `default` unless the config says otherwise.
     public var ladder: String
+    /// `customer_notices: false` keeps this policy's clocks from telling customers. Default true.
+    public var customerNotices: Bool
 
     public init(
         name: String, match: TicketMatch = .any, calendar: BusinessCalendar = .alwaysOpen,
-        targets: [TicketPriority?: [Metric: Int]], ladder: String = "default", ladders: [Metric: String] = [:]
+        targets: [TicketPriority?: [Metric: Int]], ladder: String = "default", ladders: [Metric: String] = [:],
+        customerNotices: Bool = true
     ) {
+        self.customerNotices = customerNotices
         self.name = name
         self.match = match
         self.calendar = calendar

@@ -1,5 +1,5 @@
 public import Foundation
-import BusinessTime
+public import BusinessTime
 
 /// Where a clock stands at an instant.
 public enum ClockState: String, Sendable, Hashable, Codable {
@@ -56,6 +56,10 @@ public struct SLAClock: Sendable, Hashable {
     public var policy: String { origin.name }
     /// The name of the calendar the clock runs on.
     public var calendar: String { origin.calendar.name }
+    /// The calendar itself, for placing other business durations (a customer's next update).
+    public var businessCalendar: BusinessCalendar { origin.calendar }
+    /// False when the winning policy says `customer_notices: false`.
+    public var allowsCustomerNotices: Bool { origin.customerNotices }
     /// Target minus elapsed; negative once past due.
     public var remainingSeconds: Int { targetSeconds - elapsedSeconds }
     /// Elapsed as a percent of the target.

@@ -216,6 +216,7 @@ final class PolicyPlan: Sendable, Hashable {
     let name: String
     let match: TicketMatch
     let calendar: BusinessCalendar
+    let customerNotices: Bool
     /// Target seconds at `priority * metrics + metric`; `priority` 4 is `any`.
     private let targets: [Int?]
     /// The ladder per metric, nil when the configuration has none of that name.
@@ -225,6 +226,7 @@ final class PolicyPlan: Sendable, Hashable {
         name = policy.name
         match = policy.match
         calendar = policy.calendar
+        customerNotices = policy.customerNotices
         let metrics = Metric.allCases
         targets = (TicketPriority.allCases.map(Optional.some) + [nil]).flatMap { priority in
             metrics.map { metric in

@@ -6,7 +6,7 @@ struct Slawatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slawatch",
         abstract: "Watches support tickets for SLA risk and breach, and tells the right people in time.",
-        subcommands: [RunCommand.self, CheckCommand.self, EvaluateCommand.self, ExplainCommand.self, TestNotifyCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, EvaluateCommand.self, ExplainCommand.self, RenderCommand.self, TestNotifyCommand.self]
     )
 }
 

@@ -42,11 +42,16 @@ struct RunCommand: AsyncParsableCommand {
         let configuration = try options.load()
         let notifiers: [String: any Notifier]
         let transport: CurlTransport
+        let templates: MessageTemplates
         do {
+            templates = try MessageTemplates(directory: configuration.templates)
             let secrets = try configuration.resolveSecrets(environment: environment)
             transport = try CurlTransport()
             notifiers = try configuration.notifiers(secrets: secrets, transport: transport)
         } catch let error as ConfigurationError {
+            Console.error(error.description)
+            throw ExitCode(ExitStatus.config)
+        } catch let error as TemplateError {
             Console.error(error.description)
             throw ExitCode(ExitStatus.config)
         } catch let error as ChannelWiringError {
@@ -86,7 +91,8 @@ struct RunCommand: AsyncParsableCommand {
             return Watcher.Source(config: source, reader: reader)
         }
         let watcher = Watcher(
-            configuration: configuration, store: store, sources: sources, notifiers: notifiers, logger: logger,
+            configuration: configuration, templates: templates, store: store, sources: sources, notifiers: notifiers,
+            logger: logger,
             dryRun: dryRun, failpoint: environment["SLAWATCH_FAILPOINT"].flatMap(Failpoint.init(rawValue:))
         )
 

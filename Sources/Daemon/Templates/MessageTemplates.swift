@@ -1,0 +1,182 @@
+public import Foundation
+import Mustache
+public import SLAEngine
+
+/// The message templates: the defaults of `config/templates/`, with any file of the
+/// configured `templates:` directory in place of the default of the same name.
+///
+/// A template is three files, `NAME.subject.mustache`, `NAME.text.mustache` and
+/// `NAME.html.mustache` (the HTML form is for email). Any other `NAME.mustache` is a
+/// partial, `{{> NAME}}`. Subjects and text forms render values as they are (channel
+/// encoders escape them for Slack, Teams, JSON…); the HTML form escapes them as HTML.
+public struct MessageTemplates: Sendable {
+    /// Templates for the team.
+    public static let teamTemplates = ["warning", "breach", "catch_up", "repeat", "digest", "all_clear"]
+    /// Templates for customers, named by a ladder step's `customer_notice`.
+    public static let customerTemplates = ["delay_notice", "update_due"]
+    static let forms = ["subject", "text", "html"]
+
+    /// Subjects, text forms and partials, rendering values unescaped.
+    private let text: MustacheLibrary
+    /// HTML forms and partials, escaping values as HTML.
+    private let html: MustacheLibrary
+    /// Where each template file came from, for errors.
+    private let origins: [String: String]
+
+    /// What one template renders to.
+    public struct Rendered: Sendable, Hashable {
+        public var subject: String
+        public var text: String
+        public var html: String
+    }
+
+    /// Loads the defaults and the overrides in `directory` (nil: the defaults alone).
+    /// Every problem is reported at once, each naming its file and line.
+    public init(directory: String?) throws(TemplateError) {
+        var files = DefaultTemplates.files.mapValues { (text: $0, origin: "default template") }
+        var problems: [TemplateProblem] = []
+        if let directory {
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: directory)
+            } catch {
+                throw TemplateError([TemplateProblem(file: directory, line: nil, message:
+                    "the templates directory cannot be read; create it or fix `templates:`")])
+            }
+            for name in names.sorted() where name.hasSuffix(".mustache") {
+                let path = (directory as NSString).appendingPathComponent(name)
+                guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                    problems.append(TemplateProblem(file: path, line: nil, message: "cannot be read as UTF-8 text"))
+                    continue
+                }
+                files[name] = (text, path)
+            }
+        }
+        var text = MustacheLibrary(), html = MustacheLibrary()
+        var origins: [String: String] = [:]
+        for (file, entry) in files.sorted(by: { $0.key < $1.key }) {
+            let name = String(file.dropLast(".mustache".count))
+            let form = name.split(separator: ".").count > 1 ? String(name.split(separator: ".").last!) : nil
+            if let form, !MessageTemplates.forms.contains(form) {
+                problems.append(TemplateProblem(file: entry.origin, line: nil, message:
+                    "\(file) is neither NAME.subject, NAME.text, NAME.html nor a partial NAME; rename it"))
+                continue
+            }
+            origins[name] = entry.origin
+            do {
+                // The pragma shares the first line, so parser line numbers stay the file's.
+                if form != "html" {
+                    text.register(try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + entry.text), named: name)
+                }
+                if form == nil || form == "html" {
+                    html.register(try MustacheTemplate(string: entry.text), named: name)
+                }
+            } catch let error as MustacheTemplate.ParserError {
+                problems.append(TemplateProblem(file: entry.origin, line: error.context.lineNumber, message:
+                    "does not parse (\(error.error)); check that every {{#section}} has its {{/section}} and every tag is closed"))
+            } catch {
+                problems.append(TemplateProblem(file: entry.origin, line: nil, message: "does not parse (\(error))"))
+            }
+            for (partial, line) in MessageTemplates.partials(in: entry.text) where files["\(partial).mustache"] == nil {
+                problems.append(TemplateProblem(file: entry.origin, line: line, message:
+                    "refers to the partial \(partial), which does not exist; add \(partial).mustache or fix the name"))
+            }
+        }
+        for name in MessageTemplates.teamTemplates + MessageTemplates.customerTemplates {
+            for form in MessageTemplates.forms where files["\(name).\(form).mustache"] == nil {
+                problems.append(TemplateProblem(file: directory ?? "templates", line: nil, message: "\(name).\(form).mustache is missing"))
+            }
+        }
+        self.text = text
+        self.html = html
+        self.origins = origins
+        if problems.isEmpty { problems = validateOutput() }
+        guard problems.isEmpty else { throw TemplateError(problems) }
+    }
+
+    /// The ladder steps whose `customer_notice` names no customer template.
+    public static func unknownNotices(in ladders: [String: EscalationLadder]) -> [String] {
+        ladders.values.sorted { $0.name < $1.name }.flatMap { ladder in
+            ladder.steps.compactMap { step in
+                step.customerNotice.flatMap { customerTemplates.contains($0) ? nil :
+                    "ladders.\(ladder.name) step \(step.label): customer_notice \($0) is not a customer template; use "
+                        + customerTemplates.joined(separator: " or ")
+                }
+            }
+        }
+    }
+
+    /// Renders template `name` with `context`.
+    public func render(_ name: String, context: [String: Any]) -> Rendered {
+        Rendered(
+            subject: text.render(context, withTemplate: "\(name).subject")?
+                .split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces) ?? "",
+            text: MessageTemplates.tidy(text.render(context, withTemplate: "\(name).text") ?? ""),
+            html: html.render(context, withTemplate: "\(name).html") ?? ""
+        )
+    }
+
+    /// Every template rendered with sample contexts must say something.
+    private func validateOutput() -> [TemplateProblem] {
+        var problems: [TemplateProblem] = []
+        for (names, context) in [(MessageTemplates.teamTemplates, TemplateSamples.team), (MessageTemplates.customerTemplates, TemplateSamples.customer)] {
+            for name in names {
+                let rendered = render(name, context: context)
+                for (form, output) in [("subject", rendered.subject), ("text", rendered.text), ("html", rendered.html)]
+                    where output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    problems.append(TemplateProblem(file: origins["\(name).\(form)"] ?? "\(name).\(form).mustache", line: nil,
+                        message: "renders to nothing for a sample ticket; give it some text"))
+                }
+            }
+        }
+        return problems
+    }
+
+    /// `{{> name}}` references with their lines.
+    static func partials(in text: String) -> [(String, Int)] {
+        var found: [(String, Int)] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var rest = line[...]
+            while let open = rest.range(of: "{{>") {
+                guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+                let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+                found.append((name, index + 1))
+                rest = rest[close.upperBound...]
+            }
+        }
+        return found
+    }
+
+    /// Text forms: no trailing spaces, at most one blank line in a row, no blank ends.
+    static func tidy(_ text: String) -> String {
+        var lines: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed()
+            let clean = Substring(String(trimmed))
+            if clean.isEmpty, lines.last?.isEmpty ?? true { continue }
+            lines.append(clean)
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// One problem with one template file.
+public struct TemplateProblem: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var message: String
+
+    public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
+}
+
+/// The templates cannot be used: every problem, one per line.
+public struct TemplateError: Error, Sendable, CustomStringConvertible {
+    public var problems: [TemplateProblem]
+
+    init(_ problems: [TemplateProblem]) {
+        self.problems = problems
+    }
+
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
+}

@@ -1,0 +1,125 @@
+public import Foundation
+public import SLAEngine
+
+/// The values a template sees, as nested dictionaries with `snake_case` keys.
+///
+/// Strings are raw: the text forms render them as they are and channel encoders escape
+/// them for their target; the HTML form escapes them as HTML. Customer contexts carry no
+/// internal field (assignee, tags, role, policy, team, other tickets).
+public enum TemplateContext {
+    /// One ticket line of an internal message.
+    public struct Line: Sendable {
+        public var intent: Intent
+        public var ticket: Ticket
+        public var clock: SLAClock?
+        /// The ticket's team, for internal messages.
+        public var team: String?
+        /// Where due times are shown besides UTC: the clock's calendar zone.
+        public var timeZone: TimeZone
+
+        public init(intent: Intent, ticket: Ticket, clock: SLAClock?, team: String?, timeZone: TimeZone) {
+            self.intent = intent
+            self.ticket = ticket
+            self.clock = clock
+            self.team = team
+            self.timeZone = timeZone
+        }
+    }
+
+    /// The context of a message to the team about one or several lines.
+    public static func team(_ lines: [Line], channel: String, more: Int, at now: Date) -> [String: Any] {
+        var context = line(lines[0], at: now)
+        context["channel"] = channel
+        context["now_utc"] = Timestamp(now).description
+        context["items"] = lines.map { line($0, at: now) }
+        context["count"] = lines.count + more
+        context["more"] = more > 0 ? more : false
+        context["breached_count"] = lines.filter { $0.clock?.state == .breached }.count
+        context["tickets_count"] = Set(lines.map(\.ticket.id)).count
+        return context
+    }
+
+    private static func line(_ line: Line, at now: Date) -> [String: Any] {
+        let ticket = line.ticket, intent = line.intent
+        var ticketValues: [String: Any] = [
+            "id": ticket.id, "subject": ticket.subject, "priority": ticket.priority.rawValue, "status": ticket.status.rawValue,
+        ]
+        ticketValues["url"] = orFalse(ticket.url)
+        ticketValues["group"] = orFalse(ticket.group)
+        ticketValues["assignee"] = orFalse(ticket.assignee)
+        ticketValues["customer_name"] = orFalse(ticket.customer.name ?? (ticket.customer.id.isEmpty ? nil : ticket.customer.id))
+        ticketValues["tags"] = ticket.tags.isEmpty ? false : ticket.tags.joined(separator: ", ")
+        let parts = intent.step.split(separator: "#")
+        var step: [String: Any] = [
+            "name": String(parts.first ?? ""), "kind": intent.kind.rawValue,
+            "role": intent.role?.rawValue ?? "a named channel",
+        ]
+        step["repeat"] = parts.count > 1 ? String(parts[1]) : false
+        step["late"] = intent.isLate
+        var context: [String: Any] = ["ticket": ticketValues, "step": step, "team": line.team ?? "(none)"]
+        // Always set, so a line without a clock never shows another line's through the context stack.
+        context["clock"] = line.clock.map { clockValues($0, timeZone: line.timeZone, at: now) as Any } ?? false
+        return context
+    }
+
+    private static func clockValues(_ clock: SLAClock, timeZone: TimeZone, at now: Date) -> [String: Any] {
+        let business = clock.calendar != "24x7"
+        var values: [String: Any] = [
+            "metric": clock.metric.words, "metric_key": clock.metric.rawValue, "cycle": clock.cycle,
+            "target": DurationText.words(clock.targetSeconds, business: business),
+            "state": clock.state.rawValue, "percent": String(format: "%.0f%%", clock.percent),
+            "policy": clock.policy, "calendar": clock.calendar,
+            "elapsed": DurationText.words(clock.elapsedSeconds, business: business),
+        ]
+        values["due"] = clock.dueAt.map { local($0, in: timeZone) } ?? "never"
+        values["due_utc"] = clock.dueAt.map { Timestamp($0).description } ?? "never"
+        values["time_left"] = clock.remainingSeconds > 0 ? DurationText.words(clock.remainingSeconds, business: business) : false
+        values["overdue"] = clock.remainingSeconds <= 0 ? DurationText.words(-clock.remainingSeconds, business: business) : false
+        values["paused"] = clock.state == .paused
+        values["met"] = clock.state == .met
+        return values
+    }
+
+    /// The context of a notice to a customer: their ticket, the delay and the new timeline,
+    /// in their time zone. Nothing internal.
+    public static func customer(
+        ticket: Ticket, clock: SLAClock?, nextUpdate: Date?, remedy: String?, timeZone: TimeZone, at now: Date
+    ) -> [String: Any] {
+        var ticketValues: [String: Any] = ["id": ticket.id, "subject": ticket.subject]
+        ticketValues["url"] = orFalse(ticket.url)
+        var context: [String: Any] = [
+            "ticket": ticketValues,
+            "customer": ["name": ticket.customer.name.map { $0 as Any } ?? false],
+            "now": customerTime(now, in: timeZone),
+        ]
+        if let clock {
+            context["clock"] = ["metric": clock.metric.words, "due": clock.dueAt.map { customerTime($0, in: timeZone) } ?? false]
+        }
+        context["next_update"] = nextUpdate.map { customerTime($0, in: timeZone) } ?? false
+        context["remedy"] = remedy ?? false
+        return context
+    }
+
+    /// A value, or `false` so that `{{#key}}…{{/key}}` skips it.
+    private static func orFalse(_ value: String?) -> Any {
+        value.map { $0 as Any } ?? false
+    }
+
+    /// `Mon 23 Nov 13:00 EST`: compact, for the team.
+    static func local(_ date: Date, in zone: TimeZone) -> String {
+        format(date, zone: zone, pattern: "EEE d MMM HH:mm zzz")
+    }
+
+    /// `Monday 23 November 2026 at 13:00 EST`: for customers.
+    static func customerTime(_ date: Date, in zone: TimeZone) -> String {
+        format(date, zone: zone, pattern: "EEEE d MMMM yyyy 'at' HH:mm zzz")
+    }
+
+    private static func format(_ date: Date, zone: TimeZone, pattern: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = pattern
+        return formatter.string(from: date)
+    }
+}

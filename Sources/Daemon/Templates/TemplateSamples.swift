@@ -1,0 +1,33 @@
+/// Sample contexts that exercise every template at `check` time.
+enum TemplateSamples {
+    static var team: [String: Any] {
+        let item: [String: Any] = [
+            "ticket": ["id": "T-1", "subject": "Sample ticket", "priority": "high", "status": "open", "url": "https://help.example.com/t/1",
+                       "group": "Support", "assignee": "dana", "customer_name": "Acme", "tags": false],
+            "clock": ["metric": "first response", "metric_key": "first_response", "cycle": 1, "target": "1 business hour",
+                      "state": "breached", "percent": "120%", "policy": "standard", "calendar": "office", "elapsed": "72 minutes",
+                      "due": "Mon 23 Nov 13:00 EST", "due_utc": "2026-11-23T18:00:00Z", "time_left": false,
+                      "overdue": "12 minutes", "paused": false, "met": false],
+            "step": ["name": "breach", "kind": "breach", "role": "manager", "repeat": "1", "late": true],
+            "team": "default",
+        ]
+        var context = item
+        context["channel"] = "leads"
+        context["now_utc"] = "2026-11-23T18:12:00Z"
+        context["items"] = [item, item]
+        context["count"] = 2
+        context["more"] = false
+        context["breached_count"] = 2
+        context["tickets_count"] = 1
+        return context
+    }
+
+    static var customer: [String: Any] { [
+        "ticket": ["id": "T-1", "subject": "Sample ticket", "url": "https://help.example.com/t/1"],
+        "customer": ["name": "Acme"],
+        "now": "Monday 23 November 2026 at 13:12 EST",
+        "clock": ["metric": "first response", "due": "Monday 23 November 2026 at 13:00 EST"],
+        "next_update": "Monday 23 November 2026 at 17:00 EST",
+        "remedy": "A service credit applies.",
+    ] }
+}

@@ -1,0 +1,138 @@
+import ArgumentParser
+import Daemon
+import Delivery
+import Foundation
+import SLAConfig
+import SLAEngine
+
+/// `slawatch render`: exactly what a template sends, for every channel kind, so wording
+/// can be reviewed before going live.
+struct RenderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Print what a template would send about a ticket, for every channel kind.",
+        discussion: "Templates: \((MessageTemplates.teamTemplates + MessageTemplates.customerTemplates).joined(separator: ", "))."
+    )
+
+    @OptionGroup var options: ConfigOption
+    @OptionGroup var input: TicketOptions
+
+    @Option(help: "The ticket id.")
+    var ticket: String
+
+    @Option(help: "The template to render.")
+    var template: String
+
+    func run() async throws {
+        let configuration = try options.load()
+        let now = try input.instant()
+        let templates: MessageTemplates
+        do {
+            templates = try MessageTemplates(directory: configuration.templates)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(ExitStatus.config)
+        }
+        guard (MessageTemplates.teamTemplates + MessageTemplates.customerTemplates).contains(template) else {
+            Console.error("--template: no template is named \(template); use one of "
+                + (MessageTemplates.teamTemplates + MessageTemplates.customerTemplates).joined(separator: ", "))
+            throw ExitCode(ExitStatus.usage)
+        }
+        let tickets = try await input.read(using: configuration)
+        guard let found = tickets.first(where: { $0.id == ticket }) else {
+            Console.error("ticket \(ticket) is not among the \(tickets.count) tickets read; check the id")
+            throw ExitCode(ExitStatus.noInput)
+        }
+        let clocks = configuration.engine.clocks(for: found, at: now)
+        guard !clocks.isEmpty else {
+            Console.error("ticket \(ticket) has no clocks at \(Timestamp(now)); no policy sets a target for it")
+            throw ExitCode(ExitStatus.noInput)
+        }
+        let composer = MessageComposer(
+            digestChannels: ["sample"], templates: templates, teams: configuration.teams,
+            customerNotices: configuration.customerNotices
+        )
+        let message = sample(composer, ticket: found, clocks: clocks, at: now)
+        for (kind, text) in try SampleRendering.everyKind(message, at: now) {
+            Console.out("===== \(kind) =====")
+            Console.out(text)
+        }
+    }
+
+    /// The message the template makes for the ticket's most pressing clock.
+    private func sample(_ composer: MessageComposer, ticket: Ticket, clocks: [SLAClock], at now: Date) -> OutboundMessage {
+        let open = clocks.filter(\.state.isOpen).sorted { $0.percent > $1.percent }
+        // A warning is about a clock still running; the other templates take the most pressing one.
+        let running = open.filter { $0.state != .breached }
+        let clock = (template == "warning" ? running.first : nil) ?? open.first ?? clocks.last!
+        func intent(_ kind: Intent.Kind, _ step: String, late: Bool = false, for clock: SLAClock = clock) -> Intent {
+            Intent(ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, step: step, kind: kind, channel: "sample",
+                   role: .lead, isLate: late, template: kind == .customerNotice ? template : nil)
+        }
+        let item: (Intent) -> MessageComposer.Item = { intent in
+            MessageComposer.Item(
+                intent: intent, ticket: ticket, clock: clocks.first { $0.metric == intent.metric && $0.cycle == intent.cycle },
+                ticketClocks: clocks
+            )
+        }
+        let next = clock.nextStep?.step.label ?? "75%"
+        switch template {
+        case "digest":
+            let lines = (open.isEmpty ? [clock] : open).map { clock in
+                item(intent(clock.state == .breached ? .breach : .warning, clock.nextStep?.step.label ?? "breach", for: clock))
+            }
+            let padded = lines.count > 1 ? lines : lines + lines.map { line in
+                var copy = line
+                copy.intent.step += "#1"
+                return copy
+            }
+            return composer.compose(padded, at: now)[0].message
+        case "breach": return composer.single(item(intent(.breach, "breach")), channel: "sample", at: now)
+        case "catch_up": return composer.single(item(intent(.breach, "breach", late: true)), channel: "sample", at: now)
+        case "repeat": return composer.single(item(intent(.repeat, "breach+2h#1")), channel: "sample", at: now)
+        case "all_clear": return composer.single(item(intent(.allClear, "all_clear")), channel: "sample", at: now)
+        case "delay_notice", "update_due":
+            return composer.single(item(intent(.customerNotice, "customer_notice")), channel: "sample", at: now)
+        default: return composer.single(item(intent(.warning, next)), channel: "sample", at: now)
+        }
+    }
+}
+
+/// A message as each kind of channel would receive it, with placeholder addresses.
+enum SampleRendering {
+    static let url = Credential("https://hooks.example.invalid/services/PLACEHOLDER")
+
+    static func everyKind(_ message: OutboundMessage, at now: Date) throws -> [(String, String)] {
+        var result: [(String, String)] = []
+        let encoders: [(String, any ChannelEncoder)] = [
+            ("slack", try SlackEncoder(url: url)), ("mattermost", try MattermostEncoder(url: url)),
+            ("teams", try TeamsEncoder(url: url)), ("google_chat", try GoogleChatEncoder(url: url)),
+            ("discord", try DiscordEncoder(url: url)), ("webhook", try WebhookEncoder(url: url)),
+        ]
+        for (kind, encoder) in encoders where message.audience == .team {
+            let request = try encoder.request(for: message, at: now)
+            let headers = request.headers.map { "\($0.name): \($0.isSensitive ? "<secret>" : $0.value)" }
+            result.append((kind, (headers + [pretty(request.body)]).joined(separator: "\n")))
+        }
+        let relay = try SMTPRelay(url: "smtp://smtp.example.invalid:587", from: "Support <support@example.invalid>")
+        let email = try EmailNotifier(channel: "sample", relay: relay, transport: NoTransport())
+        let recipients = (message.recipients.isEmpty ? ["team@example.invalid"] : message.recipients).compactMap(MailAddress.init(parsing:))
+        let mail = String(decoding: email.mailMessage(for: message, to: recipients).rendered(), as: UTF8.self)
+        result.append(("email", mail.replacingOccurrences(of: "\r\n", with: "\n")))
+        return result
+    }
+
+    private static func pretty(_ body: Data) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: body),
+              let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        else { return String(decoding: body, as: UTF8.self) }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Rendering sends nothing.
+    struct NoTransport: MailTransport {
+        func send(_ mail: MailRequest) async throws -> MailResponse {
+            throw TransportError(code: .invalidRequest, host: "-", message: "render sends nothing", recoverable: false)
+        }
+    }
+}
