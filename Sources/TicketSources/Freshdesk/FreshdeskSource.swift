@@ -1,0 +1,185 @@
+import Foundation
+public import Delivery
+public import SLAEngine
+
+/// Tickets from Freshdesk's ticket list, read incrementally by `updated_since` in
+/// `updated_at` order and merged into a view of every ticket seen so far.
+///
+/// Each poll asks for the tickets updated since the latest `updated_at` it has seen (the
+/// first, since now − `initialLookback`), with `include=stats,requester`, following the
+/// `Link: <…>; rel="next"` header from page to page (Freshdesk stops at page 300; the next
+/// poll continues from where that left off). The watermark and the view are kept in the
+/// `CursorStore`. `stats` gives `first_responded_at` (the first response), `resolved_at`
+/// (else `closed_at`) for `solved_at`, and `pending_since` as a status event. Freshdesk's
+/// list leaves out deleted and spam tickets, so one deleted while open stays in the view.
+///
+/// Polls run one at a time: an overlapping call waits for the running one to finish.
+public actor FreshdeskSource: TicketSource {
+    /// The source's name in the configuration.
+    public nonisolated let name: String
+    /// What the source was made with.
+    public nonisolated let settings: FreshdeskSettings
+    private let cursors: any CursorStore
+    private let client: SourceClient
+    private let clock: any DeliveryClock
+    private let vocabulary: VendorVocabulary
+    private var state: State?
+    private let gate = PollGate()
+    /// The view's revision as last saved, so an unchanged view is not written again.
+    private var savedRevision: Int?
+
+    /// Freshdesk's status and priority codes on the canonical ones; statuses 6 and up are
+    /// custom, `open` unless `status_map` names them.
+    public static let defaultMapping = CanonicalMapping(
+        statuses: ["2": .open, "3": .pendingCustomer, "4": .solved, "5": .closed],
+        priorities: ["1": .low, "2": .normal, "3": .high, "4": .urgent])
+
+    /// Freshdesk's `source` codes as channel names.
+    static let channels: [String: String] = [
+        "1": "email", "2": "portal", "3": "phone", "7": "chat", "9": "feedback_widget", "10": "outbound_email",
+    ]
+
+    struct State: Sendable {
+        /// The latest `updated_at` seen, the next `updated_since`.
+        var watermark: Date?
+        var view = IncrementalView()
+    }
+
+    /// The source; nothing is read until the first poll.
+    public init(
+        settings: FreshdeskSettings, cursors: any CursorStore, transport: any HTTPTransport,
+        clock: any DeliveryClock = SystemDeliveryClock()
+    ) {
+        name = settings.name
+        self.settings = settings
+        self.cursors = cursors
+        self.clock = clock
+        client = settings.client(transport: transport, clock: clock)
+        vocabulary = VendorVocabulary(
+            defaults: FreshdeskSource.defaultMapping, overrides: settings.mapping, unknownStatus: .open)
+    }
+
+    private var host: String { SourceClient.host(of: settings.url) }
+    private var viewKey: String { "\(name)/view" }
+
+    /// Reads what changed since the last poll and returns the whole merged view.
+    public func poll() async throws(SourceError) -> TicketBatch {
+        await gate.enter()
+        defer { gate.leave() }
+        let now = clock.date()
+        var state: State
+        if let held = self.state { state = held } else { state = try loadState() }
+        var client = self.client
+        var problems: [RecordProblem] = []
+        state.view.beginPoll()
+        do throws(SourceError) {
+            try await readTickets(&client, &state, now: now, problems: &problems)
+        } catch {
+            self.state = state
+            try? save(state, at: now)
+            throw error
+        }
+        let tickets = state.view.endPoll()
+        self.state = state
+        try save(state, at: now)
+        return TicketBatch(tickets: tickets, problems: problems)
+    }
+
+    private func readTickets(
+        _ client: inout SourceClient, _ state: inout State, now: Date, problems: inout [RecordProblem]
+    ) async throws(SourceError) {
+        let since = state.watermark ?? now.addingTimeInterval(-settings.initialLookback)
+        var next = "\(settings.base)/api/v2/tickets?updated_since=\(Query.encode(Timestamp(since).description))"
+            + "&include=stats,requester&order_by=updated_at&order_type=asc&per_page=100"
+        for page in 1...max(1, min(settings.http.maxPages, 300)) {
+            let response = try await client.send(.get, next)
+            guard let items = JSONNode.parse(response.body)?.array else {
+                throw badResponse("page \(page) of the ticket list is not a JSON list")
+            }
+            for item in items {
+                if let updated = item["updated_at"].flatMap(VendorTime.parse), updated > (state.watermark ?? .distantPast) {
+                    state.watermark = updated
+                }
+                do {
+                    state.view.merge(try ticket(from: item))
+                } catch {
+                    problems.append(RecordProblem(source: name, recordID: item["id"]?.text, message: error.message))
+                }
+            }
+            guard let link = response.header("Link").flatMap({ LinkHeader.target($0) }) else { return }
+            guard let resolved = PageURL.resolve(link, against: next, base: settings.base) else {
+                throw badResponse("the next-page link points away from the configured host; not following it with the API key")
+            }
+            next = resolved
+        }
+    }
+
+    /// One listed ticket in the canonical form.
+    func ticket(from item: JSONNode) throws(RecordFailure) -> Ticket {
+        guard let id = item["id"]?.text else { throw RecordFailure("missing \"id\"") }
+        guard let rawStatus = item["status"]?.text else { throw RecordFailure("missing \"status\"") }
+        guard let status = vocabulary.status(rawStatus) else {
+            throw RecordFailure(VendorVocabulary.unmapped("status", rawStatus, mapKey: "status_map"))
+        }
+        var priority = TicketPriority.normal
+        if let raw = item["priority"]?.text {
+            guard let mapped = vocabulary.priority(raw) else {
+                throw RecordFailure(VendorVocabulary.unmapped("priority", raw, mapKey: "priority_map"))
+            }
+            priority = mapped
+        }
+        let created = try RecordFailure.requiredTime(item["created_at"], "created_at")
+        let updated = try RecordFailure.optionalTime(item["updated_at"], "updated_at")
+        let stats = item["stats"]
+        let firstResponse = try RecordFailure.optionalTime(stats?["first_responded_at"], "stats.first_responded_at")
+        var solvedAt: Date?
+        if status.isSolved {
+            solvedAt = try RecordFailure.optionalTime(stats?["resolved_at"], "stats.resolved_at")
+            if solvedAt == nil { solvedAt = try RecordFailure.optionalTime(stats?["closed_at"], "stats.closed_at") }
+        }
+        var events: [TicketEvent] = []
+        if status == .pendingCustomer || status == .onHold,
+           let since = try RecordFailure.optionalTime(stats?["pending_since"], "stats.pending_since")
+        {
+            events.append(TicketEvent(at: since, .status(status)))
+        }
+        let requester = item["requester"]
+        let customer = Customer(
+            id: requester?["id"]?.text ?? item["requester_id"]?.text ?? "", name: requester?["name"]?.string,
+            email: requester?["email"]?.string)
+        let channel = item["source"]?.text.map { FreshdeskSource.channels[$0] ?? $0 }
+        return Ticket(
+            id: id, subject: item["subject"]?.string ?? "", customer: customer, priority: priority, channel: channel,
+            status: status, group: item["group_id"]?.text, assignee: item["responder_id"]?.text,
+            tags: RecordFailure.tags(item["tags"]), url: "\(settings.base)/a/tickets/\(id)", createdAt: created,
+            updatedAt: updated, firstResponseAt: firstResponse, solvedAt: solvedAt, events: events)
+    }
+
+    // MARK: Resuming
+
+    private func loadState() throws(SourceError) -> State {
+        var state = State()
+        state.watermark = try cursors.load(name, source: name, host: host).flatMap { Timestamp(rfc3339: $0)?.date }
+        if settings.persistView, let text = try cursors.load(viewKey, source: name, host: host) {
+            state.view = IncrementalView.decode(text) ?? IncrementalView()
+            savedRevision = state.view.revision
+        }
+        return state
+    }
+
+    private func save(_ state: State, at now: Date) throws(SourceError) {
+        if settings.persistView, state.view.revision != savedRevision {
+            try cursors.save(state.view.encoded(), key: viewKey, at: now, source: name, host: host)
+            savedRevision = state.view.revision
+        }
+        if let watermark = state.watermark {
+            try cursors.save(Timestamp(watermark).description, key: name, at: now, source: name, host: host)
+        }
+    }
+
+    private func badResponse(_ what: String) -> SourceError {
+        SourceError(
+            code: .badResponse, source: name, host: host,
+            message: "\(what); check that url points at a Freshdesk account", recoverable: true)
+    }
+}

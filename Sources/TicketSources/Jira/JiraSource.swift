@@ -1,0 +1,127 @@
+import Foundation
+public import Delivery
+public import SLAEngine
+
+/// Issues from Jira Service Management through the enhanced JQL search
+/// (`POST /rest/api/3/search/jql`), paged by `nextPageToken` until `isLast`.
+///
+/// A snapshot source: each poll returns what the JQL matches now. The issue key is the
+/// ticket id; the reporter is the customer; labels and the request type's name are tags;
+/// `resolutiondate` is `solved_at`. A status no map names is `solved` when Jira's status
+/// category is `done`, else `open`; an unknown priority is `normal`.
+public struct JiraSource: TicketSource {
+    /// The source's name in the configuration.
+    public let name: String
+    /// What the source was made with.
+    public let settings: JiraSettings
+    private let client: SourceClient
+    private let vocabulary: VendorVocabulary
+
+    /// Unresolved issues, and issues updated in the last day so a resolution is seen.
+    public static let defaultJQL = "statusCategory != Done OR updated >= -1d ORDER BY created ASC"
+
+    /// Jira's usual status and priority names on the canonical ones.
+    public static let defaultMapping = CanonicalMapping(
+        statuses: [
+            "Open": .open, "Waiting for support": .open, "In Progress": .open, "Escalated": .open,
+            "Waiting for customer": .pendingCustomer, "Pending": .onHold, "Waiting for approval": .onHold,
+            "Resolved": .solved, "Done": .solved, "Closed": .closed, "Canceled": .closed, "Cancelled": .closed,
+            "Declined": .closed,
+        ],
+        priorities: [
+            "Highest": .urgent, "Blocker": .urgent, "Critical": .urgent, "High": .high, "Major": .high,
+            "Medium": .normal, "Low": .low, "Minor": .low, "Lowest": .low, "Trivial": .low,
+        ])
+
+    public init(settings: JiraSettings, transport: any HTTPTransport, clock: any DeliveryClock = SystemDeliveryClock()) {
+        name = settings.name
+        self.settings = settings
+        client = SourceClient(
+            source: settings.name, transport: transport, clock: clock, settings: settings.http,
+            authorization: SourceClient.basic(user: settings.email, password: settings.token.reveal()),
+            secrets: [
+                settings.token.reveal(), Data("\(settings.email):\(settings.token.reveal())".utf8).base64EncodedString(),
+            ])
+        vocabulary = VendorVocabulary(
+            defaults: JiraSource.defaultMapping, overrides: settings.mapping, unknownPriority: .normal)
+    }
+
+    private var host: String { SourceClient.host(of: settings.url) }
+
+    /// The fields asked for.
+    var fields: [String] {
+        ["summary", "status", "priority", "reporter", "assignee", "labels", "created", "updated", "resolutiondate"]
+            + [settings.requestTypeField, settings.firstResponseField].compactMap { $0 }
+    }
+
+    public func poll() async throws(SourceError) -> TicketBatch {
+        var client = self.client
+        var batch = TicketBatch(tickets: [])
+        var token: String?
+        let url = "\(settings.base)/rest/api/3/search/jql"
+        for page in 1...max(1, settings.http.maxPages) {
+            var request: [String: JSONNode] = [
+                "jql": .string(settings.jql ?? JiraSource.defaultJQL),
+                "fields": .array(fields.map(JSONNode.string)),
+                "maxResults": .int(Int64(max(1, settings.pageSize))),
+            ]
+            if let token { request["nextPageToken"] = .string(token) }
+            let response = try await client.send(.post, url, json: JSONNode.object(request).encoded())
+            guard let document = JSONNode.parse(response.body), let issues = document["issues"]?.array else {
+                throw badResponse("page \(page) of the search has no \"issues\" list")
+            }
+            for issue in issues {
+                do {
+                    batch.tickets.append(try ticket(from: issue))
+                } catch {
+                    batch.problems.append(RecordProblem(
+                        source: name, recordID: issue["key"]?.text ?? issue["id"]?.text, message: error.message))
+                }
+            }
+            let next = document["nextPageToken"]?.string
+            if document["isLast"]?.bool ?? (next == nil) { return batch }
+            guard let next, !next.isEmpty, next != token else {
+                throw badResponse("page \(page) of the search is not the last but gives no new nextPageToken")
+            }
+            token = next
+        }
+        throw SourceError(
+            code: .badResponse, source: name, host: host,
+            message: "the search has more than \(settings.http.maxPages) pages; narrow the jql", recoverable: false)
+    }
+
+    /// One issue in the canonical form.
+    func ticket(from issue: JSONNode) throws(RecordFailure) -> Ticket {
+        guard let key = issue["key"]?.text ?? issue["id"]?.text else { throw RecordFailure("missing \"key\"") }
+        guard let fields = issue["fields"], fields.object != nil else { throw RecordFailure("missing \"fields\"") }
+        guard let statusName = fields["status"]?["name"]?.string else { throw RecordFailure("missing \"fields.status.name\"") }
+        let status = vocabulary.status(statusName)
+            ?? (fields["status"]?["statusCategory"]?["key"]?.string == "done" ? .solved : .open)
+        let priority = fields["priority"]?["name"]?.string.flatMap(vocabulary.priority) ?? .normal
+        let created = try RecordFailure.requiredTime(fields["created"], "fields.created")
+        let updated = try RecordFailure.optionalTime(fields["updated"], "fields.updated")
+        let resolved = try RecordFailure.optionalTime(fields["resolutiondate"], "fields.resolutiondate")
+        let reporter = fields["reporter"]
+        let customer = Customer(
+            id: reporter?["accountId"]?.text ?? "", name: reporter?["displayName"]?.string,
+            email: reporter?["emailAddress"]?.string, timeZone: reporter?["timeZone"]?.string)
+        var tags = RecordFailure.tags(fields["labels"])
+        if let field = settings.requestTypeField, let requestType = fields[field]?["requestType"]?["name"]?.string {
+            tags.append(requestType)
+        }
+        var firstResponse: Date?
+        if let field = settings.firstResponseField, let stop = fields[field]?["completedCycles"]?.array?.first?["stopTime"] {
+            firstResponse = try RecordFailure.optionalTime(stop["iso8601"] ?? stop["epochMillis"], "fields.\(field)")
+        }
+        return Ticket(
+            id: key, subject: fields["summary"]?.string ?? "", customer: customer, priority: priority, status: status,
+            assignee: fields["assignee"]?["displayName"]?.string, tags: tags, url: "\(settings.base)/browse/\(key)",
+            createdAt: created, updatedAt: updated, firstResponseAt: firstResponse, solvedAt: status.isSolved ? resolved : nil)
+    }
+
+    private func badResponse(_ what: String) -> SourceError {
+        SourceError(
+            code: .badResponse, source: name, host: host, message: "\(what); check that url points at a Jira site",
+            recoverable: true)
+    }
+}

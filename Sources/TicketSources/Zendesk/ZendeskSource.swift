@@ -1,0 +1,256 @@
+import Foundation
+public import Delivery
+public import SLAEngine
+
+/// Tickets from Zendesk's cursor-based incremental ticket export, merged into a view of
+/// every ticket seen so far.
+///
+/// The first poll asks for `start_time` (now − `initialLookback`), later ones for the saved
+/// cursor, page after page until `end_of_stream`; the cursor, the metric-events time and the
+/// merged view are kept in the `CursorStore`, so a new instance resumes where the last one
+/// stopped. Users, groups and metric sets are side-loaded: the requester becomes the
+/// customer (id, name, email, time zone), the group and assignee are their names when
+/// side-loaded and their ids otherwise, and `solved_at` comes from the metric set. The
+/// first response is the first `reply_time` fulfilment from the ticket metric events
+/// export (see `ZendeskSettings.FirstResponse`). Deleted tickets map to `closed`.
+///
+/// Polls run one at a time: an overlapping call waits for the running one to finish.
+public actor ZendeskSource: TicketSource {
+    /// The source's name in the configuration.
+    public nonisolated let name: String
+    /// What the source was made with.
+    public nonisolated let settings: ZendeskSettings
+    private let cursors: any CursorStore
+    private let client: SourceClient
+    private let clock: any DeliveryClock
+    private let vocabulary: VendorVocabulary
+    private var state: State?
+    private let gate = PollGate()
+    /// The view's revision as last saved, so an unchanged view is not written again.
+    private var savedRevision: Int?
+
+    /// Zendesk's statuses and priorities on the canonical ones; `status_map` and
+    /// `priority_map` override them. A missing or null priority is `normal`.
+    public static let defaultMapping = CanonicalMapping(
+        statuses: [
+            "new": .new, "open": .open, "pending": .pendingCustomer, "hold": .onHold, "solved": .solved,
+            "closed": .closed, "deleted": .closed,
+        ],
+        priorities: ["urgent": .urgent, "high": .high, "normal": .normal, "low": .low])
+
+    /// What a poll resumes from.
+    struct State: Sendable {
+        var cursor: String?
+        /// The next `start_time` of the metric events export, epoch seconds.
+        var metricEventsSince: Int64?
+        var view = IncrementalView()
+    }
+
+    /// The source; nothing is read until the first poll.
+    public init(
+        settings: ZendeskSettings, cursors: any CursorStore, transport: any HTTPTransport,
+        clock: any DeliveryClock = SystemDeliveryClock()
+    ) {
+        name = settings.name
+        self.settings = settings
+        self.cursors = cursors
+        self.clock = clock
+        client = settings.client(transport: transport, clock: clock)
+        vocabulary = VendorVocabulary(defaults: ZendeskSource.defaultMapping, overrides: settings.mapping)
+    }
+
+    private var host: String { SourceClient.host(of: settings.url) }
+    private var metricEventsKey: String { "\(name)/metric_events" }
+    private var viewKey: String { "\(name)/view" }
+
+    /// Reads what changed since the last poll and returns the whole merged view.
+    public func poll() async throws(SourceError) -> TicketBatch {
+        await gate.enter()
+        defer { gate.leave() }
+        let now = clock.date()
+        var state: State
+        if let held = self.state { state = held } else { state = try loadState() }
+        var client = self.client
+        var problems: [RecordProblem] = []
+        state.view.beginPoll()
+        var firstReplies: [String: Date] = [:]
+        do throws(SourceError) {
+            var metricSince: Int64?
+            if settings.firstResponse == .metricEvents {
+                metricSince = try await readMetricEvents(&client, since: state.metricEventsSince, now: now, into: &firstReplies)
+            }
+            try await readTickets(&client, &state, now: now, problems: &problems)
+            if let metricSince { state.metricEventsSince = metricSince }
+        } catch {
+            apply(firstReplies, to: &state)
+            self.state = state
+            try? save(state, at: now)
+            throw error
+        }
+        apply(firstReplies, to: &state)
+        let tickets = state.view.endPoll()
+        self.state = state
+        try save(state, at: now)
+        return TicketBatch(tickets: tickets, problems: problems)
+    }
+
+    // MARK: Tickets
+
+    private func readTickets(
+        _ client: inout SourceClient, _ state: inout State, now: Date, problems: inout [RecordProblem]
+    ) async throws(SourceError) {
+        let include = "include=users,groups,metric_sets"
+        let export = "\(settings.base)/api/v2/incremental/tickets/cursor.json"
+        func url(cursor: String) -> String { "\(export)?cursor=\(Query.encode(cursor))&\(include)" }
+        var next = state.cursor.map(url(cursor:))
+            ?? "\(export)?start_time=\(Int64(now.timeIntervalSince1970 - settings.initialLookback))&\(include)"
+        for page in 1...max(1, settings.http.maxPages) {
+            let response = try await client.send(.get, next)
+            guard let document = JSONNode.parse(response.body), let items = document["tickets"]?.array else {
+                throw badResponse("page \(page) of the ticket export has no \"tickets\" list")
+            }
+            let sideLoads = SideLoads(document)
+            for item in items {
+                do {
+                    state.view.merge(try ticket(from: item, sideLoads))
+                } catch {
+                    problems.append(RecordProblem(source: name, recordID: item["id"]?.text, message: error.message))
+                }
+            }
+            let endOfStream = document["end_of_stream"]?.bool ?? true
+            let requested = state.cursor
+            if let after = document["after_cursor"]?.string, !after.isEmpty { state.cursor = after }
+            if endOfStream { return }
+            guard let cursor = state.cursor, cursor != requested else {
+                throw badResponse("page \(page) of the ticket export is not the last but gives no new after_cursor")
+            }
+            next = url(cursor: cursor)
+        }
+        // Out of pages for this poll: the saved cursor continues at the next one.
+    }
+
+    /// The side-loaded records of one page, by id.
+    struct SideLoads {
+        var users: [String: JSONNode] = [:]
+        var groups: [String: JSONNode] = [:]
+        var metricSets: [String: JSONNode] = [:]
+
+        init(_ document: JSONNode) {
+            func index(_ key: String, by idKey: String) -> [String: JSONNode] {
+                var result: [String: JSONNode] = [:]
+                for item in document[key]?.array ?? [] {
+                    if let id = item[idKey]?.text { result[id] = item }
+                }
+                return result
+            }
+            users = index("users", by: "id")
+            groups = index("groups", by: "id")
+            metricSets = index("metric_sets", by: "ticket_id")
+        }
+
+        init() {}
+    }
+
+    /// One exported ticket in the canonical form.
+    func ticket(from item: JSONNode, _ sideLoads: SideLoads) throws(RecordFailure) -> Ticket {
+        guard let id = item["id"]?.text else { throw RecordFailure("missing \"id\"") }
+        guard let rawStatus = item["status"]?.string else { throw RecordFailure("missing \"status\"") }
+        guard let status = vocabulary.status(rawStatus) else {
+            throw RecordFailure(VendorVocabulary.unmapped("status", rawStatus, mapKey: "status_map"))
+        }
+        var priority = TicketPriority.normal
+        if let raw = item["priority"]?.text {
+            guard let mapped = vocabulary.priority(raw) else {
+                throw RecordFailure(VendorVocabulary.unmapped("priority", raw, mapKey: "priority_map"))
+            }
+            priority = mapped
+        }
+        let created = try RecordFailure.requiredTime(item["created_at"], "created_at")
+        let updated = try RecordFailure.optionalTime(item["updated_at"], "updated_at")
+        let requesterID = item["requester_id"]?.text
+        let requester = requesterID.flatMap { sideLoads.users[$0] }
+        let customer = Customer(
+            id: requesterID ?? "", name: requester?["name"]?.string, email: requester?["email"]?.string,
+            timeZone: requester?["iana_time_zone"]?.string)
+        let groupID = item["group_id"]?.text
+        let assigneeID = item["assignee_id"]?.text
+        var solvedAt: Date?
+        if status.isSolved, let metrics = sideLoads.metricSets[id] {
+            solvedAt = try RecordFailure.optionalTime(metrics["solved_at"], "metric_sets.solved_at")
+        }
+        return Ticket(
+            id: id, subject: item["subject"]?.string ?? item["raw_subject"]?.string ?? "", customer: customer,
+            priority: priority, channel: item["via"]?["channel"]?.text, status: status,
+            group: groupID.map { sideLoads.groups[$0]?["name"]?.string ?? $0 },
+            assignee: assigneeID.map { sideLoads.users[$0]?["name"]?.string ?? $0 },
+            tags: RecordFailure.tags(item["tags"]), url: "\(settings.base)/agent/tickets/\(id)", createdAt: created,
+            updatedAt: updated, solvedAt: solvedAt)
+    }
+
+    // MARK: First responses
+
+    /// Reads the ticket metric events since `since` and collects each ticket's first reply
+    /// (`reply_time`, instance 1, `fulfill`); returns the next `start_time`.
+    private func readMetricEvents(
+        _ client: inout SourceClient, since: Int64?, now: Date, into firstReplies: inout [String: Date]
+    ) async throws(SourceError) -> Int64 {
+        var start = since ?? Int64(now.timeIntervalSince1970 - settings.initialLookback)
+        for page in 1...max(1, settings.http.maxPages) {
+            let url = "\(settings.base)/api/v2/incremental/ticket_metric_events.json?start_time=\(start)"
+            let response = try await client.send(.get, url)
+            guard let document = JSONNode.parse(response.body), let events = document["ticket_metric_events"]?.array else {
+                throw badResponse("page \(page) of the ticket metric events has no \"ticket_metric_events\" list")
+            }
+            for event in events
+            where event["metric"]?.string == "reply_time" && event["type"]?.string == "fulfill"
+                && (event["instance_id"]?.int ?? 1) == 1
+            {
+                guard let ticketID = event["ticket_id"]?.text, let at = event["time"].flatMap(VendorTime.parse) else { continue }
+                if let known = firstReplies[ticketID], known <= at { continue }
+                firstReplies[ticketID] = at
+            }
+            let end = document["end_time"]?.int
+            let endOfStream = document["end_of_stream"]?.bool ?? (document["next_page"]?.string == nil)
+            guard let end, end > start else { return max(start, end ?? start) }
+            start = end
+            if endOfStream || events.isEmpty { return start }
+        }
+        return start
+    }
+
+    private func apply(_ firstReplies: [String: Date], to state: inout State) {
+        for (ticketID, at) in firstReplies { state.view.setFirstResponse(at, ticketID: ticketID) }
+    }
+
+    // MARK: Resuming
+
+    private func loadState() throws(SourceError) -> State {
+        var state = State()
+        state.cursor = try cursors.load(name, source: name, host: host)
+        state.metricEventsSince = try cursors.load(metricEventsKey, source: name, host: host).flatMap { Int64($0) }
+        if settings.persistView, let text = try cursors.load(viewKey, source: name, host: host) {
+            state.view = IncrementalView.decode(text) ?? IncrementalView()
+            savedRevision = state.view.revision
+        }
+        return state
+    }
+
+    /// Saves the view first and the cursor last: a crash in between re-reads pages, which
+    /// merge harmlessly, rather than skip them.
+    private func save(_ state: State, at now: Date) throws(SourceError) {
+        if settings.persistView, state.view.revision != savedRevision {
+            try cursors.save(state.view.encoded(), key: viewKey, at: now, source: name, host: host)
+            savedRevision = state.view.revision
+        }
+        if let since = state.metricEventsSince {
+            try cursors.save(String(since), key: metricEventsKey, at: now, source: name, host: host)
+        }
+        if let cursor = state.cursor { try cursors.save(cursor, key: name, at: now, source: name, host: host) }
+    }
+
+    private func badResponse(_ what: String) -> SourceError {
+        SourceError(
+            code: .badResponse, source: name, host: host,
+            message: "\(what); check that url points at a Zendesk account", recoverable: true)
+    }
+}

@@ -1,0 +1,67 @@
+import Delivery
+import Foundation
+import SLAEngine
+import Testing
+@testable import TicketSources
+
+@Suite struct JiraSourceTests {
+    @Test func searchesByJQLPagingByTokenAndMapsIssues() async throws {
+        let vendor = try await FakeVendor.shared()
+        let (token, base) = try await vendor.load("jira.json")
+        let clock = VirtualClock()
+        let source = JiraSource(settings: Samples.jira(base), transport: vendor.transport, clock: clock)
+
+        let batch = try await source.poll()
+
+        #expect(batch.tickets.map(\.id) == ["SUP-1", "SUP-3", "SUP-4"])
+        let sup1 = batch.tickets[0]
+        #expect(sup1.subject == "VPN down")
+        #expect(sup1.status == .pendingCustomer)
+        #expect(sup1.priority == .urgent)
+        #expect(sup1.customer == Customer(
+            id: "acc-1", name: "Cleo Client", email: "cleo@client.example", timeZone: "America/New_York"))
+        #expect(sup1.assignee == "Ivan Agent")
+        #expect(sup1.tags == ["network", "Report an incident"])
+        #expect(sup1.url == "\(base)/browse/SUP-1")
+        #expect(sup1.createdAt == Samples.time("2026-11-17T08:00:00Z"))
+        #expect(sup1.updatedAt == Samples.time("2026-11-17T08:30:00Z"))
+        #expect(sup1.firstResponseAt == Samples.time("2026-11-17T08:40:00Z"))
+        #expect(sup1.solvedAt == nil)
+        #expect(batch.tickets[1].status == .solved)
+        #expect(batch.tickets[1].priority == .low)
+        #expect(batch.tickets[1].solvedAt == Samples.time("2026-11-17T10:00:00Z"))
+        // Unknown status and priority names: open and normal; no reporter: an empty customer.
+        #expect(batch.tickets[2].status == .open)
+        #expect(batch.tickets[2].priority == .normal)
+        #expect(batch.tickets[2].customer.id == "")
+        #expect(batch.problems.map(\.description) == [
+            "jira: ticket SUP-2: fields.created: \"last tuesday\" is not an RFC 3339 time",
+        ])
+
+        // 503 waited its Retry-After; two remaining before the reset paused until it.
+        #expect(clock.sleeps == [3, 17])
+        let requests = try await vendor.records(token)
+        #expect(requests.count == 3)
+        #expect(requests.allSatisfy { $0.method == "POST" && $0.path == "/rest/api/3/search/jql" })
+        let first = try #require(requests[0].json)
+        #expect(first["jql"] as? String == "project = SUP")
+        #expect(first["maxResults"] as? Int == 100)
+        #expect(first["nextPageToken"] == nil)
+        #expect((first["fields"] as? [String])?.contains("customfield_10010") == true)
+        #expect(requests[2].json?["nextPageToken"] as? String == "tok-2")
+        #expect(requests[0].header("Content-Type") == "application/json")
+        let basic = "Basic " + Data("bot@example.com:\(Samples.jiraToken)".utf8).base64EncodedString()
+        #expect(requests.allSatisfy { $0.header("Authorization") == basic })
+    }
+
+    @Test func statusAndPriorityMapsOverrideTheDefaults() async throws {
+        let vendor = try await FakeVendor.shared()
+        let (_, base) = try await vendor.load("jira.json")
+        let mapping = CanonicalMapping(
+            statuses: ["waiting for CUSTOMER": .onHold, "Triage": .new], priorities: ["P1": .urgent, "Highest": .high])
+        let source = JiraSource(settings: Samples.jira(base, mapping: mapping), transport: vendor.transport, clock: VirtualClock())
+        let tickets = try await source.poll().tickets
+        #expect(tickets.map(\.status) == [.onHold, .solved, .new])
+        #expect(tickets.map(\.priority) == [.high, .low, .urgent])
+    }
+}
