@@ -89,7 +89,10 @@ let package = Package(
             name: "DeliveryTests", dependencies: ["Delivery", "SLAEngine"], exclude: ["Fixtures"], swiftSettings: settings
         ),
         .testTarget(name: "ServiceTests", dependencies: ["Daemon"], swiftSettings: settings),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "SLAEngine", "SLAConfig", "StateStore"], swiftSettings: settings),
+        .testTarget(
+            name: "DaemonTests", dependencies: ["Daemon", "SLAEngine", "SLAConfig", "StateStore", "TicketSources", "Delivery"],
+            exclude: ["Fixtures"], swiftSettings: settings
+        ),
         .testTarget(name: "CLITests", dependencies: ["slawatch"], exclude: ["Fixtures"], swiftSettings: settings),
     ]
 )

@@ -17,10 +17,14 @@ public actor Watcher {
     public struct Source: Sendable {
         public var config: SourceConfig
         public var reader: any TicketSource
+        /// Updates tickets at the helpdesk for `set_priority` / `add_tag` steps; nil when the
+        /// source type cannot.
+        public var writer: (any TicketWriter)?
 
-        public init(config: SourceConfig, reader: any TicketSource) {
+        public init(config: SourceConfig, reader: any TicketSource, writer: (any TicketWriter)? = nil) {
             self.config = config
             self.reader = reader
+            self.writer = writer
         }
     }
 
@@ -42,6 +46,10 @@ public actor Watcher {
     private var lastPoll: [String: Date] = [:]
     /// Which channels are failing, to tell the ops channel once per outage.
     private var health = ChannelHealth()
+    /// Which sources' data is too old to warn on, to tell the ops channel once and on recovery.
+    private var freshness = SourceFreshness()
+    /// Source-freshness notices waiting for the next commit.
+    private var sourceNotices: [SourceFreshness.Notice] = []
 
     /// `store` may be nil only for a dry run without a state file; a dry run never writes.
     public init(
@@ -80,7 +88,14 @@ public actor Watcher {
         // Clocks and the ladder.
         let evaluation = try evaluate(at: now, into: &report)
         var withdrawn = evaluation.withdrawn
-        let decided = evaluation.intents, clocksByTicket = evaluation.clocks
+        let clocksByTicket = evaluation.clocks
+        // Old data may be wrong: no warnings or customer notices from a stale source's
+        // tickets (they fire once it recovers); breach pings still go out, flagged.
+        let stale = staleSources(at: now)
+        let decided = stale.isEmpty ? evaluation.intents : evaluation.intents.filter { intent in
+            guard let source = tickets[intent.ticketID]?.source, stale[source] != nil else { return true }
+            return intent.kind != .warning && intent.kind != .customerNotice
+        }
         func clock(of intent: Intent) -> SLAClock? {
             clocksByTicket[intent.ticketID]?.first { $0.metric == intent.metric && $0.cycle == intent.cycle }
         }
@@ -104,7 +119,18 @@ public actor Watcher {
                 intent: intent, ticket: ticket, clock: clock(of: intent), ticketClocks: clocksByTicket[intent.ticketID] ?? []
             ))
         }
-        let composed = composer.compose(ready, at: now)
+        var composed = composer.compose(ready, at: now)
+        if !stale.isEmpty {
+            for index in composed.indices {
+                let sourcesOf = Set(composed[index].message.tickets.compactMap { tickets[$0.id]?.source })
+                for source in sourcesOf.sorted() {
+                    guard let since = stale[source] else { continue }
+                    let note = "Data from source \(source) is stale since \(Timestamp(since)): this may be out of date."
+                    composed[index].message.text += "\n\n" + note
+                    composed[index].message.html = composed[index].message.html.map { $0 + "<p><em>\(note)</em></p>" }
+                }
+            }
+        }
         var messageKey: [String: String] = [:]
         for (message, carried) in composed {
             for id in carried { messageKey[id] = message.key }
@@ -138,7 +164,9 @@ public actor Watcher {
         }
         commit.released = released.compactMap { intent in messageKey[intent.id].map { (intent.id, $0) } }
         commit.withdrawn = withdrawn
-        commit.messages = composed.map(\.message)
+        commit.messages = composed.map(\.message) + sourceNotices.compactMap { opsMessage(for: $0, at: now) }
+        report.enqueued += commit.messages.count - composed.count
+        sourceNotices.removeAll()
         commit.breaches = evaluation.breaches
         try store.commit(commit)
         Failpoint.afterCommit.trigger(failpoint)
@@ -199,15 +227,22 @@ public actor Watcher {
         for source in sources {
             let interval = Double(source.config.pollInterval)
             if !force, let last = lastPoll[source.config.name], now < last + interval { continue }
+            if lastPoll[source.config.name] == nil {
+                // A source's freshness is measured from its first poll.
+                freshness.track(source.config.name, pollInterval: interval,
+                                staleAfter: source.config.staleAfter.map(TimeInterval.init), from: now)
+            }
+            lastPoll[source.config.name] = now
             let batch: TicketBatch
             do {
                 batch = try await source.reader.poll()
             } catch {
                 report.problems.append("sources.\(source.config.name): \(error)")
                 logger.error("source poll failed", metadata: ["source": "\(source.config.name)", "error": "\(error)"])
+                sourceNotices += freshness.record(source.config.name, succeeded: false, at: now)
                 continue
             }
-            lastPoll[source.config.name] = now
+            sourceNotices += freshness.record(source.config.name, succeeded: true, at: now)
             for problem in batch.problems {
                 report.problems.append(problem.description)
                 logger.warning("record skipped", metadata: [
@@ -223,7 +258,17 @@ public actor Watcher {
                 for ticket in batch.tickets { observed[ticket.id] = history[ticket.id] }
             }
         }
+        sourceNotices += freshness.check(at: now)
         report.tickets = tickets.count
+    }
+
+    /// Sources whose data is stale at `now`, with since when.
+    private func staleSources(at now: Date) -> [String: Date] {
+        var stale: [String: Date] = [:]
+        for source in sources {
+            if let since = freshness.status(of: source.config.name, at: now)?.staleSince { stale[source.config.name] = since }
+        }
+        return stale
     }
 
     // MARK: Delivery
@@ -297,6 +342,26 @@ public actor Watcher {
         }
         guard message.channel != configuration.opsChannel else { return nil }
         return health.record(outcome, at: now)
+    }
+
+    /// The ops channel's message about a source going stale or recovering; nil without an ops channel.
+    private func opsMessage(for notice: SourceFreshness.Notice, at now: Date) -> OutboundMessage? {
+        guard let ops = configuration.opsChannel else { return nil }
+        let key: String, subject: String, text: String
+        switch notice {
+        case .becameStale(let source, let since, let lastSuccess):
+            key = "ops/source/\(source)/stale/\(Int64(since.timeIntervalSince1970))"
+            subject = "[slawatch] source \(source) is stale"
+            text = "No poll of \(source) has succeeded since \(lastSuccess.map { Timestamp($0).description } ?? "the start"); "
+                + "its data counts as stale since \(Timestamp(since)). Pre-breach warnings and customer notices for its "
+                + "tickets are held; breach pings still go out, flagged. You will hear when it recovers."
+        case .recovered(let source, let since, let at):
+            key = "ops/source/\(source)/recovered/\(Int64(at.timeIntervalSince1970))"
+            subject = "[slawatch] source \(source) recovered"
+            text = "\(source) polled successfully at \(Timestamp(at)) after being stale since \(Timestamp(since))."
+        }
+        logger.warning("\(subject)", metadata: ["channel": "\(ops)"])
+        return OutboundMessage(key: key, channel: ops, audience: .team, isUrgent: true, subject: subject, text: text, createdAt: now)
     }
 
     /// Puts a message about a channel's trouble in the outbox for the ops channel.

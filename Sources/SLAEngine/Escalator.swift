@@ -113,6 +113,8 @@ public struct Escalator: Sendable {
             guard elapsed > highWater || (elapsed == highWater && !fired.contains(Escalator.label(step, repetition))) else { continue }
             due.append((step, repetition, elapsed))
         }
+        // The customer hears after the team's ping of the same tick.
+        defer { customerNotice(for: clock, of: ticket, ladder: ladder, fired: fired, now: now, into: &decision) }
         guard let highest = due.map(\.elapsed).max() else { return }
         let chosen = due.filter { $0.elapsed == highest }
         let passedOver = due.filter { $0.elapsed != highest }
@@ -153,14 +155,28 @@ public struct Escalator: Sendable {
                 }
             }
         }
-        let template = chosen.compactMap(\.step.customerNotice).first ?? passedOver.compactMap(\.step.customerNotice).last
-        if let template, let channel = customerChannel, !fired.contains(Escalator.customerNoticeStep),
-           clock.allowsCustomerNotices, !optedOut(ticket) {
-            decision.intents.append(Intent(
-                ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, step: Escalator.customerNoticeStep,
-                kind: .customerNotice, channel: channel, isLate: isLate, template: template
-            ))
+    }
+
+    /// The customer notice of the highest step crossed that carries one, once per clock:
+    /// also when that step was passed over, or its notice held back (stale data) at the time.
+    private func customerNotice(
+        for clock: SLAClock, of ticket: Ticket, ladder: EscalationLadder, fired: Set<String>, now: Date,
+        into decision: inout Decision
+    ) {
+        guard let channel = customerChannel, !fired.contains(Escalator.customerNoticeStep),
+              clock.allowsCustomerNotices, !optedOut(ticket) else { return }
+        let crossed = ladder.steps.filter { step in
+            step.customerNotice != nil && step.threshold.elapsed(forTarget: clock.targetSeconds) <= clock.elapsedSeconds
         }
+        guard let step = crossed.max(by: {
+            $0.threshold.elapsed(forTarget: clock.targetSeconds) < $1.threshold.elapsed(forTarget: clock.targetSeconds)
+        }) else { return }
+        let crossedAt = clock.instant(atElapsed: step.threshold.elapsed(forTarget: clock.targetSeconds)) ?? now
+        decision.intents.append(Intent(
+            ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, step: Escalator.customerNoticeStep,
+            kind: .customerNotice, channel: channel, isLate: now.timeIntervalSince(crossedAt) > Double(lateAfterSeconds),
+            template: step.customerNotice
+        ))
     }
 
     // MARK: Fulfilled clocks

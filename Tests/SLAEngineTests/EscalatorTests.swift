@@ -60,6 +60,9 @@ import BusinessTime
         var fired: [String: [LadderRecord]] = [:]
         for step in ["75%", "90%", "breach", "breach+2h"] where at(now) > crossing(step) {
             fired["T-1/resolution/1", default: []].append(LadderRecord(step: step, channel: "x", kind: .warning))
+            if step == "breach" {
+                fired["T-1/resolution/1"]!.append(LadderRecord(step: "customer_notice", channel: "customers", kind: .customerNotice))
+            }
         }
         let decision = decide(now, history: fired)
         #expect(sent(decision) == expected)
@@ -100,6 +103,30 @@ import BusinessTime
         // Once the higher step is recorded, none of the lower ones fires later.
         #expect(decide("2026-11-20T17:05:00Z", history: history(decision)).intents.isEmpty)
         #expect(decide("2026-11-20T18:00:00Z", history: history(decision)).intents.map(\.step) == ["breach+2h#1"])
+    }
+
+    @Test func aCustomerNoticeHeldBackEarlierGoesOutOnTheNextTick() {
+        // The breach step fired without its notice (the source's data was stale then).
+        let fired = ["T-1/resolution/1": ["75%", "90%", "breach"].map { LadderRecord(step: $0, channel: "x", kind: .warning) }]
+        let decision = decide("2026-11-20T14:30:00Z", history: fired)
+        #expect(sent(decision) == ["customer_notice@customers"])
+        #expect(decision.intents[0].template == "delay_notice")
+        #expect(decision.intents[0].isLate)
+    }
+
+    @Test func noCustomerNoticeWhenThePolicyOrTheCustomerOptedOut() {
+        escalator.customerOptOut = (["no-notices"], ["internal"])
+        ticket.tags = ["no-notices"]
+        #expect(!sent(decide("2026-11-20T14:00:00Z")).contains { $0.hasPrefix("customer_notice") })
+        ticket.tags = []
+        ticket.customer.tier = "Internal"
+        #expect(!sent(decide("2026-11-20T14:00:00Z")).contains { $0.hasPrefix("customer_notice") })
+        ticket.customer.tier = nil
+        engine = SLAEngine(
+            policies: [Policy(name: "p", targets: [nil: [.resolution: 4 * 3600]], customerNotices: false)],
+            ladders: ["default": Self.ladder]
+        )
+        #expect(!sent(decide("2026-11-20T14:00:00Z")).contains { $0.hasPrefix("customer_notice") })
     }
 
     @Test func aStepCrossedLongAgoIsLateEvenAlone() {

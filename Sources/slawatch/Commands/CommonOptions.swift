@@ -3,6 +3,8 @@ import Foundation
 import SLAConfig
 import SLAEngine
 import TicketSources
+import Daemon
+import Delivery
 
 /// `--config`, shared by every command.
 struct ConfigOption: ParsableArguments {
@@ -41,17 +43,30 @@ struct TicketOptions: ParsableArguments {
     /// Reads the tickets from `--tickets`, else from the configured sources, reporting
     /// each skipped record on standard error.
     func read(using configuration: Configuration) async throws -> [Ticket] {
-        let sources: [any TicketSource]
+        var sources: [any TicketSource] = []
         if let tickets {
             sources = [FileSource(name: "tickets", path: tickets)]
         } else {
-            sources = configuration.sources.compactMap { source in
-                guard let readable = source.makeTicketSource() else {
-                    Console.error("sources.\(source.name): \(source.typeName) sources are read by the daemon only; "
-                        + "pass --tickets to evaluate a file")
-                    return nil
+            // HTTP sources are read with their secrets; cursors are not saved by a one-off read.
+            let needsHTTP = configuration.sources.contains { if case .file = $0.kind { false } else { true } }
+            var secrets: ResolvedSecrets?
+            var transport: CurlTransport?
+            if needsHTTP {
+                do {
+                    secrets = try configuration.resolveSecrets(environment: ProcessInfo.processInfo.environment)
+                    transport = try CurlTransport()
+                } catch {
+                    Console.error("\(error)")
+                    throw ExitCode(ExitStatus.config)
                 }
-                return readable
+            }
+            for source in configuration.sources {
+                do {
+                    sources.append(try source.reader(secrets: secrets, transport: transport, cursors: InMemoryCursorStore()))
+                } catch {
+                    Console.error(error.description)
+                    throw ExitCode(ExitStatus.config)
+                }
             }
         }
         var result: [Ticket] = []

@@ -43,9 +43,10 @@ struct RunCommand: AsyncParsableCommand {
         let notifiers: [String: any Notifier]
         let transport: CurlTransport
         let templates: MessageTemplates
+        let secrets: ResolvedSecrets
         do {
             templates = try MessageTemplates(directory: configuration.templates)
-            let secrets = try configuration.resolveSecrets(environment: environment)
+            secrets = try configuration.resolveSecrets(environment: environment)
             transport = try CurlTransport()
             notifiers = try configuration.notifiers(secrets: secrets, transport: transport)
         } catch let error as ConfigurationError {
@@ -83,12 +84,18 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.unavailable)
         }
 
-        let sources = configuration.sources.compactMap { source -> Watcher.Source? in
-            guard let reader = source.makeTicketSource() else {
-                logger.error("source type not available in this build", metadata: ["source": "\(source.name)", "type": "\(source.typeName)"])
-                return nil
+        var sources: [Watcher.Source] = []
+        for source in configuration.sources {
+            do {
+                sources.append(Watcher.Source(
+                    config: source,
+                    reader: try source.reader(secrets: secrets, transport: transport, cursors: store ?? InMemoryCursorStore() as any CursorStore),
+                    writer: source.writer(secrets: secrets, transport: transport)
+                ))
+            } catch {
+                Console.error("\(options.config): \(error)")
+                throw ExitCode(ExitStatus.config)
             }
-            return Watcher.Source(config: source, reader: reader)
         }
         let watcher = Watcher(
             configuration: configuration, templates: templates, store: store, sources: sources, notifiers: notifiers,
