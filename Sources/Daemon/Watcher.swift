@@ -171,6 +171,7 @@ public actor Watcher {
         try store.commit(commit)
         Failpoint.afterCommit.trigger(failpoint)
 
+        await writeBack(decided, clocks: clocksByTicket)
         try await deliver(at: now, into: &report)
         report.nextWake = wake(after: now, threshold: evaluation.nextThreshold, stored: try store.nextWake())
         return report
@@ -269,6 +270,38 @@ public actor Watcher {
             if let since = freshness.status(of: source.config.name, at: now)?.staleSince { stale[source.config.name] = since }
         }
         return stale
+    }
+
+    // MARK: Write-back
+
+    /// Changes tickets at the helpdesk for the steps that fired this tick and say
+    /// `set_priority` or `add_tag`, where the source allows `write_back`. At most once: the
+    /// step is already recorded, so a failure is logged, not retried.
+    private func writeBack(_ intents: [Intent], clocks: [String: [SLAClock]]) async {
+        var done = Set<String>()
+        for intent in intents where intent.kind == .warning || intent.kind == .breach || intent.kind == .repeat {
+            guard done.insert(intent.stepKey).inserted,
+                  let entry = tickets[intent.ticketID],
+                  let source = sources.first(where: { $0.config.name == entry.source }), source.config.writeBack,
+                  let writer = source.writer,
+                  let clock = clocks[intent.ticketID]?.first(where: { $0.metric == intent.metric && $0.cycle == intent.cycle }),
+                  let step = clock.ladder?.steps.first(where: { $0.label == String(Escalator.stepLabel(of: intent.step)) }),
+                  step.writesBack
+            else { continue }
+            let metadata: Logger.Metadata = ["ticket": "\(intent.ticketID)", "step": "\(intent.step)", "source": "\(source.config.name)"]
+            do {
+                if let priority = step.setPriority, priority != entry.ticket.priority {
+                    try await writer.setPriority(intent.ticketID, priority)
+                    logger.info("ticket priority raised", metadata: metadata.merging(["priority": "\(priority.rawValue)"]) { $1 })
+                }
+                if let tag = step.addTag, !entry.ticket.tags.contains(tag) {
+                    try await writer.addTag(intent.ticketID, tag)
+                    logger.info("ticket tagged", metadata: metadata.merging(["tag": "\(tag)"]) { $1 })
+                }
+            } catch {
+                logger.error("write-back failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            }
+        }
     }
 
     // MARK: Delivery

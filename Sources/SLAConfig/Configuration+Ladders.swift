@@ -2,7 +2,7 @@ import SLAEngine
 
 /// `ladders`: name → a list of steps, or `{all_clear, steps}`.
 extension Configuration {
-    static let stepKeys = ["at", "notify", "repeat", "customer_notice"]
+    static let stepKeys = ["at", "notify", "repeat", "customer_notice", "set_priority", "add_tag"]
 
     /// `channels` are the names a step may notify besides the roles.
     static func readLadders(_ node: ConfigNode?, channels: [String]) -> [String: EscalationLadder] {
@@ -30,6 +30,8 @@ extension Configuration {
         let label = at?.string("a threshold", example: "75%")
         let threshold = at?.threshold()
         let notice = fields["customer_notice"]?.string("a template name", example: "delay_notice")
+        let setPriority = fields["set_priority"]?.choice(TicketPriority.self, what: "a canonical priority")
+        let addTag = fields["add_tag"]?.string("a tag", example: "sla-breached")
 
         var notify: [String] = []
         var notifyIsValid = true
@@ -43,7 +45,7 @@ extension Configuration {
             } else {
                 notifyIsValid = false
             }
-        } else if notice == nil {
+        } else if notice == nil && setPriority == nil && addTag == nil {
             _ = fields.required("notify", example: "lead (a role or a channel), or customer_notice: TEMPLATE")
         }
 
@@ -58,6 +60,9 @@ extension Configuration {
             }
         }
         guard let label, let threshold, notifyIsValid else { return nil }
-        return LadderStep(label: label, threshold: threshold, notify: notify, repeatEvery: repeatEvery, customerNotice: notice)
+        return LadderStep(
+            label: label, threshold: threshold, notify: notify, repeatEvery: repeatEvery, customerNotice: notice,
+            setPriority: setPriority, addTag: addTag
+        )
     }
 }

@@ -3,7 +3,7 @@ import SLAEngine
 /// `sources`: a list of `{name, type, …}`, the keys depending on the type.
 extension Configuration {
     /// Keys every source may have.
-    static let sourceKeys = ["name", "type", "status_map", "priority_map", "poll_interval", "stale_after"]
+    static let sourceKeys = ["name", "type", "status_map", "priority_map", "poll_interval", "stale_after", "write_back"]
 
     /// The keys of a type, besides `sourceKeys`.
     static func keys(of type: SourceConfig.SourceType) -> [String] {
@@ -40,12 +40,18 @@ extension Configuration {
             let priorities = fields["priority_map"].map { readValueMap($0, to: TicketPriority.self, what: "a canonical priority") }
             let interval = fields["poll_interval"]?.duration()
             let staleAfter = fields["stale_after"]?.duration()
+            let writeBack = fields["write_back"]?.bool() ?? false
+            if writeBack, type != .zendesk, type != .freshdesk {
+                fields["write_back"]?.report("is only possible for zendesk and freshdesk sources; remove it")
+            }
             guard let name, let kind else { return nil }
-            return SourceConfig(
+            var source = SourceConfig(
                 name: name, kind: kind,
                 mapping: CanonicalMapping(statuses: statuses ?? [:], priorities: priorities ?? [:]),
                 pollInterval: interval ?? pollInterval, staleAfter: staleAfter
             )
+            source.writeBack = writeBack
+            return source
         }
     }
 

@@ -74,6 +74,9 @@ public struct SourceConfig: Sendable {
     public var mapping: CanonicalMapping
     /// `poll_interval` in seconds; the top-level `poll_interval` when not given.
     public var pollInterval: Int
+    /// `write_back`: let ladder steps with `set_priority` or `add_tag` change this source's
+    /// tickets (zendesk and freshdesk). Default false.
+    public var writeBack = false
     /// `stale_after` in seconds: report the source as stale when no poll has succeeded for
     /// this long; nil when not given, for the daemon's own default.
     public var staleAfter: Int?

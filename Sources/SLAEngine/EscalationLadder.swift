@@ -33,14 +33,26 @@ public struct LadderStep: Sendable, Hashable {
     public var repeatEvery: Int?
     /// The template of a customer notice this step also sends; nil for none.
     public var customerNotice: String?
+    /// `set_priority`: the priority the ticket is raised to at the helpdesk when the step fires.
+    public var setPriority: TicketPriority?
+    /// `add_tag`: a tag added to the ticket at the helpdesk when the step fires.
+    public var addTag: String?
 
-    public init(label: String, threshold: Threshold, notify: [String], repeatEvery: Int? = nil, customerNotice: String? = nil) {
+    public init(
+        label: String, threshold: Threshold, notify: [String], repeatEvery: Int? = nil, customerNotice: String? = nil,
+        setPriority: TicketPriority? = nil, addTag: String? = nil
+    ) {
         self.label = label
         self.threshold = threshold
         self.notify = notify
         self.repeatEvery = repeatEvery
         self.customerNotice = customerNotice
+        self.setPriority = setPriority
+        self.addTag = addTag
     }
+
+    /// True when the step also changes the ticket at the helpdesk.
+    public var writesBack: Bool { setPriority != nil || addTag != nil }
 }
 
 /// An ordered list of escalation steps, applied to a clock.

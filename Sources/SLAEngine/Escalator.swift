@@ -226,7 +226,7 @@ public struct Escalator: Sendable {
     static let customerNoticeStep = "customer_notice"
 
     /// The step's `at` in a recorded step name, without its `#N`.
-    static func stepLabel(of recorded: String) -> Substring {
+    public static func stepLabel(of recorded: String) -> Substring {
         recorded.split(separator: "#", maxSplits: 1).first ?? Substring(recorded)
     }
 
