@@ -1,6 +1,6 @@
 # slawatch: the two commands are `make demo` and `make test`; both install what they need.
 SWIFT     ?= swift
-APT_DEPS  := python3 tzdata libcurl4-openssl-dev libsqlite3-dev python3-aiosmtpd openssl
+APT_DEPS  := python3 tzdata libcurl4-openssl-dev libsqlite3-dev python3-aiosmtpd openssl systemd procps
 DEMO      := config/demo
 BIN       := .build/debug/slawatch
 
@@ -25,12 +25,69 @@ demo: build
 	@echo "Running the daemon; pings appear as they are sent (Ctrl-C stops it):"
 	@scripts/demo-run.sh
 
-## Every test: unit, integration and the real binary.
+## Every test: unit, integration and the real binary. One at a time: many tests run the
+## daemon, receivers and mail servers as processes, and timing checks stay honest on 2 cores.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --no-parallel
+	scripts/systemd-check.sh
 
 ## Release-build benchmarks; figures go in the README.
 bench: deps
-	$(SWIFT) build -c release --product slawatch-bench
+	$(SWIFT) build -c release --product slawatch-bench --product delivery-bench --product slawatch
 	.build/release/slawatch-bench
+	.build/release/delivery-bench
+	python3 scripts/measure-service.py .build/release/slawatch
+
+## Installation. PREFIX (default /usr/local) holds the binary, the unit and the template
+## defaults; SYSCONFDIR (default /etc) the configuration; DESTDIR stages it all elsewhere.
+## The unit goes to $(PREFIX)/lib/systemd/system, where systemd looks for units installed
+## by the administrator, so drop-ins (`systemctl edit slawatch`) in /etc/systemd/system
+## survive reinstalls. An existing slawatch.yaml is never overwritten.
+PREFIX      ?= /usr/local
+SYSCONFDIR  ?= /etc
+DESTDIR     ?=
+UNITDIR     := $(PREFIX)/lib/systemd/system
+INSTALL_BIN ?= .build/release/slawatch
+
+.PHONY: release install install-files uninstall systemd-check
+
+release: deps
+	$(SWIFT) build -c release --product slawatch
+
+## The release binary, the systemd unit, /etc/slawatch/slawatch.yaml (only when there is
+## none) and the default templates.
+install: release
+	@$(MAKE) --no-print-directory install-files
+
+## What `install` copies, without building: INSTALL_BIN is the binary to install
+## (scripts/systemd-check.sh passes a stand-in).
+install-files:
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/slawatch
+	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/slawatch
+	sed -e 's|/usr/local/bin/slawatch|$(PREFIX)/bin/slawatch|g' -e 's|/etc/slawatch/|$(SYSCONFDIR)/slawatch/|g' \
+		systemd/slawatch.service > $(DESTDIR)$(UNITDIR)/slawatch.service.tmp
+	chmod 0644 $(DESTDIR)$(UNITDIR)/slawatch.service.tmp
+	mv -f $(DESTDIR)$(UNITDIR)/slawatch.service.tmp $(DESTDIR)$(UNITDIR)/slawatch.service
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/slawatch/slawatch.yaml ]; then \
+		echo "kept $(DESTDIR)$(SYSCONFDIR)/slawatch/slawatch.yaml (the example is config/slawatch.yaml)"; \
+	else \
+		echo "install -m 0644 config/slawatch.yaml $(DESTDIR)$(SYSCONFDIR)/slawatch/slawatch.yaml"; \
+		install -m 0644 config/slawatch.yaml $(DESTDIR)$(SYSCONFDIR)/slawatch/slawatch.yaml; \
+	fi
+	@if [ -d config/templates ]; then \
+		echo "install config/templates/*.mustache -> $(DESTDIR)$(PREFIX)/share/slawatch/templates/"; \
+		install -d -m 0755 $(DESTDIR)$(PREFIX)/share/slawatch/templates; \
+		install -m 0644 config/templates/*.mustache $(DESTDIR)$(PREFIX)/share/slawatch/templates/; \
+	fi
+	@[ -n "$(DESTDIR)" ] || echo "now: systemctl daemon-reload, then systemctl enable --now slawatch"
+
+## Removes what `install` put in place except the configuration and the state.
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/slawatch $(DESTDIR)$(UNITDIR)/slawatch.service
+	rm -rf $(DESTDIR)$(PREFIX)/share/slawatch
+
+## The unit: systemd-analyze verify and security (exposure at most 2.0), and `make install`
+## into a scratch directory.
+systemd-check: deps
+	scripts/systemd-check.sh

@@ -1,7 +1,8 @@
 public import Foundation
+public import SLAEngine
 
 /// What one tick did, for the log, the status line and metrics.
-public struct TickReport: Sendable, Hashable {
+public struct TickReport: Sendable {
     public var at: Date
     public var tickets = 0
     public var clocks = 0
@@ -18,6 +19,20 @@ public struct TickReport: Sendable, Hashable {
     public var problems: [String] = []
     /// When the next tick is wanted: the next poll, threshold, retry or end of quiet hours.
     public var nextWake: Date?
+    /// Clocks by state, for metrics.
+    public var clockStates: [ClockState: Int] = [:]
+    /// Intents that crossed a threshold this tick, by kind (`warning`, `breach`, `repeat`).
+    public var crossings: [String: Int] = [:]
+    /// How each delivery of the tick ended: channel and `DeliveryOutcome.Status` raw value.
+    public var deliveries: [(channel: String, result: String)] = []
+    /// Failed attempts to be tried again, and dead letters, by channel.
+    public var retriesByChannel: [String: Int] = [:]
+    public var deadLettersByChannel: [String: Int] = [:]
+    /// Seconds each polled source took, and the sources whose poll failed.
+    public var pollDurations: [String: Double] = [:]
+    public var pollErrors: [String] = []
+    /// Messages waiting in the outbox after the tick.
+    public var outboxPending = 0
 
     public init(at: Date) {
         self.at = at

@@ -28,13 +28,13 @@ public actor Watcher {
         }
     }
 
-    let configuration: Configuration
-    let engine: SLAEngine
-    let escalator: Escalator
-    let composer: MessageComposer
+    private(set) var configuration: Configuration
+    private(set) var engine: SLAEngine
+    private(set) var escalator: Escalator
+    private(set) var composer: MessageComposer
     let store: StateStore?
-    let sources: [Source]
-    let notifiers: [String: any Notifier]
+    private(set) var sources: [Source]
+    private(set) var notifiers: [String: any Notifier]
     let logger: Logger
     let dryRun: Bool
     let failpoint: Failpoint?
@@ -57,20 +57,7 @@ public actor Watcher {
         notifiers: [String: any Notifier], logger: Logger, dryRun: Bool = false, failpoint: Failpoint? = nil
     ) {
         self.configuration = configuration
-        self.engine = configuration.engine
-        var escalator = Escalator(
-            teams: configuration.teams,
-            quietHours: configuration.channels.compactMapValues { $0.quietHours.flatMap { configuration.calendars[$0] } },
-            customerChannel: configuration.customerChannel,
-            repeatedBreaches: configuration.repeatedBreaches,
-            lateAfterSeconds: max(120, 2 * configuration.pollInterval)
-        )
-        escalator.customerOptOut = (configuration.customerNotices.optOutTags, configuration.customerNotices.optOutTiers)
-        self.escalator = escalator
-        self.composer = MessageComposer(
-            digestChannels: Set(configuration.channels.values.filter(\.digest).map(\.name)), templates: templates,
-            teams: configuration.teams, customerNotices: configuration.customerNotices
-        )
+        (engine, escalator, composer) = Watcher.parts(of: configuration, templates: templates)
         self.store = store
         self.sources = sources
         self.notifiers = notifiers
@@ -174,7 +161,57 @@ public actor Watcher {
         await writeBack(decided, clocks: clocksByTicket)
         try await deliver(at: now, into: &report)
         report.nextWake = wake(after: now, threshold: evaluation.nextThreshold, stored: try store.nextWake())
+        report.outboxPending = try store.outboxDepth().pending
         return report
+    }
+
+    // MARK: Reload and readiness
+
+    /// Swaps in a new configuration, validated by the caller. Clocks, ladder progress, the
+    /// outbox and what sources returned are kept; sources and channels follow the new file.
+    public func reload(
+        configuration: Configuration, templates: MessageTemplates, sources: [Source], notifiers: [String: any Notifier]
+    ) {
+        self.configuration = configuration
+        (engine, escalator, composer) = Watcher.parts(of: configuration, templates: templates)
+        let names = Set(sources.map(\.config.name))
+        for gone in self.sources.map(\.config.name) where !names.contains(gone) {
+            freshness.untrack(gone)
+            lastPoll[gone] = nil
+            tickets = tickets.filter { $0.value.source != gone }
+        }
+        self.sources = sources
+        self.notifiers = notifiers
+    }
+
+    /// The engine, escalator and composer a configuration calls for.
+    private static func parts(
+        of configuration: Configuration, templates: MessageTemplates
+    ) -> (SLAEngine, Escalator, MessageComposer) {
+        var escalator = Escalator(
+            teams: configuration.teams,
+            quietHours: configuration.channels.compactMapValues { $0.quietHours.flatMap { configuration.calendars[$0] } },
+            customerChannel: configuration.customerChannel,
+            repeatedBreaches: configuration.repeatedBreaches,
+            lateAfterSeconds: max(120, 2 * configuration.pollInterval)
+        )
+        escalator.customerOptOut = (configuration.customerNotices.optOutTags, configuration.customerNotices.optOutTiers)
+        let composer = MessageComposer(
+            digestChannels: Set(configuration.channels.values.filter(\.digest).map(\.name)), templates: templates,
+            teams: configuration.teams, customerNotices: configuration.customerNotices
+        )
+        return (configuration.engine, escalator, composer)
+    }
+
+    /// Ready once the first tick is done and every source's data is fresh.
+    public func readiness(firstTickAt: Date?, at now: Date) -> Readiness {
+        Readiness.evaluate(firstTickAt: firstTickAt, sources: sources.map { source in
+            let status = freshness.status(of: source.config.name, at: now)
+            return SourceReadiness(
+                name: source.config.name, lastSuccess: status?.lastSuccess,
+                staleAfter: status?.limit ?? SourceFreshness.limit(pollInterval: TimeInterval(source.config.pollInterval))
+            )
+        }, now: now)
     }
 
     // MARK: Clocks and ladders
@@ -202,6 +239,7 @@ public actor Watcher {
             let clocks = engine.clocks(for: ticket, observed: ticket.events.isEmpty ? observed[id] ?? [] : [], at: now)
             report.clocks += clocks.count
             for clock in clocks {
+                report.clockStates[clock.state, default: 0] += 1
                 if clock.state == .breached { report.breached += 1 }
                 if clock.state.isOpen, let next = clock.nextStep?.at {
                     if clock.state != .breached && next <= now + 3600 { report.atRisk += 1 }
@@ -219,6 +257,9 @@ public actor Watcher {
             result.breaches += decision.breaches
         }
         report.intents = result.intents.count
+        for intent in result.intents where intent.kind == .warning || intent.kind == .breach || intent.kind == .repeat {
+            report.crossings[intent.kind.rawValue, default: 0] += 1
+        }
         return result
     }
 
@@ -235,9 +276,15 @@ public actor Watcher {
             }
             lastPoll[source.config.name] = now
             let batch: TicketBatch
+            let pollStart = ContinuousClock.now
+            defer {
+                let took = ContinuousClock.now - pollStart
+                report.pollDurations[source.config.name] = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+            }
             do {
                 batch = try await source.reader.poll()
             } catch {
+                report.pollErrors.append(source.config.name)
                 report.problems.append("sources.\(source.config.name): \(error)")
                 logger.error("source poll failed", metadata: ["source": "\(source.config.name)", "error": "\(error)"])
                 sourceNotices += freshness.record(source.config.name, succeeded: false, at: now)
@@ -351,6 +398,7 @@ public actor Watcher {
             return nil
         }
         Failpoint.afterSend.trigger(failpoint)
+        report.deliveries.append((message.channel, outcome.status.rawValue))
         switch outcome.status {
         case .delivered, .partiallyDelivered:
             let detail = outcome.recipients.filter { $0.error != nil }.map { "\($0)" }.joined(separator: "; ")
@@ -366,7 +414,13 @@ public actor Watcher {
                 key: message.key, at: now, reason: outcome.error?.label ?? "unknown",
                 detail: outcome.error.map { "\($0)" }, retryAt: retryAt
             )
-            if again { report.retried += 1 } else { report.deadLettered += 1 }
+            if again {
+                report.retried += 1
+                report.retriesByChannel[message.channel, default: 0] += 1
+            } else {
+                report.deadLettered += 1
+                report.deadLettersByChannel[message.channel, default: 0] += 1
+            }
             logger.warning(again ? "delivery failed, will retry" : "message dead-lettered", metadata: metadata.merging([
                 "reason": "\(outcome.error?.label ?? "unknown")", "attempt": "\(attempts)",
             ]) { $1 })

@@ -129,11 +129,12 @@ extension ConfigNode {
         if let colon = text.lastIndex(of: ":") {
             let host = text[..<colon], port = text[text.index(after: colon)...]
             let hostIsValid = !host.isEmpty && (host.first == "[") == (host.last == "]") && !host.dropFirst().dropLast().contains("]")
-            if hostIsValid, port.allSatisfy(\.isNumber), let number = Int(port), (1...65_535).contains(number) {
+            // Port 0 lets the system choose (tests, or several daemons on one host).
+            if hostIsValid, port.allSatisfy(\.isNumber), let number = Int(port), (0...65_535).contains(number) {
                 return text
             }
         }
-        report("\"\(text)\" is not HOST:PORT; write an address and a port such as 127.0.0.1:9469, [::1]:9469 or 0.0.0.0:9469")
+        report("\"\(text)\" is not HOST:PORT; write an address and a port (0 to 65535) such as 127.0.0.1:9469, [::1]:9469 or 0.0.0.0:9469")
         return nil
     }
 

@@ -3,9 +3,13 @@ import ArgumentParser
 /// The `slawatch` command line.
 @main
 struct Slawatch: AsyncParsableCommand {
+    /// The version reported by `--version` and the `slawatch_build_info` metric.
+    static let version = "0.1.0"
+
     static let configuration = CommandConfiguration(
         commandName: "slawatch",
         abstract: "Watches support tickets for SLA risk and breach, and tells the right people in time.",
+        version: version,
         subcommands: [RunCommand.self, CheckCommand.self, EvaluateCommand.self, ExplainCommand.self, RenderCommand.self, TestNotifyCommand.self]
     )
 }

@@ -15,6 +15,7 @@ struct DaemonFixture {
         let yaml = """
             state: state/state.db
             poll_interval: 30s
+            listen: 127.0.0.1:0
             sources:
               - name: file
                 type: file

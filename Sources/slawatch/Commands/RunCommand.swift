@@ -3,6 +3,7 @@ import Daemon
 import Delivery
 import Foundation
 import Logging
+import ServiceLifecycle
 import SLAConfig
 import SLAEngine
 import StateStore
@@ -16,7 +17,9 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Loops until stopped, waking at the next poll or the next threshold instant of any
             clock, whichever comes first. --once does one tick and exits; --dry-run prints what
-            it would send and records nothing.
+            it would send and records nothing. SIGHUP reloads the configuration; SIGTERM and
+            SIGINT stop it gracefully. Under systemd it reports READY, STATUS, RELOADING,
+            STOPPING and WATCHDOG through $NOTIFY_SOCKET.
             """
     )
 
@@ -31,38 +34,38 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "With --once: the instant to tick at, RFC 3339 (for replays and tests; default now).")
     var at: String?
 
+    /// What a configuration needs besides the watcher's state, built at start and on reload.
+    struct Wiring {
+        var configuration: Configuration
+        var templates: MessageTemplates
+        var notifiers: [String: any Notifier]
+        var sources: [Watcher.Source]
+    }
+
+    /// Loads and wires a configuration; every problem in the thrown error.
+    static func wire(
+        path: String, environment: [String: String], transport: CurlTransport, store: StateStore?
+    ) throws -> Wiring {
+        let configuration = try Configuration.load(path: path, environment: environment)
+        let templates = try MessageTemplates(directory: configuration.templates)
+        let secrets = try configuration.resolveSecrets(environment: environment)
+        let notifiers = try configuration.notifiers(secrets: secrets, transport: transport)
+        let cursors: any CursorStore = store ?? InMemoryCursorStore()
+        let sources = try configuration.sources.map { source in
+            Watcher.Source(
+                config: source, reader: try source.reader(secrets: secrets, transport: transport, cursors: cursors),
+                writer: source.writer(secrets: secrets, transport: transport)
+            )
+        }
+        return Wiring(configuration: configuration, templates: templates, notifiers: notifiers, sources: sources)
+    }
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
-        }
+        LoggingSystem.bootstrap { label in JournalLogHandler(label: label) }
         let logger = Logger(label: "slawatch")
         let configuration = try options.load()
-        let notifiers: [String: any Notifier]
-        let transport: CurlTransport
-        let templates: MessageTemplates
-        let secrets: ResolvedSecrets
-        do {
-            templates = try MessageTemplates(directory: configuration.templates)
-            secrets = try configuration.resolveSecrets(environment: environment)
-            transport = try CurlTransport()
-            notifiers = try configuration.notifiers(secrets: secrets, transport: transport)
-        } catch let error as ConfigurationError {
-            Console.error(error.description)
-            throw ExitCode(ExitStatus.config)
-        } catch let error as TemplateError {
-            Console.error(error.description)
-            throw ExitCode(ExitStatus.config)
-        } catch let error as ChannelWiringError {
-            Console.error("\(options.config): \(error)")
-            throw ExitCode(ExitStatus.config)
-        } catch {
-            Console.error("cannot start the HTTP and SMTP transport: \(error)")
-            throw ExitCode(ExitStatus.unavailable)
-        }
-        defer { transport.shutdown() }
+
         var fixedInstant: Date?
         if let at {
             guard once, let parsed = Timestamp(rfc3339: at) else {
@@ -71,7 +74,6 @@ struct RunCommand: AsyncParsableCommand {
             }
             fixedInstant = parsed.date
         }
-
         let store: StateStore?
         do {
             if dryRun {
@@ -83,54 +85,84 @@ struct RunCommand: AsyncParsableCommand {
             Console.error(error.description)
             throw ExitCode(ExitStatus.unavailable)
         }
-
-        var sources: [Watcher.Source] = []
-        for source in configuration.sources {
-            do {
-                sources.append(Watcher.Source(
-                    config: source,
-                    reader: try source.reader(secrets: secrets, transport: transport, cursors: store ?? InMemoryCursorStore() as any CursorStore),
-                    writer: source.writer(secrets: secrets, transport: transport)
-                ))
-            } catch {
-                Console.error("\(options.config): \(error)")
-                throw ExitCode(ExitStatus.config)
-            }
+        let transport: CurlTransport
+        do {
+            transport = try CurlTransport()
+        } catch {
+            Console.error("cannot start the HTTP and SMTP transport: \(error)")
+            throw ExitCode(ExitStatus.unavailable)
+        }
+        defer { transport.shutdown() }
+        let wiring: Wiring
+        do {
+            wiring = try RunCommand.wire(path: options.config, environment: environment, transport: transport, store: store)
+        } catch {
+            Console.error(RunCommand.describe(error, path: options.config))
+            throw ExitCode(ExitStatus.config)
         }
         let watcher = Watcher(
-            configuration: configuration, templates: templates, store: store, sources: sources, notifiers: notifiers,
-            logger: logger,
-            dryRun: dryRun, failpoint: environment["SLAWATCH_FAILPOINT"].flatMap(Failpoint.init(rawValue:))
+            configuration: wiring.configuration, templates: wiring.templates, store: store, sources: wiring.sources,
+            notifiers: wiring.notifiers, logger: logger, dryRun: dryRun,
+            failpoint: environment["SLAWATCH_FAILPOINT"].flatMap(Failpoint.init(rawValue:))
         )
 
         if once {
-            let report = try await tick(watcher, at: fixedInstant ?? Date(), logger: logger, force: true)
-            if !report.problems.isEmpty && report.tickets == 0 && !sources.isEmpty {
+            do {
+                let report = try await watcher.tick(at: fixedInstant ?? Date(), forcePoll: true)
+                logger.info("tick", metadata: [
+                    "tickets": "\(report.tickets)", "clocks": "\(report.clocks)", "breached": "\(report.breached)",
+                    "intents": "\(report.intents)", "enqueued": "\(report.enqueued)", "delivered": "\(report.delivered)",
+                ])
+                if !report.pollErrors.isEmpty && report.tickets == 0 { throw ExitCode(ExitStatus.unavailable) }
+            } catch let error as StateStoreError {
+                Console.error(error.description)
                 throw ExitCode(ExitStatus.unavailable)
             }
             return
         }
-        var force = true
-        while !Task.isCancelled {
-            let report = try await tick(watcher, at: Date(), logger: logger, force: force)
-            force = false
-            let wait = max(0.05, (report.nextWake ?? Date() + 60).timeIntervalSinceNow)
-            try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+
+        let notifier = SystemdNotifier()
+        let heartbeat = LoopHeartbeat()
+        let metrics = MetricsRegistry(version: Slawatch.version)
+        let progress = LoopProgress()
+        let path = options.config
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: TickLoop(watcher: watcher, notifier: notifier, heartbeat: heartbeat, metrics: metrics,
+                                    progress: progress, logger: logger)),
+            .init(service: ReloadService(notifier: notifier, metrics: metrics, logger: logger) {
+                let fresh = try RunCommand.wire(path: path, environment: environment, transport: transport, store: store)
+                await watcher.reload(configuration: fresh.configuration, templates: fresh.templates,
+                                     sources: fresh.sources, notifiers: fresh.notifiers)
+            }),
+        ]
+        do {
+            services.append(.init(service: try StatusServer(
+                listen: configuration.listen, metrics: metrics, logger: logger,
+                readiness: { await watcher.readiness(firstTickAt: progress.firstTickAt, at: Date()) }
+            )))
+        } catch {
+            Console.error("\(options.config): listen: \(error)")
+            throw ExitCode(ExitStatus.config)
+        }
+        if let watchdog = WatchdogService(notifier: notifier, heartbeat: heartbeat, logger: logger) {
+            services.append(.init(service: watchdog))
+        }
+        var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = .seconds(20)
+        defer { try? notifier.stopping(status: "stopping") }
+        do {
+            try await ServiceGroup(configuration: group).run()
+        } catch let error as StateStoreError {
+            Console.error(error.description)
+            throw ExitCode(ExitStatus.unavailable)
         }
     }
 
-    private func tick(_ watcher: Watcher, at now: Date, logger: Logger, force: Bool) async throws -> TickReport {
-        do {
-            let report = try await watcher.tick(at: now, forcePoll: force)
-            logger.info("tick", metadata: [
-                "tickets": "\(report.tickets)", "clocks": "\(report.clocks)", "breached": "\(report.breached)",
-                "intents": "\(report.intents)", "enqueued": "\(report.enqueued)", "delivered": "\(report.delivered)",
-                "next_wake": "\(report.nextWake.map { Timestamp($0).description } ?? "-")",
-            ])
-            return report
-        } catch {
-            Console.error(error.description)
-            throw ExitCode(ExitStatus.unavailable)
+    static func describe(_ error: any Error, path: String) -> String {
+        switch error {
+        case let error as ConfigurationError: error.description
+        case let error as TemplateError: error.description
+        default: "\(path): \(error)"
         }
     }
 }

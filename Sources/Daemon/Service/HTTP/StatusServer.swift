@@ -1,0 +1,90 @@
+import Hummingbird
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// The daemon's HTTP endpoint, a swift-service-lifecycle `Service` on Hummingbird 2:
+///
+/// - `GET /metrics`: `MetricsRegistry.render()`, `text/plain; version=0.0.4`;
+/// - `GET /healthz`: 200 `ok` while the process is up and serving;
+/// - `GET /readyz`: 200 `ready` when the readiness closure says so, else 503 with its
+///   one-line reason.
+///
+/// It binds when `run()` starts and stops on graceful shutdown or cancellation. Run it in
+/// the daemon's `ServiceGroup`. `onServerRunning` hears the address actually bound, which
+/// is how a caller learns the port chosen for `listen: 127.0.0.1:0`. There is no TLS and
+/// no authentication: keep `listen` on loopback or a private network.
+public struct StatusServer: Service {
+    /// The configured address (its port may be 0).
+    public let listen: ListenAddress
+    private let metrics: MetricsRegistry
+    private let readiness: @Sendable () async -> Readiness
+    private let onServerRunning: @Sendable (ListenAddress) async -> Void
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - listen: the configuration's `listen`, `HOST:PORT`.
+    ///   - metrics: what `/metrics` serves.
+    ///   - logger: for Hummingbird's start and error messages.
+    ///   - readiness: asked on every `/readyz` request; keep it cheap (read a snapshot).
+    ///   - onServerRunning: called once, with the bound address, when requests can be served.
+    /// - Throws: `ListenAddress.InvalidAddress` when `listen` is not `HOST:PORT`.
+    public init(
+        listen: String,
+        metrics: MetricsRegistry,
+        logger: Logger,
+        readiness: @escaping @Sendable () async -> Readiness,
+        onServerRunning: @escaping @Sendable (ListenAddress) async -> Void = { _ in }
+    ) throws(ListenAddress.InvalidAddress) {
+        self.listen = try ListenAddress(parsing: listen)
+        self.metrics = metrics
+        self.readiness = readiness
+        self.onServerRunning = onServerRunning
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let router = Router()
+        let metrics = self.metrics
+        let readiness = self.readiness
+        router.get("/metrics") { _, _ -> Response in
+            Self.text(metrics.render(), status: .ok, contentType: MetricsRegistry.contentType)
+        }
+        router.get("/healthz") { _, _ -> Response in
+            Self.text("ok\n", status: .ok)
+        }
+        router.get("/readyz") { _, _ -> Response in
+            switch await readiness() {
+            case .ready: Self.text("ready\n", status: .ok)
+            case let state: Self.text("\(state)\n", status: .serviceUnavailable)
+            }
+        }
+
+        let listen = self.listen
+        let onServerRunning = self.onServerRunning
+        let running = Atomic(false)
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: nil),
+            onServerRunning: { channel in
+                running.store(true, ordering: .releasing)
+                let bound = ListenAddress(host: listen.host, port: channel.localAddress?.port ?? listen.port)
+                await onServerRunning(bound)
+            },
+            logger: logger
+        )
+        do {
+            try await application.run()
+        } catch let error where !running.load(ordering: .acquiring) && !(error is CancellationError) {
+            throw StatusServerError(listen: listen, reason: "\(error)")
+        }
+    }
+
+    private static func text(_ body: String, status: HTTPResponse.Status, contentType: String = "text/plain; charset=utf-8") -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: contentType, .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body))
+        )
+    }
+}

@@ -1,0 +1,102 @@
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+import SLAEngine
+import Synchronization
+
+/// The daemon's main loop as a service: a tick, then sleep until the next poll or
+/// threshold instant, with systemd and the metrics told as it goes.
+///
+/// `READY=1` goes out once the first tick is done; `STATUS=` after every tick. On a
+/// graceful shutdown the tick in progress finishes (the service group bounds how long),
+/// nothing new starts, and what is undelivered stays in the outbox.
+public struct TickLoop: Service {
+    let watcher: Watcher
+    let notifier: SystemdNotifier
+    let heartbeat: LoopHeartbeat
+    let metrics: MetricsRegistry
+    let logger: Logger
+    let progress: LoopProgress
+
+    public init(
+        watcher: Watcher, notifier: SystemdNotifier, heartbeat: LoopHeartbeat, metrics: MetricsRegistry,
+        progress: LoopProgress, logger: Logger
+    ) {
+        self.watcher = watcher
+        self.notifier = notifier
+        self.heartbeat = heartbeat
+        self.metrics = metrics
+        self.progress = progress
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var first = true
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let report = try await watcher.tick(at: Date(), forcePoll: first)
+            heartbeat.beat()
+            record(report)
+            let line = TickLoop.statusLine(report)
+            if first {
+                progress.firstTickDone(at: report.at)
+                try? notifier.ready(status: line)
+                first = false
+            } else {
+                try? notifier.status(line)
+            }
+            logger.info("tick", metadata: [
+                "tickets": "\(report.tickets)", "clocks": "\(report.clocks)", "breached": "\(report.breached)",
+                "intents": "\(report.intents)", "enqueued": "\(report.enqueued)", "delivered": "\(report.delivered)",
+                "next_wake": "\(report.nextWake.map { Timestamp($0).description } ?? "-")",
+            ])
+            // Wake for the next poll or threshold, and often enough to keep the watchdog fed.
+            var wait = max(0.05, (report.nextWake ?? Date() + 60).timeIntervalSinceNow)
+            if let ping = notifier.watchdogPingInterval {
+                wait = min(wait, Double(ping.components.seconds) + Double(ping.components.attoseconds) / 1e18)
+            }
+            let pause = Duration.milliseconds(Int(wait * 1000))
+            try? await cancelWhenGracefulShutdown {
+                try await Task.sleep(for: pause)
+            }
+        }
+    }
+
+    /// One line for `systemctl status`: open tickets, at risk, breached, outbox depth.
+    static func statusLine(_ report: TickReport) -> String {
+        "\(report.tickets) tickets, \(report.atRisk) at risk, \(report.breached) breached, \(report.outboxPending) in outbox"
+    }
+
+    private func record(_ report: TickReport) {
+        metrics.tickets.set(report.tickets)
+        for state in MetricsRegistry.ClockStateLabel.allCases {
+            metrics.clocks.set(state: state, to: report.clockStates[ClockState(rawValue: state.rawValue) ?? .running] ?? 0)
+        }
+        for (kind, count) in report.crossings {
+            if let kind = MetricsRegistry.CrossingKind(rawValue: kind) { metrics.thresholdCrossings.increment(kind: kind, by: count) }
+        }
+        for (channel, result) in report.deliveries {
+            if let result = MetricsRegistry.NotificationResult(rawValue: result) {
+                metrics.notifications.increment(channel: channel, result: result)
+            }
+        }
+        for (channel, count) in report.retriesByChannel { metrics.deliveryRetries.increment(channel: channel, by: count) }
+        for (channel, count) in report.deadLettersByChannel { metrics.deadLetters.increment(channel: channel, by: count) }
+        for (source, seconds) in report.pollDurations { metrics.pollLatency.set(source: source, seconds: seconds) }
+        for source in report.pollErrors { metrics.pollErrors.increment(source: source) }
+        metrics.outboxDepth.set(report.outboxPending)
+        metrics.lastTick.set(report.at)
+    }
+}
+
+/// What the status server reads about the loop: when the first tick finished.
+public final class LoopProgress: Sendable {
+    private let first = Mutex<Date?>(nil)
+
+    public init() {}
+
+    func firstTickDone(at date: Date) {
+        first.withLock { if $0 == nil { $0 = date } }
+    }
+
+    public var firstTickAt: Date? { first.withLock { $0 } }
+}
