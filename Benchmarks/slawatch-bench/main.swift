@@ -3,15 +3,15 @@
 //   slawatch-bench tick [COUNT]     one daemon tick with a real state database (default 100,000)
 import Foundation
 
-let arguments = CommandLine.arguments.dropFirst()
-let which = arguments.first ?? "all"
-let count = arguments.dropFirst().first.flatMap { Int($0) }
+let arguments = Array(CommandLine.arguments.dropFirst())
+let which = arguments.count > 0 ? arguments[0] : "all"
+let count = arguments.count > 1 ? Int(arguments[1]) : nil
 if which == "clocks" || which == "all" {
     ClockBenchmark.run(count: count ?? 1_000_000)
 }
 if which == "tick" || which == "all" {
     try await TickBenchmark.run(count: count ?? 100_000)
 }
-if which == "tick-restart", let directory = arguments.dropFirst(2).first {
-    try await TickBenchmark.restart(count: count ?? 100_000, directory: directory)
+if which == "tick-restart", arguments.count > 2 {
+    try await TickBenchmark.restart(count: count ?? 100_000, directory: arguments[2])
 }
