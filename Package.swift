@@ -81,13 +81,15 @@ let package = Package(
         ),
         .testTarget(
             name: "TicketSourcesTests",
-            dependencies: ["TicketSources", "SLAEngine", "Delivery"],
+            dependencies: ["TicketSources", "SLAEngine", "Delivery", "TestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: settings
         ),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "SLAEngine"], swiftSettings: settings),
+        .target(name: "TestSupport", dependencies: ["Delivery"], path: "Tests/TestSupport", swiftSettings: settings),
         .testTarget(
-            name: "DeliveryTests", dependencies: ["Delivery", "SLAEngine"], exclude: ["Fixtures"], swiftSettings: settings
+            name: "DeliveryTests", dependencies: ["Delivery", "SLAEngine", "TestSupport"], exclude: ["Fixtures"],
+            swiftSettings: settings
         ),
         .testTarget(name: "ServiceTests", dependencies: ["Daemon"], swiftSettings: settings),
         .testTarget(

@@ -1,23 +1,20 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// A fixture script run with Debian's Python, which prints `PORT <n>` once it listens and
 /// exits when its standard input closes, so it never outlives the test process.
-final class FixtureProcess: Sendable {
-    let port: Int
+public final class FixtureProcess: Sendable {
+    public let port: Int
     private let process: Mutex<Process>
     private let stdin: FileHandle
 
-    static func fixture(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/\(name)").path
-    }
-
-    /// Starts `/usr/bin/python3 Fixtures/<script>` and waits for its port.
-    static func start(_ script: String) async throws -> FixtureProcess {
+    /// Starts `/usr/bin/python3 SCRIPT arguments…` and waits for its port. `fixtures` is the
+    /// calling test target's Fixtures directory.
+    public static func start(_ script: String, in fixtures: URL, _ arguments: [String] = []) async throws -> FixtureProcess {
+        let path = fixtures.appendingPathComponent(script).path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-W", "ignore", fixture(script)]
+        process.arguments = ["-W", "ignore", path] + arguments
         let input = Pipe()
         let output = Pipe()
         process.standardInput = input
@@ -52,7 +49,7 @@ final class FixtureProcess: Sendable {
         self.stdin = stdin
     }
 
-    func stop() {
+    public func stop() {
         try? stdin.close()
         process.withLock { process in
             if process.isRunning { process.terminate() }
@@ -64,7 +61,8 @@ final class FixtureProcess: Sendable {
     }
 }
 
-struct FixtureError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+/// A test fixture that did not behave.
+public struct FixtureError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
