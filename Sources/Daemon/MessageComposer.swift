@@ -124,7 +124,9 @@ public struct MessageComposer: Sendable {
         let shown = order.prefix(MessageComposer.digestLines).map { items[$0] }
         var context = TemplateContext.team(shown.map(line), channel: channel, more: items.count - shown.count, at: now)
         context["breached_count"] = items.filter { $0.clock?.state == .breached }.count
-        context["tickets_count"] = Set(items.map(\.ticket.id)).count
+        let ticketCount = Set(items.map(\.ticket.id)).count
+        context["tickets_count"] = ticketCount
+        context["tickets_need"] = ticketCount == 1 ? "1 ticket needs" : "\(ticketCount) tickets need"
         let rendered = templates.render("digest", context: context)
         let ids = keys.map(\.id).sorted().joined(separator: "\n")
         return OutboundMessage(

@@ -35,7 +35,9 @@ public enum TemplateContext {
         context["count"] = lines.count + more
         context["more"] = more > 0 ? more : false
         context["breached_count"] = lines.filter { $0.clock?.state == .breached }.count
-        context["tickets_count"] = Set(lines.map(\.ticket.id)).count
+        let ticketCount = Set(lines.map(\.ticket.id)).count
+        context["tickets_count"] = ticketCount
+        context["tickets_need"] = ticketCount == 1 ? "1 ticket needs" : "\(ticketCount) tickets need"
         return context
     }
 

@@ -19,6 +19,7 @@ enum TemplateSamples {
         context["more"] = false
         context["breached_count"] = 2
         context["tickets_count"] = 1
+        context["tickets_need"] = "1 ticket needs"
         return context
     }
 
