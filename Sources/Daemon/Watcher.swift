@@ -73,7 +73,9 @@ public actor Watcher {
         try await poll(at: now, force: forcePoll, into: &report)
 
         // Clocks and the ladder.
-        let evaluation = try evaluate(at: now, into: &report)
+        // Held intents whose quiet hours end now need their clocks as they stand.
+        let heldDue = try store?.heldIntents(dueBy: now) ?? []
+        let evaluation = try evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketID)), into: &report)
         var withdrawn = evaluation.withdrawn
         let clocksByTicket = evaluation.clocks
         // Old data may be wrong: no warnings or customer notices from a stale source's
@@ -89,7 +91,7 @@ public actor Watcher {
 
         // Held intents whose quiet hours ended go out now, unless their clock closed meanwhile.
         var released: [Intent] = []
-        for held in try store?.heldIntents(dueBy: now) ?? [] {
+        for held in heldDue {
             if let clock = clock(of: held), clock.state.isOpen, !withdrawn.contains(held.id) {
                 released.append(held)
             } else {
@@ -227,7 +229,12 @@ public actor Watcher {
 
     /// Runs the clocks and the escalator over the last poll's tickets. The ladder history is
     /// only borrowed here, so the store can update it in place when the tick commits.
-    private func evaluate(at now: Date, into report: inout TickReport) throws(StateStoreError) -> Evaluation {
+    ///
+    /// Clocks are kept past this call only for tickets something is owed about (and those in
+    /// `keeping`): a large backlog's clocks are not held for the whole tick.
+    private func evaluate(
+        at now: Date, keepingClocksOf keeping: Set<String>, into report: inout TickReport
+    ) throws(StateStoreError) -> Evaluation {
         var result = Evaluation()
         let history = try store?.ladderHistory() ?? [:]
         var breaches: [String: Set<String>] = [:]
@@ -246,12 +253,12 @@ public actor Watcher {
                     result.nextThreshold = min(result.nextThreshold ?? next, next)
                 }
             }
-            result.clocks[id] = clocks
             var earlier = 0
             if let customerBreaches = breaches[ticket.customer.id] {
                 earlier = customerBreaches.subtracting(clocks.map { ClockKey.make(id, $0.metric, $0.cycle) }).count
             }
             let decision = escalator.decide(ticket: ticket, clocks: clocks, history: history, earlierBreaches: earlier, now: now)
+            if !decision.intents.isEmpty || keeping.contains(id) { result.clocks[id] = clocks }
             result.intents += decision.intents
             result.withdrawn += decision.withdrawn
             result.breaches += decision.breaches

@@ -9,7 +9,15 @@ extension StateStore {
     /// source cannot give).
     public func observe(_ tickets: [Ticket], source: String, at: Date) throws(StateStoreError) -> [String: [TicketEvent]] {
         let now = Int64(at.timeIntervalSince1970)
-        let cached = cache.withLock { ($0.snapshots, $0.transitions) }
+        // Taken out of the cache while in use, so updating them copies nothing; a failed
+        // write leaves the cache empty and the next poll reads the tables again.
+        let cached = cache.withLock { cache in
+            defer {
+                cache.snapshots = nil
+                cache.transitions = nil
+            }
+            return (cache.snapshots, cache.transitions)
+        }
         let (snapshots, transitions) = try write { db -> ([SnapshotKey: Snapshot], [String: [TicketEvent]]) in
             var snapshots = try cached.0 ?? StateStore.loadSnapshots(db)
             var transitions = try cached.1 ?? StateStore.loadTransitions(db)
