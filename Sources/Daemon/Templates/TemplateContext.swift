@@ -26,7 +26,8 @@ public enum TemplateContext {
         }
     }
 
-    /// The context of a message to the team about one or several lines.
+    /// The context of a message to the team about one or several lines. A digest adds its
+    /// totals over every line, shown or not (`MessageComposer`).
     public static func team(_ lines: [Line], channel: String, more: Int, at now: Date) -> [String: Any] {
         var context = line(lines[0], at: now)
         context["channel"] = channel
@@ -34,10 +35,6 @@ public enum TemplateContext {
         context["items"] = lines.map { line($0, at: now) }
         context["count"] = lines.count + more
         context["more"] = more > 0 ? more : false
-        context["breached_count"] = lines.filter { $0.clock?.state == .breached }.count
-        let ticketCount = Set(lines.map(\.ticket.id)).count
-        context["tickets_count"] = ticketCount
-        context["tickets_need"] = ticketCount == 1 ? "1 ticket needs" : "\(ticketCount) tickets need"
         return context
     }
 
