@@ -32,7 +32,13 @@ let package = Package(
             swiftSettings: settings
         ),
         .target(name: "TicketSources", dependencies: ["SLAEngine", "Delivery"], swiftSettings: settings),
-        .target(name: "StateStore", dependencies: ["SLAEngine", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: settings),
+        .target(
+            name: "StateStore",
+            dependencies: [
+                "SLAEngine", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: settings
+        ),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "Delivery", dependencies: ["CCurl", "SLAEngine"], swiftSettings: settings),
         .target(
@@ -93,7 +99,8 @@ let package = Package(
         ),
         .testTarget(name: "ServiceTests", dependencies: ["Daemon"], swiftSettings: settings),
         .testTarget(
-            name: "DaemonTests", dependencies: ["Daemon", "SLAEngine", "SLAConfig", "StateStore", "TicketSources", "Delivery"],
+            name: "DaemonTests",
+            dependencies: ["Daemon", "SLAEngine", "SLAConfig", "StateStore", "TicketSources", "Delivery", "TestSupport"],
             exclude: ["Fixtures"], swiftSettings: settings
         ),
         .testTarget(name: "CLITests", dependencies: ["slawatch"], exclude: ["Fixtures"], swiftSettings: settings),

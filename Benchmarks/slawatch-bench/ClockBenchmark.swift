@@ -115,3 +115,12 @@ let engine = SLAEngine(
     ladders: ["default": ladder]
 )
 
+
+/// CPU seconds (user and system) the process has used so far, every thread together: on a
+/// busy machine it says what the work costs when wall time cannot.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}

@@ -88,11 +88,13 @@ enum TickBenchmark {
         )
         for (index, name) in names.enumerated() {
             let start = ContinuousClock.now
+            let cpuStart = processCPUSeconds()
             let report = try await watcher.tick(at: benchmarkNow + offset + Double(index) * 60, forcePoll: true)
             let seconds = (ContinuousClock.now - start).seconds
             print("tick: \(name): \(count) tickets, \(report.clocks) clocks, \(report.intents) intents, "
-                + "\(report.enqueued) messages in " + String(format: "%.3f s", seconds)
+                + "\(report.enqueued) messages in " + String(format: "%.3f s (CPU %.3f s)", seconds, processCPUSeconds() - cpuStart)
                 + String(format: ", peak RSS so far %.0f MiB", peakResidentMiB()))
+            print("  phases: " + report.phases.map { "\($0.phase) " + String(format: "%.3f", $0.seconds) }.joined(separator: ", "))
         }
     }
 }

@@ -25,20 +25,45 @@ public struct MessageComposer: Sendable {
         self.customerNotices = customerNotices
     }
 
+    /// A ticket and its clocks as they stand now, shared by every item about the ticket:
+    /// a catch-up over a large backlog carries many intents, and each item stays small.
+    public final class TicketClocks: Sendable {
+        public let ticket: Ticket
+        public let clocks: [SLAClock]
+
+        public init(ticket: Ticket, clocks: [SLAClock]) {
+            self.ticket = ticket
+            self.clocks = clocks
+        }
+
+        /// The clock an intent is about.
+        public func clock(of intent: Intent) -> SLAClock? {
+            clocks.first { $0.metric == intent.metric && $0.cycle == intent.cycle }
+        }
+    }
+
     /// An intent with what it needs to be worded: its ticket, its clock as it stands now,
     /// and the ticket's other clocks (a customer's next update comes from `periodic_update`).
     public struct Item: Sendable {
         public var intent: Intent
-        public var ticket: Ticket
-        public var clock: SLAClock?
-        public var ticketClocks: [SLAClock]
+        public let subject: TicketClocks
+        /// Where the intent's clock is in `subject.clocks`.
+        private let clockIndex: Int?
 
-        public init(intent: Intent, ticket: Ticket, clock: SLAClock?, ticketClocks: [SLAClock] = []) {
+        public init(intent: Intent, subject: TicketClocks) {
             self.intent = intent
-            self.ticket = ticket
-            self.clock = clock
-            self.ticketClocks = ticketClocks
+            self.subject = subject
+            clockIndex = subject.clocks.firstIndex { $0.metric == intent.metric && $0.cycle == intent.cycle }
         }
+
+        public init(intent: Intent, ticket: Ticket, clocks: [SLAClock]) {
+            self.init(intent: intent, subject: TicketClocks(ticket: ticket, clocks: clocks))
+        }
+
+        public var ticket: Ticket { subject.ticket }
+        /// The intent's clock; nil when it is not among the ticket's clocks.
+        public var clock: SLAClock? { clockIndex.map { subject.clocks[$0] } }
+        public var ticketClocks: [SLAClock] { subject.clocks }
     }
 
     /// A digest lists this many tickets, the worst; the rest are counted.
@@ -47,13 +72,14 @@ public struct MessageComposer: Sendable {
     /// Messages for `items`, each with the ids of the intents it carries.
     public func compose(_ items: [Item], at now: Date) -> [(message: OutboundMessage, intents: [String])] {
         var result: [(message: OutboundMessage, intents: [String])] = []
-        var byChannel: [String: [Item]] = [:]
+        // Digests gather indices into `items`, so a large tick copies no items.
+        var byChannel: [String: [Int]] = [:]
         var order: [String] = []
-        for item in items {
+        for (index, item) in items.enumerated() {
             guard let channel = item.intent.channel else { continue }
             if digestChannels.contains(channel) && item.intent.kind != .customerNotice {
                 if byChannel[channel] == nil { order.append(channel) }
-                byChannel[channel, default: []].append(item)
+                byChannel[channel, default: []].append(index)
             } else {
                 result.append((single(item, channel: channel, at: now), [item.intent.id]))
             }
@@ -61,9 +87,10 @@ public struct MessageComposer: Sendable {
         for channel in order {
             let group = byChannel[channel]!
             if group.count == 1 {
-                result.append((single(group[0], channel: channel, at: now), [group[0].intent.id]))
+                result.append((single(items[group[0]], channel: channel, at: now), [items[group[0]].intent.id]))
             } else {
-                result.append((digest(group, channel: channel, at: now), group.map(\.intent.id)))
+                let ids = group.map { items[$0].intent.id }
+                result.append((digest(group.map { items[$0] }, ids: ids, channel: channel, at: now), ids))
             }
         }
         return result
@@ -115,23 +142,23 @@ public struct MessageComposer: Sendable {
 
     // MARK: Digests
 
-    private func digest(_ items: [Item], channel: String, at now: Date) -> OutboundMessage {
+    /// The digest of `items`, whose intent ids are `ids`, in the same order.
+    private func digest(_ items: [Item], ids: [String], channel: String, at now: Date) -> OutboundMessage {
         // Worst first: the furthest past (or nearest) its due time. Keys are worked out once.
-        let keys = items.map { (percent: $0.clock?.percent ?? 0, id: $0.intent.id) }
-        let order = items.indices.sorted { a, b in
-            keys[a].percent != keys[b].percent ? keys[a].percent > keys[b].percent : keys[a].id < keys[b].id
+        let percents = items.map { $0.clock?.percent ?? 0 }
+        let order = percents.indices.sorted { a, b in
+            percents[a] != percents[b] ? percents[a] > percents[b] : ids[a] < ids[b]
         }
         let shown = order.prefix(MessageComposer.digestLines).map { items[$0] }
         var context = TemplateContext.team(shown.map(line), channel: channel, more: items.count - shown.count, at: now)
-        context["breached_count"] = items.filter { $0.clock?.state == .breached }.count
-        let ticketCount = Set(items.map(\.ticket.id)).count
+        context["breached_count"] = items.reduce(0) { $0 + ($1.clock?.state == .breached ? 1 : 0) }
+        let ticketCount = Set(items.map(\.subject.ticket.id)).count
         context["tickets_count"] = ticketCount
         context["tickets_need"] = ticketCount == 1 ? "1 ticket needs" : "\(ticketCount) tickets need"
         let rendered = templates.render("digest", context: context)
-        let ids = keys.map(\.id).sorted().joined(separator: "\n")
         return OutboundMessage(
-            key: "digest@\(channel)/\(Int64(now.timeIntervalSince1970))/\(fnv1a(ids))", channel: channel,
-            role: Set(items.compactMap { $0.intent.role?.rawValue }).sorted().joined(separator: ","),
+            key: "digest@\(channel)/\(Int64(now.timeIntervalSince1970))/\(setHash(ids))",
+            channel: channel, role: Set(items.compactMap { $0.intent.role?.rawValue }).sorted().joined(separator: ","),
             audience: .team, isUrgent: items.contains { $0.intent.isUrgent }, subject: rendered.subject,
             text: rendered.text, html: rendered.html, tickets: shown.map(messageTicket), createdAt: now
         )
@@ -153,12 +180,17 @@ public struct MessageComposer: Sendable {
     }
 }
 
-/// FNV-1a, 64 bits, as hex: a short stable name for a set of ids.
-func fnv1a(_ text: String) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 {
-        hash ^= UInt64(byte)
-        hash &*= 0x100_0000_01b3
+/// A short stable name for a set of ids, whatever their order: the wrapping sum of each
+/// id's FNV-1a (64 bits), as hex. No sort, so a digest of a large catch-up is named cheaply.
+func setHash(_ ids: [String]) -> String {
+    var sum: UInt64 = 0
+    for id in ids {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in id.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        sum &+= hash
     }
-    return String(hash, radix: 16)
+    return String(sum, radix: 16)
 }

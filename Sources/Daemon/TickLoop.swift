@@ -30,10 +30,15 @@ public struct TickLoop: Service {
         self.logger = logger
     }
 
+    /// How long a tick waits for its polls: a slower one (a first export of a large
+    /// helpdesk) finishes in the background and counts from the tick after, so clocks keep
+    /// running, other sources keep flowing and the watchdog keeps being fed.
+    public static let pollWait = Duration.seconds(20)
+
     public func run() async throws {
         var first = true
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let report = try await watcher.tick(at: Date(), forcePoll: first)
+            let report = try await watcher.tick(at: Date(), forcePoll: first, pollWait: TickLoop.pollWait)
             heartbeat.beat()
             record(report)
             let line = TickLoop.statusLine(report)

@@ -31,10 +31,27 @@ public struct TickReport: Sendable {
     /// Seconds each polled source took, and the sources whose poll failed.
     public var pollDurations: [String: Double] = [:]
     public var pollErrors: [String] = []
+    /// Sources whose poll was still running when the tick went on without it.
+    public var pollsRunning: [String] = []
     /// Messages waiting in the outbox after the tick.
     public var outboxPending = 0
+    /// Seconds each phase of the tick took, in order: `poll`, `evaluate`, `compose`,
+    /// `commit`, `write_back`, `deliver`.
+    public var phases: [(phase: String, seconds: Double)] = []
+
+    /// Records the phase `name` as having run from `start` until now, and moves `start` to now.
+    mutating func lap(_ name: String, since start: inout ContinuousClock.Instant) {
+        let now = ContinuousClock.now
+        phases.append((name, (now - start).seconds))
+        start = now
+    }
 
     public init(at: Date) {
         self.at = at
     }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -5,6 +5,7 @@ import SLAEngine
 public import StateStore
 public import TicketSources
 public import Delivery
+import Synchronization
 
 /// The daemon's work, one tick at a time: poll the sources that are due, record what
 /// changed, run every clock, walk the ladders, put the messages in the outbox together
@@ -44,6 +45,8 @@ public actor Watcher {
     /// Transitions the store recorded, by ticket id.
     private var observed: [String: [TicketEvent]] = [:]
     private var lastPoll: [String: Date] = [:]
+    /// Polls started and not yet taken, by source.
+    private var polls: [String: Task<PollOutcome, Never>] = [:]
     /// Which channels are failing, to tell the ops channel once per outage.
     private var health = ChannelHealth()
     /// Which sources' data is too old to warn on, to tell the ops channel once and on recovery.
@@ -67,15 +70,19 @@ public actor Watcher {
     }
 
     /// One tick at `now`. Sources are polled when their interval has passed (always on the
-    /// first tick, or with `forcePoll`); otherwise the last poll's tickets are re-evaluated.
-    public func tick(at now: Date, forcePoll: Bool = false) async throws(StateStoreError) -> TickReport {
+    /// first tick, or with `forcePoll`), all at once; otherwise the last poll's tickets are
+    /// re-evaluated. The tick waits up to `pollWait` for the polls (nil: until they end).
+    public func tick(at now: Date, forcePoll: Bool = false, pollWait: Duration? = nil) async throws(StateStoreError) -> TickReport {
         var report = TickReport(at: now)
-        try await poll(at: now, force: forcePoll, into: &report)
+        var phase = ContinuousClock.now
+        try await poll(at: now, force: forcePoll, wait: pollWait, into: &report)
+        report.lap("poll", since: &phase)
 
         // Clocks and the ladder.
         // Held intents whose quiet hours end now need their clocks as they stand.
         let heldDue = try store?.heldIntents(dueBy: now) ?? []
         let evaluation = try evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketID)), into: &report)
+        report.lap("evaluate", since: &phase)
         var withdrawn = evaluation.withdrawn
         let clocksByTicket = evaluation.clocks
         // Old data may be wrong: no warnings or customer notices from a stale source's
@@ -85,9 +92,7 @@ public actor Watcher {
             guard let source = tickets[intent.ticketID]?.source, stale[source] != nil else { return true }
             return intent.kind != .warning && intent.kind != .customerNotice
         }
-        func clock(of intent: Intent) -> SLAClock? {
-            clocksByTicket[intent.ticketID]?.first { $0.metric == intent.metric && $0.cycle == intent.cycle }
-        }
+        func clock(of intent: Intent) -> SLAClock? { clocksByTicket[intent.ticketID]?.clock(of: intent) }
 
         // Held intents whose quiet hours ended go out now, unless their clock closed meanwhile.
         var released: [Intent] = []
@@ -101,12 +106,11 @@ public actor Watcher {
 
         // Messages for everything due now.
         var ready: [MessageComposer.Item] = []
+        ready.reserveCapacity(decided.count + released.count)
         for intent in decided + released where intent.kind != .skipped && (intent.notBefore ?? now) <= now {
-            guard let ticket = tickets[intent.ticketID]?.ticket else { continue }
-            if intent.kind == .customerNotice && ticket.customer.email == nil { continue }
-            ready.append(MessageComposer.Item(
-                intent: intent, ticket: ticket, clock: clock(of: intent), ticketClocks: clocksByTicket[intent.ticketID] ?? []
-            ))
+            guard let subject = clocksByTicket[intent.ticketID] else { continue }
+            if intent.kind == .customerNotice && subject.ticket.customer.email == nil { continue }
+            ready.append(MessageComposer.Item(intent: intent, subject: subject))
         }
         var composed = composer.compose(ready, at: now)
         if !stale.isEmpty {
@@ -120,6 +124,7 @@ public actor Watcher {
                 }
             }
         }
+        report.lap("compose", since: &phase)
         var messageKey: [String: String] = [:]
         for (message, carried) in composed {
             for id in carried { messageKey[id] = message.key }
@@ -158,12 +163,15 @@ public actor Watcher {
         sourceNotices.removeAll()
         commit.breaches = evaluation.breaches
         try store.commit(commit)
+        report.lap("commit", since: &phase)
         Failpoint.afterCommit.trigger(failpoint)
 
         await writeBack(decided, clocks: clocksByTicket)
+        report.lap("write_back", since: &phase)
         try await deliver(at: now, into: &report)
         report.nextWake = wake(after: now, threshold: evaluation.nextThreshold, stored: try store.nextWake())
         report.outboxPending = try store.outboxDepth().pending
+        report.lap("deliver", since: &phase)
         return report
     }
 
@@ -177,6 +185,11 @@ public actor Watcher {
         self.configuration = configuration
         (engine, escalator, composer) = Watcher.parts(of: configuration, templates: templates)
         let names = Set(sources.map(\.config.name))
+        // A poll of the old reader is not taken: the source may read elsewhere now.
+        for (name, task) in polls {
+            task.cancel()
+            polls[name] = nil
+        }
         for gone in self.sources.map(\.config.name) where !names.contains(gone) {
             freshness.untrack(gone)
             lastPoll[gone] = nil
@@ -219,50 +232,121 @@ public actor Watcher {
     // MARK: Clocks and ladders
 
     /// Every clock of every ticket, and what the ladders owe.
-    private struct Evaluation {
-        var clocks: [String: [SLAClock]] = [:]
+    private struct Evaluation: Sendable {
+        /// For the tickets something is owed about, with the ticket as evaluated.
+        var clocks: [String: MessageComposer.TicketClocks] = [:]
         var intents: [Intent] = []
         var withdrawn: [String] = []
         var breaches: [BreachRecord] = []
         var nextThreshold: Date?
+        /// Counts for the report.
+        var clockCount = 0
+        var clockStates: [ClockState: Int] = [:]
+        var breached = 0
+        var atRisk = 0
+
+        /// Adds a part evaluated separately.
+        mutating func merge(_ part: Evaluation) {
+            clocks.merge(part.clocks) { $1 }
+            intents += part.intents
+            withdrawn += part.withdrawn
+            breaches += part.breaches
+            if let next = part.nextThreshold { nextThreshold = min(nextThreshold ?? next, next) }
+            clockCount += part.clockCount
+            clockStates.merge(part.clockStates, uniquingKeysWith: +)
+            breached += part.breached
+            atRisk += part.atRisk
+        }
     }
 
-    /// Runs the clocks and the escalator over the last poll's tickets. The ladder history is
-    /// only borrowed here, so the store can update it in place when the tick commits.
+    /// What evaluating one ticket needs, shared read-only by every part of the work.
+    private struct EvaluationInput: Sendable {
+        var engine: SLAEngine
+        var escalator: Escalator
+        var tickets: [String: (ticket: Ticket, source: String)]
+        var observed: [String: [TicketEvent]]
+        var history: [String: [LadderRecord]]
+        var breaches: [String: Set<String>]
+        var keeping: Set<String>
+        var now: Date
+
+        /// Evaluates the tickets from `start` up to `end`.
+        func evaluate(from start: Dictionary<String, (ticket: Ticket, source: String)>.Index,
+                      to end: Dictionary<String, (ticket: Ticket, source: String)>.Index) -> Evaluation {
+            var result = Evaluation()
+            var index = start
+            while index != end {
+                let (id, entry) = tickets[index]
+                index = tickets.index(after: index)
+                let ticket = entry.ticket
+                let clocks = engine.clocks(for: ticket, observed: ticket.events.isEmpty ? observed[id] ?? [] : [], at: now)
+                result.clockCount += clocks.count
+                for clock in clocks {
+                    result.clockStates[clock.state, default: 0] += 1
+                    if clock.state == .breached { result.breached += 1 }
+                    if clock.state.isOpen, let next = clock.nextStep?.at {
+                        if clock.state != .breached && next <= now + 3600 { result.atRisk += 1 }
+                        result.nextThreshold = min(result.nextThreshold ?? next, next)
+                    }
+                }
+                var earlier = 0
+                if let customerBreaches = breaches[ticket.customer.id] {
+                    earlier = customerBreaches.subtracting(clocks.map { ClockKey.make(id, $0.metric, $0.cycle) }).count
+                }
+                let decision = escalator.decide(ticket: ticket, clocks: clocks, history: history, earlierBreaches: earlier, now: now)
+                if !decision.intents.isEmpty || keeping.contains(id) {
+                    result.clocks[id] = MessageComposer.TicketClocks(ticket: ticket, clocks: clocks)
+                }
+                result.intents += decision.intents
+                result.withdrawn += decision.withdrawn
+                result.breaches += decision.breaches
+            }
+            return result
+        }
+    }
+
+    /// Tickets evaluated per part; a smaller set is evaluated in one.
+    static let ticketsPerPart = 4096
+
+    /// Runs the clocks and the escalator over the last poll's tickets, split across the
+    /// machine's cores (the engine is pure, so parts need nothing from each other). The
+    /// ladder history is only borrowed here, so the store can update it in place when the
+    /// tick commits.
     ///
     /// Clocks are kept past this call only for tickets something is owed about (and those in
     /// `keeping`): a large backlog's clocks are not held for the whole tick.
     private func evaluate(
         at now: Date, keepingClocksOf keeping: Set<String>, into report: inout TickReport
     ) throws(StateStoreError) -> Evaluation {
-        var result = Evaluation()
-        let history = try store?.ladderHistory() ?? [:]
         var breaches: [String: Set<String>] = [:]
         if let rule = configuration.repeatedBreaches, let store {
             breaches = try store.breaches(since: now - Double(rule.windowSeconds))
         }
-        for (id, entry) in tickets {
-            let ticket = entry.ticket
-            let clocks = engine.clocks(for: ticket, observed: ticket.events.isEmpty ? observed[id] ?? [] : [], at: now)
-            report.clocks += clocks.count
-            for clock in clocks {
-                report.clockStates[clock.state, default: 0] += 1
-                if clock.state == .breached { report.breached += 1 }
-                if clock.state.isOpen, let next = clock.nextStep?.at {
-                    if clock.state != .breached && next <= now + 3600 { report.atRisk += 1 }
-                    result.nextThreshold = min(result.nextThreshold ?? next, next)
-                }
-            }
-            var earlier = 0
-            if let customerBreaches = breaches[ticket.customer.id] {
-                earlier = customerBreaches.subtracting(clocks.map { ClockKey.make(id, $0.metric, $0.cycle) }).count
-            }
-            let decision = escalator.decide(ticket: ticket, clocks: clocks, history: history, earlierBreaches: earlier, now: now)
-            if !decision.intents.isEmpty || keeping.contains(id) { result.clocks[id] = clocks }
-            result.intents += decision.intents
-            result.withdrawn += decision.withdrawn
-            result.breaches += decision.breaches
+        let input = EvaluationInput(
+            engine: engine, escalator: escalator, tickets: tickets, observed: observed,
+            history: try store?.ladderHistory() ?? [:], breaches: breaches, keeping: keeping, now: now
+        )
+        // Part boundaries, walked once: a dictionary index cannot jump ahead.
+        var bounds = [tickets.startIndex]
+        var index = tickets.startIndex
+        var counted = 0
+        while index != tickets.endIndex {
+            index = tickets.index(after: index)
+            counted += 1
+            if counted % Watcher.ticketsPerPart == 0 || index == tickets.endIndex { bounds.append(index) }
         }
+        let parts = Mutex<[Int: Evaluation]>([:])
+        let partBounds = bounds
+        DispatchQueue.concurrentPerform(iterations: max(0, bounds.count - 1)) { part in
+            let evaluated = input.evaluate(from: partBounds[part], to: partBounds[part + 1])
+            parts.withLock { $0[part] = evaluated }
+        }
+        var result = Evaluation()
+        for (_, part) in parts.withLock({ $0 }).sorted(by: { $0.key < $1.key }) { result.merge(part) }
+        report.clocks += result.clockCount
+        report.clockStates.merge(result.clockStates, uniquingKeysWith: +)
+        report.breached += result.breached
+        report.atRisk += result.atRisk
         report.intents = result.intents.count
         for intent in result.intents where intent.kind == .warning || intent.kind == .breach || intent.kind == .repeat {
             report.crossings[intent.kind.rawValue, default: 0] += 1
@@ -272,49 +356,107 @@ public actor Watcher {
 
     // MARK: Polling
 
-    private func poll(at now: Date, force: Bool, into report: inout TickReport) async throws(StateStoreError) {
-        for source in sources {
+    /// How one source's poll ended.
+    private struct PollOutcome: Sendable {
+        /// The tick that started it.
+        var startedAt: Date
+        var result: Result<TicketBatch, any Error>
+        var seconds: Double
+    }
+
+    /// Starts a poll of every source that is due and has none running, each in its own task,
+    /// so that sources never wait for one another; then takes the results of the polls that
+    /// finish within `wait` (nil: all of them). A poll still running after that (a first
+    /// export of a large helpdesk) goes on in the background: its source's tickets stay as
+    /// last polled, and its result is taken by a later tick.
+    private func poll(at now: Date, force: Bool, wait: Duration?, into report: inout TickReport) async throws(StateStoreError) {
+        for source in sources where polls[source.config.name] == nil {
+            let name = source.config.name
             let interval = Double(source.config.pollInterval)
-            if !force, let last = lastPoll[source.config.name], now < last + interval { continue }
-            if lastPoll[source.config.name] == nil {
+            if !force, let last = lastPoll[name], now < last + interval { continue }
+            if lastPoll[name] == nil {
                 // A source's freshness is measured from its first poll.
-                freshness.track(source.config.name, pollInterval: interval,
-                                staleAfter: source.config.staleAfter.map(TimeInterval.init), from: now)
+                freshness.track(name, pollInterval: interval, staleAfter: source.config.staleAfter.map(TimeInterval.init), from: now)
             }
-            lastPoll[source.config.name] = now
-            let batch: TicketBatch
-            let pollStart = ContinuousClock.now
-            defer {
-                let took = ContinuousClock.now - pollStart
-                report.pollDurations[source.config.name] = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+            lastPoll[name] = now
+            let reader = source.reader
+            polls[name] = Task {
+                let start = ContinuousClock.now
+                let result: Result<TicketBatch, any Error>
+                do { result = .success(try await reader.poll()) } catch { result = .failure(error) }
+                return PollOutcome(startedAt: now, result: result, seconds: (ContinuousClock.now - start).seconds)
             }
-            do {
-                batch = try await source.reader.poll()
-            } catch {
-                report.pollErrors.append(source.config.name)
-                report.problems.append("sources.\(source.config.name): \(error)")
-                logger.error("source poll failed", metadata: ["source": "\(source.config.name)", "error": "\(error)"])
-                sourceNotices += freshness.record(source.config.name, succeeded: false, at: now)
-                continue
+        }
+        let deadline = wait.map { ContinuousClock.now + $0 }
+        for source in sources {
+            let name = source.config.name
+            guard let task = polls[name] else { continue }
+            let outcome: PollOutcome
+            if let deadline {
+                guard let finished = await Watcher.value(of: task, by: deadline) else {
+                    report.pollsRunning.append(name)
+                    continue
+                }
+                outcome = finished
+            } else {
+                outcome = await task.value
             }
-            sourceNotices += freshness.record(source.config.name, succeeded: true, at: now)
-            for problem in batch.problems {
-                report.problems.append(problem.description)
-                logger.warning("record skipped", metadata: [
-                    "source": "\(problem.source)", "ticket": "\(problem.recordID ?? "?")", "error": "\(problem.description)",
-                ])
-            }
-            tickets = tickets.filter { $0.value.source != source.config.name }
-            for ticket in batch.tickets where tickets[ticket.id] == nil {
-                tickets[ticket.id] = (ticket, source.config.name)
-            }
-            if !dryRun, let store {
-                let history = try store.observe(batch.tickets, source: source.config.name, at: now)
-                for ticket in batch.tickets { observed[ticket.id] = history[ticket.id] }
-            }
+            // Reloaded meanwhile: the source may be gone, or a new one by the same name.
+            guard polls[name] == task else { continue }
+            polls[name] = nil
+            try take(outcome, of: source, into: &report)
         }
         sourceNotices += freshness.check(at: now)
         report.tickets = tickets.count
+    }
+
+    /// A task's value if it finishes by `deadline`, else nil (the task goes on).
+    private static func value<T: Sendable>(of task: Task<T, Never>, by deadline: ContinuousClock.Instant) async -> T? {
+        let result = Mutex<T?>(nil)
+        let waiter = Task {
+            let value = await task.value
+            result.withLock { $0 = value }
+        }
+        while ContinuousClock.now < deadline {
+            if let value = result.withLock({ $0 }) { return value }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        waiter.cancel()
+        return result.withLock { $0 }
+    }
+
+    /// Records what one poll gave: its tickets replace the source's, its transitions are
+    /// observed, its skipped records logged; a failure counts against the source's freshness.
+    private func take(_ outcome: PollOutcome, of source: Source, into report: inout TickReport) throws(StateStoreError) {
+        let name = source.config.name
+        report.pollDurations[name] = outcome.seconds
+        let batch: TicketBatch
+        switch outcome.result {
+        case .success(let polled):
+            batch = polled
+        case .failure(let error):
+            report.pollErrors.append(name)
+            report.problems.append("sources.\(name): \(error)")
+            logger.error("source poll failed", metadata: ["source": "\(name)", "error": "\(error)"])
+            sourceNotices += freshness.record(name, succeeded: false, at: outcome.startedAt)
+            return
+        }
+        sourceNotices += freshness.record(name, succeeded: true, at: outcome.startedAt)
+        for problem in batch.problems {
+            report.problems.append(problem.description)
+            logger.warning("record skipped", metadata: [
+                "source": "\(problem.source)", "ticket": "\(problem.recordID ?? "?")", "error": "\(problem.description)",
+            ])
+        }
+        tickets = tickets.filter { $0.value.source != name }
+        tickets.reserveCapacity(tickets.count + batch.tickets.count)
+        for ticket in batch.tickets where tickets[ticket.id] == nil {
+            tickets[ticket.id] = (ticket, name)
+        }
+        if !dryRun, let store {
+            let history = try store.observe(batch.tickets, source: name, at: outcome.startedAt)
+            for ticket in batch.tickets { observed[ticket.id] = history[ticket.id] }
+        }
     }
 
     /// Sources whose data is stale at `now`, with since when.
@@ -331,14 +473,15 @@ public actor Watcher {
     /// Changes tickets at the helpdesk for the steps that fired this tick and say
     /// `set_priority` or `add_tag`, where the source allows `write_back`. At most once: the
     /// step is already recorded, so a failure is logged, not retried.
-    private func writeBack(_ intents: [Intent], clocks: [String: [SLAClock]]) async {
+    private func writeBack(_ intents: [Intent], clocks: [String: MessageComposer.TicketClocks]) async {
+        guard sources.contains(where: { $0.config.writeBack && $0.writer != nil }) else { return }
         var done = Set<String>()
         for intent in intents where intent.kind == .warning || intent.kind == .breach || intent.kind == .repeat {
             guard done.insert(intent.stepKey).inserted,
                   let entry = tickets[intent.ticketID],
                   let source = sources.first(where: { $0.config.name == entry.source }), source.config.writeBack,
                   let writer = source.writer,
-                  let clock = clocks[intent.ticketID]?.first(where: { $0.metric == intent.metric && $0.cycle == intent.cycle }),
+                  let clock = clocks[intent.ticketID]?.clock(of: intent),
                   let step = clock.ladder?.steps.first(where: { $0.label == String(Escalator.stepLabel(of: intent.step)) }),
                   step.writesBack
             else { continue }

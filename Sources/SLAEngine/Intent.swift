@@ -64,17 +64,34 @@ public struct Intent: Sendable, Hashable {
     /// `ticket/metric/cycle`: the clock the intent belongs to.
     public var clockKey: String { ClockKey.make(ticketID, metric, cycle) }
     /// `ticket/metric/cycle/step`: the idempotency key of the step, shared by its channels.
-    public var stepKey: String { "\(clockKey)/\(step)" }
+    public var stepKey: String {
+        var key = clockKey
+        key += "/"
+        key += step
+        return key
+    }
     /// The step key and channel: unique per intent.
-    public var id: String { "\(stepKey)@\(channel ?? "-")" }
+    public var id: String {
+        var id = stepKey
+        id += "@"
+        id += channel ?? "-"
+        return id
+    }
     /// A step at or after the due time: never held by quiet hours.
     public var isUrgent: Bool { kind == .breach || kind == .repeat }
 }
 
 /// The key that names one clock across ticks and restarts.
 public enum ClockKey {
+    /// Built by appending: this runs for every clock of every tick.
     public static func make(_ ticketID: String, _ metric: Metric, _ cycle: Int) -> String {
-        "\(ticketID)/\(metric.rawValue)/\(cycle)"
+        var key = ticketID
+        key.reserveCapacity(ticketID.utf8.count + 40)
+        key += "/"
+        key += metric.rawValue
+        key += "/"
+        key += String(cycle)
+        return key
     }
 }
 

@@ -39,7 +39,6 @@ public struct SLAEngine: Sendable {
         guard !matching.isEmpty else { return [] }
         let timeline = TicketTimeline(ticket: ticket, observed: observed, now: t)
         var result: [SLAClock] = []
-        result.reserveCapacity(Metric.allCases.count)
         let id = ticket.id, priority = ticket.priority
         for (m, metric) in Metric.allCases.enumerated() {
             guard matching.contains(where: { $0.target(priority, m) != nil }) else { continue }

@@ -57,24 +57,45 @@ extension StateStore {
             known = try read { db in Set(try String.fetchAll(db, sql: "SELECT clock_key FROM breach")) }
         }
         // A clock breaches once; only new ones are written.
-        let newBreaches = tick.breaches.filter { known.insert(ClockKey.make($0.ticketID, $0.metric, $0.cycle)).inserted }
+        var newBreaches: [(clockKey: String, record: BreachRecord)] = []
+        known.reserveCapacity(known.count + tick.breaches.count)
+        for breach in tick.breaches {
+            let clockKey = ClockKey.make(breach.ticketID, breach.metric, breach.cycle)
+            if known.insert(clockKey).inserted { newBreaches.append((clockKey, breach)) }
+        }
         // Changes to the cached history, applied once the transaction has committed.
         var added: [(clockKey: String, record: LadderRecord)] = []
         var changed: [(clockKey: String, step: String, channel: String?, withdrawn: Bool)] = []
         try write { db in
-            let insert = try db.makeStatement(sql: """
+            var insert = try RowWriter(db, sql: """
                 INSERT OR IGNORE INTO intent (id, clock_key, ticket_id, metric, cycle, step, kind, channel, role,
                     late, template, reason, status, not_before, message_key, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            for (n, messageKey) in tick.intents {
+            // In key order: SQLite appends to its index instead of inserting all over it,
+            // which halves the cost of a large catch-up.
+            let ordered = tick.intents.map { (id: $0.intent.id, intent: $0.intent, messageKey: $0.messageKey) }.sorted { $0.id < $1.id }
+            for (id, n, messageKey) in ordered {
                 let status = n.kind == .skipped ? "skipped" : messageKey == nil ? "held" : "queued"
-                added.append((n.clockKey, LadderRecord(step: n.step, channel: n.channel, kind: n.kind, isHeld: status == "held")))
-                try insert.execute(arguments: [
-                    n.id, n.clockKey, n.ticketID, n.metric.rawValue, n.cycle, n.step, n.kind.rawValue, n.channel,
-                    n.role?.rawValue, n.isLate, n.template, n.reason, status,
-                    n.notBefore.map { Int64($0.timeIntervalSince1970) }, messageKey, now,
-                ])
+                let clockKey = n.clockKey
+                added.append((clockKey, LadderRecord(step: n.step, channel: n.channel, kind: n.kind, isHeld: status == "held")))
+                try insert.bind(id)
+                try insert.bind(clockKey)
+                try insert.bind(n.ticketID)
+                try insert.bind(n.metric.rawValue)
+                try insert.bind(n.cycle)
+                try insert.bind(n.step)
+                try insert.bind(n.kind.rawValue)
+                try insert.bind(n.channel)
+                try insert.bind(n.role?.rawValue)
+                try insert.bind(n.isLate)
+                try insert.bind(n.template)
+                try insert.bind(n.reason)
+                try insert.bind(status)
+                try insert.bind(n.notBefore.map { Int64($0.timeIntervalSince1970) })
+                try insert.bind(messageKey)
+                try insert.bind(now)
+                try insert.run()
             }
             for (id, messageKey) in tick.released {
                 try db.execute(
@@ -95,13 +116,13 @@ extension StateStore {
             for message in tick.messages {
                 try enqueue.execute(arguments: [message.key, message.channel, try encoder.encode(message), now, now])
             }
-            let breach = try db.makeStatement(sql: """
-                INSERT OR IGNORE INTO breach (clock_key, customer_id, ticket_id, at) VALUES (?, ?, ?, ?)
-                """)
-            for b in newBreaches {
-                try breach.execute(arguments: [
-                    ClockKey.make(b.ticketID, b.metric, b.cycle), b.customerID, b.ticketID, Int64(b.at.timeIntervalSince1970),
-                ])
+            var breach = try RowWriter(db, sql: "INSERT OR IGNORE INTO breach (clock_key, customer_id, ticket_id, at) VALUES (?, ?, ?, ?)")
+            for (clockKey, b) in newBreaches.sorted(by: { $0.clockKey < $1.clockKey }) {
+                try breach.bind(clockKey)
+                try breach.bind(b.customerID)
+                try breach.bind(b.ticketID)
+                try breach.bind(Int64(b.at.timeIntervalSince1970))
+                try breach.run()
             }
         }
         cache.withLock { cache in

@@ -21,13 +21,13 @@ extension StateStore {
         let (snapshots, transitions) = try write { db -> ([SnapshotKey: Snapshot], [String: [TicketEvent]]) in
             var snapshots = try cached.0 ?? StateStore.loadSnapshots(db)
             var transitions = try cached.1 ?? StateStore.loadTransitions(db)
-            let upsert = try db.makeStatement(sql: """
+            var upsert = try RowWriter(db, sql: """
                 INSERT INTO ticket_snapshot (ticket_id, source, status, priority, assignee, grp, seen_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(ticket_id) DO UPDATE SET source = excluded.source, status = excluded.status,
                     priority = excluded.priority, assignee = excluded.assignee, grp = excluded.grp, seen_at = excluded.seen_at
                 """)
-            let insertTransition = try db.makeStatement(sql: "INSERT INTO transition (ticket_id, at, kind, value) VALUES (?, ?, ?, ?)")
+            var insertTransition = try RowWriter(db, sql: "INSERT INTO transition (ticket_id, at, kind, value) VALUES (?, ?, ?, ?)")
             for ticket in tickets {
                 let key = SnapshotKey(source: source, ticketID: ticket.id)
                 let seen = Snapshot(
@@ -40,14 +40,20 @@ extension StateStore {
                         ("assignee", old.assignee, seen.assignee), ("group", old.group, seen.group),
                     ]
                     for (kind, before, after) in changes where before != after {
-                        try insertTransition.execute(arguments: [ticket.id, now, kind, after])
+                        try insertTransition.bind(ticket.id)
+                        try insertTransition.bind(now)
+                        try insertTransition.bind(kind)
+                        try insertTransition.bind(after)
+                        try insertTransition.run()
                         if let event = StateStore.event(at: now, kind: kind, value: after) {
                             transitions[ticket.id, default: []].append(event)
                         }
                     }
                 }
                 snapshots[key] = seen
-                try upsert.execute(arguments: [ticket.id, source, seen.status, seen.priority, seen.assignee, seen.group, now])
+                for value in [ticket.id, source, seen.status, seen.priority, seen.assignee, seen.group] { try upsert.bind(value) }
+                try upsert.bind(now)
+                try upsert.run()
             }
             return (snapshots, transitions)
         }

@@ -70,10 +70,7 @@ struct RenderCommand: AsyncParsableCommand {
                    role: .lead, isLate: late, template: kind == .customerNotice ? template : nil)
         }
         let item: (Intent) -> MessageComposer.Item = { intent in
-            MessageComposer.Item(
-                intent: intent, ticket: ticket, clock: clocks.first { $0.metric == intent.metric && $0.cycle == intent.cycle },
-                ticketClocks: clocks
-            )
+            MessageComposer.Item(intent: intent, ticket: ticket, clocks: clocks)
         }
         let next = clock.nextStep?.step.label ?? "75%"
         switch template {

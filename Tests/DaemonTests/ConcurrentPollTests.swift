@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+import Testing
+@testable import Daemon
+import Delivery
+import SLAConfig
+import SLAEngine
+import StateStore
+import TestSupport
+import TicketSources
+
+/// Sources are polled at once, and a slow one does not hold up the tick: its poll goes on
+/// in the background and a later tick takes its tickets.
+@Suite struct ConcurrentPollTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-polls-\(UUID())")
+    let start = Timestamp(rfc3339: "2026-11-20T12:05:00Z")!.date
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    func yaml(port: Int) -> String {
+        """
+        state: state.db
+        poll_interval: 60s
+        sources:
+          - { name: desk, type: file, path: tickets.json }
+          - name: slow
+            type: http-json
+            url: http://127.0.0.1:\(port)/tickets?delay=2
+            items: /items
+            fields: { id: /id, status: /status, created_at: /created_at, customer.id: /customer }
+        policies:
+          - name: all
+            targets: { any: { first_response: 1h } }
+        teams:
+          default: { lead: [leads] }
+        ladders:
+          default:
+            - { at: breach, notify: lead }
+        channels:
+          leads: { type: log, path: leads.jsonl }
+        """
+    }
+
+    @Test func aSlowSourceFinishesInTheBackgroundWhileTheTickGoesOn() async throws {
+        let helpdesk = try await FixtureProcess.start("slow_helpdesk.py", in: Self.fixtures)
+        defer { helpdesk.stop() }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            [{"id": "D-1", "status": "open", "customer": {"id": "d"}, "created_at": "2026-11-20T12:00:00Z"}]
+            """.write(to: directory.appendingPathComponent("tickets.json"), atomically: true, encoding: .utf8)
+        let configuration = try Configuration.parse(yaml: yaml(port: helpdesk.port), file: "slawatch.yaml", baseDirectory: directory.path)
+        let store = try StateStore(path: configuration.state)
+        let transport = try CurlTransport()
+        let secrets = try configuration.resolveSecrets(environment: [:])
+        let watcher = Watcher(
+            configuration: configuration, templates: try MessageTemplates(directory: nil), store: store,
+            sources: try configuration.sources.map { source in
+                Watcher.Source(config: source, reader: try source.reader(secrets: secrets, transport: transport, cursors: store))
+            },
+            notifiers: ["leads": LogChannel(channel: "leads", path: directory.appendingPathComponent("leads.jsonl").path)],
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+
+        // The helpdesk takes 2 s to answer; the tick waits 0.2 s and goes on with the file's ticket.
+        let first = try await watcher.tick(at: start, pollWait: .milliseconds(200))
+        #expect(first.pollsRunning == ["slow"])
+        #expect(first.tickets == 1)
+        #expect(first.pollDurations.keys.sorted() == ["desk"])
+
+        // Within the poll interval nothing is polled again; the running poll is waited for and taken.
+        let second = try await watcher.tick(at: start + 30, pollWait: .seconds(30))
+        #expect(second.pollsRunning.isEmpty)
+        #expect(second.tickets == 2)
+        #expect(second.pollDurations.keys.sorted() == ["slow"])
+        #expect(second.pollErrors.isEmpty)
+
+        // Without a bound (`run --once`), a tick waits for every poll it starts.
+        let third = try await watcher.tick(at: start + 90, pollWait: nil)
+        #expect(third.pollsRunning.isEmpty)
+        #expect(third.pollDurations.keys.sorted() == ["desk", "slow"])
+        #expect(third.tickets == 2)
+    }
+}
