@@ -6,7 +6,11 @@ import SLAEngine
 ///
 /// A newer version replaces an older one (by `updated_at`; an equal or unknown time
 /// replaces too, the later page being the later word), keeping the older version's
-/// `first_response_at` when the newer lacks it. A solved or closed ticket is reported in the
+/// `first_response_at` when the newer lacks it, and keeping the conversation collected so
+/// far: customer messages and agent replies are history a source gathers across polls
+/// (`addConversation`), merged with those the newer version brings, once each, in time
+/// order. Other events (status, priority, …) are the version's own word and are replaced
+/// with it. A solved or closed ticket is reported in the
 /// poll that brings it, so the daemon sees it close, and dropped at the start of the next
 /// poll; if it reopens, the export brings it back. The version dropped is remembered, so
 /// an export that reads its last instant again (Freshdesk's `updated_since` is inclusive)
@@ -22,6 +26,13 @@ struct IncrementalView: Sendable, Codable {
 
     /// How many dropped versions are remembered.
     static let droppedMemory = 10_000
+
+    /// The latest `updated_at` of the tickets held and dropped; nil for an empty view.
+    var latestUpdate: Date? {
+        let held = tickets.values.lazy.map { $0.updatedAt ?? $0.createdAt }.max()
+        let gone = dropped.values.max()
+        return [held, gone].compactMap { $0 }.max()
+    }
 
     /// Drops the tickets the last poll reported settled.
     mutating func beginPoll() {
@@ -51,6 +62,8 @@ struct IncrementalView: Sendable, Codable {
         if let old = tickets[ticket.id] {
             if let new = ticket.updatedAt, let held = old.updatedAt, new < held { return false }
             if ticket.firstResponseAt == nil { ticket.firstResponseAt = old.firstResponseAt }
+            let kept = old.events.filter(\.isConversation)
+            if !kept.isEmpty { ticket.events = IncrementalView.ordered(Set(ticket.events).union(kept)) }
             if old == ticket { return true }
         }
         tickets[ticket.id] = ticket
@@ -64,6 +77,26 @@ struct IncrementalView: Sendable, Codable {
         if let held = ticket.firstResponseAt, held <= at { return }
         tickets[ticketID]!.firstResponseAt = at
         revision += 1
+    }
+
+    /// Adds customer messages and agent replies to a held ticket's events; an event already
+    /// held is not added again. Ignored for a ticket the view does not hold.
+    mutating func addConversation(_ events: [TicketEvent], ticketID: String) {
+        guard let ticket = tickets[ticketID] else { return }
+        let held = Set(ticket.events)
+        let new = events.filter { $0.isConversation && !held.contains($0) }
+        guard !new.isEmpty else { return }
+        tickets[ticketID]!.events = IncrementalView.ordered(held.union(new))
+        revision += 1
+    }
+
+    /// Events in time order; at one instant, status changes first (as the engine reads
+    /// them), then customer messages, then replies, so the order never depends on hashing.
+    static func ordered(_ events: Set<TicketEvent>) -> [TicketEvent] {
+        events.sorted { a, b in
+            if a.at != b.at { return a.at < b.at }
+            return a.sortKey < b.sortKey
+        }
     }
 
     /// Ends the poll: the tickets to report, oldest first, and which of them to drop next time.
@@ -119,5 +152,27 @@ struct IncrementalView: Sendable, Codable {
         try c.encode(tickets.values.sorted { $0.id < $1.id }, forKey: .tickets)
         try c.encode(settled.sorted(), forKey: .settled)
         try c.encode(dropped.sorted { $0.key < $1.key }.map { Dropped(id: $0.key, updatedAt: Timestamp($0.value)) }, forKey: .dropped)
+    }
+}
+
+extension TicketEvent {
+    /// A customer message or an agent reply: history that only grows.
+    var isConversation: Bool {
+        switch kind {
+        case .customerMessage, .agentReply: true
+        default: false
+        }
+    }
+
+    /// A total order of events at one instant.
+    fileprivate var sortKey: String {
+        switch kind {
+        case .status(let status): "0 status \(status.rawValue)"
+        case .customerMessage: "1 customer"
+        case .agentReply(let isPublic): isPublic ? "3 reply public" : "2 reply private"
+        case .priority(let priority): "4 priority \(priority.rawValue)"
+        case .assignee(let name): "5 assignee \(name ?? "")"
+        case .group(let name): "6 group \(name ?? "")"
+        }
     }
 }
