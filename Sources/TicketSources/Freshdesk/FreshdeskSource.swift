@@ -26,14 +26,13 @@ public actor FreshdeskSource: TicketSource {
     public nonisolated let name: String
     /// What the source was made with.
     public nonisolated let settings: FreshdeskSettings
-    private let cursors: any CursorStore
     private let client: SourceClient
     private let clock: any DeliveryClock
     private let vocabulary: VendorVocabulary
     private var state: State?
     private let gate = PollGate()
-    /// The view's revision as last saved, so an unchanged view is not written again.
-    private var savedRevision: Int?
+    /// The watermark and the view, in the cursor store.
+    private var progress: SourceProgress
 
     /// Freshdesk's status and priority codes on the canonical ones; statuses 6 and up are
     /// custom, `open` unless `status_map` names them.
@@ -59,7 +58,8 @@ public actor FreshdeskSource: TicketSource {
     ) {
         name = settings.name
         self.settings = settings
-        self.cursors = cursors
+        progress = SourceProgress(
+            cursors: cursors, source: settings.name, host: SourceClient.host(of: settings.url), keepsView: settings.persistView)
         self.clock = clock
         client = settings.client(transport: transport, clock: clock)
         vocabulary = VendorVocabulary(
@@ -67,7 +67,6 @@ public actor FreshdeskSource: TicketSource {
     }
 
     private var host: String { SourceClient.host(of: settings.url) }
-    private var viewKey: String { "\(name)/view" }
 
     /// Reads what changed since the last poll and returns the whole merged view.
     public func poll() async throws(SourceError) -> TicketBatch {
@@ -196,22 +195,14 @@ public actor FreshdeskSource: TicketSource {
 
     private func loadState() throws(SourceError) -> State {
         var state = State()
-        state.watermark = try cursors.load(name, source: name, host: host).flatMap { Timestamp(rfc3339: $0)?.date }
-        if settings.persistView, let text = try cursors.load(viewKey, source: name, host: host) {
-            state.view = IncrementalView.decode(text) ?? IncrementalView()
-            savedRevision = state.view.revision
-        }
+        state.watermark = try progress.value().flatMap { Timestamp(rfc3339: $0)?.date }
+        state.view = try progress.loadView()
         return state
     }
 
     private func save(_ state: State, at now: Date) throws(SourceError) {
-        if settings.persistView, state.view.revision != savedRevision {
-            try cursors.save(state.view.encoded(), key: viewKey, at: now, source: name, host: host)
-            savedRevision = state.view.revision
-        }
-        if let watermark = state.watermark {
-            try cursors.save(Timestamp(watermark).description, key: name, at: now, source: name, host: host)
-        }
+        try progress.saveView(state.view, at: now)
+        if let watermark = state.watermark { try progress.save(Timestamp(watermark).description, at: now) }
     }
 
     private func badResponse(_ what: String) -> SourceError {

@@ -34,14 +34,13 @@ public actor ZendeskSource: TicketSource {
     public nonisolated let name: String
     /// What the source was made with.
     public nonisolated let settings: ZendeskSettings
-    private let cursors: any CursorStore
     private let client: SourceClient
     private let clock: any DeliveryClock
     private let vocabulary: VendorVocabulary
     private var state: State?
     private let gate = PollGate()
-    /// The view's revision as last saved, so an unchanged view is not written again.
-    private var savedRevision: Int?
+    /// The cursor, the metric-events time and the view, in the cursor store.
+    private var progress: SourceProgress
 
     /// Zendesk's statuses and priorities on the canonical ones; `status_map` and
     /// `priority_map` override them. A missing or null priority is `normal`.
@@ -70,15 +69,14 @@ public actor ZendeskSource: TicketSource {
     ) {
         name = settings.name
         self.settings = settings
-        self.cursors = cursors
+        progress = SourceProgress(
+            cursors: cursors, source: settings.name, host: SourceClient.host(of: settings.url), keepsView: settings.persistView)
         self.clock = clock
         client = settings.client(transport: transport, clock: clock)
         vocabulary = VendorVocabulary(defaults: ZendeskSource.defaultMapping, overrides: settings.mapping)
     }
 
     private var host: String { SourceClient.host(of: settings.url) }
-    private var metricEventsKey: String { "\(name)/metric_events" }
-    private var viewKey: String { "\(name)/view" }
 
     /// Reads what changed since the last poll and returns the whole merged view.
     public func poll() async throws(SourceError) -> TicketBatch {
@@ -274,28 +272,18 @@ public actor ZendeskSource: TicketSource {
     private func loadState() throws(SourceError) -> State {
         var state = State()
         // An empty value is a cursor dropped because Zendesk refused it.
-        state.cursor = try cursors.load(name, source: name, host: host).flatMap { $0.isEmpty ? nil : $0 }
-        state.metricEventsSince = try cursors.load(metricEventsKey, source: name, host: host).flatMap { Int64($0) }
-        if settings.persistView, let text = try cursors.load(viewKey, source: name, host: host) {
-            state.view = IncrementalView.decode(text) ?? IncrementalView()
-            savedRevision = state.view.revision
-        }
+        state.cursor = try progress.value().flatMap { $0.isEmpty ? nil : $0 }
+        state.metricEventsSince = try progress.value("metric_events").flatMap { Int64($0) }
+        state.view = try progress.loadView()
         return state
     }
 
     /// Saves the view first and the cursor last: a crash in between re-reads pages, which
     /// merge harmlessly, rather than skip them.
     private func save(_ state: State, at now: Date) throws(SourceError) {
-        if settings.persistView, state.view.revision != savedRevision {
-            try cursors.save(state.view.encoded(), key: viewKey, at: now, source: name, host: host)
-            savedRevision = state.view.revision
-        }
-        if let since = state.metricEventsSince {
-            try cursors.save(String(since), key: metricEventsKey, at: now, source: name, host: host)
-        }
-        if let cursor = state.cursor ?? (state.cursorDropped ? "" : nil) {
-            try cursors.save(cursor, key: name, at: now, source: name, host: host)
-        }
+        try progress.saveView(state.view, at: now)
+        if let since = state.metricEventsSince { try progress.save(String(since), "metric_events", at: now) }
+        if let cursor = state.cursor ?? (state.cursorDropped ? "" : nil) { try progress.save(cursor, at: now) }
     }
 
     private func badResponse(_ what: String) -> SourceError {
