@@ -74,4 +74,28 @@ import Testing
             TicketEvent(at: Samples.time("2026-11-17T09:45:00Z"), .agentReply(isPublic: true)),
         ])
     }
+
+    @Test func aReopenedTicketGetsBackItsFirstResponseAndConversationEvenAfterARestart() throws {
+        var view = IncrementalView()
+        let created = Samples.time("2026-11-17T09:00:00Z")
+        let conversation = [
+            TicketEvent(at: Samples.time("2026-11-17T09:30:00Z"), .agentReply(isPublic: true)),
+            TicketEvent(at: Samples.time("2026-11-17T10:00:00Z"), .customerMessage),
+            TicketEvent(at: Samples.time("2026-11-17T10:40:00Z"), .agentReply(isPublic: true)),
+        ]
+        view.merge(Ticket(
+            id: "8", status: .solved, createdAt: created, updatedAt: Samples.time("2026-11-17T11:00:00Z"),
+            firstResponseAt: Samples.time("2026-11-17T09:30:00Z"), events: conversation))
+        _ = view.endPoll()
+        view.beginPoll()
+        #expect(view.tickets["8"] == nil)
+
+        // Saved and loaded again, as across a restart.
+        var loaded = try #require(IncrementalView.decode(view.encoded()))
+        let followUp = TicketEvent(at: Samples.time("2026-11-18T08:00:00Z"), .customerMessage)
+        loaded.merge(Ticket(id: "8", status: .open, createdAt: created, updatedAt: Samples.time("2026-11-18T08:00:00Z")))
+        loaded.addConversation([followUp], ticketID: "8")
+        #expect(loaded.tickets["8"]?.firstResponseAt == Samples.time("2026-11-17T09:30:00Z"))
+        #expect(loaded.tickets["8"]?.events == conversation + [followUp])
+    }
 }
