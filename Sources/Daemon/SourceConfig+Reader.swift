@@ -43,9 +43,11 @@ extension SourceConfig {
                 settings: FreshdeskSettings(name: name, url: url, apiKey: try credential(apiKey), mapping: mapping),
                 cursors: cursors, transport: transport
             )
-        case .jira(let url, let email, let token, let jql):
+        case .jira(let url, let email, let token, let jql, let groupField):
             return JiraSource(
-                settings: JiraSettings(name: name, url: url, email: email, token: try credential(token), jql: jql, mapping: mapping),
+                settings: JiraSettings(
+                    name: name, url: url, email: email, token: try credential(token), jql: jql, mapping: mapping,
+                    groupField: groupField),
                 transport: transport
             )
         case .zammad(let url, let token):

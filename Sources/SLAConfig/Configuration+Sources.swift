@@ -12,7 +12,7 @@ extension Configuration {
         case .httpJSON: ["url", "bearer_file", "username", "password_file", "items", "fields", "next"]
         case .zendesk: ["url", "email", "token_file"]
         case .freshdesk: ["url", "api_key_file"]
-        case .jira: ["url", "email", "token_file", "jql"]
+        case .jira: ["url", "email", "token_file", "jql", "group_field"]
         case .zammad: ["url", "token_file"]
         }
     }
@@ -84,13 +84,28 @@ extension Configuration {
         case .jira:
             let (address, email, token) = (url("https://example.atlassian.net"), email(), token("token_file"))
             let jql = fields["jql"]?.string("a JQL query", example: "project = HELP")
+            let groupField = fields["group_field"].flatMap(readJiraFieldID)
             guard let address, let email, let token else { return nil }
-            return .jira(url: address, email: email, token: token, jql: jql)
+            return .jira(url: address, email: email, token: token, jql: jql, groupField: groupField)
         case .zammad:
             let (address, token) = (url("https://zammad.example.com"), token("token_file"))
             guard let address, let token else { return nil }
             return .zammad(url: address, token: token)
         }
+    }
+
+    /// A Jira field id (`group_field`): `customfield_NNNNN` or a system field's id such as
+    /// `components`; never a field's display name, which has spaces or other characters.
+    private static func readJiraFieldID(_ node: ConfigNode) -> String? {
+        let example = "customfield_10050"
+        guard let id = node.string("a Jira field id", example: example) else { return nil }
+        guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            node.report(
+                "\"\(id)\" is not a Jira field id; write the field's id, such as \(example) or components "
+                    + "(GET /rest/api/3/field lists each field's id beside its name)")
+            return nil
+        }
+        return id
     }
 
     /// `bearer_file`, or `username` with `password_file`, or neither (nil); `isValid` is

@@ -21,9 +21,11 @@ public struct SourceConfig: Sendable {
         case zendesk(url: String, email: String, token: SecretReference)
         /// `freshdesk`: `url`, `api_key_file`.
         case freshdesk(url: String, apiKey: SecretReference)
-        /// `jira` (Jira Service Management): `url`, `email`, `token_file`, and `jql` to
-        /// narrow the issues (nil: the source's own default query).
-        case jira(url: String, email: String, token: SecretReference, jql: String?)
+        /// `jira` (Jira Service Management): `url`, `email`, `token_file`, `jql` to narrow
+        /// the issues (nil: the source's own default query), and `group_field`, the id of
+        /// the field whose value is the ticket's group (`customfield_10050`, `components`;
+        /// nil: no group).
+        case jira(url: String, email: String, token: SecretReference, jql: String?, groupField: String?)
         /// `zammad`: `url`, `token_file`.
         case zammad(url: String, token: SecretReference)
     }

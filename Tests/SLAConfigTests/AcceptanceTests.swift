@@ -134,7 +134,8 @@ import Testing
             fields: { id: /key, customer.tier: /org/plan }
             next: /links/next
           - { name: fd, type: freshdesk, url: "https://example.freshdesk.com", api_key_file: secrets/fd }
-          - { name: jsm, type: jira, url: "https://example.atlassian.net", email: bot@example.com, token_file: secrets/jira, jql: "project = HELP" }
+          - { name: jsm, type: jira, url: "https://example.atlassian.net", email: bot@example.com, token_file: secrets/jira, jql: "project = HELP",
+              group_field: customfield_10050 }
           - { name: zm, type: zammad, url: "https://zammad.example.com", token_file: secrets/zammad }
           - { name: bearer, type: http-json, url: "https://api.example.com", bearer_file: secrets/bearer }
         templates: tmpl
@@ -251,11 +252,12 @@ import Testing
             return
         }
         #expect(username == "bot")
-        guard case .jira(_, _, _, let jql) = sources[3].kind else {
+        guard case .jira(_, _, _, let jql, let groupField) = sources[3].kind else {
             Issue.record("jsm should be jira")
             return
         }
         #expect(jql == "project = HELP")
+        #expect(groupField == "customfield_10050")
         #expect(configuration.secretReferences.count == 9)
     }
 }

@@ -130,6 +130,19 @@ import Testing
                 url: https://api.example.com/tickets
                 items: tickets
             """, at: 8, 12, "sources[0].items", says: "\"tickets\" is not a JSON Pointer", "such as /tickets"),
+        Rejection("Jira group field given by its display name", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            sources:
+              - name: jsm
+                type: jira
+                url: https://example.atlassian.net
+                email: bot@example.com
+                token_file: secrets/jira
+                group_field: Support team
+            """, at: 10, 18, "sources[0].group_field",
+            says: "\"Support team\" is not a Jira field id", "such as customfield_10050 or components"),
     ]
 
     @Test(arguments: cases)

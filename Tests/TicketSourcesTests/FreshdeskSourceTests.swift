@@ -43,12 +43,19 @@ import Testing
         // 429 waited for its HTTP date (30 s on); the budget of 1 paused the next page 10 s.
         #expect(clock.sleeps == [30, 10])
         let requests = try await vendor.records(token)
-        #expect(requests.count == 3)
+        #expect(requests.count == 5)
         #expect(requests[0].parameters == [
             "updated_since": "2026-10-19T11:06:40Z", "include": "stats,requester", "order_by": "updated_at",
             "order_type": "asc", "per_page": "100",
         ])
         #expect(requests[2].parameters["page"] == "2")
+        // Then the deleted and spam lists, since the same instant.
+        for (request, filter) in zip(requests[3...], ["deleted", "spam"]) {
+            #expect(request.parameters == [
+                "updated_since": "2026-10-19T11:06:40Z", "filter": filter, "order_by": "updated_at", "order_type": "asc",
+                "per_page": "100",
+            ])
+        }
         let basic = "Basic " + Data("\(Samples.apiKey):X".utf8).base64EncodedString()
         #expect(requests.allSatisfy { $0.header("Authorization") == basic })
         #expect(store.cursor(source: "freshdesk") == "2026-11-17T12:00:00Z")
@@ -74,5 +81,43 @@ import Testing
         #expect(tickets.map(\.status) == [.solved, .open, .onHold, .onHold])
         #expect(tickets[3].priority == .urgent)
         #expect(tickets[2].events == [TicketEvent(at: Samples.time("2026-11-16T10:00:00Z"), .status(.onHold))])
+    }
+
+    @Test func aTicketDeletedOrMarkedSpamWhileOpenClosesOnceThenLeaves() async throws {
+        let vendor = try await FakeVendor.shared()
+        let (token, base) = try await vendor.load("freshdesk_deleted.json")
+        let source = FreshdeskSource(
+            settings: Samples.freshdesk(base), cursors: InMemoryCursorStore(), transport: vendor.transport, clock: VirtualClock())
+
+        let first = try await source.poll()
+        #expect(first.tickets.map(\.id) == ["1", "2", "3", "4"])
+        #expect(first.tickets.allSatisfy { $0.status == .open })
+        #expect(first.problems.isEmpty)
+
+        // 1 was deleted and 2 marked spam: the plain list leaves them out, the filtered lists
+        // (1 on the first page, 9 — never held — on the second) bring them, closed at their
+        // updated_at. 4 is listed deleted without a time: a problem, and it stays.
+        let second = try await source.poll()
+        #expect(second.tickets.map(\.id) == ["1", "2", "3", "4"])
+        #expect(second.tickets.map(\.status) == [.closed, .closed, .open, .open])
+        #expect(second.tickets[0].solvedAt == Samples.time("2026-11-17T12:00:00Z"))
+        #expect(second.tickets[0].updatedAt == Samples.time("2026-11-17T12:00:00Z"))
+        #expect(second.tickets[1].solvedAt == Samples.time("2026-11-17T12:30:00Z"))
+        #expect(second.tickets[0].subject == "Refund please")
+        #expect(second.tickets[0].customer.id == "501")
+        #expect(second.problems.map(\.description) == [
+            "freshdesk: ticket 4: listed as deleted without a readable \"updated_at\"",
+        ])
+        let requests = try await vendor.records(token)
+        #expect(requests.map { $0.parameters["filter"] } == [nil, "deleted", "spam", nil, "deleted", "deleted", "spam"])
+        #expect(requests[4].parameters == [
+            "updated_since": "2026-11-17T10:00:00Z", "filter": "deleted", "order_by": "updated_at", "order_type": "asc",
+            "per_page": "100",
+        ])
+        #expect(requests[5].parameters["page"] == "2")
+
+        // Reported closed once; the lists bring them again, but they are gone.
+        let third = try await source.poll()
+        #expect(third.tickets.map(\.id) == ["3", "4"])
     }
 }

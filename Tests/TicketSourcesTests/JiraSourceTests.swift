@@ -21,6 +21,7 @@ import Testing
         #expect(sup1.customer == Customer(
             id: "acc-1", name: "Cleo Client", email: "cleo@client.example", timeZone: "America/New_York"))
         #expect(sup1.assignee == "Ivan Agent")
+        #expect(sup1.group == "Network")
         #expect(sup1.tags == ["network", "Report an incident"])
         #expect(sup1.url == "\(base)/browse/SUP-1")
         #expect(sup1.createdAt == Samples.time("2026-11-17T08:00:00Z"))
@@ -30,10 +31,12 @@ import Testing
         #expect(batch.tickets[1].status == .solved)
         #expect(batch.tickets[1].priority == .low)
         #expect(batch.tickets[1].solvedAt == Samples.time("2026-11-17T10:00:00Z"))
+        #expect(batch.tickets[1].group == "Facilities")
         // Unknown status and priority names: open and normal; no reporter: an empty customer.
         #expect(batch.tickets[2].status == .open)
         #expect(batch.tickets[2].priority == .normal)
         #expect(batch.tickets[2].customer.id == "")
+        #expect(batch.tickets[2].group == nil)
         #expect(batch.problems.map(\.description) == [
             "jira: ticket SUP-2: fields.created: \"last tuesday\" is not an RFC 3339 time",
         ])
@@ -47,7 +50,10 @@ import Testing
         #expect(first["jql"] as? String == "project = SUP")
         #expect(first["maxResults"] as? Int == 100)
         #expect(first["nextPageToken"] == nil)
-        #expect((first["fields"] as? [String])?.contains("customfield_10010") == true)
+        #expect(first["fields"] as? [String] == [
+            "summary", "status", "priority", "reporter", "assignee", "labels", "created", "updated", "resolutiondate",
+            "customfield_10010", "customfield_10050", "customfield_10020",
+        ])
         #expect(requests[2].json?["nextPageToken"] as? String == "tok-2")
         #expect(requests[0].header("Content-Type") == "application/json")
         let basic = "Basic " + Data("bot@example.com:\(Samples.jiraToken)".utf8).base64EncodedString()
@@ -63,5 +69,27 @@ import Testing
         let tickets = try await source.poll().tickets
         #expect(tickets.map(\.status) == [.onHold, .solved, .new])
         #expect(tickets.map(\.priority) == [.high, .low, .urgent])
+    }
+
+    @Test(arguments: [
+        (#"{"self": "https://x/option/1", "value": "Billing", "id": "1"}"#, "Billing"),
+        (#"{"id": "7", "name": "Tier 2", "value": "ignored"}"#, "Tier 2"),
+        (#"{"accountId": "acc-3", "displayName": "Desk Lead"}"#, "Desk Lead"),
+        (#"[{"name": "Acme Org"}, {"name": "Other Org"}]"#, "Acme Org"),
+        (#"[{"id": "9"}, {"value": "Second"}]"#, "Second"),
+        (#"" Night shift ""#, "Night shift"),
+        ("42", "42"),
+        ("[]", nil),
+        ("null", nil),
+        (#""""#, nil),
+        ("{}", nil),
+    ] as [(String, String?)])
+    func aGroupFieldValueBecomesAName(json: String, expected: String?) throws {
+        let source = JiraSource(settings: Samples.jira("http://127.0.0.1:1"), transport: NoTransport())
+        let issue = try #require(JSONNode.parse(Data(#"""
+            {"key": "SUP-9", "fields": {"status": {"name": "Open"}, "created": "2026-11-17T08:00:00.000+0000",
+             "customfield_10050": \#(json)}}
+            """#.utf8)))
+        #expect(try source.ticket(from: issue).group == expected)
     }
 }

@@ -10,8 +10,15 @@ public import SLAEngine
 /// `Link: <…>; rel="next"` header from page to page (Freshdesk stops at page 300; the next
 /// poll continues from where that left off). The watermark and the view are kept in the
 /// `CursorStore`. `stats` gives `first_responded_at` (the first response), `resolved_at`
-/// (else `closed_at`) for `solved_at`, and `pending_since` as a status event. Freshdesk's
-/// list leaves out deleted and spam tickets, so one deleted while open stays in the view.
+/// (else `closed_at`) for `solved_at`, and `pending_since` as a status event.
+///
+/// Freshdesk's list leaves out deleted and spam tickets unless asked for them with
+/// `filter=deleted` or `filter=spam`, so each poll also reads those two lists, updated
+/// since the same watermark and paged the same way. A ticket the view holds that turns up
+/// there is reported `closed` (its `updated_at`, the deletion, as `solved_at`) in that
+/// poll, so the daemon sees it close, and dropped at the next like any settled ticket; one
+/// the view does not hold is passed over. A client error (4xx) on those two lists is
+/// reported as a problem and the rest of the poll still counts.
 ///
 /// Polls run one at a time: an overlapping call waits for the running one to finish.
 public actor FreshdeskSource: TicketSource {
@@ -19,14 +26,13 @@ public actor FreshdeskSource: TicketSource {
     public nonisolated let name: String
     /// What the source was made with.
     public nonisolated let settings: FreshdeskSettings
-    private let cursors: any CursorStore
     private let client: SourceClient
     private let clock: any DeliveryClock
     private let vocabulary: VendorVocabulary
     private var state: State?
     private let gate = PollGate()
-    /// The view's revision as last saved, so an unchanged view is not written again.
-    private var savedRevision: Int?
+    /// The watermark and the view, in the cursor store.
+    private var progress: SourceProgress
 
     /// Freshdesk's status and priority codes on the canonical ones; statuses 6 and up are
     /// custom, `open` unless `status_map` names them.
@@ -52,7 +58,8 @@ public actor FreshdeskSource: TicketSource {
     ) {
         name = settings.name
         self.settings = settings
-        self.cursors = cursors
+        progress = SourceProgress(
+            cursors: cursors, source: settings.name, host: SourceClient.host(of: settings.url), keepsView: settings.persistView)
         self.clock = clock
         client = settings.client(transport: transport, clock: clock)
         vocabulary = VendorVocabulary(
@@ -60,7 +67,6 @@ public actor FreshdeskSource: TicketSource {
     }
 
     private var host: String { SourceClient.host(of: settings.url) }
-    private var viewKey: String { "\(name)/view" }
 
     /// Reads what changed since the last poll and returns the whole merged view.
     public func poll() async throws(SourceError) -> TicketBatch {
@@ -88,30 +94,60 @@ public actor FreshdeskSource: TicketSource {
     private func readTickets(
         _ client: inout SourceClient, _ state: inout State, now: Date, problems: inout [RecordProblem]
     ) async throws(SourceError) {
-        let since = state.watermark ?? now.addingTimeInterval(-settings.initialLookback)
-        var next = "\(settings.base)/api/v2/tickets?updated_since=\(Query.encode(Timestamp(since).description))"
-            + "&include=stats,requester&order_by=updated_at&order_type=asc&per_page=100"
+        let since = Query.encode(Timestamp(state.watermark ?? now.addingTimeInterval(-settings.initialLookback)).description)
+        let list = "\(settings.base)/api/v2/tickets?updated_since=\(since)"
+        try await readPages(&client, list + "&include=stats,requester&order_by=updated_at&order_type=asc&per_page=100") { item in
+            if let updated = item["updated_at"].flatMap(VendorTime.parse), updated > (state.watermark ?? .distantPast) {
+                state.watermark = updated
+            }
+            do throws(RecordFailure) {
+                state.view.merge(try ticket(from: item))
+            } catch {
+                problems.append(RecordProblem(source: name, recordID: item["id"]?.text, message: error.message))
+            }
+        }
+        for (filter, what) in [("deleted", "deleted"), ("spam", "marked spam")] {
+            do throws(SourceError) {
+                try await readPages(&client, list + "&filter=\(filter)&order_by=updated_at&order_type=asc&per_page=100") { item in
+                    close(item, as: what, in: &state.view, problems: &problems)
+                }
+            } catch where error.code == .clientError || error.code == .notFound {
+                problems.append(RecordProblem(
+                    source: name, message: "cannot list \(what) tickets (\(error.message)); a ticket \(what) while open stays in the view"))
+            }
+        }
+    }
+
+    /// Reads a ticket list page after page, following the `Link` header, handing each item to `read`.
+    private func readPages(
+        _ client: inout SourceClient, _ first: String, _ read: (JSONNode) -> Void
+    ) async throws(SourceError) {
+        var next = first
         for page in 1...max(1, min(settings.http.maxPages, 300)) {
             let response = try await client.send(.get, next)
             guard let items = JSONNode.parse(response.body)?.array else {
                 throw badResponse("page \(page) of the ticket list is not a JSON list")
             }
-            for item in items {
-                if let updated = item["updated_at"].flatMap(VendorTime.parse), updated > (state.watermark ?? .distantPast) {
-                    state.watermark = updated
-                }
-                do {
-                    state.view.merge(try ticket(from: item))
-                } catch {
-                    problems.append(RecordProblem(source: name, recordID: item["id"]?.text, message: error.message))
-                }
-            }
+            items.forEach(read)
             guard let link = response.header("Link").flatMap({ LinkHeader.target($0) }) else { return }
             guard let resolved = PageURL.resolve(link, against: next, base: settings.base) else {
                 throw badResponse("the next-page link points away from the configured host; not following it with the API key")
             }
             next = resolved
         }
+    }
+
+    /// Reports a held ticket that was deleted or marked spam as closed at its `updated_at`.
+    private func close(_ item: JSONNode, as filter: String, in view: inout IncrementalView, problems: inout [RecordProblem]) {
+        guard let id = item["id"]?.text, var ticket = view.tickets[id], !ticket.status.isSolved else { return }
+        guard let updated = item["updated_at"].flatMap(VendorTime.parse) else {
+            problems.append(RecordProblem(source: name, recordID: id, message: "listed as \(filter) without a readable \"updated_at\""))
+            return
+        }
+        ticket.status = .closed
+        ticket.updatedAt = updated
+        ticket.solvedAt = updated
+        view.merge(ticket)
     }
 
     /// One listed ticket in the canonical form.
@@ -159,22 +195,14 @@ public actor FreshdeskSource: TicketSource {
 
     private func loadState() throws(SourceError) -> State {
         var state = State()
-        state.watermark = try cursors.load(name, source: name, host: host).flatMap { Timestamp(rfc3339: $0)?.date }
-        if settings.persistView, let text = try cursors.load(viewKey, source: name, host: host) {
-            state.view = IncrementalView.decode(text) ?? IncrementalView()
-            savedRevision = state.view.revision
-        }
+        state.watermark = try progress.value().flatMap { Timestamp(rfc3339: $0)?.date }
+        state.view = try progress.loadView()
         return state
     }
 
     private func save(_ state: State, at now: Date) throws(SourceError) {
-        if settings.persistView, state.view.revision != savedRevision {
-            try cursors.save(state.view.encoded(), key: viewKey, at: now, source: name, host: host)
-            savedRevision = state.view.revision
-        }
-        if let watermark = state.watermark {
-            try cursors.save(Timestamp(watermark).description, key: name, at: now, source: name, host: host)
-        }
+        try progress.saveView(state.view, at: now)
+        if let watermark = state.watermark { try progress.save(Timestamp(watermark).description, at: now) }
     }
 
     private func badResponse(_ what: String) -> SourceError {

@@ -22,6 +22,10 @@ public struct JiraSettings: Sendable {
     /// The field holding the JSM request type, whose name becomes a tag; nil for none.
     /// Default `customfield_10010`, Jira Cloud's usual "Customer Request Type".
     public var requestTypeField: String?
+    /// `group_field`: the field whose value is the ticket's group, by id (`customfield_10050`,
+    /// `components`); nil (the default) leaves `group` unset. An object gives its `name`
+    /// (else `value`, else `displayName`), a list its first item's, text itself.
+    public var groupField: String?
     /// A JSM SLA field ("Time to first response", `customfield_…`) whose first completed
     /// cycle's stop time is the first response; nil (the default) leaves it unset.
     public var firstResponseField: String?
@@ -32,7 +36,8 @@ public struct JiraSettings: Sendable {
 
     public init(
         name: String, url: String, email: String, token: Credential, jql: String? = nil, mapping: CanonicalMapping = .identity,
-        requestTypeField: String? = "customfield_10010", firstResponseField: String? = nil, pageSize: Int = 100,
+        requestTypeField: String? = "customfield_10010", groupField: String? = nil, firstResponseField: String? = nil,
+        pageSize: Int = 100,
         http: SourceHTTPSettings = SourceHTTPSettings()
     ) {
         self.name = name
@@ -42,6 +47,7 @@ public struct JiraSettings: Sendable {
         self.jql = jql
         self.mapping = mapping
         self.requestTypeField = requestTypeField
+        self.groupField = groupField
         self.firstResponseField = firstResponseField
         self.pageSize = pageSize
         self.http = http

@@ -7,7 +7,8 @@ public import SLAEngine
 ///
 /// A snapshot source: each poll returns what the JQL matches now. The issue key is the
 /// ticket id; the reporter is the customer; labels and the request type's name are tags;
-/// `resolutiondate` is `solved_at`. A status no map names is `solved` when Jira's status
+/// `resolutiondate` is `solved_at`; the value of `group_field`, when set, is the group
+/// (see `JiraSettings.groupField`). A status no map names is `solved` when Jira's status
 /// category is `done`, else `open`; an unknown priority is `normal`.
 public struct JiraSource: TicketSource {
     /// The source's name in the configuration.
@@ -51,7 +52,7 @@ public struct JiraSource: TicketSource {
     /// The fields asked for.
     var fields: [String] {
         ["summary", "status", "priority", "reporter", "assignee", "labels", "created", "updated", "resolutiondate"]
-            + [settings.requestTypeField, settings.firstResponseField].compactMap { $0 }
+            + [settings.requestTypeField, settings.groupField, settings.firstResponseField].compactMap { $0 }
     }
 
     public func poll() async throws(SourceError) -> TicketBatch {
@@ -115,8 +116,29 @@ public struct JiraSource: TicketSource {
         }
         return Ticket(
             id: key, subject: fields["summary"]?.string ?? "", customer: customer, priority: priority, status: status,
+            group: settings.groupField.flatMap { JiraSource.groupName(fields[$0]) },
             assignee: fields["assignee"]?["displayName"]?.string, tags: tags, url: "\(settings.base)/browse/\(key)",
             createdAt: created, updatedAt: updated, firstResponseAt: firstResponse, solvedAt: status.isSolved ? resolved : nil)
+    }
+
+    /// A field's value as a group name: an object's `name` (a component, an organization,
+    /// a team), else its `value` (a select list option), else its `displayName` (a user);
+    /// a list's first item that has one; text (trimmed) or a number as it is; else nil.
+    static func groupName(_ value: JSONNode?) -> String? {
+        guard let value else { return nil }
+        switch value {
+        case .string(let text):
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return trimmed.isEmpty ? nil : trimmed
+        case .int, .double:
+            return value.text
+        case .object:
+            return ["name", "value", "displayName"].lazy.compactMap { groupName(value[$0]) }.first
+        case .array(let items):
+            return items.lazy.compactMap { groupName($0) }.first
+        case .null, .bool:
+            return nil
+        }
     }
 
     private func badResponse(_ what: String) -> SourceError {

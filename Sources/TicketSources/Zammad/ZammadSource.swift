@@ -10,15 +10,47 @@ public import SLAEngine
 /// once per poll (the expanded names are the fallback). The ticket number is the ticket id
 /// (the API id is in the URL); `close_at` is `solved_at` and `first_response_at` comes
 /// as it is. A state no map names is `open`; a priority is matched by its name, then by
-/// the name without its leading rank (`4 urgent` → `urgent`), else `normal`. Zammad's
-/// search does not return tags.
-public struct ZammadSource: TicketSource {
+/// the name without its leading rank (`4 urgent` → `urgent`), else `normal`.
+///
+/// The search returns neither tags nor the customer's name, so the source looks them up,
+/// sparing a large helpdesk one request per ticket per poll:
+/// - tags through `/api/v1/tags?object=Ticket&o_id=ID` (`{"tags": [...]}`), for a ticket
+///   seen for the first time or whose `updated_at` changed since the last poll; otherwise
+///   the tags read before (so a tag change that leaves `updated_at` alone shows at the
+///   ticket's next change);
+/// - the customer through `/api/v1/users/ID` (`firstname` and `lastname` make the name,
+///   `email` the address), kept per source by user id and read again when a ticket's
+///   customer changes to that user; users no ticket of the last poll names are forgotten.
+/// A lookup the service refuses (a 4xx, such as a user since deleted) is reported as a
+/// problem with the ticket's number, which keeps the search's values, and is tried again
+/// at the next poll.
+///
+/// Polls run one at a time: an overlapping call waits for the running one to finish.
+public actor ZammadSource: TicketSource {
     /// The source's name in the configuration.
-    public let name: String
+    public nonisolated let name: String
     /// What the source was made with.
-    public let settings: ZammadSettings
+    public nonisolated let settings: ZammadSettings
     private let client: SourceClient
     private let vocabulary: VendorVocabulary
+    private let gate = PollGate()
+    /// What the last poll learned of each ticket, by API id.
+    private var seen: [String: Seen] = [:]
+    /// Customers looked up, by user id.
+    private var users: [String: Person] = [:]
+
+    /// One ticket as the last poll left it.
+    struct Seen: Sendable {
+        var updatedAt: Date?
+        var customerID: String
+        var tags: [String]
+    }
+
+    /// A user's name and address, as `/api/v1/users/ID` gives them.
+    struct Person: Sendable, Hashable {
+        var name: String?
+        var email: String?
+    }
 
     /// Open and pending tickets, and those updated in the last day.
     public static let defaultQuery =
@@ -32,6 +64,7 @@ public struct ZammadSource: TicketSource {
         ],
         priorities: ["1 low": .low, "2 normal": .normal, "3 high": .high])
 
+    /// The source; nothing is read until the first poll.
     public init(settings: ZammadSettings, transport: any HTTPTransport, clock: any DeliveryClock = SystemDeliveryClock()) {
         name = settings.name
         self.settings = settings
@@ -42,15 +75,20 @@ public struct ZammadSource: TicketSource {
         vocabulary = VendorVocabulary(defaults: ZammadSource.defaultMapping, overrides: settings.mapping, unknownStatus: .open)
     }
 
-    private var host: String { SourceClient.host(of: settings.url) }
+    private nonisolated var host: String { SourceClient.host(of: settings.url) }
 
+    /// Reads every ticket the query matches now, with its tags and customer.
     public func poll() async throws(SourceError) -> TicketBatch {
+        await gate.enter()
+        defer { gate.leave() }
         var client = self.client
         let states = try await names(&client, "ticket_states")
         let priorities = try await names(&client, "ticket_priorities")
         var batch = TicketBatch(tickets: [])
+        var apiIDs: [String] = []
         let perPage = max(1, settings.pageSize)
         let query = Query.encode(settings.query ?? ZammadSource.defaultQuery)
+        var complete = false
         for page in 1...max(1, settings.http.maxPages) {
             let url = "\(settings.base)/api/v1/tickets/search?query=\(query)&page=\(page)&per_page=\(perPage)"
                 + "&expand=true&sort_by=created_at&order_by=asc"
@@ -62,20 +100,97 @@ public struct ZammadSource: TicketSource {
             for item in items {
                 do {
                     batch.tickets.append(try ticket(from: item, states: states, priorities: priorities))
+                    apiIDs.append(item["id"]?.text ?? "")
                 } catch {
                     batch.problems.append(RecordProblem(
                         source: name, recordID: item["number"]?.text ?? item["id"]?.text, message: error.message))
                 }
             }
-            if items.count < perPage { return batch }
+            if items.count < perPage {
+                complete = true
+                break
+            }
         }
-        throw SourceError(
-            code: .badResponse, source: name, host: host,
-            message: "the search has more than \(settings.http.maxPages) pages; narrow the query", recoverable: false)
+        guard complete else {
+            throw SourceError(
+                code: .badResponse, source: name, host: host,
+                message: "the search has more than \(settings.http.maxPages) pages; narrow the query", recoverable: false)
+        }
+        try await lookUp(&client, &batch, apiIDs: apiIDs)
+        return batch
+    }
+
+    // MARK: Tags and customers
+
+    /// Fills in each ticket's tags and customer from what is known, reading what is not.
+    private func lookUp(_ client: inout SourceClient, _ batch: inout TicketBatch, apiIDs: [String]) async throws(SourceError) {
+        var nowSeen: [String: Seen] = [:]
+        var readUsers: Set<String> = []
+        for (index, apiID) in apiIDs.enumerated() {
+            var ticket = batch.tickets[index]
+            let customerID = ticket.customer.id
+            let before = seen[apiID]
+            let changed = before == nil || before?.updatedAt == nil || before?.updatedAt != ticket.updatedAt
+            var now = Seen(updatedAt: ticket.updatedAt, customerID: customerID, tags: ticket.tags)
+            if changed {
+                do throws(SourceError) {
+                    now.tags = try await tags(&client, apiID: apiID)
+                } catch where error.code == .clientError || error.code == .notFound {
+                    batch.problems.append(RecordProblem(source: name, recordID: ticket.id, message: "cannot read the tags (\(error.message))"))
+                    now.updatedAt = nil
+                }
+            } else if let before {
+                now.tags = before.tags
+            }
+            ticket.tags = now.tags
+            if !customerID.isEmpty {
+                let moved = changed && before != nil && before?.customerID != customerID
+                if (users[customerID] == nil || moved) && !readUsers.contains(customerID) {
+                    do throws(SourceError) {
+                        users[customerID] = try await person(&client, userID: customerID)
+                        readUsers.insert(customerID)
+                    } catch where error.code == .clientError || error.code == .notFound {
+                        batch.problems.append(RecordProblem(
+                            source: name, recordID: ticket.id, message: "cannot read customer \(customerID) (\(error.message))"))
+                    }
+                }
+                if let person = users[customerID] {
+                    ticket.customer.name = person.name ?? ticket.customer.name
+                    ticket.customer.email = person.email ?? ticket.customer.email
+                }
+            }
+            batch.tickets[index] = ticket
+            nowSeen[apiID] = now
+        }
+        seen = nowSeen
+        let named = Set(batch.tickets.map(\.customer.id))
+        users = users.filter { named.contains($0.key) }
+    }
+
+    /// `GET /api/v1/tags?object=Ticket&o_id=ID`: `{"tags": ["…"]}`.
+    private func tags(_ client: inout SourceClient, apiID: String) async throws(SourceError) -> [String] {
+        let response = try await client.send(.get, "\(settings.base)/api/v1/tags?object=Ticket&o_id=\(Query.encode(apiID))")
+        guard let list = JSONNode.parse(response.body)?["tags"], list.array != nil else {
+            throw badResponse("/api/v1/tags for ticket \(apiID) has no \"tags\" list")
+        }
+        return RecordFailure.tags(list)
+    }
+
+    /// `GET /api/v1/users/ID`: the name from `firstname` and `lastname`, the address from
+    /// `email` (else a `login` that is one).
+    private func person(_ client: inout SourceClient, userID: String) async throws(SourceError) -> Person {
+        let response = try await client.send(.get, "\(settings.base)/api/v1/users/\(Query.encode(userID))")
+        guard let user = JSONNode.parse(response.body), user.object != nil else {
+            throw badResponse("/api/v1/users/\(userID) is not a user")
+        }
+        let name = [user["firstname"]?.string, user["lastname"]?.string].compactMap { $0 }
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+        let email = [user["email"]?.string, user["login"]?.string].compactMap { $0 }.first { $0.contains("@") }
+        return Person(name: name.isEmpty ? nil : name, email: email)
     }
 
     /// An id → name table (`/api/v1/ticket_states`, `/api/v1/ticket_priorities`).
-    private func names(_ client: inout SourceClient, _ resource: String) async throws(SourceError) -> [String: String] {
+    private nonisolated func names(_ client: inout SourceClient, _ resource: String) async throws(SourceError) -> [String: String] {
         let response = try await client.send(.get, "\(settings.base)/api/v1/\(resource)")
         guard let list = JSONNode.parse(response.body)?.array else {
             throw badResponse("/api/v1/\(resource) is not a list")
@@ -87,8 +202,8 @@ public struct ZammadSource: TicketSource {
         return table
     }
 
-    /// One ticket in the canonical form.
-    func ticket(from item: JSONNode, states: [String: String], priorities: [String: String]) throws(RecordFailure) -> Ticket {
+    /// One ticket in the canonical form, as the search gives it.
+    nonisolated func ticket(from item: JSONNode, states: [String: String], priorities: [String: String]) throws(RecordFailure) -> Ticket {
         guard let apiID = item["id"]?.text else { throw RecordFailure("missing \"id\"") }
         let id = item["number"]?.text ?? apiID
         guard let stateName = item["state_id"]?.text.flatMap({ states[$0] }) ?? item["state"]?.string else {
@@ -119,7 +234,7 @@ public struct ZammadSource: TicketSource {
             firstResponseAt: firstResponse, solvedAt: status.isSolved ? closed : nil)
     }
 
-    private func badResponse(_ what: String) -> SourceError {
+    private nonisolated func badResponse(_ what: String) -> SourceError {
         SourceError(
             code: .badResponse, source: name, host: host, message: "\(what); check that url points at a Zammad system",
             recoverable: true)

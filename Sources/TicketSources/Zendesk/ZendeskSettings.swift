@@ -4,12 +4,15 @@ public import SLAEngine
 
 /// What a `zendesk` source needs: where, who, and how to map its values.
 public struct ZendeskSettings: Sendable {
-    /// Where the first response instant comes from.
+    /// Where the first response instant and the reply history come from.
     public enum FirstResponse: Sendable, Hashable {
-        /// The first `reply_time` `fulfill` event (instance 1) of the incremental ticket
-        /// metric events export: the exact instant, at one more request per poll.
+        /// The incremental ticket metric events export, at one more request per poll: the
+        /// first `reply_time` `fulfill` (instance 1) is the exact first response, and every
+        /// `reply_time` instance adds the customer message that opened it and the public
+        /// reply that met it to the ticket's events (see `ZendeskReplyHistory`).
         case metricEvents
-        /// Not read: `first_response_at` stays nil. (The `metric_sets` side-load gives only
+        /// Not read: `first_response_at` stays nil and tickets have no reply history, so
+        /// `next_reply` has no cycles. (The `metric_sets` side-load gives only
         /// `reply_time_in_minutes`, a rounded duration, so it is not used.)
         case none
     }

@@ -10,9 +10,23 @@ public import SLAEngine
 /// merged view are kept in the `CursorStore`, so a new instance resumes where the last one
 /// stopped. Users, groups and metric sets are side-loaded: the requester becomes the
 /// customer (id, name, email, time zone), the group and assignee are their names when
-/// side-loaded and their ids otherwise, and `solved_at` comes from the metric set. The
-/// first response is the first `reply_time` fulfilment from the ticket metric events
-/// export (see `ZendeskSettings.FirstResponse`). Deleted tickets map to `closed`.
+/// side-loaded and their ids otherwise, and `solved_at` comes from the metric set. Deleted
+/// tickets map to `closed`.
+///
+/// The reply history comes from the ticket metric events export (see
+/// `ZendeskSettings.FirstResponse`), read incrementally by `start_time`: the `reply_time`
+/// metric's instance 1 fulfilment is `first_response_at`, and each instance is a reply
+/// owed, so its `activate` (for instances after the first) is a `customer_message` event
+/// and its `fulfill` a public `agent_reply` event (`ZendeskReplyHistory` has the table).
+/// These events stay with the ticket in the view, across polls and newer versions of the
+/// ticket, once each and in time order, and drive the `next_reply` cycles. Events for a
+/// ticket the view does not hold are passed over: the change that made them brings the
+/// ticket in the same export window.
+///
+/// When the export refuses the saved cursor (HTTP 400 or 422, as Zendesk answers an expired
+/// or unknown one), the cursor is dropped and the same poll restarts the export from
+/// `start_time` = the latest `updated_at` the view holds less 5 minutes (now −
+/// `initialLookback` for an empty view), reporting one `RecordProblem` that says so.
 ///
 /// Polls run one at a time: an overlapping call waits for the running one to finish.
 public actor ZendeskSource: TicketSource {
@@ -20,14 +34,13 @@ public actor ZendeskSource: TicketSource {
     public nonisolated let name: String
     /// What the source was made with.
     public nonisolated let settings: ZendeskSettings
-    private let cursors: any CursorStore
     private let client: SourceClient
     private let clock: any DeliveryClock
     private let vocabulary: VendorVocabulary
     private var state: State?
     private let gate = PollGate()
-    /// The view's revision as last saved, so an unchanged view is not written again.
-    private var savedRevision: Int?
+    /// The cursor, the metric-events time and the view, in the cursor store.
+    private var progress: SourceProgress
 
     /// Zendesk's statuses and priorities on the canonical ones; `status_map` and
     /// `priority_map` override them. A missing or null priority is `normal`.
@@ -41,6 +54,9 @@ public actor ZendeskSource: TicketSource {
     /// What a poll resumes from.
     struct State: Sendable {
         var cursor: String?
+        /// The saved cursor was refused and dropped; until a new one comes, an empty value
+        /// replaces it in the store.
+        var cursorDropped = false
         /// The next `start_time` of the metric events export, epoch seconds.
         var metricEventsSince: Int64?
         var view = IncrementalView()
@@ -53,15 +69,14 @@ public actor ZendeskSource: TicketSource {
     ) {
         name = settings.name
         self.settings = settings
-        self.cursors = cursors
+        progress = SourceProgress(
+            cursors: cursors, source: settings.name, host: SourceClient.host(of: settings.url), keepsView: settings.persistView)
         self.clock = clock
         client = settings.client(transport: transport, clock: clock)
         vocabulary = VendorVocabulary(defaults: ZendeskSource.defaultMapping, overrides: settings.mapping)
     }
 
     private var host: String { SourceClient.host(of: settings.url) }
-    private var metricEventsKey: String { "\(name)/metric_events" }
-    private var viewKey: String { "\(name)/view" }
 
     /// Reads what changed since the last poll and returns the whole merged view.
     public func poll() async throws(SourceError) -> TicketBatch {
@@ -73,21 +88,21 @@ public actor ZendeskSource: TicketSource {
         var client = self.client
         var problems: [RecordProblem] = []
         state.view.beginPoll()
-        var firstReplies: [String: Date] = [:]
+        var replies = ZendeskReplyHistory()
         do throws(SourceError) {
             var metricSince: Int64?
             if settings.firstResponse == .metricEvents {
-                metricSince = try await readMetricEvents(&client, since: state.metricEventsSince, now: now, into: &firstReplies)
+                metricSince = try await readMetricEvents(&client, since: state.metricEventsSince, now: now, into: &replies)
             }
             try await readTickets(&client, &state, now: now, problems: &problems)
             if let metricSince { state.metricEventsSince = metricSince }
         } catch {
-            apply(firstReplies, to: &state)
+            apply(replies, to: &state)
             self.state = state
             try? save(state, at: now)
             throw error
         }
-        apply(firstReplies, to: &state)
+        apply(replies, to: &state)
         let tickets = state.view.endPoll()
         self.state = state
         try save(state, at: now)
@@ -96,16 +111,44 @@ public actor ZendeskSource: TicketSource {
 
     // MARK: Tickets
 
+    /// How far before the latest change the view holds an export restarts when Zendesk
+    /// refuses the saved cursor: changes read twice merge harmlessly.
+    static let restartMargin: TimeInterval = 300
+
     private func readTickets(
         _ client: inout SourceClient, _ state: inout State, now: Date, problems: inout [RecordProblem]
     ) async throws(SourceError) {
         let include = "include=users,groups,metric_sets"
         let export = "\(settings.base)/api/v2/incremental/tickets/cursor.json"
         func url(cursor: String) -> String { "\(export)?cursor=\(Query.encode(cursor))&\(include)" }
-        var next = state.cursor.map(url(cursor:))
-            ?? "\(export)?start_time=\(Int64(now.timeIntervalSince1970 - settings.initialLookback))&\(include)"
-        for page in 1...max(1, settings.http.maxPages) {
-            let response = try await client.send(.get, next)
+        func url(start: Date) -> String { "\(export)?start_time=\(Int64(start.timeIntervalSince1970))&\(include)" }
+        var next = state.cursor.map(url(cursor:)) ?? url(start: now.addingTimeInterval(-settings.initialLookback))
+        var restarted = false
+        var page = 0
+        while page < max(1, settings.http.maxPages) {
+            page += 1
+            let response: HTTPResponse
+            do throws(SourceError) {
+                response = try await client.send(.get, next)
+            } catch {
+                guard state.cursor != nil, !restarted, ZendeskSource.refusesCursor(error) else { throw error }
+                // The cursor expired or is no longer valid: start again from what the view holds.
+                let latest = state.view.latestUpdate
+                let start = Date(timeIntervalSince1970: (latest.map { $0.addingTimeInterval(-ZendeskSource.restartMargin) }
+                    ?? now.addingTimeInterval(-settings.initialLookback)).timeIntervalSince1970.rounded(.down))
+                let why = latest == nil ? "now less the initial lookback, the view being empty"
+                    : "\(Int(ZendeskSource.restartMargin / 60)) minutes before the latest change the view holds"
+                problems.append(RecordProblem(
+                    source: name,
+                    message: "Zendesk refused the saved export cursor (\(error.message)); dropped it and restarted the export"
+                        + " from \(Timestamp(start)), \(why)"))
+                state.cursor = nil
+                state.cursorDropped = true
+                restarted = true
+                page = 0
+                next = url(start: start)
+                continue
+            }
             guard let document = JSONNode.parse(response.body), let items = document["tickets"]?.array else {
                 throw badResponse("page \(page) of the ticket export has no \"tickets\" list")
             }
@@ -127,6 +170,13 @@ public actor ZendeskSource: TicketSource {
             next = url(cursor: cursor)
         }
         // Out of pages for this poll: the saved cursor continues at the next one.
+    }
+
+    /// Whether an error answers a request with a cursor the export no longer accepts: Zendesk
+    /// refuses an expired or unknown cursor with HTTP 400 or 422 and an `{"error": …,
+    /// "description": …}` body. Nothing else of the request can be wrong, the rest being fixed.
+    static func refusesCursor(_ error: SourceError) -> Bool {
+        error.code == .clientError && (error.status == 400 || error.status == 422)
     }
 
     /// The side-loaded records of one page, by id.
@@ -187,12 +237,12 @@ public actor ZendeskSource: TicketSource {
             updatedAt: updated, solvedAt: solvedAt)
     }
 
-    // MARK: First responses
+    // MARK: Reply history
 
-    /// Reads the ticket metric events since `since` and collects each ticket's first reply
-    /// (`reply_time`, instance 1, `fulfill`); returns the next `start_time`.
+    /// Reads the ticket metric events since `since` into `replies`; returns the next
+    /// `start_time`.
     private func readMetricEvents(
-        _ client: inout SourceClient, since: Int64?, now: Date, into firstReplies: inout [String: Date]
+        _ client: inout SourceClient, since: Int64?, now: Date, into replies: inout ZendeskReplyHistory
     ) async throws(SourceError) -> Int64 {
         var start = since ?? Int64(now.timeIntervalSince1970 - settings.initialLookback)
         for page in 1...max(1, settings.http.maxPages) {
@@ -201,14 +251,7 @@ public actor ZendeskSource: TicketSource {
             guard let document = JSONNode.parse(response.body), let events = document["ticket_metric_events"]?.array else {
                 throw badResponse("page \(page) of the ticket metric events has no \"ticket_metric_events\" list")
             }
-            for event in events
-            where event["metric"]?.string == "reply_time" && event["type"]?.string == "fulfill"
-                && (event["instance_id"]?.int ?? 1) == 1
-            {
-                guard let ticketID = event["ticket_id"]?.text, let at = event["time"].flatMap(VendorTime.parse) else { continue }
-                if let known = firstReplies[ticketID], known <= at { continue }
-                firstReplies[ticketID] = at
-            }
+            for event in events { replies.read(event) }
             let end = document["end_time"]?.int
             let endOfStream = document["end_of_stream"]?.bool ?? (document["next_page"]?.string == nil)
             guard let end, end > start else { return max(start, end ?? start) }
@@ -218,34 +261,29 @@ public actor ZendeskSource: TicketSource {
         return start
     }
 
-    private func apply(_ firstReplies: [String: Date], to state: inout State) {
-        for (ticketID, at) in firstReplies { state.view.setFirstResponse(at, ticketID: ticketID) }
+    private func apply(_ replies: ZendeskReplyHistory, to state: inout State) {
+        guard !replies.isEmpty else { return }
+        for (ticketID, at) in replies.firstReplies { state.view.setFirstResponse(at, ticketID: ticketID) }
+        for (ticketID, events) in replies.conversations { state.view.addConversation(events, ticketID: ticketID) }
     }
 
     // MARK: Resuming
 
     private func loadState() throws(SourceError) -> State {
         var state = State()
-        state.cursor = try cursors.load(name, source: name, host: host)
-        state.metricEventsSince = try cursors.load(metricEventsKey, source: name, host: host).flatMap { Int64($0) }
-        if settings.persistView, let text = try cursors.load(viewKey, source: name, host: host) {
-            state.view = IncrementalView.decode(text) ?? IncrementalView()
-            savedRevision = state.view.revision
-        }
+        // An empty value is a cursor dropped because Zendesk refused it.
+        state.cursor = try progress.value().flatMap { $0.isEmpty ? nil : $0 }
+        state.metricEventsSince = try progress.value("metric_events").flatMap { Int64($0) }
+        state.view = try progress.loadView()
         return state
     }
 
     /// Saves the view first and the cursor last: a crash in between re-reads pages, which
     /// merge harmlessly, rather than skip them.
     private func save(_ state: State, at now: Date) throws(SourceError) {
-        if settings.persistView, state.view.revision != savedRevision {
-            try cursors.save(state.view.encoded(), key: viewKey, at: now, source: name, host: host)
-            savedRevision = state.view.revision
-        }
-        if let since = state.metricEventsSince {
-            try cursors.save(String(since), key: metricEventsKey, at: now, source: name, host: host)
-        }
-        if let cursor = state.cursor { try cursors.save(cursor, key: name, at: now, source: name, host: host) }
+        try progress.saveView(state.view, at: now)
+        if let since = state.metricEventsSince { try progress.save(String(since), "metric_events", at: now) }
+        if let cursor = state.cursor ?? (state.cursorDropped ? "" : nil) { try progress.save(cursor, at: now) }
     }
 
     private func badResponse(_ what: String) -> SourceError {

@@ -32,7 +32,7 @@ extension Samples {
     static func jira(_ base: String, mapping: CanonicalMapping = .identity) -> JiraSettings {
         JiraSettings(
             name: "jira", url: base, email: "bot@example.com", token: Credential(jiraToken), jql: "project = SUP",
-            mapping: mapping, firstResponseField: "customfield_10020", http: http)
+            mapping: mapping, groupField: "customfield_10050", firstResponseField: "customfield_10020", http: http)
     }
 
     static func zammad(_ base: String, mapping: CanonicalMapping = .identity) -> ZammadSettings {
