@@ -279,7 +279,7 @@ public actor Watcher {
                 let (id, entry) = tickets[index]
                 index = tickets.index(after: index)
                 let ticket = entry.ticket
-                let clocks = engine.clocks(for: ticket, observed: ticket.events.isEmpty ? observed[id] ?? [] : [], at: now)
+                let clocks = engine.clocks(for: ticket, observed: Watcher.transitions(observed[id] ?? [], missingFrom: ticket), at: now)
                 result.clockCount += clocks.count
                 for clock in clocks {
                     result.clockStates[clock.state, default: 0] += 1
@@ -302,6 +302,31 @@ public actor Watcher {
                 result.breaches += decision.breaches
             }
             return result
+        }
+    }
+
+    /// The transitions the daemon observed of the kinds the ticket's own events leave out: a
+    /// source that reports status changes itself knows them better than snapshots do, while
+    /// one that reports only the conversation (Zendesk's reply history) still needs the
+    /// observed pauses.
+    static func transitions(_ observed: [TicketEvent], missingFrom ticket: Ticket) -> [TicketEvent] {
+        guard !observed.isEmpty, !ticket.events.isEmpty else { return observed }
+        let reported = Set(ticket.events.compactMap { TransitionKind($0.kind) })
+        return observed.filter { TransitionKind($0.kind).map { !reported.contains($0) } ?? true }
+    }
+
+    /// The kinds of change a snapshot shows.
+    enum TransitionKind: Hashable {
+        case status, priority, assignee, group
+
+        init?(_ kind: TicketEvent.Kind) {
+            switch kind {
+            case .status: self = .status
+            case .priority: self = .priority
+            case .assignee: self = .assignee
+            case .group: self = .group
+            case .customerMessage, .agentReply: return nil
+            }
         }
     }
 

@@ -81,3 +81,25 @@ import TicketSources
         #expect(third.tickets == 2)
     }
 }
+
+/// Observed transitions fill in what a ticket's own events leave out.
+@Suite struct ObservedTransitionTests {
+    let at = Timestamp(rfc3339: "2026-11-20T12:00:00Z")!.date
+
+    @Test func aConversationOnlyTicketStillGetsTheObservedPauses() {
+        let pause = TicketEvent(at: at + 600, .status(.pendingCustomer))
+        let reassigned = TicketEvent(at: at + 900, .assignee("kim"))
+        var ticket = Ticket(id: "Z-1", createdAt: at)
+        ticket.events = [TicketEvent(at: at + 300, .agentReply(isPublic: true)), TicketEvent(at: at + 400, .customerMessage)]
+        #expect(Watcher.transitions([pause, reassigned], missingFrom: ticket) == [pause, reassigned])
+    }
+
+    @Test func kindsTheTicketReportsItselfAreNotDoubled() {
+        let observedPause = TicketEvent(at: at + 600, .status(.pendingCustomer))
+        let reassigned = TicketEvent(at: at + 900, .assignee("kim"))
+        var ticket = Ticket(id: "F-1", createdAt: at)
+        ticket.events = [TicketEvent(at: at + 590, .status(.pendingCustomer))]
+        #expect(Watcher.transitions([observedPause, reassigned], missingFrom: ticket) == [reassigned])
+        #expect(Watcher.transitions([observedPause], missingFrom: Ticket(id: "P-1", createdAt: at)) == [observedPause])
+    }
+}
