@@ -53,6 +53,8 @@ public struct TickLoop: Service {
                 "tickets": "\(report.tickets)", "clocks": "\(report.clocks)", "breached": "\(report.breached)",
                 "intents": "\(report.intents)", "enqueued": "\(report.enqueued)", "delivered": "\(report.delivered)",
                 "next_wake": "\(report.nextWake.map { Timestamp($0).description } ?? "-")",
+                "phases": "\(report.phases.map { "\($0.phase)=" + String(format: "%.3f", $0.seconds) }.joined(separator: " "))",
+                "polls_running": "\(report.pollsRunning.joined(separator: ","))",
             ])
             // Wake for the next poll or threshold, and often enough to keep the watchdog fed.
             var wait = max(0.05, (report.nextWake ?? Date() + 60).timeIntervalSinceNow)

@@ -14,9 +14,11 @@ import TicketSources
 @Suite struct ConcurrentPollTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-polls-\(UUID())")
     let start = Timestamp(rfc3339: "2026-11-20T12:05:00Z")!.date
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    /// The ticket sources' fake helpdesk, with a scenario that answers after 2 s.
+    static let vendorFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../TicketSourcesTests/Fixtures").standardized
 
-    func yaml(port: Int) -> String {
+    func yaml(base: String) -> String {
         """
         state: state.db
         poll_interval: 60s
@@ -24,7 +26,7 @@ import TicketSources
           - { name: desk, type: file, path: tickets.json }
           - name: slow
             type: http-json
-            url: http://127.0.0.1:\(port)/tickets?delay=2
+            url: \(base)/tickets
             items: /items
             fields: { id: /id, status: /status, created_at: /created_at, customer.id: /customer }
         policies:
@@ -41,16 +43,20 @@ import TicketSources
     }
 
     @Test func aSlowSourceFinishesInTheBackgroundWhileTheTickGoesOn() async throws {
-        let helpdesk = try await FixtureProcess.start("slow_helpdesk.py", in: Self.fixtures)
+        let helpdesk = try await FixtureProcess.start("vendor_server.py", in: Self.vendorFixtures)
         defer { helpdesk.stop() }
+        let transport = try CurlTransport()
+        let token = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let loaded = try await transport.send(HTTPRequest(
+            method: .post, url: Credential("http://127.0.0.1:\(helpdesk.port)/_load/\(token)?file=vendors/slow_httpjson.json")))
+        #expect(loaded.status == 204)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try """
             [{"id": "D-1", "status": "open", "customer": {"id": "d"}, "created_at": "2026-11-20T12:00:00Z"}]
             """.write(to: directory.appendingPathComponent("tickets.json"), atomically: true, encoding: .utf8)
-        let configuration = try Configuration.parse(yaml: yaml(port: helpdesk.port), file: "slawatch.yaml", baseDirectory: directory.path)
+        let configuration = try Configuration.parse(yaml: yaml(base: "http://127.0.0.1:\(helpdesk.port)/\(token)"), file: "slawatch.yaml", baseDirectory: directory.path)
         let store = try StateStore(path: configuration.state)
-        let transport = try CurlTransport()
         let secrets = try configuration.resolveSecrets(environment: [:])
         let watcher = Watcher(
             configuration: configuration, templates: try MessageTemplates(directory: nil), store: store,

@@ -14,13 +14,14 @@ A scenario file is {"routes": [ROUTE, ...]}. A request takes the first route who
 ("*" matches any value), and whose `body_contains` (if any) is in the body. The n-th request a route takes gets its n-th response, the last
 one repeating. A response has `status` (default 200), `headers`, and `json` (a document)
 or `text` (raw body). "{base}" in header values and JSON strings becomes the token's base
-URL. `"echo": true` appends the request's Authorization header and query to the body, as a
+URL. `"delay": SECONDS` holds the answer back that long. `"echo": true` appends the request's Authorization header and query to the body, as a
 careless service would, to show that slawatch redacts them.
 """
 import json
 import os
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -123,6 +124,7 @@ class Handler(BaseHTTPRequestHandler):
         headers = [(k, substitute(v, base)) for k, v in chosen.get("headers", {}).items()]
         if "json" in chosen:
             headers.append(("Content-Type", "application/json"))
+        time.sleep(chosen.get("delay", 0))
         self.answer(chosen.get("status", 200), data, headers)
 
 
