@@ -59,7 +59,7 @@ public struct TickLoop: Service {
             // Wake for the next poll or threshold, and often enough to keep the watchdog fed.
             var wait = max(0.05, (report.nextWake ?? Date() + 60).timeIntervalSinceNow)
             if let ping = notifier.watchdogPingInterval {
-                wait = min(wait, Double(ping.components.seconds) + Double(ping.components.attoseconds) / 1e18)
+                wait = min(wait, ping.seconds)
             }
             let pause = Duration.milliseconds(Int(wait * 1000))
             try? await cancelWhenGracefulShutdown {

@@ -435,19 +435,36 @@ public actor Watcher {
         report.tickets = tickets.count
     }
 
-    /// A task's value if it finishes by `deadline`, else nil (the task goes on).
+    /// A task's value if it finishes by `deadline`, else nil (the task goes on). Whichever
+    /// comes first, the value or the deadline, answers; the other finds it answered.
     private static func value<T: Sendable>(of task: Task<T, Never>, by deadline: ContinuousClock.Instant) async -> T? {
-        let result = Mutex<T?>(nil)
-        let waiter = Task {
-            let value = await task.value
-            result.withLock { $0 = value }
+        await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
+            let answer = FirstAnswer(continuation)
+            let timer = Task {
+                try? await Task.sleep(until: deadline)
+                answer.give(nil)
+            }
+            Task {
+                answer.give(await task.value)
+                timer.cancel()
+            }
         }
-        while ContinuousClock.now < deadline {
-            if let value = result.withLock({ $0 }) { return value }
-            try? await Task.sleep(for: .milliseconds(5))
+    }
+
+    /// Resumes a continuation with the first value given; later ones are dropped.
+    private final class FirstAnswer<T: Sendable>: Sendable {
+        private let continuation: Mutex<CheckedContinuation<T?, Never>?>
+
+        init(_ continuation: CheckedContinuation<T?, Never>) {
+            self.continuation = Mutex(continuation)
         }
-        waiter.cancel()
-        return result.withLock { $0 }
+
+        func give(_ value: T?) {
+            continuation.withLock { held in
+                held?.resume(returning: value)
+                held = nil
+            }
+        }
     }
 
     /// Records what one poll gave: its tickets replace the source's, its transitions are

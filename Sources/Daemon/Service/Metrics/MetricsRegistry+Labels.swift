@@ -132,7 +132,6 @@ extension MetricGauge where Labels == MetricsRegistry.SourceLabel {
 
     /// Sets a source's value from a measured duration, in seconds.
     public func set(source: String, duration: Duration) {
-        let parts = duration.components
-        set(Double(parts.seconds) + Double(parts.attoseconds) / 1e18, .init(source: source))
+        set(duration.seconds, .init(source: source))
     }
 }
