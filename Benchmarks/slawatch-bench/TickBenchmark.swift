@@ -54,13 +54,14 @@ enum TickBenchmark {
           leads: { type: log, path: leads.jsonl }
         """
 
-    /// The first tick on a new state database, in this process; then a restarted daemon
-    /// on the same database, in a new process, so its peak memory is its own.
-    static func run(count: Int) async throws {
+    /// The first tick on a new state database, in this process; then (when `restarting`) a
+    /// restarted daemon on the same database, in a new process, so its peak memory is its own.
+    static func run(count: Int, restarting: Bool = true) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-tick-bench-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try await ticks(count: count, directory: directory, names: ["first tick (every ticket new)"])
+        guard restarting else { return }
         fflush(nil)  // every stream: the child writes to the same terminal
         let child = Process()
         child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])

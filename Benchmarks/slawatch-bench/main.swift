@@ -1,6 +1,7 @@
 // Release-build benchmarks. Run with `make bench`, or one of them:
 //   slawatch-bench clocks [COUNT]   clock evaluation throughput (default 1,000,000 tickets)
 //   slawatch-bench tick [COUNT]     one daemon tick with a real state database (default 100,000)
+//   slawatch-bench tick-first [COUNT]   only the first of those ticks, for profiling
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -11,6 +12,9 @@ if which == "clocks" || which == "all" {
 }
 if which == "tick" || which == "all" {
     try await TickBenchmark.run(count: count ?? 100_000)
+}
+if which == "tick-first" {
+    try await TickBenchmark.run(count: count ?? 100_000, restarting: false)
 }
 if which == "tick-restart", arguments.count > 2 {
     try await TickBenchmark.restart(count: count ?? 100_000, directory: arguments[2])

@@ -64,14 +64,17 @@ public struct MessageComposer: Sendable {
         /// The intent's clock; nil when it is not among the ticket's clocks.
         public var clock: SLAClock? { clockIndex.map { subject.clocks[$0] } }
         public var ticketClocks: [SLAClock] { subject.clocks }
+        /// The intent's clock's percent and state, read in place: a clock is large to copy.
+        var clockPercent: Double? { clockIndex.map { subject.clocks[$0].percent } }
+        var clockState: ClockState? { clockIndex.map { subject.clocks[$0].state } }
     }
 
     /// A digest lists this many tickets, the worst; the rest are counted.
     public static let digestLines = 50
 
-    /// Messages for `items`, each with the ids of the intents it carries.
-    public func compose(_ items: [Item], at now: Date) -> [(message: OutboundMessage, intents: [String])] {
-        var result: [(message: OutboundMessage, intents: [String])] = []
+    /// Messages for `items`, each with the positions in `items` of the intents it carries.
+    public func compose(_ items: [Item], at now: Date) -> [(message: OutboundMessage, items: [Int])] {
+        var result: [(message: OutboundMessage, items: [Int])] = []
         // Digests gather indices into `items`, so a large tick copies no items.
         var byChannel: [String: [Int]] = [:]
         var order: [String] = []
@@ -81,17 +84,15 @@ public struct MessageComposer: Sendable {
                 if byChannel[channel] == nil { order.append(channel) }
                 byChannel[channel, default: []].append(index)
             } else {
-                result.append((single(item, channel: channel, at: now), [item.intent.id]))
+                result.append((single(item, channel: channel, at: now), [index]))
             }
         }
         for channel in order {
             let group = byChannel[channel]!
-            if group.count == 1 {
-                result.append((single(items[group[0]], channel: channel, at: now), [items[group[0]].intent.id]))
-            } else {
-                let ids = group.map { items[$0].intent.id }
-                result.append((digest(group.map { items[$0] }, ids: ids, channel: channel, at: now), ids))
-            }
+            let message = group.count == 1
+                ? single(items[group[0]], channel: channel, at: now)
+                : digest(group, of: items, channel: channel, at: now)
+            result.append((message, group))
         }
         return result
     }
@@ -142,24 +143,38 @@ public struct MessageComposer: Sendable {
 
     // MARK: Digests
 
-    /// The digest of `items`, whose intent ids are `ids`, in the same order.
-    private func digest(_ items: [Item], ids: [String], channel: String, at now: Date) -> OutboundMessage {
-        // Worst first: the furthest past (or nearest) its due time. Keys are worked out once.
-        let percents = items.map { $0.clock?.percent ?? 0 }
-        let order = percents.indices.sorted { a, b in
-            percents[a] != percents[b] ? percents[a] > percents[b] : ids[a] < ids[b]
+    /// The digest of the items at `positions` in `all`.
+    private func digest(_ positions: [Int], of all: [Item], channel: String, at now: Date) -> OutboundMessage {
+        // One pass reading fields in place: copying 100,000 items six times is measurable.
+        var ids: [String] = []
+        var percents: [Double] = []
+        ids.reserveCapacity(positions.count)
+        percents.reserveCapacity(positions.count)
+        var breached = 0
+        var ticketIDs = Set<String>()
+        var roles = Set<String>()
+        var isUrgent = false
+        for position in positions {
+            ids.append(all[position].intent.id)
+            percents.append(all[position].clockPercent ?? 0)
+            if all[position].clockState == .breached { breached += 1 }
+            ticketIDs.insert(all[position].subject.ticket.id)
+            if let role = all[position].intent.role { roles.insert(role.rawValue) }
+            isUrgent = isUrgent || all[position].intent.isUrgent
         }
-        let shown = order.prefix(MessageComposer.digestLines).map { items[$0] }
-        var context = TemplateContext.team(shown.map(line), channel: channel, more: items.count - shown.count, at: now)
-        context["breached_count"] = items.reduce(0) { $0 + ($1.clock?.state == .breached ? 1 : 0) }
-        let ticketCount = Set(items.map(\.subject.ticket.id)).count
-        context["tickets_count"] = ticketCount
-        context["tickets_need"] = ticketCount == 1 ? "1 ticket needs" : "\(ticketCount) tickets need"
+        // Worst first: the furthest past (or nearest) its due time.
+        let shown = worst(MessageComposer.digestLines, of: percents.indices) { a, b in
+            percents[a] != percents[b] ? percents[a] > percents[b] : ids[a] < ids[b]
+        }.map { all[positions[$0]] }
+        var context = TemplateContext.team(shown.map(line), channel: channel, more: positions.count - shown.count, at: now)
+        context["breached_count"] = breached
+        context["tickets_count"] = ticketIDs.count
+        context["tickets_need"] = ticketIDs.count == 1 ? "1 ticket needs" : "\(ticketIDs.count) tickets need"
         let rendered = templates.render("digest", context: context)
         return OutboundMessage(
             key: "digest@\(channel)/\(Int64(now.timeIntervalSince1970))/\(setHash(ids))",
-            channel: channel, role: Set(items.compactMap { $0.intent.role?.rawValue }).sorted().joined(separator: ","),
-            audience: .team, isUrgent: items.contains { $0.intent.isUrgent }, subject: rendered.subject,
+            channel: channel, role: roles.sorted().joined(separator: ","),
+            audience: .team, isUrgent: isUrgent, subject: rendered.subject,
             text: rendered.text, html: rendered.html, tickets: shown.map(messageTicket), createdAt: now
         )
     }
@@ -178,6 +193,21 @@ public struct MessageComposer: Sendable {
             cycle: item.intent.cycle, step: item.intent.step, dueAt: item.clock?.dueAt
         )
     }
+}
+
+/// The first `count` of `indices` in the order `precedes` gives, in that order: a digest of
+/// a large catch-up shows 50 lines, and sorting all of it to find them would be wasted.
+func worst(_ count: Int, of indices: Range<Int>, by precedes: (Int, Int) -> Bool) -> [Int] {
+    var kept: [Int] = []
+    kept.reserveCapacity(count + 1)
+    for index in indices {
+        if kept.count == count, let last = kept.last, !precedes(index, last) { continue }
+        // Kept is short: a linear search for the place is cheaper than a binary one's bookkeeping.
+        let place = kept.firstIndex { precedes(index, $0) } ?? kept.count
+        kept.insert(index, at: place)
+        if kept.count > count { kept.removeLast() }
+    }
+    return kept
 }
 
 /// A short stable name for a set of ids, whatever their order: the wrapping sum of each

@@ -40,8 +40,8 @@ public actor Watcher {
     let dryRun: Bool
     let failpoint: Failpoint?
 
-    /// The last poll's tickets, by id, with the source that gave each.
-    private var tickets: [String: (ticket: Ticket, source: String)] = [:]
+    /// The last poll's tickets, by source.
+    private var tickets = PolledTickets()
     /// Transitions the store recorded, by ticket id.
     private var observed: [String: [TicketEvent]] = [:]
     private var lastPoll: [String: Date] = [:]
@@ -104,13 +104,18 @@ public actor Watcher {
             }
         }
 
-        // Messages for everything due now.
+        // Messages for everything due now. Intents are numbered `decided` first, then
+        // `released`; each ready item remembers its intent's number.
         var ready: [MessageComposer.Item] = []
+        var origin: [Int] = []
         ready.reserveCapacity(decided.count + released.count)
-        for intent in decided + released where intent.kind != .skipped && (intent.notBefore ?? now) <= now {
+        origin.reserveCapacity(decided.count + released.count)
+        for (number, intent) in [decided, released].joined().enumerated()
+        where intent.kind != .skipped && (intent.notBefore ?? now) <= now {
             guard let subject = clocksByTicket[intent.ticketID] else { continue }
             if intent.kind == .customerNotice && subject.ticket.customer.email == nil { continue }
             ready.append(MessageComposer.Item(intent: intent, subject: subject))
+            origin.append(number)
         }
         var composed = composer.compose(ready, at: now)
         if !stale.isEmpty {
@@ -125,9 +130,10 @@ public actor Watcher {
             }
         }
         report.lap("compose", since: &phase)
-        var messageKey: [String: String] = [:]
+        // The key of the message carrying each intent, by number.
+        var messageKeys = [String?](repeating: nil, count: decided.count + released.count)
         for (message, carried) in composed {
-            for id in carried { messageKey[id] = message.key }
+            for item in carried { messageKeys[origin[item]] = message.key }
         }
         report.enqueued = composed.count
         for intent in decided where intent.kind == .skipped {
@@ -145,18 +151,15 @@ public actor Watcher {
             return report
         }
         guard let store else { return report }
-        let customerNoticeWithoutAddress = decided.filter { $0.kind == .customerNotice && messageKey[$0.id] == nil && $0.notBefore == nil }
-        var commit = TickCommit(at: now)
-        commit.intents = decided.map { intent in
-            if customerNoticeWithoutAddress.contains(intent) {
-                var skipped = intent
-                skipped.kind = .skipped
-                skipped.reason = "the ticket has no customer email"
-                return (skipped, nil)
-            }
-            return (intent, messageKey[intent.id])
+        var commit = TickCommit(at: now, intents: decided, messageKeys: Array(messageKeys[..<decided.count]))
+        for (number, intent) in decided.enumerated()
+        where intent.kind == .customerNotice && messageKeys[number] == nil && intent.notBefore == nil {
+            commit.intents[number].kind = .skipped
+            commit.intents[number].reason = "the ticket has no customer email"
         }
-        commit.released = released.compactMap { intent in messageKey[intent.id].map { (intent.id, $0) } }
+        commit.released = released.enumerated().compactMap { index, intent in
+            messageKeys[decided.count + index].map { (intent.id, $0) }
+        }
         commit.withdrawn = withdrawn
         commit.messages = composed.map(\.message) + sourceNotices.compactMap { opsMessage(for: $0, at: now) }
         report.enqueued += commit.messages.count - composed.count
@@ -193,7 +196,7 @@ public actor Watcher {
         for gone in self.sources.map(\.config.name) where !names.contains(gone) {
             freshness.untrack(gone)
             lastPoll[gone] = nil
-            tickets = tickets.filter { $0.value.source != gone }
+            tickets.remove(gone)
         }
         self.sources = sources
         self.notifiers = notifiers
@@ -263,22 +266,19 @@ public actor Watcher {
     private struct EvaluationInput: Sendable {
         var engine: SLAEngine
         var escalator: Escalator
-        var tickets: [String: (ticket: Ticket, source: String)]
+        var tickets: PolledTickets
         var observed: [String: [TicketEvent]]
         var history: [String: [LadderRecord]]
         var breaches: [String: Set<String>]
         var keeping: Set<String>
         var now: Date
 
-        /// Evaluates the tickets from `start` up to `end`.
-        func evaluate(from start: Dictionary<String, (ticket: Ticket, source: String)>.Index,
-                      to end: Dictionary<String, (ticket: Ticket, source: String)>.Index) -> Evaluation {
+        /// Evaluates the tickets of `source` in `range`.
+        func evaluate(_ source: String, _ range: Range<Int>) -> Evaluation {
             var result = Evaluation()
-            var index = start
-            while index != end {
-                let (id, entry) = tickets[index]
-                index = tickets.index(after: index)
-                let ticket = entry.ticket
+            guard let batch = tickets.batches[source] else { return result }
+            for ticket in batch[range] {
+                let id = ticket.id
                 let clocks = engine.clocks(for: ticket, observed: Watcher.transitions(observed[id] ?? [], missingFrom: ticket), at: now)
                 result.clockCount += clocks.count
                 for clock in clocks {
@@ -351,23 +351,18 @@ public actor Watcher {
             engine: engine, escalator: escalator, tickets: tickets, observed: observed,
             history: try store?.ladderHistory() ?? [:], breaches: breaches, keeping: keeping, now: now
         )
-        // Part boundaries, walked once: a dictionary index cannot jump ahead.
-        var bounds = [tickets.startIndex]
-        var index = tickets.startIndex
-        var counted = 0
-        while index != tickets.endIndex {
-            index = tickets.index(after: index)
-            counted += 1
-            if counted % Watcher.ticketsPerPart == 0 || index == tickets.endIndex { bounds.append(index) }
-        }
+        let work = tickets.parts(of: Watcher.ticketsPerPart)
         let parts = Mutex<[Int: Evaluation]>([:])
-        let partBounds = bounds
-        DispatchQueue.concurrentPerform(iterations: max(0, bounds.count - 1)) { part in
-            let evaluated = input.evaluate(from: partBounds[part], to: partBounds[part + 1])
+        DispatchQueue.concurrentPerform(iterations: work.count) { part in
+            let evaluated = input.evaluate(work[part].source, work[part].range)
             parts.withLock { $0[part] = evaluated }
         }
+        let evaluated = parts.withLock { $0 }.sorted { $0.key < $1.key }.map(\.value)
         var result = Evaluation()
-        for (_, part) in parts.withLock({ $0 }).sorted(by: { $0.key < $1.key }) { result.merge(part) }
+        result.intents.reserveCapacity(evaluated.reduce(0) { $0 + $1.intents.count })
+        result.breaches.reserveCapacity(evaluated.reduce(0) { $0 + $1.breaches.count })
+        result.clocks.reserveCapacity(evaluated.reduce(0) { $0 + $1.clocks.count })
+        for part in evaluated { result.merge(part) }
         report.clocks += result.clockCount
         report.clockStates.merge(result.clockStates, uniquingKeysWith: +)
         report.breached += result.breached
@@ -490,11 +485,7 @@ public actor Watcher {
                 "source": "\(problem.source)", "ticket": "\(problem.recordID ?? "?")", "error": "\(problem.description)",
             ])
         }
-        tickets = tickets.filter { $0.value.source != name }
-        tickets.reserveCapacity(tickets.count + batch.tickets.count)
-        for ticket in batch.tickets where tickets[ticket.id] == nil {
-            tickets[ticket.id] = (ticket, name)
-        }
+        tickets.replace(name, with: batch.tickets)
         if !dryRun, let store {
             let history = try store.observe(batch.tickets, source: name, at: outcome.startedAt)
             for ticket in batch.tickets { observed[ticket.id] = history[ticket.id] }

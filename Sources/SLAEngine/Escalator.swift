@@ -101,8 +101,9 @@ public struct Escalator: Sendable {
                 highWater = max(highWater, step.threshold.elapsed(forTarget: clock.targetSeconds) + repetition * (step.repeatEvery ?? 0))
             }
         }
-        var due: [(step: LadderStep, repetition: Int, elapsed: Int)] = []
-        for step in ladder.steps {
+        // By position in the ladder: steps are not copied for every clock.
+        var due: [(step: Int, repetition: Int, elapsed: Int)] = []
+        for (position, step) in ladder.steps.enumerated() {
             let first = step.threshold.elapsed(forTarget: clock.targetSeconds)
             guard first <= clock.elapsedSeconds else { continue }
             var repetition = 0
@@ -111,20 +112,22 @@ public struct Escalator: Sendable {
             guard repetition > latestFired[Substring(step.label), default: -1] else { continue }
             let elapsed = first + repetition * (step.repeatEvery ?? 0)
             guard elapsed > highWater || (elapsed == highWater && !fired.contains(Escalator.label(step, repetition))) else { continue }
-            due.append((step, repetition, elapsed))
+            due.append((position, repetition, elapsed))
         }
         // The customer hears after the team's ping of the same tick.
         defer { customerNotice(for: clock, of: ticket, ladder: ladder, fired: fired, now: now, into: &decision) }
-        guard let highest = due.map(\.elapsed).max() else { return }
-        let chosen = due.filter { $0.elapsed == highest }
-        let passedOver = due.filter { $0.elapsed != highest }
+        guard let highest = due.lazy.map(\.elapsed).max() else { return }
+        let passedOver = due.contains { $0.elapsed != highest }
         let crossedAt = clock.instant(atElapsed: highest) ?? now
-        let isLate = !passedOver.isEmpty || now.timeIntervalSince(crossedAt) > Double(lateAfterSeconds)
+        let isLate = passedOver || now.timeIntervalSince(crossedAt) > Double(lateAfterSeconds)
 
-        let breachSteps = Set(ladder.steps.filter { $0.threshold.isBreach }.map(\.label))
-        let breachAlreadyPinged = records.contains { breachSteps.contains(String(Escalator.stepLabel(of: $0.step))) }
+        let breachAlreadyPinged = records.contains { record in
+            let label = Escalator.stepLabel(of: record.step)
+            return ladder.steps.contains { $0.threshold.isBreach && $0.label == label }
+        }
         let team = team(for: ticket)
-        for (step, repetition, _) in chosen {
+        for (position, repetition, elapsed) in due where elapsed == highest {
+            let step = ladder.steps[position]
             let label = Escalator.label(step, repetition)
             let kind: Intent.Kind = !step.threshold.isBreach ? .warning : repetition > 0 ? .repeat : .breach
             var recipients = resolve(step.notify, team: team)

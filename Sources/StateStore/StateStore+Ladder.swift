@@ -73,9 +73,11 @@ extension StateStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             // In key order: SQLite appends to its index instead of inserting all over it,
-            // which halves the cost of a large catch-up.
-            let ordered = tick.intents.map { (id: $0.intent.id, intent: $0.intent, messageKey: $0.messageKey) }.sorted { $0.id < $1.id }
-            for (id, n, messageKey) in ordered {
+            // which halves the cost of a large catch-up. Positions are sorted, not intents.
+            let ids = tick.intents.map(\.id)
+            for position in ids.indices.sorted(by: { ids[$0] < ids[$1] }) {
+                let (id, n) = (ids[position], tick.intents[position])
+                let messageKey = position < tick.messageKeys.count ? tick.messageKeys[position] : nil
                 let status = n.kind == .skipped ? "skipped" : messageKey == nil ? "held" : "queued"
                 let clockKey = n.clockKey
                 added.append((clockKey, LadderRecord(step: n.step, channel: n.channel, kind: n.kind, isHeld: status == "held")))

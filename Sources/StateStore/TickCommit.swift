@@ -5,9 +5,11 @@ public import SLAEngine
 /// outbox rows that carry it go to disk together or not at all.
 public struct TickCommit: Sendable {
     public var at: Date
-    /// New intents, each with the key of the outbox message that carries it
-    /// (nil for one held by quiet hours, or skipped).
-    public var intents: [(intent: Intent, messageKey: String?)]
+    /// New intents.
+    public var intents: [Intent]
+    /// The key of the outbox message that carries each of `intents`, by position: nil for
+    /// one held by quiet hours, or skipped.
+    public var messageKeys: [String?]
     /// Held intents released now, by id, with the message that carries each.
     public var released: [(id: String, messageKey: String)]
     /// Held intents no longer wanted, by id.
@@ -15,13 +17,16 @@ public struct TickCommit: Sendable {
     public var messages: [OutboundMessage]
     public var breaches: [BreachRecord]
 
+    /// `messageKeys` missing at the end are nil.
     public init(
-        at: Date, intents: [(intent: Intent, messageKey: String?)] = [],
+        at: Date, intents: [Intent] = [], messageKeys: [String?] = [],
         released: [(id: String, messageKey: String)] = [], withdrawn: [String] = [],
         messages: [OutboundMessage] = [], breaches: [BreachRecord] = []
     ) {
         self.at = at
         self.intents = intents
+        self.messageKeys = messageKeys
+        if messageKeys.count < intents.count { self.messageKeys += repeatElement(nil, count: intents.count - messageKeys.count) }
         self.released = released
         self.withdrawn = withdrawn
         self.messages = messages

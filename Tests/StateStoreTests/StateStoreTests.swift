@@ -44,7 +44,7 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
         let skipped = Intent(ticketID: "T-3", metric: .resolution, cycle: 1, step: "75%", kind: .skipped, channel: nil, reason: "r")
         try store.commit(TickCommit(
             at: at("2026-11-20T13:00:00Z"),
-            intents: [(warning, warning.id), (held, nil), (skipped, nil)],
+            intents: [warning, held, skipped], messageKeys: [warning.id],
             messages: [message(warning.id)],
             breaches: [BreachRecord(ticketID: "T-9", customerID: "acme", metric: .resolution, cycle: 1, at: at("2026-11-20T12:00:00Z"))]
         ))
@@ -73,7 +73,7 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
                        notBefore: at("2026-11-20T14:00:00Z"))
         let b = Intent(ticketID: "B", metric: .resolution, cycle: 1, step: "75%", kind: .warning, channel: "c",
                        notBefore: at("2026-11-20T14:00:00Z"))
-        try store.commit(TickCommit(at: at("2026-11-20T13:00:00Z"), intents: [(a, nil), (b, nil)]))
+        try store.commit(TickCommit(at: at("2026-11-20T13:00:00Z"), intents: [a, b]))
         try store.commit(TickCommit(
             at: at("2026-11-20T14:00:00Z"), released: [(a.id, "m1")], withdrawn: [b.id], messages: [message("m1")]
         ))
