@@ -91,7 +91,10 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: settings
         ),
-        .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "SLAEngine"], swiftSettings: settings),
+        .testTarget(
+            name: "StateStoreTests", dependencies: ["StateStore", "SLAEngine", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: settings
+        ),
         .target(name: "TestSupport", dependencies: ["Delivery"], path: "Tests/TestSupport", swiftSettings: settings),
         .testTarget(
             name: "DeliveryTests", dependencies: ["Delivery", "SLAEngine", "TestSupport"], exclude: ["Fixtures"],

@@ -175,6 +175,7 @@ public actor Watcher {
         report.nextWake = wake(after: now, threshold: evaluation.nextThreshold, stored: try store.nextWake())
         report.outboxPending = try store.outboxDepth().pending
         report.lap("deliver", since: &phase)
+        store.checkpointLater()
         return report
     }
 

@@ -21,37 +21,41 @@ extension StateStore {
         let (snapshots, transitions) = try write { db -> ([SnapshotKey: Snapshot], [String: [TicketEvent]]) in
             var snapshots = try cached.0 ?? StateStore.loadSnapshots(db)
             var transitions = try cached.1 ?? StateStore.loadTransitions(db)
-            var upsert = try RowWriter(db, sql: """
-                INSERT INTO ticket_snapshot (ticket_id, source, status, priority, assignee, grp, seen_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(ticket_id) DO UPDATE SET source = excluded.source, status = excluded.status,
-                    priority = excluded.priority, assignee = excluded.assignee, grp = excluded.grp, seen_at = excluded.seen_at
-                """)
             var insertTransition = try RowWriter(db, sql: "INSERT INTO transition (ticket_id, at, kind, value) VALUES (?, ?, ?, ?)")
+            // Only new and changed snapshots are written, in key order.
+            var changed: [(id: String, snapshot: Snapshot)] = []
             for ticket in tickets {
                 let key = SnapshotKey(source: source, ticketID: ticket.id)
                 let seen = Snapshot(
                     status: ticket.status.rawValue, priority: ticket.priority.rawValue, assignee: ticket.assignee, group: ticket.group
                 )
-                if let old = snapshots[key] {
-                    guard old != seen else { continue }
-                    let changes: [(String, String?, String?)] = [
-                        ("status", old.status, seen.status), ("priority", old.priority, seen.priority),
-                        ("assignee", old.assignee, seen.assignee), ("group", old.group, seen.group),
-                    ]
-                    for (kind, before, after) in changes where before != after {
-                        try insertTransition.bind(ticket.id)
-                        try insertTransition.bind(now)
-                        try insertTransition.bind(kind)
-                        try insertTransition.bind(after)
-                        try insertTransition.run()
-                        if let event = StateStore.event(at: now, kind: kind, value: after) {
-                            transitions[ticket.id, default: []].append(event)
-                        }
+                let old = snapshots.updateValue(seen, forKey: key)
+                guard old != seen else { continue }
+                changed.append((ticket.id, seen))
+                guard let old else { continue }
+                let changes: [(String, String?, String?)] = [
+                    ("status", old.status, seen.status), ("priority", old.priority, seen.priority),
+                    ("assignee", old.assignee, seen.assignee), ("group", old.group, seen.group),
+                ]
+                for (kind, before, after) in changes where before != after {
+                    try insertTransition.bind(ticket.id)
+                    try insertTransition.bind(now)
+                    try insertTransition.bind(kind)
+                    try insertTransition.bind(after)
+                    try insertTransition.run()
+                    if let event = StateStore.event(at: now, kind: kind, value: after) {
+                        transitions[ticket.id, default: []].append(event)
                     }
                 }
-                snapshots[key] = seen
-                for value in [ticket.id, source, seen.status, seen.priority, seen.assignee, seen.group] { try upsert.bind(value) }
+            }
+            var upsert = try RowWriter(db, sql: """
+                INSERT INTO ticket_snapshot (ticket_id, source, status, priority, assignee, grp, changed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(ticket_id) DO UPDATE SET source = excluded.source, status = excluded.status,
+                    priority = excluded.priority, assignee = excluded.assignee, grp = excluded.grp, changed_at = excluded.changed_at
+                """)
+            for (id, seen) in changed.sorted(by: { $0.id < $1.id }) {
+                for value in [id, source, seen.status, seen.priority, seen.assignee, seen.group] { try upsert.bind(value) }
                 try upsert.bind(now)
                 try upsert.run()
             }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import SLAEngine
 @testable import StateStore
@@ -114,6 +115,34 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
         #expect(error?.code == .corrupt)
         #expect(error?.message.contains("move it aside") == true)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
+    }
+
+    @Test func aFirstVersionDatabaseIsMigratedWithItsRows() throws {
+        let path = temporaryDatabase()
+        do {
+            let pool = try DatabasePool(path: path)
+            try StateStore.migrator.migrate(pool, upTo: "v1")
+            try pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO ticket_snapshot VALUES ('T-1', 's', 'open', 'normal', NULL, NULL, 1795000000);
+                    INSERT INTO transition (ticket_id, at, kind, value) VALUES ('T-1', 1794990000, 'status', 'open');
+                    INSERT INTO intent VALUES ('T-1/resolution/0/75%@leads', 'T-1/resolution/0', 'T-1', 'resolution', 0, '75%',
+                        'warning', 'leads', 'lead', 0, NULL, NULL, 'held', 1795003600, NULL, 1795000000);
+                    INSERT INTO breach VALUES ('T-2/resolution/0', 'acme', 'T-2', 1794999000);
+                    """)
+            }
+        }
+        let store = try StateStore(path: path)
+        #expect(try store.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1", "v2"])
+        #expect(try store.ladderHistory() == ["T-1/resolution/0": [LadderRecord(step: "75%", channel: "leads", kind: .warning, isHeld: true)]])
+        #expect(try store.heldIntents(dueBy: Date(timeIntervalSince1970: 1_795_003_600)).map(\.id) == ["T-1/resolution/0/75%@leads"])
+        #expect(try store.breaches(since: Date(timeIntervalSince1970: 1_794_990_000)) == ["acme": ["T-2/resolution/0"]])
+        // The snapshot came along: the same values again are no change, and the old
+        // transition is still the ticket's history.
+        let ticket = Ticket(id: "T-1", status: .open, createdAt: Date(timeIntervalSince1970: 1_794_980_000))
+        #expect(try store.observe([ticket], source: "s", at: Date(timeIntervalSince1970: 1_795_000_060)) == [
+            "T-1": [TicketEvent(at: Date(timeIntervalSince1970: 1_794_990_000), .status(.open))],
+        ])
     }
 
     @Test func aNewerSchemaIsAnErrorNotAReset() throws {
