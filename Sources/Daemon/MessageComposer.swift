@@ -28,11 +28,24 @@ public struct MessageComposer: Sendable {
     /// A ticket and its clocks as they stand now, shared by every item about the ticket:
     /// a catch-up over a large backlog carries many intents, and each item stays small.
     public final class TicketClocks: Sendable {
-        public let ticket: Ticket
+        /// The ticket, as the position in a batch the caller already holds: a ticket is
+        /// several hundred bytes, and a large tick keeps tens of thousands of these.
+        private let batch: [Ticket]
+        private let position: Int
         public let clocks: [SLAClock]
 
+        public var ticket: Ticket { batch[position] }
+
         public init(ticket: Ticket, clocks: [SLAClock]) {
-            self.ticket = ticket
+            self.batch = [ticket]
+            self.position = 0
+            self.clocks = clocks
+        }
+
+        /// The ticket at `position` in `batch`, which is shared, not copied.
+        public init(_ batch: [Ticket], _ position: Int, clocks: [SLAClock]) {
+            self.batch = batch
+            self.position = position
             self.clocks = clocks
         }
 

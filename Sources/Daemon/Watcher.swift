@@ -83,6 +83,61 @@ public actor Watcher {
         let heldDue = try store?.heldIntents(dueBy: now) ?? []
         let evaluation = try evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketID)), into: &report)
         report.lap("evaluate", since: &phase)
+        let nextThreshold = evaluation.nextThreshold
+        // Breaches are recorded on the store's writer while the messages are worded here.
+        let breachesRecorded = dryRun ? nil : store.map { store in
+            Task.detached { [breaches = evaluation.breaches] () -> Result<Void, StateStoreError> in
+                do throws(StateStoreError) { return .success(try await store.recordBreaches(breaches)) } catch { return .failure(error) }
+            }
+        }
+        // The clocks are let go here: a large tick's memory peaks in the commit.
+        let decided = decide(consume evaluation, heldDue: heldDue, at: now, into: &report)
+        report.lap("compose", since: &phase)
+        report.enqueued = decided.commit.messages.count
+        for intent in decided.commit.intents where intent.kind == .skipped {
+            logger.info("step skipped", metadata: [
+                "ticket": "\(intent.ticketID)", "metric": "\(intent.metric.rawValue)", "step": "\(intent.step)",
+                "reason": "\(intent.reason ?? "")",
+            ])
+        }
+
+        if dryRun {
+            for message in decided.commit.messages {
+                print("would send to \(message.channel) [\(message.key)]: \(message.subject)")
+            }
+            report.nextWake = wake(after: now, threshold: nextThreshold, stored: nil)
+            return report
+        }
+        guard let store else { return report }
+        try await breachesRecorded?.value.get()
+        var commit = decided.commit
+        commit.messages += sourceNotices.compactMap { opsMessage(for: $0, at: now) }
+        report.enqueued = commit.messages.count
+        sourceNotices.removeAll()
+        try store.commit(commit)
+        report.lap("commit", since: &phase)
+        Failpoint.afterCommit.trigger(failpoint)
+
+        await writeBack(decided.writeBacks)
+        report.lap("write_back", since: &phase)
+        try await deliver(at: now, into: &report)
+        report.nextWake = wake(after: now, threshold: nextThreshold, stored: try store.nextWake())
+        report.outboxPending = try store.outboxDepth().pending
+        report.lap("deliver", since: &phase)
+        store.checkpointLater()
+        return report
+    }
+
+    /// What a tick decided: the commit (intents, their messages, breaches) and the ticket
+    /// changes to make at the helpdesk once it is recorded.
+    private struct Decided {
+        var commit: TickCommit
+        var writeBacks: [(intent: Intent, step: LadderStep)]
+    }
+
+    /// Turns an evaluation into what the tick records and sends: which intents go out now
+    /// (held ones whose quiet hours ended among them), worded by the composer.
+    private func decide(_ evaluation: Evaluation, heldDue: [Intent], at now: Date, into report: inout TickReport) -> Decided {
         var withdrawn = evaluation.withdrawn
         let clocksByTicket = evaluation.clocks
         // Old data may be wrong: no warnings or customer notices from a stale source's
@@ -92,12 +147,11 @@ public actor Watcher {
             guard let source = tickets[intent.ticketID]?.source, stale[source] != nil else { return true }
             return intent.kind != .warning && intent.kind != .customerNotice
         }
-        func clock(of intent: Intent) -> SLAClock? { clocksByTicket[intent.ticketID]?.clock(of: intent) }
 
         // Held intents whose quiet hours ended go out now, unless their clock closed meanwhile.
         var released: [Intent] = []
         for held in heldDue {
-            if let clock = clock(of: held), clock.state.isOpen, !withdrawn.contains(held.id) {
+            if let clock = clocksByTicket[held.ticketID]?.clock(of: held), clock.state.isOpen, !withdrawn.contains(held.id) {
                 released.append(held)
             } else {
                 withdrawn.append(held.id)
@@ -129,28 +183,12 @@ public actor Watcher {
                 }
             }
         }
-        report.lap("compose", since: &phase)
         // The key of the message carrying each intent, by number.
         var messageKeys = [String?](repeating: nil, count: decided.count + released.count)
         for (message, carried) in composed {
             for item in carried { messageKeys[origin[item]] = message.key }
         }
-        report.enqueued = composed.count
-        for intent in decided where intent.kind == .skipped {
-            logger.info("step skipped", metadata: [
-                "ticket": "\(intent.ticketID)", "metric": "\(intent.metric.rawValue)", "step": "\(intent.step)",
-                "reason": "\(intent.reason ?? "")",
-            ])
-        }
 
-        if dryRun {
-            for (message, _) in composed {
-                print("would send to \(message.channel) [\(message.key)]: \(message.subject)")
-            }
-            report.nextWake = wake(after: now, threshold: evaluation.nextThreshold, stored: nil)
-            return report
-        }
-        guard let store else { return report }
         var commit = TickCommit(at: now, intents: decided, messageKeys: Array(messageKeys[..<decided.count]))
         for (number, intent) in decided.enumerated()
         where intent.kind == .customerNotice && messageKeys[number] == nil && intent.notBefore == nil {
@@ -161,22 +199,8 @@ public actor Watcher {
             messageKeys[decided.count + index].map { (intent.id, $0) }
         }
         commit.withdrawn = withdrawn
-        commit.messages = composed.map(\.message) + sourceNotices.compactMap { opsMessage(for: $0, at: now) }
-        report.enqueued += commit.messages.count - composed.count
-        sourceNotices.removeAll()
-        commit.breaches = evaluation.breaches
-        try store.commit(commit)
-        report.lap("commit", since: &phase)
-        Failpoint.afterCommit.trigger(failpoint)
-
-        await writeBack(decided, clocks: clocksByTicket)
-        report.lap("write_back", since: &phase)
-        try await deliver(at: now, into: &report)
-        report.nextWake = wake(after: now, threshold: evaluation.nextThreshold, stored: try store.nextWake())
-        report.outboxPending = try store.outboxDepth().pending
-        report.lap("deliver", since: &phase)
-        store.checkpointLater()
-        return report
+        commit.messages = composed.map(\.message)
+        return Decided(commit: commit, writeBacks: writeBackPlan(decided, clocks: clocksByTicket))
     }
 
     // MARK: Reload and readiness
@@ -278,14 +302,15 @@ public actor Watcher {
         func evaluate(_ source: String, _ range: Range<Int>) -> Evaluation {
             var result = Evaluation()
             guard let batch = tickets.batches[source] else { return result }
-            for ticket in batch[range] {
+            for position in range {
+                let ticket = batch[position]
                 let id = ticket.id
                 let clocks = engine.clocks(for: ticket, observed: Watcher.transitions(observed[id] ?? [], missingFrom: ticket), at: now)
                 result.clockCount += clocks.count
                 for clock in clocks {
                     result.clockStates[clock.state, default: 0] += 1
                     if clock.state == .breached { result.breached += 1 }
-                    if clock.state.isOpen, let next = clock.nextStep?.at {
+                    if clock.state.isOpen, let next = clock.nextStepAt {
                         if clock.state != .breached && next <= now + 3600 { result.atRisk += 1 }
                         result.nextThreshold = min(result.nextThreshold ?? next, next)
                     }
@@ -296,7 +321,7 @@ public actor Watcher {
                 }
                 let decision = escalator.decide(ticket: ticket, clocks: clocks, history: history, earlierBreaches: earlier, now: now)
                 if !decision.intents.isEmpty || keeping.contains(id) {
-                    result.clocks[id] = MessageComposer.TicketClocks(ticket: ticket, clocks: clocks)
+                    result.clocks[id] = MessageComposer.TicketClocks(batch, position, clocks: clocks)
                 }
                 result.intents += decision.intents
                 result.withdrawn += decision.withdrawn
@@ -358,12 +383,16 @@ public actor Watcher {
             let evaluated = input.evaluate(work[part].source, work[part].range)
             parts.withLock { $0[part] = evaluated }
         }
-        let evaluated = parts.withLock { $0 }.sorted { $0.key < $1.key }.map(\.value)
+        // Last part first, so each part is let go as soon as it is merged.
+        var evaluated = parts.withLock { parts in
+            defer { parts.removeAll() }
+            return parts.sorted { $0.key > $1.key }.map(\.value)
+        }
         var result = Evaluation()
         result.intents.reserveCapacity(evaluated.reduce(0) { $0 + $1.intents.count })
         result.breaches.reserveCapacity(evaluated.reduce(0) { $0 + $1.breaches.count })
         result.clocks.reserveCapacity(evaluated.reduce(0) { $0 + $1.clocks.count })
-        for part in evaluated { result.merge(part) }
+        while let part = evaluated.popLast() { result.merge(part) }
         report.clocks += result.clockCount
         report.clockStates.merge(result.clockStates, uniquingKeysWith: +)
         report.breached += result.breached
@@ -504,20 +533,31 @@ public actor Watcher {
 
     // MARK: Write-back
 
-    /// Changes tickets at the helpdesk for the steps that fired this tick and say
-    /// `set_priority` or `add_tag`, where the source allows `write_back`. At most once: the
-    /// step is already recorded, so a failure is logged, not retried.
-    private func writeBack(_ intents: [Intent], clocks: [String: MessageComposer.TicketClocks]) async {
-        guard sources.contains(where: { $0.config.writeBack && $0.writer != nil }) else { return }
+    /// The changes owed at the helpdesk for the steps that fired this tick and say
+    /// `set_priority` or `add_tag`, where the source allows `write_back`: once per step.
+    private func writeBackPlan(_ intents: [Intent], clocks: [String: MessageComposer.TicketClocks]) -> [(intent: Intent, step: LadderStep)] {
+        guard sources.contains(where: { $0.config.writeBack && $0.writer != nil }) else { return [] }
         var done = Set<String>()
+        var plan: [(intent: Intent, step: LadderStep)] = []
         for intent in intents where intent.kind == .warning || intent.kind == .breach || intent.kind == .repeat {
             guard done.insert(intent.stepKey).inserted,
-                  let entry = tickets[intent.ticketID],
-                  let source = sources.first(where: { $0.config.name == entry.source }), source.config.writeBack,
-                  let writer = source.writer,
+                  let source = tickets[intent.ticketID].flatMap({ entry in sources.first { $0.config.name == entry.source } }),
+                  source.config.writeBack, source.writer != nil,
                   let clock = clocks[intent.ticketID]?.clock(of: intent),
                   let step = clock.ladder?.steps.first(where: { $0.label == String(Escalator.stepLabel(of: intent.step)) }),
                   step.writesBack
+            else { continue }
+            plan.append((intent, step))
+        }
+        return plan
+    }
+
+    /// Makes the changes `writeBackPlan` chose, once the steps are recorded. At most once:
+    /// the step is already recorded, so a failure is logged, not retried.
+    private func writeBack(_ plan: [(intent: Intent, step: LadderStep)]) async {
+        for (intent, step) in plan {
+            guard let entry = tickets[intent.ticketID],
+                  let source = sources.first(where: { $0.config.name == entry.source }), let writer = source.writer
             else { continue }
             let metadata: Logger.Metadata = ["ticket": "\(intent.ticketID)", "step": "\(intent.step)", "source": "\(source.config.name)"]
             do {

@@ -71,8 +71,13 @@ public struct Intent: Sendable, Hashable {
         return key
     }
     /// The step key and channel: unique per intent.
-    public var id: String {
-        var id = stepKey
+    public var id: String { Intent.id(clockKey: clockKey, step: step, channel: channel) }
+
+    /// An intent's id from its clock key, for callers that hold the clock key already.
+    public static func id(clockKey: String, step: String, channel: String?) -> String {
+        var id = clockKey
+        id += "/"
+        id += step
         id += "@"
         id += channel ?? "-"
         return id

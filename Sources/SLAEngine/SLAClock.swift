@@ -47,10 +47,19 @@ public struct SLAClock: Sendable, Hashable {
     /// Business seconds the clock stood still in pause statuses (and, for resolution, solved spells).
     public var pausedSeconds: Int
     public var state: ClockState
-    /// The first step crossing after the evaluation instant; nil for a fulfilled clock.
-    public var nextStep: StepCrossing?
+    /// The first step crossing after the evaluation instant, by position in the ladder: a
+    /// step is large to copy into every clock. `nextStep` reads it.
+    let next: NextCrossing?
     /// How the clock's business time maps onto instants.
     let schedule: ClockSchedule
+
+    /// The first step crossing after the evaluation instant; nil for a fulfilled clock.
+    public var nextStep: StepCrossing? {
+        guard let next, let step = ladder?.steps[next.step] else { return nil }
+        return StepCrossing(step: step, repetition: next.repetition, elapsedSeconds: next.elapsedSeconds, at: next.at)
+    }
+    /// When `nextStep` crosses, without building it.
+    public var nextStepAt: Date? { next?.at }
 
     /// The name of the winning policy.
     public var policy: String { origin.name }
@@ -100,6 +109,14 @@ public struct SLAClock: Sendable, Hashable {
     public func instant(atElapsed seconds: Int) -> Date? {
         schedule.instant(reaching: Int64(seconds)).map(date)
     }
+}
+
+/// Where a clock's next crossing is: a step of its ladder, by position.
+struct NextCrossing: Sendable, Hashable {
+    var step: Int
+    var repetition: Int
+    var elapsedSeconds: Int
+    var at: Date?
 }
 
 /// A ladder step and the instant the clock crosses it.

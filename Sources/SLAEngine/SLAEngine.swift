@@ -178,7 +178,7 @@ public struct SLAEngine: Sendable {
             state = .running
         }
 
-        var next: StepCrossing?
+        var next: NextCrossing?
         if let ladder = plan.ladders[m], state.isOpen {
             // The crossing after now is the smallest threshold still above the elapsed time.
             var best: (elapsed: Int, step: Int, repetition: Int)?
@@ -194,8 +194,8 @@ public struct SLAEngine: Sendable {
                 }
             }
             if let best {
-                next = StepCrossing(
-                    step: ladder.steps[best.step], repetition: best.repetition, elapsedSeconds: best.elapsed,
+                next = NextCrossing(
+                    step: best.step, repetition: best.repetition, elapsedSeconds: best.elapsed,
                     at: schedule.instant(reaching: Int64(best.elapsed)).map(date)
                 )
             }
@@ -204,7 +204,7 @@ public struct SLAEngine: Sendable {
         return SLAClock(
             ticketID: ticket, metric: metric, cycle: cycle, priority: priority, origin: plan, rivals: plans,
             targetSeconds: target, startedAt: date(start), dueAt: winnerDue.map(date), fulfilledAt: span.end.map(date),
-            elapsedSeconds: elapsed, pausedSeconds: Int(paused), state: state, nextStep: next, schedule: schedule
+            elapsedSeconds: elapsed, pausedSeconds: Int(paused), state: state, next: next, schedule: schedule
         )
     }
 }

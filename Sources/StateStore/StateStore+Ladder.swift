@@ -50,19 +50,6 @@ extension StateStore {
         let now = Int64(tick.at.timeIntervalSince1970)
         let encoder = JSONEncoder()
         _ = try ladderHistory()
-        var known: Set<String>
-        if let cached = cache.withLock({ $0.breached }) {
-            known = cached
-        } else {
-            known = try read { db in Set(try String.fetchAll(db, sql: "SELECT clock_key FROM breach")) }
-        }
-        // A clock breaches once; only new ones are written.
-        var newBreaches: [(clockKey: String, record: BreachRecord)] = []
-        known.reserveCapacity(known.count + tick.breaches.count)
-        for breach in tick.breaches {
-            let clockKey = ClockKey.make(breach.ticketID, breach.metric, breach.cycle)
-            if known.insert(clockKey).inserted { newBreaches.append((clockKey, breach)) }
-        }
         // Changes to the cached history, applied once the transaction has committed.
         var added: [(clockKey: String, record: LadderRecord)] = []
         var changed: [(clockKey: String, step: String, channel: String?, withdrawn: Bool)] = []
@@ -73,31 +60,43 @@ extension StateStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             // In key order: SQLite appends to its index instead of inserting all over it,
-            // which halves the cost of a large catch-up. Positions are sorted, not intents.
-            let ids = tick.intents.map(\.id)
-            for position in ids.indices.sorted(by: { ids[$0] < ids[$1] }) {
-                let (id, n) = (ids[position], tick.intents[position])
-                let messageKey = position < tick.messageKeys.count ? tick.messageKeys[position] : nil
-                let status = n.kind == .skipped ? "skipped" : messageKey == nil ? "held" : "queued"
-                let clockKey = n.clockKey
-                added.append((clockKey, LadderRecord(step: n.step, channel: n.channel, kind: n.kind, isHeld: status == "held")))
-                try insert.bind(id)
-                try insert.bind(clockKey)
-                try insert.bind(n.ticketID)
-                try insert.bind(n.metric.rawValue)
-                try insert.bind(n.cycle)
-                try insert.bind(n.step)
-                try insert.bind(n.kind.rawValue)
-                try insert.bind(n.channel)
-                try insert.bind(n.role?.rawValue)
-                try insert.bind(n.isLate)
-                try insert.bind(n.template)
-                try insert.bind(n.reason)
-                try insert.bind(status)
-                try insert.bind(n.notBefore.map { Int64($0.timeIntervalSince1970) })
-                try insert.bind(messageKey)
-                try insert.bind(now)
-                try insert.run()
+            // which halves the cost of a large catch-up. Positions are sorted, not intents,
+            // and intents are read in place.
+            var clockKeys: [String] = []
+            var ids: [String] = []
+            clockKeys.reserveCapacity(tick.intents.count)
+            ids.reserveCapacity(tick.intents.count)
+            for intent in tick.intents {
+                clockKeys.append(intent.clockKey)
+                ids.append(Intent.id(clockKey: clockKeys[clockKeys.count - 1], step: intent.step, channel: intent.channel))
+            }
+            added.reserveCapacity(tick.intents.count)
+            try tick.intents.withUnsafeBufferPointer { intents in
+                for position in ids.indices.sorted(by: { ids[$0] < ids[$1] }) {
+                    let messageKey = position < tick.messageKeys.count ? tick.messageKeys[position] : nil
+                    let kind = intents[position].kind
+                    let status = kind == .skipped ? "skipped" : messageKey == nil ? "held" : "queued"
+                    added.append((clockKeys[position], LadderRecord(
+                        step: intents[position].step, channel: intents[position].channel, kind: kind, isHeld: status == "held"
+                    )))
+                    try insert.bind(ids[position])
+                    try insert.bind(clockKeys[position])
+                    try insert.bind(intents[position].ticketID)
+                    try insert.bind(intents[position].metric.rawValue)
+                    try insert.bind(intents[position].cycle)
+                    try insert.bind(intents[position].step)
+                    try insert.bind(kind.rawValue)
+                    try insert.bind(intents[position].channel)
+                    try insert.bind(intents[position].role?.rawValue)
+                    try insert.bind(intents[position].isLate)
+                    try insert.bind(intents[position].template)
+                    try insert.bind(intents[position].reason)
+                    try insert.bind(status)
+                    try insert.bind(intents[position].notBefore.map { Int64($0.timeIntervalSince1970) })
+                    try insert.bind(messageKey)
+                    try insert.bind(now)
+                    try insert.run()
+                }
             }
             for (id, messageKey) in tick.released {
                 try db.execute(
@@ -118,17 +117,8 @@ extension StateStore {
             for message in tick.messages {
                 try enqueue.execute(arguments: [message.key, message.channel, try encoder.encode(message), now, now])
             }
-            var breach = try RowWriter(db, sql: "INSERT OR IGNORE INTO breach (clock_key, customer_id, ticket_id, at) VALUES (?, ?, ?, ?)")
-            for (clockKey, b) in newBreaches.sorted(by: { $0.clockKey < $1.clockKey }) {
-                try breach.bind(clockKey)
-                try breach.bind(b.customerID)
-                try breach.bind(b.ticketID)
-                try breach.bind(Int64(b.at.timeIntervalSince1970))
-                try breach.run()
-            }
         }
         cache.withLock { cache in
-            cache.breached = known
             for (key, record) in added { cache.ladder![key, default: []].append(record) }
             for (key, step, channel, withdrawn) in changed {
                 guard let index = cache.ladder![key]?.firstIndex(where: { $0.step == step && $0.channel == channel }) else { continue }
@@ -136,6 +126,54 @@ extension StateStore {
                 if withdrawn { cache.ladder![key]![index].kind = .skipped }
             }
         }
+    }
+
+    /// Records the clocks that went past their due time; a clock breaches once, so only
+    /// those not on record yet are written.
+    ///
+    /// A transaction of its own, apart from the tick's commit: a breach is a fact about the
+    /// clock, not a notification, and one lost to a crash is found again by the next
+    /// evaluation. So the daemon records breaches while it words the tick's messages.
+    public func recordBreaches(_ breaches: [BreachRecord]) async throws(StateStoreError) {
+        guard !breaches.isEmpty else { return }
+        // Taken out of the cache while in use, so adding to it copies nothing; a failed
+        // write leaves the cache empty and the next call reads the table again.
+        let cached = cache.withLock { cache in
+            defer { cache.breached = nil }
+            return cache.breached
+        }
+        var known: Set<String>
+        if let cached {
+            known = cached
+        } else {
+            known = try read { db in Set(try String.fetchAll(db, sql: "SELECT clock_key FROM breach")) }
+        }
+        // New ones by position in `breaches`, in key order for SQLite.
+        var new: [(clockKey: String, position: Int)] = []
+        known.reserveCapacity(known.count + breaches.count)
+        for (position, breach) in breaches.enumerated() {
+            let clockKey = ClockKey.make(breach.ticketID, breach.metric, breach.cycle)
+            if known.insert(clockKey).inserted { new.append((clockKey, position)) }
+        }
+        if !new.isEmpty {
+            new.sort { $0.clockKey < $1.clockKey }
+            let rows = new
+            do {
+                try await pool.write { db in
+                    var insert = try RowWriter(db, sql: "INSERT OR IGNORE INTO breach (clock_key, customer_id, ticket_id, at) VALUES (?, ?, ?, ?)")
+                    for (clockKey, position) in rows {
+                        try insert.bind(clockKey)
+                        try insert.bind(breaches[position].customerID)
+                        try insert.bind(breaches[position].ticketID)
+                        try insert.bind(Int64(breaches[position].at.timeIntervalSince1970))
+                        try insert.run()
+                    }
+                }
+            } catch {
+                throw StateStore.describe(error, path: path)
+            }
+        }
+        cache.withLock { $0.breached = known }
     }
 
     /// The clock key, step and channel of intent `id`.

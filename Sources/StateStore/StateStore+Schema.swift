@@ -77,36 +77,13 @@ extension StateStore {
                 );
                 """)
         }
-        // Large first ticks: intents, breaches and snapshots live in their key's b-tree alone
-        // (no rowid table beside a key index), and the breach index nothing read is gone. A
-        // tick writing 150,000 catch-up intents and breaches writes half the pages. A snapshot
-        // is written when it is new or changed, so its time is `changed_at`.
+        // Large first ticks: breaches and snapshots (short rows) live in their key's b-tree
+        // alone, not in a rowid table beside a key index, and the breach index nothing read
+        // is gone. (Intents stay in a rowid table: their rows are long, and SQLite inserts
+        // long rows into a key-ordered b-tree more slowly.) A snapshot is written when it is
+        // new or changed, so its time is `changed_at`.
         migrator.registerMigration("v2") { db in
             try db.execute(sql: """
-                CREATE TABLE intent_v2 (
-                    id TEXT PRIMARY KEY,
-                    clock_key TEXT NOT NULL,
-                    ticket_id TEXT NOT NULL,
-                    metric TEXT NOT NULL,
-                    cycle INTEGER NOT NULL,
-                    step TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    channel TEXT,
-                    role TEXT,
-                    late INTEGER NOT NULL,
-                    template TEXT,
-                    reason TEXT,
-                    status TEXT NOT NULL,
-                    not_before INTEGER,
-                    message_key TEXT,
-                    created_at INTEGER NOT NULL
-                ) WITHOUT ROWID;
-                INSERT INTO intent_v2 SELECT id, clock_key, ticket_id, metric, cycle, step, kind, channel, role, late,
-                    template, reason, status, not_before, message_key, created_at FROM intent;
-                DROP TABLE intent;
-                ALTER TABLE intent_v2 RENAME TO intent;
-                CREATE INDEX intent_held ON intent(status, not_before) WHERE status = 'held';
-
                 CREATE TABLE breach_v2 (
                     clock_key TEXT PRIMARY KEY,
                     customer_id TEXT NOT NULL,

@@ -15,13 +15,12 @@ public struct TickCommit: Sendable {
     /// Held intents no longer wanted, by id.
     public var withdrawn: [String]
     public var messages: [OutboundMessage]
-    public var breaches: [BreachRecord]
 
     /// `messageKeys` missing at the end are nil.
     public init(
         at: Date, intents: [Intent] = [], messageKeys: [String?] = [],
         released: [(id: String, messageKey: String)] = [], withdrawn: [String] = [],
-        messages: [OutboundMessage] = [], breaches: [BreachRecord] = []
+        messages: [OutboundMessage] = []
     ) {
         self.at = at
         self.intents = intents
@@ -30,7 +29,6 @@ public struct TickCommit: Sendable {
         self.released = released
         self.withdrawn = withdrawn
         self.messages = messages
-        self.breaches = breaches
     }
 }
 

@@ -37,7 +37,7 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
         OutboundMessage(key: key, channel: "leads", subject: "s", text: "t", createdAt: at("2026-11-20T13:00:00Z"))
     }
 
-    @Test func aTickIsCommittedWholeAndDeliveredOnce() throws {
+    @Test func aTickIsCommittedWholeAndDeliveredOnce() async throws {
         let store = try StateStore(path: temporaryDatabase())
         let warning = Intent(ticketID: "T-1", metric: .resolution, cycle: 1, step: "75%", kind: .warning, channel: "leads", role: .lead)
         let held = Intent(ticketID: "T-2", metric: .resolution, cycle: 1, step: "75%", kind: .warning, channel: "leads",
@@ -46,9 +46,13 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
         try store.commit(TickCommit(
             at: at("2026-11-20T13:00:00Z"),
             intents: [warning, held, skipped], messageKeys: [warning.id],
-            messages: [message(warning.id)],
-            breaches: [BreachRecord(ticketID: "T-9", customerID: "acme", metric: .resolution, cycle: 1, at: at("2026-11-20T12:00:00Z"))]
+            messages: [message(warning.id)]
         ))
+        let breach = BreachRecord(ticketID: "T-9", customerID: "acme", metric: .resolution, cycle: 1, at: at("2026-11-20T12:00:00Z"))
+        try await store.recordBreaches([breach])
+        // A clock breaches once: the same breach seen again, even later, is not a second one.
+        try await store.recordBreaches([breach, BreachRecord(ticketID: "T-9", customerID: "acme", metric: .resolution, cycle: 1,
+                                                             at: at("2026-11-20T12:30:00Z"))])
         let history = try store.ladderHistory()
         #expect(history["T-1/resolution/1"] == [LadderRecord(step: "75%", channel: "leads", kind: .warning)])
         #expect(history["T-2/resolution/1"] == [LadderRecord(step: "75%", channel: "leads", kind: .warning, isHeld: true)])
@@ -56,6 +60,11 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
         // What a new store reads from disk is what this one kept in memory.
         #expect(try StateStore(path: store.path).ladderHistory() == history)
         #expect(try store.breaches(since: at("2026-11-01T00:00:00Z")) == ["acme": ["T-9/resolution/1"]])
+        #expect(try store.breaches(since: at("2026-11-20T12:00:01Z")).isEmpty)
+        // Also for a store opened afresh, which reads what is on record.
+        try await StateStore(path: store.path).recordBreaches([BreachRecord(
+            ticketID: "T-9", customerID: "acme", metric: .resolution, cycle: 1, at: at("2026-11-20T12:45:00Z")
+        )])
         #expect(try store.breaches(since: at("2026-11-20T12:00:01Z")).isEmpty)
 
         #expect(try store.pendingMessages(dueBy: at("2026-11-20T13:00:00Z")).map(\.message) == [message(warning.id)])
