@@ -119,6 +119,7 @@ extension StateStore {
             }
         }
         cache.withLock { cache in
+            cache.ladder!.reserveCapacity(cache.ladder!.count + added.count)
             for (key, record) in added { cache.ladder![key, default: []].append(record) }
             for (key, step, channel, withdrawn) in changed {
                 guard let index = cache.ladder![key]?.firstIndex(where: { $0.step == step && $0.channel == channel }) else { continue }

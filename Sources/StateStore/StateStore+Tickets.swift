@@ -18,23 +18,24 @@ extension StateStore {
             }
             return (cache.snapshots, cache.transitions)
         }
-        let (snapshots, transitions) = try write { db -> ([SnapshotKey: Snapshot], [String: [TicketEvent]]) in
-            var snapshots = try cached.0 ?? StateStore.loadSnapshots(db)
+        let (snapshots, transitions) = try write { db -> ([String: [String: Snapshot]], [String: [TicketEvent]]) in
+            var all = try cached.0 ?? StateStore.loadSnapshots(db)
+            // Taken out of the table while updated, so nothing is copied.
+            var snapshots = all.removeValue(forKey: source) ?? [:]
             var transitions = try cached.1 ?? StateStore.loadTransitions(db)
             var insertTransition = try RowWriter(db, sql: "INSERT INTO transition (ticket_id, at, kind, value) VALUES (?, ?, ?, ?)")
             // Only new and changed snapshots are written, in key order.
             var changed: [(id: String, snapshot: Snapshot)] = []
+            // A first poll of a large source grows the table once, not by doubling.
+            if snapshots.count < tickets.count { snapshots.reserveCapacity(snapshots.count + tickets.count) }
             for ticket in tickets {
-                let key = SnapshotKey(source: source, ticketID: ticket.id)
-                let seen = Snapshot(
-                    status: ticket.status.rawValue, priority: ticket.priority.rawValue, assignee: ticket.assignee, group: ticket.group
-                )
-                let old = snapshots.updateValue(seen, forKey: key)
+                let seen = Snapshot(status: ticket.status, priority: ticket.priority, assignee: ticket.assignee, group: ticket.group)
+                let old = snapshots.updateValue(seen, forKey: ticket.id)
                 guard old != seen else { continue }
                 changed.append((ticket.id, seen))
                 guard let old else { continue }
                 let changes: [(String, String?, String?)] = [
-                    ("status", old.status, seen.status), ("priority", old.priority, seen.priority),
+                    ("status", old.status.rawValue, seen.status.rawValue), ("priority", old.priority.rawValue, seen.priority.rawValue),
                     ("assignee", old.assignee, seen.assignee), ("group", old.group, seen.group),
                 ]
                 for (kind, before, after) in changes where before != after {
@@ -55,11 +56,12 @@ extension StateStore {
                     priority = excluded.priority, assignee = excluded.assignee, grp = excluded.grp, changed_at = excluded.changed_at
                 """)
             for (id, seen) in changed.sorted(by: { $0.id < $1.id }) {
-                for value in [id, source, seen.status, seen.priority, seen.assignee, seen.group] { try upsert.bind(value) }
+                for value in [id, source, seen.status.rawValue, seen.priority.rawValue, seen.assignee, seen.group] { try upsert.bind(value) }
                 try upsert.bind(now)
                 try upsert.run()
             }
-            return (snapshots, transitions)
+            all[source] = snapshots
+            return (all, transitions)
         }
         cache.withLock {
             $0.snapshots = snapshots
@@ -72,12 +74,15 @@ extension StateStore {
         return history
     }
 
-    private static func loadSnapshots(_ db: Database) throws -> [SnapshotKey: Snapshot] {
-        var snapshots: [SnapshotKey: Snapshot] = [:]
+    private static func loadSnapshots(_ db: Database) throws -> [String: [String: Snapshot]] {
+        var snapshots: [String: [String: Snapshot]] = [:]
         let rows = try Row.fetchCursor(db, sql: "SELECT ticket_id, source, status, priority, assignee, grp FROM ticket_snapshot")
         while let row = try rows.next() {
-            snapshots[SnapshotKey(source: row["source"], ticketID: row["ticket_id"])] = Snapshot(
-                status: row["status"], priority: row["priority"], assignee: row["assignee"], group: row["grp"]
+            // Written by this code, so always known; a row that is not is seen afresh.
+            guard let status = TicketStatus(rawValue: row["status"]), let priority = TicketPriority(rawValue: row["priority"])
+            else { continue }
+            snapshots[row["source"], default: [:]][row["ticket_id"]] = Snapshot(
+                status: status, priority: priority, assignee: row["assignee"], group: row["grp"]
             )
         }
         return snapshots

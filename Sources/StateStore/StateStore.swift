@@ -21,8 +21,8 @@ public final class StateStore: Sendable {
 
     /// In-memory copies of the snapshot, transition and intent tables; nil until first read.
     struct Cache {
-        /// By source and ticket id.
-        var snapshots: [SnapshotKey: Snapshot]?
+        /// By source, then ticket id.
+        var snapshots: [String: [String: Snapshot]]?
         /// By ticket id, in time order.
         var transitions: [String: [TicketEvent]]?
         /// By clock key.
@@ -31,15 +31,10 @@ public final class StateStore: Sendable {
         var breached: Set<String>?
     }
 
-    struct SnapshotKey: Hashable {
-        var source: String
-        var ticketID: String
-    }
-
-    /// The values of a ticket the last poll saw.
+    /// The values of a ticket the last poll saw; forty bytes, as there is one per open ticket.
     struct Snapshot: Equatable {
-        var status: String
-        var priority: String
+        var status: TicketStatus
+        var priority: TicketPriority
         var assignee: String?
         var group: String?
     }
