@@ -43,7 +43,8 @@ public struct Escalator: Sendable {
     /// What one ticket's clocks owe now.
     public struct Decision: Sendable, Hashable {
         public var intents: [Intent] = []
-        /// Clocks seen breached; the store keeps the first record of each.
+        /// Clocks seen past their due time, open (breached) or fulfilled late (missed); the
+        /// store keeps the first record of each.
         public var breaches: [BreachRecord] = []
         /// Held intents (by `Intent.id`) that are no longer wanted: their clock
         /// was met, or a later step reached the same channel.
@@ -185,6 +186,13 @@ public struct Escalator: Sendable {
     // MARK: Fulfilled clocks
 
     private func closed(_ clock: SLAClock, of ticket: Ticket, records: [LadderRecord], into decision: inout Decision) {
+        // Fulfilled late: a breach, also when it was never seen open past its due time (it
+        // went by between polls, or while the daemon was down).
+        if clock.state == .missed, let due = clock.dueAt {
+            decision.breaches.append(BreachRecord(
+                ticketID: ticket.id, customerID: ticket.customer.id, metric: clock.metric, cycle: clock.cycle, at: due
+            ))
+        }
         let key = ClockKey.make(ticket.id, clock.metric, clock.cycle)
         for record in records where record.isHeld {
             decision.withdrawn.append("\(key)/\(record.step)@\(record.channel ?? "-")")

@@ -179,6 +179,18 @@ import BusinessTime
         #expect(!sent(decide("2026-11-20T16:00:00Z", history: fired, earlierBreaches: earlier)).contains { $0.hasSuffix("@exec") })
     }
 
+    @Test(arguments: [
+        ("2026-11-20T13:59:00Z", [String]()),                        // met
+        ("2026-11-20T14:30:00Z", ["T-1/resolution/1@2026-11-20T14:00:00Z"]), // solved late
+    ])
+    func aClockSolvedLateIsABreachEvenIfNeverSeenOpenPastDue(solvedAt: String, breaches: [String]) {
+        ticket.status = .solved
+        ticket.solvedAt = at(solvedAt)
+        let decision = decide("2026-11-20T15:00:00Z")
+        #expect(decision.breaches.map { "\($0.ticketID)/\($0.metric.rawValue)/\($0.cycle)@\(Timestamp($0.at))" } == breaches)
+        #expect(decision.breaches.allSatisfy { $0.customerID == "acme" })
+    }
+
     @Test func quietHoursHoldWarningsButNeverBreaches() {
         // Support leads hear warnings only 14:00–22:00 UTC.
         let window = try! TimeWindow(parsing: "14:00-22:00")
