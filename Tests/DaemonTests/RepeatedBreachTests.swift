@@ -1,12 +1,8 @@
 import Foundation
-import Logging
 import Testing
 @testable import Daemon
-import Delivery
 import SLAConfig
 import SLAEngine
-import StateStore
-import TicketSources
 
 /// `repeated_breaches` through the daemon: the breaches a tick records (in their own
 /// transaction, while the tick words its messages) escalate the customer's next breach to
@@ -45,25 +41,10 @@ import TicketSources
     }
 
     func tickets(in name: String) throws -> [String] {
-        guard let text = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8) else { return [] }
-        return try text.split(separator: "\n").map { line in
-            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-            return (object["tickets"] as! [[String: Any]])[0]["id"] as! String
-        }
+        try logLines(name, in: directory).map { ($0["tickets"] as! [[String: Any]])[0]["id"] as! String }
     }
 
-    func watcher() throws -> Watcher {
-        let configuration = try Configuration.parse(yaml: Self.yaml, file: "slawatch.yaml", baseDirectory: directory.path)
-        let store = try StateStore(path: configuration.state)
-        return Watcher(
-            configuration: configuration, templates: try MessageTemplates(directory: nil), store: store,
-            sources: [Watcher.Source(config: configuration.sources[0], reader: try configuration.sources[0].reader(
-                secrets: nil, transport: nil, cursors: store))],
-            notifiers: ["leads": LogChannel(channel: "leads", path: directory.appendingPathComponent("leads.jsonl").path),
-                        "execs": LogChannel(channel: "execs", path: directory.appendingPathComponent("execs.jsonl").path)],
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        )
-    }
+    func watcher() throws -> Watcher { try logWatcher(yaml: Self.yaml, directory: directory) }
 
     @Test func aCustomersSecondBreachReachesTheExecutiveAlsoAfterARestart() async throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

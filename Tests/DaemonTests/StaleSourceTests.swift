@@ -1,12 +1,8 @@
 import Foundation
-import Logging
 import Testing
 @testable import Daemon
-import Delivery
 import SLAConfig
 import SLAEngine
-import StateStore
-import TicketSources
 
 /// A source whose file goes missing: its data turns stale after three poll intervals.
 @Suite struct StaleSourceTests {
@@ -43,10 +39,7 @@ import TicketSources
          {"id": "B", "status": "open", "customer": {"id": "b", "email": "b@example.com"}, "created_at": "2026-11-20T12:12:00Z"}]
         """
 
-    func lines(_ name: String) throws -> [[String: Any]] {
-        guard let text = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8) else { return [] }
-        return try text.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
-    }
+    func lines(_ name: String) throws -> [[String: Any]] { try logLines(name, in: directory) }
 
     func steps(_ name: String) throws -> [String] {
         try lines(name).map { line in
@@ -58,17 +51,7 @@ import TicketSources
     @Test func staleDataHoldsWarningsAndNoticesButNotBreachesUntilItRecovers() async throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try Self.tickets.write(to: ticketsFile, atomically: true, encoding: .utf8)
-        let configuration = try Configuration.parse(yaml: Self.yaml, file: "slawatch.yaml", baseDirectory: directory.path)
-        let store = try StateStore(path: configuration.state)
-        let watcher = Watcher(
-            configuration: configuration, templates: try MessageTemplates(directory: nil), store: store,
-            sources: [Watcher.Source(config: configuration.sources[0], reader: try configuration.sources[0].reader(
-                secrets: nil, transport: nil, cursors: store))],
-            notifiers: ["leads": LogChannel(channel: "leads", path: directory.appendingPathComponent("leads.jsonl").path),
-                        "ops": LogChannel(channel: "ops", path: directory.appendingPathComponent("ops.jsonl").path),
-                        "customers": LogChannel(channel: "customers", path: directory.appendingPathComponent("customers.jsonl").path)],
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        )
+        let watcher = try logWatcher(yaml: Self.yaml, directory: directory)
         func tick(_ minutes: Double) async throws { _ = try await watcher.tick(at: start + minutes * 60) }
 
         try await tick(0)

@@ -1,0 +1,29 @@
+import Foundation
+import Delivery
+import Logging
+@testable import Daemon
+import SLAConfig
+import StateStore
+
+/// A watcher on `yaml`, read in `directory`, as the daemon would build it: its state file,
+/// its first source, and every channel a `log` file named after the channel
+/// (`leads` → `leads.jsonl`). Daemon tests drive it tick by tick.
+func logWatcher(yaml: String, directory: URL) throws -> Watcher {
+    let configuration = try Configuration.parse(yaml: yaml, file: "slawatch.yaml", baseDirectory: directory.path)
+    let store = try StateStore(path: configuration.state)
+    let source = configuration.sources[0]
+    return Watcher(
+        configuration: configuration, templates: try MessageTemplates(directory: nil), store: store,
+        sources: [Watcher.Source(config: source, reader: try source.reader(secrets: nil, transport: nil, cursors: store))],
+        notifiers: Dictionary(uniqueKeysWithValues: configuration.channels.keys.map { name in
+            (name, LogChannel(channel: name, path: directory.appendingPathComponent("\(name).jsonl").path) as any Notifier)
+        }),
+        logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+    )
+}
+
+/// The JSON lines a `log` channel wrote to `name` in `directory`; none before its first.
+func logLines(_ name: String, in directory: URL) throws -> [[String: Any]] {
+    guard let text = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8) else { return [] }
+    return try text.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+}
