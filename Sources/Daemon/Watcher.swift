@@ -511,9 +511,10 @@ public actor Watcher {
         sourceNotices += freshness.record(name, succeeded: true, at: outcome.startedAt)
         for problem in batch.problems {
             report.problems.append(problem.description)
-            logger.warning("record skipped", metadata: [
-                "source": "\(problem.source)", "ticket": "\(problem.recordID ?? "?")", "error": "\(problem.description)",
-            ])
+            var metadata: Logger.Metadata = ["source": "\(problem.source)", "error": "\(problem.description)"]
+            if let id = problem.recordID { metadata["ticket"] = "\(id)" }
+            // One tied to no record (a refused cursor, a list that could not be read) is about the source.
+            logger.warning(problem.recordID == nil && problem.location == nil ? "source problem" : "record skipped", metadata: metadata)
         }
         tickets.replace(name, with: batch.tickets)
         if !dryRun, let store {

@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+@testable import Daemon
+import SLAConfig
+import SLAEngine
+import TicketSources
+
+/// How a poll's problems reach the log: a bad record as a skipped record with its ticket,
+/// a problem with the source itself (a refused cursor) without a made-up ticket.
+@Suite struct SourceProblemLogTests {
+    /// Every message logged, with its metadata.
+    final class Lines: Sendable {
+        let lines = Mutex<[(message: String, metadata: Logger.Metadata)]>([])
+    }
+
+    struct Capture: LogHandler {
+        let into: Lines
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?,
+                 source: String, file: String, function: String, line: UInt) {
+            into.lines.withLock { $0.append((message.description, metadata ?? [:])) }
+        }
+    }
+
+    struct Problems: TicketSource {
+        let name = "desk"
+        func poll() async throws -> TicketBatch {
+            TicketBatch(tickets: [], problems: [
+                RecordProblem(source: "desk", recordID: "T-7", message: "\"status\" is not a known status"),
+                RecordProblem(source: "desk", message: "Zendesk refused the saved export cursor; restarted the export"),
+            ])
+        }
+    }
+
+    @Test func recordsAndTheSourceAreToldApart() async throws {
+        let configuration = try Configuration.parse(yaml: """
+            sources:
+              - { name: desk, type: file, path: tickets.json }
+            policies:
+              - name: all
+                targets: { any: { first_response: 1h } }
+            """, file: "slawatch.yaml", baseDirectory: "/tmp")
+        let captured = Lines()
+        let watcher = Watcher(
+            configuration: configuration, templates: try MessageTemplates(directory: nil), store: nil,
+            sources: [Watcher.Source(config: configuration.sources[0], reader: Problems())], notifiers: [:],
+            logger: Logger(label: "test") { _ in Capture(into: captured) },
+            dryRun: true
+        )
+        let report = try await watcher.tick(at: Date(timeIntervalSince1970: 1_795_000_000))
+        #expect(report.problems.count == 2)
+        let lines = captured.lines.withLock { $0 }.filter { $0.metadata["source"] == "desk" }
+        #expect(lines.map(\.message) == ["record skipped", "source problem"])
+        #expect(lines[0].metadata["ticket"] == "T-7")
+        #expect(lines[1].metadata["ticket"] == nil)
+    }
+}
