@@ -62,8 +62,16 @@ public struct TickLoop: Service {
                 wait = min(wait, ping.seconds)
             }
             let pause = Duration.milliseconds(Int(wait * 1000))
-            try? await cancelWhenGracefulShutdown {
-                try await Task.sleep(for: pause)
+            // A poll still running in the background wakes the loop when it ends, so its
+            // tickets count at once rather than at the next poll or threshold.
+            let pollsRunning = !report.pollsRunning.isEmpty
+            await cancelWhenGracefulShutdown {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { try? await Task.sleep(for: pause) }
+                    if pollsRunning { group.addTask { await watcher.runningPollFinished() } }
+                    await group.next()
+                    group.cancelAll()
+                }
             }
         }
     }

@@ -460,6 +460,51 @@ public actor Watcher {
         report.tickets = tickets.count
     }
 
+    /// Returns once any poll still running finishes (at once when none is), or when the
+    /// calling task is cancelled: the loop wakes for a background poll's result instead of
+    /// waiting for the next poll or threshold.
+    public func runningPollFinished() async {
+        let running = Array(polls.values)
+        guard !running.isEmpty else { return }
+        let waiter = Waiter()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                waiter.wait(continuation)
+                for task in running {
+                    Task {
+                        _ = await task.value
+                        waiter.finish()
+                    }
+                }
+            }
+        } onCancel: {
+            waiter.finish()
+        }
+    }
+
+    /// One wait, ended by whichever comes first: a `finish` before the wait began ends it
+    /// at once.
+    private final class Waiter: Sendable {
+        private let state = Mutex<(continuation: CheckedContinuation<Void, Never>?, finished: Bool)>((nil, false))
+
+        func wait(_ continuation: CheckedContinuation<Void, Never>) {
+            let resumeNow = state.withLock { state in
+                if state.finished { return true }
+                state.continuation = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+
+        func finish() {
+            let continuation = state.withLock { state in
+                defer { state = (nil, true) }
+                return state.continuation
+            }
+            continuation?.resume()
+        }
+    }
+
     /// A task's value if it finishes by `deadline`, else nil (the task goes on). Whichever
     /// comes first, the value or the deadline, answers; the other finds it answered.
     private static func value<T: Sendable>(of task: Task<T, Never>, by deadline: ContinuousClock.Instant) async -> T? {

@@ -25,9 +25,8 @@ import TicketSources
             set { metadata[key] = newValue }
         }
 
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?,
-                 source: String, file: String, function: String, line: UInt) {
-            into.lines.withLock { $0.append((message.description, metadata ?? [:])) }
+        func log(event: LogEvent) {
+            into.lines.withLock { $0.append((event.message.description, event.metadata ?? [:])) }
         }
     }
 
