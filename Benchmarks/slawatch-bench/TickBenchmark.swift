@@ -20,6 +20,7 @@ enum TickBenchmark {
 
     static let yaml = """
         state: state.db
+        repeated_breaches: { count: 3, within: 30d }
         sources:
           - { name: memory, type: file, path: unused.json }
         calendars:

@@ -294,7 +294,7 @@ public actor Watcher {
         var tickets: PolledTickets
         var observed: [String: [TicketEvent]]
         var history: [String: [LadderRecord]]
-        var breaches: [String: Set<String>]
+        var breaches: BreachCounts
         var keeping: Set<String>
         var now: Date
 
@@ -315,10 +315,7 @@ public actor Watcher {
                         result.nextThreshold = min(result.nextThreshold ?? next, next)
                     }
                 }
-                var earlier = 0
-                if let customerBreaches = breaches[ticket.customer.id] {
-                    earlier = customerBreaches.subtracting(clocks.map { ClockKey.make(id, $0.metric, $0.cycle) }).count
-                }
+                let earlier = breaches.earlier(customer: ticket.customer.id, excluding: id)
                 let decision = escalator.decide(ticket: ticket, clocks: clocks, history: history, earlierBreaches: earlier, now: now)
                 if !decision.intents.isEmpty || keeping.contains(id) {
                     result.clocks[id] = MessageComposer.TicketClocks(batch, position, clocks: clocks)
@@ -369,9 +366,9 @@ public actor Watcher {
     private func evaluate(
         at now: Date, keepingClocksOf keeping: Set<String>, into report: inout TickReport
     ) throws(StateStoreError) -> Evaluation {
-        var breaches: [String: Set<String>] = [:]
+        var breaches = BreachCounts()
         if let rule = configuration.repeatedBreaches, let store {
-            breaches = try store.breaches(since: now - Double(rule.windowSeconds))
+            breaches = try store.breachCounts(since: now - Double(rule.windowSeconds))
         }
         let input = EvaluationInput(
             engine: engine, escalator: escalator, tickets: tickets, observed: observed,

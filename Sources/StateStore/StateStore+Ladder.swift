@@ -129,69 +129,9 @@ extension StateStore {
         }
     }
 
-    /// Records the clocks that went past their due time; a clock breaches once, so only
-    /// those not on record yet are written.
-    ///
-    /// A transaction of its own, apart from the tick's commit: a breach is a fact about the
-    /// clock, not a notification, and one lost to a crash is found again by the next
-    /// evaluation. So the daemon records breaches while it words the tick's messages.
-    public func recordBreaches(_ breaches: [BreachRecord]) async throws(StateStoreError) {
-        guard !breaches.isEmpty else { return }
-        // Taken out of the cache while in use, so adding to it copies nothing; a failed
-        // write leaves the cache empty and the next call reads the table again.
-        let cached = cache.withLock { cache in
-            defer { cache.breached = nil }
-            return cache.breached
-        }
-        var known: Set<String>
-        if let cached {
-            known = cached
-        } else {
-            known = try read { db in Set(try String.fetchAll(db, sql: "SELECT clock_key FROM breach")) }
-        }
-        // New ones by position in `breaches`, in key order for SQLite.
-        var new: [(clockKey: String, position: Int)] = []
-        known.reserveCapacity(known.count + breaches.count)
-        for (position, breach) in breaches.enumerated() {
-            let clockKey = ClockKey.make(breach.ticketID, breach.metric, breach.cycle)
-            if known.insert(clockKey).inserted { new.append((clockKey, position)) }
-        }
-        if !new.isEmpty {
-            new.sort { $0.clockKey < $1.clockKey }
-            let rows = new
-            do {
-                try await pool.write { db in
-                    var insert = try RowWriter(db, sql: "INSERT OR IGNORE INTO breach (clock_key, customer_id, ticket_id, at) VALUES (?, ?, ?, ?)")
-                    for (clockKey, position) in rows {
-                        try insert.bind(clockKey)
-                        try insert.bind(breaches[position].customerID)
-                        try insert.bind(breaches[position].ticketID)
-                        try insert.bind(Int64(breaches[position].at.timeIntervalSince1970))
-                        try insert.run()
-                    }
-                }
-            } catch {
-                throw StateStore.describe(error, path: path)
-            }
-        }
-        cache.withLock { $0.breached = known }
-    }
-
     /// The clock key, step and channel of intent `id`.
     private static func intentRow(_ id: String, db: Database) throws -> (String, String, String?)? {
         try Row.fetchOne(db, sql: "SELECT clock_key, step, channel FROM intent WHERE id = ?", arguments: [id])
             .map { ($0["clock_key"], $0["step"], $0["channel"]) }
-    }
-
-    /// Breached clocks per customer since `since`, by clock key.
-    public func breaches(since: Date) throws(StateStoreError) -> [String: Set<String>] {
-        try read { db in
-            var result: [String: Set<String>] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT customer_id, clock_key FROM breach WHERE at >= ?",
-                                        arguments: [Int64(since.timeIntervalSince1970)]) {
-                result[row["customer_id"], default: []].insert(row["clock_key"])
-            }
-            return result
-        }
     }
 }

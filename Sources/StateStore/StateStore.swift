@@ -27,8 +27,8 @@ public final class StateStore: Sendable {
         var transitions: [String: [TicketEvent]]?
         /// By clock key.
         var ladder: [String: [LadderRecord]]?
-        /// Clock keys with a breach on record.
-        var breached: Set<String>?
+        /// The breach table.
+        var breaches: BreachLedger?
     }
 
     /// The values of a ticket the last poll saw; forty bytes, as there is one per open ticket.

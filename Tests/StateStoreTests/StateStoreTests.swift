@@ -59,13 +59,16 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
         #expect(history["T-3/resolution/1"] == [LadderRecord(step: "75%", channel: nil, kind: .skipped)])
         // What a new store reads from disk is what this one kept in memory.
         #expect(try StateStore(path: store.path).ladderHistory() == history)
-        #expect(try store.breaches(since: at("2026-11-01T00:00:00Z")) == ["acme": ["T-9/resolution/1"]])
-        #expect(try store.breaches(since: at("2026-11-20T12:00:01Z")).isEmpty)
+        #expect(try store.breachCounts(since: at("2026-11-01T00:00:00Z")).earlier(customer: "acme", excluding: "T-1") == 1)
+        // Not the ticket's own, not another customer's, not before the window.
+        #expect(try store.breachCounts(since: at("2026-11-01T00:00:00Z")).earlier(customer: "acme", excluding: "T-9") == 0)
+        #expect(try store.breachCounts(since: at("2026-11-01T00:00:00Z")).earlier(customer: "initech", excluding: "T-1") == 0)
+        #expect(try store.breachCounts(since: at("2026-11-20T12:00:01Z")).earlier(customer: "acme", excluding: "T-1") == 0)
         // Also for a store opened afresh, which reads what is on record.
         try await StateStore(path: store.path).recordBreaches([BreachRecord(
             ticketID: "T-9", customerID: "acme", metric: .resolution, cycle: 1, at: at("2026-11-20T12:45:00Z")
         )])
-        #expect(try store.breaches(since: at("2026-11-20T12:00:01Z")).isEmpty)
+        #expect(try StateStore(path: store.path).breachCounts(since: at("2026-11-01T00:00:00Z")).earlier(customer: "acme", excluding: "T-1") == 1)
 
         #expect(try store.pendingMessages(dueBy: at("2026-11-20T13:00:00Z")).map(\.message) == [message(warning.id)])
         #expect(try store.markDelivered(key: warning.id, at: at("2026-11-20T13:00:01Z")))
@@ -145,7 +148,7 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
         #expect(try store.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1", "v2"])
         #expect(try store.ladderHistory() == ["T-1/resolution/0": [LadderRecord(step: "75%", channel: "leads", kind: .warning, isHeld: true)]])
         #expect(try store.heldIntents(dueBy: Date(timeIntervalSince1970: 1_795_003_600)).map(\.id) == ["T-1/resolution/0/75%@leads"])
-        #expect(try store.breaches(since: Date(timeIntervalSince1970: 1_794_990_000)) == ["acme": ["T-2/resolution/0"]])
+        #expect(try store.breachCounts(since: Date(timeIntervalSince1970: 1_794_990_000)).earlier(customer: "acme", excluding: "T-1") == 1)
         // The snapshot came along: the same values again are no change, and the old
         // transition is still the ticket's history.
         let ticket = Ticket(id: "T-1", status: .open, createdAt: Date(timeIntervalSince1970: 1_794_980_000))
