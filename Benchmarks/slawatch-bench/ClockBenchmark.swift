@@ -71,6 +71,16 @@ struct SplitMix64: RandomNumberGenerator {
     }
 }
 
+/// Runs this benchmark binary again with `arguments`, in a new process, and waits for it.
+func runSelf(_ arguments: [String]) throws {
+    fflush(nil)  // every stream: the child writes to the same terminal
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    child.arguments = arguments
+    try child.run()
+    child.waitUntilExit()
+}
+
 /// The process's peak resident memory (VmHWM), which, unlike getrusage's maxrss on Linux,
 /// starts afresh in a process started by another.
 func peakResidentMiB() -> Double {

@@ -63,12 +63,7 @@ enum TickBenchmark {
         defer { try? FileManager.default.removeItem(at: directory) }
         try await ticks(count: count, directory: directory, names: ["first tick (every ticket new)"])
         guard restarting else { return }
-        fflush(nil)  // every stream: the child writes to the same terminal
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        child.arguments = ["tick-restart", String(count), directory.path]
-        try child.run()
-        child.waitUntilExit()
+        try runSelf(["tick-restart", String(count), directory.path])
     }
 
     /// A daemon restarted on the database the first tick wrote: its first tick (everything
