@@ -128,8 +128,8 @@ public actor Watcher {
         return report
     }
 
-    /// What a tick decided: the commit (intents, their messages, breaches) and the ticket
-    /// changes to make at the helpdesk once it is recorded.
+    /// What a tick decided: the commit (intents and the messages that carry them) and the
+    /// ticket changes to make at the helpdesk once it is recorded.
     private struct Decided {
         var commit: TickCommit
         var writeBacks: [(intent: Intent, step: LadderStep)]
@@ -463,74 +463,59 @@ public actor Watcher {
     public func runningPollFinished() async {
         let running = Array(polls.values)
         guard !running.isEmpty else { return }
-        let waiter = Waiter()
+        let answer = FirstAnswer<Void>()
+        for task in running {
+            Task {
+                _ = await task.value
+                answer.give(())
+            }
+        }
         await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                waiter.wait(continuation)
-                for task in running {
-                    Task {
-                        _ = await task.value
-                        waiter.finish()
-                    }
-                }
-            }
+            _ = await answer.wait()
         } onCancel: {
-            waiter.finish()
-        }
-    }
-
-    /// One wait, ended by whichever comes first: a `finish` before the wait began ends it
-    /// at once.
-    private final class Waiter: Sendable {
-        private let state = Mutex<(continuation: CheckedContinuation<Void, Never>?, finished: Bool)>((nil, false))
-
-        func wait(_ continuation: CheckedContinuation<Void, Never>) {
-            let resumeNow = state.withLock { state in
-                if state.finished { return true }
-                state.continuation = continuation
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
-
-        func finish() {
-            let continuation = state.withLock { state in
-                defer { state = (nil, true) }
-                return state.continuation
-            }
-            continuation?.resume()
+            answer.give(nil)
         }
     }
 
     /// A task's value if it finishes by `deadline`, else nil (the task goes on). Whichever
     /// comes first, the value or the deadline, answers; the other finds it answered.
     private static func value<T: Sendable>(of task: Task<T, Never>, by deadline: ContinuousClock.Instant) async -> T? {
-        await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
-            let answer = FirstAnswer(continuation)
-            let timer = Task {
-                try? await Task.sleep(until: deadline)
-                answer.give(nil)
-            }
-            Task {
-                answer.give(await task.value)
-                timer.cancel()
-            }
+        let answer = FirstAnswer<T>()
+        let timer = Task {
+            try? await Task.sleep(until: deadline)
+            answer.give(nil)
         }
+        Task {
+            answer.give(await task.value)
+            timer.cancel()
+        }
+        return await answer.wait()
     }
 
-    /// Resumes a continuation with the first value given; later ones are dropped.
+    /// The first value given, for one waiter; later ones are dropped. A value given before
+    /// the wait begins answers it at once.
     private final class FirstAnswer<T: Sendable>: Sendable {
-        private let continuation: Mutex<CheckedContinuation<T?, Never>?>
+        private let state = Mutex<(waiting: CheckedContinuation<T?, Never>?, answer: T??)>((nil, nil))
 
-        init(_ continuation: CheckedContinuation<T?, Never>) {
-            self.continuation = Mutex(continuation)
+        func wait() async -> T? {
+            await withCheckedContinuation { continuation in
+                let early = state.withLock { state -> T?? in
+                    if case .some(let answer) = state.answer { return .some(answer) }
+                    state.waiting = continuation
+                    return nil
+                }
+                if case .some(let answer) = early { continuation.resume(returning: answer) }
+            }
         }
 
         func give(_ value: T?) {
-            continuation.withLock { held in
-                held?.resume(returning: value)
-                held = nil
+            let waiting = state.withLock { state -> CheckedContinuation<T?, Never>? in
+                guard case .none = state.answer else { return nil }
+                state.answer = .some(value)
+                defer { state.waiting = nil }
+                return state.waiting
             }
+            waiting?.resume(returning: value)
         }
     }
 
