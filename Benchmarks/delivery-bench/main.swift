@@ -29,7 +29,7 @@ let encoder = try WebhookEncoder(
     signer: WebhookSigner(secret: Credential("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")))
 let notifier = HTTPNotifier(
     channel: "bench", encoder: encoder, transport: transport,
-    policy: ChannelPolicy(timeout: 30, retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.05, maxDelay: 0.5)))
+    policy: ChannelPolicy(timeout: 30))
 let created = Date()
 
 func message(_ number: Int) -> OutboundMessage {

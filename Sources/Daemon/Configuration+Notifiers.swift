@@ -13,15 +13,14 @@ extension Configuration {
     /// A notifier for every configured channel, with its secrets in place.
     ///
     /// Errors name the channel and the setting, never a secret's value.
-    /// `retry` replaces the default retry policy (for `test-notify`, which wants one answer).
     public func notifiers(
-        secrets: ResolvedSecrets, transport: CurlTransport, context: DeliveryContext = .system, retry: RetryPolicy? = nil
+        secrets: ResolvedSecrets, transport: CurlTransport, context: DeliveryContext = .system
     ) throws(ChannelWiringError) -> [String: any Notifier] {
         var result: [String: any Notifier] = [:]
         for channel in channels.values.sorted(by: { $0.name < $1.name }) {
             do {
                 result[channel.name] = try notifier(
-                    for: channel, secrets: secrets, transport: transport, context: context, retry: retry ?? RetryPolicy()
+                    for: channel, secrets: secrets, transport: transport, context: context
                 )
             } catch let error as ChannelWiringError {
                 throw error
@@ -33,8 +32,7 @@ extension Configuration {
     }
 
     private func notifier(
-        for channel: ChannelConfig, secrets: ResolvedSecrets, transport: CurlTransport, context: DeliveryContext,
-        retry: RetryPolicy
+        for channel: ChannelConfig, secrets: ResolvedSecrets, transport: CurlTransport, context: DeliveryContext
     ) throws -> any Notifier {
         func credential(_ reference: SecretReference) throws -> Credential {
             guard let secret = secrets[reference] else {
@@ -43,7 +41,7 @@ extension Configuration {
             return Credential(secret.reveal())
         }
         let policy = ChannelPolicy(
-            timeout: TimeInterval(channel.timeout), retry: retry,
+            timeout: TimeInterval(channel.timeout),
             rateLimit: channel.rateLimit.map { SendRate(count: $0.count, per: TimeInterval($0.perSeconds)) }
         )
         let encoder: any ChannelEncoder

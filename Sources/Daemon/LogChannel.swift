@@ -24,7 +24,7 @@ public struct LogChannel: Notifier {
         let line = LogChannel.line(for: message) + "\n"
         func failed(_ why: String) -> DeliveryOutcome {
             DeliveryOutcome(
-                key: message.key, channel: channel, kind: .log, status: .deadLettered, attempts: 1,
+                key: message.key, channel: channel, kind: .log, status: .failed, attempts: 1,
                 error: DeliveryError(code: .connection, recoverable: true, message: "\(path): \(why); check the directory and its permissions")
             )
         }
@@ -33,11 +33,17 @@ public struct LogChannel: Notifier {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else { return failed(String(cString: strerror(errno))) }
         defer { close(fd) }
+        // A line cut short by a kill mid-write (its message was never recorded as delivered,
+        // so it is sent again) is closed first, so it never runs into the next line.
+        var info = stat()
+        var last: UInt8 = 0
+        let torn = fstat(fd, &info) == 0 && info.st_size > 0 && pread(fd, &last, 1, info.st_size - 1) == 1 && last != 0x0A
         // One write of the whole line under O_APPEND: lines from concurrent writers never interleave.
-        let written = line.utf8CString.withUnsafeBufferPointer { buffer in
+        let text = torn ? "\n" + line : line
+        let written = text.utf8CString.withUnsafeBufferPointer { buffer in
             write(fd, buffer.baseAddress, buffer.count - 1)
         }
-        guard written == line.utf8.count else { return failed("short write") }
+        guard written == text.utf8.count else { return failed("short write") }
         return DeliveryOutcome(key: message.key, channel: channel, kind: .log, status: .delivered, attempts: 1)
     }
 

@@ -7,9 +7,9 @@ import Synchronization
 /// The daemon's main loop as a service: a tick, then sleep until the next poll or
 /// threshold instant, with systemd and the metrics told as it goes.
 ///
-/// `READY=1` goes out once the first tick is done; `STATUS=` after every tick. On a
-/// graceful shutdown the tick in progress finishes (the service group bounds how long),
-/// nothing new starts, and what is undelivered stays in the outbox.
+/// `READY=1` goes out once the first tick's commit is done (the tick never waits on a
+/// receiver); `STATUS=` after every tick. On a graceful shutdown the tick in progress
+/// finishes (the service group bounds how long) and nothing new starts.
 public struct TickLoop: Service {
     let watcher: Watcher
     let notifier: SystemdNotifier
@@ -49,13 +49,7 @@ public struct TickLoop: Service {
             } else {
                 try? notifier.status(line)
             }
-            logger.info("tick", metadata: [
-                "tickets": "\(report.tickets)", "clocks": "\(report.clocks)", "breached": "\(report.breached)",
-                "intents": "\(report.intents)", "enqueued": "\(report.enqueued)", "delivered": "\(report.delivered)",
-                "next_wake": "\(report.nextWake.map { Timestamp($0).description } ?? "-")",
-                "phases": "\(report.phases.map { "\($0.phase)=" + String(format: "%.3f", $0.seconds) }.joined(separator: " "))",
-                "polls_running": "\(report.pollsRunning.joined(separator: ","))",
-            ])
+            TickLoop.log(report, to: logger)
             // Wake for the next poll or threshold, and often enough to keep the watchdog fed.
             var wait = max(0.05, (report.nextWake ?? Date() + 60).timeIntervalSinceNow)
             if let ping = notifier.watchdogPingInterval {
@@ -76,6 +70,17 @@ public struct TickLoop: Service {
         }
     }
 
+    /// The `tick` log line: counts, the next wake, and the seconds of each phase.
+    public static func log(_ report: TickReport, to logger: Logger) {
+        logger.info("tick", metadata: [
+            "tickets": "\(report.tickets)", "clocks": "\(report.clocks)", "breached": "\(report.breached)",
+            "intents": "\(report.intents)", "enqueued": "\(report.enqueued)", "outbox": "\(report.outboxPending)",
+            "next_wake": "\(report.nextWake.map { Timestamp($0).description } ?? "-")",
+            "phases": "\(report.phases.map { "\($0.phase)=" + String(format: "%.3f", $0.seconds) }.joined(separator: " "))",
+            "polls_running": "\(report.pollsRunning.joined(separator: ","))",
+        ])
+    }
+
     /// One line for `systemctl status`: open tickets, at risk, breached, outbox depth.
     static func statusLine(_ report: TickReport) -> String {
         "\(report.tickets) tickets, \(report.atRisk) at risk, \(report.breached) breached, \(report.outboxPending) in outbox"
@@ -89,13 +94,6 @@ public struct TickLoop: Service {
         for (kind, count) in report.crossings {
             if let kind = MetricsRegistry.CrossingKind(rawValue: kind) { metrics.thresholdCrossings.increment(kind: kind, by: count) }
         }
-        for (channel, result) in report.deliveries {
-            if let result = MetricsRegistry.NotificationResult(rawValue: result) {
-                metrics.notifications.increment(channel: channel, result: result)
-            }
-        }
-        for (channel, count) in report.retriesByChannel { metrics.deliveryRetries.increment(channel: channel, by: count) }
-        for (channel, count) in report.deadLettersByChannel { metrics.deadLetters.increment(channel: channel, by: count) }
         for (source, seconds) in report.pollDurations { metrics.pollLatency.set(source: source, seconds: seconds) }
         for source in report.pollErrors { metrics.pollErrors.increment(source: source) }
         metrics.outboxDepth.set(report.outboxPending)

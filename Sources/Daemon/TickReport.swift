@@ -12,22 +12,14 @@ public struct TickReport: Sendable {
     public var intents = 0
     /// Messages put in the outbox (or printed, in a dry run).
     public var enqueued = 0
-    public var delivered = 0
-    public var retried = 0
-    public var deadLettered = 0
     /// Records and sources that could not be read, one line each.
     public var problems: [String] = []
-    /// When the next tick is wanted: the next poll, threshold, retry or end of quiet hours.
+    /// When the next tick is wanted: the next poll, threshold or end of quiet hours.
     public var nextWake: Date?
     /// Clocks by state, for metrics.
     public var clockStates: [ClockState: Int] = [:]
     /// Intents that crossed a threshold this tick, by kind (`warning`, `breach`, `repeat`).
     public var crossings: [String: Int] = [:]
-    /// How each delivery of the tick ended: channel and `DeliveryOutcome.Status` raw value.
-    public var deliveries: [(channel: String, result: String)] = []
-    /// Failed attempts to be tried again, and dead letters, by channel.
-    public var retriesByChannel: [String: Int] = [:]
-    public var deadLettersByChannel: [String: Int] = [:]
     /// Seconds each polled source took, and the sources whose poll failed.
     public var pollDurations: [String: Double] = [:]
     public var pollErrors: [String] = []
@@ -36,7 +28,7 @@ public struct TickReport: Sendable {
     /// Messages waiting in the outbox after the tick.
     public var outboxPending = 0
     /// Seconds each phase of the tick took, in order: `poll`, `evaluate`, `compose`,
-    /// `commit`, `write_back`, `deliver`.
+    /// `commit`, `write_back`.
     public var phases: [(phase: String, seconds: Double)] = []
 
     /// Records the phase `name` as having run from `start` until now, and moves `start` to now.

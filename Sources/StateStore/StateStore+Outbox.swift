@@ -1,65 +1,86 @@
 public import Foundation
 import GRDB
-import SLAEngine
+public import SLAEngine
 
-extension StateStore {
-    /// Messages waiting to be tried at or before `now`, oldest first.
-    public func pendingMessages(dueBy now: Date) throws(StateStoreError) -> [PendingMessage] {
+extension StateStore: OutboxStore {
+    public func pendingMessages() throws(StateStoreError) -> [PendingMessage] {
         let decoder = JSONDecoder()
         return try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT message, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
-                ORDER BY created_at, key
-                """, arguments: [Int64(now.timeIntervalSince1970)]).map { row in
-                PendingMessage(message: try decoder.decode(OutboundMessage.self, from: row["message"] as Data), attempts: row["attempts"])
+                SELECT message, attempts, next_attempt_at FROM outbox WHERE status = 'pending' ORDER BY created_at, key
+                """).map { row in
+                PendingMessage(
+                    message: try decoder.decode(OutboundMessage.self, from: row["message"] as Data), attempts: row["attempts"],
+                    nextAttemptAt: Date(timeIntervalSince1970: TimeInterval(row["next_attempt_at"] as Int64)))
             }
         }
     }
 
-    /// Records a successful delivery. Returns false when the message was already recorded
-    /// as delivered (or is unknown), so nothing is ever recorded as sent twice.
-    @discardableResult
-    public func markDelivered(key: String, at: Date, detail: String? = nil) throws(StateStoreError) -> Bool {
-        let now = Int64(at.timeIntervalSince1970)
-        return try write { db in
-            try db.execute(
-                sql: "UPDATE outbox SET status = 'delivered', delivered_at = ?, attempts = attempts + 1 WHERE key = ? AND status = 'pending'",
-                arguments: [now, key]
-            )
-            guard db.changesCount == 1 else { return false }
-            try db.execute(sql: """
-                INSERT INTO delivery_log (key, channel, at, outcome, detail)
-                SELECT key, channel, ?, 'delivered', ? FROM outbox WHERE key = ?
-                """, arguments: [now, detail, key])
-            return true
-        }
+    public func enqueue(_ messages: [OutboundMessage]) throws(StateStoreError) {
+        guard !messages.isEmpty else { return }
+        try commit(TickCommit(at: messages.map(\.createdAt).max() ?? Date(), messages: messages))
     }
 
-    /// Records a failed attempt: tried again at `retryAt`, or dead-lettered when nil.
-    public func markFailed(key: String, at: Date, reason: String, detail: String?, retryAt: Date?) throws(StateStoreError) {
-        let now = Int64(at.timeIntervalSince1970)
+    public func record(_ attempts: [AttemptRecord], outages: [String: ChannelOutage?] = [:]) throws(StateStoreError) {
+        guard !attempts.isEmpty || !outages.isEmpty else { return }
         try write { db in
-            try db.execute(sql: """
+            let delivered = try db.cachedStatement(sql: """
+                UPDATE outbox SET status = 'delivered', delivered_at = ?, attempts = attempts + 1 WHERE key = ? AND status = 'pending'
+                """)
+            let failed = try db.cachedStatement(sql: """
                 UPDATE outbox SET attempts = attempts + 1, last_error = ?, status = ?, next_attempt_at = ?
                 WHERE key = ? AND status = 'pending'
-                """, arguments: [
-                    detail ?? reason, retryAt == nil ? "dead" : "pending",
-                    retryAt.map { Int64($0.timeIntervalSince1970) } ?? now, key,
-                ])
-            guard db.changesCount == 1 else { return }
-            try db.execute(sql: """
-                INSERT INTO delivery_log (key, channel, at, outcome, detail)
-                SELECT key, channel, ?, ?, ? FROM outbox WHERE key = ?
-                """, arguments: [now, retryAt == nil ? "dead:\(reason)" : "retry:\(reason)", detail, key])
+                """)
+            let log = try db.cachedStatement(sql: """
+                INSERT INTO delivery_log (key, channel, at, outcome, detail) SELECT key, channel, ?, ?, ? FROM outbox WHERE key = ?
+                """)
+            for attempt in attempts {
+                let at = Int64(attempt.at.timeIntervalSince1970)
+                let outcome: String, detail: String?
+                switch attempt.result {
+                case .delivered(let text):
+                    try delivered.execute(arguments: [at, attempt.key])
+                    (outcome, detail) = ("delivered", text)
+                case .retry(let retryAt, let reason, let text):
+                    try failed.execute(arguments: [text ?? reason, "pending", Int64(retryAt.timeIntervalSince1970), attempt.key])
+                    (outcome, detail) = ("retry:\(reason)", text)
+                case .dead(let reason, let text):
+                    try failed.execute(arguments: [text ?? reason, "dead", at, attempt.key])
+                    (outcome, detail) = ("dead:\(reason)", text)
+                }
+                // A record for a message no longer pending changes nothing, the log included.
+                guard db.changesCount == 1 else { continue }
+                try log.execute(arguments: [at, outcome, detail, attempt.key])
+            }
+            for (channel, outage) in outages {
+                if let outage {
+                    try db.execute(sql: """
+                        INSERT INTO channel_outage (channel, since, dead_letters) VALUES (?, ?, ?)
+                        ON CONFLICT(channel) DO UPDATE SET since = excluded.since, dead_letters = excluded.dead_letters
+                        """, arguments: [channel, Int64(outage.since.timeIntervalSince1970), outage.deadLetters])
+                } else {
+                    try db.execute(sql: "DELETE FROM channel_outage WHERE channel = ?", arguments: [channel])
+                }
+            }
         }
     }
 
-    /// The earliest instant something stored wants attention: a retry or the end of quiet hours.
-    public func nextWake() throws(StateStoreError) -> Date? {
+    public func channelOutages() throws(StateStoreError) -> [String: ChannelOutage] {
         try read { db in
-            let retry = try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")
-            let held = try Int64.fetchOne(db, sql: "SELECT MIN(not_before) FROM intent WHERE status = 'held'")
-            return [retry, held].compactMap { $0 }.min().map { Date(timeIntervalSince1970: TimeInterval($0)) }
+            var outages: [String: ChannelOutage] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT channel, since, dead_letters FROM channel_outage") {
+                outages[row["channel"]] = ChannelOutage(
+                    since: Date(timeIntervalSince1970: TimeInterval(row["since"] as Int64)), deadLetters: row["dead_letters"])
+            }
+            return outages
+        }
+    }
+
+    /// The earliest instant a held intent's quiet hours end, for the tick's wake-up.
+    public func nextHeldRelease() throws(StateStoreError) -> Date? {
+        try read { db in
+            try Int64.fetchOne(db, sql: "SELECT MIN(not_before) FROM intent WHERE status = 'held'")
+                .map { Date(timeIntervalSince1970: TimeInterval($0)) }
         }
     }
 

@@ -108,6 +108,16 @@ extension StateStore {
                 ALTER TABLE ticket_snapshot_v2 RENAME TO ticket_snapshot;
                 """)
         }
+        // Channel outages outlive a restart, so ops hear once per outage, not once per start.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                CREATE TABLE channel_outage (
+                    channel TEXT PRIMARY KEY,
+                    since INTEGER NOT NULL,
+                    dead_letters INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }()
 }

@@ -32,15 +32,18 @@ public struct TickCommit: Sendable {
     }
 }
 
-/// A message waiting in the outbox, with how often it was tried.
+/// A message waiting in the outbox, with how often it was tried and when it is next due.
 public struct PendingMessage: Sendable, Hashable {
     public var message: OutboundMessage
-    /// Delivery rounds already tried.
+    /// Attempts already made.
     public var attempts: Int
+    /// When the next attempt is due (a fresh message: when it was committed).
+    public var nextAttemptAt: Date
 
-    public init(message: OutboundMessage, attempts: Int) {
+    public init(message: OutboundMessage, attempts: Int, nextAttemptAt: Date? = nil) {
         self.message = message
         self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt ?? message.createdAt
     }
 }
 

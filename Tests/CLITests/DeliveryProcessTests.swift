@@ -55,7 +55,7 @@ struct HTTPReceiver {
 
         let gone = try SlawatchProcess.run(["test-notify", "--config", fixture.config, "gone"])
         #expect(gone.status == 69)
-        #expect(gone.stdout.contains("dead_lettered") && gone.stdout.contains("404"))
+        #expect(gone.stdout.contains("failed after 1 attempt") && gone.stdout.contains("404"))
         #expect(!(ok.stdout + ok.stderr + gone.stdout + gone.stderr).contains("SEKRIT"))
 
         let unknown = try SlawatchProcess.run(["test-notify", "--config", fixture.config, "nope"])

@@ -63,7 +63,7 @@ import TicketSources
             sources: try configuration.sources.map { source in
                 Watcher.Source(config: source, reader: try source.reader(secrets: secrets, transport: transport, cursors: store))
             },
-            notifiers: ["leads": LogChannel(channel: "leads", path: directory.appendingPathComponent("leads.jsonl").path)],
+            dispatcher: nil,
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         )
 

@@ -44,14 +44,14 @@ import SLAEngine
         try logLines(name, in: directory).map { ($0["tickets"] as! [[String: Any]])[0]["id"] as! String }
     }
 
-    func watcher() throws -> Watcher { try logWatcher(yaml: Self.yaml, directory: directory) }
+    func watcher() async throws -> LogDaemon { try await logWatcher(yaml: Self.yaml, directory: directory) }
 
     @Test func aCustomersSecondBreachReachesTheExecutiveAlsoAfterARestart() async throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // A (acme) breaches at 12:20; B (acme) and C (globex) at 12:50.
         try write([ticket("A", customer: "acme", createdAt: 0), ticket("B", customer: "acme", createdAt: 30),
                    ticket("C", customer: "globex", createdAt: 30)])
-        var daemon = try watcher()
+        var daemon = try await watcher()
         _ = try await daemon.tick(at: start)
         _ = try await daemon.tick(at: start + 21 * 60)
         #expect(try tickets(in: "leads.jsonl") == ["A"])
@@ -64,7 +64,7 @@ import SLAEngine
         // breaches recorded before the restart.
         try write([ticket("A", customer: "acme", createdAt: 0), ticket("B", customer: "acme", createdAt: 30),
                    ticket("C", customer: "globex", createdAt: 30), ticket("D", customer: "acme", createdAt: 60)])
-        daemon = try watcher()
+        daemon = try await watcher()
         _ = try await daemon.tick(at: start + 81 * 60)
         #expect(try tickets(in: "execs.jsonl") == ["B", "D"])
         #expect(try tickets(in: "leads.jsonl").sorted() == ["A", "B", "C", "D"])

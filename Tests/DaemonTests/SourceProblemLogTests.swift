@@ -51,7 +51,7 @@ import TicketSources
         let captured = Lines()
         let watcher = Watcher(
             configuration: configuration, templates: try MessageTemplates(directory: nil), store: nil,
-            sources: [Watcher.Source(config: configuration.sources[0], reader: Problems())], notifiers: [:],
+            sources: [Watcher.Source(config: configuration.sources[0], reader: Problems())], dispatcher: nil,
             logger: Logger(label: "test") { _ in Capture(into: captured) },
             dryRun: true
         )

@@ -51,7 +51,7 @@ import SLAEngine
     @Test func staleDataHoldsWarningsAndNoticesButNotBreachesUntilItRecovers() async throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try Self.tickets.write(to: ticketsFile, atomically: true, encoding: .utf8)
-        let watcher = try logWatcher(yaml: Self.yaml, directory: directory)
+        let watcher = try await logWatcher(yaml: Self.yaml, directory: directory)
         func tick(_ minutes: Double) async throws { _ = try await watcher.tick(at: start + minutes * 60) }
 
         try await tick(0)

@@ -68,62 +68,58 @@ import Testing
         }
     }
 
-    @Test func serverErrorsAreRetriedWithBackoffThenDelivered() async throws {
+    @Test func oneAttemptPerCallThenDelivered() async throws {
         let receiver = try await HTTPReceiver.shared()
         let (token, url) = receiver.endpoint("script/500,503,200")
         let clock = VirtualClock()
-        let outcome = try await HTTPDeliveryTests.notifier(try MattermostEncoder(url: Credential(url)), clock: clock)
-            .deliver(Samples.message())
-        #expect(outcome.status == .delivered)
-        #expect(outcome.attempts == 3)
-        #expect(clock.sleeps == [0.5, 1.0])  // random 0.5 × ceilings 1 s and 2 s
+        let notifier = try HTTPDeliveryTests.notifier(try MattermostEncoder(url: Credential(url)), clock: clock)
+        let first = await notifier.deliver(Samples.message())
+        #expect(first.status == .failed && first.attempts == 1 && first.error?.code == .serverError && first.error?.recoverable == true)
+        #expect(await notifier.deliver(Samples.message()).error?.status == 503)
+        #expect(await notifier.deliver(Samples.message()).status == .delivered)
+        // The notifier never sleeps a backoff: retrying is the dispatcher's.
+        #expect(clock.sleeps.isEmpty)
         #expect(try await receiver.records(token).count == 3)
     }
 
-    @Test func persistentServerErrorsBecomeADeadLetter() async throws {
+    @Test func aServerErrorIsARecoverableFailure() async throws {
         let receiver = try await HTTPReceiver.shared()
         let (token, url) = receiver.endpoint("status/500")
-        let counters = DeliveryCounters()
-        let notifier = HTTPNotifier(
-            channel: "leads", encoder: try SlackEncoder(url: Credential(url)), transport: try CurlTransport(),
-            policy: Samples.quickPolicy, context: DeliveryContext(clock: VirtualClock(), random: { 0 }, counters: counters))
-        let outcome = await notifier.deliver(Samples.message())
-        #expect(outcome.status == .deadLettered)
-        #expect(outcome.attempts == 3)
+        let outcome = try await HTTPDeliveryTests.notifier(try SlackEncoder(url: Credential(url))).deliver(Samples.message())
+        #expect(outcome.status == .failed)
+        #expect(outcome.attempts == 1)
         #expect(outcome.error?.code == .serverError)
         #expect(outcome.error?.message.contains("127.0.0.1 answered 500") == true)
         #expect(outcome.answer?.status == 500)
-        #expect(try await receiver.records(token).count == 3)
-        #expect(counters.snapshot().deadLetters == ["leads": [.serverError: 1]])
-        #expect(counters.snapshot().retries == 2)
+        #expect(try await receiver.records(token).count == 1)
     }
 
-    @Test func tooManyRequestsHonoursRetryAfter() async throws {
+    @Test func tooManyRequestsCarriesRetryAfterAndHoldsTheChannel() async throws {
         let receiver = try await HTTPReceiver.shared()
         let (_, url) = receiver.endpoint("script/429,200")
         let clock = VirtualClock()
-        let outcome = try await HTTPDeliveryTests.notifier(try TeamsEncoder(url: Credential(url)), clock: clock).deliver(Samples.message())
-        #expect(outcome.status == .delivered)
-        #expect(outcome.attempts == 2)
-        #expect(clock.sleeps == [7])  // the receiver's Retry-After: 7
+        let notifier = try HTTPDeliveryTests.notifier(try TeamsEncoder(url: Credential(url)), clock: clock)
+        let limited = await notifier.deliver(Samples.message())
+        #expect(limited.status == .failed && limited.error?.code == .rateLimited)
+        #expect(limited.error?.retryAfter == 7)  // the receiver's Retry-After: 7
+        #expect(await notifier.deliver(Samples.message()).status == .delivered)
+        #expect(clock.sleeps == [7])  // the next message waited out the hold
     }
 
     @Test func discordRetryAfterComesFromTheBody() async throws {
         let receiver = try await HTTPReceiver.shared()
         let (_, url) = receiver.endpoint("discord429")
-        let clock = VirtualClock()
-        let outcome = try await HTTPDeliveryTests.notifier(try DiscordEncoder(url: Credential(url)), clock: clock).deliver(Samples.message())
-        #expect(outcome.status == .deadLettered)
+        let outcome = try await HTTPDeliveryTests.notifier(try DiscordEncoder(url: Credential(url))).deliver(Samples.message())
+        #expect(outcome.status == .failed)
         #expect(outcome.error?.code == .rateLimited)
         #expect(outcome.error?.retryAfter == 1.5)
-        #expect(clock.sleeps == [1.5, 1.5])
     }
 
-    @Test func aClientErrorIsNotRetried() async throws {
+    @Test func aClientErrorIsNotRecoverable() async throws {
         let receiver = try await HTTPReceiver.shared()
         let (token, url) = receiver.endpoint("gone")
         let outcome = try await HTTPDeliveryTests.notifier(try SlackEncoder(url: Credential(url))).deliver(Samples.message())
-        #expect(outcome.status == .deadLettered)
+        #expect(outcome.status == .failed)
         #expect(outcome.attempts == 1)
         #expect(outcome.error?.code == .clientError)
         #expect(outcome.error?.recoverable == false)
@@ -134,13 +130,13 @@ import Testing
     @Test func aHangingReceiverTimesOut() async throws {
         let receiver = try await HTTPReceiver.shared()
         let (_, url) = receiver.endpoint("hang?seconds=5")
-        let policy = ChannelPolicy(timeout: 0.3, retry: RetryPolicy(maxAttempts: 2))
+        let policy = ChannelPolicy(timeout: 0.3)
         let started = ContinuousClock.now
         let outcome = try await HTTPDeliveryTests.notifier(try MattermostEncoder(url: Credential(url)), policy: policy)
             .deliver(Samples.message())
         #expect(ContinuousClock.now - started < .seconds(3))
-        #expect(outcome.status == .deadLettered)
-        #expect(outcome.attempts == 2)
+        #expect(outcome.status == .failed)
+        #expect(outcome.attempts == 1)
         #expect(outcome.error?.code == .timeout)
         #expect(outcome.error?.recoverable == true)
     }
@@ -149,9 +145,9 @@ import Testing
         let receiver = try await HTTPReceiver.shared()
         let (_, url) = receiver.endpoint("close")
         let outcome = try await HTTPDeliveryTests.notifier(try MattermostEncoder(url: Credential(url))).deliver(Samples.message())
-        #expect(outcome.status == .deadLettered)
+        #expect(outcome.status == .failed)
         #expect(outcome.error?.code == .connection)
-        #expect(outcome.attempts == 3)
+        #expect(outcome.attempts == 1)
     }
 
     @Test func aRefusedConnectionIsAConnectionFailure() async throws {

@@ -9,11 +9,11 @@ import Testing
 
     static func notifier(
         _ encoder: any ChannelEncoder, _ transport: ScriptedTransport, policy: ChannelPolicy = Samples.quickPolicy,
-        clock: VirtualClock, counters: DeliveryCounters? = nil
+        clock: VirtualClock
     ) -> HTTPNotifier {
         HTTPNotifier(
             channel: "leads", encoder: encoder, transport: transport, policy: policy,
-            context: DeliveryContext(clock: clock, random: { 0.5 }, counters: counters))
+            context: DeliveryContext(clock: clock, random: { 0.5 }))
     }
 
     static func failure(_ code: TransportError.Code, recoverable: Bool = true, reply: Int? = nil) -> TransportError {
@@ -42,15 +42,18 @@ import Testing
         #expect(clock.sleeps.isEmpty)
     }
 
-    @Test func transientFailuresBackOffThenDeliver() async throws {
+    @Test func transientFailuresAreRecoverableAndNeverSlept() async throws {
         let clock = VirtualClock()
         let transport = ScriptedTransport([.fail(NotifierTests.failure(.timeout)), .fail(NotifierTests.failure(.connection)), .answer(200, body: "ok")])
         let notifier = NotifierTests.notifier(try MattermostEncoder(url: NotifierTests.hook), transport, clock: clock)
+        let first = await notifier.deliver(Samples.message())
+        #expect(first.status == .failed && first.attempts == 1 && first.error?.code == .timeout && first.error?.recoverable == true)
+        #expect(await notifier.deliver(Samples.message()).error?.code == .connection)
         let outcome = await notifier.deliver(Samples.message())
         #expect(outcome.status == .delivered)
-        #expect(outcome.attempts == 3)
+        #expect(outcome.attempts == 1)
         #expect(outcome.answer == ReceiverAnswer(status: 200, excerpt: "ok"))
-        #expect(clock.sleeps == [0.5, 1.0])
+        #expect(clock.sleeps.isEmpty)
         #expect(transport.httpRequests.allSatisfy { $0.timeout == 5 })
     }
 
@@ -59,27 +62,23 @@ import Testing
         let transport = ScriptedTransport([.answer(429, headers: [HTTPHeader("Retry-After", "30")]), .answer(200)])
         let notifier = NotifierTests.notifier(try TeamsEncoder(url: NotifierTests.hook), transport, clock: clock)
         let first = await notifier.deliver(Samples.message())
-        #expect(first.status == .delivered && first.attempts == 2)
+        #expect(first.status == .failed && first.error?.retryAfter == 30)
+        // The next message of the channel waits out the hold.
+        #expect(await notifier.deliver(Samples.message()).status == .delivered)
         #expect(clock.sleeps == [30])
         // The hold has passed by now: the next message goes at once.
         _ = await notifier.deliver(Samples.message())
         #expect(clock.sleeps == [30])
     }
 
-    @Test func aRetryAfterBeyondTheCapIsADeadLetterAtOnce() async throws {
-        let clock = VirtualClock()
-        let transport = ScriptedTransport([.answer(429, headers: [HTTPHeader("Retry-After", "3600")])])
-        let outcome = await NotifierTests.notifier(try TeamsEncoder(url: NotifierTests.hook), transport, clock: clock).deliver(Samples.message())
-        #expect(outcome.status == .deadLettered && outcome.attempts == 1 && outcome.error?.code == .rateLimited)
-        #expect(clock.sleeps.isEmpty)
-    }
-
     @Test func everyAttemptOfASignedWebhookIsSignedAfresh() async throws {
         let clock = VirtualClock()
         let transport = ScriptedTransport([.answer(503), .answer(200)])
         let encoder = try WebhookEncoder(url: NotifierTests.hook, signer: WebhookSigner(secret: Credential("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")))
-        let policy = ChannelPolicy(retry: RetryPolicy(maxAttempts: 3, baseDelay: 4))
-        _ = await NotifierTests.notifier(encoder, transport, policy: policy, clock: clock).deliver(Samples.message())
+        let notifier = NotifierTests.notifier(encoder, transport, clock: clock)
+        _ = await notifier.deliver(Samples.message())
+        clock.advance(by: 2)
+        _ = await notifier.deliver(Samples.message())
         let requests = transport.httpRequests
         try #require(requests.count == 2)
         #expect(requests[0].header("webhook-id") == requests[1].header("webhook-id"))
@@ -88,38 +87,29 @@ import Testing
         #expect(requests[0].header("webhook-signature") != requests[1].header("webhook-signature"))
     }
 
-    @Test func outcomesAreCounted() async throws {
-        let counters = DeliveryCounters()
-        let clock = VirtualClock()
-        let ok = NotifierTests.notifier(try TeamsEncoder(url: NotifierTests.hook), ScriptedTransport([.answer(200)]), clock: clock, counters: counters)
-        let broken = NotifierTests.notifier(try TeamsEncoder(url: NotifierTests.hook), ScriptedTransport([.answer(410)]), clock: clock, counters: counters)
-        _ = await ok.deliver(Samples.message())
-        _ = await ok.deliver(Samples.message())
-        _ = await broken.deliver(Samples.message())
-        let snapshot = counters.snapshot()
-        #expect(snapshot.outcomes["leads"] == [.delivered: 2, .deadLettered: 1])
-        #expect(snapshot.deadLetters(of: "leads") == 1)
-        #expect(snapshot.deadLetters["leads"] == [.clientError: 1])
-    }
-
-    @Test func healthFollowsTheOutcomes() async throws {
-        let clock = VirtualClock()
-        let transport = ScriptedTransport([.answer(500), .answer(500), .answer(500), .answer(500), .answer(500), .answer(500), .answer(200)])
-        let notifier = NotifierTests.notifier(try TeamsEncoder(url: NotifierTests.hook), transport, clock: clock)
-        var health = ChannelHealth()
-        var notices: [ChannelHealth.Notice] = []
-        for _ in 0..<3 {
-            if let notice = health.record(await notifier.deliver(Samples.message()), at: clock.date()) { notices.append(notice) }
-        }
-        #expect(notices.count == 2)
-        guard case .outageStarted(channel: "leads", reason: .serverError, at: _) = notices.first else {
-            Issue.record("expected an outage notice first, got \(notices)")
-            return
-        }
-        guard case .recovered(channel: "leads", since: _, deadLetters: 2, at: _) = notices.last else {
-            Issue.record("expected a recovery notice last, got \(notices)")
-            return
-        }
+    @Test func healthFollowsTheAttempts() {
+        let start = Date(timeIntervalSince1970: 1_795_000_000)
+        var health = ChannelHealth(outageAfter: 60)
+        // Failures for less than a minute are no outage; a success in between starts over.
+        #expect(health.record(channel: "leads", .failed(.serverError), at: start) == nil)
+        #expect(health.record(channel: "leads", .failed(.serverError), at: start + 59) == nil)
+        #expect(health.record(channel: "leads", .succeeded, at: start + 60) == nil)
+        #expect(health.record(channel: "leads", .failed(.timeout), at: start + 100) == nil)
+        #expect(health.record(channel: "leads", .failed(.timeout), at: start + 160)
+                == .outageStarted(channel: "leads", reason: .timeout, at: start + 100))
+        // Once: more failures and dead letters say nothing, but are counted.
+        #expect(health.record(channel: "leads", .failed(.timeout), at: start + 200) == nil)
+        #expect(health.record(channel: "leads", .deadLettered(.timeout), at: start + 210) == nil)
+        // Another channel is its own; a dead letter starts an outage at once.
+        #expect(health.record(channel: "hooks", .deadLettered(.clientError), at: start + 220)
+                == .outageStarted(channel: "hooks", reason: .clientError, at: start + 220))
+        #expect(health.record(channel: "leads", .succeeded, at: start + 300)
+                == .recovered(channel: "leads", since: start + 100, deadLetters: 1, at: start + 300))
+        #expect(health.record(channel: "leads", .succeeded, at: start + 301) == nil)
+        // An outage handed in at start (a restart) is not announced again.
+        var restarted = ChannelHealth(outages: ["hooks": ChannelHealth.Outage(since: start + 220, deadLetters: 1)])
+        #expect(restarted.record(channel: "hooks", .deadLettered(.clientError), at: start + 400) == nil)
+        #expect(restarted.channelsDown == ["hooks"])
     }
 
     // MARK: Email
@@ -130,11 +120,14 @@ import Testing
             transport: transport, policy: Samples.quickPolicy, context: DeliveryContext(clock: clock, random: { 0.5 }))
     }
 
-    @Test func aTemporaryRecipientRefusalIsRetried() async throws {
+    @Test func aTemporaryRecipientRefusalIsARecoverableFailure() async throws {
         let transport = ScriptedTransport([.fail(NotifierTests.failure(.rejectedRecipient, recoverable: true, reply: 450)), .mailAccepted])
-        let outcome = try await NotifierTests.emailNotifier(transport, to: ["a@example.com"]).deliver(Samples.message())
+        let notifier = try NotifierTests.emailNotifier(transport, to: ["a@example.com"])
+        let refused = await notifier.deliver(Samples.message())
+        #expect(refused.status == .failed && refused.error?.recoverable == true)
+        let outcome = await notifier.deliver(Samples.message())
         #expect(outcome.status == .delivered)
-        #expect(outcome.recipients.map(\.attempts) == [2])
+        #expect(outcome.recipients.map(\.attempts) == [1])
         #expect(transport.mailRequests.allSatisfy { $0.recipient == "a@example.com" && $0.sender == "support@example.com" })
     }
 
@@ -142,14 +135,14 @@ import Testing
         let transport = ScriptedTransport([.mailAccepted])
         let outcome = try await NotifierTests.emailNotifier(transport).deliver(Samples.message(recipients: ["ok@acme.example", "not an address"]))
         #expect(outcome.status == .partiallyDelivered)
-        #expect(outcome.recipients.map(\.status) == [.delivered, .deadLettered])
+        #expect(outcome.recipients.map(\.status) == [.delivered, .failed])
         #expect(outcome.recipients[1].error?.code == .invalidMessage)
         #expect(transport.mailRequests.map(\.recipient) == ["ok@acme.example"])
     }
 
     @Test func noRecipientAtAllIsADeadLetter() async throws {
         let outcome = try await NotifierTests.emailNotifier(ScriptedTransport([.mailAccepted]), to: []).deliver(Samples.message())
-        #expect(outcome.status == .deadLettered)
+        #expect(outcome.status == .failed)
         #expect(outcome.error?.code == .invalidMessage)
         #expect(outcome.attempts == 0)
     }

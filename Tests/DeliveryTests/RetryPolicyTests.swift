@@ -10,23 +10,44 @@ private func failure(_ code: DeliveryError.Code, recoverable: Bool = true, retry
     static let policy = RetryPolicy(maxAttempts: 5, baseDelay: 1, maxDelay: 10, maxRetryAfter: 120)
 
     @Test(arguments: [
-        // attempt, failure, random, decision
-        (1, failure(.serverError), 0.5, RetryPolicy.Decision.retry(after: 0.5)),
-        (2, failure(.serverError), 0.5, .retry(after: 1)),
-        (3, failure(.timeout), 0.5, .retry(after: 2)),
-        (4, failure(.connection), 0.999, .retry(after: 7.992)),
-        (4, failure(.connection), 0.0, .retry(after: 0)),
+        // attempt, failure, random, decision: half the ceiling, plus up to half again by chance
+        (1, failure(.serverError), 0.5, RetryPolicy.Decision.retry(after: 0.75)),
+        (2, failure(.serverError), 0.5, .retry(after: 1.5)),
+        (3, failure(.timeout), 0.5, .retry(after: 3)),
+        (4, failure(.connection), 0.999, .retry(after: 7.996)),
+        (4, failure(.connection), 0.0, .retry(after: 4)),
         (5, failure(.serverError), 0.5, .giveUp),  // the last attempt
         (1, failure(.clientError, recoverable: false), 0.5, .giveUp),
         (1, failure(.rejectedRecipient, recoverable: false), 0.5, .giveUp),
         (1, failure(.rateLimited, retryAfter: 7), 0.1, .retry(after: 7)),  // Retry-After wins over jitter
         (2, failure(.rateLimited, retryAfter: 0.25), 0.9, .retry(after: 0.25)),
         (1, failure(.rateLimited, retryAfter: 121), 0.5, .giveUp),  // longer than maxRetryAfter
-        (1, failure(.rateLimited), 0.5, .retry(after: 0.5)),  // 429 without a wait: backoff
+        (1, failure(.rateLimited), 0.5, .retry(after: 0.75)),  // 429 without a wait: backoff
         (5, failure(.rateLimited, retryAfter: 1), 0.5, .giveUp),
     ] as [(Int, DeliveryError, Double, RetryPolicy.Decision)])
     func decisions(attempt: Int, failure: DeliveryError, random: Double, expected: RetryPolicy.Decision) {
         let decision = RetryPolicyTests.policy.decision(afterAttempt: attempt, failure: failure, random: random)
+        switch (decision, expected) {
+        case (.retry(let actual), .retry(let wanted)):
+            #expect(abs(actual - wanted) < 1e-9, "attempt \(attempt): \(actual) != \(wanted)")
+        default:
+            #expect(decision == expected)
+        }
+    }
+
+    @Test(arguments: [
+        // attempt, failure, random, age of the message, decision
+        (1, failure(.serverError), 0.5, 0.0, RetryPolicy.Decision.retry(after: 0.75)),
+        (9, failure(.serverError), 0.0, 0.0, .retry(after: 15)),  // capped at 30 s, then jitter
+        (40, failure(.serverError), 0.999, 0.0, .retry(after: 29.985)),  // no attempt limit, only age
+        (40, failure(.serverError), 0.0, 3584.0, .retry(after: 15)),
+        (40, failure(.serverError), 0.0, 3586.0, .giveUp),  // the next attempt would come after an hour
+        (3, failure(.rateLimited, retryAfter: 1800), 0.5, 60.0, .retry(after: 1800)),  // honoured up to an hour
+        (3, failure(.rateLimited, retryAfter: 3601), 0.5, 0.0, .giveUp),
+        (1, failure(.clientError, recoverable: false), 0.5, 0.0, .giveUp),
+    ] as [(Int, DeliveryError, Double, Double, RetryPolicy.Decision)])
+    func deliveryDefaults(attempt: Int, failure: DeliveryError, random: Double, age: Double, expected: RetryPolicy.Decision) {
+        let decision = RetryPolicy.delivery.decision(afterAttempt: attempt, failure: failure, random: random, age: age)
         switch (decision, expected) {
         case (.retry(let actual), .retry(let wanted)):
             #expect(abs(actual - wanted) < 1e-9, "attempt \(attempt): \(actual) != \(wanted)")
@@ -165,25 +186,11 @@ private func failure(_ code: DeliveryError.Code, recoverable: Bool = true, retry
             let at = t0.addingTimeInterval(Double(index))
             let notice =
                 switch event {
-                case .ok(let channel): health.record(channel: channel, succeeded: true, reason: nil, at: at)
-                case .dead(let channel, let code): health.record(channel: channel, succeeded: false, reason: code, at: at)
+                case .ok(let channel): health.record(channel: channel, .succeeded, at: at)
+                case .dead(let channel, let code): health.record(channel: channel, .deadLettered(code), at: at)
                 }
             #expect(notice == expected, "step \(index)")
         }
         #expect(health.channelsDown == ["slack"])
-    }
-
-    @Test func outcomesFeedIt() {
-        var health = ChannelHealth()
-        let at = Date(timeIntervalSince1970: 0)
-        func outcome(_ status: DeliveryOutcome.Status) -> DeliveryOutcome {
-            DeliveryOutcome(
-                key: "k", channel: "mail", kind: .email, status: status, attempts: 1,
-                error: status == .deadLettered ? DeliveryError(code: .tls, recoverable: false, message: "x") : nil)
-        }
-        #expect(health.record(outcome(.cancelled), at: at) == nil)
-        #expect(health.record(outcome(.deadLettered), at: at) == .outageStarted(channel: "mail", reason: .tls, at: at))
-        #expect(health.record(outcome(.cancelled), at: at) == nil)
-        #expect(health.record(outcome(.partiallyDelivered), at: at) == .recovered(channel: "mail", since: at, deadLetters: 1, at: at))
     }
 }

@@ -96,7 +96,7 @@ import Testing
         let outcome = await notifier.deliver(SMTPDeliveryTests.message)
         #expect(outcome.status == .partiallyDelivered)
         #expect(outcome.recipients.map(\.address) == ["director@example.com", "nobody@example.com"])
-        #expect(outcome.recipients.map(\.status) == [.delivered, .deadLettered])
+        #expect(outcome.recipients.map(\.status) == [.delivered, .failed])
         let refused = try #require(outcome.recipients[1].error)
         #expect(refused.code == .rejectedRecipient)
         #expect(refused.status == 550)
@@ -134,7 +134,7 @@ import Testing
         let server = try await SMTPServer.start(tls: .starttls)
         defer { server.stop() }
         let outcome = try await SMTPDeliveryTests.notifier(server, security: .starttls, trusted: false).deliver(SMTPDeliveryTests.message)
-        #expect(outcome.status == .deadLettered)
+        #expect(outcome.status == .failed)
         #expect(outcome.error?.code == .tls)
         #expect(outcome.error?.recoverable == false)
         #expect(outcome.error?.message.contains("ca_file") == true)
@@ -146,7 +146,7 @@ import Testing
         let server = try await SMTPServer.start()  // offers no STARTTLS
         defer { server.stop() }
         let outcome = try await SMTPDeliveryTests.notifier(server, security: .starttls).deliver(SMTPDeliveryTests.message)
-        #expect(outcome.status == .deadLettered)
+        #expect(outcome.status == .failed)
         #expect(outcome.error?.code == .tls)
         #expect(try server.messages().isEmpty)
     }
@@ -156,7 +156,7 @@ import Testing
         defer { server.stop() }
         let outcome = try await SMTPDeliveryTests.notifier(server, security: .starttls, auth: ("slawatch", "wrong-password-123"))
             .deliver(SMTPDeliveryTests.message)
-        #expect(outcome.status == .deadLettered)
+        #expect(outcome.status == .failed)
         #expect(outcome.error?.code == .authentication)
         #expect(outcome.attempts == 1)
         #expect(!String(describing: outcome).contains("wrong-password-123"))

@@ -60,7 +60,7 @@ import Testing
                 channel: "hook", encoder: encoder, transport: ScriptedTransport([.answer(status, body: echo)]),
                 policy: Samples.quickPolicy, context: DeliveryContext(clock: VirtualClock(), random: { 0 }))
             let outcome = await notifier.deliver(Samples.message())
-            #expect(outcome.status == .deadLettered)
+            #expect(outcome.status == .failed)
             #expect(outcome.answer?.excerpt.contains("<secret>") == true)
             #expect(outcome.error?.message.contains("hooks.example.com") == true)
             SecretTests.expectClean(outcome, "outcome for \(status)")
@@ -94,7 +94,7 @@ import Testing
             channel: "mail", relay: relay, to: ["a@example.com"], transport: try CurlTransport(), policy: Samples.quickPolicy,
             context: DeliveryContext(clock: VirtualClock(), random: { 0 }))
         let outcome = await notifier.deliver(Samples.message())
-        #expect(outcome.status == .deadLettered)
+        #expect(outcome.status == .failed)
         #expect(outcome.error?.code == .connection)
         SecretTests.expectClean(outcome, "mail outcome")
     }

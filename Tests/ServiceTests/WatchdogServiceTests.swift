@@ -7,7 +7,7 @@ struct WatchdogServiceTests {
     @Test("is not created without a watchdog")
     func offWithoutWatchdog() {
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": "@nowhere"])
-        #expect(WatchdogService(notifier: notifier, heartbeat: LoopHeartbeat(), logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })) == nil)
+        #expect(WatchdogService(notifier: notifier, heartbeats: [LoopHeartbeat()], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })) == nil)
     }
 
     @Test("pings while the loop makes progress, and not once it has stalled")
@@ -15,7 +15,7 @@ struct WatchdogServiceTests {
         let receiver = try DatagramReceiver(abstract: true)
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": receiver.notifySocket, "WATCHDOG_USEC": "2000000"])
         let heartbeat = LoopHeartbeat()
-        let service = try #require(WatchdogService(notifier: notifier, heartbeat: heartbeat, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
+        let service = try #require(WatchdogService(notifier: notifier, heartbeats: [heartbeat], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
         #expect(service.gate.pingInterval == .seconds(1))
 
         // Intervals of seconds, so a loaded machine running the whole suite keeps up.

@@ -70,12 +70,14 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
         )])
         #expect(try StateStore(path: store.path).breachCounts(since: at("2026-11-01T00:00:00Z")).earlier(customer: "acme", excluding: "T-1") == 1)
 
-        #expect(try store.pendingMessages(dueBy: at("2026-11-20T13:00:00Z")).map(\.message) == [message(warning.id)])
-        #expect(try store.markDelivered(key: warning.id, at: at("2026-11-20T13:00:01Z")))
-        #expect(try !store.markDelivered(key: warning.id, at: at("2026-11-20T13:00:02Z")))
-        #expect(try store.pendingMessages(dueBy: at("2026-11-20T15:00:00Z")).isEmpty)
+        #expect(try store.pendingMessages().map(\.message) == [message(warning.id)])
+        try store.record([AttemptRecord(key: warning.id, at: at("2026-11-20T13:00:01Z"), result: .delivered(detail: nil))])
+        // Recorded once: a second record of the same delivery changes nothing.
+        try store.record([AttemptRecord(key: warning.id, at: at("2026-11-20T13:00:02Z"), result: .delivered(detail: nil))])
+        #expect(try await store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM delivery_log") } == 1)
+        #expect(try store.pendingMessages().isEmpty)
         #expect(try store.outboxDepth() == OutboxDepth(pending: 0, dead: 0, held: 1))
-        #expect(try store.nextWake() == at("2026-11-20T14:00:00Z"))
+        #expect(try store.nextHeldRelease() == at("2026-11-20T14:00:00Z"))
         #expect(try store.heldIntents(dueBy: at("2026-11-20T13:59:59Z")).isEmpty)
         #expect(try store.heldIntents(dueBy: at("2026-11-20T14:00:00Z")).map(\.id) == [held.id])
     }
@@ -98,16 +100,25 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
         #expect(history["B/resolution/1"]?.first?.kind == .skipped)
     }
 
-    @Test func failedDeliveriesAreRetriedThenDeadLettered() throws {
+    @Test func failedDeliveriesKeepTheirScheduleThenDeadLetter() throws {
         let store = try StateStore(path: temporaryDatabase())
-        try store.commit(TickCommit(at: at("2026-11-20T13:00:00Z"), messages: [message("m")]))
-        try store.markFailed(key: "m", at: at("2026-11-20T13:00:00Z"), reason: "server_error", detail: "HTTP 500",
-                             retryAt: at("2026-11-20T13:00:30Z"))
-        #expect(try store.pendingMessages(dueBy: at("2026-11-20T13:00:29Z")).isEmpty)
-        #expect(try store.pendingMessages(dueBy: at("2026-11-20T13:00:30Z")).map(\.attempts) == [1])
-        try store.markFailed(key: "m", at: at("2026-11-20T13:00:30Z"), reason: "server_error", detail: "HTTP 500", retryAt: nil)
+        try store.commit(TickCommit(at: at("2026-11-20T13:00:00Z"), messages: [message("m"), message("n")]))
+        try store.record([
+            AttemptRecord(key: "m", at: at("2026-11-20T13:00:00Z"), result: .retry(at: at("2026-11-20T13:00:30Z"), reason: "server_error", detail: "HTTP 500")),
+            AttemptRecord(key: "n", at: at("2026-11-20T13:00:00Z"), result: .delivered(detail: "HTTP 200")),
+        ], outages: ["hooks": ChannelOutage(since: at("2026-11-20T12:59:00Z"), deadLetters: 0)])
+        let pending = try store.pendingMessages()
+        #expect(pending.map(\.message.key) == ["m"])
+        #expect(pending.map(\.attempts) == [1])
+        #expect(pending.map(\.nextAttemptAt) == [at("2026-11-20T13:00:30Z")])
+        #expect(try StateStore(path: store.path).channelOutages() == ["hooks": ChannelOutage(since: at("2026-11-20T12:59:00Z"), deadLetters: 0)])
+        try store.record([AttemptRecord(key: "m", at: at("2026-11-20T13:00:30Z"), result: .dead(reason: "server_error", detail: "HTTP 500"))],
+                         outages: ["hooks": ChannelOutage?.none])
         #expect(try store.outboxDepth().dead == 1)
-        #expect(try store.pendingMessages(dueBy: at("2026-11-21T00:00:00Z")).isEmpty)
+        #expect(try store.pendingMessages().isEmpty)
+        #expect(try store.channelOutages().isEmpty)
+        #expect(try store.pool.read { try String.fetchAll($0, sql: "SELECT outcome FROM delivery_log ORDER BY id") }
+                == ["retry:server_error", "delivered", "dead:server_error"])
     }
 
     @Test func cursorsSurviveReopening() throws {
@@ -145,7 +156,7 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
             }
         }
         let store = try StateStore(path: path)
-        #expect(try store.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1", "v2"])
+        #expect(try store.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1", "v2", "v3"])
         #expect(try store.ladderHistory() == ["T-1/resolution/0": [LadderRecord(step: "75%", channel: "leads", kind: .warning, isHeld: true)]])
         #expect(try store.heldIntents(dueBy: Date(timeIntervalSince1970: 1_795_003_600)).map(\.id) == ["T-1/resolution/0/75%@leads"])
         #expect(try store.breachCounts(since: Date(timeIntervalSince1970: 1_794_990_000)).earlier(customer: "acme", excluding: "T-1") == 1)

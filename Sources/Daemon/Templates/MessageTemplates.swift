@@ -151,8 +151,8 @@ public struct MessageTemplates: Sendable {
     static func tidy(_ text: String) -> String {
         var lines: [Substring] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed()
-            let clean = Substring(String(trimmed))
+            let end = line.lastIndex { $0 != " " && $0 != "\t" }.map { line.index(after: $0) } ?? line.startIndex
+            let clean = line[..<end]
             if clean.isEmpty, lines.last?.isEmpty ?? true { continue }
             lines.append(clean)
         }

@@ -1,5 +1,6 @@
 public import Foundation
 public import SLAEngine
+import Synchronization
 
 /// The values a template sees, as nested dictionaries with `snake_case` keys.
 ///
@@ -115,10 +116,35 @@ public enum TemplateContext {
     }
 
     private static func format(_ date: Date, zone: TimeZone, pattern: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = zone
-        formatter.dateFormat = pattern
-        return formatter.string(from: date)
+        formatters.string(from: date, zone: zone, pattern: pattern)
+    }
+
+    /// One formatter per zone and pattern, made once: a `DateFormatter` costs far more to
+    /// make than to use, and a large tick formats tens of thousands of dates.
+    private static let formatters = FormatterCache()
+}
+
+/// `DateFormatter`s by zone and pattern, shared across threads; each is used under the lock,
+/// as a formatter is not safe to use from two threads at once.
+private final class FormatterCache: Sendable {
+    private let formatters = Mutex<[String: DateFormatterBox]>([:])
+
+    /// A box so the formatter can live in a `Mutex`; only ever touched under its lock.
+    private final class DateFormatterBox: @unchecked Sendable {
+        let formatter: DateFormatter
+        init(_ formatter: DateFormatter) { self.formatter = formatter }
+    }
+
+    func string(from date: Date, zone: TimeZone, pattern: String) -> String {
+        formatters.withLock { formatters in
+            let key = zone.identifier + "|" + pattern
+            if let box = formatters[key] { return box.formatter.string(from: date) }
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = zone
+            formatter.dateFormat = pattern
+            formatters[key] = DateFormatterBox(formatter)
+            return formatter.string(from: date)
+        }
     }
 }

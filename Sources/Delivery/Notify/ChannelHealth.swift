@@ -1,56 +1,75 @@
 public import Foundation
 
 /// Decides when to tell the ops channel about a channel's trouble: once when its outage
-/// starts (its first dead letter) and once when it recovers (its first success after),
-/// never once per message.
+/// starts and once when it recovers (its first success after), never once per message.
 ///
-/// Pure: feed it every outcome in order and send the notices it returns. A partial mail
-/// delivery counts as the channel working (the relay took the message; the refused
-/// addresses are in the outcome). Cancelled deliveries say nothing about the channel.
+/// An outage starts at the channel's first dead letter, or once its attempts have failed
+/// without a success in between for `outageAfter` seconds; it dates from the first of those
+/// failures. Pure: feed it every attempt's end in order and send the notices it returns. A
+/// partial mail delivery counts as the channel working (the relay took the message).
+/// Outages can be handed in at start, so a restart does not announce one again.
 public struct ChannelHealth: Sendable {
     /// Something ops should hear about.
     public enum Notice: Sendable, Hashable {
-        /// The channel's first dead letter since it last worked.
+        /// The channel's outage began at `at`.
         case outageStarted(channel: String, reason: DeliveryError.Code, at: Date)
         /// The channel worked again: down since `since`, with `deadLetters` messages lost meanwhile.
         case recovered(channel: String, since: Date, deadLetters: Int, at: Date)
     }
 
-    private struct Outage: Sendable {
-        var since: Date
-        var deadLetters: Int
+    /// How an attempt ended, as far as the channel's health goes.
+    public enum Attempt: Sendable, Hashable {
+        case succeeded
+        /// Failed; the message will be tried again.
+        case failed(DeliveryError.Code)
+        /// Failed for good: a dead letter.
+        case deadLettered(DeliveryError.Code)
     }
 
-    private var outages: [String: Outage] = [:]
+    /// A channel in an outage.
+    public struct Outage: Sendable, Hashable {
+        public var since: Date
+        public var deadLetters: Int
 
-    public init() {}
+        public init(since: Date, deadLetters: Int) {
+            self.since = since
+            self.deadLetters = deadLetters
+        }
+    }
+
+    /// Seconds of failures without a success that make an outage. Default 60.
+    public var outageAfter: TimeInterval
+    public private(set) var outages: [String: Outage]
+    /// When each failing channel not (yet) in an outage began to fail.
+    private var failingSince: [String: Date] = [:]
+
+    public init(outages: [String: Outage] = [:], outageAfter: TimeInterval = 60) {
+        self.outages = outages
+        self.outageAfter = outageAfter
+    }
 
     /// Channels currently in an outage, by name.
     public var channelsDown: [String] { outages.keys.sorted() }
 
-    /// Records one delivery's end; returns the notice to send, if any.
-    public mutating func record(_ outcome: DeliveryOutcome, at date: Date) -> Notice? {
-        switch outcome.status {
-        case .delivered, .partiallyDelivered:
-            return record(channel: outcome.channel, succeeded: true, reason: nil, at: date)
-        case .deadLettered:
-            return record(channel: outcome.channel, succeeded: false, reason: outcome.error?.code ?? .protocolError, at: date)
-        case .cancelled:
-            return nil
-        }
-    }
-
-    /// The same, from the facts alone.
-    public mutating func record(channel: String, succeeded: Bool, reason: DeliveryError.Code?, at date: Date) -> Notice? {
-        if succeeded {
+    /// Records one attempt's end; returns the notice to send, if any.
+    public mutating func record(channel: String, _ attempt: Attempt, at date: Date) -> Notice? {
+        switch attempt {
+        case .succeeded:
+            failingSince[channel] = nil
             guard let outage = outages.removeValue(forKey: channel) else { return nil }
             return .recovered(channel: channel, since: outage.since, deadLetters: outage.deadLetters, at: date)
+        case .failed(let reason), .deadLettered(let reason):
+            let dead = if case .deadLettered = attempt { 1 } else { 0 }
+            if outages[channel] != nil {
+                outages[channel]!.deadLetters += dead
+                return nil
+            }
+            let since = failingSince[channel] ?? date
+            failingSince[channel] = since
+            guard dead == 1 || date.timeIntervalSince(since) >= outageAfter else { return nil }
+            failingSince[channel] = nil
+            outages[channel] = Outage(since: since, deadLetters: dead)
+            return .outageStarted(channel: channel, reason: reason, at: since)
         }
-        if outages[channel] != nil {
-            outages[channel]!.deadLetters += 1
-            return nil
-        }
-        outages[channel] = Outage(since: date, deadLetters: 1)
-        return .outageStarted(channel: channel, reason: reason ?? .protocolError, at: date)
     }
 }

@@ -1,5 +1,5 @@
-/// How one message's delivery ended: what `Notifier.deliver` returns, the delivery log
-/// records and `test-notify` prints.
+/// How one delivery attempt of a message ended: what `Notifier.deliver` returns, the
+/// delivery log records and `test-notify` prints.
 public struct DeliveryOutcome: Sendable, CustomStringConvertible {
     /// The end state.
     public enum Status: String, Sendable, Hashable, CaseIterable {
@@ -7,7 +7,11 @@ public struct DeliveryOutcome: Sendable, CustomStringConvertible {
         case delivered
         /// Some mail recipients have it and the relay refused the others (see `recipients`).
         case partiallyDelivered = "partially_delivered"
-        /// No attempt succeeded and none will be made: the message is a dead letter.
+        /// The attempt failed; `error` says why and whether another may succeed. The outbox
+        /// dispatcher decides whether and when to try again.
+        case failed
+        /// No attempt succeeded and none will be made: the message is a dead letter. Only the
+        /// dispatcher says this, never a notifier.
         case deadLettered = "dead_lettered"
         /// The task was cancelled (shutdown) before the delivery finished; the outbox keeps
         /// it for the next start.
@@ -19,11 +23,11 @@ public struct DeliveryOutcome: Sendable, CustomStringConvertible {
     public var channel: String
     public var kind: ChannelKind
     public var status: Status
-    /// Attempts made in all (for mail: over all recipients).
+    /// Attempts made: 1, or for mail one per recipient; 0 when none began.
     public var attempts: Int
     /// The receiver's last answer, when it answered.
     public var answer: ReceiverAnswer?
-    /// Why the last failed attempt failed; nil when delivered.
+    /// Why the attempt failed; nil when delivered.
     public var error: DeliveryError?
     /// One entry per mail recipient, in order; empty for webhooks.
     public var recipients: [RecipientOutcome]

@@ -5,9 +5,10 @@ import Foundation
 /// transaction per recipient.
 ///
 /// Recipients are the message's own (a customer notice) or else the channel's `to`, plus
-/// its `cc`. Each recipient is retried on its own, so a relay that refuses one address fails
+/// its `cc`. Each recipient is tried on its own, so a relay that refuses one address fails
 /// only that one: the outcome lists every recipient, and is `partiallyDelivered` when some
-/// got it. Every copy carries the same `Message-ID`, derived from the idempotency key, so a
+/// got it. One attempt per recipient per call; the outbox dispatcher retries the message
+/// when no recipient got it. Every copy carries the same `Message-ID`, derived from the idempotency key, so a
 /// resend after a crash is recognisable as the same message.
 public struct EmailNotifier: Notifier {
     public let channel: String
@@ -66,7 +67,7 @@ public struct EmailNotifier: Notifier {
                 } else {
                     invalid.append(
                         RecipientOutcome(
-                            address: MIMEText.headerSafe(text), status: .deadLettered, attempts: 0,
+                            address: MIMEText.headerSafe(text), status: .failed, attempts: 0,
                             error: DeliveryError(
                                 code: .invalidMessage, recoverable: false,
                                 message: "\"\(MIMEText.headerSafe(text))\" is not a mail address; check the ticket's customer email")))
@@ -82,9 +83,9 @@ public struct EmailNotifier: Notifier {
             let error = invalid.first?.error ?? DeliveryError(
                 code: .invalidMessage, recoverable: false,
                 message: "channel \(channel) has no recipient: set its to, or send it messages that name recipients")
-            return finish(DeliveryOutcome(
-                key: message.key, channel: channel, kind: kind, status: .deadLettered, attempts: 0, error: error,
-                recipients: invalid))
+            return DeliveryOutcome(
+                key: message.key, channel: channel, kind: kind, status: .failed, attempts: 0, error: error,
+                recipients: invalid)
         }
         let data = mailMessage(for: message, to: recipients).rendered()
         let results = await withTaskGroup(of: (Int, RecipientOutcome).self) { group in
@@ -105,24 +106,18 @@ public struct EmailNotifier: Notifier {
             } else if all.contains(where: { $0.status == .cancelled }) {
                 .cancelled
             } else {
-                .deadLettered
+                .failed
             }
         let firstFailure = all.first { $0.status != .delivered }
-        return finish(DeliveryOutcome(
+        return DeliveryOutcome(
             key: message.key, channel: channel, kind: kind, status: status, attempts: all.map(\.attempts).reduce(0, +),
-            answer: firstFailure?.answer ?? all.first?.answer, error: firstFailure?.error, recipients: all))
-    }
-
-    private func finish(_ outcome: DeliveryOutcome) -> DeliveryOutcome {
-        context.counters?.record(outcome)
-        return outcome
+            answer: firstFailure?.answer ?? all.first?.answer, error: firstFailure?.error, recipients: all)
     }
 
     private func send(_ data: Data, to address: MailAddress) async -> RecipientOutcome {
-        let loop = RetryLoop(policy: policy.retry, limiter: limiter, context: context)
         let request = relay.request(recipient: address, message: data, timeout: policy.timeout)
         let redaction = Redaction(url: Credential(relay.url), extra: relay.password.map { [$0] } ?? [])
-        let result = await loop.run { _ in
+        let result = await SingleAttempt(limiter: limiter).run {
             do {
                 let response = try await transport.send(request)
                 return .success(ReceiverAnswer(status: response.code, excerpt: ReceiverAnswer.excerpt(of: Array(response.reply.utf8), redaction: redaction)))

@@ -1,14 +1,14 @@
 public import SLAEngine
 
-/// Delivers to a chat or webhook channel: the channel's encoder, the HTTP transport, the
-/// retry policy and the channel's rate limiter in one.
+/// Delivers to a chat or webhook channel: the channel's encoder, the HTTP transport and the
+/// channel's rate limiter in one. One attempt per call; the outbox dispatcher retries.
 ///
 /// Each attempt is encoded afresh (a signed webhook gets a fresh timestamp and signature),
 /// waits for its slot in the rate limiter, and is classified: 2xx delivers; 429, 408, 5xx,
-/// timeouts and connection failures are retried with backoff, honouring `Retry-After`
-/// (Discord: JSON `retry_after`), and a 429 holds every later message of the channel too;
-/// anything else, or the last attempt, makes a dead letter. The outcome carries the
-/// receiver's last answer with the webhook's secrets blanked.
+/// timeouts and connection failures fail recoverably, with the receiver's `Retry-After`
+/// (Discord: JSON `retry_after`) in the error, and a 429 holds every later message of the
+/// channel too; anything else fails for good. The outcome carries the receiver's answer
+/// with the webhook's secrets blanked.
 public struct HTTPNotifier: Notifier {
     public let channel: String
     public let encoder: any ChannelEncoder
@@ -32,16 +32,14 @@ public struct HTTPNotifier: Notifier {
     }
 
     public func deliver(_ message: OutboundMessage) async -> DeliveryOutcome {
-        let loop = RetryLoop(policy: policy.retry, limiter: limiter, context: context)
-        let result = await loop.run { _ in try await attempt(message) }
+        let result = await SingleAttempt(limiter: limiter).run { try await attempt(message) }
         let outcome = DeliveryOutcome(
             key: message.key, channel: channel, kind: kind, status: result.status, attempts: result.attempts,
             answer: result.answer, error: result.error)
-        context.counters?.record(outcome)
         return outcome
     }
 
-    private func attempt(_ message: OutboundMessage) async throws -> RetryLoop.Attempt {
+    private func attempt(_ message: OutboundMessage) async throws -> SingleAttempt.Attempt {
         var request: HTTPRequest
         do {
             request = try encoder.request(for: message, at: context.clock.date())

@@ -1,10 +1,11 @@
 public import SLAEngine
 
-/// Delivers rendered messages to one configured channel, retrying and rate limiting as the
-/// channel's policy says.
+/// Delivers rendered messages to one configured channel: exactly one attempt per call, in
+/// the channel's rate limit. Retries belong to the outbox dispatcher alone.
 ///
-/// `deliver` never throws: every end, a dead letter included, is a `DeliveryOutcome` the
-/// caller records. Cancelling the calling task ends the delivery as `cancelled`.
+/// `deliver` never throws: every end is a `DeliveryOutcome` the caller records (`failed`
+/// with an error that says whether another attempt may succeed). Cancelling the calling
+/// task ends the attempt as `cancelled`.
 public protocol Notifier: Sendable {
     /// The configured channel's name.
     var channel: String { get }

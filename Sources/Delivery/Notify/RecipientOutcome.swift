@@ -1,7 +1,7 @@
 /// How delivery to one mail recipient ended.
 public struct RecipientOutcome: Sendable, CustomStringConvertible {
     public var address: String
-    /// `delivered`, `deadLettered` or `cancelled`.
+    /// `delivered`, `failed` or `cancelled`.
     public var status: DeliveryOutcome.Status
     public var attempts: Int
     /// The relay's last reply.

@@ -100,19 +100,33 @@ struct RunCommand: AsyncParsableCommand {
             Console.error(RunCommand.describe(error, path: options.config))
             throw ExitCode(ExitStatus.config)
         }
+        let failpoint = environment["SLAWATCH_FAILPOINT"].flatMap(Failpoint.init(rawValue:))
+        let metrics = MetricsRegistry(version: Slawatch.version)
+        // Nothing is delivered in a dry run: no dispatcher, and the tick prints what it would send.
+        let dispatcher = dryRun ? nil : store.map { store in
+            OutboxDispatcher(
+                store: store, notifiers: wiring.notifiers, opsChannel: wiring.configuration.opsChannel,
+                clock: fixedInstant.map { ReplayClock(instant: $0) } ?? SystemDeliveryClock(), metrics: metrics,
+                logger: logger, failpoint: failpoint)
+        }
         let watcher = Watcher(
             configuration: wiring.configuration, templates: wiring.templates, store: store, sources: wiring.sources,
-            notifiers: wiring.notifiers, logger: logger, dryRun: dryRun,
-            failpoint: environment["SLAWATCH_FAILPOINT"].flatMap(Failpoint.init(rawValue:))
+            dispatcher: dispatcher, logger: logger, dryRun: dryRun, failpoint: failpoint
         )
+        do {
+            // What the outbox held when the last run stopped is due at once.
+            try await dispatcher?.resume()
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(ExitStatus.unavailable)
+        }
 
         if once {
             do {
+                // One tick, then one attempt at every message due; failures wait in the outbox.
                 let report = try await watcher.tick(at: fixedInstant ?? Date(), forcePoll: true)
-                logger.info("tick", metadata: [
-                    "tickets": "\(report.tickets)", "clocks": "\(report.clocks)", "breached": "\(report.breached)",
-                    "intents": "\(report.intents)", "enqueued": "\(report.enqueued)", "delivered": "\(report.delivered)",
-                ])
+                await dispatcher?.drain()
+                TickLoop.log(report, to: logger)
                 if !report.pollErrors.isEmpty && report.tickets == 0 { throw ExitCode(ExitStatus.unavailable) }
             } catch let error as StateStoreError {
                 Console.error(error.description)
@@ -123,16 +137,17 @@ struct RunCommand: AsyncParsableCommand {
 
         let notifier = SystemdNotifier()
         let heartbeat = LoopHeartbeat()
-        let metrics = MetricsRegistry(version: Slawatch.version)
         let progress = LoopProgress()
         let path = options.config
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+        // Stopped in reverse order: the tick loop first, so nothing new reaches the dispatcher.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = dispatcher.map { [.init(service: DeliveryService(dispatcher: $0))] } ?? []
+        services += [
             .init(service: TickLoop(watcher: watcher, notifier: notifier, heartbeat: heartbeat, metrics: metrics,
                                     progress: progress, logger: logger)),
             .init(service: ReloadService(notifier: notifier, metrics: metrics, logger: logger) {
                 let fresh = try RunCommand.wire(path: path, environment: environment, transport: transport, store: store)
-                await watcher.reload(configuration: fresh.configuration, templates: fresh.templates,
-                                     sources: fresh.sources, notifiers: fresh.notifiers)
+                await watcher.reload(configuration: fresh.configuration, templates: fresh.templates, sources: fresh.sources)
+                await dispatcher?.use(notifiers: fresh.notifiers, opsChannel: fresh.configuration.opsChannel)
             }),
         ]
         do {
@@ -144,7 +159,8 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("\(options.config): listen: \(error)")
             throw ExitCode(ExitStatus.config)
         }
-        if let watchdog = WatchdogService(notifier: notifier, heartbeat: heartbeat, logger: logger) {
+        if let watchdog = WatchdogService(
+            notifier: notifier, heartbeats: [heartbeat] + (dispatcher.map { [$0.heartbeat] } ?? []), logger: logger) {
             services.append(.init(service: watchdog))
         }
         var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -33,10 +33,8 @@ struct TestNotifyCommand: AsyncParsableCommand {
         do {
             let secrets = try configuration.resolveSecrets(environment: ProcessInfo.processInfo.environment)
             transport = try CurlTransport()
-            // One attempt: the operator wants the receiver's own answer, not our retries.
-            notifier = try configuration.notifiers(
-                secrets: secrets, transport: transport, retry: RetryPolicy(maxAttempts: 1)
-            )[channel]!
+            // A notifier makes one attempt: the operator sees the receiver's own answer.
+            notifier = try configuration.notifiers(secrets: secrets, transport: transport)[channel]!
         } catch let error as ConfigurationError {
             Console.error(error.description)
             throw ExitCode(ExitStatus.config)

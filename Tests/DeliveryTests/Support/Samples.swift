@@ -26,5 +26,5 @@ enum Samples {
     static let hostile = "<!channel> <!here> @here @channel @all @everyone <@U012AB3CD> </script><script>alert(1)</script> \"}],\"x\":{\" [click](https://evil.example/phish) <https://evil.example|click> **bold** line\r\nBcc: victim@example.com\r\n\r\nInjected body"
 
     /// A fast, deterministic policy for tests.
-    static let quickPolicy = ChannelPolicy(timeout: 5, retry: RetryPolicy(maxAttempts: 3, baseDelay: 1, maxDelay: 8))
+    static let quickPolicy = ChannelPolicy(timeout: 5)
 }

@@ -1,11 +1,11 @@
 public import Logging
 public import ServiceLifecycle
 
-/// Sends systemd's `WATCHDOG=1` pings while the poll loop makes progress, as a
+/// Sends systemd's `WATCHDOG=1` pings while every loop it watches makes progress, as a
 /// swift-service-lifecycle `Service`.
 ///
-/// It pings at half of `WatchdogSec=` and stops pinging once `heartbeat` has not been
-/// marked for a whole interval (`WatchdogGate`), so systemd restarts a stuck daemon
+/// It pings at half of `WatchdogSec=` and stops pinging once any of `heartbeats` has not
+/// been marked for a whole interval (`WatchdogGate`), so systemd restarts a stuck daemon
 /// instead of a timer keeping it alive. It logs the stall once, and resumes pinging if
 /// the loop recovers before systemd acts. It ends on graceful shutdown or cancellation.
 ///
@@ -15,7 +15,7 @@ public import ServiceLifecycle
 ///
 /// ```swift
 /// let heartbeat = LoopHeartbeat()
-/// if let watchdog = WatchdogService(notifier: notifier, heartbeat: heartbeat, logger: logger) {
+/// if let watchdog = WatchdogService(notifier: notifier, heartbeats: [heartbeat], logger: logger) {
 ///     services.append(watchdog)
 /// }
 /// // The poll loop: heartbeat.beat() after each source polled and each delivery batch,
@@ -24,17 +24,17 @@ public import ServiceLifecycle
 public struct WatchdogService: Service {
     /// Where the pings go.
     public let notifier: SystemdNotifier
-    /// The loop's progress mark.
-    public let heartbeat: LoopHeartbeat
+    /// The loops' progress marks (the tick loop's, the dispatcher's): the oldest counts.
+    public let heartbeats: [LoopHeartbeat]
     /// The policy: when to ping, when to withhold.
     public let gate: WatchdogGate
     private let logger: Logger
 
     /// A watchdog for `notifier.watchdogInterval`; nil when that is nil.
-    public init?(notifier: SystemdNotifier, heartbeat: LoopHeartbeat, logger: Logger) {
+    public init?(notifier: SystemdNotifier, heartbeats: [LoopHeartbeat], logger: Logger) {
         guard let interval = notifier.watchdogInterval else { return nil }
         self.notifier = notifier
-        self.heartbeat = heartbeat
+        self.heartbeats = heartbeats
         self.gate = WatchdogGate(interval: interval)
         self.logger = logger
     }
@@ -53,7 +53,7 @@ public struct WatchdogService: Service {
         var failureReported = false
         while !Task.isCancelled {
             let now = ContinuousClock.now
-            switch gate.decide(now: now, lastProgress: heartbeat.lastBeat, lastPing: lastPing) {
+            switch gate.decide(now: now, lastProgress: heartbeats.map(\.lastBeat).min() ?? now, lastPing: lastPing) {
             case .ping:
                 do {
                     try notifier.watchdog()

@@ -1,0 +1,165 @@
+public import Delivery
+public import Foundation
+import HeapModule
+public import SLAEngine
+public import StateStore
+
+/// What the outbox dispatcher owes each channel and when: one lane per channel, each with
+/// its own queue ordered by due time and its own bound on attempts in flight, so a channel
+/// that is slow, refusing or failing holds back only its own lane.
+///
+/// Pure, like the connection pool state machines it is modelled on: the dispatcher asks it
+/// which attempts to start (`take`), tells it how each ended (`finish`) and does what it
+/// returns (record, announce, sleep until `nextDue`). Time and randomness are arguments.
+public struct DeliverySchedule: Sendable {
+    /// A message with its attempts so far and when its next attempt is due.
+    public struct Entry: Sendable, Comparable {
+        public var message: OutboundMessage
+        public var attempts: Int
+        public var due: Date
+        /// Arrival order, so messages due at the same instant go first come, first served.
+        var order: Int
+
+        public static func < (lhs: Entry, rhs: Entry) -> Bool { (lhs.due, lhs.order) < (rhs.due, rhs.order) }
+        public static func == (lhs: Entry, rhs: Entry) -> Bool { lhs.order == rhs.order }
+    }
+
+    /// How an attempt ended, for the dispatcher to record and count.
+    public struct Finished: Sendable {
+        public enum Result: Sendable, Equatable {
+            case delivered
+            case retry(at: Date)
+            case dead
+            /// Cut short (shutdown): nothing recorded, the outbox keeps it for the next start.
+            case cancelled
+        }
+
+        public var result: Result
+        /// What the state records; nil for a cancelled attempt.
+        public var record: AttemptRecord?
+        /// What ops should hear about the channel, if anything.
+        public var notice: ChannelHealth.Notice?
+        /// The channel's outage as it now stands, when this attempt changed it (nil inside:
+        /// the outage ended).
+        public var outage: ChannelHealth.Outage??
+    }
+
+    private struct Lane: Sendable {
+        var waiting = Heap<Entry>()
+        var inFlight = 0
+    }
+
+    /// When to retry and when to give up.
+    public var policy: RetryPolicy
+    /// Attempts in flight at once per channel, by channel; `defaultLimit` for the rest.
+    public var limits: [String: Int]
+    public var defaultLimit: Int
+    /// Which channels are failing, to tell ops once per outage.
+    public private(set) var health: ChannelHealth
+    private var lanes: [String: Lane] = [:]
+    /// Keys queued or in flight: a message is never in the schedule twice.
+    private var known: Set<String> = []
+    private var arrivals = 0
+
+    public init(policy: RetryPolicy = .delivery, limits: [String: Int] = [:], defaultLimit: Int = 32, health: ChannelHealth = ChannelHealth()) {
+        self.policy = policy
+        self.limits = limits
+        self.defaultLimit = defaultLimit
+        self.health = health
+    }
+
+    /// Queues a message, due at `due` (a new one: now; one resumed after a restart: now too).
+    /// Returns false when it is already queued or in flight.
+    @discardableResult
+    public mutating func add(_ message: OutboundMessage, attempts: Int = 0, due: Date) -> Bool {
+        guard known.insert(message.key).inserted else { return false }
+        arrivals += 1
+        lanes[message.channel, default: Lane()].waiting.insert(Entry(message: message, attempts: attempts, due: due, order: arrivals))
+        return true
+    }
+
+    /// The attempts to start now: every lane's due messages, oldest first, up to its limit.
+    /// Messages whose key is in `skipping` stay where they are (a drain tries each once).
+    public mutating func take(now: Date, skipping: Set<String> = []) -> [Entry] {
+        var started: [Entry] = []
+        for channel in lanes.keys {
+            let limit = limits[channel] ?? defaultLimit
+            var aside: [Entry] = []
+            while lanes[channel]!.inFlight < limit, let next = lanes[channel]!.waiting.min, next.due <= now {
+                let entry = lanes[channel]!.waiting.removeMin()
+                if skipping.contains(entry.message.key) {
+                    aside.append(entry)
+                    continue
+                }
+                started.append(entry)
+                lanes[channel]!.inFlight += 1
+            }
+            for entry in aside { lanes[channel]!.waiting.insert(entry) }
+        }
+        return started
+    }
+
+    /// Records how an attempt that `take` started ended (`outcome` nil: the channel is no
+    /// longer configured) and schedules what follows.
+    public mutating func finish(_ entry: Entry, _ outcome: DeliveryOutcome?, at now: Date, random: Double) -> Finished {
+        let channel = entry.message.channel
+        lanes[channel]?.inFlight -= 1
+        let key = entry.message.key
+        guard let outcome else {
+            known.remove(key)
+            return Finished(result: .dead, record: AttemptRecord(
+                key: key, at: now, result: .dead(reason: "no_channel", detail: "channel \(channel) is no longer configured")))
+        }
+        let before = health.outages[channel]
+        var finished: Finished
+        switch outcome.status {
+        case .cancelled:
+            known.remove(key)
+            return Finished(result: .cancelled)
+        case .delivered, .partiallyDelivered:
+            known.remove(key)
+            let refused = outcome.recipients.filter { $0.error != nil }.map { "\($0)" }.joined(separator: "; ")
+            let detail = refused.isEmpty ? outcome.answer.map { "\($0)" } : refused
+            finished = Finished(result: .delivered, record: AttemptRecord(key: key, at: now, result: .delivered(detail: detail)))
+            finished.notice = health.record(channel: channel, .succeeded, at: now)
+        case .failed, .deadLettered:
+            let error = outcome.error ?? DeliveryError(code: .protocolError, recoverable: true, message: "the attempt failed")
+            let attempts = entry.attempts + 1
+            let decision = policy.decision(
+                afterAttempt: attempts, failure: error, random: random, age: now.timeIntervalSince(entry.message.createdAt))
+            switch decision {
+            case .retry(let delay):
+                var again = entry
+                again.attempts = attempts
+                again.due = now + delay
+                lanes[channel, default: Lane()].waiting.insert(again)
+                finished = Finished(result: .retry(at: again.due), record: AttemptRecord(
+                    key: key, at: now, result: .retry(at: again.due, reason: error.label, detail: error.description)))
+                finished.notice = health.record(channel: channel, .failed(error.code), at: now)
+            case .giveUp:
+                known.remove(key)
+                finished = Finished(result: .dead, record: AttemptRecord(
+                    key: key, at: now, result: .dead(reason: error.label, detail: error.description)))
+                finished.notice = health.record(channel: channel, .deadLettered(error.code), at: now)
+            }
+        }
+        let after = health.outages[channel]
+        if after != before { finished.outage = .some(after) }
+        return finished
+    }
+
+    /// The earliest instant a waiting message of a lane with room falls due; nil when none waits.
+    public func nextDue() -> Date? {
+        var earliest: Date?
+        for (channel, lane) in lanes where lane.inFlight < limits[channel] ?? defaultLimit {
+            if let due = lane.waiting.min?.due { earliest = min(earliest ?? due, due) }
+        }
+        return earliest
+    }
+
+    /// Attempts in flight, in all and for one channel.
+    public var inFlight: Int { lanes.values.reduce(0) { $0 + $1.inFlight } }
+    public func inFlight(_ channel: String) -> Int { lanes[channel]?.inFlight ?? 0 }
+    /// Messages waiting for their next attempt, in all.
+    public var waiting: Int { lanes.values.reduce(0) { $0 + $1.waiting.count } }
+}

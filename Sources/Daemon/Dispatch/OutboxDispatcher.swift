@@ -1,0 +1,281 @@
+public import Delivery
+public import Foundation
+public import Logging
+public import SLAEngine
+public import StateStore
+import Synchronization
+
+/// Delivers what the outbox holds, one lane per channel, and owns every retry.
+///
+/// The tick ends at its commit and hands the new messages over (`submit`); nothing here
+/// ever holds up a tick. Each channel's lane starts attempts up to its bound, a channel that
+/// is slow, refusing or answering 5xx keeps only its own lane busy, and a failed attempt is
+/// scheduled again in the outbox row (attempts, next attempt), so a restart resumes it:
+/// `resume` makes every message held in the outbox due at once. Each attempt is recorded as
+/// soon as it ends, gathered with the others that ended meanwhile into one transaction.
+///
+/// `run` is the daemon's loop; `drain` makes one attempt at everything due and returns
+/// (`run --once`, tests).
+public actor OutboxDispatcher {
+    private var schedule: DeliverySchedule
+    private var notifiers: [String: any Notifier]
+    private var opsChannel: String?
+    private let store: any OutboxStore
+    private let clock: any DeliveryClock
+    private let random: @Sendable () -> Double
+    private let logger: Logger
+    private let metrics: MetricsRegistry?
+    private let failpoint: Failpoint?
+    /// Marked on every turn of the loop: the watchdog's sign that delivery is not wedged.
+    public nonisolated let heartbeat = LoopHeartbeat()
+    private let doorbell = Doorbell()
+    private let stopRequested = Mutex(false)
+
+    /// Attempt ends waiting to be recorded, the outages they changed, and whether a write is under way.
+    private var unrecorded: [AttemptRecord] = []
+    private var outageChanges: [String: ChannelOutage?] = [:]
+    private var recording = false
+    /// Each channel's results since its lane last went quiet, for one log line per round.
+    private var rounds: [String: Round] = [:]
+
+    private struct Round {
+        var delivered = 0
+        var failed = 0
+        var dead = 0
+        var reasons: Set<String> = []
+    }
+
+    /// How long in-flight attempts may finish after a stop is asked for; the rest stay in the outbox.
+    public static let stopGrace = 2.0
+    /// The loop turns at least this often, so the heartbeat is fresh while nothing is due.
+    static let idleTurn = 1.0
+
+    public init(
+        store: any OutboxStore, notifiers: [String: any Notifier], opsChannel: String?, policy: RetryPolicy = .delivery,
+        clock: any DeliveryClock = SystemDeliveryClock(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        metrics: MetricsRegistry? = nil, logger: Logger, failpoint: Failpoint? = nil
+    ) {
+        self.store = store
+        self.notifiers = notifiers
+        self.opsChannel = opsChannel
+        self.clock = clock
+        self.random = random
+        self.metrics = metrics
+        self.logger = logger
+        self.failpoint = failpoint
+        schedule = DeliverySchedule(policy: policy, limits: OutboxDispatcher.limits(notifiers))
+    }
+
+    /// Attempts in flight at once on one channel: a `log` file is written in order, a mail
+    /// relay takes a few sessions, a webhook many requests over keep-alive connections.
+    static func limits(_ notifiers: [String: any Notifier]) -> [String: Int] {
+        notifiers.mapValues { notifier in
+            switch notifier.kind {
+            case .log: 1
+            case .email: 4
+            default: 32
+            }
+        }
+    }
+
+    /// Loads what the outbox holds, every message due now, and the outages ops already heard of.
+    public func resume() throws(StateStoreError) {
+        let health = ChannelHealth(outages: try store.channelOutages().mapValues {
+            ChannelHealth.Outage(since: $0.since, deadLetters: $0.deadLetters)
+        })
+        let now = clock.date()
+        var restored = DeliverySchedule(policy: schedule.policy, limits: schedule.limits, health: health)
+        for pending in try store.pendingMessages() {
+            restored.add(pending.message, attempts: pending.attempts, due: now)
+        }
+        schedule = restored
+        doorbell.ring()
+    }
+
+    /// Takes messages the tick just committed.
+    public func submit(_ messages: [OutboundMessage]) {
+        let now = clock.date()
+        for message in messages { schedule.add(message, due: now) }
+        if !messages.isEmpty { doorbell.ring() }
+    }
+
+    /// Swaps in the channels of a reloaded configuration: the next attempt of each message
+    /// goes to its channel as configured then.
+    public func use(notifiers: [String: any Notifier], opsChannel: String?) {
+        self.notifiers = notifiers
+        self.opsChannel = opsChannel
+        schedule.limits = OutboxDispatcher.limits(notifiers)
+        doorbell.ring()
+    }
+
+    /// Asks `run` to stop: no new attempts; those in flight get `stopGrace` seconds.
+    public nonisolated func requestStop() {
+        stopRequested.withLock { $0 = true }
+        doorbell.ring()
+    }
+
+    /// Delivers until cancelled or asked to stop.
+    public func run() async {
+        var stopDeadline: Date?
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                let now = clock.date()
+                if stopRequested.withLock({ $0 }) {
+                    let deadline = stopDeadline ?? now + OutboxDispatcher.stopGrace
+                    stopDeadline = deadline
+                    if schedule.inFlight == 0 { break }
+                    if now >= deadline { group.cancelAll() }
+                } else {
+                    for entry in schedule.take(now: now) { start(entry, in: &group) }
+                }
+                recordLater()
+                heartbeat.beat()
+                let wait = schedule.nextDue().map { $0.timeIntervalSince(now) } ?? OutboxDispatcher.idleTurn
+                await doorbell.wait(atMost: min(max(wait, 0.001), OutboxDispatcher.idleTurn))
+            }
+        }
+        await recordNow()
+    }
+
+    /// One attempt at every message due now (those it adds meanwhile, such as an ops
+    /// notice, included), then every end recorded. Failures are scheduled, not retried here.
+    public func drain() async {
+        await withDiscardingTaskGroup { group in
+            var attempted: Set<String> = []
+            while true {
+                for entry in schedule.take(now: clock.date(), skipping: attempted) {
+                    attempted.insert(entry.message.key)
+                    start(entry, in: &group)
+                }
+                if schedule.inFlight == 0 { break }
+                await doorbell.wait(atMost: OutboxDispatcher.idleTurn)
+            }
+        }
+        await recordNow()
+    }
+
+    private func start(_ entry: DeliverySchedule.Entry, in group: inout DiscardingTaskGroup) {
+        let notifier = notifiers[entry.message.channel]
+        group.addTask { [self] in
+            let outcome = await notifier?.deliver(entry.message)
+            await finish(entry, outcome)
+        }
+    }
+
+    private func finish(_ entry: DeliverySchedule.Entry, _ outcome: DeliveryOutcome?) {
+        if outcome?.status != .cancelled { Failpoint.afterSend.trigger(failpoint) }
+        let now = clock.date()
+        let message = entry.message
+        let finished = schedule.finish(entry, outcome, at: now, random: random())
+        if let record = finished.record { unrecorded.append(record) }
+        if let outage = finished.outage {
+            outageChanges[message.channel] = outage.map { ChannelOutage(since: $0.since, deadLetters: $0.deadLetters) }
+        }
+        count(finished, of: message, outcome)
+        if let notice = finished.notice, message.channel != opsChannel { announce(notice, at: now) }
+        if schedule.inFlight(message.channel) == 0 { endRound(of: message.channel) }
+        recordLater()
+        doorbell.ring()
+    }
+
+    /// Metrics and the per-round log of one attempt's end.
+    private func count(_ finished: DeliverySchedule.Finished, of message: OutboundMessage, _ outcome: DeliveryOutcome?) {
+        let channel = message.channel
+        let reason = outcome?.error?.label ?? "no_channel"
+        var metadata: Logger.Metadata = ["channel": "\(channel)", "key": "\(message.key)"]
+        switch finished.result {
+        case .delivered:
+            rounds[channel, default: Round()].delivered += 1
+            let result: MetricsRegistry.NotificationResult = outcome?.status == .partiallyDelivered ? .partiallyDelivered : .delivered
+            metrics?.notifications.increment(channel: channel, result: result)
+            logger.debug("message delivered", metadata: metadata)
+        case .retry(let at):
+            rounds[channel, default: Round()].failed += 1
+            rounds[channel, default: Round()].reasons.insert(reason)
+            metrics?.deliveryRetries.increment(channel: channel, by: 1)
+            metadata["reason"] = "\(reason)"
+            metadata["retry_at"] = "\(Timestamp(at))"
+            logger.debug("delivery failed, will retry", metadata: metadata)
+        case .dead:
+            rounds[channel, default: Round()].dead += 1
+            rounds[channel, default: Round()].reasons.insert(reason)
+            metrics?.notifications.increment(channel: channel, result: .deadLettered)
+            metrics?.deadLetters.increment(channel: channel, by: 1)
+            metadata["reason"] = "\(reason)"
+            if let error = outcome?.error { metadata["error"] = "\(error)" }
+            logger.error("message dead-lettered", metadata: metadata)
+        case .cancelled:
+            metrics?.notifications.increment(channel: channel, result: .cancelled)
+        }
+    }
+
+    /// One line per channel each time its lane goes quiet: what the round delivered and what failed.
+    private func endRound(of channel: String) {
+        guard let round = rounds.removeValue(forKey: channel) else { return }
+        let metadata: Logger.Metadata = [
+            "channel": "\(channel)", "delivered": "\(round.delivered)", "failed": "\(round.failed)", "dead": "\(round.dead)",
+            "reasons": "\(round.reasons.sorted().joined(separator: ","))",
+        ]
+        if round.failed + round.dead > 0 {
+            logger.warning("deliveries", metadata: metadata)
+        } else {
+            logger.info("deliveries", metadata: metadata)
+        }
+    }
+
+    /// Puts ops' message about a channel in the outbox and queues it.
+    private func announce(_ notice: ChannelHealth.Notice, at now: Date) {
+        guard let ops = opsChannel else { return }
+        let message = OpsNotice.message(for: notice, to: ops, at: now)
+        logger.warning("\(message.subject)", metadata: ["channel": "\(ops)"])
+        do {
+            try store.enqueue([message])
+            schedule.add(message, due: now)
+        } catch {
+            logger.error("cannot put an ops notice in the outbox", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Starts writing what ended meanwhile, unless a write is under way: whatever ends during
+    /// a write goes in the next, so a busy lane is recorded in batches, a quiet one at once.
+    private func recordLater() {
+        guard !recording, !unrecorded.isEmpty || !outageChanges.isEmpty else { return }
+        recording = true
+        let batch = unrecorded, outages = outageChanges
+        unrecorded.removeAll(keepingCapacity: true)
+        outageChanges.removeAll()
+        let store = store
+        Task.detached { [self] in
+            let failure: StateStoreError?
+            do throws(StateStoreError) {
+                try store.record(batch, outages: outages)
+                failure = nil
+            } catch {
+                failure = error
+            }
+            await recorded(batch, outages, failure)
+        }
+    }
+
+    private func recorded(_ batch: [AttemptRecord], _ outages: [String: ChannelOutage?], _ failure: StateStoreError?) {
+        recording = false
+        if let failure {
+            // Kept and written with the next batch; until then a restart would try them again.
+            logger.error("cannot record deliveries", metadata: ["error": "\(failure)", "count": "\(batch.count)"])
+            unrecorded.insert(contentsOf: batch, at: 0)
+            outageChanges.merge(outages) { newer, _ in newer }
+        }
+        doorbell.ring()
+    }
+
+    /// Waits until every attempt that ended is recorded, or writing has failed a few times
+    /// (then a restart tries those messages again).
+    private func recordNow() async {
+        var tries = 0
+        while recording || !unrecorded.isEmpty || !outageChanges.isEmpty, tries < 100 {
+            if !recording { tries += 1 }
+            recordLater()
+            await doorbell.wait(atMost: 0.05)
+        }
+    }
+}

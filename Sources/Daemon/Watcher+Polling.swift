@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import StateStore
+import TicketSources
+
+extension Watcher {
+    /// Starts a poll of every source that is due, then takes the results of the polls that
+    /// finish within `wait` (nil: all of them). A poll still running after that goes on in
+    /// the background: its source's tickets stay as last polled, and a later tick takes it.
+    func poll(at now: Date, force: Bool, wait: Duration?, into report: inout TickReport) async throws(StateStoreError) {
+        await poller.start(at: now, force: force)
+        let (collected, notices) = await poller.collect(wait: wait)
+        sourceNotices += notices
+        report.pollsRunning = collected.running
+        for outcome in collected.outcomes {
+            try take(outcome, into: &report)
+        }
+        sourceNotices += await poller.checkFreshness(at: now)
+        report.tickets = tickets.count
+    }
+
+    /// Records what one poll gave: its tickets replace the source's, its transitions are
+    /// observed, its skipped records logged.
+    private func take(_ outcome: SourcePoller.Outcome, into report: inout TickReport) throws(StateStoreError) {
+        let name = outcome.source.config.name
+        report.pollDurations[name] = outcome.seconds
+        let batch: TicketBatch
+        switch outcome.result {
+        case .success(let polled):
+            batch = polled
+        case .failure(let error):
+            report.pollErrors.append(name)
+            report.problems.append("sources.\(name): \(error)")
+            logger.error("source poll failed", metadata: ["source": "\(name)", "error": "\(error)"])
+            return
+        }
+        for problem in batch.problems {
+            report.problems.append(problem.description)
+            var metadata: Logger.Metadata = ["source": "\(problem.source)", "error": "\(problem.description)"]
+            if let id = problem.recordID { metadata["ticket"] = "\(id)" }
+            // One tied to no record (a refused cursor, a list that could not be read) is about the source.
+            logger.warning(problem.recordID == nil && problem.location == nil ? "source problem" : "record skipped", metadata: metadata)
+        }
+        tickets.replace(name, with: batch.tickets)
+        if !dryRun, let store {
+            let history = try store.observe(batch.tickets, source: name, at: outcome.startedAt)
+            for ticket in batch.tickets { observed[ticket.id] = history[ticket.id] }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+public import Foundation
+public import SLAEngine
+
+/// What the outbox dispatcher needs of the state: the messages still owed, a place for the
+/// ones it words itself (ops notices), and where finished attempts are recorded.
+///
+/// SQLite is the implementation the daemon runs on; stage tests use one in memory.
+public protocol OutboxStore: Sendable {
+    /// Every message still pending, oldest first, with its attempts and next attempt.
+    func pendingMessages() throws(StateStoreError) -> [PendingMessage]
+    /// Puts messages in the outbox; one already there (by key) is left as it is.
+    func enqueue(_ messages: [OutboundMessage]) throws(StateStoreError)
+    /// Records finished attempts and the channel outages they changed, in one transaction.
+    /// A record for a message no longer pending (already delivered or dead) changes nothing.
+    func record(_ attempts: [AttemptRecord], outages: [String: ChannelOutage?]) throws(StateStoreError)
+    /// Channels in an outage, by name: ops hear once per outage, also across restarts.
+    func channelOutages() throws(StateStoreError) -> [String: ChannelOutage]
+}
+
+/// How one delivery attempt of an outbox message ended, as the state records it.
+public struct AttemptRecord: Sendable, Hashable {
+    public enum Result: Sendable, Hashable {
+        /// The receiver took it; `detail` is its answer or the recipients it refused.
+        case delivered(detail: String?)
+        /// It failed and is tried again at `at`.
+        case retry(at: Date, reason: String, detail: String?)
+        /// It failed for good: a dead letter.
+        case dead(reason: String, detail: String?)
+    }
+
+    public var key: String
+    public var at: Date
+    public var result: Result
+
+    public init(key: String, at: Date, result: Result) {
+        self.key = key
+        self.at = at
+        self.result = result
+    }
+}
+
+/// A channel failing since `since`, with the messages dead-lettered meanwhile.
+public struct ChannelOutage: Sendable, Hashable {
+    public var since: Date
+    public var deadLetters: Int
+
+    public init(since: Date, deadLetters: Int) {
+        self.since = since
+        self.deadLetters = deadLetters
+    }
+}

@@ -1,0 +1,135 @@
+import Delivery
+import Foundation
+import SLAEngine
+import StateStore
+import Testing
+@testable import Daemon
+
+/// The dispatcher's lanes and retry schedule, pure: instants are arguments, nothing sleeps.
+@Suite struct DeliveryScheduleTests {
+    static let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+
+    static func message(_ key: String, _ channel: String, createdAt: Date = t0) -> OutboundMessage {
+        OutboundMessage(key: key, channel: channel, audience: .team, isUrgent: false, subject: key, text: key, createdAt: createdAt)
+    }
+
+    static func outcome(_ entry: DeliverySchedule.Entry, _ status: DeliveryOutcome.Status, _ error: DeliveryError? = nil) -> DeliveryOutcome {
+        DeliveryOutcome(key: entry.message.key, channel: entry.message.channel, kind: .webhook, status: status, attempts: 1, error: error)
+    }
+
+    static let unavailable = DeliveryError(code: .serverError, recoverable: true, message: "503", status: 503)
+
+    @Test func aDeadLaneNeverDelaysAnother() {
+        var schedule = DeliverySchedule(limits: ["hooks": 8, "leads": 4])
+        for n in 0..<300 { schedule.add(Self.message("h\(n)", "hooks"), due: Self.t0) }
+        for n in 0..<3 { schedule.add(Self.message("l\(n)", "leads"), due: Self.t0) }
+        var now = Self.t0
+        var leadsDelivered: [String: Date] = [:]
+        // Ten seconds of a receiver that answers 503 to everything, in steps of 100 ms.
+        for _ in 0..<100 {
+            for entry in schedule.take(now: now) {
+                let failing = entry.message.channel == "hooks"
+                let finished = schedule.finish(
+                    entry, Self.outcome(entry, failing ? .failed : .delivered, failing ? Self.unavailable : nil), at: now, random: 0.5)
+                if !failing { leadsDelivered[entry.message.key] = now }
+                if failing, case .retry(let at) = finished.result { #expect(at > now) }
+            }
+            #expect(schedule.inFlight("hooks") <= 8)
+            now += 0.1
+        }
+        // Each `leads` message went in the first take after it was due: one at a time, at once.
+        #expect(leadsDelivered.keys.sorted() == ["l0", "l1", "l2"])
+        #expect(leadsDelivered.values.allSatisfy { $0 == Self.t0 })
+        #expect(schedule.waiting == 300)  // every hooks message still owed, none lost
+    }
+
+    @Test func aSlowLaneHoldsOnlyItsOwnSlots() {
+        var schedule = DeliverySchedule(limits: ["hooks": 4])
+        for n in 0..<10 { schedule.add(Self.message("h\(n)", "hooks"), due: Self.t0) }
+        schedule.add(Self.message("l0", "leads"), due: Self.t0)
+        let first = schedule.take(now: Self.t0)
+        #expect(first.filter { $0.message.channel == "hooks" }.count == 4)
+        #expect(first.contains { $0.message.key == "l0" })
+        // Nothing of hooks ends (it hangs); a new leads message still goes at once.
+        schedule.add(Self.message("l1", "leads"), due: Self.t0 + 1)
+        #expect(schedule.take(now: Self.t0 + 1).map(\.message.key) == ["l1"])
+        // The next due instant is never one of the full lane's.
+        #expect(schedule.nextDue() == nil)
+    }
+
+    @Test func retryAfterIsHonouredToTheSecond() {
+        var schedule = DeliverySchedule()
+        schedule.add(Self.message("m", "hooks"), due: Self.t0)
+        let entry = schedule.take(now: Self.t0)[0]
+        let limited = DeliveryError(code: .rateLimited, recoverable: true, message: "429", status: 429, retryAfter: 7)
+        let finished = schedule.finish(entry, Self.outcome(entry, .failed, limited), at: Self.t0, random: 0.9)
+        #expect(finished.result == .retry(at: Self.t0 + 7))
+        #expect(finished.record == AttemptRecord(key: "m", at: Self.t0, result: .retry(at: Self.t0 + 7, reason: "rate_limited", detail: limited.description)))
+        #expect(schedule.take(now: Self.t0 + 6.999).isEmpty)
+        #expect(schedule.nextDue() == Self.t0 + 7)
+        let again = schedule.take(now: Self.t0 + 7)
+        #expect(again.map(\.attempts) == [1])
+    }
+
+    @Test func backoffIsCappedAndAMessageDiesAfterTheMaximumAge() {
+        var schedule = DeliverySchedule()
+        schedule.add(Self.message("m", "hooks"), due: Self.t0)
+        var now = Self.t0
+        var delays: [Double] = []
+        var last: DeliverySchedule.Finished?
+        var notices: [ChannelHealth.Notice] = []
+        while let entry = schedule.take(now: now).first {
+            last = schedule.finish(entry, Self.outcome(entry, .failed, Self.unavailable), at: now, random: 0.5)
+            if let notice = last?.notice { notices.append(notice) }
+            guard case .retry(let at) = last!.result else { break }
+            delays.append(at.timeIntervalSince(now))
+            now = at
+        }
+        // 0.75, 1.5, 3, 6, 12, then 22.5 (30 × 0.75) until an hour has passed.
+        #expect(Array(delays.prefix(6)) == [0.75, 1.5, 3, 6, 12, 22.5])
+        #expect(delays.dropFirst(5).allSatisfy { $0 == 22.5 })
+        #expect(last?.result == .dead)
+        #expect(now.timeIntervalSince(Self.t0) <= 3600)
+        #expect(now.timeIntervalSince(Self.t0) > 3600 - 22.5)
+        // Failing for a minute made an outage, which ops hear of once, dated from the first failure.
+        #expect(notices == [.outageStarted(channel: "hooks", reason: .serverError, at: Self.t0)])
+        #expect(schedule.waiting == 0 && schedule.inFlight == 0)
+    }
+
+    @Test func aClientErrorIsADeadLetterAtOnceAndAnUnknownChannelToo() {
+        var schedule = DeliverySchedule()
+        schedule.add(Self.message("m", "hooks"), due: Self.t0)
+        schedule.add(Self.message("n", "gone"), due: Self.t0)
+        let taken = schedule.take(now: Self.t0).sorted { $0.message.key < $1.message.key }
+        let gone = DeliveryError(code: .clientError, recoverable: false, message: "404", status: 404)
+        let dead = schedule.finish(taken[0], Self.outcome(taken[0], .failed, gone), at: Self.t0, random: 0.5)
+        #expect(dead.result == .dead)
+        #expect(dead.notice == .outageStarted(channel: "hooks", reason: .clientError, at: Self.t0))
+        #expect(dead.outage == .some(ChannelHealth.Outage(since: Self.t0, deadLetters: 1)))
+        let unknown = schedule.finish(taken[1], nil, at: Self.t0, random: 0.5)
+        #expect(unknown.record?.result == .dead(reason: "no_channel", detail: "channel gone is no longer configured"))
+    }
+
+    @Test func aMessageIsNeverScheduledTwice() {
+        var schedule = DeliverySchedule()
+        let first = schedule.add(Self.message("m", "hooks"), due: Self.t0)
+        let second = schedule.add(Self.message("m", "hooks"), due: Self.t0)
+        #expect(first && !second)
+        let entry = schedule.take(now: Self.t0)[0]
+        // In flight: still known.
+        let third = schedule.add(Self.message("m", "hooks"), due: Self.t0)
+        #expect(!third)
+        _ = schedule.finish(entry, Self.outcome(entry, .delivered), at: Self.t0, random: 0.5)
+        #expect(schedule.waiting == 0)
+    }
+
+    @Test func aCancelledAttemptIsNotRecorded() {
+        var schedule = DeliverySchedule()
+        schedule.add(Self.message("m", "hooks"), due: Self.t0)
+        let entry = schedule.take(now: Self.t0)[0]
+        let finished = schedule.finish(entry, Self.outcome(entry, .cancelled), at: Self.t0, random: 0.5)
+        #expect(finished.result == .cancelled)
+        #expect(finished.record == nil)
+        #expect(schedule.inFlight == 0)
+    }
+}

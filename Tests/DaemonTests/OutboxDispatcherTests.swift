@@ -1,0 +1,147 @@
+import Delivery
+import Foundation
+import Logging
+import SLAEngine
+import StateStore
+import Synchronization
+import Testing
+@testable import Daemon
+
+/// An outbox in memory, for the dispatcher's stage tests: what it records, in order.
+final class MemoryOutbox: OutboxStore {
+    private let state = Mutex<(pending: [PendingMessage], records: [[AttemptRecord]], enqueued: [OutboundMessage], outages: [String: ChannelOutage])>(([], [], [], [:]))
+
+    init(pending: [PendingMessage] = [], outages: [String: ChannelOutage] = [:]) {
+        state.withLock {
+            $0.pending = pending
+            $0.outages = outages
+        }
+    }
+
+    func pendingMessages() -> [PendingMessage] { state.withLock { $0.pending } }
+    func enqueue(_ messages: [OutboundMessage]) { state.withLock { $0.enqueued += messages } }
+    func record(_ attempts: [AttemptRecord], outages: [String: ChannelOutage?]) {
+        state.withLock { state in
+            if !attempts.isEmpty { state.records.append(attempts) }
+            for (channel, outage) in outages { state.outages[channel] = outage }
+        }
+    }
+    func channelOutages() -> [String: ChannelOutage] { state.withLock { $0.outages } }
+
+    var batches: [[AttemptRecord]] { state.withLock { $0.records } }
+    var records: [AttemptRecord] { batches.flatMap { $0 } }
+    var enqueued: [OutboundMessage] { state.withLock { $0.enqueued } }
+}
+
+/// A notifier that answers as told, after an optional wait, and remembers what it was given.
+final class ScriptedNotifier: Notifier {
+    let channel: String
+    let kind: ChannelKind
+    private let answer: @Sendable (OutboundMessage) async -> DeliveryOutcome.Status
+    let received = Mutex<[String]>([])
+
+    init(_ channel: String, kind: ChannelKind = .webhook, answer: @escaping @Sendable (OutboundMessage) async -> DeliveryOutcome.Status) {
+        self.channel = channel
+        self.kind = kind
+        self.answer = answer
+    }
+
+    func deliver(_ message: OutboundMessage) async -> DeliveryOutcome {
+        received.withLock { $0.append(message.key) }
+        let status = await answer(message)
+        let error = status == .failed ? DeliveryError(code: .serverError, recoverable: true, message: "503", status: 503) : nil
+        return DeliveryOutcome(key: message.key, channel: channel, kind: kind, status: status, attempts: 1, error: error)
+    }
+
+    var keys: [String] { received.withLock { $0 } }
+}
+
+@Suite struct OutboxDispatcherTests {
+    static let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    static func message(_ key: String, _ channel: String) -> OutboundMessage {
+        OutboundMessage(key: key, channel: channel, audience: .team, isUrgent: false, subject: key, text: key, createdAt: Date())
+    }
+
+    @Test func aHangingChannelHoldsBackNothingElse() async throws {
+        let store = MemoryOutbox()
+        // `hooks` never answers (until cancelled); `leads` answers at once.
+        let hooks = ScriptedNotifier("hooks") { _ in
+            try? await Task.sleep(for: .seconds(3600))
+            return .cancelled
+        }
+        let leads = ScriptedNotifier("leads", kind: .log) { _ in .delivered }
+        let dispatcher = OutboxDispatcher(store: store, notifiers: ["hooks": hooks, "leads": leads], opsChannel: nil, logger: Self.logger)
+        try await dispatcher.resume()
+        let running = Task { await dispatcher.run() }
+        await dispatcher.submit((0..<100).map { Self.message("h\($0)", "hooks") } + (0..<20).map { Self.message("l\($0)", "leads") })
+        // Every leads message is recorded as delivered while hooks still hangs.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while store.records.count < 20, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(Set(store.records.map(\.key)) == Set((0..<20).map { "l\($0)" }))
+        #expect(store.records.allSatisfy { $0.result == .delivered(detail: nil) })
+        // A webhook lane keeps at most its bound in flight.
+        #expect(hooks.keys.count == 32)
+        // A stop asked for ends the loop within its grace; the hanging attempts are cancelled, not recorded.
+        dispatcher.requestStop()
+        let stopped = ContinuousClock.now
+        await running.value
+        #expect(ContinuousClock.now - stopped < .seconds(OutboxDispatcher.stopGrace + 2))
+        #expect(store.records.count == 20)
+    }
+
+    @Test func attemptsEndingTogetherAreRecordedInBatches() async throws {
+        let store = MemoryOutbox()
+        let hooks = ScriptedNotifier("hooks") { _ in .delivered }
+        let dispatcher = OutboxDispatcher(store: store, notifiers: ["hooks": hooks], opsChannel: nil, logger: Self.logger)
+        await dispatcher.submit((0..<500).map { Self.message("m\($0)", "hooks") })
+        await dispatcher.drain()
+        #expect(store.records.count == 500)
+        #expect(Set(store.records.map(\.key)).count == 500)
+        #expect(store.batches.count < 500)
+    }
+
+    @Test func aRestartMakesEveryHeldMessageDueAtOnceAndKeepsItsAttempts() async throws {
+        let later = Date() + 3600
+        let store = MemoryOutbox(pending: [
+            PendingMessage(message: Self.message("a", "hooks"), attempts: 4, nextAttemptAt: later),
+            PendingMessage(message: Self.message("b", "hooks"), attempts: 0),
+        ])
+        let hooks = ScriptedNotifier("hooks") { $0.key == "a" ? .failed : .delivered }
+        let dispatcher = OutboxDispatcher(store: store, notifiers: ["hooks": hooks], opsChannel: nil, random: { 0 }, logger: Self.logger)
+        try await dispatcher.resume()
+        await dispatcher.drain()
+        #expect(hooks.keys.sorted() == ["a", "b"])
+        // `a` had four attempts: its fifth failure waits half of a 16 s ceiling.
+        guard case .retry(let at, "server_error", _)? = store.records.first(where: { $0.key == "a" })?.result else {
+            Issue.record("expected a retry of a, got \(store.records)")
+            return
+        }
+        let wait = at.timeIntervalSince(store.records.first { $0.key == "a" }!.at)
+        #expect(abs(wait - 8) < 0.001)
+    }
+
+    @Test func opsHearOncePerOutageAlsoAcrossARestart() async throws {
+        let store = MemoryOutbox()
+        let gone = ScriptedNotifier("hooks") { _ in .failed }
+        let ops = ScriptedNotifier("ops", kind: .log) { _ in .delivered }
+        // A policy with no second attempt: every failure is a dead letter.
+        let once = RetryPolicy(maxAttempts: 1)
+        let dispatcher = OutboxDispatcher(
+            store: store, notifiers: ["hooks": gone, "ops": ops], opsChannel: "ops", policy: once, logger: Self.logger)
+        await dispatcher.submit([Self.message("m1", "hooks"), Self.message("m2", "hooks")])
+        await dispatcher.drain()
+        #expect(store.enqueued.map(\.subject) == ["[slawatch] channel hooks is failing (server_error)"])
+        #expect(ops.keys.count == 1)
+        #expect(store.channelOutages()["hooks"]?.deadLetters == 2)
+
+        // A new process on the same state: the outage is known, nothing is said again.
+        let again = OutboxDispatcher(
+            store: store, notifiers: ["hooks": gone, "ops": ops], opsChannel: "ops", policy: once, logger: Self.logger)
+        try await again.resume()
+        await again.submit([Self.message("m3", "hooks")])
+        await again.drain()
+        #expect(store.enqueued.count == 1)
+        #expect(store.channelOutages()["hooks"]?.deadLetters == 3)
+    }
+}
