@@ -64,22 +64,27 @@ extension ConfigNode {
         return date
     }
 
-    /// An IANA time zone that Foundation knows by that very name.
+    /// A zone or link name of the machine's tz database (`TimeZoneNames`), which
+    /// `TimeZone(identifier:)` loads.
     ///
-    /// `TimeZone(identifier:)` also accepts abbreviations and POSIX rules (`EST`, `EST5EDT`,
-    /// `GMT+5`) whose meaning is not what most people expect, so only the zone database's
-    /// names, and `UTC`, are taken.
-    func timeZone() -> TimeZone? {
+    /// `TimeZone(identifier:)` also accepts abbreviations and POSIX rules (`GMT+5`) whose
+    /// meaning is not what most people expect, so only the database's names are taken. A
+    /// link (`Asia/Calcutta`, `US/Eastern`) works and draws a warning that names its zone.
+    func timeZone(names: TimeZoneNames = .installed) -> TimeZone? {
         guard let text = string("an IANA time zone", example: "America/New_York") else { return nil }
-        let known = TimeZone.knownTimeZoneIdentifiers
-        if known.contains(text) || ["UTC", "Etc/UTC"].contains(text), let zone = TimeZone(identifier: text) {
+        let lookup = names.lookup(text)
+        if lookup != .unknown, let zone = TimeZone(identifier: text) {
+            if case .link(let target) = lookup, text != "UTC" {
+                warn("\"\(text)\" is an old name (a link) of the tz database for \(target); it works, but write \(target)")
+            }
             return zone
         }
-        var message = "\"\(text)\" is not an IANA time zone"
-        if let close = known.first(where: { $0.lowercased() == text.lowercased() }) ?? Suggestion.closest(to: text, in: known) {
+        var message = "\"\(text)\" is not an IANA time zone: the tz database has no such zone or link"
+        let known = Array(names.all)
+        if let close = known.first(where: { $0.lowercased() == text.lowercased() }) ?? Suggestion.closest(to: text, in: known.sorted()) {
             message += " (did you mean \(close)?)"
         }
-        report(message + "; write a zone database name such as America/New_York, Europe/Berlin or UTC")
+        report(message + "; write a zone database name such as America/New_York, Europe/Berlin or UTC (timedatectl list-timezones lists them)")
         return nil
     }
 

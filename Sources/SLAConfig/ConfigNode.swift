@@ -20,6 +20,11 @@ struct ConfigNode {
         document.report(code, at: location, message)
     }
 
+    /// Notes something that works but had better be written otherwise; `check` prints it.
+    func warn(_ message: String) {
+        document.warn(at: location, message)
+    }
+
     /// The value under `key` of this mapping.
     func child(_ key: String, keyNode: Node, value: Node) -> ConfigNode {
         ConfigNode(node: value, path: path.isEmpty ? key : "\(path).\(key)", document: document, key: keyNode)

@@ -14,6 +14,9 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try options.load()
+        for warning in configuration.warnings {
+            Console.error("\(warning.location): warning: \(warning.message)")
+        }
         var problems: [String] = []
         do {
             _ = try configuration.resolveSecrets(environment: ProcessInfo.processInfo.environment)
