@@ -68,11 +68,11 @@ struct RunCommand: AsyncParsableCommand {
 
         var fixedInstant: Date?
         if let at {
-            guard once, let parsed = Timestamp(rfc3339: at) else {
-                Console.error("--at: needs --once and an RFC 3339 time such as 2026-11-20T22:00:00Z")
+            guard once else {
+                Console.error("--at: needs --once; the daemon runs on the real clock")
                 throw ExitCode(ExitStatus.usage)
             }
-            fixedInstant = parsed.date
+            fixedInstant = try TicketOptions.instant(at)
         }
         let store: StateStore?
         do {
