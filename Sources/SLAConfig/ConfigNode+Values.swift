@@ -131,16 +131,24 @@ extension ConfigNode {
     /// `HOST:PORT`, with an IPv6 host in brackets.
     func listenAddress() -> String? {
         guard let text = string("an address", example: "127.0.0.1:9469") else { return nil }
-        if let colon = text.lastIndex(of: ":") {
-            let host = text[..<colon], port = text[text.index(after: colon)...]
-            let hostIsValid = !host.isEmpty && (host.first == "[") == (host.last == "]") && !host.dropFirst().dropLast().contains("]")
-            // Port 0 lets the system choose (tests, or several daemons on one host).
-            if hostIsValid, port.allSatisfy(\.isNumber), let number = Int(port), (0...65_535).contains(number) {
-                return text
-            }
+        let hint = "write an address and a port (0 to 65535) such as 127.0.0.1:9469, [::1]:9469 or 0.0.0.0:9469"
+        guard let colon = text.lastIndex(of: ":") else {
+            report("\"\(text)\" is not HOST:PORT; \(hint)")
+            return nil
         }
-        report("\"\(text)\" is not HOST:PORT; write an address and a port (0 to 65535) such as 127.0.0.1:9469, [::1]:9469 or 0.0.0.0:9469")
-        return nil
+        let host = String(text[..<colon]), port = text[text.index(after: colon)...]
+        // Port 0 lets the system choose (tests, or several daemons on one host).
+        guard !port.isEmpty, port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(port),
+              (0...65_535).contains(number)
+        else {
+            report("\"\(text)\" is not HOST:PORT: \"\(port)\" is not a port number; \(hint)")
+            return nil
+        }
+        if let problem = ListenHost.problem(host) {
+            report("\"\(text)\" is not HOST:PORT: \(problem); \(hint)")
+            return nil
+        }
+        return text
     }
 
     /// A rate: `1/s`, `20/m`, `100/h`.

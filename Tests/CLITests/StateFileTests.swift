@@ -68,3 +68,20 @@ import Testing
         #expect(mode == 0o600, "mode \(String(mode ?? 0, radix: 8))")
     }
 }
+
+/// What the daemon says when it starts and stops.
+@Suite struct DaemonLifecycleLogTests {
+    @Test func runLogsAStartLineAndAStopLine() throws {
+        let fixture = try DaemonFixture(tickets: "[]")
+        let daemon = try SlawatchProcess.start(SlawatchProcess.binary.path, ["run", "--config", fixture.config])
+        #expect(daemon.waitForLine(containing: "tick", stream: .stderr))
+        let started = try #require(daemon.stderr.split(separator: "\n").first { $0.contains(" starting ") })
+        #expect(started.contains("version="))
+        #expect(started.contains("config=\(fixture.config)"))
+        #expect(started.contains("state=\(fixture.state)"))
+        #expect(started.contains("listen=127.0.0.1:0"))
+        #expect(daemon.terminate() == 0)
+        let last = daemon.stderr.split(separator: "\n").last ?? ""
+        #expect(last.contains(" stopped"), "\(daemon.stderr)")
+    }
+}

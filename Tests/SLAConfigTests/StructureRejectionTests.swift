@@ -93,11 +93,13 @@ import Testing
             policies:
               - name: standard
                 targets: { any: { first_response: 1h } }
+            channels:
+              support-leads: { type: log, path: leads.jsonl }
             teams:
               default:
                 match: { group: Support }
                 lead: [support-leads]
-            """, at: 6, 5, "teams.default.match", says: "remove match, or give this team another name"),
+            """, at: 8, 5, "teams.default.match", says: "remove match, or give this team another name"),
         Rejection("unknown channel type", """
             policies:
               - name: standard
