@@ -202,7 +202,7 @@ public struct MessageComposer: Sendable {
 
     private func messageTicket(_ item: Item) -> MessageTicket {
         MessageTicket(
-            id: item.ticket.id, subject: item.ticket.subject, url: item.ticket.url, metric: item.intent.metric,
+            id: item.ticket.id, subject: item.ticket.subject, url: item.ticket.link, metric: item.intent.metric,
             cycle: item.intent.cycle, step: item.intent.step, dueAt: item.clock?.dueAt
         )
     }
