@@ -1,3 +1,5 @@
+import Synchronization
+
 /// An optional part of a source's data, read from an endpoint of its own (Zendesk's reply
 /// history, Zammad's tags and customer names, Freshdesk's deleted and spam lists, Jira's
 /// extra fields): when the service refuses that endpoint, the poll goes on without it.
@@ -49,4 +51,17 @@ struct OptionalLookup: Sendable {
         refusal = nil
         return RecordProblem(source: source, message: "\(what) is available again")
     }
+}
+
+/// An `OptionalLookup` for a source that is a value type: the copies share it.
+final class SharedLookup: Sendable {
+    private let lookup: Mutex<OptionalLookup>
+
+    init(_ lookup: OptionalLookup) {
+        self.lookup = Mutex(lookup)
+    }
+
+    func refused(_ error: SourceError) -> RecordProblem? { lookup.withLock { $0.refused(error) } }
+
+    func answered() -> RecordProblem? { lookup.withLock { $0.answered() } }
 }
