@@ -134,7 +134,8 @@ struct ConfigNode {
         let names = T.allCases.map(\.rawValue)
         guard let text = string(what, example: names.first) else { return nil }
         guard let value = T(rawValue: text) else {
-            report("\"\(text)\" is not \(what); write one of \(names.joined(separator: ", "))")
+            let close = Suggestion.closest(to: text, in: names).map { " (did you mean \($0)?)" } ?? ""
+            report("\"\(text)\" is not \(what)\(close); write one of \(names.joined(separator: ", "))")
             return nil
         }
         return value
