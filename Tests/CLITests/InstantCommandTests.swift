@@ -138,4 +138,13 @@ import Testing
         #expect(result.status == 64)
         #expect(result.stderr.contains("is not past its due time"), "\(result.stderr)")
     }
+
+    @Test func theDigestSubjectCountsBreachedTicketsNotClocks() throws {
+        // By Wed 25 Nov 18:00 EST every clock of R-1 (first response, periodic update,
+        // resolution) is past due: one ticket, three breached clocks.
+        let result = try render("digest", at: "2026-11-25T23:00:00Z")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"subject\" : \"[SLA] 1 ticket needs attention (1 breached)\""), "\(result.stdout)")
+        #expect(!result.stdout.contains("(3 breached)"))
+    }
 }
