@@ -99,11 +99,11 @@ extension OptionalLookupTests {
         #expect(first.tickets.map(\.id) == ["SUP-1"])
         #expect(first.tickets.first?.group == nil)
         #expect(first.problems.count == 1)
-        #expect(first.problems.first?.message.hasPrefix("the configured fields (customfield_10010, customfield_10050, customfield_10020) is unavailable (the service answered HTTP 400)") == true,
+        #expect(first.problems.first?.message.hasPrefix("the search with the configured fields (customfield_10010, customfield_10050, customfield_10020) is unavailable (the service answered HTTP 400)") == true,
                 "\(first.problems)")
         let second = try await source.poll()
         #expect(second.tickets.first?.group == "Network")
-        #expect(second.problems.map(\.message) == ["the configured fields (customfield_10010, customfield_10050, customfield_10020) is available again"])
+        #expect(second.problems.map(\.message) == ["the search with the configured fields (customfield_10010, customfield_10050, customfield_10020) is available again"])
         #expect(try await source.poll().problems.isEmpty)
         let searches = try await vendor.records(token).filter { $0.path == "/rest/api/3/search/jql" }
         #expect(searches.count == 4)

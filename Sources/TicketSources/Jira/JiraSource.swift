@@ -51,7 +51,7 @@ public struct JiraSource: TicketSource {
             defaults: JiraSource.defaultMapping, overrides: settings.mapping, unknownPriority: .normal)
         let configured = JiraSource.configuredFields(settings)
         fieldLookup = SharedLookup(OptionalLookup(
-            source: settings.name, what: "the configured fields (\(configured.joined(separator: ", ")))",
+            source: settings.name, what: "the search with the configured fields (\(configured.joined(separator: ", ")))",
             meanwhile: "issues are still searched without them, so they have no group, request type or first response "
                 + "from those fields; check group_field and that the user may see each field"))
     }
