@@ -73,10 +73,17 @@ let package = Package(
             path: "Benchmarks/slawatch-bench",
             swiftSettings: settings
         ),
+        .target(name: "BenchSupport", path: "Benchmarks/BenchSupport", swiftSettings: settings),
         .executableTarget(
             name: "delivery-bench",
-            dependencies: ["Delivery", "SLAEngine"],
+            dependencies: ["Delivery", "SLAEngine", "BenchSupport"],
             path: "Benchmarks/delivery-bench",
+            swiftSettings: settings
+        ),
+        .executableTarget(
+            name: "e2e-bench",
+            dependencies: ["Delivery", "BenchSupport"],
+            path: "Benchmarks/e2e-bench",
             swiftSettings: settings
         ),
         .testTarget(name: "BusinessTimeTests", dependencies: ["BusinessTime"], exclude: ["Fixtures"], swiftSettings: settings),

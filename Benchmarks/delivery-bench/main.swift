@@ -1,9 +1,11 @@
 // delivery-bench: signed webhook deliveries per second through the real curl transport to a
 // loopback HTTP/1.1 keep-alive receiver, checking that every message id arrived exactly once.
+// The transport alone (one attempt per message, no outbox, no tick): not a figure for the daemon.
 //
 //   swift build -c release --product delivery-bench
 //   .build/release/delivery-bench [--messages 20000] [--in-flight 256] [--connections 16]
 
+import BenchSupport
 import Delivery
 import Foundation
 import Glibc
@@ -49,7 +51,6 @@ print("delivery-bench: \(messages) signed webhook messages, \(inFlight) in fligh
 let started = ContinuousClock.now
 var delivered = 0
 var failed: [String: Int] = [:]
-var retried = 0
 await withTaskGroup(of: DeliveryOutcome.self) { group in
     var next = 0
     while next < min(inFlight, messages) {
@@ -59,7 +60,6 @@ await withTaskGroup(of: DeliveryOutcome.self) { group in
     }
     for await outcome in group {
         if outcome.status == .delivered { delivered += 1 } else { failed[outcome.error?.label ?? outcome.status.rawValue, default: 0] += 1 }
-        retried += outcome.attempts - 1
         if next < messages {
             let number = next
             group.addTask { await notifier.deliver(message(number)) }
@@ -74,11 +74,11 @@ transport.shutdown()
 
 var usage = rusage()
 getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
-let lost = report.counts.filter { $0 == 0 }.count
-let duplicated = report.counts.filter { $0 > 1 }.count
+let lost = report.lost
+let duplicated = report.duplicated
 print(String(format: "delivered %d/%d in %.2f s: %.0f msgs/s", delivered, messages, seconds, Double(delivered) / seconds))
 print("receiver: \(report.requests) requests on \(report.connections) connections; lost \(lost), duplicated \(duplicated), unknown \(report.unknown)")
-print("retries \(retried), failures \(failed.isEmpty ? "none" : failed.description)")
+print("failures \(failed.isEmpty ? "none" : failed.description)")
 print(String(format: "peak RSS %.1f MiB", Double(usage.ru_maxrss) / 1024))
 if lost > 0 || duplicated > 0 || report.unknown > 0 || delivered != messages {
     print("FAILED: every message must arrive exactly once")

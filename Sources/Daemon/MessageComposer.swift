@@ -163,14 +163,14 @@ public struct MessageComposer: Sendable {
         var idHash = SetHash()
         var percents: [Double] = []
         percents.reserveCapacity(positions.count)
-        var breached = 0
+        var breachedTickets = Set<String>()
         var ticketIDs = Set<String>()
         var roles = Set<String>()
         var isUrgent = false
         for position in positions {
             idHash.add(all[position].intent.id)
             percents.append(all[position].clockPercent ?? 0)
-            if all[position].clockState == .breached { breached += 1 }
+            if all[position].clockState == .breached { breachedTickets.insert(all[position].subject.ticket.id) }
             ticketIDs.insert(all[position].subject.ticket.id)
             if let role = all[position].intent.role { roles.insert(role.rawValue) }
             isUrgent = isUrgent || all[position].intent.isUrgent
@@ -180,7 +180,9 @@ public struct MessageComposer: Sendable {
             percents[a] != percents[b] ? percents[a] > percents[b] : all[positions[a]].intent.id < all[positions[b]].intent.id
         }.map { all[positions[$0]] }
         var context = TemplateContext.team(shown.map(line), channel: channel, more: positions.count - shown.count, at: now)
-        context["breached_count"] = breached
+        // Tickets, like the count it stands beside, not clocks: one ticket breached on two
+        // metrics is one ticket breached.
+        context["breached_count"] = breachedTickets.count
         context["tickets_count"] = ticketIDs.count
         context["tickets_need"] = ticketIDs.count == 1 ? "1 ticket needs" : "\(ticketIDs.count) tickets need"
         let rendered = templates.render("digest", context: context)
@@ -202,7 +204,7 @@ public struct MessageComposer: Sendable {
 
     private func messageTicket(_ item: Item) -> MessageTicket {
         MessageTicket(
-            id: item.ticket.id, subject: item.ticket.subject, url: item.ticket.url, metric: item.intent.metric,
+            id: item.ticket.id, subject: item.ticket.subject, url: item.ticket.link, metric: item.intent.metric,
             cycle: item.intent.cycle, step: item.intent.step, dueAt: item.clock?.dueAt
         )
     }

@@ -43,6 +43,9 @@ public struct ChannelConfig: Sendable {
     /// `timeout`: seconds one delivery attempt may take. Default 10
     /// (`Configuration.Defaults.channelTimeout`).
     public var timeout: Int
+    /// Where the channel is written, for problems found when it is wired; nil when it was
+    /// not read from a file.
+    public var location: ConfigLocation?
 
     public init(
         name: String, type: ChannelType, kind: Kind, digest: Bool = false, quietHours: String? = nil,

@@ -20,6 +20,8 @@ public struct ConfigDiagnostic: Error, Sendable, Hashable, CustomStringConvertib
         case unreadableFile = "unreadable_file"
         /// A secret that cannot be resolved: an unset variable, a missing or empty file.
         case secret
+        /// A value that works but has a better spelling (a warning, not an error).
+        case deprecated
     }
 
     public var location: ConfigLocation

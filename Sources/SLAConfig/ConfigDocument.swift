@@ -11,6 +11,8 @@ final class ConfigDocument {
     let environment: [String: String]
     private let yaml: YAMLDocument
     private(set) var diagnostics: [ConfigDiagnostic] = []
+    /// What works but had better be written otherwise.
+    private(set) var warnings: [ConfigDiagnostic] = []
     /// In the order they were read.
     private(set) var secretReferences: [SecretReference] = []
 
@@ -37,6 +39,10 @@ final class ConfigDocument {
         if !diagnostics.contains(where: { $0.location == location && $0.code == code }) {
             diagnostics.append(diagnostic)
         }
+    }
+
+    func warn(at location: ConfigLocation, _ message: String) {
+        warnings.append(ConfigDiagnostic(.deprecated, at: location, message))
     }
 
     func register(_ reference: SecretReference) {

@@ -64,22 +64,27 @@ extension ConfigNode {
         return date
     }
 
-    /// An IANA time zone that Foundation knows by that very name.
+    /// A zone or link name of the machine's tz database (`TimeZoneNames`), which
+    /// `TimeZone(identifier:)` loads.
     ///
-    /// `TimeZone(identifier:)` also accepts abbreviations and POSIX rules (`EST`, `EST5EDT`,
-    /// `GMT+5`) whose meaning is not what most people expect, so only the zone database's
-    /// names, and `UTC`, are taken.
-    func timeZone() -> TimeZone? {
+    /// `TimeZone(identifier:)` also accepts abbreviations and POSIX rules (`GMT+5`) whose
+    /// meaning is not what most people expect, so only the database's names are taken. A
+    /// link (`Asia/Calcutta`, `US/Eastern`) works and draws a warning that names its zone.
+    func timeZone(names: TimeZoneNames = .installed) -> TimeZone? {
         guard let text = string("an IANA time zone", example: "America/New_York") else { return nil }
-        let known = TimeZone.knownTimeZoneIdentifiers
-        if known.contains(text) || ["UTC", "Etc/UTC"].contains(text), let zone = TimeZone(identifier: text) {
+        let lookup = names.lookup(text)
+        if lookup != .unknown, let zone = TimeZone(identifier: text) {
+            if case .link(let target) = lookup, text != "UTC" {
+                warn("\"\(text)\" is an old name (a link) of the tz database for \(target); it works, but write \(target)")
+            }
             return zone
         }
-        var message = "\"\(text)\" is not an IANA time zone"
-        if let close = known.first(where: { $0.lowercased() == text.lowercased() }) ?? Suggestion.closest(to: text, in: known) {
+        var message = "\"\(text)\" is not an IANA time zone: the tz database has no such zone or link"
+        let known = Array(names.all)
+        if let close = known.first(where: { $0.lowercased() == text.lowercased() }) ?? Suggestion.closest(to: text, in: known.sorted()) {
             message += " (did you mean \(close)?)"
         }
-        report(message + "; write a zone database name such as America/New_York, Europe/Berlin or UTC")
+        report(message + "; write a zone database name such as America/New_York, Europe/Berlin or UTC (timedatectl list-timezones lists them)")
         return nil
     }
 
@@ -126,16 +131,24 @@ extension ConfigNode {
     /// `HOST:PORT`, with an IPv6 host in brackets.
     func listenAddress() -> String? {
         guard let text = string("an address", example: "127.0.0.1:9469") else { return nil }
-        if let colon = text.lastIndex(of: ":") {
-            let host = text[..<colon], port = text[text.index(after: colon)...]
-            let hostIsValid = !host.isEmpty && (host.first == "[") == (host.last == "]") && !host.dropFirst().dropLast().contains("]")
-            // Port 0 lets the system choose (tests, or several daemons on one host).
-            if hostIsValid, port.allSatisfy(\.isNumber), let number = Int(port), (0...65_535).contains(number) {
-                return text
-            }
+        let hint = "write an address and a port (0 to 65535) such as 127.0.0.1:9469, [::1]:9469 or 0.0.0.0:9469"
+        guard let colon = text.lastIndex(of: ":") else {
+            report("\"\(text)\" is not HOST:PORT; \(hint)")
+            return nil
         }
-        report("\"\(text)\" is not HOST:PORT; write an address and a port (0 to 65535) such as 127.0.0.1:9469, [::1]:9469 or 0.0.0.0:9469")
-        return nil
+        let host = String(text[..<colon]), port = text[text.index(after: colon)...]
+        // Port 0 lets the system choose (tests, or several daemons on one host).
+        guard !port.isEmpty, port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(port),
+              (0...65_535).contains(number)
+        else {
+            report("\"\(text)\" is not HOST:PORT: \"\(port)\" is not a port number; \(hint)")
+            return nil
+        }
+        if let problem = ListenHost.problem(host) {
+            report("\"\(text)\" is not HOST:PORT: \(problem); \(hint)")
+            return nil
+        }
+        return text
     }
 
     /// A rate: `1/s`, `20/m`, `100/h`.

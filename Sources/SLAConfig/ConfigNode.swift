@@ -20,6 +20,11 @@ struct ConfigNode {
         document.report(code, at: location, message)
     }
 
+    /// Notes something that works but had better be written otherwise; `check` prints it.
+    func warn(_ message: String) {
+        document.warn(at: location, message)
+    }
+
     /// The value under `key` of this mapping.
     func child(_ key: String, keyNode: Node, value: Node) -> ConfigNode {
         ConfigNode(node: value, path: path.isEmpty ? key : "\(path).\(key)", document: document, key: keyNode)
@@ -129,7 +134,8 @@ struct ConfigNode {
         let names = T.allCases.map(\.rawValue)
         guard let text = string(what, example: names.first) else { return nil }
         guard let value = T(rawValue: text) else {
-            report("\"\(text)\" is not \(what); write one of \(names.joined(separator: ", "))")
+            let close = Suggestion.closest(to: text, in: names).map { " (did you mean \($0)?)" } ?? ""
+            report("\"\(text)\" is not \(what)\(close); write one of \(names.joined(separator: ", "))")
             return nil
         }
         return value

@@ -44,10 +44,12 @@ extension Configuration {
             let rateLimit = fields["rate_limit"]?.rateLimit()
             let timeout = fields["timeout"]?.duration()
             guard let kind else { continue }
-            channels[entry.key] = ChannelConfig(
+            var channel = ChannelConfig(
                 name: entry.key, type: type, kind: kind, digest: digest ?? (type != .webhook), quietHours: quietHours,
                 rateLimit: rateLimit, timeout: timeout ?? Defaults.channelTimeout
             )
+            channel.location = entry.value.location
+            channels[entry.key] = channel
         }
         return channels
     }

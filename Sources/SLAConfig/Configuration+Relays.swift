@@ -31,10 +31,12 @@ extension Configuration {
             let from = fields.required("from", example: "\"Example Support <support@example.com>\"")?.mailbox(displayName: true)
             let caFile = fields["ca_file"]?.interpolated("a CA certificate file", example: "/etc/ssl/private-ca.pem", bareNames: true)
             guard let url, let from else { continue }
-            relays[entry.key] = RelayConfig(
+            var relay = RelayConfig(
                 name: entry.key, url: url, tls: tls ?? (implicitOnly ? .implicit : .starttls),
                 username: username, password: password, from: from, caFile: caFile.map(node.document.resolvingPath)
             )
+            relay.location = entry.value.location
+            relays[entry.key] = relay
         }
         return relays
     }

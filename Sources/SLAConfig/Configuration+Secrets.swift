@@ -6,9 +6,19 @@ extension Configuration {
     /// Each secret that is unset, missing, unreadable or empty is a diagnostic at its key
     /// that names the variable or file, never a value.
     public func resolveSecrets(environment: [String: String]) throws(ConfigurationError) -> ResolvedSecrets {
+        try resolve(secretReferences, environment: environment)
+    }
+
+    /// Reads only the secrets of `sources` (tokens, passwords, `${ENV}` in their URLs): what
+    /// reading tickets needs, for `evaluate` and `explain`, which send nothing.
+    public func resolveSourceSecrets(environment: [String: String]) throws(ConfigurationError) -> ResolvedSecrets {
+        try resolve(secretReferences.filter { $0.location.path.hasPrefix("sources[") }, environment: environment)
+    }
+
+    private func resolve(_ references: [SecretReference], environment: [String: String]) throws(ConfigurationError) -> ResolvedSecrets {
         var values: [String: Secret] = [:]
         var problems: [ConfigDiagnostic] = []
-        for reference in secretReferences {
+        for reference in references {
             switch reference.resolve(environment: environment) {
             case .success(let secret): values[reference.location.path] = secret
             case .failure(let problem): problems.append(problem)

@@ -65,6 +65,9 @@ public struct Configuration: Sendable {
     public var templates: String?
     /// Every secret the file refers to, in file order; `resolveSecrets` reads them.
     public var secretReferences: [SecretReference]
+    /// What works but had better be written otherwise (a time zone's old name), in file
+    /// order; `check` prints these and still says ok.
+    public var warnings: [ConfigDiagnostic] = []
 
     /// The SLA engine for these policies, pause rules and ladders.
     public var engine: SLAEngine {
@@ -120,8 +123,9 @@ public struct Configuration: Sendable {
         var base = baseDirectory
         while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
         let document = ConfigDocument(file: file, baseDirectory: base, environment: environment, yaml: composed)
-        let configuration = Configuration(reading: document)
+        var configuration = Configuration(reading: document)
         guard document.diagnostics.isEmpty else { throw ConfigurationError(document.diagnostics) }
+        configuration.warnings = ConfigurationError(document.warnings).diagnostics
         return configuration
     }
 

@@ -26,6 +26,9 @@ public struct RelayConfig: Sendable {
     /// `ca_file`: a PEM file of the private CA that signed the relay's certificate (absolute;
     /// `$CREDENTIALS_DIRECTORY` allowed); nil to trust the system's CAs.
     public var caFile: String?
+    /// Where the relay is written, for problems found when it is wired; nil when it was not
+    /// read from a file.
+    public var location: ConfigLocation?
 
     public init(
         name: String, url: String, tls: TLS, username: String? = nil, password: SecretReference? = nil,

@@ -27,6 +27,11 @@ public struct ClockExplanation: Sendable {
         }
         header += ", created \(utc(ticket.createdAt)). Evaluated at \(utc(now))."
         out.append(header)
+        if ticket.createdAt > now {
+            out.append("The ticket was created at \(utc(ticket.createdAt)), after \(utc(now)): at that instant it did not "
+                + "exist yet, so it had no clocks. Pass an --at after its creation.")
+            return out.joined(separator: "\n\n")
+        }
 
         let matching = engine.policies.filter { $0.match.holds(for: ticket) }
         if matching.isEmpty {

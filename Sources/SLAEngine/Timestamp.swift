@@ -77,12 +77,13 @@ public struct Timestamp: Sendable, Hashable, Codable, CustomStringConvertible {
     /// `YYYY-MM-DDTHH:MM:SSZ` in UTC.
     public var description: String { Timestamp.format(epoch: Int64(date.timeIntervalSince1970.rounded(.down))) }
 
-    /// Formats epoch seconds as `YYYY-MM-DDTHH:MM:SSZ`.
+    /// Formats epoch seconds as `YYYY-MM-DDTHH:MM:SSZ`; the year always has four digits.
     public static func format(epoch t: Int64) -> String {
         let days = Int(t >= 0 ? t / 86_400 : (t - 86_399) / 86_400)
         let rest = Int(t - Int64(days) * 86_400)
         let d = LocalDate(daysSinceEpoch: days)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(d.year)-\(two(d.month))-\(two(d.day))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))Z"
+        let year = (0..<1000).contains(d.year) ? String(String(d.year + 10_000).dropFirst()) : String(d.year)
+        return "\(year)-\(two(d.month))-\(two(d.day))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))Z"
     }
 }

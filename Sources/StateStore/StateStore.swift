@@ -2,6 +2,9 @@ import Foundation
 import GRDB
 import SLAEngine
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What slawatch remembers across ticks and restarts, in one SQLite file (WAL):
 /// observed ticket transitions, ladder progress, the outbox of rendered messages, the
@@ -54,7 +57,10 @@ public final class StateStore: Sendable {
                 throw StateStoreError(.unavailable, "\(path): cannot create the state directory \(directory): \(error.localizedDescription)")
             }
         }
-        lock = exclusive ? try FileLock(path: path + ".lock") : nil
+        // The lock belongs to the file, not to the path written: a symlink or a `..` path to
+        // the same database meets the same lock.
+        lock = exclusive ? try FileLock(path: StateStore.resolved(path) + ".lock") : nil
+        try StateStore.createPrivately(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(3)
         configuration.label = "slawatch-state"
@@ -77,6 +83,32 @@ public final class StateStore: Sendable {
             throw error
         } catch {
             throw StateStore.describe(error, path: path)
+        }
+    }
+
+    /// `path` with every symlink and `..` resolved: the file's own path when it exists,
+    /// else its resolved directory's with the file name.
+    static func resolved(_ path: String) -> String {
+        if let real = realpath(path, nil) {
+            defer { free(real) }
+            return String(cString: real)
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        guard let real = realpath(directory.isEmpty ? "." : directory, nil) else { return path }
+        defer { free(real) }
+        return String(cString: real) + "/" + (path as NSString).lastPathComponent
+    }
+
+    /// Creates a missing database file readable and writable by its owner alone (SQLite
+    /// gives its WAL and shared-memory files the same mode): it holds ticket subjects,
+    /// customer addresses and message texts.
+    static func createPrivately(_ path: String) throws(StateStoreError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd >= 0 {
+            close(fd)
+        } else if errno != EEXIST {
+            throw StateStoreError(.unavailable, "\(path): cannot create the state database (\(String(cString: strerror(errno)))); "
+                + "check the directory's permissions")
         }
     }
 

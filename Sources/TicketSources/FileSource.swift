@@ -48,6 +48,13 @@ public struct FileSource: TicketSource {
         var batch = TicketBatch(tickets: [])
         batch.tickets.reserveCapacity(records.count)
         for record in records {
+            if let bad = JSONRecords.invalidUTF8(in: record, of: bytes) {
+                batch.problems.append(RecordProblem(
+                    source: name, location: "\(path):\(bad.line)",
+                    message: "byte 0x\(String(bad.byte, radix: 16, uppercase: true)) at line \(bad.line), column \(bad.column) "
+                        + "is not UTF-8; save the file as UTF-8 text"))
+                continue
+            }
             let data = Data(record.bytes)
             do {
                 batch.tickets.append(try decoder.decode(Ticket.self, from: data))

@@ -16,6 +16,24 @@ enum JSONRecords {
         var message: String
     }
 
+    /// The first byte of `record`, cut from `data`, that is not UTF-8, with its line and
+    /// column (in bytes, from 1); nil when the record is UTF-8 throughout.
+    static func invalidUTF8(in record: Record, of data: [UInt8]) -> (byte: UInt8, line: Int, column: Int)? {
+        var iterator = record.bytes.makeIterator()
+        var decoder = UTF8()
+        var offset = record.bytes.startIndex
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput: return nil
+            case .error:
+                let line = record.line + record.bytes[..<offset].count { $0 == UInt8(ascii: "\n") }
+                let lineStart = data[..<offset].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+                return (data[offset], line, offset - lineStart + 1)
+            }
+        }
+    }
+
     static func split(_ data: [UInt8]) throws(SyntaxError) -> [Record] {
         var i = 0
         var line = 1

@@ -86,3 +86,19 @@ struct HTTPReceiver {
         #expect(!run.stderr.contains("SEKRIT"))
     }
 }
+
+extension DeliveryProcessTests {
+    @Test func testNotifyToTheCustomerChannelAsksForAnAddress() throws {
+        let fixture = try fixture(channels: """
+              hooks: { type: log, path: out/hooks.jsonl }
+              customers: { type: email, relay: main }
+            relays:
+              main: { url: "smtp://127.0.0.1:9", tls: none, from: "Support <support@example.com>" }
+            """)
+        let result = try SlawatchProcess.run(["test-notify", "--config", fixture.config, "customers"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("channel customers sends to each ticket's customer"), "\(result.stderr)")
+        #expect(result.stderr.contains("pass --to ADDRESS"))
+        #expect(result.stdout.isEmpty)
+    }
+}

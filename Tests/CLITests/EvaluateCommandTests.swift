@@ -90,6 +90,18 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("T-1") && $0.contains("first_response") && $0.contains("breached") })
     }
 
+    @Test func theTableSaysBusinessTimeAndCapsAbsurdShares() throws {
+        // T-1's first response (4 business hours) a year later: thousands of percent.
+        let result = try SlawatchProcess.run(["evaluate", "--config", config, "--tickets", tickets, "--at", "2027-11-25T21:00:00Z"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines[1].contains("REMAINING (BUSINESS)") && lines[1].contains("USED OF TARGET"), "\(lines[1])")
+        let row = try #require(lines.first { $0.hasPrefix("T-1") && $0.contains("first_response") })
+        #expect(row.contains(">999%"), "\(row)")
+        #expect(!row.contains("00.0%"))
+        #expect(lines.last == "REMAINING and USED count business time, inside each clock's calendar's open hours.")
+    }
+
     @Test func aConfigurationErrorExits78WithFileLineAndColumn() throws {
         let bad = SlawatchProcess.fixture("bad.yaml")
         let result = try SlawatchProcess.run(["evaluate", "--config", bad, "--tickets", tickets])

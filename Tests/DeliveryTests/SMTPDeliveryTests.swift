@@ -109,6 +109,19 @@ import Testing
         #expect(mails[0].header("To") == "director@example.com, nobody@example.com")
     }
 
+    @Test func aRefusedMessageIsReportedWithTheRelaysReply() async throws {
+        let server = try await SMTPServer.start(rejectingData: "554 5.7.1 Message rejected as spam")
+        defer { server.stop() }
+        let notifier = try await SMTPDeliveryTests.notifier(server, security: .none)
+        let outcome = await notifier.deliver(SMTPDeliveryTests.message)
+        let refused = try #require(outcome.recipients.first?.error)
+        #expect(refused.status == 554)
+        #expect(refused.recoverable == false)
+        #expect(refused.message.contains("554 5.7.1 Message rejected as spam"), "\(refused.message)")
+        #expect(!refused.message.lowercased().contains("weird"))
+        #expect(try server.messages().isEmpty)
+    }
+
     @Test func customerRecipientsReplaceToAndCcIsAdded() async throws {
         let server = try await SMTPServer.start()
         defer { server.stop() }

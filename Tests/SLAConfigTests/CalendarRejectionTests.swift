@@ -98,16 +98,16 @@ import Testing
                 targets: { any: { first_response: 1h } }
             """, at: 3, 15, "calendars.office.timezone",
             says: "\"Mars/Base\" is not an IANA time zone", "write a zone database name such as America/New_York"),
-        Rejection("POSIX zone rule instead of a zone name", """
+        Rejection("offset instead of a zone name", """
             calendars:
               office:
-                timezone: EST5EDT
+                timezone: GMT+5
                 week: { mon-fri: ["09:00-17:00"] }
             policies:
               - name: standard
                 calendar: office
                 targets: { any: { first_response: 1h } }
-            """, at: 3, 15, "calendars.office.timezone", says: "\"EST5EDT\" is not an IANA time zone", "such as America/New_York"),
+            """, at: 3, 15, "calendars.office.timezone", says: "\"GMT+5\" is not an IANA time zone", "such as America/New_York"),
         Rejection("zone name in the wrong case", """
             calendars:
               office:

@@ -93,18 +93,34 @@ import Testing
             policies:
               - name: standard
                 targets: { any: { first_response: 1h } }
+            channels:
+              support-leads: { type: log, path: leads.jsonl }
             teams:
               default:
                 match: { group: Support }
                 lead: [support-leads]
-            """, at: 6, 5, "teams.default.match", says: "remove match, or give this team another name"),
+            """, at: 8, 5, "teams.default.match", says: "remove match, or give this team another name"),
         Rejection("unknown channel type", """
             policies:
               - name: standard
                 targets: { any: { first_response: 1h } }
             channels:
               leads: { type: slak, url: "https://hooks.slack.com/services/T/B/x" }
-            """, at: 5, 18, "channels.leads.type", says: "\"slak\" is not a channel type", "write one of slack, mattermost"),
+            """, at: 5, 18, "channels.leads.type", says: "\"slak\" is not a channel type (did you mean slack?)", "write one of slack, mattermost"),
+        Rejection("misspelt webhook type", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            channels:
+              hooks: { type: webhok, url: "https://hooks.example.com/in" }
+            """, at: 5, 18, "channels.hooks.type", says: "\"webhok\" is not a channel type (did you mean webhook?)"),
+        Rejection("misspelt source type", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            sources:
+              - { name: desk, type: zendsk, url: "https://x.zendesk.com", email: a@example.com, token_file: t }
+            """, at: 5, 25, "sources[0].type", says: "\"zendsk\" is not a source type (did you mean zendesk?)"),
         Rejection("url and url_file together", """
             policies:
               - name: standard

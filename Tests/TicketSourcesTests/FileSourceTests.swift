@@ -76,3 +76,26 @@ private func fixture(_ name: String) -> String {
         #expect(again == tickets)
     }
 }
+
+extension FileSourceTests {
+    @Test func aByteThatIsNotUTF8IsReportedWithItsLineAndColumn() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-latin1-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var bytes = Array("""
+            [
+             {"id": "U-1", "status": "open", "created_at": "2026-11-20T16:00:00Z"},
+             {"id": "U-2", "status": "open", "created_at": "2026-11-20T16:00:00Z",
+              "subject": "Caf
+            """.utf8)
+        bytes.append(0xE9)  // é in Latin-1
+        bytes += Array("\"}\n]\n".utf8)
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        let batch = try FileSource(name: "demo", path: path).read()
+        #expect(batch.tickets.map(\.id) == ["U-1"])
+        let problem = try #require(batch.problems.first)
+        #expect(batch.problems.count == 1)
+        #expect(problem.location == "\(path):4")
+        #expect(problem.recordID == nil)
+        #expect(problem.message == "byte 0xE9 at line 4, column 18 is not UTF-8; save the file as UTF-8 text")
+    }
+}

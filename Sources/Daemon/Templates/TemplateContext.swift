@@ -44,7 +44,7 @@ public enum TemplateContext {
         var ticketValues: [String: Any] = [
             "id": ticket.id, "subject": ticket.subject, "priority": ticket.priority.rawValue, "status": ticket.status.rawValue,
         ]
-        ticketValues["url"] = orFalse(ticket.url)
+        ticketValues["url"] = orFalse(ticket.link)
         ticketValues["group"] = orFalse(ticket.group)
         ticketValues["assignee"] = orFalse(ticket.assignee)
         ticketValues["customer_name"] = orFalse(ticket.customer.name ?? (ticket.customer.id.isEmpty ? nil : ticket.customer.id))
@@ -86,7 +86,7 @@ public enum TemplateContext {
         ticket: Ticket, clock: SLAClock?, nextUpdate: Date?, remedy: String?, timeZone: TimeZone, at now: Date
     ) -> [String: Any] {
         var ticketValues: [String: Any] = ["id": ticket.id, "subject": ticket.subject]
-        ticketValues["url"] = orFalse(ticket.url)
+        ticketValues["url"] = orFalse(ticket.link)
         var context: [String: Any] = [
             "ticket": ticketValues,
             "customer": ["name": ticket.customer.name.map { $0 as Any } ?? false],

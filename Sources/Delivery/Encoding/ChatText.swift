@@ -1,4 +1,5 @@
 import Foundation
+import SLAEngine
 
 /// Escaping of untrusted text (ticket subjects, message text) for each chat format, and
 /// trimming to the formats' limits. Everything a ticket says goes through one of these.
@@ -96,13 +97,11 @@ enum ChatText {
         return best
     }
 
-    /// A ticket URL fit to be a link target: http or https only, with the characters that
+    /// A ticket URL fit to be a link target: http or https only (`WebLink`), with the characters that
     /// could end a Slack or Markdown link (`|`, `<`, `>`, `(`, `)`, `[`, `]`, spaces, quotes)
     /// percent-encoded. Nil for anything else, which is then shown as text, not linked.
     static func linkTarget(_ url: String?) -> String? {
-        guard let url, let scheme = URLText.scheme(of: url), scheme == "http" || scheme == "https",
-            URLComponents(string: url)?.host?.isEmpty == false
-        else { return nil }
+        guard let url = WebLink.validated(url) else { return nil }
         var output = ""
         for byte in url.utf8 {
             switch byte {

@@ -330,6 +330,15 @@ final class CurlTransfer {
         case CURLE_TOO_MANY_REDIRECTS:
             return make(.protocolError, "\(host) redirected too often (\(detail))", recoverable: false)
         default:
+            if isMail, let reply, reply >= 400, lastReply.hasPrefix(String(reply)) {
+                // libcurl says only "Weird server reply" when the relay refuses the message itself
+                // (after DATA); the relay's own reply says why.
+                return make(
+                    .protocolError,
+                    "\(host) refused the message with \"\(redaction.apply(String(lastReply.prefix(300))))\""
+                        + (transient ? "; the relay asks to try again later" : "; check the relay's rules for this sender and message"),
+                    recoverable: transient)
+            }
             return make(
                 .protocolError, "the exchange with \(host) failed: \(detail)",
                 recoverable: transient)

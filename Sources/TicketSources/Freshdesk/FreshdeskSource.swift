@@ -17,8 +17,9 @@ public import SLAEngine
 /// since the same watermark and paged the same way. A ticket the view holds that turns up
 /// there is reported `closed` (its `updated_at`, the deletion, as `solved_at`) in that
 /// poll, so the daemon sees it close, and dropped at the next like any settled ticket; one
-/// the view does not hold is passed over. A client error (4xx) on those two lists is
-/// reported as a problem and the rest of the poll still counts.
+/// the view does not hold is passed over. When the service refuses one of those lists (a
+/// 4xx such as 403, or an answer that is not a list), the rest of the poll still counts and
+/// the refusal is reported once, its recovery once more (`OptionalLookup`).
 ///
 /// Polls run one at a time: an overlapping call waits for the running one to finish.
 public actor FreshdeskSource: TicketSource {
@@ -33,6 +34,9 @@ public actor FreshdeskSource: TicketSource {
     private let gate = PollGate()
     /// The watermark and the view, in the cursor store.
     private var progress: SourceProgress
+    /// The `deleted` and `spam` lists, by filter: an agent without the permission to see
+    /// them, or a plan without them, is refused.
+    private var closingLists: [String: OptionalLookup]
 
     /// Freshdesk's status and priority codes on the canonical ones; statuses 6 and up are
     /// custom, `open` unless `status_map` names them.
@@ -64,7 +68,18 @@ public actor FreshdeskSource: TicketSource {
         client = settings.client(transport: transport, clock: clock)
         vocabulary = VendorVocabulary(
             defaults: FreshdeskSource.defaultMapping, overrides: settings.mapping, unknownStatus: .open)
+        var lists: [String: OptionalLookup] = [:]
+        for (filter, what) in FreshdeskSource.closingFilters {
+            lists[filter] = OptionalLookup(
+                source: settings.name, what: "the list of \(what) tickets (filter=\(filter))",
+                meanwhile: "tickets are still polled, but one \(what) while open stays open here until it is back. "
+                    + "Let the API key's agent see \(what) tickets")
+        }
+        closingLists = lists
     }
+
+    /// The lists of tickets that leave Freshdesk's main list: filter → what it holds.
+    static let closingFilters = [("deleted", "deleted"), ("spam", "marked spam")]
 
     private var host: String { SourceClient.host(of: settings.url) }
 
@@ -106,14 +121,14 @@ public actor FreshdeskSource: TicketSource {
                 problems.append(RecordProblem(source: name, recordID: item["id"]?.text, message: error.message))
             }
         }
-        for (filter, what) in [("deleted", "deleted"), ("spam", "marked spam")] {
+        for (filter, what) in FreshdeskSource.closingFilters {
             do throws(SourceError) {
                 try await readPages(&client, list + "&filter=\(filter)&order_by=updated_at&order_type=asc&per_page=100") { item in
                     close(item, as: what, in: &state.view, problems: &problems)
                 }
-            } catch where error.code == .clientError || error.code == .notFound {
-                problems.append(RecordProblem(
-                    source: name, message: "cannot list \(what) tickets (\(error.message)); a ticket \(what) while open stays in the view"))
+                if let notice = closingLists[filter]?.answered() { problems.append(notice) }
+            } catch where OptionalLookup.refuses(error) {
+                if let notice = closingLists[filter]?.refused(error) { problems.append(notice) }
             }
         }
     }

@@ -9,7 +9,8 @@ public import SLAEngine
 /// ticket id; the reporter is the customer; labels and the request type's name are tags;
 /// `resolutiondate` is `solved_at`; the value of `group_field`, when set, is the group
 /// (see `JiraSettings.groupField`). A status no map names is `solved` when Jira's status
-/// category is `done`, else `open`; an unknown priority is `normal`.
+/// category is `done`, else `open`; an unknown priority is `normal`. A search that refuses
+/// a configured field is made again without the configured fields (see `poll()`).
 public struct JiraSource: TicketSource {
     /// The source's name in the configuration.
     public let name: String
@@ -17,6 +18,9 @@ public struct JiraSource: TicketSource {
     public let settings: JiraSettings
     private let client: SourceClient
     private let vocabulary: VendorVocabulary
+    /// The configured fields (`group_field` and the like), which a search refuses when one of
+    /// them does not exist or the user may not see it; shared by the copies of the source.
+    private let fieldLookup: SharedLookup
 
     /// Unresolved issues, and issues updated in the last day so a resolution is seen.
     public static let defaultJQL = "statusCategory != Done OR updated >= -1d ORDER BY created ASC"
@@ -45,18 +49,49 @@ public struct JiraSource: TicketSource {
             ])
         vocabulary = VendorVocabulary(
             defaults: JiraSource.defaultMapping, overrides: settings.mapping, unknownPriority: .normal)
+        let configured = JiraSource.configuredFields(settings)
+        fieldLookup = SharedLookup(OptionalLookup(
+            source: settings.name, what: "the search with the configured fields (\(configured.joined(separator: ", ")))",
+            meanwhile: "issues are still searched without them, so they have no group, request type or first response "
+                + "from those fields; check group_field and that the user may see each field"))
     }
 
     private var host: String { SourceClient.host(of: settings.url) }
 
-    /// The fields asked for.
-    var fields: [String] {
-        ["summary", "status", "priority", "reporter", "assignee", "labels", "created", "updated", "resolutiondate"]
-            + [settings.requestTypeField, settings.groupField, settings.firstResponseField].compactMap { $0 }
+    /// The fields every search asks for.
+    static let standardFields = ["summary", "status", "priority", "reporter", "assignee", "labels", "created", "updated", "resolutiondate"]
+
+    /// The fields the configuration adds: `group_field`, the request type and first response fields.
+    var configuredFields: [String] {
+        JiraSource.configuredFields(settings)
     }
 
+    static func configuredFields(_ settings: JiraSettings) -> [String] {
+        [settings.requestTypeField, settings.groupField, settings.firstResponseField].compactMap { $0 }
+    }
+
+    /// The fields asked for.
+    var fields: [String] { JiraSource.standardFields + configuredFields }
+
+    /// Searches with the configured fields; when the search refuses one of them (HTTP 400
+    /// naming the field: it does not exist, or the user may not see it), searches again
+    /// without them, so the tickets still come, and
+    /// reports the refusal once and the recovery once (`OptionalLookup`).
     public func poll() async throws(SourceError) -> TicketBatch {
         var client = self.client
+        guard !configuredFields.isEmpty else { return try await search(&client, fields: fields) }
+        do throws(SourceError) {
+            var batch = try await search(&client, fields: fields)
+            if let notice = fieldLookup.answered() { batch.problems.insert(notice, at: 0) }
+            return batch
+        } catch where error.status == 400 && configuredFields.contains(where: error.message.contains) {
+            var batch = try await search(&client, fields: JiraSource.standardFields)
+            if let notice = fieldLookup.refused(error) { batch.problems.insert(notice, at: 0) }
+            return batch
+        }
+    }
+
+    private func search(_ client: inout SourceClient, fields: [String]) async throws(SourceError) -> TicketBatch {
         var batch = TicketBatch(tickets: [])
         var token: String?
         let url = "\(settings.base)/rest/api/3/search/jql"

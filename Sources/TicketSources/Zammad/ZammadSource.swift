@@ -21,9 +21,12 @@ public import SLAEngine
 /// - the customer through `/api/v1/users/ID` (`firstname` and `lastname` make the name,
 ///   `email` the address), kept per source by user id and read again when a ticket's
 ///   customer changes to that user; users no ticket of the last poll names are forgotten.
-/// A lookup the service refuses (a 4xx, such as a user since deleted) is reported as a
-/// problem with the ticket's number, which keeps the search's values, and is tried again
-/// at the next poll.
+/// A lookup the service refuses for one record (a 404 or another client error, such as a
+/// user since deleted) is reported as a problem with the ticket's number, which keeps the
+/// search's values, and is tried again at the next poll. A lookup refused as a whole (a 403
+/// for a token without the permission, an answer that is not the documented one), the state
+/// and priority tables included, is not asked again in that poll; the refusal is reported
+/// once and its recovery once more (`OptionalLookup`), and the tickets are still returned.
 ///
 /// Polls run one at a time: an overlapping call waits for the running one to finish.
 public actor ZammadSource: TicketSource {
@@ -38,6 +41,9 @@ public actor ZammadSource: TicketSource {
     private var seen: [String: Seen] = [:]
     /// Customers looked up, by user id.
     private var users: [String: Person] = [:]
+    /// `/api/v1/tags`, `/api/v1/users/ID` and the state and priority tables, which a token
+    /// without the permissions to read them is refused (`OptionalLookup`).
+    private var tagLookup, userLookup, nameLookup: OptionalLookup
 
     /// One ticket as the last poll left it.
     struct Seen: Sendable {
@@ -73,6 +79,16 @@ public actor ZammadSource: TicketSource {
             authorization: HTTPHeader("Authorization", secret: Credential("Token token=\(settings.token.reveal())")),
             secrets: [settings.token.reveal()])
         vocabulary = VendorVocabulary(defaults: ZammadSource.defaultMapping, overrides: settings.mapping, unknownStatus: .open)
+        let grant = "give the token's user the permission to read them"
+        tagLookup = OptionalLookup(
+            source: settings.name, what: "the tag lookup (/api/v1/tags)",
+            meanwhile: "tickets are still polled with the tags read before, and policies matching tags may not apply; \(grant)")
+        userLookup = OptionalLookup(
+            source: settings.name, what: "the customer lookup (/api/v1/users)",
+            meanwhile: "tickets are still polled with the customer's login as address and no name; \(grant)")
+        nameLookup = OptionalLookup(
+            source: settings.name, what: "the state and priority lookup (/api/v1/ticket_states, /api/v1/ticket_priorities)",
+            meanwhile: "tickets are still polled with the names the search expands; \(grant)")
     }
 
     private nonisolated var host: String { SourceClient.host(of: settings.url) }
@@ -82,9 +98,15 @@ public actor ZammadSource: TicketSource {
         await gate.enter()
         defer { gate.leave() }
         var client = self.client
-        let states = try await names(&client, "ticket_states")
-        let priorities = try await names(&client, "ticket_priorities")
         var batch = TicketBatch(tickets: [])
+        var states: [String: String] = [:], priorities: [String: String] = [:]
+        do throws(SourceError) {
+            states = try await names(&client, "ticket_states")
+            priorities = try await names(&client, "ticket_priorities")
+            if let notice = nameLookup.answered() { batch.problems.append(notice) }
+        } catch where OptionalLookup.refuses(error) {
+            if let notice = nameLookup.refused(error) { batch.problems.append(notice) }
+        }
         var apiIDs: [String] = []
         let perPage = max(1, settings.pageSize)
         let query = Query.encode(settings.query ?? ZammadSource.defaultQuery)
@@ -126,32 +148,47 @@ public actor ZammadSource: TicketSource {
     private func lookUp(_ client: inout SourceClient, _ batch: inout TicketBatch, apiIDs: [String]) async throws(SourceError) {
         var nowSeen: [String: Seen] = [:]
         var readUsers: Set<String> = []
+        // Refused once in this poll, an endpoint is not asked again until the next.
+        var tagsRefused = false, usersRefused = false
+        var tagsAnswered = false, usersAnswered = false
         for (index, apiID) in apiIDs.enumerated() {
             var ticket = batch.tickets[index]
             let customerID = ticket.customer.id
             let before = seen[apiID]
             let changed = before == nil || before?.updatedAt == nil || before?.updatedAt != ticket.updatedAt
             var now = Seen(updatedAt: ticket.updatedAt, customerID: customerID, tags: ticket.tags)
-            if changed {
+            if changed && !tagsRefused {
                 do throws(SourceError) {
                     now.tags = try await tags(&client, apiID: apiID)
+                    tagsAnswered = true
                 } catch where error.code == .clientError || error.code == .notFound {
                     batch.problems.append(RecordProblem(source: name, recordID: ticket.id, message: "cannot read the tags (\(error.message))"))
                     now.updatedAt = nil
+                } catch where OptionalLookup.refuses(error) {
+                    tagsRefused = true
+                    if let notice = tagLookup.refused(error) { batch.problems.append(notice) }
                 }
-            } else if let before {
+            }
+            if changed && tagsRefused {
+                now.tags = before?.tags ?? ticket.tags
+                now.updatedAt = nil
+            } else if !changed, let before {
                 now.tags = before.tags
             }
             ticket.tags = now.tags
             if !customerID.isEmpty {
                 let moved = changed && before != nil && before?.customerID != customerID
-                if (users[customerID] == nil || moved) && !readUsers.contains(customerID) {
+                if (users[customerID] == nil || moved) && !readUsers.contains(customerID) && !usersRefused {
                     do throws(SourceError) {
                         users[customerID] = try await person(&client, userID: customerID)
                         readUsers.insert(customerID)
+                        usersAnswered = true
                     } catch where error.code == .clientError || error.code == .notFound {
                         batch.problems.append(RecordProblem(
                             source: name, recordID: ticket.id, message: "cannot read customer \(customerID) (\(error.message))"))
+                    } catch where OptionalLookup.refuses(error) {
+                        usersRefused = true
+                        if let notice = userLookup.refused(error) { batch.problems.append(notice) }
                     }
                 }
                 if let person = users[customerID] {
@@ -162,6 +199,8 @@ public actor ZammadSource: TicketSource {
             batch.tickets[index] = ticket
             nowSeen[apiID] = now
         }
+        if tagsAnswered, let notice = tagLookup.answered() { batch.problems.append(notice) }
+        if usersAnswered, let notice = userLookup.answered() { batch.problems.append(notice) }
         seen = nowSeen
         let named = Set(batch.tickets.map(\.customer.id))
         users = users.filter { named.contains($0.key) }

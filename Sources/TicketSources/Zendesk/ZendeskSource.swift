@@ -23,6 +23,12 @@ public import SLAEngine
 /// ticket the view does not hold are passed over: the change that made them brings the
 /// ticket in the same export window.
 ///
+/// When the metric events export is refused (HTTP 403 for an API user who may not read
+/// incremental exports, 404, or an answer that is not the documented one), tickets are still
+/// polled: the refusal is reported once (`OptionalLookup`) and the recovery once, first
+/// responses come from the side-loaded metric sets meanwhile (creation + the calendar reply
+/// time, to the minute), and `next_reply` has no new cycles.
+///
 /// When the export refuses the saved cursor (HTTP 400 or 422, as Zendesk answers an expired
 /// or unknown one), the cursor is dropped and the same poll restarts the export from
 /// `start_time` = the latest `updated_at` the view holds less 5 minutes (now −
@@ -41,6 +47,9 @@ public actor ZendeskSource: TicketSource {
     private let gate = PollGate()
     /// The cursor, the metric-events time and the view, in the cursor store.
     private var progress: SourceProgress
+    /// The ticket metric events export, which an API user without access to incremental
+    /// exports, or a plan without it, is refused.
+    private var replyHistory: OptionalLookup
 
     /// Zendesk's statuses and priorities on the canonical ones; `status_map` and
     /// `priority_map` override them. A missing or null priority is `normal`.
@@ -74,6 +83,10 @@ public actor ZendeskSource: TicketSource {
         self.clock = clock
         client = settings.client(transport: transport, clock: clock)
         vocabulary = VendorVocabulary(defaults: ZendeskSource.defaultMapping, overrides: settings.mapping)
+        replyHistory = OptionalLookup(
+            source: settings.name, what: "the reply history (ticket metric events)",
+            meanwhile: "tickets are still polled; first responses come from the metric sets, to the minute, and next_reply "
+                + "has no cycles until it is back. Let the API user read incremental exports (an admin)")
     }
 
     private var host: String { SourceClient.host(of: settings.url) }
@@ -92,7 +105,12 @@ public actor ZendeskSource: TicketSource {
         do throws(SourceError) {
             var metricSince: Int64?
             if settings.firstResponse == .metricEvents {
-                metricSince = try await readMetricEvents(&client, since: state.metricEventsSince, now: now, into: &replies)
+                do throws(SourceError) {
+                    metricSince = try await readMetricEvents(&client, since: state.metricEventsSince, now: now, into: &replies)
+                    if let notice = replyHistory.answered() { problems.append(notice) }
+                } catch where OptionalLookup.refuses(error) {
+                    if let notice = replyHistory.refused(error) { problems.append(notice) }
+                }
             }
             try await readTickets(&client, &state, now: now, problems: &problems)
             if let metricSince { state.metricEventsSince = metricSince }
@@ -155,7 +173,12 @@ public actor ZendeskSource: TicketSource {
             let sideLoads = SideLoads(document)
             for item in items {
                 do {
-                    state.view.merge(try ticket(from: item, sideLoads))
+                    let ticket = try ticket(from: item, sideLoads)
+                    state.view.merge(ticket)
+                    if !replyHistory.isAvailable, state.view.tickets[ticket.id]?.firstResponseAt == nil,
+                       let estimate = estimatedFirstResponse(of: ticket, sideLoads) {
+                        state.view.setFirstResponse(estimate, ticketID: ticket.id)
+                    }
                 } catch {
                     problems.append(RecordProblem(source: name, recordID: item["id"]?.text, message: error.message))
                 }
@@ -238,6 +261,13 @@ public actor ZendeskSource: TicketSource {
     }
 
     // MARK: Reply history
+
+    /// The first response from the side-loaded metric set (creation + `reply_time_in_minutes`
+    /// in calendar minutes), for while the metric events are refused; nil without a reply.
+    func estimatedFirstResponse(of ticket: Ticket, _ sideLoads: SideLoads) -> Date? {
+        guard let minutes = sideLoads.metricSets[ticket.id]?["reply_time_in_minutes"]?["calendar"]?.int else { return nil }
+        return ticket.createdAt.addingTimeInterval(TimeInterval(minutes) * 60)
+    }
 
     /// Reads the ticket metric events since `since` into `replies`; returns the next
     /// `start_time`.

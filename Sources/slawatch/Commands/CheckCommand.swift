@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Daemon
+import Delivery
 import SLAConfig
 
 /// `slawatch check`: validates a configuration, secrets included.
@@ -14,20 +15,22 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try options.load()
-        var problems: [String] = []
-        do {
-            _ = try configuration.resolveSecrets(environment: ProcessInfo.processInfo.environment)
-        } catch {
-            problems.append(error.description)
+        for warning in configuration.warnings {
+            Console.error("\(warning.location): warning: \(warning.message)")
         }
+        let transport: CurlTransport
         do {
-            _ = try MessageTemplates(directory: configuration.templates)
+            transport = try CurlTransport()
         } catch {
-            problems.append(error.description)
+            Console.error("cannot start the HTTP and SMTP transport: \(error)")
+            throw ExitCode(ExitStatus.unavailable)
         }
-        problems += MessageTemplates.unknownNotices(in: configuration.ladders).map { "\(options.config): \($0)" }
-        guard problems.isEmpty else {
-            Console.error(problems.joined(separator: "\n"))
+        defer { transport.shutdown() }
+        // The same wiring run does, so what check passes, run starts with.
+        do {
+            _ = try Wiring.build(configuration, environment: ProcessInfo.processInfo.environment, transport: transport, store: nil)
+        } catch {
+            Console.error(error.description)
             throw ExitCode(ExitStatus.config)
         }
         Console.out("ok")

@@ -33,8 +33,18 @@ struct TicketOptions: ParsableArguments {
     /// The evaluation instant: `--at`, or the real clock's now.
     func instant() throws -> Date {
         guard let at else { return Date() }
-        guard let parsed = Timestamp(rfc3339: at) else {
-            Console.error("--at: \"\(at)\" is not an RFC 3339 time; write it as 2026-11-20T22:00:00Z")
+        return try TicketOptions.instant(at)
+    }
+
+    /// Parses an `--at` value: RFC 3339, from 1970 on (ticket data and the state hold no
+    /// earlier instant), or prints why not and exits 64.
+    static func instant(_ text: String) throws -> Date {
+        guard let parsed = Timestamp(rfc3339: text) else {
+            Console.error("--at: \"\(text)\" is not an RFC 3339 time; write it as 2026-11-20T22:00:00Z")
+            throw ExitCode(ExitStatus.usage)
+        }
+        guard parsed.date.timeIntervalSince1970 >= 0 else {
+            Console.error("--at: \"\(text)\" is before 1970; slawatch evaluates instants from 1970-01-01T00:00:00Z on")
             throw ExitCode(ExitStatus.usage)
         }
         return parsed.date
@@ -47,13 +57,14 @@ struct TicketOptions: ParsableArguments {
         if let tickets {
             sources = [FileSource(name: "tickets", path: tickets)]
         } else {
-            // HTTP sources are read with their secrets; cursors are not saved by a one-off read.
+            // HTTP sources are read with their own secrets, and no channel's or relay's;
+            // cursors are not saved by a one-off read.
             let needsHTTP = configuration.sources.contains { if case .file = $0.kind { false } else { true } }
             var secrets: ResolvedSecrets?
             var transport: CurlTransport?
             if needsHTTP {
                 do {
-                    secrets = try configuration.resolveSecrets(environment: ProcessInfo.processInfo.environment)
+                    secrets = try configuration.resolveSourceSecrets(environment: ProcessInfo.processInfo.environment)
                     transport = try CurlTransport()
                 } catch {
                     Console.error("\(error)")

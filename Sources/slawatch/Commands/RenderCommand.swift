@@ -23,6 +23,9 @@ struct RenderCommand: AsyncParsableCommand {
     @Option(help: "The template to render.")
     var template: String
 
+    @Option(help: "The clock the message is about: first_response, next_reply, periodic_update or resolution (default: the most pressing).")
+    var metric: String?
+
     func run() async throws {
         let configuration = try options.load()
         let now = try input.instant()
@@ -45,26 +48,58 @@ struct RenderCommand: AsyncParsableCommand {
         }
         let clocks = configuration.engine.clocks(for: found, at: now)
         guard !clocks.isEmpty else {
-            Console.error("ticket \(ticket) has no clocks at \(Timestamp(now)); no policy sets a target for it")
+            Console.error("ticket \(ticket) has no clocks at \(Timestamp(now)); no policy sets a target for it"
+                + (found.createdAt > now ? " (it was created at \(Timestamp(found.createdAt)), after --at)" : ""))
             throw ExitCode(ExitStatus.noInput)
         }
+        let clock = try chosenClock(clocks, at: now)
         let composer = MessageComposer(
             digestChannels: ["sample"], templates: templates, teams: configuration.teams,
             customerNotices: configuration.customerNotices
         )
-        let message = sample(composer, ticket: found, clocks: clocks, at: now)
+        let message = sample(composer, ticket: found, clocks: clocks, clock: clock, at: now)
         for (kind, text) in try SampleRendering.everyKind(message, at: now) {
             Console.out("===== \(kind) =====")
             Console.out(text)
         }
     }
 
-    /// The message the template makes for the ticket's most pressing clock.
-    private func sample(_ composer: MessageComposer, ticket: Ticket, clocks: [SLAClock], at now: Date) -> OutboundMessage {
-        let open = clocks.filter(\.state.isOpen).sorted { $0.percent > $1.percent }
-        // A warning is about a clock still running; the other templates take the most pressing one.
+    /// The clock of `--metric` (its latest cycle), else the most pressing one: a warning is
+    /// about a clock still running, the other templates take the most pressing. A breach or
+    /// a reminder about a clock not yet past its due time is refused (exit 64): no such
+    /// message is ever sent.
+    private func chosenClock(_ clocks: [SLAClock], at now: Date) throws -> SLAClock {
+        var candidates = clocks
+        if let metric {
+            guard let wanted = Metric(rawValue: metric) else {
+                Console.error("--metric: \"\(metric)\" is not a metric; use one of "
+                    + Metric.allCases.map(\.rawValue).joined(separator: ", "))
+                throw ExitCode(ExitStatus.usage)
+            }
+            candidates = clocks.filter { $0.metric == wanted }
+            guard !candidates.isEmpty else {
+                Console.error("--metric: ticket \(ticket) has no \(metric) clock at \(Timestamp(now)); its clocks: "
+                    + Set(clocks.map(\.metric)).sorted().map(\.rawValue).joined(separator: ", "))
+                throw ExitCode(ExitStatus.usage)
+            }
+        }
+        let open = candidates.filter(\.state.isOpen).sorted { $0.percent > $1.percent }
         let running = open.filter { $0.state != .breached }
-        let clock = (template == "warning" ? running.first : nil) ?? open.first ?? clocks.last!
+        let clock = (template == "warning" ? running.first : nil) ?? open.first ?? candidates.last!
+        if ["breach", "repeat"].contains(template), clock.remainingSeconds > 0 || clock.state == .met {
+            Console.error("--template \(template): the \(clock.metric.rawValue) clock of \(ticket) is not past its due time at "
+                + "\(Timestamp(now)) (it is \(clock.state.rawValue)); a \(template) message is only sent about an overdue clock. "
+                + "Pass a later --at, or choose an overdue clock with --metric")
+            throw ExitCode(ExitStatus.usage)
+        }
+        return clock
+    }
+
+    /// The message the template makes about `clock`.
+    private func sample(
+        _ composer: MessageComposer, ticket: Ticket, clocks: [SLAClock], clock: SLAClock, at now: Date
+    ) -> OutboundMessage {
+        let open = clocks.filter(\.state.isOpen).sorted { $0.percent > $1.percent }
         func intent(_ kind: Intent.Kind, _ step: String, late: Bool = false, for clock: SLAClock = clock) -> Intent {
             Intent(ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, step: step, kind: kind, channel: "sample",
                    role: .lead, isLate: late, template: kind == .customerNotice ? template : nil)

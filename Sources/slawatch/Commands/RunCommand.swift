@@ -34,32 +34,6 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "With --once: the instant to tick at, RFC 3339 (for replays and tests; default now).")
     var at: String?
 
-    /// What a configuration needs besides the watcher's state, built at start and on reload.
-    struct Wiring {
-        var configuration: Configuration
-        var templates: MessageTemplates
-        var notifiers: [String: any Notifier]
-        var sources: [Watcher.Source]
-    }
-
-    /// Loads and wires a configuration; every problem in the thrown error.
-    static func wire(
-        path: String, environment: [String: String], transport: CurlTransport, store: StateStore?
-    ) throws -> Wiring {
-        let configuration = try Configuration.load(path: path, environment: environment)
-        let templates = try MessageTemplates(directory: configuration.templates)
-        let secrets = try configuration.resolveSecrets(environment: environment)
-        let notifiers = try configuration.notifiers(secrets: secrets, transport: transport)
-        let cursors: any CursorStore = store ?? InMemoryCursorStore()
-        let sources = try configuration.sources.map { source in
-            Watcher.Source(
-                config: source, reader: try source.reader(secrets: secrets, transport: transport, cursors: cursors),
-                writer: source.writer(secrets: secrets, transport: transport)
-            )
-        }
-        return Wiring(configuration: configuration, templates: templates, notifiers: notifiers, sources: sources)
-    }
-
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         LoggingSystem.bootstrap { label in JournalLogHandler(label: label) }
@@ -68,11 +42,11 @@ struct RunCommand: AsyncParsableCommand {
 
         var fixedInstant: Date?
         if let at {
-            guard once, let parsed = Timestamp(rfc3339: at) else {
-                Console.error("--at: needs --once and an RFC 3339 time such as 2026-11-20T22:00:00Z")
+            guard once else {
+                Console.error("--at: needs --once; the daemon runs on the real clock")
                 throw ExitCode(ExitStatus.usage)
             }
-            fixedInstant = parsed.date
+            fixedInstant = try TicketOptions.instant(at)
         }
         let store: StateStore?
         do {
@@ -95,9 +69,9 @@ struct RunCommand: AsyncParsableCommand {
         defer { transport.shutdown() }
         let wiring: Wiring
         do {
-            wiring = try RunCommand.wire(path: options.config, environment: environment, transport: transport, store: store)
+            wiring = try Wiring.build(configuration, environment: environment, transport: transport, store: store)
         } catch {
-            Console.error(RunCommand.describe(error, path: options.config))
+            Console.error(error.description)
             throw ExitCode(ExitStatus.config)
         }
         let failpoint = environment["SLAWATCH_FAILPOINT"].flatMap(Failpoint.init(rawValue:))
@@ -145,20 +119,27 @@ struct RunCommand: AsyncParsableCommand {
             .init(service: TickLoop(watcher: watcher, notifier: notifier, heartbeat: heartbeat, metrics: metrics,
                                     progress: progress, logger: logger)),
             .init(service: ReloadService(notifier: notifier, metrics: metrics, logger: logger) {
-                let fresh = try RunCommand.wire(path: path, environment: environment, transport: transport, store: store)
+                let fresh = try Wiring.load(path: path, environment: environment, transport: transport, store: store)
                 await watcher.reload(configuration: fresh.configuration, templates: fresh.templates, sources: fresh.sources)
                 await dispatcher?.use(notifiers: fresh.notifiers, opsChannel: fresh.configuration.opsChannel)
             }),
         ]
+        let server: StatusServer
         do {
-            services.append(.init(service: try StatusServer(
+            server = try StatusServer(
                 listen: configuration.listen, metrics: metrics, logger: logger,
                 readiness: { await watcher.readiness(firstTickAt: progress.firstTickAt, at: Date()) }
-            )))
+            )
+            // Before the first tick: a daemon that cannot serve its endpoints sends nothing.
+            try server.listen.probe()
+        } catch let error as StatusServerError {
+            Console.error(error.description)
+            throw ExitCode(ExitStatus.unavailable)
         } catch {
             Console.error("\(options.config): listen: \(error)")
             throw ExitCode(ExitStatus.config)
         }
+        services.append(.init(service: server))
         if let watchdog = WatchdogService(
             notifier: notifier, heartbeats: [heartbeat] + (dispatcher.map { [$0.heartbeat] } ?? []), logger: logger) {
             services.append(.init(service: watchdog))
@@ -166,19 +147,23 @@ struct RunCommand: AsyncParsableCommand {
         var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = .seconds(20)
         defer { try? notifier.stopping(status: "stopping") }
+        logger.info("starting", metadata: [
+            "version": "\(Slawatch.version)", "config": "\(options.config)", "state": "\(configuration.state)",
+            "listen": "\(configuration.listen)", "sources": "\(configuration.sources.count)",
+            "channels": "\(configuration.channels.count)",
+        ])
         do {
             try await ServiceGroup(configuration: group).run()
         } catch let error as StateStoreError {
+            logger.error("stopped", metadata: ["error": "\(error)"])
+            Console.error(error.description)
+            throw ExitCode(ExitStatus.unavailable)
+        } catch let error as StatusServerError {
+            logger.error("stopped", metadata: ["error": "\(error)"])
             Console.error(error.description)
             throw ExitCode(ExitStatus.unavailable)
         }
+        logger.info("stopped", metadata: ["version": "\(Slawatch.version)"])
     }
 
-    static func describe(_ error: any Error, path: String) -> String {
-        switch error {
-        case let error as ConfigurationError: error.description
-        case let error as TemplateError: error.description
-        default: "\(path): \(error)"
-        }
-    }
 }

@@ -28,6 +28,11 @@ struct TestNotifyCommand: AsyncParsableCommand {
                 + "defined: \(configuration.channels.keys.sorted().joined(separator: ", "))")
             throw ExitCode(ExitStatus.config)
         }
+        if case .email(_, let recipients, _)? = configuration.channels[channel]?.kind, recipients.isEmpty, to == nil {
+            Console.error("channel \(channel) sends to each ticket's customer, so a test message has no recipient; "
+                + "pass --to ADDRESS to choose one, such as --to you@example.com")
+            throw ExitCode(ExitStatus.usage)
+        }
         let notifier: any Notifier
         let transport: CurlTransport
         do {

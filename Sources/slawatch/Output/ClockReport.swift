@@ -37,14 +37,16 @@ enum ClockReport {
         ])
     }
 
-    /// A fixed-width table for people: one row per clock, times in UTC.
+    /// A fixed-width table for people: one row per clock, times in UTC; remaining and used
+    /// time are business time on each clock's calendar, and a share of the target past
+    /// 999% reads `>999%`.
     static func table(_ clocks: [SLAClock], at now: Date) -> String {
-        let header = ["TICKET", "METRIC", "CYCLE", "POLICY", "STATE", "DUE (UTC)", "REMAINING", "USED", "NEXT STEP"]
+        let header = ["TICKET", "METRIC", "CYCLE", "POLICY", "STATE", "DUE (UTC)", "REMAINING (BUSINESS)", "USED OF TARGET", "NEXT STEP"]
         let rows = clocks.map { clock -> [String] in
             [
                 clock.ticketID, clock.metric.rawValue, String(clock.cycle), clock.policy, clock.state.rawValue,
                 clock.dueAt.map(shortUTC) ?? "never", DurationText.compact(clock.remainingSeconds),
-                String(format: "%.1f%%", clock.percent),
+                clock.percent > 999.9 ? ">999%" : String(format: "%.1f%%", clock.percent),
                 clock.nextStep.map { "\($0.step.label) at \($0.at.map(shortUTC) ?? "never") → \($0.step.notify.joined(separator: ","))" } ?? "-",
             ]
         }
@@ -59,6 +61,7 @@ enum ClockReport {
         var out = ["Clocks at \(Timestamp(now).description)", line(header)]
         out += rows.map(line)
         if rows.isEmpty { out.append("(no clocks)") }
+        if !rows.isEmpty { out.append("REMAINING and USED count business time, inside each clock's calendar's open hours.") }
         return out.joined(separator: "\n")
     }
 

@@ -3,6 +3,7 @@
 
 Usage: smtp_receiver.py --out FILE [--tls none|starttls|implicit] [--cert PEM --key PEM]
                         [--auth USER:PASSWORD] [--reject ADDRESS ...]
+                        [--reject-data "554 REPLY"]
 
 Listens on 127.0.0.1 on an ephemeral port and prints `PORT <n>` once it accepts connections.
 Exits when its standard input closes. Every accepted message is parsed with Python's `email`
@@ -31,7 +32,8 @@ class EphemeralController(Controller):
 
 
 class Recorder:
-    def __init__(self, out, rejected):
+    def __init__(self, out, rejected, reject_data=None):
+        self.reject_data = reject_data
         self.out = out
         self.rejected = {a.lower() for a in rejected}
         self.lock = threading.Lock()
@@ -43,6 +45,8 @@ class Recorder:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.reject_data:
+            return self.reject_data
         raw = envelope.original_content
         message = BytesParser(policy=policy.default).parsebytes(raw)
         parts = []
@@ -84,6 +88,7 @@ def main():
     parser.add_argument("--key")
     parser.add_argument("--auth")
     parser.add_argument("--reject", action="append", default=[])
+    parser.add_argument("--reject-data", help="answer DATA with this reply instead of accepting the message")
     args = parser.parse_args()
 
     kwargs = {}
@@ -108,7 +113,7 @@ def main():
         )
 
     controller = EphemeralController(
-        Recorder(args.out, args.reject),
+        Recorder(args.out, args.reject, args.reject_data),
         hostname="127.0.0.1",
         port=0,
         ssl_context=context if args.tls == "implicit" else None,

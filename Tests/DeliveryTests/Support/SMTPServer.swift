@@ -9,7 +9,9 @@ struct SMTPServer: Sendable {
 
     var port: Int { process.port }
 
-    static func start(tls: TLS = .none, auth: (user: String, password: String)? = nil, rejecting: [String] = []) async throws -> SMTPServer {
+    static func start(
+        tls: TLS = .none, auth: (user: String, password: String)? = nil, rejecting: [String] = [], rejectingData: String? = nil
+    ) async throws -> SMTPServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let output = directory.appendingPathComponent("mail.jsonl").path
@@ -20,6 +22,7 @@ struct SMTPServer: Sendable {
         }
         if let auth { arguments += ["--auth", "\(auth.user):\(auth.password)"] }
         for address in rejecting { arguments += ["--reject", address] }
+        if let rejectingData { arguments += ["--reject-data", rejectingData] }
         return SMTPServer(process: try await FixtureProcess.start("smtp_receiver.py", arguments), output: output)
     }
 

@@ -76,7 +76,7 @@ public struct StatusServer: Service {
         do {
             try await application.run()
         } catch let error where !running.load(ordering: .acquiring) && !(error is CancellationError) {
-            throw StatusServerError(listen: listen, reason: "\(error)")
+            throw StatusServerError(listen: listen, reason: "\(error); is another program listening there? Stop it or change `listen`")
         }
     }
 

@@ -1,29 +1,36 @@
-import Foundation
+public import Foundation
 import Glibc
 import Synchronization
 
 /// What the receiver saw, handed over when it stops.
-struct ReceiverReport: Sendable {
+public struct ReceiverReport: Sendable {
     /// Per message number, how often its `webhook-id` arrived (saturating at 255).
-    var counts: [UInt8]
-    /// Requests whose `webhook-id` was missing or not `bench-<n>` with n in range.
-    var unknown = 0
-    var requests = 0
+    public var counts: [UInt8]
+    /// Requests whose `webhook-id` was missing or did not start `bench-<n>` with n in range.
+    public var unknown = 0
+    public var requests = 0
     /// TCP connections accepted: with keep-alive, about the client's connection cap.
-    var connections = 0
+    public var connections = 0
+
+    /// Message numbers that never arrived, and that arrived more than once.
+    public var lost: Int { counts.filter { $0 == 0 }.count }
+    public var duplicated: Int { counts.filter { $0 > 1 }.count }
 }
 
 /// A single-threaded poll(2) HTTP/1.1 server on 127.0.0.1 that answers every request
-/// `200 ok` on the same keep-alive connection and counts each `webhook-id`, so the client,
-/// not the receiver, is what the benchmark measures.
-final class LoopbackReceiver: Sendable {
-    let port: Int
+/// `200 ok` on the same keep-alive connection and counts each `webhook-id` (`bench-<n>`,
+/// anything may come before or after), so the client, not the receiver, is what the
+/// benchmark measures. It also counts requests, for senders that carry no such id.
+public final class LoopbackReceiver: Sendable {
+    public let port: Int
+    /// Distinct message numbers and requests so far, for waiting on them while it runs.
+    private let progress = Mutex<(distinct: Int, requests: Int)>((0, 0))
     /// The write end of a pipe whose read end the server polls: a byte there stops it.
     private let stopFD: Int32
     private let report = Mutex<ReceiverReport?>(nil)
     private let finished = DispatchSemaphore(value: 0)
 
-    init(expected: Int) throws {
+    public init(expected: Int) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard listener >= 0 else { throw BenchError("socket: errno \(errno)") }
         var yes: Int32 = 1
@@ -46,7 +53,7 @@ final class LoopbackReceiver: Sendable {
         stopFD = ends[1]
         let stopRead = ends[0]
         let thread = Thread { [self] in
-            let result = LoopbackReceiver.serve(listener: listener, stop: stopRead, expected: expected)
+            let result = LoopbackReceiver.serve(listener: listener, stop: stopRead, expected: expected, progress: self.progress)
             self.report.withLock { $0 = result }
             self.finished.signal()
         }
@@ -54,8 +61,20 @@ final class LoopbackReceiver: Sendable {
         thread.start()
     }
 
+    /// Waits until `distinct` message numbers (or, with `requests`, that many requests)
+    /// have arrived; returns the instant they had, or nil at the deadline.
+    public func wait(distinct: Int? = nil, requests: Int? = nil, until deadline: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        while ContinuousClock.now < deadline {
+            let now = progress.withLock { $0 }
+            if let distinct, now.distinct >= distinct { return ContinuousClock.now }
+            if let requests, now.requests >= requests { return ContinuousClock.now }
+            usleep(500)
+        }
+        return nil
+    }
+
     /// Stops the server thread and returns what it counted.
-    func finish() -> ReceiverReport {
+    public func finish() -> ReceiverReport {
         var one: UInt8 = 1
         _ = write(stopFD, &one, 1)
         finished.wait()
@@ -70,7 +89,9 @@ final class LoopbackReceiver: Sendable {
 
     private static let response = Array("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok".utf8)
 
-    private static func serve(listener: Int32, stop: Int32, expected: Int) -> ReceiverReport {
+    private static func serve(
+        listener: Int32, stop: Int32, expected: Int, progress: borrowing Mutex<(distinct: Int, requests: Int)>
+    ) -> ReceiverReport {
         var report = ReceiverReport(counts: [UInt8](repeating: 0, count: expected))
         var connections: [Int32: Connection] = [:]
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
@@ -92,10 +113,16 @@ final class LoopbackReceiver: Sendable {
             guard var connection = connections[fd] else { return }
             while let request = parse(connection.input, from: connection.start) {
                 report.requests += 1
+                var fresh = 0
                 if let number = request.id, number >= 0, number < expected {
+                    if report.counts[number] == 0 { fresh = 1 }
                     if report.counts[number] < 255 { report.counts[number] += 1 }
                 } else {
                     report.unknown += 1
+                }
+                progress.withLock {
+                    $0.distinct += fresh
+                    $0.requests += 1
                 }
                 connection.start = request.end
                 connection.output += response
@@ -182,7 +209,7 @@ final class LoopbackReceiver: Sendable {
                     contentLength = Int(String(decoding: value, as: UTF8.self)) ?? 0
                 } else if let value = headerValue(line, "webhook-id") {
                     let text = String(decoding: value, as: UTF8.self)
-                    if text.hasPrefix("bench-") { id = Int(text.dropFirst(6)) }
+                    if let mark = text.range(of: "bench-") { id = Int(text[mark.upperBound...].prefix { $0.isNumber }) }
                 }
                 lineStart = position + 2
                 position += 2
@@ -206,7 +233,7 @@ final class LoopbackReceiver: Sendable {
     }
 }
 
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct BenchError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// `check` runs every validation `run` runs: what `check` passes, `run` starts with, and
+/// what `run` refuses, `check` has already reported at its place in the file.
+@Suite struct CheckParityTests {
+    /// A daemon configuration with `extra` appended and `listen` replaced.
+    func fixture(listen: String = "127.0.0.1:0", _ extra: String = "") throws -> DaemonFixture {
+        let fixture = try DaemonFixture(tickets: staggeredTickets(count: 2, base: Date()), extraConfig: extra)
+        let yaml = try String(contentsOfFile: fixture.config, encoding: .utf8)
+            .replacingOccurrences(of: "listen: 127.0.0.1:0", with: "listen: \"\(listen)\"")
+        try yaml.write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        return fixture
+    }
+
+    func lineNumber(of text: String, in fixture: DaemonFixture) throws -> Int {
+        let lines = try String(contentsOfFile: fixture.config, encoding: .utf8).components(separatedBy: "\n")
+        return try #require(lines.firstIndex { $0.contains(text) }) + 1
+    }
+
+    @Test func checkAcceptsATimeZoneICUDoesNotList() throws {
+        let fixture = try DaemonFixture(tickets: "[]", extraConfig: """
+            calendars:
+              india:
+                timezone: Asia/Kolkata
+                week: { mon-fri: ["09:30-18:00"] }
+              old-name:
+                timezone: Asia/Calcutta
+                week: { mon-fri: ["09:30-18:00"] }
+            """)
+        let result = try SlawatchProcess.run(["check", "--config", fixture.config])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "ok\n")
+        let line = try lineNumber(of: "timezone: Asia/Calcutta", in: fixture)
+        #expect(result.stderr.contains("\(fixture.config):\(line):15: calendars.old-name.timezone: warning: "), "\(result.stderr)")
+        #expect(result.stderr.contains("write Asia/Kolkata"))
+        #expect(!result.stderr.contains("calendars.india"))
+    }
+
+    @Test(arguments: ["whsec_!!!notbase64", "whsec_", "notwhsec"])
+    func aWebhookSecretRunWouldRefuseIsReportedByCheckAtItsKey(_ secret: String) throws {
+        let fixture = try fixture("""
+              signed: { type: webhook, url: "https://hooks.example.invalid/in", secret_file: webhook-secret }
+            """)
+        // The extra channel goes under channels:, the fixture's last section.
+        try "\(secret)\n".write(toFile: fixture.directory.appendingPathComponent("webhook-secret").path, atomically: true, encoding: .utf8)
+        let check = try SlawatchProcess.run(["check", "--config", fixture.config])
+        #expect(check.status == 78)
+        let line = try lineNumber(of: "secret_file: webhook-secret", in: fixture)
+        #expect(check.stderr.hasPrefix("\(fixture.config):\(line):"), "\(check.stderr)")
+        #expect(check.stderr.contains("channels.signed.secret_file: "), "\(check.stderr)")
+        #expect(check.stderr.contains("whsec_ followed by base64"))
+        #expect(!check.stderr.contains(secret.count > 6 ? secret : "\u{0}"))
+        let run = try SlawatchProcess.run(["run", "--config", fixture.config, "--once"])
+        #expect(run.status == 78)
+        #expect(run.stderr.contains(check.stderr), "\(run.stderr)")
+    }
+
+    @Test(arguments: ["999.1.1.1:80", "00:00-00:00", "127.0.0.1:http"])
+    func aListenAddressThatCannotBeBoundIsACheckError(_ listen: String) throws {
+        let fixture = try fixture(listen: listen)
+        let check = try SlawatchProcess.run(["check", "--config", fixture.config])
+        #expect(check.status == 78, "\(check.stdout)")
+        let line = try lineNumber(of: "listen:", in: fixture)
+        #expect(check.stderr.hasPrefix("\(fixture.config):\(line):9: listen: \"\(listen)\""), "\(check.stderr)")
+        #expect(!check.stderr.contains("another slawatch"))
+    }
+
+    @Test func aTeamNamingChannelsWithoutAChannelsSectionIsACheckError() throws {
+        let fixture = try fixture()
+        let yaml = try String(contentsOfFile: fixture.config, encoding: .utf8)
+        let cut = try #require(yaml.range(of: "channels:"))
+        try String(yaml[..<cut.lowerBound]).write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let check = try SlawatchProcess.run(["check", "--config", fixture.config])
+        #expect(check.status == 78)
+        let line = try lineNumber(of: "lead: [leads]", in: fixture)
+        #expect(check.stderr.contains("\(fixture.config):\(line):"), "\(check.stderr)")
+        #expect(check.stderr.contains("teams.default.lead"))
+        #expect(check.stderr.contains("no channel is named \"leads\""))
+    }
+
+    @Test func aListenPortInUseStopsRunBeforeTheFirstTick() throws {
+        let holder = try SlawatchProcess.start("/usr/bin/python3", [
+            "-c", "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); print('PORT', s.getsockname()[1], flush=True); sys.stdin.read()",
+        ])
+        defer { holder.terminate(SIGKILL) }
+        #expect(holder.waitForLine(containing: "PORT"))
+        let port = try #require(holder.stdout.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let fixture = try fixture(listen: "127.0.0.1:\(port)")
+        #expect(try SlawatchProcess.run(["check", "--config", fixture.config]).status == 0)
+        let run = try SlawatchProcess.run(["run", "--config", fixture.config], killAfter: .seconds(20))
+        #expect(run.status == 69, "\(run.stderr)")
+        #expect(run.stderr.contains("127.0.0.1:\(port)"))
+        #expect(run.stderr.contains("in use"), "\(run.stderr)")
+        #expect(!run.stderr.contains(")\n") && !run.stderr.contains("errno"), "\(run.stderr)")
+        // Nothing was ticked or delivered.
+        #expect(try fixture.lines().isEmpty)
+        #expect(!run.stderr.contains("tick"))
+    }
+}
