@@ -107,8 +107,13 @@ func runSlawatch(count: Int) throws -> Run {
     stop(process)
     let report = receiver.finish()
     guard let done else { throw BenchError("slawatch: \(count - report.counts.filter { $0 > 0 }.count) of \(count) never arrived") }
+    // The daemon's own account: the tick's phases.
+    let log = (try? String(contentsOf: directory.appendingPathComponent("stderr.log"), encoding: .utf8)) ?? ""
+    let phases = log.split(separator: "\n").first { $0.contains(" tick ") }.flatMap { line in
+        line.range(of: "phases=").map { String(line[$0.upperBound...].prefix { $0 != "\"" || true }.split(separator: "\"")[0]) }
+    } ?? "?"
     return Run(seconds: seconds(done - start), peakMiB: peak,
-               note: "lost \(report.lost), duplicated \(report.duplicated), \(report.connections) connections")
+               note: "lost \(report.lost), duplicated \(report.duplicated), \(report.connections) connections; tick \(phases)")
 }
 
 func runAlertmanager(count: Int) throws -> Run {

@@ -7,8 +7,9 @@ import StateStore
 import TicketSources
 
 /// tick: one daemon tick over synthetic open tickets with a real state database: record
-/// snapshots, evaluate every clock, walk the ladders, commit intents and outbox, deliver
-/// digests to a `log` channel. Then a second tick a minute later, as the daemon runs
+/// snapshots, evaluate every clock, walk the ladders with DESIGN.md's reference ladder (a
+/// customer delay notice at breach, one message per ticket), commit intents and outbox.
+/// Delivery (digests to a `log` channel, notices to another) is the dispatcher's, timed apart. Then a second tick a minute later, as the daemon runs
 /// between changes.
 enum TickBenchmark {
     /// Hands the daemon tickets already in memory.
@@ -49,10 +50,11 @@ enum TickBenchmark {
           default:
             - { at: 75%, notify: lead }
             - { at: 90%, notify: manager }
-            - { at: breach, notify: [manager, director] }
+            - { at: breach, notify: [manager, director], customer_notice: delay_notice }
             - { at: breach+2h, notify: director, repeat: 2h }
         channels:
           leads: { type: log, path: leads.jsonl }
+          customers: { type: log, path: customers.jsonl }
         """
 
     /// The first tick on a new state database, in this process; then (when `restarting`) a
@@ -79,7 +81,10 @@ enum TickBenchmark {
         let tickets = syntheticTickets(count: count, now: benchmarkNow)
         let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let dispatcher = OutboxDispatcher(
-            store: store, notifiers: ["leads": LogChannel(channel: "leads", path: directory.appendingPathComponent("leads.jsonl").path)],
+            store: store, notifiers: [
+                "leads": LogChannel(channel: "leads", path: directory.appendingPathComponent("leads.jsonl").path),
+                "customers": LogChannel(channel: "customers", path: directory.appendingPathComponent("customers.jsonl").path),
+            ],
             opsChannel: nil, logger: logger)
         try await dispatcher.resume()
         let watcher = Watcher(

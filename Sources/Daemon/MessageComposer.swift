@@ -14,16 +14,22 @@ public struct MessageComposer: Sendable {
     public var teams: [Team]
     /// How customer notices promise the next update and offer a remedy.
     public var customerNotices: CustomerNoticeSettings
+    /// Channels that show a message's HTML form (mail, webhooks); nil for every channel.
+    /// The others get none: it is never shown there, and wording it costs as much as the rest.
+    public var htmlChannels: Set<String>?
 
     public init(
         digestChannels: Set<String>, templates: MessageTemplates, teams: [Team] = [],
-        customerNotices: CustomerNoticeSettings = CustomerNoticeSettings()
+        customerNotices: CustomerNoticeSettings = CustomerNoticeSettings(), htmlChannels: Set<String>? = nil
     ) {
         self.digestChannels = digestChannels
         self.templates = templates
         self.teams = teams
         self.customerNotices = customerNotices
+        self.htmlChannels = htmlChannels
     }
+
+    private func wantsHTML(_ channel: String) -> Bool { htmlChannels?.contains(channel) ?? true }
 
     /// A ticket and its clocks as they stand now, shared by every item about the ticket:
     /// a catch-up over a large backlog carries many intents, and each item stays small.
@@ -86,19 +92,26 @@ public struct MessageComposer: Sendable {
     public static let digestLines = 50
 
     /// Messages for `items`, each with the positions in `items` of the intents it carries.
+    ///
+    /// Messages of one ticket each are worded on every core: wording is pure, and a large
+    /// tick words tens of thousands.
     public func compose(_ items: [Item], at now: Date) -> [(message: OutboundMessage, items: [Int])] {
-        var result: [(message: OutboundMessage, items: [Int])] = []
         // Digests gather indices into `items`, so a large tick copies no items.
         var byChannel: [String: [Int]] = [:]
         var order: [String] = []
+        var singles: [Int] = []
         for (index, item) in items.enumerated() {
             guard let channel = item.intent.channel else { continue }
             if digestChannels.contains(channel) && item.intent.kind != .customerNotice {
                 if byChannel[channel] == nil { order.append(channel) }
                 byChannel[channel, default: []].append(index)
             } else {
-                result.append((single(item, channel: channel, at: now), [index]))
+                singles.append(index)
             }
+        }
+        let positions = singles
+        var result = wordInParallel(positions.count) { n in
+            (self.single(items[positions[n]], channel: items[positions[n]].intent.channel!, at: now), [positions[n]])
         }
         for channel in order {
             let group = byChannel[channel]!
@@ -108,6 +121,25 @@ public struct MessageComposer: Sendable {
             result.append((message, group))
         }
         return result
+    }
+
+    /// Messages per part when wording on every core: large enough that handing out parts costs nothing.
+    static let messagesPerPart = 256
+
+    /// `count` values made by `make`, in order, on every core.
+    private func wordInParallel<T: Sendable>(_ count: Int, _ make: @Sendable (Int) -> T) -> [T] {
+        guard count > MessageComposer.messagesPerPart else { return (0..<count).map(make) }
+        let parts = (count + MessageComposer.messagesPerPart - 1) / MessageComposer.messagesPerPart
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let base = buffer.baseAddress!
+            // Each part writes its own range of the buffer, so no two threads touch the same slot.
+            nonisolated(unsafe) let slots = base
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let range = part * MessageComposer.messagesPerPart..<min(count, (part + 1) * MessageComposer.messagesPerPart)
+                for n in range { (slots + n).initialize(to: make(n)) }
+            }
+            initialized = count
+        }
     }
 
     /// The template an intent is worded with.
@@ -127,7 +159,7 @@ public struct MessageComposer: Sendable {
         let intent = item.intent
         if intent.kind == .customerNotice { return customerNotice(item, channel: channel, at: now) }
         let context = TemplateContext.team([line(item)], channel: channel, more: 0, at: now)
-        let rendered = templates.render(MessageComposer.templateName(for: intent), context: context)
+        let rendered = templates.render(MessageComposer.templateName(for: intent), context: context, withHTML: wantsHTML(channel))
         return OutboundMessage(
             key: intent.id, channel: channel, role: intent.role?.rawValue, audience: .team, isUrgent: intent.isUrgent,
             subject: rendered.subject, text: rendered.text, html: rendered.html, tickets: [messageTicket(item)], createdAt: now
@@ -185,7 +217,7 @@ public struct MessageComposer: Sendable {
         context["breached_count"] = breachedTickets.count
         context["tickets_count"] = ticketIDs.count
         context["tickets_need"] = ticketIDs.count == 1 ? "1 ticket needs" : "\(ticketIDs.count) tickets need"
-        let rendered = templates.render("digest", context: context)
+        let rendered = templates.render("digest", context: context, withHTML: wantsHTML(channel))
         return OutboundMessage(
             key: "digest@\(channel)/\(Int64(now.timeIntervalSince1970))/\(idHash.value)",
             channel: channel, role: roles.sorted().joined(separator: ","),

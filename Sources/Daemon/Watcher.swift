@@ -159,7 +159,8 @@ public actor Watcher {
         escalator.customerOptOut = (configuration.customerNotices.optOutTags, configuration.customerNotices.optOutTiers)
         let composer = MessageComposer(
             digestChannels: Set(configuration.channels.values.filter(\.digest).map(\.name)), templates: templates,
-            teams: configuration.teams, customerNotices: configuration.customerNotices
+            teams: configuration.teams, customerNotices: configuration.customerNotices,
+            htmlChannels: Set(configuration.channels.values.filter { $0.type == .email || $0.type == .webhook }.map(\.name))
         )
         return (configuration.engine, escalator, composer)
     }

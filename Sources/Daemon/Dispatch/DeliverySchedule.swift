@@ -82,7 +82,9 @@ public struct DeliverySchedule: Sendable {
     /// Messages whose key is in `skipping` stay where they are (a drain tries each once).
     public mutating func take(now: Date, skipping: Set<String> = []) -> [Entry] {
         var started: [Entry] = []
-        for channel in lanes.keys {
+        // The keys are copied first: iterating `lanes` while changing it would copy every
+        // lane's queue on each change.
+        for channel in Array(lanes.keys) {
             let limit = limits[channel] ?? defaultLimit
             var aside: [Entry] = []
             while lanes[channel]!.inFlight < limit, let next = lanes[channel]!.waiting.min, next.due <= now {
@@ -155,6 +157,12 @@ public struct DeliverySchedule: Sendable {
             if let due = lane.waiting.min?.due { earliest = min(earliest ?? due, due) }
         }
         return earliest
+    }
+
+    /// True when a channel has nothing in flight and nothing due by `now`: its round is over.
+    public func isQuiet(_ channel: String, at now: Date) -> Bool {
+        guard let lane = lanes[channel] else { return true }
+        return lane.inFlight == 0 && (lane.waiting.min.map { $0.due > now } ?? true)
     }
 
     /// Attempts in flight, in all and for one channel.

@@ -31,6 +31,14 @@ public actor OutboxDispatcher {
     private let doorbell = Doorbell()
     private let stopRequested = Mutex(false)
 
+    /// Attempts in flight, by number, so a stop can cancel them.
+    private var attempts: [Int: Task<Void, Never>] = [:]
+    private var attemptsStarted = 0
+    /// False once a stop is under way: no new attempt starts.
+    private var accepting = true
+    /// While draining: the keys attempted, so each message gets one attempt.
+    private var attempted: Set<String>?
+
     /// Attempt ends waiting to be recorded, the outages they changed, and whether a write is under way.
     private var unrecorded: [AttemptRecord] = []
     private var outageChanges: [String: ChannelOutage?] = [:]
@@ -89,14 +97,13 @@ public actor OutboxDispatcher {
             restored.add(pending.message, attempts: pending.attempts, due: now)
         }
         schedule = restored
-        doorbell.ring()
     }
 
     /// Takes messages the tick just committed.
     public func submit(_ messages: [OutboundMessage]) {
         let now = clock.date()
         for message in messages { schedule.add(message, due: now) }
-        if !messages.isEmpty { doorbell.ring() }
+        pump()
     }
 
     /// Swaps in the channels of a reloaded configuration: the next attempt of each message
@@ -105,7 +112,7 @@ public actor OutboxDispatcher {
         self.notifiers = notifiers
         self.opsChannel = opsChannel
         schedule.limits = OutboxDispatcher.limits(notifiers)
-        doorbell.ring()
+        pump()
     }
 
     /// Asks `run` to stop: no new attempts; those in flight get `stopGrace` seconds.
@@ -114,55 +121,64 @@ public actor OutboxDispatcher {
         doorbell.ring()
     }
 
-    /// Delivers until cancelled or asked to stop.
+    /// Delivers until cancelled or asked to stop. Attempts start as soon as a message is due
+    /// and its lane has room: when it is submitted, when an attempt of its lane ends, or when
+    /// its retry falls due (the loop sleeps until then).
     public func run() async {
         var stopDeadline: Date?
-        await withDiscardingTaskGroup { group in
-            while !Task.isCancelled {
-                let now = clock.date()
-                if stopRequested.withLock({ $0 }) {
-                    let deadline = stopDeadline ?? now + OutboxDispatcher.stopGrace
-                    stopDeadline = deadline
-                    if schedule.inFlight == 0 { break }
-                    if now >= deadline { group.cancelAll() }
-                } else {
-                    for entry in schedule.take(now: now) { start(entry, in: &group) }
-                }
-                recordLater()
-                heartbeat.beat()
-                let wait = schedule.nextDue().map { $0.timeIntervalSince(now) } ?? OutboxDispatcher.idleTurn
-                await doorbell.wait(atMost: min(max(wait, 0.001), OutboxDispatcher.idleTurn))
+        while !Task.isCancelled {
+            let now = clock.date()
+            if stopRequested.withLock({ $0 }) {
+                accepting = false
+                let deadline = stopDeadline ?? now + OutboxDispatcher.stopGrace
+                stopDeadline = deadline
+                if attempts.isEmpty { break }
+                if now >= deadline { cancelAttempts() }
+            } else {
+                pump()
             }
+            recordLater()
+            heartbeat.beat()
+            let wait = schedule.nextDue().map { $0.timeIntervalSince(now) } ?? OutboxDispatcher.idleTurn
+            await doorbell.wait(atMost: min(max(wait, 0.001), OutboxDispatcher.idleTurn))
         }
+        accepting = false
+        cancelAttempts()
+        while !attempts.isEmpty { await doorbell.wait(atMost: 0.05) }
         await recordNow()
     }
 
     /// One attempt at every message due now (those it adds meanwhile, such as an ops
     /// notice, included), then every end recorded. Failures are scheduled, not retried here.
     public func drain() async {
-        await withDiscardingTaskGroup { group in
-            var attempted: Set<String> = []
-            while true {
-                for entry in schedule.take(now: clock.date(), skipping: attempted) {
-                    attempted.insert(entry.message.key)
-                    start(entry, in: &group)
-                }
-                if schedule.inFlight == 0 { break }
-                await doorbell.wait(atMost: OutboxDispatcher.idleTurn)
-            }
-        }
+        attempted = []
+        pump()
+        while !attempts.isEmpty { await doorbell.wait(atMost: OutboxDispatcher.idleTurn) }
+        attempted = nil
         await recordNow()
     }
 
-    private func start(_ entry: DeliverySchedule.Entry, in group: inout DiscardingTaskGroup) {
-        let notifier = notifiers[entry.message.channel]
-        group.addTask { [self] in
-            let outcome = await notifier?.deliver(entry.message)
-            await finish(entry, outcome)
+    /// Starts every attempt that is due and has room in its lane.
+    private func pump() {
+        guard accepting else { return }
+        for entry in schedule.take(now: clock.date(), skipping: attempted ?? []) {
+            attempted?.insert(entry.message.key)
+            attemptsStarted += 1
+            let number = attemptsStarted
+            let notifier = notifiers[entry.message.channel]
+            attempts[number] = Task { [self] in
+                let outcome = await notifier?.deliver(entry.message)
+                await finish(number, entry, outcome)
+            }
         }
     }
 
-    private func finish(_ entry: DeliverySchedule.Entry, _ outcome: DeliveryOutcome?) {
+    private func cancelAttempts() {
+        for attempt in attempts.values { attempt.cancel() }
+    }
+
+    private func finish(_ number: Int, _ entry: DeliverySchedule.Entry, _ outcome: DeliveryOutcome?) {
+        attempts[number] = nil
         if outcome?.status != .cancelled { Failpoint.afterSend.trigger(failpoint) }
         let now = clock.date()
         let message = entry.message
@@ -173,37 +189,38 @@ public actor OutboxDispatcher {
         }
         count(finished, of: message, outcome)
         if let notice = finished.notice, message.channel != opsChannel { announce(notice, at: now) }
-        if schedule.inFlight(message.channel) == 0 { endRound(of: message.channel) }
+        pump()
+        if schedule.isQuiet(message.channel, at: now) { endRound(of: message.channel) }
         recordLater()
-        doorbell.ring()
+        if attempts.isEmpty { doorbell.ring() }
     }
 
     /// Metrics and the per-round log of one attempt's end.
     private func count(_ finished: DeliverySchedule.Finished, of message: OutboundMessage, _ outcome: DeliveryOutcome?) {
         let channel = message.channel
         let reason = outcome?.error?.label ?? "no_channel"
-        var metadata: Logger.Metadata = ["channel": "\(channel)", "key": "\(message.key)"]
         switch finished.result {
         case .delivered:
             rounds[channel, default: Round()].delivered += 1
             let result: MetricsRegistry.NotificationResult = outcome?.status == .partiallyDelivered ? .partiallyDelivered : .delivered
             metrics?.notifications.increment(channel: channel, result: result)
-            logger.debug("message delivered", metadata: metadata)
+            logger.debug("message delivered", metadata: ["channel": "\(channel)", "key": "\(message.key)"])
         case .retry(let at):
             rounds[channel, default: Round()].failed += 1
             rounds[channel, default: Round()].reasons.insert(reason)
             metrics?.deliveryRetries.increment(channel: channel, by: 1)
-            metadata["reason"] = "\(reason)"
-            metadata["retry_at"] = "\(Timestamp(at))"
-            logger.debug("delivery failed, will retry", metadata: metadata)
+            logger.debug("delivery failed, will retry", metadata: [
+                "channel": "\(channel)", "key": "\(message.key)", "reason": "\(reason)", "retry_at": "\(Timestamp(at))",
+            ])
         case .dead:
             rounds[channel, default: Round()].dead += 1
             rounds[channel, default: Round()].reasons.insert(reason)
             metrics?.notifications.increment(channel: channel, result: .deadLettered)
             metrics?.deadLetters.increment(channel: channel, by: 1)
-            metadata["reason"] = "\(reason)"
-            if let error = outcome?.error { metadata["error"] = "\(error)" }
-            logger.error("message dead-lettered", metadata: metadata)
+            logger.error("message dead-lettered", metadata: [
+                "channel": "\(channel)", "key": "\(message.key)", "reason": "\(reason)",
+                "error": "\(outcome?.error.map { "\($0)" } ?? "channel not configured")",
+            ])
         case .cancelled:
             metrics?.notifications.increment(channel: channel, result: .cancelled)
         }
@@ -231,6 +248,7 @@ public actor OutboxDispatcher {
         do {
             try store.enqueue([message])
             schedule.add(message, due: now)
+            pump()
         } catch {
             logger.error("cannot put an ops notice in the outbox", metadata: ["error": "\(error)"])
         }

@@ -106,13 +106,14 @@ public struct MessageTemplates: Sendable {
         }
     }
 
-    /// Renders template `name` with `context`.
-    public func render(_ name: String, context: [String: Any]) -> Rendered {
+    /// Renders template `name` with `context`; the HTML form only `withHTML` (a chat
+    /// channel never shows it, and it costs as much as the rest).
+    public func render(_ name: String, context: [String: Any], withHTML: Bool = true) -> Rendered {
         Rendered(
             subject: text.render(context, withTemplate: "\(name).subject")?
                 .split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces) ?? "",
             text: MessageTemplates.tidy(text.render(context, withTemplate: "\(name).text") ?? ""),
-            html: html.render(context, withTemplate: "\(name).html") ?? ""
+            html: withHTML ? html.render(context, withTemplate: "\(name).html") ?? "" : ""
         )
     }
 
