@@ -4,7 +4,7 @@ APT_DEPS  := python3 tzdata libcurl4-openssl-dev libsqlite3-dev python3-aiosmtpd
 DEMO      := config/demo
 BIN       := .build/debug/slawatch
 
-.PHONY: demo test deps build bench
+.PHONY: demo test deps build bench soak
 
 deps:
 	@scripts/ensure-deps.sh $(APT_DEPS)
@@ -32,12 +32,20 @@ test: deps
 	$(SWIFT) test --skip-build --no-parallel
 	scripts/systemd-check.sh
 
-## Release-build benchmarks; figures go in the README.
+## Release-build benchmarks; figures go in the README. Debian's Prometheus Alertmanager is
+## unpacked under .build (not installed) to run beside the daemon's end-to-end benchmark.
 bench: deps
-	$(SWIFT) build -c release --product slawatch-bench --product delivery-bench --product slawatch
+	$(SWIFT) build -c release --product slawatch-bench --product delivery-bench --product e2e-bench --product slawatch
 	.build/release/slawatch-bench
+	.build/release/e2e-bench --alertmanager "$$(scripts/alertmanager.sh)"
 	.build/release/delivery-bench
 	python3 scripts/measure-service.py .build/release/slawatch
+
+## Longer trials than `make test` keeps time for: the dead receivers watched for two
+## minutes each, 20 kills during slow deliveries, 120 random-kill trials.
+soak: deps
+	$(SWIFT) build --build-tests
+	SLAWATCH_SOAK=1 $(SWIFT) test --skip-build --no-parallel --filter "DeadReceiverProcessTests|KillDuringDeliveryProcessTests|DaemonProcessTests"
 
 ## Installation. PREFIX (default /usr/local) holds the binary, the unit and the template
 ## defaults; SYSCONFDIR (default /etc) the configuration; DESTDIR stages it all elsewhere.

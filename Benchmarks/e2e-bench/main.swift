@@ -1,11 +1,12 @@
 // e2e-bench: the daemon's real path, end to end. N tickets breached at once, one webhook
 // message each (`digest: false`), from `slawatch run` as a process to a loopback keep-alive
 // receiver; timed from process start to the last message received, with the process's peak
-// RSS. Beside it, Prometheus Alertmanager (Debian's prometheus-alertmanager, when installed)
+// RSS. Beside it, Prometheus Alertmanager 0.25 (Debian's, unpacked by scripts/alertmanager.sh)
 // on the same receiver: one alert per group, timed from its start to the last notification.
 //
 //   swift build -c release --product e2e-bench --product slawatch
 //   .build/release/e2e-bench [--counts 1000,5000,20000] [--runs 3] [--slawatch .build/release/slawatch]
+//                            [--alertmanager "$(scripts/alertmanager.sh)"]
 
 import BenchSupport
 import Delivery
@@ -21,7 +22,7 @@ func option(_ name: String) -> String? {
 let counts = (option("--counts") ?? "1000,5000,20000").split(separator: ",").compactMap { Int($0) }
 let runs = Int(option("--runs") ?? "3") ?? 3
 let slawatch = option("--slawatch") ?? ".build/release/slawatch"
-let alertmanager = option("--alertmanager") ?? "/usr/bin/prometheus-alertmanager"
+let alertmanager = option("--alertmanager") ?? ".build/alertmanager/usr/bin/prometheus-alertmanager"
 
 /// One measured run: seconds from start to the last message, the process's peak RSS, and
 /// whether every message arrived exactly once (slawatch) or at least once (Alertmanager).
@@ -179,7 +180,7 @@ func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 let haveAlertmanager = FileManager.default.isExecutableFile(atPath: alertmanager)
 print("e2e-bench: N tickets breached at once, one webhook message each, process start to last message received; median of \(runs) runs")
-if !haveAlertmanager { print("(no \(alertmanager): Alertmanager not measured; `apt-get install prometheus-alertmanager`)") }
+if !haveAlertmanager { print("(no \(alertmanager): Alertmanager not measured; scripts/alertmanager.sh unpacks it)") }
 for count in counts {
     var ours: [Run] = []
     var theirs: [Run] = []

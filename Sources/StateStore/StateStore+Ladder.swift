@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import SLAEngine
+import Synchronization
 
 extension StateStore {
     /// What earlier ticks recorded, by clock key.
@@ -48,7 +49,9 @@ extension StateStore {
     /// Writes one tick's decisions and the messages that carry them, atomically.
     public func commit(_ tick: TickCommit) throws(StateStoreError) {
         let now = Int64(tick.at.timeIntervalSince1970)
-        let encoder = JSONEncoder()
+        // Encoded before the transaction, on every core: it is pure, and most of a large
+        // commit's time.
+        let encoded = try StateStore.encode(tick.messages)
         _ = try ladderHistory()
         // Changes to the cached history, applied once the transaction has committed.
         var added: [(clockKey: String, record: LadderRecord)] = []
@@ -114,8 +117,8 @@ extension StateStore {
                 INSERT OR IGNORE INTO outbox (key, channel, message, status, attempts, next_attempt_at, created_at)
                 VALUES (?, ?, ?, 'pending', 0, ?, ?)
                 """)
-            for message in tick.messages {
-                try enqueue.execute(arguments: [message.key, message.channel, try encoder.encode(message), now, now])
+            for (message, data) in zip(tick.messages, encoded) {
+                try enqueue.execute(arguments: [message.key, message.channel, data, now, now])
             }
         }
         cache.withLock { cache in
@@ -133,5 +136,30 @@ extension StateStore {
     private static func intentRow(_ id: String, db: Database) throws -> (String, String, String?)? {
         try Row.fetchOne(db, sql: "SELECT clock_key, step, channel FROM intent WHERE id = ?", arguments: [id])
             .map { ($0["clock_key"], $0["step"], $0["channel"]) }
+    }
+}
+
+extension StateStore {
+    /// Messages encoded per part; a smaller set is encoded in one.
+    static let messagesPerPart = 512
+
+    /// The outbox form of each message, in order, encoded on every core.
+    static func encode(_ messages: [OutboundMessage]) throws(StateStoreError) -> [Data] {
+        let parts = (messages.count + messagesPerPart - 1) / messagesPerPart
+        let encoded = Mutex<[Int: [Data]]>([:])
+        let failed = Mutex<(any Error)?>(nil)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let encoder = JSONEncoder()
+            do {
+                let chunk = try messages[part * messagesPerPart..<min(messages.count, (part + 1) * messagesPerPart)].map(encoder.encode)
+                encoded.withLock { $0[part] = chunk }
+            } catch {
+                failed.withLock { $0 = error }
+            }
+        }
+        if let error = failed.withLock({ $0 }) {
+            throw StateStoreError(.failed, "a message could not be encoded for the outbox: \(error)")
+        }
+        return encoded.withLock { parts in (0..<parts.count).flatMap { parts[$0]! } }
     }
 }

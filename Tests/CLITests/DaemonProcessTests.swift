@@ -115,7 +115,7 @@ func staggeredTickets(count: Int, base: Date) -> String {
         #expect(expected.lines == expected.keys.count)
         var generator = SystemRandomNumberGenerator()
         var duplicates = 0
-        for trial in 0..<24 {
+        for trial in 0..<Soak.pick(24, soak: 120) {
             let fixture = try DaemonFixture(tickets: tickets)
             for (index, instant) in instants.enumerated() {
                 let arguments = ["run", "--config", fixture.config, "--once", "--at", instant]

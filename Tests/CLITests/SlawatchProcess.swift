@@ -127,3 +127,10 @@ struct SlawatchProcess {
         }
     }
 }
+
+/// Longer trials under `make soak` (`SLAWATCH_SOAK` set); `make test` keeps its time budget.
+enum Soak {
+    static var on: Bool { ProcessInfo.processInfo.environment["SLAWATCH_SOAK"] != nil }
+    /// `short` in `make test`, `long` in `make soak`.
+    static func pick<T>(_ short: T, soak long: T) -> T { on ? long : short }
+}
