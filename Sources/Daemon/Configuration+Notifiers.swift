@@ -1,6 +1,7 @@
 public import Delivery
 import Foundation
 public import SLAConfig
+public import Transport
 
 /// A channel whose settings the delivery layer refused, named with what to fix.
 public struct ChannelWiringError: Error, Sendable, CustomStringConvertible {
@@ -34,11 +35,11 @@ extension Configuration {
     private func notifier(
         for channel: ChannelConfig, secrets: ResolvedSecrets, transport: CurlTransport, context: DeliveryContext
     ) throws -> any Notifier {
-        func credential(_ reference: SecretReference) throws -> Credential {
+        func credential(_ reference: SecretReference) throws -> Secret {
             guard let secret = secrets[reference] else {
                 throw ChannelWiringError(channel: channel.name, message: "a secret was not resolved; run slawatch check")
             }
-            return Credential(secret.reveal())
+            return secret
         }
         let policy = ChannelPolicy(
             timeout: TimeInterval(channel.timeout),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Delivery
+import Transport
 
 private func hex(_ bytes: [UInt8]) -> String {
     bytes.map { String(format: "%02x", $0) }.joined()
@@ -65,15 +66,15 @@ private func hex(_ bytes: [UInt8]) -> String {
     /// The vector published with the Standard Webhooks reference libraries
     /// (libraries/go/webhook_test.go, TestWebhookSign).
     @Test func publishedTestVector() throws {
-        let signer = try WebhookSigner(secret: Credential("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+        let signer = try WebhookSigner(secret: Secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
         let signature = signer.signature(
             id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1_614_265_330, body: Data(#"{"test": 2432232314}"#.utf8))
         #expect(signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
     }
 
     @Test func prefixIsOptional() throws {
-        let with = try WebhookSigner(secret: Credential("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
-        let without = try WebhookSigner(secret: Credential("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+        let with = try WebhookSigner(secret: Secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+        let without = try WebhookSigner(secret: Secret("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
         let body = Data("{}".utf8)
         #expect(with.signature(id: "a", timestamp: 1, body: body) == without.signature(id: "a", timestamp: 1, body: body))
     }
@@ -81,7 +82,7 @@ private func hex(_ bytes: [UInt8]) -> String {
     @Test func aSecretThatIsNotBase64IsRefusedWithoutShowingIt() {
         let secret = "whsec_not*base64*at*all!!"
         #expect {
-            try WebhookSigner(secret: Credential(secret))
+            try WebhookSigner(secret: Secret(secret))
         } throws: { error in
             let error = error as? ChannelSettingsError
             return error?.code == .invalidSecret && !(error?.message.contains("not*base64") ?? true)

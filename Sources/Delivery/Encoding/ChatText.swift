@@ -1,4 +1,5 @@
 import Foundation
+import Transport
 
 /// Escaping of untrusted text (ticket subjects, message text) for each chat format, and
 /// trimming to the formats' limits. Everything a ticket says goes through one of these.

@@ -1,5 +1,6 @@
 public import Foundation
 public import SLAEngine
+public import Transport
 
 /// Microsoft Teams Workflows webhook: a message with one Adaptive Card (version 1.4).
 ///
@@ -9,10 +10,10 @@ public import SLAEngine
 /// on http(s) URLs only. The card stays well under Teams' 28 KB message limit: the text is
 /// cut at 12,000 characters and tickets past 30 become an "and N more" line.
 public struct TeamsEncoder: ChannelEncoder {
-    public let url: Credential
+    public let url: Secret
     public var kind: ChannelKind { .teams }
 
-    public init(url: Credential) throws {
+    public init(url: Secret) throws {
         self.url = try WebhookURL.validated(url, kind: .teams)
     }
 

@@ -1,4 +1,5 @@
 public import Foundation
+public import Transport
 
 /// Signs webhook bodies the Standard Webhooks way: `webhook-signature: v1,` followed by the
 /// base64 HMAC-SHA256 of `id.timestamp.body` under the secret's bytes.
@@ -9,9 +10,9 @@ public import Foundation
 public struct WebhookSigner: Sendable, CustomStringConvertible, CustomReflectable {
     private let key: [UInt8]
     /// The secret as given, for redacting it out of receivers' answers.
-    let credential: Credential
+    let credential: Secret
 
-    public init(secret: Credential) throws {
+    public init(secret: Secret) throws {
         var text = secret.reveal().trimmingCharacters(in: .whitespacesAndNewlines)
         if text.hasPrefix("whsec_") { text.removeFirst("whsec_".count) }
         guard let bytes = Data(base64Encoded: text), bytes.count >= 16 else {

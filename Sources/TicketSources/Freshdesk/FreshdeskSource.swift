@@ -1,6 +1,6 @@
 import Foundation
-public import Delivery
 public import SLAEngine
+public import Transport
 
 /// Tickets from Freshdesk's ticket list, read incrementally by `updated_since` in
 /// `updated_at` order and merged into a view of every ticket seen so far.

@@ -1,5 +1,5 @@
 import Foundation
-import Delivery
+import Transport
 
 /// The HTTP side every API source shares: one request through the transport, retried on
 /// timeouts, connection failures, 429 and 5xx with bounded backoff on the injected clock,
@@ -16,7 +16,7 @@ struct SourceClient: Sendable, CustomReflectable {
     /// The `Authorization` header, sensitive.
     let authorization: HTTPHeader?
     /// Text that must never leave in an error: tokens, keys, encoded credentials.
-    let secrets: [Credential]
+    let secrets: [Secret]
     /// Seconds the next request waits first, learned from rate-limit headers.
     private(set) var pause: TimeInterval = 0
 
@@ -29,7 +29,7 @@ struct SourceClient: Sendable, CustomReflectable {
         self.clock = clock
         self.settings = settings
         self.authorization = authorization
-        self.secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }.map(Credential.init)
+        self.secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }.map(Secret.init)
     }
 
     var customMirror: Mirror {
@@ -39,7 +39,7 @@ struct SourceClient: Sendable, CustomReflectable {
     /// The `Authorization: Basic` header for `user` and `password`.
     static func basic(user: String, password: String) -> HTTPHeader {
         let encoded = Data("\(user):\(password)".utf8).base64EncodedString()
-        return HTTPHeader("Authorization", secret: Credential("Basic \(encoded)"))
+        return HTTPHeader("Authorization", secret: Secret("Basic \(encoded)"))
     }
 
     /// The host of `url`, the only part of it an error shows.
@@ -66,7 +66,7 @@ struct SourceClient: Sendable, CustomReflectable {
             }
             attempt += 1
             let request = HTTPRequest(
-                method: method, url: Credential(url), headers: headers, body: body ?? Data(), timeout: settings.timeout,
+                method: method, url: Secret(url), headers: headers, body: body ?? Data(), timeout: settings.timeout,
                 maxResponseBytes: settings.maxResponseBytes)
             let response: HTTPResponse
             do {

@@ -1,6 +1,6 @@
 import Foundation
-public import Delivery
 import SLAEngine
+public import Transport
 
 /// Tickets from any JSON API: `items` points at each page's array of tickets, `fields` at
 /// each canonical field within an item, `next` at the next page's URL.
@@ -59,7 +59,7 @@ public struct HTTPJSONSource: TicketSource {
         let authorization: HTTPHeader?
         switch settings.authentication {
         case .bearer(let token)?:
-            authorization = HTTPHeader("Authorization", secret: Credential("Bearer \(token.reveal())"))
+            authorization = HTTPHeader("Authorization", secret: Secret("Bearer \(token.reveal())"))
             secrets.append(token.reveal())
         case .basic(let username, let password)?:
             authorization = SourceClient.basic(user: username, password: password.reveal())

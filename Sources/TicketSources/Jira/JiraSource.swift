@@ -1,6 +1,6 @@
 import Foundation
-public import Delivery
 public import SLAEngine
+public import Transport
 
 /// Issues from Jira Service Management through the enhanced JQL search
 /// (`POST /rest/api/3/search/jql`), paged by `nextPageToken` until `isLast`.

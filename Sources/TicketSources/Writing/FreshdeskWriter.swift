@@ -1,5 +1,5 @@
-public import Delivery
 public import SLAEngine
+public import Transport
 
 /// Writes priorities and tags back to Freshdesk: `PUT /api/v2/tickets/{id}` with
 /// `{"priority": 1…4}`; for a tag, `GET /api/v2/tickets/{id}` first, since Freshdesk's

@@ -1,5 +1,5 @@
-public import Delivery
 public import SLAEngine
+public import Transport
 
 /// Writes priorities and tags back to Zendesk: `PUT /api/v2/tickets/{id}.json` with
 /// `{"ticket": {"priority": …}}`, and `PUT /api/v2/tickets/{id}/tags.json` with

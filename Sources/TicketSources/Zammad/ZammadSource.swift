@@ -1,6 +1,6 @@
 import Foundation
-public import Delivery
 public import SLAEngine
+public import Transport
 
 /// Tickets from Zammad's ticket search (`GET /api/v1/tickets/search?…&expand=true`), page
 /// after page until a short one.
@@ -70,7 +70,7 @@ public actor ZammadSource: TicketSource {
         self.settings = settings
         client = SourceClient(
             source: settings.name, transport: transport, clock: clock, settings: settings.http,
-            authorization: HTTPHeader("Authorization", secret: Credential("Token token=\(settings.token.reveal())")),
+            authorization: HTTPHeader("Authorization", secret: Secret("Token token=\(settings.token.reveal())")),
             secrets: [settings.token.reveal()])
         vocabulary = VendorVocabulary(defaults: ZammadSource.defaultMapping, overrides: settings.mapping, unknownStatus: .open)
     }

@@ -1,6 +1,6 @@
 import Foundation
-public import Delivery
 public import SLAEngine
+public import Transport
 
 /// Tickets from Zendesk's cursor-based incremental ticket export, merged into a view of
 /// every ticket seen so far.

@@ -8,6 +8,8 @@ import SLAConfig
 import SLAEngine
 import StateStore
 import TicketSources
+import Transport
+import Service
 
 /// `slawatch run`: the daemon.
 struct RunCommand: AsyncParsableCommand {

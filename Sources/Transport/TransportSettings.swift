@@ -20,13 +20,13 @@ public struct TransportSettings: Sendable {
     /// An HTTP(S) proxy for HTTP requests (`http://[user:pass@]host:port`); nil for none.
     /// The `http_proxy`/`https_proxy` environment variables are ignored either way, so what
     /// is configured is what happens. SMTP never goes through the proxy.
-    public var proxy: Credential?
+    public var proxy: Secret?
     /// The `User-Agent` header. Default `slawatch`.
     public var userAgent: String
 
     public init(
         connectTimeout: TimeInterval = 5, timeout: TimeInterval = 10, maxConnectionsPerHost: Int = 8,
-        maxConnections: Int = 64, caFile: String? = nil, proxy: Credential? = nil, userAgent: String = "slawatch"
+        maxConnections: Int = 64, caFile: String? = nil, proxy: Secret? = nil, userAgent: String = "slawatch"
     ) {
         self.connectTimeout = connectTimeout
         self.timeout = timeout

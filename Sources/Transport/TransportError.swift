@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Why an exchange got no usable answer: the transport's failures, before any HTTP status.
 ///
@@ -50,7 +50,7 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
 
 extension TransportError {
     /// Seconds for a message: whole numbers without a fraction.
-    static func seconds(_ value: TimeInterval) -> String {
+    package static func seconds(_ value: TimeInterval) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// Reads how long a receiver asks the sender to wait: the HTTP `Retry-After` header
-/// (delay-seconds or an HTTP-date, RFC 9110 §10.2.3) and Discord's JSON `retry_after`.
+/// (delay-seconds or an HTTP-date, RFC 9110 §10.2.3).
 public enum RetryAfter {
     /// Seconds from `now` that the header value asks for; nil when it is neither a number
     /// nor an HTTP-date. A date in the past gives 0.
@@ -12,15 +12,6 @@ public enum RetryAfter {
         }
         guard let date = httpDate(trimmed) else { return nil }
         return max(0, date.timeIntervalSince(now))
-    }
-
-    /// Discord's `retry_after` (seconds, fractional) from a 429's JSON body; nil when absent.
-    public static func seconds(discordBody body: Data) -> TimeInterval? {
-        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-            let value = object["retry_after"] as? NSNumber
-        else { return nil }
-        let seconds = value.doubleValue
-        return seconds.isFinite ? max(0, seconds) : nil
     }
 
     /// Parses the three HTTP-date forms: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`),

@@ -56,7 +56,7 @@ final class CurlTransfer {
         case .mail(let mail):
             host = mail.host
             isMail = true
-            redaction = Redaction(url: Credential(mail.url), extra: mail.password.map { [$0] } ?? [])
+            redaction = Redaction(url: Secret(mail.url), extra: mail.password.map { [$0] } ?? [])
             recipient = mail.recipient
             sender = mail.sender
             timeout = mail.timeout ?? settings.timeout

@@ -8,10 +8,10 @@ public import Foundation
 public struct MailRequest: Sendable, CustomStringConvertible, CustomReflectable {
     /// `smtp://HOST[:PORT]` or `smtps://HOST[:PORT]` (implicit TLS).
     public var url: String
-    public var security: SMTPRelay.Security
+    public var security: MailSecurity
     /// The AUTH login; nil sends without AUTH.
     public var username: String?
-    public var password: Credential?
+    public var password: Secret?
     /// A PEM file of the CA that signed the relay's certificate; nil for the system's CAs.
     public var caFile: String?
     /// The envelope sender (`MAIL FROM`): a bare address.
@@ -24,7 +24,7 @@ public struct MailRequest: Sendable, CustomStringConvertible, CustomReflectable 
     public var timeout: TimeInterval?
 
     public init(
-        url: String, security: SMTPRelay.Security, username: String? = nil, password: Credential? = nil,
+        url: String, security: MailSecurity, username: String? = nil, password: Secret? = nil,
         caFile: String? = nil, sender: String, recipient: String, message: Data, timeout: TimeInterval? = nil
     ) {
         self.url = url

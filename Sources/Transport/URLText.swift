@@ -1,21 +1,21 @@
 import Foundation
 
-/// The few things the delivery layer reads out of a URL without ever showing all of it.
-enum URLText {
+/// The few things the transport and its users read out of a URL without ever showing all of it.
+package enum URLText {
     /// The host, or `the configured host` when the URL has none; never the path or query.
-    static func host(of url: String) -> String {
+    package static func host(of url: String) -> String {
         if let host = URLComponents(string: url)?.host, !host.isEmpty { return host }
         return "the configured host"
     }
 
     /// The scheme, lowercased, or nil.
-    static func scheme(of url: String) -> String? {
+    package static func scheme(of url: String) -> String? {
         URLComponents(string: url)?.scheme?.lowercased()
     }
 
     /// The pieces of a URL that may be secret: the whole URL, everything after the host,
     /// long path segments and query values, and the userinfo password.
-    static func secretPieces(of url: String) -> [String] {
+    package static func secretPieces(of url: String) -> [String] {
         var pieces = [url]
         guard let components = URLComponents(string: url) else { return pieces }
         if let range = components.rangeOfPath, range.lowerBound < url.endIndex {

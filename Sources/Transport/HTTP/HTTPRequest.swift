@@ -3,7 +3,7 @@ public import Foundation
 /// An HTTP request for the transport: what a channel encoder produces and a ticket source
 /// sends.
 ///
-/// The URL is a `Credential` because webhook URLs carry their token in the path or query;
+/// The URL is a `Secret` because webhook URLs carry their token in the path or query;
 /// the description names only the method and host. Redirects are not followed unless
 /// `followRedirects` is set, and then only to http and https, at most five times.
 public struct HTTPRequest: Sendable, CustomStringConvertible, CustomReflectable {
@@ -14,7 +14,7 @@ public struct HTTPRequest: Sendable, CustomStringConvertible, CustomReflectable 
 
     public var method: Method
     /// `http://` or `https://`; anything else fails with `invalid_request`.
-    public var url: Credential
+    public var url: Secret
     /// Header fields in order; a `Content-Type` belongs here when there is a body.
     public var headers: [HTTPHeader]
     public var body: Data
@@ -28,7 +28,7 @@ public struct HTTPRequest: Sendable, CustomStringConvertible, CustomReflectable 
     public var followRedirects: Bool
 
     public init(
-        method: Method, url: Credential, headers: [HTTPHeader] = [], body: Data = Data(),
+        method: Method, url: Secret, headers: [HTTPHeader] = [], body: Data = Data(),
         timeout: TimeInterval? = nil, maxResponseBytes: Int = 1 << 20, followRedirects: Bool = false
     ) {
         self.method = method

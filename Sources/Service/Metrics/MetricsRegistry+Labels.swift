@@ -132,6 +132,6 @@ extension MetricGauge where Labels == MetricsRegistry.SourceLabel {
 
     /// Sets a source's value from a measured duration, in seconds.
     public func set(source: String, duration: Duration) {
-        set(duration.seconds, .init(source: source))
+        set(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18, .init(source: source))
     }
 }

@@ -1,8 +1,10 @@
-/// A resolved secret: a webhook URL, a password, a token.
+/// A secret slawatch sends but never shows: a webhook URL (its path carries the token), an
+/// SMTP password, a signing secret, a source's API token, a header value holding a token.
 ///
-/// Its description, debug description and mirror never show the value, so a secret that
-/// ends up in a log line, an error or a `dump` reads `<secret>`. Only `reveal()` gives the
-/// value, for the one place that sends it.
+/// Its description, debug description and mirror read `<secret>`, so a secret that ends up
+/// in a log line, an error or a `dump` gives nothing away. Only `reveal()` gives the value,
+/// for the one place that hands it to libcurl or the signer. The configuration resolves
+/// its `*_file` and `${ENV}` references into these.
 public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     private let value: String
 

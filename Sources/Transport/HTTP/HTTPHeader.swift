@@ -17,7 +17,7 @@ public struct HTTPHeader: Sendable, Hashable, CustomStringConvertible, CustomRef
         self.isSensitive = false
     }
 
-    public init(_ name: String, secret: Credential) {
+    public init(_ name: String, secret: Secret) {
         self.name = name
         self.value = secret.reveal()
         self.isSensitive = true
@@ -30,7 +30,7 @@ public struct HTTPHeader: Sendable, Hashable, CustomStringConvertible, CustomRef
     }
 
     /// True when `name` is an RFC 9110 token, as a field name must be.
-    static func isValidName(_ name: String) -> Bool {
+    package static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.allSatisfy { byte in
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
