@@ -115,7 +115,9 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["Transport"], path: "Tests/TestSupport", swiftSettings: settings),
         .testTarget(
-            name: "DeliveryTests", dependencies: ["Delivery", "Transport", "SLAEngine", "TestSupport"], exclude: ["Fixtures"],
+            name: "DeliveryTests",
+            dependencies: ["Delivery", "Transport", "SLAEngine", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Fixtures"],
             swiftSettings: settings
         ),
         .testTarget(name: "ServiceTests", dependencies: ["Service"], swiftSettings: settings),

@@ -1,4 +1,4 @@
-public import Delivery
+import Delivery
 public import SLAConfig
 import SLAEngine
 public import StateStore

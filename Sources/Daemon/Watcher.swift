@@ -4,7 +4,7 @@ public import SLAConfig
 import SLAEngine
 public import StateStore
 public import TicketSources
-public import Delivery
+import Delivery
 import Synchronization
 public import Service
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SLAEngine
 import Testing
@@ -173,9 +174,11 @@ private func body(_ encoder: any ChannelEncoder, _ message: OutboundMessage = Sa
         #expect(request.header("webhook-timestamp") == "1795000123")
         let signature = try #require(request.header("webhook-signature"))
         let key = try #require(Data(base64Encoded: "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
-        let expected = HMACSHA256.authenticationCode(
-            for: Array("T-1042/first_response/1/75%.1795000123.".utf8) + Array(request.body), key: Array(key))
+        let expected = HMAC<SHA256>.authenticationCode(
+            for: Array("T-1042/first_response/1/75%.1795000123.".utf8) + Array(request.body), using: SymmetricKey(data: key))
         #expect(signature == "v1," + Data(expected).base64EncodedString())
+        #expect(try WebhookSigner(secret: WebhookEncoderTests.secret).verifies(
+            signature, id: "T-1042/first_response/1/75%", timestamp: 1_795_000_123, body: request.body))
         #expect(request.header("Authorization") == "Bearer abc.def.ghi")
         #expect(request.headers.first { $0.name == "Authorization" }?.isSensitive == true)
         #expect(!String(describing: request.headers).contains("abc.def.ghi"))

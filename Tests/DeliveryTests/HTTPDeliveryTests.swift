@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SLAEngine
 import Synchronization
@@ -63,8 +64,8 @@ import Transport
             #expect(request.header("X-Api-Key") == "k-123456")
             let timestamp = try #require(request.header("webhook-timestamp"))
             let key = try #require(Data(base64Encoded: "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
-            let mac = HMACSHA256.authenticationCode(
-                for: Array("T-1042/first_response/1/75%.\(timestamp).\(request.body)".utf8), key: Array(key))
+            let mac = HMAC<SHA256>.authenticationCode(
+                for: Array("T-1042/first_response/1/75%.\(timestamp).\(request.body)".utf8), using: SymmetricKey(data: key))
             #expect(request.header("webhook-signature") == "v1," + Data(mac).base64EncodedString())
         }
     }

@@ -1,4 +1,3 @@
-public import Delivery
 public import Foundation
 public import Transport
 

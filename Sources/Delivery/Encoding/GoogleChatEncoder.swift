@@ -60,7 +60,7 @@ public struct GoogleChatEncoder: ChannelEncoder {
             "sections": .array(sections),
         ]
         var body: [String: JSONValue] = [
-            "cardsV2": [["cardId": .string("slawatch-" + MailMessage.hex(SHA256.hash(Array(message.key.utf8)).prefix(8))), "card": card]]
+            "cardsV2": [["cardId": .string("slawatch-" + ContentHash.hex(of: message.key, bytes: 8)), "card": card]]
         ]
         if message.tickets.count == 1, let ticket = message.tickets.first {
             body["thread"] = ["threadKey": .string(ticket.id)]

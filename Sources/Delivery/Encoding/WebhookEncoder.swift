@@ -16,7 +16,7 @@ public struct WebhookEncoder: ChannelEncoder {
     /// Configured extra headers, sorted by name.
     public let headers: [HTTPHeader]
     public var kind: ChannelKind { .webhook }
-    public var secrets: [Secret] { signer.map { [$0.credential] } ?? [] }
+    public var secrets: [Secret] { signer.map { [$0.secret] } ?? [] }
 
     static let reservedHeaders: Set<String> = [
         "webhook-id", "webhook-timestamp", "webhook-signature", "content-type", "content-length", "host",

@@ -1,5 +1,5 @@
 public import Foundation
-public import Transport
+import Transport
 
 /// At most `count` messages per `period` seconds: a channel's `rate_limit`.
 public struct SendRate: Sendable, Hashable, CustomStringConvertible {
