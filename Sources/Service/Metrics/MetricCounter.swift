@@ -1,6 +1,7 @@
 /// A Prometheus counter: a total that only goes up, one series per label set.
 ///
-/// A handle on storage in a `MetricsRegistry`; copies share it. Negative increments are
+/// A handle on a swift-prometheus counter family in a `MetricsRegistry`; copies share it.
+/// The values live in the library and show only in `MetricsRegistry.render()`. Negative increments are
 /// ignored (a counter that went down would read as a restart). Increments beyond the
 /// metric's series limit are dropped and counted in `slawatch_metrics_dropped_updates_total`.
 public struct MetricCounter<Labels: MetricLabels>: Sendable {
@@ -19,11 +20,6 @@ public struct MetricCounter<Labels: MetricLabels>: Sendable {
         family.add(amount, labels: labels.labelValues)
     }
 
-    /// The series' current total; 0 when it has never been incremented.
-    public func value(_ labels: Labels) -> Double {
-        family.value(labels: labels.labelValues)
-    }
-
     /// Forgets every series whose label values `predicate` accepts.
     public func removeSeries(whereValues predicate: ([String]) -> Bool) {
         family.removeSeries(where: predicate)
@@ -35,7 +31,4 @@ extension MetricCounter where Labels == MetricsRegistry.NoLabels {
     public func increment(by amount: Double = 1) {
         increment(MetricsRegistry.NoLabels(), by: amount)
     }
-
-    /// The current total.
-    public var value: Double { value(MetricsRegistry.NoLabels()) }
 }

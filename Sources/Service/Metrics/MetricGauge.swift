@@ -2,7 +2,8 @@ public import Foundation
 
 /// A Prometheus gauge: a value that goes up and down, one series per label set.
 ///
-/// A handle on storage in a `MetricsRegistry`; copies share it. Updates beyond the
+/// A handle on a swift-prometheus gauge family in a `MetricsRegistry`; copies share it.
+/// The values live in the library and show only in `MetricsRegistry.render()`. Updates beyond the
 /// metric's series limit are dropped and counted in `slawatch_metrics_dropped_updates_total`.
 public struct MetricGauge<Labels: MetricLabels>: Sendable {
     let family: MetricFamily
@@ -22,11 +23,6 @@ public struct MetricGauge<Labels: MetricLabels>: Sendable {
     /// Adds `delta` (negative to subtract) to the series for `labels`.
     public func add(_ delta: Double, _ labels: Labels) {
         family.add(delta, labels: labels.labelValues)
-    }
-
-    /// The series' current value; 0 when it was never set.
-    public func value(_ labels: Labels) -> Double {
-        family.value(labels: labels.labelValues)
     }
 
     /// Forgets every series whose label values `predicate` accepts.
@@ -51,7 +47,4 @@ extension MetricGauge where Labels == MetricsRegistry.NoLabels {
     public func set(_ instant: Date) {
         set(instant.timeIntervalSince1970, MetricsRegistry.NoLabels())
     }
-
-    /// The current value.
-    public var value: Double { value(MetricsRegistry.NoLabels()) }
 }

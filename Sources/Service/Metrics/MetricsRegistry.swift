@@ -1,12 +1,15 @@
 public import Foundation
+import Prometheus
 import Synchronization
 
 /// slawatch's own metrics, served at `/metrics` in the Prometheus text format 0.0.4.
 ///
 /// Every metric the daemon feeds is declared here, up front, with a typed handle:
 /// `metrics.notifications.increment(channel: "support-leads", result: .delivered)`.
-/// Thread-safe: handles can be used from any task or thread. `render()` lists metrics by
-/// name and series by label values, so the same state always gives the same text.
+/// Thread-safe: handles can be used from any task or thread. The values live in a
+/// swift-prometheus `PrometheusCollectorRegistry` of this registry's own (not the global
+/// swift-metrics system, so each test and each daemon has its own), which `render()` asks
+/// for the text; metrics and series come in the library's order, which is not sorted.
 ///
 /// Bounded: labels are closed enums or configured names, and each metric keeps at most
 /// `maxSeriesPerMetric` series; updates beyond that are dropped and counted in
@@ -47,7 +50,9 @@ public final class MetricsRegistry: Sendable {
     /// `slawatch_last_tick_timestamp_seconds`: when the last tick finished, Unix seconds.
     public let lastTick: MetricGauge<NoLabels>
 
-    private let families: Mutex<[String: MetricFamily]>
+    private let registry: PrometheusCollectorRegistry
+    /// Every declared metric name, so that a name declared twice is caught.
+    private let names: Mutex<Set<String>>
     private let dropped: MetricFamily
 
     /// Declares every slawatch metric, and `slawatch_build_info{version} 1`.
@@ -58,19 +63,21 @@ public final class MetricsRegistry: Sendable {
     ///     channels times every delivery result).
     public init(version: String, maxSeriesPerMetric: Int = 500) {
         self.maxSeriesPerMetric = maxSeriesPerMetric
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
         let dropped = MetricFamily(
             name: "slawatch_metrics_dropped_updates_total",
             help: "Metric updates dropped because the metric had reached its series limit; a sign of an unbounded label.",
-            kind: .counter, labelNames: [], maxSeries: 1, overflow: nil
+            kind: .counter, labelNames: [], maxSeries: 1, overflow: nil, registry: registry
         )
         self.dropped = dropped
-        var declared: [String: MetricFamily] = [dropped.name: dropped]
+        var declared: Set<String> = [dropped.name]
         func family<L: MetricLabels>(_ name: String, _ kind: MetricFamily.Kind, _ help: String, _: L.Type) -> MetricFamily {
-            let family = MetricFamily(
-                name: name, help: help, kind: kind, labelNames: L.labelNames, maxSeries: maxSeriesPerMetric, overflow: dropped
+            declared.insert(name)
+            return MetricFamily(
+                name: name, help: help, kind: kind, labelNames: L.labelNames, maxSeries: maxSeriesPerMetric, overflow: dropped,
+                registry: registry
             )
-            declared[name] = family
-            return family
         }
 
         tickets = MetricGauge(family: family(
@@ -111,7 +118,7 @@ public final class MetricsRegistry: Sendable {
         for kind in CrossingKind.allCases {
             thresholdCrossings.family.declare(labels: kind.labelValues)
         }
-        families = Mutex(declared)
+        names = Mutex(declared)
     }
 
     /// Declares a further counter. `name` must follow Prometheus rules and end in `_total`;
@@ -145,37 +152,27 @@ public final class MetricsRegistry: Sendable {
         pollErrors.removeSeries { !sources.contains($0[0]) }
     }
 
-    /// Every metric in the text exposition format 0.0.4, sorted by metric name, then by
-    /// label values.
+    /// Every metric in the text exposition format 0.0.4, rendered by swift-prometheus.
+    ///
+    /// A metric whose series were all removed, or that has labels and no series yet, is
+    /// left out; a metric without labels is always there.
     public func render() -> String {
-        let all = families.withLock { $0 }.sorted { $0.key < $1.key }
-        var text = ""
-        for (_, family) in all {
-            family.render(into: &text)
-        }
-        return text
+        registry.emitToString()
     }
 
     /// The `Content-Type` to serve `render()` with.
-    public static let contentType = PrometheusText.contentType
+    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
+    /// A further metric's storage. swift-prometheus rewrites a name that breaks the
+    /// Prometheus rules rather than refusing it; a counter must still end in `_total`.
     private func declare<L: MetricLabels>(_ name: String, help: String, kind: MetricFamily.Kind, labels: L.Type) -> MetricFamily {
-        precondition(Self.isValidName(name), "\(name) is not a Prometheus metric name")
         precondition(kind != .counter || name.hasSuffix("_total"), "counter \(name) must end in _total")
-        let family = MetricFamily(
-            name: name, help: help, kind: kind, labelNames: L.labelNames, maxSeries: maxSeriesPerMetric, overflow: dropped
+        names.withLock { names in
+            precondition(names.insert(name).inserted, "metric \(name) declared twice")
+        }
+        return MetricFamily(
+            name: name, help: help, kind: kind, labelNames: L.labelNames, maxSeries: maxSeriesPerMetric, overflow: dropped,
+            registry: registry
         )
-        families.withLock { families in
-            precondition(families[name] == nil, "metric \(name) declared twice")
-            families[name] = family
-        }
-        return family
-    }
-
-    private static func isValidName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first.isASCII, first == "_" || first == ":" || first.properties.isAlphabetic else {
-            return false
-        }
-        return name.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0 == ":" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) }
     }
 }
