@@ -27,17 +27,9 @@ extension ChannelEncoder {
 
     /// A JSON POST to `url`.
     func jsonRequest(to url: Secret, body: JSONValue, extraHeaders: [HTTPHeader] = []) throws -> HTTPRequest {
-        let data: Data
-        do {
-            data = try body.encoded()
-        } catch {
-            throw DeliveryError(
-                code: .invalidMessage, recoverable: false,
-                message: "the \(kind.rawValue) message could not be encoded as JSON: \(error)")
-        }
-        return HTTPRequest(
+        HTTPRequest(
             method: .post, url: url,
-            headers: [HTTPHeader("Content-Type", "application/json; charset=utf-8")] + extraHeaders, body: data,
+            headers: [HTTPHeader("Content-Type", "application/json; charset=utf-8")] + extraHeaders, body: body.encoded(),
             maxResponseBytes: 64 * 1024)
     }
 }

@@ -59,7 +59,7 @@ public struct DiscordEncoder: ChannelEncoder {
         }
         let descriptionRoom = min(DiscordEncoder.descriptionLimit, DiscordEncoder.embedTotalLimit - used - footerReserve)
         let description = ChatText.fit(message.text, limit: descriptionRoom, escape: ChatText.markdown)
-        var embed: [String: JSONValue] = [
+        var embed: JSONObject = [
             "title": .string(title),
             "description": .string(description),
             "color": .int(message.isUrgent ? 0xD0_02_1B : 0xF5_A6_23),

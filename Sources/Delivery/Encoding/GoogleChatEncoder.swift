@@ -35,7 +35,7 @@ public struct GoogleChatEncoder: ChannelEncoder {
         }
         let shown = message.tickets.prefix(30)
         var widgets: [JSONValue] = shown.map { ticket in
-            var decorated: [String: JSONValue] = [
+            var decorated: JSONObject = [
                 "topLabel": .string(ticket.metric.words),
                 "text": .string(
                     "<b>" + ChatText.fit(ticket.id, limit: 200, escape: ChatText.html) + "</b> "
@@ -59,7 +59,7 @@ public struct GoogleChatEncoder: ChannelEncoder {
             ],
             "sections": .array(sections),
         ]
-        var body: [String: JSONValue] = [
+        var body: JSONObject = [
             "cardsV2": [["cardId": .string("slawatch-" + ContentHash.hex(of: message.key, bytes: 8)), "card": card]]
         ]
         if message.tickets.count == 1, let ticket = message.tickets.first {

@@ -47,7 +47,7 @@ public struct TeamsEncoder: ChannelEncoder {
         if message.tickets.count > shown.count {
             body.append(richText([run("… and \(message.tickets.count - shown.count) more tickets", subtle: true)], wrapSeparator: true))
         }
-        var card: [String: JSONValue] = [
+        var card: JSONObject = [
             "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
             "type": "AdaptiveCard",
             "version": "1.4",
@@ -69,7 +69,7 @@ public struct TeamsEncoder: ChannelEncoder {
     }
 
     private func richText(_ inlines: [JSONValue], wrapSeparator: Bool, spacing: String? = nil) -> JSONValue {
-        var block: [String: JSONValue] = ["type": "RichTextBlock", "inlines": .array(inlines)]
+        var block: JSONObject = ["type": "RichTextBlock", "inlines": .array(inlines)]
         if wrapSeparator { block["separator"] = true }
         if let spacing { block["spacing"] = .string(spacing) }
         return .object(block)
@@ -78,7 +78,7 @@ public struct TeamsEncoder: ChannelEncoder {
     private func run(
         _ text: String, weight: String? = nil, size: String? = nil, color: String? = nil, subtle: Bool = false
     ) -> JSONValue {
-        var fields: [String: JSONValue] = ["type": "TextRun", "text": .string(text)]
+        var fields: JSONObject = ["type": "TextRun", "text": .string(text)]
         if let weight { fields["weight"] = .string(weight) }
         if let size { fields["size"] = .string(size) }
         if let color { fields["color"] = .string(color) }

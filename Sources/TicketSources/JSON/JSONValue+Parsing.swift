@@ -1,11 +1,12 @@
 import Foundation
+import Transport
 
-extension JSONNode {
+extension JSONValue {
     /// Parses a response body; nil when it is not one JSON document.
     ///
     /// A plain recursive-descent reader over the bytes: `JSONDecoder` into an enum tries
     /// each type in turn and is far too slow for thousand-ticket pages.
-    static func parse(_ data: Data) -> JSONNode? {
+    static func parse(_ data: Data) -> JSONValue? {
         var reader = Reader(bytes: Array(data))
         reader.skipSpace()
         guard let node = reader.value(depth: 0) else { return nil }
@@ -31,12 +32,12 @@ extension JSONNode {
             }
         }
 
-        mutating func value(depth: Int) -> JSONNode? {
+        mutating func value(depth: Int) -> JSONValue? {
             guard index < bytes.count, depth < Reader.maxDepth else { return nil }
             switch bytes[index] {
             case UInt8(ascii: "{"): return object(depth: depth)
             case UInt8(ascii: "["): return array(depth: depth)
-            case UInt8(ascii: "\""): return string().map(JSONNode.string)
+            case UInt8(ascii: "\""): return string().map(JSONValue.string)
             case UInt8(ascii: "t"): return literal("true", .bool(true))
             case UInt8(ascii: "f"): return literal("false", .bool(false))
             case UInt8(ascii: "n"): return literal("null", .null)
@@ -44,16 +45,16 @@ extension JSONNode {
             }
         }
 
-        private mutating func literal(_ text: String, _ node: JSONNode) -> JSONNode? {
+        private mutating func literal(_ text: String, _ node: JSONValue) -> JSONValue? {
             let count = text.utf8.count
             guard index + count <= bytes.count, bytes[index..<(index + count)].elementsEqual(text.utf8) else { return nil }
             index += count
             return node
         }
 
-        private mutating func object(depth: Int) -> JSONNode? {
+        private mutating func object(depth: Int) -> JSONValue? {
             index += 1
-            var members: [String: JSONNode] = [:]
+            var members = JSONObject()
             skipSpace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
@@ -67,7 +68,7 @@ extension JSONNode {
                 index += 1
                 skipSpace()
                 guard let member = value(depth: depth + 1) else { return nil }
-                members[key] = member
+                members.append(key, member)
                 skipSpace()
                 guard index < bytes.count else { return nil }
                 if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -77,9 +78,9 @@ extension JSONNode {
             }
         }
 
-        private mutating func array(depth: Int) -> JSONNode? {
+        private mutating func array(depth: Int) -> JSONValue? {
             index += 1
-            var items: [JSONNode] = []
+            var items: [JSONValue] = []
             skipSpace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
                 index += 1
@@ -178,7 +179,7 @@ extension JSONNode {
         }
 
         /// An RFC 8259 number: an integer that fits is `.int`, anything else `.double`.
-        private mutating func number() -> JSONNode? {
+        private mutating func number() -> JSONValue? {
             let start = index
             if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
             let digitsStart = index
@@ -202,8 +203,8 @@ extension JSONNode {
                 guard index > exponent else { return nil }
             }
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
-            if isInteger, let value = Int64(text) { return .int(value) }
-            return Double(text).map(JSONNode.double)
+            if isInteger, let value = Int(text) { return .int(value) }
+            return Double(text).map(JSONValue.double)
         }
     }
 }

@@ -1,21 +1,11 @@
 import Foundation
 
-/// A JSON value whose objects keep their keys in the order written, so that output reads
-/// in the order of the documented contract.
-public enum JSONValue: Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case int(Int)
-    case double(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([(String, JSONValue)])
-
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
-        lhs.serialized() == rhs.serialized()
-    }
-
-    /// Compact JSON, or two-space indented when `pretty`.
+/// Writing JSON by hand, in the order written: `JSONEncoder` does not keep an object's key
+/// order, and its pretty form (`"key" : value`) and number spelling (`100` for `100.0`) are
+/// not those of the output documented in DESIGN.md (`evaluate`) and of `log` channels.
+extension JSONValue {
+    /// Compact JSON, or two-space indented when `pretty`; object members in their order,
+    /// a whole `double` with one decimal (`100.0`), a non-finite one as `null`.
     public func serialized(pretty: Bool = false) -> String {
         var out = ""
         write(to: &out, pretty: pretty, indent: 0)
@@ -45,11 +35,11 @@ public enum JSONValue: Sendable, Equatable {
         case .object(let pairs):
             if pairs.isEmpty { out += "{}"; return }
             out += "{" + newline
-            for (i, (key, value)) in pairs.enumerated() {
+            for (i, member) in pairs.members.enumerated() {
                 out += pad
-                JSONValue.quote(key, into: &out)
+                JSONValue.quote(member.key, into: &out)
                 out += pretty ? ": " : ":"
-                value.write(to: &out, pretty: pretty, indent: indent + 1)
+                member.value.write(to: &out, pretty: pretty, indent: indent + 1)
                 out += (i + 1 < pairs.count ? "," : "") + newline
             }
             out += closePad + "}"
