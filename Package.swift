@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "SLAEngineTests", dependencies: ["SLAEngine", "BusinessTime"], swiftSettings: settings),
         .testTarget(
             name: "SLAConfigTests",
-            dependencies: ["SLAConfig", "SLAEngine", "BusinessTime", "Transport"],
+            dependencies: ["SLAConfig", "SLAEngine", "BusinessTime"],
             exclude: ["Fixtures"],
             swiftSettings: settings
         ),

@@ -15,8 +15,8 @@ struct SourceClient: Sendable, CustomReflectable {
     let settings: SourceHTTPSettings
     /// The `Authorization` header, sensitive.
     let authorization: HTTPHeader?
-    /// Text that must never leave in an error: tokens, keys, encoded credentials.
-    let secrets: [Secret]
+    /// Blanks text that must never leave in an error: tokens, keys, encoded credentials.
+    let secrets: Redaction
     /// Seconds the next request waits first, learned from rate-limit headers.
     private(set) var pause: TimeInterval = 0
 
@@ -29,7 +29,7 @@ struct SourceClient: Sendable, CustomReflectable {
         self.clock = clock
         self.settings = settings
         self.authorization = authorization
-        self.secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }.map(Secret.init)
+        self.secrets = Redaction(secrets)
     }
 
     var customMirror: Mirror {
@@ -162,10 +162,7 @@ struct SourceClient: Sendable, CustomReflectable {
 
     /// Blanks every known secret, and anything that looks like an `Authorization` value.
     func redact(_ text: String) -> String {
-        var result = text
-        for secret in secrets.map({ $0.reveal() }) where result.contains(secret) {
-            result = result.replacingOccurrences(of: secret, with: "<secret>")
-        }
+        var result = secrets.apply(text)
         for scheme in ["Basic ", "Bearer ", "Token token="] {
             var searchStart = result.startIndex
             while let range = result.range(of: scheme, options: .caseInsensitive, range: searchStart..<result.endIndex) {
