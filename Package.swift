@@ -23,16 +23,18 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "BusinessTime", swiftSettings: settings),
         .target(name: "SLAEngine", dependencies: ["BusinessTime"], swiftSettings: settings),
         .target(
             name: "SLAConfig",
-            dependencies: ["SLAEngine", "BusinessTime", .product(name: "Yams", package: "Yams")],
+            dependencies: ["SLAEngine", "BusinessTime", "Transport", .product(name: "Yams", package: "Yams")],
             swiftSettings: settings
         ),
-        .target(name: "TicketSources", dependencies: ["SLAEngine", "Delivery"], swiftSettings: settings),
+        .target(name: "TicketSources", dependencies: ["SLAEngine", "Transport"], swiftSettings: settings),
         .target(
             name: "StateStore",
             dependencies: [
@@ -41,14 +43,28 @@ let package = Package(
             swiftSettings: settings
         ),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        .target(name: "Delivery", dependencies: ["CCurl", "SLAEngine"], swiftSettings: settings),
+        .target(name: "Transport", dependencies: ["CCurl"], swiftSettings: settings),
+        .target(
+            name: "Delivery",
+            dependencies: ["Transport", "SLAEngine", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "Service",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: settings
+        ),
         .target(
             name: "Daemon",
             dependencies: [
-                "SLAConfig", "SLAEngine", "BusinessTime", "TicketSources", "StateStore", "Delivery",
+                "SLAConfig", "SLAEngine", "BusinessTime", "TicketSources", "StateStore", "Transport", "Delivery", "Service",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HeapModule", package: "swift-collections"),
@@ -58,8 +74,8 @@ let package = Package(
         .executableTarget(
             name: "slawatch",
             dependencies: [
-                "Daemon", "SLAConfig", "SLAEngine", "BusinessTime", "TicketSources", "StateStore", "Delivery",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Daemon", "Service", "SLAConfig", "SLAEngine", "BusinessTime", "TicketSources", "StateStore", "Transport",
+                "Delivery", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings
@@ -76,13 +92,13 @@ let package = Package(
         .target(name: "BenchSupport", path: "Benchmarks/BenchSupport", swiftSettings: settings),
         .executableTarget(
             name: "delivery-bench",
-            dependencies: ["Delivery", "SLAEngine", "BenchSupport"],
+            dependencies: ["Transport", "Delivery", "SLAEngine", "BenchSupport"],
             path: "Benchmarks/delivery-bench",
             swiftSettings: settings
         ),
         .executableTarget(
             name: "e2e-bench",
-            dependencies: ["Delivery", "BenchSupport"],
+            dependencies: ["Transport", "BenchSupport"],
             path: "Benchmarks/e2e-bench",
             swiftSettings: settings
         ),
@@ -96,7 +112,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TicketSourcesTests",
-            dependencies: ["TicketSources", "SLAEngine", "Delivery", "TestSupport"],
+            dependencies: ["TicketSources", "SLAEngine", "Transport", "TestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: settings
         ),
@@ -104,15 +120,19 @@ let package = Package(
             name: "StateStoreTests", dependencies: ["StateStore", "SLAEngine", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: settings
         ),
-        .target(name: "TestSupport", dependencies: ["Delivery"], path: "Tests/TestSupport", swiftSettings: settings),
+        .target(name: "TestSupport", dependencies: ["Transport"], path: "Tests/TestSupport", swiftSettings: settings),
         .testTarget(
-            name: "DeliveryTests", dependencies: ["Delivery", "SLAEngine", "TestSupport"], exclude: ["Fixtures"],
+            name: "DeliveryTests",
+            dependencies: ["Delivery", "Transport", "SLAEngine", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Fixtures"],
             swiftSettings: settings
         ),
-        .testTarget(name: "ServiceTests", dependencies: ["Daemon"], swiftSettings: settings),
+        .testTarget(name: "ServiceTests", dependencies: ["Service"], swiftSettings: settings),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "SLAEngine", "SLAConfig", "StateStore", "TicketSources", "Delivery", "TestSupport"],
+            dependencies: [
+                "Daemon", "Service", "SLAEngine", "SLAConfig", "StateStore", "TicketSources", "Transport", "Delivery", "TestSupport",
+            ],
             exclude: ["Fixtures"], swiftSettings: settings
         ),
         .testTarget(name: "CLITests", dependencies: ["slawatch"], exclude: ["Fixtures"], swiftSettings: settings),

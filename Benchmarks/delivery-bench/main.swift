@@ -10,6 +10,7 @@ import Delivery
 import Foundation
 import Glibc
 import SLAEngine
+import Transport
 
 func option(_ name: String, _ fallback: Int) -> Int {
     let arguments = CommandLine.arguments
@@ -27,8 +28,8 @@ let receiver = try LoopbackReceiver(expected: messages)
 let transport = try CurlTransport(
     settings: TransportSettings(maxConnectionsPerHost: connections, maxConnections: connections))
 let encoder = try WebhookEncoder(
-    url: Credential("http://127.0.0.1:\(receiver.port)/hooks/bench-token"),
-    signer: WebhookSigner(secret: Credential("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")))
+    url: Secret("http://127.0.0.1:\(receiver.port)/hooks/bench-token"),
+    signer: WebhookSigner(secret: Secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")))
 let notifier = HTTPNotifier(
     channel: "bench", encoder: encoder, transport: transport,
     policy: ChannelPolicy(timeout: 30))

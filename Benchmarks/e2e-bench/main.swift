@@ -9,7 +9,7 @@
 //                            [--alertmanager "$(scripts/alertmanager.sh)"]
 
 import BenchSupport
-import Delivery
+import Transport
 import Foundation
 import Glibc
 
@@ -149,7 +149,7 @@ func runAlertmanager(count: Int) throws -> Run {
     Task {
         do {
             // Ready, then every alert posted in batches, as a rule evaluator would.
-            while (try? await transport.send(HTTPRequest(method: .get, url: Credential(base + "/-/ready"))))?.status != 200 {
+            while (try? await transport.send(HTTPRequest(method: .get, url: Secret(base + "/-/ready"))))?.status != 200 {
                 try await Task.sleep(for: .milliseconds(10))
             }
             let now = ISO8601DateFormatter().string(from: Date())
@@ -158,7 +158,7 @@ func runAlertmanager(count: Int) throws -> Run {
                     #"{"labels": {"alertname": "SLABreach", "ticket": "bench-\#($0)"}, "annotations": {"summary": "Payment gateway rejects cards"}, "startsAt": "\#(now)"}"#
                 }
                 let response = try await transport.send(HTTPRequest(
-                    method: .post, url: Credential(base + "/api/v2/alerts"), headers: [HTTPHeader("Content-Type", "application/json")],
+                    method: .post, url: Secret(base + "/api/v2/alerts"), headers: [HTTPHeader("Content-Type", "application/json")],
                     body: Data(("[" + alerts.joined(separator: ",") + "]").utf8)))
                 guard response.status == 200 else { throw BenchError("alertmanager answered \(response.status) to the alerts") }
             }

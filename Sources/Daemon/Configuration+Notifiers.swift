@@ -1,6 +1,7 @@
 public import Delivery
 import Foundation
 public import SLAConfig
+public import Transport
 
 extension Configuration {
     /// A notifier for every configured channel, with its secrets in place.
@@ -48,11 +49,11 @@ extension Configuration {
     private func notifier(
         for channel: ChannelConfig, secrets: ResolvedSecrets, transport: CurlTransport, context: DeliveryContext
     ) throws(ConfigDiagnostic) -> any Notifier {
-        func credential(_ reference: SecretReference) throws(ConfigDiagnostic) -> Credential {
+        func credential(_ reference: SecretReference) throws(ConfigDiagnostic) -> Secret {
             guard let secret = secrets[reference] else {
                 throw diagnostic("a secret was not resolved; run slawatch check", at: reference.location, path: reference.location.path)
             }
-            return Credential(secret.reveal())
+            return secret
         }
         let path = "channels.\(channel.name)"
         let policy = ChannelPolicy(
@@ -84,7 +85,7 @@ extension Configuration {
                 let secret = try credential(signingSecret)
                 signer = try at(signingSecret.location, path: signingSecret.location.path) { try WebhookSigner(secret: secret) }
             }
-            var values: [String: Credential] = [:]
+            var values: [String: Secret] = [:]
             for (name, reference) in headers { values[name] = try credential(reference) }
             encoder = try at(channel.location, path: path) { try WebhookEncoder(url: url, signer: signer, headers: values) }
         case .chat(let reference):

@@ -3,6 +3,7 @@ import Foundation
 public import SLAEngine
 #if canImport(Glibc)
 import Glibc
+import Transport
 #endif
 
 /// The `log` channel: one JSON line per message, appended to a file. For the demo, for
@@ -49,7 +50,7 @@ public struct LogChannel: Notifier {
 
     /// The JSON line for a message, keys in a stable order.
     static func line(for message: OutboundMessage) -> String {
-        var fields: [(String, JSONValue)] = [
+        var fields: JSONObject = [
             ("at", .string(Timestamp(message.createdAt).description)),
             ("channel", .string(message.channel)),
             ("key", .string(message.key)),
@@ -68,7 +69,7 @@ public struct LogChannel: Notifier {
             ("subject", .string(message.subject)),
             ("text", .string(message.text)),
         ]
-        if !message.recipients.isEmpty { fields.append(("to", .array(message.recipients.map { .string($0) }))) }
+        if !message.recipients.isEmpty { fields["to"] = .array(message.recipients.map { .string($0) }) }
         return JSONValue.object(fields).serialized()
     }
 }

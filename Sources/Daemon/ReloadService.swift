@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 public import ServiceLifecycle
 import UnixSignals
+public import Service
 
 /// Reloads the configuration on SIGHUP: the new file is read and validated whole, then
 /// swapped in at once; an invalid one is logged and the running one kept. systemd hears

@@ -1,8 +1,9 @@
-public import Delivery
+import Delivery
 public import SLAConfig
 import SLAEngine
 public import StateStore
 public import TicketSources
+public import Transport
 
 /// The state store keeps where incremental sources resume.
 extension StateStore: CursorStore {}
@@ -24,11 +25,11 @@ extension SourceConfig {
         guard let secrets, let transport else {
             throw SourceWiringError(source: name, message: "\(type.rawValue) sources are read over HTTP; run slawatch with its secrets")
         }
-        func credential(_ reference: SecretReference) throws(SourceWiringError) -> Credential {
+        func credential(_ reference: SecretReference) throws(SourceWiringError) -> Secret {
             guard let secret = secrets[reference] else {
                 throw SourceWiringError(source: name, message: "a secret was not resolved; run slawatch check")
             }
-            return Credential(secret.reveal())
+            return secret
         }
         switch kind {
         case .file:
@@ -62,7 +63,7 @@ extension SourceConfig {
             do {
                 return try HTTPJSONSource(
                     settings: HTTPJSONSettings(
-                        name: name, url: Credential(settings.url), authentication: authentication, items: settings.items,
+                        name: name, url: Secret(settings.url), authentication: authentication, items: settings.items,
                         fields: settings.fields, next: settings.next, mapping: mapping
                     ),
                     transport: transport
@@ -81,13 +82,13 @@ extension SourceConfig {
         case .zendesk(let url, let email, let token):
             guard let token = secrets[token] else { return nil }
             return ZendeskWriter(
-                settings: ZendeskSettings(name: name, url: url, email: email, token: Credential(token.reveal()), mapping: mapping),
+                settings: ZendeskSettings(name: name, url: url, email: email, token: token, mapping: mapping),
                 transport: transport
             )
         case .freshdesk(let url, let apiKey):
             guard let key = secrets[apiKey] else { return nil }
             return FreshdeskWriter(
-                settings: FreshdeskSettings(name: name, url: url, apiKey: Credential(key.reveal()), mapping: mapping),
+                settings: FreshdeskSettings(name: name, url: url, apiKey: key, mapping: mapping),
                 transport: transport
             )
         default:

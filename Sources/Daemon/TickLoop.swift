@@ -3,6 +3,7 @@ public import Logging
 public import ServiceLifecycle
 import SLAEngine
 import Synchronization
+public import Service
 
 /// The daemon's main loop as a service: a tick, then sleep until the next poll or
 /// threshold instant, with systemd and the metrics told as it goes.

@@ -4,8 +4,9 @@ public import SLAConfig
 import SLAEngine
 public import StateStore
 public import TicketSources
-public import Delivery
+import Delivery
 import Synchronization
+public import Service
 
 /// The daemon's work, one tick at a time: poll the sources that are due, record what
 /// changed, run every clock, walk the ladders, and put the messages in the outbox together

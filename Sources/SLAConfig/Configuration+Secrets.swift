@@ -1,3 +1,4 @@
+import Transport
 /// Reading the secrets a configuration refers to.
 extension Configuration {
     /// Reads every secret: `${NAME}` from `environment`, files from disk (less a trailing

@@ -1,3 +1,4 @@
+public import Transport
 /// Every secret of a configuration, read: see `Configuration.resolveSecrets(environment:)`.
 ///
 /// Its description and mirror show only how many secrets it holds.

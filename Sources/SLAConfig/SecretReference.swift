@@ -1,4 +1,5 @@
 import Foundation
+import Transport
 
 /// Where a secret comes from, as written in the configuration; loading never reads it.
 ///

@@ -8,6 +8,7 @@ import SLAEngine
 import StateStore
 import TestSupport
 import TicketSources
+import Transport
 
 /// Sources are polled at once, and a slow one does not hold up the tick: its poll goes on
 /// in the background, the loop wakes when it ends, and the next tick takes its tickets.
@@ -48,7 +49,7 @@ import TicketSources
         let transport = try CurlTransport()
         let token = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let loaded = try await transport.send(HTTPRequest(
-            method: .post, url: Credential("http://127.0.0.1:\(helpdesk.port)/_load/\(token)?file=vendors/slow_httpjson.json")))
+            method: .post, url: Secret("http://127.0.0.1:\(helpdesk.port)/_load/\(token)?file=vendors/slow_httpjson.json")))
         #expect(loaded.status == 204)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -6,6 +6,7 @@ import StateStore
 import Synchronization
 import Testing
 @testable import Daemon
+import Transport
 
 /// An outbox in memory, for the dispatcher's stage tests: what it records, in order.
 final class MemoryOutbox: OutboxStore {

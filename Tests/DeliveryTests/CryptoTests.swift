@@ -1,12 +1,15 @@
 import Foundation
 import Testing
+import Transport
 @testable import Delivery
 
 private func hex(_ bytes: [UInt8]) -> String {
     bytes.map { String(format: "%02x", $0) }.joined()
 }
 
-@Suite struct SHA256Tests {
+/// SHA-256 comes from swift-crypto; these check that slawatch's content hashes (Message-IDs,
+/// MIME boundaries, card ids) are SHA-256 of the UTF-8 text, cut where they say.
+@Suite struct ContentHashTests {
     /// FIPS 180-2 appendix B and the NIST example values.
     @Test(arguments: [
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
@@ -17,30 +20,21 @@ private func hex(_ bytes: [UInt8]) -> String {
          "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
     ])
     func nistVectors(message: String, digest: String) {
-        #expect(hex(SHA256.hash(Array(message.utf8))) == digest)
+        #expect(ContentHash.hex(of: message, bytes: 32) == digest)
+        #expect(ContentHash.hex(of: message, bytes: 8) == String(digest.prefix(16)))
+        // A Message-ID carries the first 16 bytes of the key's digest.
+        #expect(MailMessage.messageID(forKey: message, domain: "example.com") == "slawatch.\(digest.prefix(32))@example.com")
     }
 
     @Test func oneMillionTimesA() {
         #expect(
-            hex(SHA256.hash([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)))
+            ContentHash.hex(of: String(repeating: "a", count: 1_000_000), bytes: 32)
                 == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
-    }
-
-    /// Feeding the input in uneven pieces, across block edges, gives the same digest.
-    @Test func streamingInPiecesMatchesOneShot() {
-        let input = (0..<1_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-        for pieceSize in [1, 3, 55, 56, 63, 64, 65, 127, 999] {
-            var hasher = SHA256()
-            var offset = 0
-            while offset < input.count {
-                hasher.update(input[offset..<min(offset + pieceSize, input.count)])
-                offset += pieceSize
-            }
-            #expect(hasher.finalize() == SHA256.hash(input), "piece size \(pieceSize)")
-        }
     }
 }
 
+/// HMAC-SHA256 comes from swift-crypto; these check that the signer hands it the key bytes
+/// as they are, long keys included.
 @Suite struct HMACSHA256Tests {
     /// RFC 4231 test cases 1–7 (case 5 compares the 128-bit truncation, as the RFC does).
     @Test(arguments: [
@@ -56,24 +50,52 @@ private func hex(_ bytes: [UInt8]) -> String {
          "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"),
     ] as [([UInt8], [UInt8], String)])
     func rfc4231(key: [UInt8], data: [UInt8], mac: String) {
-        let full = hex(HMACSHA256.authenticationCode(for: data, key: key))
+        let signer = WebhookSigner(key: key, secret: Secret("test"))
+        let full = hex(signer.authenticationCode(for: data))
+        #expect(full.count == 64)
         #expect(full.hasPrefix(mac))
     }
 }
 
 @Suite struct StandardWebhooksSignatureTests {
+    static let secret = Secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+    static let id = "msg_p5jXN8AQM9LWM0D4loKWxJek"
+    static let body = Data(#"{"test": 2432232314}"#.utf8)
+
     /// The vector published with the Standard Webhooks reference libraries
     /// (libraries/go/webhook_test.go, TestWebhookSign).
     @Test func publishedTestVector() throws {
-        let signer = try WebhookSigner(secret: Credential("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
-        let signature = signer.signature(
-            id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1_614_265_330, body: Data(#"{"test": 2432232314}"#.utf8))
+        let signer = try WebhookSigner(secret: Self.secret)
+        let signature = signer.signature(id: Self.id, timestamp: 1_614_265_330, body: Self.body)
         #expect(signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
     }
 
+    /// The signed content is `id.timestamp.body`, and the signature is its MAC in one piece.
+    @Test func signatureIsTheMACOfIdTimestampAndBody() throws {
+        let signer = try WebhookSigner(secret: Self.secret)
+        let content = Array("\(Self.id).1614265330.".utf8) + Array(Self.body)
+        let signature = signer.signature(id: Self.id, timestamp: 1_614_265_330, body: Self.body)
+        #expect(signature == "v1," + Data(signer.authenticationCode(for: content)).base64EncodedString())
+    }
+
+    @Test func verifiesItsOwnSignatureAndNothingElse() throws {
+        let signer = try WebhookSigner(secret: Self.secret)
+        let good = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        #expect(signer.verifies(good, id: Self.id, timestamp: 1_614_265_330, body: Self.body))
+        // Several signatures, space-separated (key rotation): one valid one is enough.
+        #expect(signer.verifies("v1,AAAA \(good)", id: Self.id, timestamp: 1_614_265_330, body: Self.body))
+        #expect(!signer.verifies(good, id: Self.id, timestamp: 1_614_265_331, body: Self.body))
+        #expect(!signer.verifies(good, id: Self.id, timestamp: 1_614_265_330, body: Data("{}".utf8)))
+        #expect(!signer.verifies("v2," + good.dropFirst(3), id: Self.id, timestamp: 1_614_265_330, body: Self.body))
+        #expect(!signer.verifies(String(good.dropLast(4)), id: Self.id, timestamp: 1_614_265_330, body: Self.body))
+        #expect(!signer.verifies("v1,not base64!", id: Self.id, timestamp: 1_614_265_330, body: Self.body))
+        let other = try WebhookSigner(secret: Secret("whsec_" + Data(repeating: 7, count: 24).base64EncodedString()))
+        #expect(!other.verifies(good, id: Self.id, timestamp: 1_614_265_330, body: Self.body))
+    }
+
     @Test func prefixIsOptional() throws {
-        let with = try WebhookSigner(secret: Credential("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
-        let without = try WebhookSigner(secret: Credential("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+        let with = try WebhookSigner(secret: Self.secret)
+        let without = try WebhookSigner(secret: Secret("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
         let body = Data("{}".utf8)
         #expect(with.signature(id: "a", timestamp: 1, body: body) == without.signature(id: "a", timestamp: 1, body: body))
     }
@@ -81,7 +103,7 @@ private func hex(_ bytes: [UInt8]) -> String {
     @Test func aSecretThatIsNotBase64IsRefusedWithoutShowingIt() {
         let secret = "whsec_not*base64*at*all!!"
         #expect {
-            try WebhookSigner(secret: Credential(secret))
+            try WebhookSigner(secret: Secret(secret))
         } throws: { error in
             let error = error as? ChannelSettingsError
             return error?.code == .invalidSecret && !(error?.message.contains("not*base64") ?? true)

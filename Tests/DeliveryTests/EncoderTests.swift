@@ -1,9 +1,11 @@
+import Crypto
 import Foundation
 import SLAEngine
 import Testing
 @testable import Delivery
+import Transport
 
-private let hook = Credential("https://hooks.example.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX")
+private let hook = Secret("https://hooks.example.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX")
 
 private func body(_ encoder: any ChannelEncoder, _ message: OutboundMessage = Samples.message()) throws -> [String: Any] {
     try parseJSON(encoder.request(for: message, at: Samples.createdAt).body)
@@ -42,7 +44,7 @@ private func body(_ encoder: any ChannelEncoder, _ message: OutboundMessage = Sa
     @Test func anInvalidURLIsRefusedWithoutShowingIt() {
         for url in ["ftp://hooks.example.com/secret-token", "not a url secret-token", "https:///secret-token"] {
             #expect {
-                try SlackEncoder(url: Credential(url))
+                try SlackEncoder(url: Secret(url))
             } throws: { error in
                 let error = error as? ChannelSettingsError
                 return error?.code == .invalidURL && error?.message.contains("secret-token") == false
@@ -73,7 +75,7 @@ private func body(_ encoder: any ChannelEncoder, _ message: OutboundMessage = Sa
 }
 
 @Suite struct GoogleChatEncoderTests {
-    static let url = Credential("https://chat.googleapis.com/v1/spaces/AAAA/messages?key=KEYKEYKEY&token=TOKENTOKEN")
+    static let url = Secret("https://chat.googleapis.com/v1/spaces/AAAA/messages?key=KEYKEYKEY&token=TOKENTOKEN")
 
     @Test func urlGetsTheReplyOptionAndKeepsItsQuery() throws {
         let request = try GoogleChatEncoder(url: GoogleChatEncoderTests.url).request(for: Samples.message(), at: Samples.createdAt)
@@ -160,21 +162,23 @@ private func body(_ encoder: any ChannelEncoder, _ message: OutboundMessage = Sa
 }
 
 @Suite struct WebhookEncoderTests {
-    static let secret = Credential("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+    static let secret = Secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
 
     @Test func signedRequest() throws {
         let encoder = try WebhookEncoder(
             url: hook, signer: try WebhookSigner(secret: WebhookEncoderTests.secret),
-            headers: ["Authorization": Credential("Bearer abc.def.ghi"), "X-Team": Credential("support")])
+            headers: ["Authorization": Secret("Bearer abc.def.ghi"), "X-Team": Secret("support")])
         let at = Date(timeIntervalSince1970: 1_795_000_123.9)
         let request = try encoder.request(for: Samples.message(), at: at)
         #expect(request.header("webhook-id") == "T-1042/first_response/1/75%")
         #expect(request.header("webhook-timestamp") == "1795000123")
         let signature = try #require(request.header("webhook-signature"))
         let key = try #require(Data(base64Encoded: "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
-        let expected = HMACSHA256.authenticationCode(
-            for: Array("T-1042/first_response/1/75%.1795000123.".utf8) + Array(request.body), key: Array(key))
+        let expected = HMAC<SHA256>.authenticationCode(
+            for: Array("T-1042/first_response/1/75%.1795000123.".utf8) + Array(request.body), using: SymmetricKey(data: key))
         #expect(signature == "v1," + Data(expected).base64EncodedString())
+        #expect(try WebhookSigner(secret: WebhookEncoderTests.secret).verifies(
+            signature, id: "T-1042/first_response/1/75%", timestamp: 1_795_000_123, body: request.body))
         #expect(request.header("Authorization") == "Bearer abc.def.ghi")
         #expect(request.headers.first { $0.name == "Authorization" }?.isSensitive == true)
         #expect(!String(describing: request.headers).contains("abc.def.ghi"))
@@ -196,13 +200,13 @@ private func body(_ encoder: any ChannelEncoder, _ message: OutboundMessage = Sa
     @Test(arguments: ["webhook-signature", "Content-Type", "Host", "bad header", "X-Ok\r\nEvil"])
     func reservedOrInvalidHeadersAreRefused(name: String) {
         #expect(throws: ChannelSettingsError.self) {
-            try WebhookEncoder(url: hook, headers: [name: Credential("v")])
+            try WebhookEncoder(url: hook, headers: [name: Secret("v")])
         }
     }
 
     @Test func headerValuesWithLineBreaksAreRefused() {
         #expect(throws: ChannelSettingsError.self) {
-            try WebhookEncoder(url: hook, headers: ["X-Token": Credential("a\r\nBcc: x")])
+            try WebhookEncoder(url: hook, headers: ["X-Token": Secret("a\r\nBcc: x")])
         }
     }
 }

@@ -1,8 +1,10 @@
+import Crypto
 import Foundation
 import SLAEngine
 import Synchronization
 import Testing
 @testable import Delivery
+import Transport
 
 /// Deliveries through the real curl transport to the Python receiver on loopback.
 @Suite struct HTTPDeliveryTests {
@@ -22,15 +24,15 @@ import Testing
         let (token, url) = receiver.endpoint("ok")
         let encoder: any ChannelEncoder =
             switch kind {
-            case .slack: try SlackEncoder(url: Credential(url))
-            case .teams: try TeamsEncoder(url: Credential(url))
-            case .googleChat: try GoogleChatEncoder(url: Credential(url))
-            case .discord: try DiscordEncoder(url: Credential(url))
-            case .mattermost: try MattermostEncoder(url: Credential(url))
+            case .slack: try SlackEncoder(url: Secret(url))
+            case .teams: try TeamsEncoder(url: Secret(url))
+            case .googleChat: try GoogleChatEncoder(url: Secret(url))
+            case .discord: try DiscordEncoder(url: Secret(url))
+            case .mattermost: try MattermostEncoder(url: Secret(url))
             default:
                 try WebhookEncoder(
-                    url: Credential(url), signer: WebhookSigner(secret: Credential("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")),
-                    headers: ["X-Api-Key": Credential("k-123456")])
+                    url: Secret(url), signer: WebhookSigner(secret: Secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")),
+                    headers: ["X-Api-Key": Secret("k-123456")])
             }
         // Slack's default 1/s limit must not slow this test: the clock is virtual.
         let outcome = try await HTTPDeliveryTests.notifier(encoder).deliver(Samples.message())
@@ -62,8 +64,8 @@ import Testing
             #expect(request.header("X-Api-Key") == "k-123456")
             let timestamp = try #require(request.header("webhook-timestamp"))
             let key = try #require(Data(base64Encoded: "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
-            let mac = HMACSHA256.authenticationCode(
-                for: Array("T-1042/first_response/1/75%.\(timestamp).\(request.body)".utf8), key: Array(key))
+            let mac = HMAC<SHA256>.authenticationCode(
+                for: Array("T-1042/first_response/1/75%.\(timestamp).\(request.body)".utf8), using: SymmetricKey(data: key))
             #expect(request.header("webhook-signature") == "v1," + Data(mac).base64EncodedString())
         }
     }
@@ -72,7 +74,7 @@ import Testing
         let receiver = try await HTTPReceiver.shared()
         let (token, url) = receiver.endpoint("script/500,503,200")
         let clock = VirtualClock()
-        let notifier = try HTTPDeliveryTests.notifier(try MattermostEncoder(url: Credential(url)), clock: clock)
+        let notifier = try HTTPDeliveryTests.notifier(try MattermostEncoder(url: Secret(url)), clock: clock)
         let first = await notifier.deliver(Samples.message())
         #expect(first.status == .failed && first.attempts == 1 && first.error?.code == .serverError && first.error?.recoverable == true)
         #expect(await notifier.deliver(Samples.message()).error?.status == 503)
@@ -85,7 +87,7 @@ import Testing
     @Test func aServerErrorIsARecoverableFailure() async throws {
         let receiver = try await HTTPReceiver.shared()
         let (token, url) = receiver.endpoint("status/500")
-        let outcome = try await HTTPDeliveryTests.notifier(try SlackEncoder(url: Credential(url))).deliver(Samples.message())
+        let outcome = try await HTTPDeliveryTests.notifier(try SlackEncoder(url: Secret(url))).deliver(Samples.message())
         #expect(outcome.status == .failed)
         #expect(outcome.attempts == 1)
         #expect(outcome.error?.code == .serverError)
@@ -98,7 +100,7 @@ import Testing
         let receiver = try await HTTPReceiver.shared()
         let (_, url) = receiver.endpoint("script/429,200")
         let clock = VirtualClock()
-        let notifier = try HTTPDeliveryTests.notifier(try TeamsEncoder(url: Credential(url)), clock: clock)
+        let notifier = try HTTPDeliveryTests.notifier(try TeamsEncoder(url: Secret(url)), clock: clock)
         let limited = await notifier.deliver(Samples.message())
         #expect(limited.status == .failed && limited.error?.code == .rateLimited)
         #expect(limited.error?.retryAfter == 7)  // the receiver's Retry-After: 7
@@ -109,7 +111,7 @@ import Testing
     @Test func discordRetryAfterComesFromTheBody() async throws {
         let receiver = try await HTTPReceiver.shared()
         let (_, url) = receiver.endpoint("discord429")
-        let outcome = try await HTTPDeliveryTests.notifier(try DiscordEncoder(url: Credential(url))).deliver(Samples.message())
+        let outcome = try await HTTPDeliveryTests.notifier(try DiscordEncoder(url: Secret(url))).deliver(Samples.message())
         #expect(outcome.status == .failed)
         #expect(outcome.error?.code == .rateLimited)
         #expect(outcome.error?.retryAfter == 1.5)
@@ -118,7 +120,7 @@ import Testing
     @Test func aClientErrorIsNotRecoverable() async throws {
         let receiver = try await HTTPReceiver.shared()
         let (token, url) = receiver.endpoint("gone")
-        let outcome = try await HTTPDeliveryTests.notifier(try SlackEncoder(url: Credential(url))).deliver(Samples.message())
+        let outcome = try await HTTPDeliveryTests.notifier(try SlackEncoder(url: Secret(url))).deliver(Samples.message())
         #expect(outcome.status == .failed)
         #expect(outcome.attempts == 1)
         #expect(outcome.error?.code == .clientError)
@@ -132,7 +134,7 @@ import Testing
         let (_, url) = receiver.endpoint("hang?seconds=5")
         let policy = ChannelPolicy(timeout: 0.3)
         let started = ContinuousClock.now
-        let outcome = try await HTTPDeliveryTests.notifier(try MattermostEncoder(url: Credential(url)), policy: policy)
+        let outcome = try await HTTPDeliveryTests.notifier(try MattermostEncoder(url: Secret(url)), policy: policy)
             .deliver(Samples.message())
         #expect(ContinuousClock.now - started < .seconds(3))
         #expect(outcome.status == .failed)
@@ -144,7 +146,7 @@ import Testing
     @Test func aClosedConnectionIsAConnectionFailure() async throws {
         let receiver = try await HTTPReceiver.shared()
         let (_, url) = receiver.endpoint("close")
-        let outcome = try await HTTPDeliveryTests.notifier(try MattermostEncoder(url: Credential(url))).deliver(Samples.message())
+        let outcome = try await HTTPDeliveryTests.notifier(try MattermostEncoder(url: Secret(url))).deliver(Samples.message())
         #expect(outcome.status == .failed)
         #expect(outcome.error?.code == .connection)
         #expect(outcome.attempts == 1)
@@ -152,7 +154,7 @@ import Testing
 
     @Test func aRefusedConnectionIsAConnectionFailure() async throws {
         // Port 9 (discard) is closed on loopback.
-        let outcome = try await HTTPDeliveryTests.notifier(try MattermostEncoder(url: Credential("http://127.0.0.1:9/hooks/abcdef123456")))
+        let outcome = try await HTTPDeliveryTests.notifier(try MattermostEncoder(url: Secret("http://127.0.0.1:9/hooks/abcdef123456")))
             .deliver(Samples.message())
         #expect(outcome.error?.code == .connection)
         #expect(outcome.error?.message.contains("127.0.0.1") == true)
@@ -165,7 +167,7 @@ import Testing
         let (token, url) = receiver.endpoint("ok")
         let transport = try CurlTransport()
         for _ in 0..<5 {
-            let response = try await transport.send(HTTPRequest(method: .post, url: Credential(url), body: Data("{}".utf8)))
+            let response = try await transport.send(HTTPRequest(method: .post, url: Secret(url), body: Data("{}".utf8)))
             #expect(response.status == 200)
         }
         let ports = Set(try await receiver.records(token).map(\.client_port))
@@ -179,7 +181,7 @@ import Testing
         let transport = try CurlTransport(settings: TransportSettings(maxConnectionsPerHost: 2))
         try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<12 {
-                group.addTask { try await transport.send(HTTPRequest(method: .get, url: Credential(url))).status }
+                group.addTask { try await transport.send(HTTPRequest(method: .get, url: Secret(url))).status }
             }
             for try await status in group { #expect(status == 200) }
         }
@@ -195,7 +197,7 @@ import Testing
         let transport = try CurlTransport()
         let started = ContinuousClock.now
         let task = Task {
-            try await transport.send(HTTPRequest(method: .get, url: Credential(url), timeout: 30))
+            try await transport.send(HTTPRequest(method: .get, url: Secret(url), timeout: 30))
         }
         try await receiver.waitForRequest(token)
         task.cancel()
@@ -204,13 +206,13 @@ import Testing
         #expect(throws: CancellationError.self) { try result.get() }
         // The transport still works afterwards.
         let (_, okURL) = receiver.endpoint("ok")
-        #expect(try await transport.send(HTTPRequest(method: .get, url: Credential(okURL))).status == 200)
+        #expect(try await transport.send(HTTPRequest(method: .get, url: Secret(okURL))).status == 200)
     }
 
     @Test func aNotifierCancelledMidwayReportsCancelled() async throws {
         let receiver = try await HTTPReceiver.shared()
         let (token, url) = receiver.endpoint("hang?seconds=5")
-        let notifier = try HTTPDeliveryTests.notifier(try MattermostEncoder(url: Credential(url)), policy: ChannelPolicy(timeout: 30))
+        let notifier = try HTTPDeliveryTests.notifier(try MattermostEncoder(url: Secret(url)), policy: ChannelPolicy(timeout: 30))
         let task = Task { await notifier.deliver(Samples.message()) }
         try await receiver.waitForRequest(token)
         task.cancel()
@@ -224,7 +226,7 @@ import Testing
         let transport = try CurlTransport()
         transport.shutdown()
         await #expect {
-            try await transport.send(HTTPRequest(method: .get, url: Credential(url)))
+            try await transport.send(HTTPRequest(method: .get, url: Secret(url)))
         } throws: { error in
             (error as? TransportError)?.code == .shutdown
         }
@@ -235,7 +237,7 @@ import Testing
         let (token, url) = receiver.endpoint("ok")
         let transport = try CurlTransport()
         await #expect {
-            try await transport.send(HTTPRequest(method: .get, url: Credential(url), headers: [HTTPHeader("X-A", "b\r\nX-Evil: 1")]))
+            try await transport.send(HTTPRequest(method: .get, url: Secret(url), headers: [HTTPHeader("X-A", "b\r\nX-Evil: 1")]))
         } throws: { error in
             (error as? TransportError)?.code == .invalidRequest
         }
@@ -246,7 +248,7 @@ import Testing
         let transport = try CurlTransport()
         for url in ["file:///etc/passwd", "smtp://127.0.0.1:25/", "gopher://127.0.0.1/"] {
             await #expect {
-                try await transport.send(HTTPRequest(method: .get, url: Credential(url)))
+                try await transport.send(HTTPRequest(method: .get, url: Secret(url)))
             } throws: { error in
                 (error as? TransportError)?.code == .invalidRequest
             }
@@ -258,9 +260,9 @@ import Testing
     @Test func requestsGoThroughTheConfiguredProxy() async throws {
         let receiver = try await HTTPReceiver.shared()
         let (token, _) = receiver.endpoint("ok")
-        let transport = try CurlTransport(settings: TransportSettings(proxy: Credential("http://127.0.0.1:\(receiver.port)")))
+        let transport = try CurlTransport(settings: TransportSettings(proxy: Secret("http://127.0.0.1:\(receiver.port)")))
         let response = try await transport.send(
-            HTTPRequest(method: .post, url: Credential("http://hooks.slawatch-proxy-test.invalid/\(token)/ok"), body: Data("{}".utf8)))
+            HTTPRequest(method: .post, url: Secret("http://hooks.slawatch-proxy-test.invalid/\(token)/ok"), body: Data("{}".utf8)))
         #expect(response.status == 200)
         let records = try await receiver.records(token)
         #expect(records.count == 1)
@@ -270,10 +272,10 @@ import Testing
     @Test func largeResponsesAreTruncatedNotFailed() async throws {
         let receiver = try await HTTPReceiver.shared()
         let (token, url) = receiver.endpoint("ok")
-        _ = try await receiver.transport.send(HTTPRequest(method: .get, url: Credential(url)))
+        _ = try await receiver.transport.send(HTTPRequest(method: .get, url: Secret(url)))
         let transport = try CurlTransport()
         let response = try await transport.send(
-            HTTPRequest(method: .get, url: Credential("http://127.0.0.1:\(receiver.port)/_records/\(token)"), maxResponseBytes: 10))
+            HTTPRequest(method: .get, url: Secret("http://127.0.0.1:\(receiver.port)/_records/\(token)"), maxResponseBytes: 10))
         #expect(response.status == 200)
         #expect(response.body.count == 10)
         #expect(response.bodyTruncated)

@@ -2,11 +2,12 @@ import Foundation
 import SLAEngine
 import Testing
 @testable import Delivery
+import Transport
 
 /// Ticket data that tries to mention everyone, add links, close a script, break the JSON,
 /// or add a header must come out inert from every encoder and from the mail builder.
 @Suite struct InjectionTests {
-    static let hook = Credential("https://hooks.example.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX")
+    static let hook = Secret("https://hooks.example.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX")
 
     static var hostileMessage: OutboundMessage {
         Samples.message(
@@ -26,7 +27,7 @@ import Testing
         case .googleChat: try GoogleChatEncoder(url: hook)
         case .discord: try DiscordEncoder(url: hook)
         case .mattermost: try MattermostEncoder(url: hook)
-        case .webhook: try WebhookEncoder(url: hook, signer: WebhookSigner(secret: Credential("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")))
+        case .webhook: try WebhookEncoder(url: hook, signer: WebhookSigner(secret: Secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")))
         case .email, .log: fatalError("not a chat encoder")
         }
     }

@@ -2,10 +2,11 @@ import Foundation
 import SLAEngine
 import Testing
 @testable import Delivery
+import Transport
 
 /// Notifiers over a scripted transport on a virtual clock: no sockets, no sleeping.
 @Suite struct NotifierTests {
-    static let hook = Credential("https://hooks.example.com/services/T000/B000/XXXXXXXXXXXX")
+    static let hook = Secret("https://hooks.example.com/services/T000/B000/XXXXXXXXXXXX")
 
     static func notifier(
         _ encoder: any ChannelEncoder, _ transport: ScriptedTransport, policy: ChannelPolicy = Samples.quickPolicy,
@@ -74,7 +75,7 @@ import Testing
     @Test func everyAttemptOfASignedWebhookIsSignedAfresh() async throws {
         let clock = VirtualClock()
         let transport = ScriptedTransport([.answer(503), .answer(200)])
-        let encoder = try WebhookEncoder(url: NotifierTests.hook, signer: WebhookSigner(secret: Credential("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")))
+        let encoder = try WebhookEncoder(url: NotifierTests.hook, signer: WebhookSigner(secret: Secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")))
         let notifier = NotifierTests.notifier(encoder, transport, clock: clock)
         _ = await notifier.deliver(Samples.message())
         clock.advance(by: 2)

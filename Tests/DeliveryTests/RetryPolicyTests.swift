@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Delivery
+import Transport
 
 private func failure(_ code: DeliveryError.Code, recoverable: Bool = true, retryAfter: TimeInterval? = nil) -> DeliveryError {
     DeliveryError(code: code, recoverable: recoverable, message: "test", retryAfter: retryAfter)

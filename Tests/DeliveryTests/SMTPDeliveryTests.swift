@@ -2,6 +2,7 @@ import Foundation
 import SLAEngine
 import Testing
 @testable import Delivery
+import Transport
 
 /// Mail through the real curl transport to aiosmtpd on loopback: plain, STARTTLS and
 /// implicit TLS on a certificate made for the run, with and without AUTH.
@@ -15,7 +16,7 @@ import Testing
         trusted: Bool = true, to: [String] = ["Dana Director <director@example.com>"], cc: [String] = []
     ) async throws -> EmailNotifier {
         let relay = try SMTPRelay(
-            url: "\(scheme)://127.0.0.1:\(server.port)", security: security, username: auth?.0, password: auth.map { Credential($0.1) },
+            url: "\(scheme)://127.0.0.1:\(server.port)", security: security, username: auth?.0, password: auth.map { Secret($0.1) },
             from: "Example Support <support@example.com>", caFile: trusted ? try await TestCertificate.shared().certificate : nil)
         return try EmailNotifier(
             channel: "director", relay: relay, to: to, cc: cc, transport: try CurlTransport(), policy: Samples.quickPolicy,

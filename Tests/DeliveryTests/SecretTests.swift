@@ -2,6 +2,7 @@ import Foundation
 import SLAEngine
 import Testing
 @testable import Delivery
+import Transport
 
 /// No description, error text, outcome or dump may contain a webhook token, an SMTP
 /// password or a signing secret.
@@ -27,17 +28,17 @@ import Testing
     }
 
     @Test func descriptionsHideSecrets() throws {
-        let signer = try WebhookSigner(secret: Credential(SecretTests.signing))
-        let encoder = try WebhookEncoder(url: Credential(SecretTests.url), signer: signer, headers: ["Authorization": Credential(SecretTests.headerToken)])
+        let signer = try WebhookSigner(secret: Secret(SecretTests.signing))
+        let encoder = try WebhookEncoder(url: Secret(SecretTests.url), signer: signer, headers: ["Authorization": Secret(SecretTests.headerToken)])
         let request = try encoder.request(for: Samples.message(), at: Samples.createdAt)
-        let relay = try SMTPRelay(url: "smtp://mail.example.com:587", username: "slawatch", password: Credential(SecretTests.password), from: "s@example.com")
-        let transport = try CurlTransport(settings: TransportSettings(proxy: Credential("http://user:\(SecretTests.password)@proxy:3128")))
+        let relay = try SMTPRelay(url: "smtp://mail.example.com:587", username: "slawatch", password: Secret(SecretTests.password), from: "s@example.com")
+        let transport = try CurlTransport(settings: TransportSettings(proxy: Secret("http://user:\(SecretTests.password)@proxy:3128")))
         let values: [(Any, String)] = [
-            (Credential(SecretTests.token), "Credential"),
+            (Secret(SecretTests.token), "Secret"),
             (signer, "WebhookSigner"),
             (encoder, "WebhookEncoder"),
-            (try SlackEncoder(url: Credential(SecretTests.url)), "SlackEncoder"),
-            (try GoogleChatEncoder(url: Credential(SecretTests.url)), "GoogleChatEncoder"),
+            (try SlackEncoder(url: Secret(SecretTests.url)), "SlackEncoder"),
+            (try GoogleChatEncoder(url: Secret(SecretTests.url)), "GoogleChatEncoder"),
             (request, "HTTPRequest"),
             (request.headers, "HTTPRequest.headers"),
             (relay, "SMTPRelay"),
@@ -53,8 +54,8 @@ import Testing
     @Test func answersAndErrorsAreRedacted() async throws {
         let echo = "invalid token \(SecretTests.url) with Authorization: \(SecretTests.headerToken) signed by \(SecretTests.signing) path /services/T000/B000/\(SecretTests.token)"
         let encoder = try WebhookEncoder(
-            url: Credential(SecretTests.url), signer: WebhookSigner(secret: Credential(SecretTests.signing)),
-            headers: ["Authorization": Credential(SecretTests.headerToken)])
+            url: Secret(SecretTests.url), signer: WebhookSigner(secret: Secret(SecretTests.signing)),
+            headers: ["Authorization": Secret(SecretTests.headerToken)])
         for status in [401, 500] {
             let notifier = HTTPNotifier(
                 channel: "hook", encoder: encoder, transport: ScriptedTransport([.answer(status, body: echo)]),
@@ -77,7 +78,7 @@ import Testing
         ]
         for url in urls {
             do {
-                _ = try await transport.send(HTTPRequest(method: .post, url: Credential(url), body: Data("{}".utf8)))
+                _ = try await transport.send(HTTPRequest(method: .post, url: Secret(url), body: Data("{}".utf8)))
                 Issue.record("\(url.prefix(12)) should have failed")
             } catch let error as TransportError {
                 SecretTests.expectClean(error, "TransportError")
@@ -88,7 +89,7 @@ import Testing
 
     @Test func smtpFailuresHideThePassword() async throws {
         let relay = try SMTPRelay(
-            url: "smtp://127.0.0.1:9", security: SMTPRelay.Security.none, username: "slawatch", password: Credential(SecretTests.password),
+            url: "smtp://127.0.0.1:9", security: SMTPRelay.Security.none, username: "slawatch", password: Secret(SecretTests.password),
             from: "s@example.com")
         let notifier = try EmailNotifier(
             channel: "mail", relay: relay, to: ["a@example.com"], transport: try CurlTransport(), policy: Samples.quickPolicy,

@@ -1,8 +1,8 @@
-import Daemon
 import Foundation
 import Logging
 import Synchronization
 import Testing
+import Service
 
 @Suite("JournalLogHandler")
 struct JournalLogHandlerTests {

@@ -1,5 +1,5 @@
-import Daemon
 import Testing
+import Service
 
 @Suite("ListenAddress")
 struct ListenAddressTests {

@@ -1,6 +1,6 @@
-import Daemon
 import Foundation
 import Testing
+import Service
 
 @Suite("Readiness")
 struct ReadinessTests {

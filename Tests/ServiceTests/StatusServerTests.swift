@@ -1,8 +1,8 @@
-import Daemon
 import Logging
 import ServiceLifecycle
 import Synchronization
 import Testing
+import Service
 
 @Suite("StatusServer")
 struct StatusServerTests {

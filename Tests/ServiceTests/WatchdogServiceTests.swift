@@ -1,6 +1,6 @@
-import Daemon
 import Logging
 import Testing
+import Service
 
 @Suite("WatchdogService")
 struct WatchdogServiceTests {

@@ -1,6 +1,6 @@
-public import Delivery
 public import Foundation
 import Synchronization
+public import Transport
 
 /// A clock whose sleeps return at once and move time forward by what was asked, recording
 /// each sleep, so retry and rate-limit tests run without waiting.

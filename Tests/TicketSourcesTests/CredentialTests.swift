@@ -1,8 +1,8 @@
-import Delivery
 import Foundation
 import SLAEngine
 import Testing
 @testable import TicketSources
+import Transport
 
 /// No token, API key, password or encoded credential shows in any error, problem,
 /// description or dump, even when a service echoes the request back.
@@ -55,7 +55,7 @@ import Testing
 
         let apiBase = try await vendor.load("httpjson.json").base
         var basicJSON = Samples.httpJSON("\(apiBase)/secretive?api_key=\(CredentialTests.queryKey)")
-        basicJSON.authentication = .basic(username: "reader", password: Credential(Samples.password))
+        basicJSON.authentication = .basic(username: "reader", password: Secret(Samples.password))
         let basicSource = try HTTPJSONSource(settings: basicJSON, transport: transport, clock: VirtualClock())
         await failure { _ = try await basicSource.poll() }
         let bearerSource = try HTTPJSONSource(

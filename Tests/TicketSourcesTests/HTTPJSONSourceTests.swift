@@ -1,8 +1,8 @@
-import Delivery
 import Foundation
 import SLAEngine
 import Testing
 @testable import TicketSources
+import Transport
 
 @Suite struct HTTPJSONSourceTests {
     @Test func readsItemsByPointerAndFollowsARelativeNext() async throws {
@@ -79,8 +79,8 @@ import Testing
     ] as [(String, String, String?)])
     func jsonPointersFollowRFC6901(pointer: String, document: String, expected: String?) throws {
         let parsed = try #require(JSONPointer(pointer))
-        let node = try #require(JSONNode.parse(Data(document.utf8)))
-        let want = expected.flatMap { JSONNode.parse(Data($0.utf8)) }
+        let node = try #require(JSONValue.parse(Data(document.utf8)))
+        let want = expected.flatMap { JSONValue.parse(Data($0.utf8)) }
         #expect(parsed.resolve(in: node) == want)
     }
 }

@@ -1,8 +1,8 @@
-import Delivery
 import Foundation
 import SLAEngine
 import Testing
 @testable import TicketSources
+import Transport
 
 @Suite struct JiraSourceTests {
     @Test func searchesByJQLPagingByTokenAndMapsIssues() async throws {
@@ -86,7 +86,7 @@ import Testing
     ] as [(String, String?)])
     func aGroupFieldValueBecomesAName(json: String, expected: String?) throws {
         let source = JiraSource(settings: Samples.jira("http://127.0.0.1:1"), transport: NoTransport())
-        let issue = try #require(JSONNode.parse(Data(#"""
+        let issue = try #require(JSONValue.parse(Data(#"""
             {"key": "SUP-9", "fields": {"status": {"name": "Open"}, "created": "2026-11-17T08:00:00.000+0000",
              "customfield_10050": \#(json)}}
             """#.utf8)))

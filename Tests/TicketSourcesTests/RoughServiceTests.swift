@@ -1,8 +1,8 @@
-import Delivery
 import Foundation
 import SLAEngine
 import Testing
 @testable import TicketSources
+import Transport
 
 /// Every source against a service that is rate limited, then failing, then empty; and one
 /// that refuses the request with an error body.

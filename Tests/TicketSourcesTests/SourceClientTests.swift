@@ -1,7 +1,7 @@
-import Delivery
 import Foundation
 import Testing
 @testable import TicketSources
+import Transport
 
 /// The retry and pacing rules every API source shares.
 @Suite struct SourceClientTests {

@@ -1,13 +1,13 @@
-import Delivery
 import Foundation
 import SLAEngine
 import Testing
 @testable import TicketSources
+import Transport
 
 /// Each source's default status and priority vocabulary, and `status_map`/`priority_map`
 /// overriding it, without a server.
 @Suite struct StatusPriorityMappingTests {
-    static func node(_ json: String) -> JSONNode { JSONNode.parse(Data(json.utf8))! }
+    static func node(_ json: String) -> JSONValue { JSONValue.parse(Data(json.utf8))! }
 
     static let overrides = CanonicalMapping(
         statuses: ["hold": .pendingCustomer, "6": .onHold, "Waiting for customer": .onHold, "pending reminder": .pendingCustomer],

@@ -3,6 +3,7 @@ public import Foundation
 import HeapModule
 public import SLAEngine
 public import StateStore
+public import Transport
 
 /// What the outbox dispatcher owes each channel and when: one lane per channel, each with
 /// its own queue ordered by due time and its own bound on attempts in flight, so a channel

@@ -4,6 +4,8 @@ public import Logging
 public import SLAEngine
 public import StateStore
 import Synchronization
+public import Transport
+public import Service
 
 /// Delivers what the outbox holds, one lane per channel, and owns every retry.
 ///

@@ -1,5 +1,5 @@
-public import Delivery
 public import Foundation
+public import Transport
 
 /// The clock of a replay (`run --once --at`): the wall clock stands at the chosen instant,
 /// so what is recorded carries it; intervals still pass in real time.

@@ -1,5 +1,6 @@
 import Foundation
 import TicketSources
+import Service
 
 /// Polls the configured sources: which are due, one task each so that sources never wait
 /// for one another, how long a tick waits for them, and how fresh each one's data is.

@@ -1,5 +1,6 @@
 public import Foundation
 public import SLAEngine
+public import Transport
 
 /// Turns an `OutboundMessage` into the HTTP request one chat or webhook service expects.
 ///
@@ -10,7 +11,7 @@ public protocol ChannelEncoder: Sendable {
     var kind: ChannelKind { get }
     /// Secrets besides the URL and sensitive headers that a receiver might echo back, for
     /// redacting its answers (the signing secret).
-    var secrets: [Credential] { get }
+    var secrets: [Secret] { get }
     /// The request for `message`, sent at `date`.
     func request(for message: OutboundMessage, at date: Date) throws -> HTTPRequest
     /// Seconds the receiver asked to wait, from a failed answer; by default its `Retry-After`.
@@ -18,25 +19,17 @@ public protocol ChannelEncoder: Sendable {
 }
 
 extension ChannelEncoder {
-    public var secrets: [Credential] { [] }
+    public var secrets: [Secret] { [] }
 
     public func retryAfter(in response: HTTPResponse, now: Date) -> TimeInterval? {
         response.header("Retry-After").flatMap { RetryAfter.seconds(header: $0, now: now) }
     }
 
     /// A JSON POST to `url`.
-    func jsonRequest(to url: Credential, body: JSONValue, extraHeaders: [HTTPHeader] = []) throws -> HTTPRequest {
-        let data: Data
-        do {
-            data = try body.encoded()
-        } catch {
-            throw DeliveryError(
-                code: .invalidMessage, recoverable: false,
-                message: "the \(kind.rawValue) message could not be encoded as JSON: \(error)")
-        }
-        return HTTPRequest(
+    func jsonRequest(to url: Secret, body: JSONValue, extraHeaders: [HTTPHeader] = []) throws -> HTTPRequest {
+        HTTPRequest(
             method: .post, url: url,
-            headers: [HTTPHeader("Content-Type", "application/json; charset=utf-8")] + extraHeaders, body: data,
+            headers: [HTTPHeader("Content-Type", "application/json; charset=utf-8")] + extraHeaders, body: body.encoded(),
             maxResponseBytes: 64 * 1024)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SLAEngine
+import Transport
 
 /// Escaping of untrusted text (ticket subjects, message text) for each chat format, and
 /// trimming to the formats' limits. Everything a ticket says goes through one of these.

@@ -1,5 +1,6 @@
 public import Foundation
 public import SLAEngine
+public import Transport
 
 /// Discord webhook: a short `content` line and one embed, with mentions switched off.
 ///
@@ -10,7 +11,7 @@ public import SLAEngine
 /// the whole embed; tickets that do not fit are counted in the footer. A 429's JSON
 /// `retry_after` (fractional seconds) is preferred over its `Retry-After` header.
 public struct DiscordEncoder: ChannelEncoder {
-    public let url: Credential
+    public let url: Secret
     public var kind: ChannelKind { .discord }
 
     static let contentLimit = 2_000
@@ -21,7 +22,7 @@ public struct DiscordEncoder: ChannelEncoder {
     static let fieldValueLimit = 1_024
     static let embedTotalLimit = 6_000
 
-    public init(url: Credential) throws {
+    public init(url: Secret) throws {
         self.url = try WebhookURL.validated(url, kind: .discord)
     }
 
@@ -58,7 +59,7 @@ public struct DiscordEncoder: ChannelEncoder {
         }
         let descriptionRoom = min(DiscordEncoder.descriptionLimit, DiscordEncoder.embedTotalLimit - used - footerReserve)
         let description = ChatText.fit(message.text, limit: descriptionRoom, escape: ChatText.markdown)
-        var embed: [String: JSONValue] = [
+        var embed: JSONObject = [
             "title": .string(title),
             "description": .string(description),
             "color": .int(message.isUrgent ? 0xD0_02_1B : 0xF5_A6_23),

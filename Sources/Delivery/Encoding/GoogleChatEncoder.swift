@@ -1,5 +1,6 @@
 public import Foundation
 public import SLAEngine
+public import Transport
 
 /// Google Chat incoming webhook: one `cardsV2` card, threaded per ticket.
 ///
@@ -10,16 +11,16 @@ public import SLAEngine
 /// the card header takes no formatting and gets the subject as it is. Ticket links are
 /// buttons on http(s) URLs only.
 public struct GoogleChatEncoder: ChannelEncoder {
-    public let url: Credential
+    public let url: Secret
     public var kind: ChannelKind { .googleChat }
 
-    public init(url: Credential) throws {
+    public init(url: Secret) throws {
         let checked = try WebhookURL.validated(url, kind: .googleChat)
         var components = URLComponents(string: checked.reveal())!
         var items = (components.queryItems ?? []).filter { $0.name != "messageReplyOption" }
         items.append(URLQueryItem(name: "messageReplyOption", value: "REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD"))
         components.queryItems = items
-        self.url = Credential(components.string ?? checked.reveal())
+        self.url = Secret(components.string ?? checked.reveal())
     }
 
     public func request(for message: OutboundMessage, at date: Date) throws -> HTTPRequest {
@@ -34,7 +35,7 @@ public struct GoogleChatEncoder: ChannelEncoder {
         }
         let shown = message.tickets.prefix(30)
         var widgets: [JSONValue] = shown.map { ticket in
-            var decorated: [String: JSONValue] = [
+            var decorated: JSONObject = [
                 "topLabel": .string(ticket.metric.words),
                 "text": .string(
                     "<b>" + ChatText.fit(ticket.id, limit: 200, escape: ChatText.html) + "</b> "
@@ -58,8 +59,8 @@ public struct GoogleChatEncoder: ChannelEncoder {
             ],
             "sections": .array(sections),
         ]
-        var body: [String: JSONValue] = [
-            "cardsV2": [["cardId": .string("slawatch-" + MailMessage.hex(SHA256.hash(Array(message.key.utf8)).prefix(8))), "card": card]]
+        var body: JSONObject = [
+            "cardsV2": [["cardId": .string("slawatch-" + ContentHash.hex(of: message.key, bytes: 8)), "card": card]]
         ]
         if message.tickets.count == 1, let ticket = message.tickets.first {
             body["thread"] = ["threadKey": .string(ticket.id)]

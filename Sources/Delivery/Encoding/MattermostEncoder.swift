@@ -1,5 +1,6 @@
 public import Foundation
 public import SLAEngine
+public import Transport
 
 /// Mattermost incoming webhook: one Markdown `text`.
 ///
@@ -8,10 +9,10 @@ public import SLAEngine
 /// ticket can add a link or an image. Ticket links are built here from http(s) URLs only.
 /// The text stays under Mattermost's 16,383-character post limit.
 public struct MattermostEncoder: ChannelEncoder {
-    public let url: Credential
+    public let url: Secret
     public var kind: ChannelKind { .mattermost }
 
-    public init(url: Credential) throws {
+    public init(url: Secret) throws {
         self.url = try WebhookURL.validated(url, kind: .mattermost)
     }
 

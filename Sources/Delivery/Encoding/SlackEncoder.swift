@@ -1,5 +1,6 @@
 public import Foundation
 public import SLAEngine
+public import Transport
 
 /// Slack incoming webhook: Block Kit `blocks` plus a `text` fallback for notifications.
 ///
@@ -8,10 +9,10 @@ public import SLAEngine
 /// link; ticket links are built here from http(s) URLs only. Limits kept: 3,000 characters
 /// per section, 50 blocks (tickets past 40 become an "and N more" line), link unfurling off.
 public struct SlackEncoder: ChannelEncoder {
-    public let url: Credential
+    public let url: Secret
     public var kind: ChannelKind { .slack }
 
-    public init(url: Credential) throws {
+    public init(url: Secret) throws {
         self.url = try WebhookURL.validated(url, kind: .slack)
     }
 

@@ -1,5 +1,6 @@
 public import Foundation
 public import SLAEngine
+public import Transport
 
 /// Microsoft Teams Workflows webhook: a message with one Adaptive Card (version 1.4).
 ///
@@ -9,10 +10,10 @@ public import SLAEngine
 /// on http(s) URLs only. The card stays well under Teams' 28 KB message limit: the text is
 /// cut at 12,000 characters and tickets past 30 become an "and N more" line.
 public struct TeamsEncoder: ChannelEncoder {
-    public let url: Credential
+    public let url: Secret
     public var kind: ChannelKind { .teams }
 
-    public init(url: Credential) throws {
+    public init(url: Secret) throws {
         self.url = try WebhookURL.validated(url, kind: .teams)
     }
 
@@ -46,7 +47,7 @@ public struct TeamsEncoder: ChannelEncoder {
         if message.tickets.count > shown.count {
             body.append(richText([run("… and \(message.tickets.count - shown.count) more tickets", subtle: true)], wrapSeparator: true))
         }
-        var card: [String: JSONValue] = [
+        var card: JSONObject = [
             "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
             "type": "AdaptiveCard",
             "version": "1.4",
@@ -68,7 +69,7 @@ public struct TeamsEncoder: ChannelEncoder {
     }
 
     private func richText(_ inlines: [JSONValue], wrapSeparator: Bool, spacing: String? = nil) -> JSONValue {
-        var block: [String: JSONValue] = ["type": "RichTextBlock", "inlines": .array(inlines)]
+        var block: JSONObject = ["type": "RichTextBlock", "inlines": .array(inlines)]
         if wrapSeparator { block["separator"] = true }
         if let spacing { block["spacing"] = .string(spacing) }
         return .object(block)
@@ -77,7 +78,7 @@ public struct TeamsEncoder: ChannelEncoder {
     private func run(
         _ text: String, weight: String? = nil, size: String? = nil, color: String? = nil, subtle: Bool = false
     ) -> JSONValue {
-        var fields: [String: JSONValue] = ["type": "TextRun", "text": .string(text)]
+        var fields: JSONObject = ["type": "TextRun", "text": .string(text)]
         if let weight { fields["weight"] = .string(weight) }
         if let size { fields["size"] = .string(size) }
         if let color { fields["color"] = .string(color) }

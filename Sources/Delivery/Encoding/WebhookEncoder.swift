@@ -1,5 +1,6 @@
 public import Foundation
 public import SLAEngine
+public import Transport
 
 /// A generic JSON webhook, signed per Standard Webhooks, for feeding other tools.
 ///
@@ -10,19 +11,19 @@ public import SLAEngine
 /// whose values are treated as secrets. Extra headers may not replace `webhook-*`,
 /// `Content-Type`, `Content-Length` or `Host`.
 public struct WebhookEncoder: ChannelEncoder {
-    public let url: Credential
+    public let url: Secret
     public let signer: WebhookSigner?
     /// Configured extra headers, sorted by name.
     public let headers: [HTTPHeader]
     public var kind: ChannelKind { .webhook }
-    public var secrets: [Credential] { signer.map { [$0.credential] } ?? [] }
+    public var secrets: [Secret] { signer.map { [$0.secret] } ?? [] }
 
     static let reservedHeaders: Set<String> = [
         "webhook-id", "webhook-timestamp", "webhook-signature", "content-type", "content-length", "host",
         "transfer-encoding", "expect",
     ]
 
-    public init(url: Credential, signer: WebhookSigner? = nil, headers: [String: Credential] = [:]) throws {
+    public init(url: Secret, signer: WebhookSigner? = nil, headers: [String: Secret] = [:]) throws {
         self.url = try WebhookURL.validated(url, kind: .webhook)
         self.signer = signer
         var list: [HTTPHeader] = []

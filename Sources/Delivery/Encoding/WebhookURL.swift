@@ -1,8 +1,9 @@
 import Foundation
+import Transport
 
 /// Checks that a configured webhook URL is http or https with a host, without showing it.
 enum WebhookURL {
-    static func validated(_ url: Credential, kind: ChannelKind) throws -> Credential {
+    static func validated(_ url: Secret, kind: ChannelKind) throws -> Secret {
         let text = url.reveal()
         guard let scheme = URLText.scheme(of: text), scheme == "https" || scheme == "http",
             let host = URLComponents(string: text)?.host, !host.isEmpty

@@ -41,12 +41,12 @@ public struct MailMessage: Sendable {
     /// A Message-ID that depends only on the idempotency key and the sender's domain, so a
     /// message sent again after a crash carries the same id and receivers can drop it.
     public static func messageID(forKey key: String, domain: String) -> String {
-        "slawatch.\(hex(SHA256.hash(Array(key.utf8)).prefix(16)))@\(domain)"
+        "slawatch.\(ContentHash.hex(of: key, bytes: 16))@\(domain)"
     }
 
     /// The message bytes.
     public func rendered() -> Data {
-        let boundary = "=_slawatch_" + MailMessage.hex(SHA256.hash(Array((messageID + "\u{0}" + text + html).utf8)).prefix(12))
+        let boundary = "=_slawatch_" + ContentHash.hex(of: messageID + "\u{0}" + text + html, bytes: 12)
         var lines: [String] = []
         lines.append("Date: \(MailMessage.rfc5322Date(date))")
         lines.append("From: \(from.headerValue())")

@@ -1,4 +1,5 @@
 public import Foundation
+public import Transport
 
 /// An SMTP relay that `email` channels send through: where, how secured, who logs in, and
 /// who the mail is from.
@@ -9,21 +10,14 @@ public import Foundation
 /// same port. The password never shows in a description.
 public struct SMTPRelay: Sendable, CustomStringConvertible, CustomReflectable {
     /// How the connection is secured (`tls` in the configuration).
-    public enum Security: String, Sendable, Hashable, CaseIterable {
-        /// A plain connection upgraded with STARTTLS, which is required (`CURLUSESSL_ALL`).
-        case starttls
-        /// TLS from the first byte (`smtps://`).
-        case implicit
-        /// No encryption at all.
-        case none
-    }
+    public typealias Security = MailSecurity
 
     /// The URL handed to libcurl: `smtp://HOST[:PORT]` or `smtps://HOST[:PORT]`.
     public let url: String
     public let security: Security
     /// The AUTH login, or nil to send without AUTH.
     public let username: String?
-    public let password: Credential?
+    public let password: Secret?
     /// The sender: the `From` header and the envelope `MAIL FROM`.
     public let from: MailAddress
     /// A PEM file of the private CA that signed the relay's certificate; nil for the system's.
@@ -31,7 +25,7 @@ public struct SMTPRelay: Sendable, CustomStringConvertible, CustomReflectable {
 
     /// Checks the settings; `security` nil takes the scheme's default.
     public init(
-        url: String, security: Security? = nil, username: String? = nil, password: Credential? = nil,
+        url: String, security: Security? = nil, username: String? = nil, password: Secret? = nil,
         from: String, caFile: String? = nil
     ) throws {
         guard var components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),

@@ -1,3 +1,4 @@
+public import Transport
 /// The effects a notifier uses besides its transport: the clock and a random source. Tests
 /// pass a virtual clock and a fixed random source.
 public struct DeliveryContext: Sendable {

@@ -1,5 +1,6 @@
 public import SLAEngine
 import Foundation
+public import Transport
 
 /// Delivers to an `email` channel through an SMTP relay: one RFC 5322 message, one SMTP
 /// transaction per recipient.
@@ -116,7 +117,7 @@ public struct EmailNotifier: Notifier {
 
     private func send(_ data: Data, to address: MailAddress) async -> RecipientOutcome {
         let request = relay.request(recipient: address, message: data, timeout: policy.timeout)
-        let redaction = Redaction(url: Credential(relay.url), extra: relay.password.map { [$0] } ?? [])
+        let redaction = Redaction(url: Secret(relay.url), extra: relay.password.map { [$0] } ?? [])
         let result = await SingleAttempt(limiter: limiter).run {
             do {
                 let response = try await transport.send(request)

@@ -1,4 +1,5 @@
 public import SLAEngine
+public import Transport
 
 /// Delivers to a chat or webhook channel: the channel's encoder, the HTTP transport and the
 /// channel's rate limiter in one. One attempt per call; the outbox dispatcher retries.

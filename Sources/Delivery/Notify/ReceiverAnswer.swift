@@ -1,3 +1,4 @@
+import Transport
 /// What a receiver said to one attempt: the status and a short excerpt of its body, for
 /// `test-notify` and the delivery log.
 ///

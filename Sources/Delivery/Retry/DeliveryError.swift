@@ -1,4 +1,5 @@
 public import Foundation
+public import Transport
 
 /// Why one delivery attempt failed, classified for retrying and for metrics.
 ///

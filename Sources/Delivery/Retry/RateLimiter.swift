@@ -1,5 +1,6 @@
 public import Foundation
 import Synchronization
+public import Transport
 
 /// A channel's send queue: callers wait their turn under the channel's `SendRate` instead of
 /// being dropped, and all wait after a 429 told one of them to.

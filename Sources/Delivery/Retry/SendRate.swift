@@ -1,4 +1,5 @@
 public import Foundation
+import Transport
 
 /// At most `count` messages per `period` seconds: a channel's `rate_limit`.
 public struct SendRate: Sendable, Hashable, CustomStringConvertible {

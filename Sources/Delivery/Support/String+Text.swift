@@ -14,10 +14,4 @@ extension String {
         guard !target.isEmpty, contains(target) else { return self }
         return components(separatedBy: target).joined(separator: replacement)
     }
-
-    /// True when the text holds CR, LF or NUL: bytes that would end a header or an SMTP command.
-    /// (Checked on bytes: `"\r\n"` is a single `Character`, which `== "\r"` does not match.)
-    var containsLineBreakOrNUL: Bool {
-        utf8.contains { $0 == 0x0d || $0 == 0x0a || $0 == 0 }
-    }
 }

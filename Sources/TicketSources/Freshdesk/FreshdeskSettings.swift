@@ -1,6 +1,6 @@
 public import Foundation
-public import Delivery
 public import SLAEngine
+public import Transport
 
 /// What a `freshdesk` source needs: where, the API key, and how to map its values.
 public struct FreshdeskSettings: Sendable {
@@ -10,7 +10,7 @@ public struct FreshdeskSettings: Sendable {
     /// is ignored.
     public var url: String
     /// The API key, sent as the Basic user with the password `X`.
-    public var apiKey: Credential
+    public var apiKey: Secret
     /// `status_map`/`priority_map`: Freshdesk's codes as text (`"3"`, custom statuses `"6"`
     /// and up) → canonical values, over `FreshdeskSource.defaultMapping`. A custom status no
     /// map names is `open`.
@@ -24,7 +24,7 @@ public struct FreshdeskSettings: Sendable {
     public var http: SourceHTTPSettings
 
     public init(
-        name: String, url: String, apiKey: Credential, mapping: CanonicalMapping = .identity,
+        name: String, url: String, apiKey: Secret, mapping: CanonicalMapping = .identity,
         initialLookback: TimeInterval = 30 * 86_400, persistView: Bool = true, http: SourceHTTPSettings = SourceHTTPSettings()
     ) {
         self.name = name

@@ -1,6 +1,6 @@
 import Foundation
-public import Delivery
 public import SLAEngine
+public import Transport
 
 /// Tickets from Freshdesk's ticket list, read incrementally by `updated_since` in
 /// `updated_at` order and merged into a view of every ticket seen so far.
@@ -135,12 +135,12 @@ public actor FreshdeskSource: TicketSource {
 
     /// Reads a ticket list page after page, following the `Link` header, handing each item to `read`.
     private func readPages(
-        _ client: inout SourceClient, _ first: String, _ read: (JSONNode) -> Void
+        _ client: inout SourceClient, _ first: String, _ read: (JSONValue) -> Void
     ) async throws(SourceError) {
         var next = first
         for page in 1...max(1, min(settings.http.maxPages, 300)) {
             let response = try await client.send(.get, next)
-            guard let items = JSONNode.parse(response.body)?.array else {
+            guard let items = JSONValue.parse(response.body)?.array else {
                 throw badResponse("page \(page) of the ticket list is not a JSON list")
             }
             items.forEach(read)
@@ -153,7 +153,7 @@ public actor FreshdeskSource: TicketSource {
     }
 
     /// Reports a held ticket that was deleted or marked spam as closed at its `updated_at`.
-    private func close(_ item: JSONNode, as filter: String, in view: inout IncrementalView, problems: inout [RecordProblem]) {
+    private func close(_ item: JSONValue, as filter: String, in view: inout IncrementalView, problems: inout [RecordProblem]) {
         guard let id = item["id"]?.text, var ticket = view.tickets[id], !ticket.status.isSolved else { return }
         guard let updated = item["updated_at"].flatMap(VendorTime.parse) else {
             problems.append(RecordProblem(source: name, recordID: id, message: "listed as \(filter) without a readable \"updated_at\""))
@@ -166,7 +166,7 @@ public actor FreshdeskSource: TicketSource {
     }
 
     /// One listed ticket in the canonical form.
-    func ticket(from item: JSONNode) throws(RecordFailure) -> Ticket {
+    func ticket(from item: JSONValue) throws(RecordFailure) -> Ticket {
         guard let id = item["id"]?.text else { throw RecordFailure("missing \"id\"") }
         guard let rawStatus = item["status"]?.text else { throw RecordFailure("missing \"status\"") }
         guard let status = vocabulary.status(rawStatus) else {

@@ -1,5 +1,5 @@
 import Foundation
-import Delivery
+import Transport
 
 /// The HTTP side every API source shares: one request through the transport, retried on
 /// timeouts, connection failures, 429 and 5xx with bounded backoff on the injected clock,
@@ -15,8 +15,8 @@ struct SourceClient: Sendable, CustomReflectable {
     let settings: SourceHTTPSettings
     /// The `Authorization` header, sensitive.
     let authorization: HTTPHeader?
-    /// Text that must never leave in an error: tokens, keys, encoded credentials.
-    let secrets: [Credential]
+    /// Blanks text that must never leave in an error: tokens, keys, encoded credentials.
+    let secrets: Redaction
     /// Seconds the next request waits first, learned from rate-limit headers.
     private(set) var pause: TimeInterval = 0
 
@@ -29,7 +29,7 @@ struct SourceClient: Sendable, CustomReflectable {
         self.clock = clock
         self.settings = settings
         self.authorization = authorization
-        self.secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }.map(Credential.init)
+        self.secrets = Redaction(secrets)
     }
 
     var customMirror: Mirror {
@@ -39,7 +39,7 @@ struct SourceClient: Sendable, CustomReflectable {
     /// The `Authorization: Basic` header for `user` and `password`.
     static func basic(user: String, password: String) -> HTTPHeader {
         let encoded = Data("\(user):\(password)".utf8).base64EncodedString()
-        return HTTPHeader("Authorization", secret: Credential("Basic \(encoded)"))
+        return HTTPHeader("Authorization", secret: Secret("Basic \(encoded)"))
     }
 
     /// The host of `url`, the only part of it an error shows.
@@ -66,7 +66,7 @@ struct SourceClient: Sendable, CustomReflectable {
             }
             attempt += 1
             let request = HTTPRequest(
-                method: method, url: Credential(url), headers: headers, body: body ?? Data(), timeout: settings.timeout,
+                method: method, url: Secret(url), headers: headers, body: body ?? Data(), timeout: settings.timeout,
                 maxResponseBytes: settings.maxResponseBytes)
             let response: HTTPResponse
             do {
@@ -162,10 +162,7 @@ struct SourceClient: Sendable, CustomReflectable {
 
     /// Blanks every known secret, and anything that looks like an `Authorization` value.
     func redact(_ text: String) -> String {
-        var result = text
-        for secret in secrets.map({ $0.reveal() }) where result.contains(secret) {
-            result = result.replacingOccurrences(of: secret, with: "<secret>")
-        }
+        var result = secrets.apply(text)
         for scheme in ["Basic ", "Bearer ", "Token token="] {
             var searchStart = result.startIndex
             while let range = result.range(of: scheme, options: .caseInsensitive, range: searchStart..<result.endIndex) {

@@ -1,5 +1,5 @@
 public import Foundation
-public import Delivery
+public import Transport
 
 /// How a ticket source talks HTTP: timeouts, retries, rate-limit pacing and paging bounds.
 /// The defaults suit the helpdesk APIs; every source takes one.

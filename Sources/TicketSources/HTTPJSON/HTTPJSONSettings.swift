@@ -1,22 +1,22 @@
-public import Delivery
 public import SLAEngine
+public import Transport
 
 /// What an `http-json` source needs: any JSON API, described by JSON Pointers.
 public struct HTTPJSONSettings: Sendable {
     /// How the source logs in.
     public enum Authentication: Sendable {
         /// `Authorization: Bearer TOKEN`.
-        case bearer(Credential)
+        case bearer(Secret)
         /// HTTP Basic.
-        case basic(username: String, password: Credential)
+        case basic(username: String, password: Secret)
     }
 
     /// The source's name in the configuration; it prefixes every problem and error.
     public var name: String
-    /// The first page: a `Credential`, since some APIs take a key in the query; its query
+    /// The first page: a `Secret`, since some APIs take a key in the query; its query
     /// values are blanked out of any text the service sends back, and errors show only the
     /// host.
-    public var url: Credential
+    public var url: Secret
     /// nil for no authentication.
     public var authentication: Authentication?
     /// JSON Pointer to the array of tickets; nil when the document is the array.
@@ -36,7 +36,7 @@ public struct HTTPJSONSettings: Sendable {
     public var http: SourceHTTPSettings
 
     public init(
-        name: String, url: Credential, authentication: Authentication? = nil, items: String? = nil, fields: [String: String] = [:],
+        name: String, url: Secret, authentication: Authentication? = nil, items: String? = nil, fields: [String: String] = [:],
         next: String? = nil, mapping: CanonicalMapping = .identity, http: SourceHTTPSettings = SourceHTTPSettings()
     ) {
         self.name = name

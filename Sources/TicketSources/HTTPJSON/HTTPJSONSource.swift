@@ -1,6 +1,6 @@
 import Foundation
-public import Delivery
 import SLAEngine
+public import Transport
 
 /// Tickets from any JSON API: `items` points at each page's array of tickets, `fields` at
 /// each canonical field within an item, `next` at the next page's URL.
@@ -59,7 +59,7 @@ public struct HTTPJSONSource: TicketSource {
         let authorization: HTTPHeader?
         switch settings.authentication {
         case .bearer(let token)?:
-            authorization = HTTPHeader("Authorization", secret: Credential("Bearer \(token.reveal())"))
+            authorization = HTTPHeader("Authorization", secret: Secret("Bearer \(token.reveal())"))
             secrets.append(token.reveal())
         case .basic(let username, let password)?:
             authorization = SourceClient.basic(user: username, password: password.reveal())
@@ -81,7 +81,7 @@ public struct HTTPJSONSource: TicketSource {
         var seen: Set<String> = [url]
         for page in 1...max(1, settings.http.maxPages) {
             let response = try await client.send(.get, url)
-            guard let document = JSONNode.parse(response.body) else {
+            guard let document = JSONValue.parse(response.body) else {
                 throw badResponse("page \(page) is not JSON")
             }
             guard let list = items.resolve(in: document)?.array else {
@@ -107,7 +107,7 @@ public struct HTTPJSONSource: TicketSource {
             recoverable: false)
     }
 
-    private func value(_ field: String, _ item: JSONNode) -> JSONNode? {
+    private func value(_ field: String, _ item: JSONValue) -> JSONValue? {
         guard let node = pointers[field]?.resolve(in: item), !node.isNull else { return nil }
         return node
     }
@@ -119,7 +119,7 @@ public struct HTTPJSONSource: TicketSource {
     }
 
     /// One item in the canonical form.
-    func ticket(from item: JSONNode) throws(RecordFailure) -> Ticket {
+    func ticket(from item: JSONValue) throws(RecordFailure) -> Ticket {
         guard let id = value("id", item)?.text else { throw RecordFailure("missing \(label("id"))") }
         let created = try RecordFailure.requiredTime(value("created_at", item), label("created_at"))
         var status = TicketStatus.open

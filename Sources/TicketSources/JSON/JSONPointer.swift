@@ -1,3 +1,4 @@
+import Transport
 /// An RFC 6901 JSON Pointer: `/fields/created`, `/data/0/id`, with `~1` for `/` and `~0`
 /// for `~` inside a key. The empty pointer is the whole document.
 public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
@@ -46,7 +47,7 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The node `self` points at in `document`, or nil when any step is missing.
-    func resolve(in document: JSONNode) -> JSONNode? {
+    func resolve(in document: JSONValue) -> JSONValue? {
         var node = document
         for token in tokens {
             switch node {

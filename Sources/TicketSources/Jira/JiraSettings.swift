@@ -1,6 +1,6 @@
 import Foundation
-public import Delivery
 public import SLAEngine
+public import Transport
 
 /// What a `jira` (Jira Service Management) source needs.
 public struct JiraSettings: Sendable {
@@ -12,7 +12,7 @@ public struct JiraSettings: Sendable {
     /// The Atlassian account's email address.
     public var email: String
     /// The API token, sent with the email as HTTP Basic.
-    public var token: Credential
+    public var token: Secret
     /// The issues to watch; nil for `JiraSource.defaultJQL` (unresolved issues, and those
     /// updated in the last day so that resolutions are seen).
     public var jql: String?
@@ -35,7 +35,7 @@ public struct JiraSettings: Sendable {
     public var http: SourceHTTPSettings
 
     public init(
-        name: String, url: String, email: String, token: Credential, jql: String? = nil, mapping: CanonicalMapping = .identity,
+        name: String, url: String, email: String, token: Secret, jql: String? = nil, mapping: CanonicalMapping = .identity,
         requestTypeField: String? = "customfield_10010", groupField: String? = nil, firstResponseField: String? = nil,
         pageSize: Int = 100,
         http: SourceHTTPSettings = SourceHTTPSettings()

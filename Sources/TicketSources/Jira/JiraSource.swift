@@ -1,6 +1,6 @@
 import Foundation
-public import Delivery
 public import SLAEngine
+public import Transport
 
 /// Issues from Jira Service Management through the enhanced JQL search
 /// (`POST /rest/api/3/search/jql`), paged by `nextPageToken` until `isLast`.
@@ -96,14 +96,14 @@ public struct JiraSource: TicketSource {
         var token: String?
         let url = "\(settings.base)/rest/api/3/search/jql"
         for page in 1...max(1, settings.http.maxPages) {
-            var request: [String: JSONNode] = [
+            var request: JSONObject = [
                 "jql": .string(settings.jql ?? JiraSource.defaultJQL),
-                "fields": .array(fields.map(JSONNode.string)),
-                "maxResults": .int(Int64(max(1, settings.pageSize))),
+                "fields": .array(fields.map(JSONValue.string)),
+                "maxResults": .int(max(1, settings.pageSize)),
             ]
             if let token { request["nextPageToken"] = .string(token) }
-            let response = try await client.send(.post, url, json: JSONNode.object(request).encoded())
-            guard let document = JSONNode.parse(response.body), let issues = document["issues"]?.array else {
+            let response = try await client.send(.post, url, json: JSONValue.object(request).encoded())
+            guard let document = JSONValue.parse(response.body), let issues = document["issues"]?.array else {
                 throw badResponse("page \(page) of the search has no \"issues\" list")
             }
             for issue in issues {
@@ -127,7 +127,7 @@ public struct JiraSource: TicketSource {
     }
 
     /// One issue in the canonical form.
-    func ticket(from issue: JSONNode) throws(RecordFailure) -> Ticket {
+    func ticket(from issue: JSONValue) throws(RecordFailure) -> Ticket {
         guard let key = issue["key"]?.text ?? issue["id"]?.text else { throw RecordFailure("missing \"key\"") }
         guard let fields = issue["fields"], fields.object != nil else { throw RecordFailure("missing \"fields\"") }
         guard let statusName = fields["status"]?["name"]?.string else { throw RecordFailure("missing \"fields.status.name\"") }
@@ -159,7 +159,7 @@ public struct JiraSource: TicketSource {
     /// A field's value as a group name: an object's `name` (a component, an organization,
     /// a team), else its `value` (a select list option), else its `displayName` (a user);
     /// a list's first item that has one; text (trimmed) or a number as it is; else nil.
-    static func groupName(_ value: JSONNode?) -> String? {
+    static func groupName(_ value: JSONValue?) -> String? {
         guard let value else { return nil }
         switch value {
         case .string(let text):

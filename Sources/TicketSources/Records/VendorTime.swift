@@ -1,5 +1,6 @@
 import Foundation
 import SLAEngine
+import Transport
 
 /// The instants the helpdesk APIs send, read leniently: RFC 3339 (`Z` or `±HH:MM`), Jira's
 /// `±HHMM` offsets (`2026-11-20T16:05:00.000+0000`), and epoch seconds or milliseconds.
@@ -22,7 +23,7 @@ enum VendorTime {
     }
 
     /// A JSON value as an instant: a time string, or epoch seconds (milliseconds above 10¹²).
-    static func parse(_ node: JSONNode) -> Date? {
+    static func parse(_ node: JSONValue) -> Date? {
         if let text = node.string { return parse(text) }
         if let number = node.number, number.isFinite, number >= 0 {
             let seconds = number > 1e12 ? number / 1000 : number

@@ -1,5 +1,5 @@
-public import Delivery
 public import SLAEngine
+public import Transport
 
 /// Writes priorities and tags back to Freshdesk: `PUT /api/v2/tickets/{id}` with
 /// `{"priority": 1…4}`; for a tag, `GET /api/v2/tickets/{id}` first, since Freshdesk's
@@ -11,7 +11,7 @@ public struct FreshdeskWriter: TicketWriter {
     private let client: SourceClient
 
     /// Freshdesk's priority codes.
-    static let codes: [TicketPriority: Int64] = [.low: 1, .normal: 2, .high: 3, .urgent: 4]
+    static let codes: [TicketPriority: Int] = [.low: 1, .normal: 2, .high: 3, .urgent: 4]
 
     public init(settings: FreshdeskSettings, transport: any HTTPTransport, clock: any DeliveryClock = SystemDeliveryClock()) {
         self.settings = settings
@@ -25,7 +25,7 @@ public struct FreshdeskWriter: TicketWriter {
     public func setPriority(_ ticketID: String, _ priority: TicketPriority) async throws(SourceError) {
         let id = try TicketNumber.checked(ticketID, source: name, host: host, vendor: "Freshdesk")
         var client = self.client
-        let body = JSONNode.object(["priority": .int(FreshdeskWriter.codes[priority] ?? 2)]).encoded()
+        let body = JSONValue.object(["priority": .int(FreshdeskWriter.codes[priority] ?? 2)]).encoded()
         _ = try await client.send(.put, "\(settings.base)/api/v2/tickets/\(id)", json: body)
     }
 
@@ -34,7 +34,7 @@ public struct FreshdeskWriter: TicketWriter {
         var client = self.client
         let url = "\(settings.base)/api/v2/tickets/\(id)"
         let current = try await client.send(.get, url)
-        guard let ticket = JSONNode.parse(current.body), ticket.object != nil else {
+        guard let ticket = JSONValue.parse(current.body), ticket.object != nil else {
             throw SourceError(
                 code: .badResponse, source: name, host: host,
                 message: "the ticket read before tagging is not a JSON object; check that url points at a Freshdesk account",
@@ -42,7 +42,7 @@ public struct FreshdeskWriter: TicketWriter {
         }
         let tags = RecordFailure.tags(ticket["tags"])
         guard !tags.contains(tag) else { return }
-        let body = JSONNode.object(["tags": .array((tags + [tag]).map(JSONNode.string))]).encoded()
+        let body = JSONValue.object(["tags": .array((tags + [tag]).map(JSONValue.string))]).encoded()
         _ = try await client.send(.put, url, json: body)
     }
 }

@@ -1,5 +1,5 @@
-public import Delivery
 public import SLAEngine
+public import Transport
 
 /// Writes priorities and tags back to Zendesk: `PUT /api/v2/tickets/{id}.json` with
 /// `{"ticket": {"priority": …}}`, and `PUT /api/v2/tickets/{id}/tags.json` with
@@ -19,14 +19,14 @@ public struct ZendeskWriter: TicketWriter {
     public func setPriority(_ ticketID: String, _ priority: TicketPriority) async throws(SourceError) {
         let id = try TicketNumber.checked(ticketID, source: name, host: SourceClient.host(of: settings.url), vendor: "Zendesk")
         var client = self.client
-        let body = JSONNode.object(["ticket": .object(["priority": .string(priority.rawValue)])]).encoded()
+        let body = JSONValue.object(["ticket": .object(["priority": .string(priority.rawValue)])]).encoded()
         _ = try await client.send(.put, "\(settings.base)/api/v2/tickets/\(id).json", json: body)
     }
 
     public func addTag(_ ticketID: String, _ tag: String) async throws(SourceError) {
         let id = try TicketNumber.checked(ticketID, source: name, host: SourceClient.host(of: settings.url), vendor: "Zendesk")
         var client = self.client
-        let body = JSONNode.object(["tags": .array([.string(tag)])]).encoded()
+        let body = JSONValue.object(["tags": .array([.string(tag)])]).encoded()
         _ = try await client.send(.put, "\(settings.base)/api/v2/tickets/\(id)/tags.json", json: body)
     }
 }

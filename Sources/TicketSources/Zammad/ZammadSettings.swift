@@ -1,5 +1,5 @@
-public import Delivery
 public import SLAEngine
+public import Transport
 
 /// What a `zammad` source needs.
 public struct ZammadSettings: Sendable {
@@ -8,7 +8,7 @@ public struct ZammadSettings: Sendable {
     /// The Zammad base URL (`https://support.example.com`); a trailing `/` is ignored.
     public var url: String
     /// The access token, sent as `Authorization: Token token=…`.
-    public var token: Credential
+    public var token: Secret
     /// The search query; nil for `ZammadSource.defaultQuery` (tickets in an open or pending
     /// state, and tickets updated in the last day so that closings are seen).
     public var query: String?
@@ -21,7 +21,7 @@ public struct ZammadSettings: Sendable {
     public var http: SourceHTTPSettings
 
     public init(
-        name: String, url: String, token: Credential, query: String? = nil, mapping: CanonicalMapping = .identity,
+        name: String, url: String, token: Secret, query: String? = nil, mapping: CanonicalMapping = .identity,
         pageSize: Int = 100, http: SourceHTTPSettings = SourceHTTPSettings()
     ) {
         self.name = name

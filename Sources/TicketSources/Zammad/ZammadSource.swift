@@ -1,6 +1,6 @@
 import Foundation
-public import Delivery
 public import SLAEngine
+public import Transport
 
 /// Tickets from Zammad's ticket search (`GET /api/v1/tickets/search?…&expand=true`), page
 /// after page until a short one.
@@ -76,7 +76,7 @@ public actor ZammadSource: TicketSource {
         self.settings = settings
         client = SourceClient(
             source: settings.name, transport: transport, clock: clock, settings: settings.http,
-            authorization: HTTPHeader("Authorization", secret: Credential("Token token=\(settings.token.reveal())")),
+            authorization: HTTPHeader("Authorization", secret: Secret("Token token=\(settings.token.reveal())")),
             secrets: [settings.token.reveal()])
         vocabulary = VendorVocabulary(defaults: ZammadSource.defaultMapping, overrides: settings.mapping, unknownStatus: .open)
         let grant = "give the token's user the permission to read them"
@@ -115,7 +115,7 @@ public actor ZammadSource: TicketSource {
             let url = "\(settings.base)/api/v1/tickets/search?query=\(query)&page=\(page)&per_page=\(perPage)"
                 + "&expand=true&sort_by=created_at&order_by=asc"
             let response = try await client.send(.get, url)
-            let document = JSONNode.parse(response.body)
+            let document = JSONValue.parse(response.body)
             guard let items = document?.array ?? document?["tickets"]?.array?.filter({ $0.object != nil }) else {
                 throw badResponse("page \(page) of the ticket search is not a list of tickets")
             }
@@ -209,7 +209,7 @@ public actor ZammadSource: TicketSource {
     /// `GET /api/v1/tags?object=Ticket&o_id=ID`: `{"tags": ["…"]}`.
     private func tags(_ client: inout SourceClient, apiID: String) async throws(SourceError) -> [String] {
         let response = try await client.send(.get, "\(settings.base)/api/v1/tags?object=Ticket&o_id=\(Query.encode(apiID))")
-        guard let list = JSONNode.parse(response.body)?["tags"], list.array != nil else {
+        guard let list = JSONValue.parse(response.body)?["tags"], list.array != nil else {
             throw badResponse("/api/v1/tags for ticket \(apiID) has no \"tags\" list")
         }
         return RecordFailure.tags(list)
@@ -219,7 +219,7 @@ public actor ZammadSource: TicketSource {
     /// `email` (else a `login` that is one).
     private func person(_ client: inout SourceClient, userID: String) async throws(SourceError) -> Person {
         let response = try await client.send(.get, "\(settings.base)/api/v1/users/\(Query.encode(userID))")
-        guard let user = JSONNode.parse(response.body), user.object != nil else {
+        guard let user = JSONValue.parse(response.body), user.object != nil else {
             throw badResponse("/api/v1/users/\(userID) is not a user")
         }
         let name = [user["firstname"]?.string, user["lastname"]?.string].compactMap { $0 }
@@ -231,7 +231,7 @@ public actor ZammadSource: TicketSource {
     /// An id → name table (`/api/v1/ticket_states`, `/api/v1/ticket_priorities`).
     private nonisolated func names(_ client: inout SourceClient, _ resource: String) async throws(SourceError) -> [String: String] {
         let response = try await client.send(.get, "\(settings.base)/api/v1/\(resource)")
-        guard let list = JSONNode.parse(response.body)?.array else {
+        guard let list = JSONValue.parse(response.body)?.array else {
             throw badResponse("/api/v1/\(resource) is not a list")
         }
         var table: [String: String] = [:]
@@ -242,7 +242,7 @@ public actor ZammadSource: TicketSource {
     }
 
     /// One ticket in the canonical form, as the search gives it.
-    nonisolated func ticket(from item: JSONNode, states: [String: String], priorities: [String: String]) throws(RecordFailure) -> Ticket {
+    nonisolated func ticket(from item: JSONValue, states: [String: String], priorities: [String: String]) throws(RecordFailure) -> Ticket {
         guard let apiID = item["id"]?.text else { throw RecordFailure("missing \"id\"") }
         let id = item["number"]?.text ?? apiID
         guard let stateName = item["state_id"]?.text.flatMap({ states[$0] }) ?? item["state"]?.string else {

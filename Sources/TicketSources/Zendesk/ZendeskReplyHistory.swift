@@ -1,5 +1,6 @@
 import Foundation
 import SLAEngine
+import Transport
 
 /// The conversation Zendesk's `reply_time` ticket metric events tell, gathered over one
 /// read of the metric events export.
@@ -29,7 +30,7 @@ struct ZendeskReplyHistory: Sendable {
 
     /// Reads one metric event; anything but a `reply_time` `activate` or `fulfill` with a
     /// ticket and a readable time is passed over.
-    mutating func read(_ event: JSONNode) {
+    mutating func read(_ event: JSONValue) {
         guard event["metric"]?.string == "reply_time", let type = event["type"]?.string,
               type == "activate" || type == "fulfill",
               let ticketID = event["ticket_id"]?.text, let at = event["time"].flatMap(VendorTime.parse)

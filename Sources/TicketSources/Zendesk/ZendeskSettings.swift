@@ -1,6 +1,6 @@
 public import Foundation
-public import Delivery
 public import SLAEngine
+public import Transport
 
 /// What a `zendesk` source needs: where, who, and how to map its values.
 public struct ZendeskSettings: Sendable {
@@ -25,7 +25,7 @@ public struct ZendeskSettings: Sendable {
     /// The agent's email address; the API token authenticates as `EMAIL/token`.
     public var email: String
     /// The API token.
-    public var token: Credential
+    public var token: Secret
     /// `status_map`/`priority_map`: Zendesk's values (`pending`, `hold`, …) → canonical ones,
     /// over `ZendeskSource.defaultMapping`.
     public var mapping: CanonicalMapping
@@ -41,7 +41,7 @@ public struct ZendeskSettings: Sendable {
     public var http: SourceHTTPSettings
 
     public init(
-        name: String, url: String, email: String, token: Credential, mapping: CanonicalMapping = .identity,
+        name: String, url: String, email: String, token: Secret, mapping: CanonicalMapping = .identity,
         initialLookback: TimeInterval = 30 * 86_400, firstResponse: FirstResponse = .metricEvents, persistView: Bool = true,
         http: SourceHTTPSettings = SourceHTTPSettings()
     ) {

@@ -1,6 +1,6 @@
 import Foundation
-public import Delivery
 public import SLAEngine
+public import Transport
 
 /// Tickets from Zendesk's cursor-based incremental ticket export, merged into a view of
 /// every ticket seen so far.
@@ -167,7 +167,7 @@ public actor ZendeskSource: TicketSource {
                 next = url(start: start)
                 continue
             }
-            guard let document = JSONNode.parse(response.body), let items = document["tickets"]?.array else {
+            guard let document = JSONValue.parse(response.body), let items = document["tickets"]?.array else {
                 throw badResponse("page \(page) of the ticket export has no \"tickets\" list")
             }
             let sideLoads = SideLoads(document)
@@ -204,13 +204,13 @@ public actor ZendeskSource: TicketSource {
 
     /// The side-loaded records of one page, by id.
     struct SideLoads {
-        var users: [String: JSONNode] = [:]
-        var groups: [String: JSONNode] = [:]
-        var metricSets: [String: JSONNode] = [:]
+        var users: [String: JSONValue] = [:]
+        var groups: [String: JSONValue] = [:]
+        var metricSets: [String: JSONValue] = [:]
 
-        init(_ document: JSONNode) {
-            func index(_ key: String, by idKey: String) -> [String: JSONNode] {
-                var result: [String: JSONNode] = [:]
+        init(_ document: JSONValue) {
+            func index(_ key: String, by idKey: String) -> [String: JSONValue] {
+                var result: [String: JSONValue] = [:]
                 for item in document[key]?.array ?? [] {
                     if let id = item[idKey]?.text { result[id] = item }
                 }
@@ -225,7 +225,7 @@ public actor ZendeskSource: TicketSource {
     }
 
     /// One exported ticket in the canonical form.
-    func ticket(from item: JSONNode, _ sideLoads: SideLoads) throws(RecordFailure) -> Ticket {
+    func ticket(from item: JSONValue, _ sideLoads: SideLoads) throws(RecordFailure) -> Ticket {
         guard let id = item["id"]?.text else { throw RecordFailure("missing \"id\"") }
         guard let rawStatus = item["status"]?.string else { throw RecordFailure("missing \"status\"") }
         guard let status = vocabulary.status(rawStatus) else {
@@ -278,7 +278,7 @@ public actor ZendeskSource: TicketSource {
         for page in 1...max(1, settings.http.maxPages) {
             let url = "\(settings.base)/api/v2/incremental/ticket_metric_events.json?start_time=\(start)"
             let response = try await client.send(.get, url)
-            guard let document = JSONNode.parse(response.body), let events = document["ticket_metric_events"]?.array else {
+            guard let document = JSONValue.parse(response.body), let events = document["ticket_metric_events"]?.array else {
                 throw badResponse("page \(page) of the ticket metric events has no \"ticket_metric_events\" list")
             }
             for event in events { replies.read(event) }

@@ -5,6 +5,7 @@ import SLAEngine
 import TicketSources
 import Daemon
 import Delivery
+import Transport
 
 /// `--config`, shared by every command.
 struct ConfigOption: ParsableArguments {

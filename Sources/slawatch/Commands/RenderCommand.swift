@@ -4,6 +4,7 @@ import Delivery
 import Foundation
 import SLAConfig
 import SLAEngine
+import Transport
 
 /// `slawatch render`: exactly what a template sends, for every channel kind, so wording
 /// can be reviewed before going live.
@@ -132,7 +133,7 @@ struct RenderCommand: AsyncParsableCommand {
 
 /// A message as each kind of channel would receive it, with placeholder addresses.
 enum SampleRendering {
-    static let url = Credential("https://hooks.example.invalid/services/PLACEHOLDER")
+    static let url = Secret("https://hooks.example.invalid/services/PLACEHOLDER")
 
     static func everyKind(_ message: OutboundMessage, at now: Date) throws -> [(String, String)] {
         var result: [(String, String)] = []

@@ -8,6 +8,8 @@ import SLAConfig
 import SLAEngine
 import StateStore
 import TicketSources
+import Transport
+import Service
 
 /// `slawatch run`: the daemon.
 struct RunCommand: AsyncParsableCommand {
@@ -76,6 +78,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let failpoint = environment["SLAWATCH_FAILPOINT"].flatMap(Failpoint.init(rawValue:))
         let metrics = MetricsRegistry(version: Slawatch.version)
+        metrics.recordReload(succeeded: true, at: Date())
         // Nothing is delivered in a dry run: no dispatcher, and the tick prints what it would send.
         let dispatcher = dryRun ? nil : store.map { store in
             OutboxDispatcher(
@@ -122,6 +125,7 @@ struct RunCommand: AsyncParsableCommand {
                 let fresh = try Wiring.load(path: path, environment: environment, transport: transport, store: store)
                 await watcher.reload(configuration: fresh.configuration, templates: fresh.templates, sources: fresh.sources)
                 await dispatcher?.use(notifiers: fresh.notifiers, opsChannel: fresh.configuration.opsChannel)
+                metrics.retain(channels: Set(fresh.configuration.channels.keys), sources: Set(fresh.configuration.sources.map(\.name)))
             }),
         ]
         let server: StatusServer

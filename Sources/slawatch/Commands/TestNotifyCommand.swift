@@ -4,6 +4,7 @@ import Delivery
 import Foundation
 import SLAConfig
 import SLAEngine
+import Transport
 
 /// `slawatch test-notify`: one sample message through one channel, for wiring a webhook.
 struct TestNotifyCommand: AsyncParsableCommand {

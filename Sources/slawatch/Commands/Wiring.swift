@@ -1,3 +1,4 @@
+import Transport
 import Daemon
 import Delivery
 import Foundation

@@ -1,6 +1,7 @@
 import Foundation
 import Daemon
 import SLAEngine
+import Transport
 
 /// The `evaluate` contract (DESIGN.md): clocks as JSON in the documented shape, or a table.
 enum ClockReport {

@@ -1,5 +1,6 @@
 import Delivery
 import Foundation
+import Transport
 
 /// The Python HTTP receiver (`Fixtures/http_receiver.py`), one per test process; tests keep
 /// apart by a token of their own in the path.
@@ -36,7 +37,7 @@ struct HTTPReceiver: Sendable {
     /// What the receiver recorded under `token`, oldest first.
     func records(_ token: String) async throws -> [ReceivedRequest] {
         let response = try await transport.send(
-            HTTPRequest(method: .get, url: Credential("http://127.0.0.1:\(port)/_records/\(token)")))
+            HTTPRequest(method: .get, url: Secret("http://127.0.0.1:\(port)/_records/\(token)")))
         return try JSONDecoder().decode([ReceivedRequest].self, from: response.body)
     }
 }

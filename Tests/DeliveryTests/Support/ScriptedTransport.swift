@@ -1,6 +1,7 @@
 import Delivery
 import Foundation
 import Synchronization
+import Transport
 
 /// An HTTP and mail transport that answers from a script and records what it was sent.
 final class ScriptedTransport: HTTPTransport, MailTransport {

@@ -1,5 +1,5 @@
-import Delivery
 import Foundation
+import Transport
 
 /// The fake helpdesk (`Fixtures/vendor_server.py`), one per test process; each test loads
 /// a scenario under a token of its own and points its source at `base`.
@@ -19,7 +19,7 @@ struct FakeVendor: Sendable {
     func load(_ file: String) async throws -> (token: String, base: String) {
         let token = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let response = try await transport.send(HTTPRequest(
-            method: .post, url: Credential("http://127.0.0.1:\(process.port)/_load/\(token)?file=vendors/\(file)")))
+            method: .post, url: Secret("http://127.0.0.1:\(process.port)/_load/\(token)?file=vendors/\(file)")))
         guard response.status == 204 else { throw FixtureError("loading \(file) answered \(response.status)") }
         return (token, "http://127.0.0.1:\(process.port)/\(token)")
     }
@@ -27,7 +27,7 @@ struct FakeVendor: Sendable {
     /// What the server recorded under `token`, oldest first.
     func records(_ token: String) async throws -> [ReceivedRequest] {
         let response = try await transport.send(
-            HTTPRequest(method: .get, url: Credential("http://127.0.0.1:\(process.port)/_records/\(token)")))
+            HTTPRequest(method: .get, url: Secret("http://127.0.0.1:\(process.port)/_records/\(token)")))
         return try JSONDecoder().decode([ReceivedRequest].self, from: response.body)
     }
 }

@@ -1,4 +1,4 @@
-import Delivery
+import Transport
 
 /// A transport that is never reached.
 struct NoTransport: HTTPTransport {

@@ -1,7 +1,7 @@
-import Delivery
 import Foundation
 import SLAEngine
 @testable import TicketSources
+import Transport
 
 /// Settings and instants the source tests share.
 enum Samples {
@@ -20,30 +20,30 @@ enum Samples {
     static func time(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
 
     static func zendesk(_ base: String, name: String = "zendesk", mapping: CanonicalMapping = .identity) -> ZendeskSettings {
-        ZendeskSettings(name: name, url: base, email: "agent@example.com", token: Credential(token), mapping: mapping, http: http)
+        ZendeskSettings(name: name, url: base, email: "agent@example.com", token: Secret(token), mapping: mapping, http: http)
     }
 }
 
 extension Samples {
     static func freshdesk(_ base: String, mapping: CanonicalMapping = .identity) -> FreshdeskSettings {
-        FreshdeskSettings(name: "freshdesk", url: base, apiKey: Credential(apiKey), mapping: mapping, http: http)
+        FreshdeskSettings(name: "freshdesk", url: base, apiKey: Secret(apiKey), mapping: mapping, http: http)
     }
 
     static func jira(_ base: String, mapping: CanonicalMapping = .identity) -> JiraSettings {
         JiraSettings(
-            name: "jira", url: base, email: "bot@example.com", token: Credential(jiraToken), jql: "project = SUP",
+            name: "jira", url: base, email: "bot@example.com", token: Secret(jiraToken), jql: "project = SUP",
             mapping: mapping, groupField: "customfield_10050", firstResponseField: "customfield_10020", http: http)
     }
 
     static func zammad(_ base: String, mapping: CanonicalMapping = .identity) -> ZammadSettings {
-        ZammadSettings(name: "zammad", url: base, token: Credential(zammadToken), mapping: mapping, pageSize: 2, http: http)
+        ZammadSettings(name: "zammad", url: base, token: Secret(zammadToken), mapping: mapping, pageSize: 2, http: http)
     }
 
     static func httpJSON(
         _ url: String, mapping: CanonicalMapping = CanonicalMapping(statuses: ["waiting": .pendingCustomer], priorities: ["p1": .urgent])
     ) -> HTTPJSONSettings {
         HTTPJSONSettings(
-            name: "api", url: Credential(url), authentication: .bearer(Credential(bearer)), items: "/data/items",
+            name: "api", url: Secret(url), authentication: .bearer(Secret(bearer)), items: "/data/items",
             fields: [
                 "id": "/key", "created_at": "/fields/created", "status": "/fields/state", "subject": "/fields/title",
                 "priority": "/fields/prio~1level", "group": "/fields/team~0name", "customer.email": "/reporter/mail",

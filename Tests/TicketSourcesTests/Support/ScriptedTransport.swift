@@ -1,6 +1,6 @@
-import Delivery
 import Foundation
 import Synchronization
+import Transport
 
 /// A transport that answers from a script, one entry per request (the last repeating), and
 /// records what it was sent: for the retry and pacing rules, without a server.
