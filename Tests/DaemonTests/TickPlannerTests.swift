@@ -1,0 +1,69 @@
+import Foundation
+import SLAEngine
+import StateStore
+import Testing
+@testable import Daemon
+
+/// The tick planner alone: which intents go out now, with the world given as plain facts.
+@Suite struct TickPlannerTests {
+    static let now = Date(timeIntervalSince1970: 1_795_000_000)
+
+    static func intent(_ ticket: String, _ step: String, _ kind: Intent.Kind, channel: String = "leads", notBefore: Date? = nil) -> Intent {
+        Intent(ticketID: ticket, metric: .firstResponse, cycle: 1, step: step, kind: kind, channel: channel, notBefore: notBefore)
+    }
+
+    /// Tickets A and B from source `desk`, C from `mail`; every clock open but B's; only A has a customer email.
+    static var facts: TickPlanner.Facts { TickPlanner.Facts(
+        sourceOf: { ["A": "desk", "B": "desk", "C": "mail"][$0] },
+        clockIsOpen: { ["A": true, "B": false, "C": true][$0.ticketID] },
+        hasCustomerEmail: { $0.ticketID == "A" }
+    ) }
+
+    @Test func aStaleSourceHoldsWarningsAndCustomerNoticesButNotBreaches() {
+        let intents = [
+            Self.intent("A", "75%", .warning), Self.intent("A", "breach", .breach),
+            Self.intent("A", "breach", .customerNotice, channel: "customers"), Self.intent("C", "75%", .warning),
+        ]
+        let plan = TickPlanner.plan(intents: intents, withdrawn: [], heldDue: [], stale: ["desk"], facts: Self.facts, at: Self.now)
+        #expect(plan.decided.map(\.id) == [intents[1].id, intents[3].id])
+        #expect(plan.ready.map(\.number) == [0, 1])
+        let fresh = TickPlanner.plan(intents: intents, withdrawn: [], heldDue: [], stale: [], facts: Self.facts, at: Self.now)
+        #expect(fresh.decided.count == 4)
+    }
+
+    @Test func heldIntentsAreReleasedWhileTheirClockIsOpenAndWithdrawnOtherwise() {
+        let heldA = Self.intent("A", "75%", .warning, notBefore: Self.now)
+        let heldB = Self.intent("B", "75%", .warning, notBefore: Self.now)
+        let heldGone = Self.intent("Z", "75%", .warning, notBefore: Self.now)
+        let heldWithdrawn = Self.intent("C", "75%", .warning, notBefore: Self.now)
+        let plan = TickPlanner.plan(
+            intents: [], withdrawn: [heldWithdrawn.id], heldDue: [heldA, heldB, heldGone, heldWithdrawn], stale: [],
+            facts: Self.facts, at: Self.now)
+        #expect(plan.released.map(\.id) == [heldA.id])
+        #expect(Set(plan.withdrawn) == [heldB.id, heldGone.id, heldWithdrawn.id])
+        #expect(plan.ready.map(\.number) == [0])
+    }
+
+    @Test func quietHoursAndSkippedStepsAreNotWorded() {
+        let later = Self.intent("A", "75%", .warning, notBefore: Self.now + 3600)
+        let skipped = Self.intent("A", "90%", .skipped)
+        let outOfView = Self.intent("Z", "breach", .breach)
+        let plan = TickPlanner.plan(intents: [later, skipped, outOfView], withdrawn: [], heldDue: [], stale: [], facts: Self.facts, at: Self.now)
+        #expect(plan.decided.count == 3)
+        #expect(plan.ready.isEmpty)
+    }
+
+    @Test func aCustomerNoticeWithNobodyToTellIsRecordedAsSkipped() {
+        let noEmail = Self.intent("C", "breach", .customerNotice, channel: "customers")
+        let withEmail = Self.intent("A", "breach", .customerNotice, channel: "customers")
+        let held = Self.intent("A", "75%", .warning, notBefore: Self.now)
+        let plan = TickPlanner.plan(intents: [noEmail, withEmail], withdrawn: [], heldDue: [held], stale: [], facts: Self.facts, at: Self.now)
+        #expect(plan.ready.map(\.number) == [1, 2])
+        let commit = TickPlanner.commit(plan, messages: [], messageKeys: [nil, "m-A", "m-held"], at: Self.now)
+        #expect(commit.intents.map(\.kind) == [.skipped, .customerNotice])
+        #expect(commit.intents[0].reason == "the ticket has no customer email")
+        #expect(commit.messageKeys == [nil, "m-A"])
+        #expect(commit.released.map(\.messageKey) == ["m-held"])
+        #expect(commit.released.map(\.id) == [held.id])
+    }
+}
