@@ -114,12 +114,12 @@ extension Watcher {
         at now: Date, keepingClocksOf keeping: Set<String>, into report: inout TickReport
     ) throws(StateStoreError) -> Evaluation {
         var breaches = BreachCounts()
-        if let rule = configuration.repeatedBreaches, let store {
+        if let rule = configuration.repeatedBreaches {
             breaches = try store.breachCounts(since: now - Double(rule.windowSeconds))
         }
         let input = EvaluationInput(
             engine: engine, escalator: escalator, tickets: tickets, observed: observed,
-            history: try store?.ladderHistory() ?? [:], breaches: breaches, keeping: keeping, now: now
+            history: try store.ladderHistory(), breaches: breaches, keeping: keeping, now: now
         )
         let work = tickets.parts(of: Watcher.ticketsPerPart)
         let parts = Mutex<[Int: Evaluation]>([:])

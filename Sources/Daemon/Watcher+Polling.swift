@@ -42,9 +42,7 @@ extension Watcher {
             logger.warning(problem.recordID == nil && problem.location == nil ? "source problem" : "record skipped", metadata: metadata)
         }
         tickets.replace(name, with: batch.tickets)
-        if !dryRun, let store {
-            let history = try store.observe(batch.tickets, source: name, at: outcome.startedAt)
-            for ticket in batch.tickets { observed[ticket.id] = history[ticket.id] }
-        }
+        let history = try store.observe(batch.tickets, source: name, at: outcome.startedAt)
+        for ticket in batch.tickets { observed[ticket.id] = history[ticket.id] }
     }
 }

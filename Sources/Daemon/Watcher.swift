@@ -35,12 +35,12 @@ public actor Watcher {
     private(set) var engine: SLAEngine
     private(set) var escalator: Escalator
     private(set) var composer: MessageComposer
-    let store: StateStore?
+    /// The state the tick reads and commits to; a `DryRunLog` for a dry run.
+    let store: any NotificationLog
     private(set) var sources: [Source]
     /// Takes the messages each commit put in the outbox; nil for a dry run.
     let dispatcher: OutboxDispatcher?
     let logger: Logger
-    let dryRun: Bool
     let failpoint: Failpoint?
 
     /// The sources, their polls and their freshness.
@@ -54,8 +54,8 @@ public actor Watcher {
 
     /// `store` may be nil only for a dry run without a state file; a dry run never writes.
     public init(
-        configuration: Configuration, templates: MessageTemplates, store: StateStore?, sources: [Source],
-        dispatcher: OutboxDispatcher?, logger: Logger, dryRun: Bool = false, failpoint: Failpoint? = nil
+        configuration: Configuration, templates: MessageTemplates, store: any NotificationLog, sources: [Source],
+        dispatcher: OutboxDispatcher?, logger: Logger, failpoint: Failpoint? = nil
     ) {
         self.configuration = configuration
         (engine, escalator, composer) = Watcher.parts(of: configuration, templates: templates)
@@ -64,7 +64,6 @@ public actor Watcher {
         poller = SourcePoller(sources: sources)
         self.dispatcher = dispatcher
         self.logger = logger
-        self.dryRun = dryRun
         self.failpoint = failpoint
     }
 
@@ -79,15 +78,13 @@ public actor Watcher {
 
         // Clocks and the ladder.
         // Held intents whose quiet hours end now need their clocks as they stand.
-        let heldDue = try store?.heldIntents(dueBy: now) ?? []
+        let heldDue = try store.heldIntents(dueBy: now)
         let evaluation = try evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketID)), into: &report)
         report.lap("evaluate", since: &phase)
         let nextThreshold = evaluation.nextThreshold
         // Breaches are recorded on the store's writer while the messages are worded here.
-        let breachesRecorded = dryRun ? nil : store.map { store in
-            Task.detached { [breaches = evaluation.breaches] () -> Result<Void, StateStoreError> in
-                do throws(StateStoreError) { return .success(try await store.recordBreaches(breaches)) } catch { return .failure(error) }
-            }
+        let breachesRecorded = Task.detached { [store, breaches = evaluation.breaches] () -> Result<Void, StateStoreError> in
+            do throws(StateStoreError) { return .success(try await store.recordBreaches(breaches)) } catch { return .failure(error) }
         }
         // The clocks are let go here: a large tick's memory peaks in the commit.
         let decided = decide(consume evaluation, heldDue: heldDue, stale: await poller.staleSources(at: now), at: now, into: &report)
@@ -100,15 +97,7 @@ public actor Watcher {
             ])
         }
 
-        if dryRun {
-            for message in decided.commit.messages {
-                print("would send to \(message.channel) [\(message.key)]: \(message.subject)")
-            }
-            report.nextWake = await wake(after: now, threshold: nextThreshold, stored: nil)
-            return report
-        }
-        guard let store else { return report }
-        try await breachesRecorded?.value.get()
+        try await breachesRecorded.value.get()
         var commit = decided.commit
         commit.messages += sourceNotices.compactMap { notice in
             configuration.opsChannel.map { ops in

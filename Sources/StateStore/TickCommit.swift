@@ -52,4 +52,10 @@ public struct OutboxDepth: Sendable, Hashable {
     public var pending: Int
     public var dead: Int
     public var held: Int
+
+    public init(pending: Int, dead: Int, held: Int) {
+        self.pending = pending
+        self.dead = dead
+        self.held = held
+    }
 }

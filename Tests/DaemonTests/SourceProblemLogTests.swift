@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import StateStore
 import Testing
 @testable import Daemon
 import SLAConfig
@@ -50,10 +51,9 @@ import TicketSources
             """, file: "slawatch.yaml", baseDirectory: "/tmp")
         let captured = Lines()
         let watcher = Watcher(
-            configuration: configuration, templates: try MessageTemplates(directory: nil), store: nil,
+            configuration: configuration, templates: try MessageTemplates(directory: nil), store: DryRunLog(base: nil) { _ in },
             sources: [Watcher.Source(config: configuration.sources[0], reader: Problems())], dispatcher: nil,
-            logger: Logger(label: "test") { _ in Capture(into: captured) },
-            dryRun: true
+            logger: Logger(label: "test") { _ in Capture(into: captured) }
         )
         let report = try await watcher.tick(at: Date(timeIntervalSince1970: 1_795_000_000))
         #expect(report.problems.count == 2)

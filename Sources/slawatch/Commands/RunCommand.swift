@@ -79,7 +79,16 @@ struct RunCommand: AsyncParsableCommand {
         let failpoint = environment["SLAWATCH_FAILPOINT"].flatMap(Failpoint.init(rawValue:))
         let metrics = MetricsRegistry(version: Slawatch.version)
         metrics.recordReload(succeeded: true, at: Date())
-        // Nothing is delivered in a dry run: no dispatcher, and the tick prints what it would send.
+        // Nothing is written or delivered in a dry run: no dispatcher, and the state prints
+        // what a tick would send instead of recording it.
+        let log: any NotificationLog
+        if let store, !dryRun {
+            log = store
+        } else {
+            log = DryRunLog(base: store) { messages in
+                for message in messages { print("would send to \(message.channel) [\(message.key)]: \(message.subject)") }
+            }
+        }
         let dispatcher = dryRun ? nil : store.map { store in
             OutboxDispatcher(
                 store: store, notifiers: wiring.notifiers, opsChannel: wiring.configuration.opsChannel,
@@ -87,8 +96,8 @@ struct RunCommand: AsyncParsableCommand {
                 logger: logger, failpoint: failpoint)
         }
         let watcher = Watcher(
-            configuration: wiring.configuration, templates: wiring.templates, store: store, sources: wiring.sources,
-            dispatcher: dispatcher, logger: logger, dryRun: dryRun, failpoint: failpoint
+            configuration: wiring.configuration, templates: wiring.templates, store: log, sources: wiring.sources,
+            dispatcher: dispatcher, logger: logger, failpoint: failpoint
         )
         do {
             // What the outbox held when the last run stopped is due at once.

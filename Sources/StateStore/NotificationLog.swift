@@ -1,0 +1,54 @@
+public import Foundation
+public import SLAEngine
+
+/// What a tick needs of the state: the ladder's history, the intents quiet hours hold,
+/// breaches per customer, the transitions observed between polls, and the commit of what
+/// it decided (intents and the outbox rows that carry them, in one transaction).
+///
+/// SQLite (`StateStore`) is the daemon's; `DryRunLog` reads one and writes nothing.
+public protocol NotificationLog: Sendable {
+    /// What earlier ticks recorded, by clock key.
+    func ladderHistory() throws(StateStoreError) -> [String: [LadderRecord]]
+    /// Intents held by quiet hours whose hold ends by `now`.
+    func heldIntents(dueBy now: Date) throws(StateStoreError) -> [Intent]
+    /// Breaches per customer since `since`.
+    func breachCounts(since: Date) throws(StateStoreError) -> BreachCounts
+    /// Records breaches (a fact about a clock, apart from the tick's commit).
+    func recordBreaches(_ breaches: [BreachRecord]) async throws(StateStoreError)
+    /// Records what changed since the last poll of `source`; returns every ticket's observed transitions.
+    func observe(_ tickets: [Ticket], source: String, at: Date) throws(StateStoreError) -> [String: [TicketEvent]]
+    /// Writes one tick's decisions and the messages that carry them, atomically.
+    func commit(_ tick: TickCommit) throws(StateStoreError)
+    /// The earliest instant a held intent's quiet hours end.
+    func nextHeldRelease() throws(StateStoreError) -> Date?
+    /// Messages pending, dead-lettered, and intents held.
+    func outboxDepth() throws(StateStoreError) -> OutboxDepth
+    /// Tidies up after a tick, off the tick's path (SQLite: copies the WAL back).
+    func checkpointLater()
+}
+
+extension StateStore: NotificationLog {}
+
+/// The state as `run --dry-run` sees it: what an existing state file recorded, read only;
+/// nothing is written, and what a tick would put in the outbox is handed to `onCommit`.
+public struct DryRunLog: NotificationLog {
+    private let base: StateStore?
+    private let onCommit: @Sendable ([OutboundMessage]) -> Void
+
+    /// `base` is the state file when there is one; nil reads as a new state.
+    public init(base: StateStore?, onCommit: @escaping @Sendable ([OutboundMessage]) -> Void) {
+        self.base = base
+        self.onCommit = onCommit
+    }
+
+    public func ladderHistory() throws(StateStoreError) -> [String: [LadderRecord]] { try base?.ladderHistory() ?? [:] }
+    public func heldIntents(dueBy now: Date) throws(StateStoreError) -> [Intent] { try base?.heldIntents(dueBy: now) ?? [] }
+    public func breachCounts(since: Date) throws(StateStoreError) -> BreachCounts { try base?.breachCounts(since: since) ?? BreachCounts() }
+    public func recordBreaches(_ breaches: [BreachRecord]) async throws(StateStoreError) {}
+    /// Records nothing, so nothing is observed between polls.
+    public func observe(_ tickets: [Ticket], source: String, at: Date) throws(StateStoreError) -> [String: [TicketEvent]] { [:] }
+    public func commit(_ tick: TickCommit) throws(StateStoreError) { onCommit(tick.messages) }
+    public func nextHeldRelease() throws(StateStoreError) -> Date? { try base?.nextHeldRelease() }
+    public func outboxDepth() throws(StateStoreError) -> OutboxDepth { try base?.outboxDepth() ?? OutboxDepth(pending: 0, dead: 0, held: 0) }
+    public func checkpointLater() {}
+}
