@@ -85,7 +85,7 @@ enum TickBenchmark {
                 "leads": LogChannel(channel: "leads", path: directory.appendingPathComponent("leads.jsonl").path),
                 "customers": LogChannel(channel: "customers", path: directory.appendingPathComponent("customers.jsonl").path),
             ],
-            opsChannel: nil, logger: logger)
+            opsChannel: nil, templates: try MessageTemplates(directory: nil), logger: logger)
         try await dispatcher.resume()
         let watcher = Watcher(
             configuration: configuration, templates: try MessageTemplates(directory: nil), store: store,

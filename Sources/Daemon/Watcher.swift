@@ -101,7 +101,7 @@ public actor Watcher {
         var commit = decided.commit
         commit.messages += sourceNotices.compactMap { notice in
             configuration.opsChannel.map { ops in
-                let message = OpsNotice.message(for: notice, to: ops, at: now)
+                let message = OpsNotice.message(for: notice, to: ops, at: now, templates: composer.templates)
                 logger.warning("\(message.subject)", metadata: ["channel": "\(ops)"])
                 return message
             }

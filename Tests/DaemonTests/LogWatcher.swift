@@ -26,15 +26,16 @@ func logWatcher(yaml: String, directory: URL) async throws -> LogDaemon {
     let store = try StateStore(path: configuration.state)
     let source = configuration.sources[0]
     let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+    let templates = try MessageTemplates(directory: nil)
     let dispatcher = OutboxDispatcher(
         store: store,
         notifiers: Dictionary(uniqueKeysWithValues: configuration.channels.keys.map { name in
             (name, LogChannel(channel: name, path: directory.appendingPathComponent("\(name).jsonl").path) as any Notifier)
         }),
-        opsChannel: configuration.opsChannel, logger: logger)
+        opsChannel: configuration.opsChannel, templates: templates, logger: logger)
     try await dispatcher.resume()
     let watcher = Watcher(
-        configuration: configuration, templates: try MessageTemplates(directory: nil), store: store,
+        configuration: configuration, templates: templates, store: store,
         sources: [Watcher.Source(config: source, reader: try source.reader(secrets: nil, transport: nil, cursors: store))],
         dispatcher: dispatcher, logger: logger
     )

@@ -59,6 +59,7 @@ final class ScriptedNotifier: Notifier {
 
 @Suite struct OutboxDispatcherTests {
     static let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+    static let templates = try! MessageTemplates(directory: nil)
 
     static func message(_ key: String, _ channel: String) -> OutboundMessage {
         OutboundMessage(key: key, channel: channel, audience: .team, isUrgent: false, subject: key, text: key, createdAt: Date())
@@ -72,7 +73,7 @@ final class ScriptedNotifier: Notifier {
             return .cancelled
         }
         let leads = ScriptedNotifier("leads", kind: .log) { _ in .delivered }
-        let dispatcher = OutboxDispatcher(store: store, notifiers: ["hooks": hooks, "leads": leads], opsChannel: nil, logger: Self.logger)
+        let dispatcher = OutboxDispatcher(store: store, notifiers: ["hooks": hooks, "leads": leads], opsChannel: nil, templates: Self.templates, logger: Self.logger)
         try await dispatcher.resume()
         let running = Task { await dispatcher.run() }
         await dispatcher.submit((0..<100).map { Self.message("h\($0)", "hooks") } + (0..<20).map { Self.message("l\($0)", "leads") })
@@ -94,7 +95,7 @@ final class ScriptedNotifier: Notifier {
     @Test func attemptsEndingTogetherAreRecordedInBatches() async throws {
         let store = MemoryOutbox()
         let hooks = ScriptedNotifier("hooks") { _ in .delivered }
-        let dispatcher = OutboxDispatcher(store: store, notifiers: ["hooks": hooks], opsChannel: nil, logger: Self.logger)
+        let dispatcher = OutboxDispatcher(store: store, notifiers: ["hooks": hooks], opsChannel: nil, templates: Self.templates, logger: Self.logger)
         await dispatcher.submit((0..<500).map { Self.message("m\($0)", "hooks") })
         await dispatcher.drain()
         #expect(store.records.count == 500)
@@ -109,7 +110,7 @@ final class ScriptedNotifier: Notifier {
             PendingMessage(message: Self.message("b", "hooks"), attempts: 0),
         ])
         let hooks = ScriptedNotifier("hooks") { $0.key == "a" ? .failed : .delivered }
-        let dispatcher = OutboxDispatcher(store: store, notifiers: ["hooks": hooks], opsChannel: nil, random: { 0 }, logger: Self.logger)
+        let dispatcher = OutboxDispatcher(store: store, notifiers: ["hooks": hooks], opsChannel: nil, templates: Self.templates, random: { 0 }, logger: Self.logger)
         try await dispatcher.resume()
         await dispatcher.drain()
         #expect(hooks.keys.sorted() == ["a", "b"])
@@ -129,7 +130,7 @@ final class ScriptedNotifier: Notifier {
         // A policy with no second attempt: every failure is a dead letter.
         let once = RetryPolicy(maxAttempts: 1)
         let dispatcher = OutboxDispatcher(
-            store: store, notifiers: ["hooks": gone, "ops": ops], opsChannel: "ops", policy: once, logger: Self.logger)
+            store: store, notifiers: ["hooks": gone, "ops": ops], opsChannel: "ops", templates: Self.templates, policy: once, logger: Self.logger)
         await dispatcher.submit([Self.message("m1", "hooks"), Self.message("m2", "hooks")])
         await dispatcher.drain()
         #expect(store.enqueued.map(\.subject) == ["[slawatch] channel hooks is failing (server_error)"])
@@ -138,11 +139,28 @@ final class ScriptedNotifier: Notifier {
 
         // A new process on the same state: the outage is known, nothing is said again.
         let again = OutboxDispatcher(
-            store: store, notifiers: ["hooks": gone, "ops": ops], opsChannel: "ops", policy: once, logger: Self.logger)
+            store: store, notifiers: ["hooks": gone, "ops": ops], opsChannel: "ops", templates: Self.templates, policy: once, logger: Self.logger)
         try await again.resume()
         await again.submit([Self.message("m3", "hooks")])
         await again.drain()
         #expect(store.enqueued.count == 1)
         #expect(store.channelOutages()["hooks"]?.deadLetters == 3)
+    }
+
+    @Test func opsNoticesAreWordedByTheirTemplateWhichASiteMayReplace() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-ops-templates-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "OPS: {{#channel_failing}}{{channel}} down ({{reason}}){{/channel_failing}}"
+            .write(to: directory.appendingPathComponent("ops_notice.subject.mustache"), atomically: true, encoding: .utf8)
+        let store = MemoryOutbox()
+        let dispatcher = OutboxDispatcher(
+            store: store, notifiers: ["hooks": ScriptedNotifier("hooks") { _ in .failed }, "ops": ScriptedNotifier("ops", kind: .log) { _ in .delivered }],
+            opsChannel: "ops", templates: try MessageTemplates(directory: directory.path), policy: RetryPolicy(maxAttempts: 1), logger: Self.logger)
+        await dispatcher.submit([Self.message("m1", "hooks")])
+        await dispatcher.drain()
+        #expect(store.enqueued.map(\.subject) == ["OPS: hooks down (server_error)"])
+        // The text form is still the default one.
+        #expect(store.enqueued.first?.text.hasPrefix("Messages to hooks are failing since ") == true)
     }
 }

@@ -4,42 +4,51 @@ import SLAEngine
 public import TicketSources
 
 /// What slawatch tells the ops channel about its own trouble: a channel failing or working
-/// again, a source gone stale or recovered. One message each, keyed so that the same notice
-/// is never sent twice.
+/// again, a source gone stale or recovered. One message each, worded by the `ops_notice`
+/// template and keyed so that the same notice is never sent twice.
 enum OpsNotice {
     /// The message about a channel's outage or recovery.
-    static func message(for notice: ChannelHealth.Notice, to ops: String, at now: Date) -> OutboundMessage {
-        let subject: String, text: String, key: String
+    static func message(for notice: ChannelHealth.Notice, to ops: String, at now: Date, templates: MessageTemplates) -> OutboundMessage {
         switch notice {
         case .outageStarted(let channel, let reason, let since):
-            key = "ops/\(channel)/outage/\(Int64(since.timeIntervalSince1970))"
-            subject = "[slawatch] channel \(channel) is failing (\(reason.rawValue))"
-            text = "Messages to \(channel) are failing since \(Timestamp(since)) (\(reason.rawValue)). slawatch keeps them "
-                + "and tries again; you will hear once more when the channel works."
+            message(key: "ops/\(channel)/outage/\(Int64(since.timeIntervalSince1970))", to: ops, at: now, templates: templates, [
+                "channel_failing": ["channel": channel, "reason": reason.rawValue, "since": Timestamp(since).description],
+            ])
         case .recovered(let channel, let since, let deadLetters, _):
-            key = "ops/\(channel)/recovered/\(Int64(now.timeIntervalSince1970))"
-            subject = "[slawatch] channel \(channel) works again"
-            text = "Messages to \(channel) go through again after failing since \(Timestamp(since))"
-                + (deadLetters > 0 ? " (\(deadLetters) given up meanwhile)." : ".")
+            message(key: "ops/\(channel)/recovered/\(Int64(now.timeIntervalSince1970))", to: ops, at: now, templates: templates, [
+                "channel_recovered": [
+                    "channel": channel, "since": Timestamp(since).description, "dead_letters": deadLetters > 0 ? deadLetters as Any : false,
+                ],
+            ])
         }
-        return OutboundMessage(key: key, channel: ops, audience: .team, isUrgent: true, subject: subject, text: text, createdAt: now)
     }
 
     /// The message about a source going stale or recovering.
-    static func message(for notice: SourceFreshness.Notice, to ops: String, at now: Date) -> OutboundMessage {
-        let key: String, subject: String, text: String
+    static func message(for notice: SourceFreshness.Notice, to ops: String, at now: Date, templates: MessageTemplates) -> OutboundMessage {
         switch notice {
         case .becameStale(let source, let since, let lastSuccess):
-            key = "ops/source/\(source)/stale/\(Int64(since.timeIntervalSince1970))"
-            subject = "[slawatch] source \(source) is stale"
-            text = "No poll of \(source) has succeeded since \(lastSuccess.map { Timestamp($0).description } ?? "the start"); "
-                + "its data counts as stale since \(Timestamp(since)). Pre-breach warnings and customer notices for its "
-                + "tickets are held; breach pings still go out, flagged. You will hear when it recovers."
+            message(key: "ops/source/\(source)/stale/\(Int64(since.timeIntervalSince1970))", to: ops, at: now, templates: templates, [
+                "source_stale": [
+                    "source": source, "since": Timestamp(since).description,
+                    "last_success": lastSuccess.map { Timestamp($0).description } ?? "the start",
+                ],
+            ])
         case .recovered(let source, let since, let at):
-            key = "ops/source/\(source)/recovered/\(Int64(at.timeIntervalSince1970))"
-            subject = "[slawatch] source \(source) recovered"
-            text = "\(source) polled successfully at \(Timestamp(at)) after being stale since \(Timestamp(since))."
+            message(key: "ops/source/\(source)/recovered/\(Int64(at.timeIntervalSince1970))", to: ops, at: now, templates: templates, [
+                "source_recovered": ["source": source, "since": Timestamp(since).description, "at": Timestamp(at).description],
+            ])
         }
-        return OutboundMessage(key: key, channel: ops, audience: .team, isUrgent: true, subject: subject, text: text, createdAt: now)
+    }
+
+    private static func message(
+        key: String, to ops: String, at now: Date, templates: MessageTemplates, _ notice: [String: Any]
+    ) -> OutboundMessage {
+        // Every kind is in the context, the others false, so a section never finds an outer value.
+        var context: [String: Any] = ["channel_failing": false, "channel_recovered": false, "source_stale": false, "source_recovered": false]
+        context.merge(notice) { $1 }
+        let rendered = templates.render("ops_notice", context: context)
+        return OutboundMessage(
+            key: key, channel: ops, audience: .team, isUrgent: true, subject: rendered.subject, text: rendered.text,
+            html: rendered.html, createdAt: now)
     }
 }

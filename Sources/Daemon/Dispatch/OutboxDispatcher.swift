@@ -22,6 +22,8 @@ public actor OutboxDispatcher {
     private var schedule: DeliverySchedule
     private var notifiers: [String: any Notifier]
     private var opsChannel: String?
+    /// What ops notices are worded with.
+    private var templates: MessageTemplates
     private let store: any OutboxStore
     private let clock: any DeliveryClock
     private let random: @Sendable () -> Double
@@ -61,13 +63,15 @@ public actor OutboxDispatcher {
     static let idleTurn = 1.0
 
     public init(
-        store: any OutboxStore, notifiers: [String: any Notifier], opsChannel: String?, policy: RetryPolicy = .delivery,
+        store: any OutboxStore, notifiers: [String: any Notifier], opsChannel: String?, templates: MessageTemplates,
+        policy: RetryPolicy = .delivery,
         clock: any DeliveryClock = SystemDeliveryClock(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         metrics: MetricsRegistry? = nil, logger: Logger, failpoint: Failpoint? = nil
     ) {
         self.store = store
         self.notifiers = notifiers
         self.opsChannel = opsChannel
+        self.templates = templates
         self.clock = clock
         self.random = random
         self.metrics = metrics
@@ -110,9 +114,10 @@ public actor OutboxDispatcher {
 
     /// Swaps in the channels of a reloaded configuration: the next attempt of each message
     /// goes to its channel as configured then.
-    public func use(notifiers: [String: any Notifier], opsChannel: String?) {
+    public func use(notifiers: [String: any Notifier], opsChannel: String?, templates: MessageTemplates) {
         self.notifiers = notifiers
         self.opsChannel = opsChannel
+        self.templates = templates
         schedule.limits = OutboxDispatcher.limits(notifiers)
         pump()
     }
@@ -245,7 +250,7 @@ public actor OutboxDispatcher {
     /// Puts ops' message about a channel in the outbox and queues it.
     private func announce(_ notice: ChannelHealth.Notice, at now: Date) {
         guard let ops = opsChannel else { return }
-        let message = OpsNotice.message(for: notice, to: ops, at: now)
+        let message = OpsNotice.message(for: notice, to: ops, at: now, templates: templates)
         logger.warning("\(message.subject)", metadata: ["channel": "\(ops)"])
         do {
             try store.enqueue([message])

@@ -14,6 +14,10 @@ public struct MessageTemplates: Sendable {
     public static let teamTemplates = ["warning", "breach", "catch_up", "repeat", "digest", "all_clear"]
     /// Templates for customers, named by a ladder step's `customer_notice`.
     public static let customerTemplates = ["delay_notice", "update_due"]
+    /// What the `ops_channel` hears about slawatch's own trouble: one template, whose
+    /// context has one of `channel_failing`, `channel_recovered`, `source_stale`,
+    /// `source_recovered`.
+    public static let opsTemplates = ["ops_notice"]
     static let forms = ["subject", "text", "html"]
 
     /// Subjects, text forms and partials, rendering values unescaped.
@@ -82,7 +86,7 @@ public struct MessageTemplates: Sendable {
                     "refers to the partial \(partial), which does not exist; add \(partial).mustache or fix the name"))
             }
         }
-        for name in MessageTemplates.teamTemplates + MessageTemplates.customerTemplates {
+        for name in MessageTemplates.teamTemplates + MessageTemplates.customerTemplates + MessageTemplates.opsTemplates {
             for form in MessageTemplates.forms where files["\(name).\(form).mustache"] == nil {
                 problems.append(TemplateProblem(file: directory ?? "templates", line: nil, message: "\(name).\(form).mustache is missing"))
             }
@@ -120,7 +124,10 @@ public struct MessageTemplates: Sendable {
     /// Every template rendered with sample contexts must say something.
     private func validateOutput() -> [TemplateProblem] {
         var problems: [TemplateProblem] = []
-        for (names, context) in [(MessageTemplates.teamTemplates, TemplateSamples.team), (MessageTemplates.customerTemplates, TemplateSamples.customer)] {
+        for (names, context) in [
+            (MessageTemplates.teamTemplates, TemplateSamples.team), (MessageTemplates.customerTemplates, TemplateSamples.customer),
+            (MessageTemplates.opsTemplates, TemplateSamples.ops),
+        ] {
             for name in names {
                 let rendered = render(name, context: context)
                 for (form, output) in [("subject", rendered.subject), ("text", rendered.text), ("html", rendered.html)]

@@ -31,4 +31,10 @@ enum TemplateSamples {
         "next_update": "Monday 23 November 2026 at 17:00 EST",
         "remedy": "A service credit applies.",
     ] }
+
+    /// An ops notice: a channel failing.
+    static var ops: [String: Any] { [
+        "channel_failing": ["channel": "support-leads", "reason": "server_error", "since": "2026-11-23T18:00:00Z"],
+        "channel_recovered": false, "source_stale": false, "source_recovered": false,
+    ] }
 }

@@ -91,7 +91,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let dispatcher = dryRun ? nil : store.map { store in
             OutboxDispatcher(
-                store: store, notifiers: wiring.notifiers, opsChannel: wiring.configuration.opsChannel,
+                store: store, notifiers: wiring.notifiers, opsChannel: wiring.configuration.opsChannel, templates: wiring.templates,
                 clock: fixedInstant.map { ReplayClock(instant: $0) } ?? SystemDeliveryClock(), metrics: metrics,
                 logger: logger, failpoint: failpoint)
         }
@@ -133,7 +133,7 @@ struct RunCommand: AsyncParsableCommand {
             .init(service: ReloadService(notifier: notifier, metrics: metrics, logger: logger) {
                 let fresh = try Wiring.load(path: path, environment: environment, transport: transport, store: store)
                 await watcher.reload(configuration: fresh.configuration, templates: fresh.templates, sources: fresh.sources)
-                await dispatcher?.use(notifiers: fresh.notifiers, opsChannel: fresh.configuration.opsChannel)
+                await dispatcher?.use(notifiers: fresh.notifiers, opsChannel: fresh.configuration.opsChannel, templates: fresh.templates)
                 metrics.retain(channels: Set(fresh.configuration.channels.keys), sources: Set(fresh.configuration.sources.map(\.name)))
             }),
         ]
