@@ -100,7 +100,7 @@ import Transport
         let reassigned = TicketEvent(at: at + 900, .assignee("kim"))
         var ticket = Ticket(id: "Z-1", createdAt: at)
         ticket.events = [TicketEvent(at: at + 300, .agentReply(isPublic: true)), TicketEvent(at: at + 400, .customerMessage)]
-        #expect(Watcher.transitions([pause, reassigned], missingFrom: ticket) == [pause, reassigned])
+        #expect(SLAEngine.transitions([pause, reassigned], missingFrom: ticket) == [pause, reassigned])
     }
 
     @Test func kindsTheTicketReportsItselfAreNotDoubled() {
@@ -108,7 +108,7 @@ import Transport
         let reassigned = TicketEvent(at: at + 900, .assignee("kim"))
         var ticket = Ticket(id: "F-1", createdAt: at)
         ticket.events = [TicketEvent(at: at + 590, .status(.pendingCustomer))]
-        #expect(Watcher.transitions([observedPause, reassigned], missingFrom: ticket) == [reassigned])
-        #expect(Watcher.transitions([observedPause], missingFrom: Ticket(id: "P-1", createdAt: at)) == [observedPause])
+        #expect(SLAEngine.transitions([observedPause, reassigned], missingFrom: ticket) == [reassigned])
+        #expect(SLAEngine.transitions([observedPause], missingFrom: Ticket(id: "P-1", createdAt: at)) == [observedPause])
     }
 }

@@ -1,0 +1,100 @@
+public import Foundation
+
+/// Every clock of a run of tickets and what the ladders owe about them: the fan-in a tick
+/// makes over its tickets, pure, so it can be split across cores and merged.
+public struct TicketEvaluation: Sendable {
+    /// The tickets something is owed about (and those asked to be kept), by position in
+    /// the evaluated array, with their clocks as they stand.
+    public var kept: [(position: Int, clocks: [SLAClock])] = []
+    public var intents: [Intent] = []
+    /// Held intents the ladders no longer want, by id.
+    public var withdrawn: [String] = []
+    public var breaches: [BreachRecord] = []
+    /// The earliest ladder step of any open clock.
+    public var nextThreshold: Date?
+    /// Counts, for reports and metrics.
+    public var clockCount = 0
+    public var clockStates: [ClockState: Int] = [:]
+    public var breached = 0
+    /// Open clocks, not yet breached, whose next step is within the hour.
+    public var atRisk = 0
+
+    public init() {}
+
+    /// Adds a part evaluated separately (its `kept` positions are its own array's).
+    public mutating func merge(_ part: TicketEvaluation) {
+        kept += part.kept
+        intents += part.intents
+        withdrawn += part.withdrawn
+        breaches += part.breaches
+        if let next = part.nextThreshold { nextThreshold = min(nextThreshold ?? next, next) }
+        clockCount += part.clockCount
+        clockStates.merge(part.clockStates, uniquingKeysWith: +)
+        breached += part.breached
+        atRisk += part.atRisk
+    }
+}
+
+extension SLAEngine {
+    /// Runs every clock of `tickets[range]` at `now` and walks their ladders against
+    /// `history`.
+    ///
+    /// - `observed` gives the transitions recorded between polls for a ticket id; those of
+    ///   kinds the ticket's own events report are left out (`transitions(_:missingFrom:)`).
+    /// - `earlierBreaches` counts the customer's other breaches, for `repeated_breaches`.
+    /// - Clocks are kept only for tickets something is owed about, and those in `keeping`:
+    ///   a large backlog's clocks are not held past the call.
+    public func evaluate(
+        _ tickets: [Ticket], in range: Range<Int>, escalator: Escalator, history: [String: [LadderRecord]],
+        observed: (String) -> [TicketEvent], earlierBreaches: (Ticket) -> Int, keeping: Set<String>, now: Date
+    ) -> TicketEvaluation {
+        var result = TicketEvaluation()
+        for position in range {
+            let ticket = tickets[position]
+            let clocks = clocks(for: ticket, observed: SLAEngine.transitions(observed(ticket.id), missingFrom: ticket), at: now)
+            result.clockCount += clocks.count
+            for clock in clocks {
+                result.clockStates[clock.state, default: 0] += 1
+                if clock.state == .breached { result.breached += 1 }
+                if clock.state.isOpen, let next = clock.nextStepAt {
+                    if clock.state != .breached && next <= now + 3600 { result.atRisk += 1 }
+                    result.nextThreshold = min(result.nextThreshold ?? next, next)
+                }
+            }
+            let decision = escalator.decide(
+                ticket: ticket, clocks: clocks, history: history, earlierBreaches: earlierBreaches(ticket), now: now)
+            if !decision.intents.isEmpty || keeping.contains(ticket.id) {
+                result.kept.append((position, clocks))
+            }
+            result.intents += decision.intents
+            result.withdrawn += decision.withdrawn
+            result.breaches += decision.breaches
+        }
+        return result
+    }
+
+    /// The transitions observed between polls of the kinds the ticket's own events leave
+    /// out: a source that reports status changes itself knows them better than snapshots
+    /// do, while one that reports only the conversation (Zendesk's reply history) still
+    /// needs the observed pauses.
+    public static func transitions(_ observed: [TicketEvent], missingFrom ticket: Ticket) -> [TicketEvent] {
+        guard !observed.isEmpty, !ticket.events.isEmpty else { return observed }
+        let reported = Set(ticket.events.compactMap { TransitionKind($0.kind) })
+        return observed.filter { TransitionKind($0.kind).map { !reported.contains($0) } ?? true }
+    }
+
+    /// The kinds of change a snapshot shows.
+    enum TransitionKind: Hashable {
+        case status, priority, assignee, group
+
+        init?(_ kind: TicketEvent.Kind) {
+            switch kind {
+            case .status: self = .status
+            case .priority: self = .priority
+            case .assignee: self = .assignee
+            case .group: self = .group
+            case .customerMessage, .agentReply: return nil
+            }
+        }
+    }
+}
