@@ -26,6 +26,9 @@ public struct OutboundMessage: Sendable, Hashable, Codable {
     public var tickets: [MessageTicket]
     /// Addresses to send to instead of the channel's own (a customer notice); empty for the channel's.
     public var recipients: [String]
+    /// Set on a retry of a mail some recipients already have: the only addresses it still
+    /// goes to (the envelope), while its headers stay as first sent. Nil: everyone.
+    public var retryTo: [String]?
     /// When the message was decided.
     public var createdAt: Date
 

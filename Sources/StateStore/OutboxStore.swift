@@ -31,11 +31,15 @@ public struct AttemptRecord: Sendable, Hashable {
     public var key: String
     public var at: Date
     public var result: Result
+    /// The message as its next attempt sends it, when that differs from what the outbox
+    /// holds (a mail retried only to the recipients that did not get it).
+    public var next: OutboundMessage?
 
-    public init(key: String, at: Date, result: Result) {
+    public init(key: String, at: Date, result: Result, next: OutboundMessage? = nil) {
         self.key = key
         self.at = at
         self.result = result
+        self.next = next
     }
 }
 

@@ -23,7 +23,12 @@ extension StateStore: OutboxStore {
 
     public func record(_ attempts: [AttemptRecord], outages: [String: ChannelOutage?] = [:]) throws(StateStoreError) {
         guard !attempts.isEmpty || !outages.isEmpty else { return }
+        let narrowed = try StateStore.encode(attempts.compactMap(\.next))
         try write { db in
+            let replace = try db.cachedStatement(sql: "UPDATE outbox SET message = ? WHERE key = ? AND status = 'pending'")
+            for (message, data) in zip(attempts.compactMap(\.next), narrowed) {
+                try replace.execute(arguments: [data, message.key])
+            }
             let delivered = try db.cachedStatement(sql: """
                 UPDATE outbox SET status = 'delivered', delivered_at = ?, attempts = attempts + 1 WHERE key = ? AND status = 'pending'
                 """)

@@ -119,6 +119,14 @@ public struct DeliverySchedule: Sendable {
         case .cancelled:
             known.remove(key)
             return Finished(result: .cancelled)
+        case .partiallyDelivered where !outcome.recipients.allSatisfy({ $0.status != .failed || $0.error?.recoverable != true }):
+            // Some recipients have it, others were refused for now: the same mail again, only to those.
+            guard let (again, error) = retryRecipients(entry, outcome, at: now, random: random) else { fallthrough }
+            lanes[channel, default: Lane()].waiting.insert(again)
+            finished = Finished(result: .retry(at: again.due), record: AttemptRecord(
+                key: key, at: now, result: .retry(at: again.due, reason: error.label, detail: error.description), next: again.message))
+            // The relay took it for some: the channel works.
+            finished.notice = health.record(channel: channel, .succeeded, at: now)
         case .delivered, .partiallyDelivered:
             known.remove(key)
             let refused = outcome.recipients.filter { $0.error != nil }.map { "\($0)" }.joined(separator: "; ")
@@ -149,6 +157,23 @@ public struct DeliverySchedule: Sendable {
         let after = health.outages[channel]
         if after != before { finished.outage = .some(after) }
         return finished
+    }
+
+    /// A mail some recipients got and others were refused for now: the same message again,
+    /// only to those, when the policy retries; nil otherwise.
+    private func retryRecipients(
+        _ entry: Entry, _ outcome: DeliveryOutcome, at now: Date, random: Double
+    ) -> (Entry, DeliveryError)? {
+        let refused = outcome.recipients.filter { $0.status == .failed && $0.error?.recoverable == true }
+        guard let error = refused.first?.error,
+              case .retry(let delay) = policy.decision(
+                afterAttempt: entry.attempts + 1, failure: error, random: random, age: now.timeIntervalSince(entry.message.createdAt))
+        else { return nil }
+        var again = entry
+        again.attempts += 1
+        again.due = now + delay
+        again.message.retryTo = refused.map(\.address)
+        return (again, error)
     }
 
     /// The earliest instant a waiting message of a lane with room falls due; nil when none waits.

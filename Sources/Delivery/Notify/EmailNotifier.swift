@@ -80,6 +80,12 @@ public struct EmailNotifier: Notifier {
         for address in recipients + cc where seen.insert(address.address.lowercased()).inserted {
             envelope.append(address)
         }
+        // A retry goes only to the recipients that did not get it; invalid ones were final.
+        if let retryTo = message.retryTo {
+            let remaining = Set(retryTo.map { $0.lowercased() })
+            envelope = envelope.filter { remaining.contains($0.address.lowercased()) }
+            invalid = []
+        }
         guard !envelope.isEmpty else {
             let error = invalid.first?.error ?? DeliveryError(
                 code: .invalidMessage, recoverable: false,

@@ -32,8 +32,10 @@ class EphemeralController(Controller):
 
 
 class Recorder:
-    def __init__(self, out, rejected, reject_data=None):
+    def __init__(self, out, rejected, reject_data=None, deferred=()):
         self.reject_data = reject_data
+        # Addresses refused for now (450) the first time they are offered, then accepted.
+        self.deferred = {a.lower() for a in deferred}
         self.out = out
         self.rejected = {a.lower() for a in rejected}
         self.lock = threading.Lock()
@@ -41,6 +43,9 @@ class Recorder:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.rejected:
             return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+        if address.lower() in self.deferred:
+            self.deferred.discard(address.lower())
+            return "450 4.2.0 <%s>: Mailbox busy, try again later" % address
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
@@ -89,6 +94,7 @@ def main():
     parser.add_argument("--auth")
     parser.add_argument("--reject", action="append", default=[])
     parser.add_argument("--reject-data", help="answer DATA with this reply instead of accepting the message")
+    parser.add_argument("--defer", action="append", default=[], help="refuse this recipient with 450 once, then accept it")
     args = parser.parse_args()
 
     kwargs = {}
@@ -113,7 +119,7 @@ def main():
         )
 
     controller = EphemeralController(
-        Recorder(args.out, args.reject, args.reject_data),
+        Recorder(args.out, args.reject, args.reject_data, args.defer),
         hostname="127.0.0.1",
         port=0,
         ssl_context=context if args.tls == "implicit" else None,
