@@ -82,14 +82,16 @@ public actor OutboxDispatcher {
 
     /// Attempts in flight at once on one channel: a `log` file is written in order, a mail
     /// relay takes a few sessions, a webhook many requests over keep-alive connections.
-    static func limits(_ notifiers: [String: any Notifier]) -> [String: Int] {
-        notifiers.mapValues { notifier in
-            switch notifier.kind {
-            case .log: 1
-            case .email: 4
-            default: 32
-            }
+    public static func attemptsInFlight(for kind: ChannelKind) -> Int {
+        switch kind {
+        case .log: 1
+        case .email: 4
+        default: 32
         }
+    }
+
+    static func limits(_ notifiers: [String: any Notifier]) -> [String: Int] {
+        notifiers.mapValues { attemptsInFlight(for: $0.kind) }
     }
 
     /// Loads what the outbox holds, every message due now, and the outages ops already heard of.

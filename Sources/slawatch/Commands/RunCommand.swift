@@ -63,7 +63,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         let transport: CurlTransport
         do {
-            transport = try CurlTransport()
+            // As many connections to one host as a delivery lane has attempts in flight, so a
+            // busy webhook lane reuses keep-alive connections instead of queueing behind eight.
+            transport = try CurlTransport(settings: TransportSettings(
+                maxConnectionsPerHost: OutboxDispatcher.attemptsInFlight(for: .webhook), maxConnections: 256))
         } catch {
             Console.error("cannot start the HTTP and SMTP transport: \(error)")
             throw ExitCode(ExitStatus.unavailable)
