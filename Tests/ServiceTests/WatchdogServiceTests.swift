@@ -37,4 +37,31 @@ struct WatchdogServiceTests {
         running.cancel()
         try await running.value
     }
+
+    @Test("withholds pings when one of the loops it watches stalls, though the other goes on")
+    func oneStalledLoopIsEnough() async throws {
+        let receiver = try DatagramReceiver(abstract: true)
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": receiver.notifySocket, "WATCHDOG_USEC": "2000000"])
+        let ticks = LoopHeartbeat(), deliveries = LoopHeartbeat()
+        let service = try #require(WatchdogService(
+            notifier: notifier, heartbeats: [ticks, deliveries], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
+        let running = Task { try await service.run() }
+        #expect(await receiver.receive() == "WATCHDOG=1")
+        // The tick loop keeps beating; the dispatcher's heartbeat stands still.
+        let beating = Task {
+            while !Task.isCancelled {
+                ticks.beat()
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        var pings = 0
+        while await receiver.receive(timeout: .seconds(3)) != nil, pings <= 10 { pings += 1 }
+        #expect(pings <= 2)
+        // Both beat again: pings resume.
+        deliveries.beat()
+        #expect(await receiver.receive() == "WATCHDOG=1")
+        beating.cancel()
+        running.cancel()
+        try await running.value
+    }
 }
