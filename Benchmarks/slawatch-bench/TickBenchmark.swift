@@ -7,9 +7,10 @@ import StateStore
 import TicketSources
 
 /// tick: one daemon tick over synthetic open tickets with a real state database: record
-/// snapshots, evaluate every clock, walk the ladders with DESIGN.md's reference ladder (a
-/// customer delay notice at breach, one message per ticket), commit intents and outbox.
-/// Delivery (digests to a `log` channel, notices to another) is the dispatcher's, timed apart. Then a second tick a minute later, as the daemon runs
+/// snapshots, evaluate every clock, walk the ladders, commit intents and outbox; team
+/// messages are digests to a `log` channel. With `notices`, DESIGN.md's reference ladder:
+/// a customer delay notice at breach, one message per ticket, to another `log` channel.
+/// Delivery is the dispatcher's, after the tick, timed apart. Then a second tick a minute later, as the daemon runs
 /// between changes.
 enum TickBenchmark {
     /// Hands the daemon tickets already in memory.
@@ -19,7 +20,8 @@ enum TickBenchmark {
         func poll() async throws -> TicketBatch { TicketBatch(tickets: tickets) }
     }
 
-    static let yaml = """
+    /// The configuration; `notices` puts DESIGN.md's customer delay notice on the breach step.
+    static func yaml(notices: Bool) -> String { """
         state: state.db
         repeated_breaches: { count: 3, within: 30d }
         sources:
@@ -50,33 +52,33 @@ enum TickBenchmark {
           default:
             - { at: 75%, notify: lead }
             - { at: 90%, notify: manager }
-            - { at: breach, notify: [manager, director], customer_notice: delay_notice }
+            - { at: breach, notify: [manager, director]\(notices ? ", customer_notice: delay_notice" : "") }
             - { at: breach+2h, notify: director, repeat: 2h }
         channels:
           leads: { type: log, path: leads.jsonl }
           customers: { type: log, path: customers.jsonl }
-        """
+        """ }
 
     /// The first tick on a new state database, in this process; then (when `restarting`) a
     /// restarted daemon on the same database, in a new process, so its peak memory is its own.
-    static func run(count: Int, restarting: Bool = true) async throws {
+    static func run(count: Int, notices: Bool, restarting: Bool = true) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-tick-bench-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try await ticks(count: count, directory: directory, names: ["first tick (every ticket new)"])
+        try await ticks(count: count, notices: notices, directory: directory, names: ["first tick (every ticket new)"])
         guard restarting else { return }
-        try runSelf(["tick-restart", String(count), directory.path])
+        try runSelf(["tick-restart", String(count), directory.path] + (notices ? ["notices"] : []))
     }
 
     /// A daemon restarted on the database the first tick wrote: its first tick (everything
     /// already recorded), then the tick a minute later.
-    static func restart(count: Int, directory: String) async throws {
-        try await ticks(count: count, directory: URL(fileURLWithPath: directory),
+    static func restart(count: Int, notices: Bool, directory: String) async throws {
+        try await ticks(count: count, notices: notices, directory: URL(fileURLWithPath: directory),
                         names: ["restarted tick", "next tick (a minute later)"], offset: 0)
     }
 
-    private static func ticks(count: Int, directory: URL, names: [String], offset: Double = 0) async throws {
-        let configuration = try Configuration.parse(yaml: yaml, file: "bench.yaml", baseDirectory: directory.path)
+    private static func ticks(count: Int, notices: Bool, directory: URL, names: [String], offset: Double = 0) async throws {
+        let configuration = try Configuration.parse(yaml: yaml(notices: notices), file: "bench.yaml", baseDirectory: directory.path)
         let store = try StateStore(path: configuration.state, exclusive: true)
         let tickets = syntheticTickets(count: count, now: benchmarkNow)
         let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })

@@ -1,7 +1,8 @@
 // Release-build benchmarks. Run with `make bench`, or one of them:
 //   slawatch-bench clocks [COUNT]   clock evaluation throughput (default 1,000,000 tickets)
 //   slawatch-bench tick [COUNT]     one daemon tick with a real state database (default 100,000)
-//   slawatch-bench tick-first [COUNT]   only the first of those ticks, for profiling
+//   slawatch-bench tick-notices [COUNT]   the same with a customer delay notice at breach
+//   slawatch-bench tick-first [COUNT], tick-notices-first [COUNT]   only the first tick, for profiling
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -9,17 +10,17 @@ let which = arguments.count > 0 ? arguments[0] : "all"
 let count = arguments.count > 1 ? Int(arguments[1]) : nil
 // Each benchmark in a process of its own, so the peak memory each reports is its own.
 if which == "all" {
-    for benchmark in ["clocks", "tick"] { try runSelf([benchmark]) }
+    for benchmark in ["clocks", "tick", "tick-notices"] { try runSelf([benchmark]) }
 }
-if which == "tick" {
-    try await TickBenchmark.run(count: count ?? 100_000)
+if which == "tick" || which == "tick-notices" {
+    try await TickBenchmark.run(count: count ?? 100_000, notices: which == "tick-notices")
 }
 if which == "clocks" {
     ClockBenchmark.run(count: count ?? 1_000_000)
 }
-if which == "tick-first" {
-    try await TickBenchmark.run(count: count ?? 100_000, restarting: false)
+if which == "tick-first" || which == "tick-notices-first" {
+    try await TickBenchmark.run(count: count ?? 100_000, notices: which == "tick-notices-first", restarting: false)
 }
 if which == "tick-restart", arguments.count > 2 {
-    try await TickBenchmark.restart(count: count ?? 100_000, directory: arguments[2])
+    try await TickBenchmark.restart(count: count ?? 100_000, notices: arguments.dropFirst(3).first == "notices", directory: arguments[2])
 }
