@@ -26,7 +26,10 @@ extension Watcher {
                 hasCustomerEmail: { clocks[$0.ticketID]?.ticket.customer.email != nil }
             ),
             at: now)
-        let ready = plan.ready.map { MessageComposer.Item(intent: $0.intent, subject: clocks[$0.intent.ticketID]!) }
+        let ready = plan.ready.map { number in
+            let intent = plan.intent(number)
+            return MessageComposer.Item(intent: intent, subject: clocks[intent.ticketID]!)
+        }
         var composed = composer.compose(ready, at: now)
         if !stale.isEmpty {
             for index in composed.indices {
@@ -42,7 +45,7 @@ extension Watcher {
         // The key of the message carrying each intent, by number.
         var messageKeys = [String?](repeating: nil, count: plan.decided.count + plan.released.count)
         for (message, carried) in composed {
-            for item in carried { messageKeys[plan.ready[item].number] = message.key }
+            for item in carried { messageKeys[plan.ready[item]] = message.key }
         }
         let commit = TickPlanner.commit(plan, messages: composed.map(\.message), messageKeys: messageKeys, at: now)
         return Decided(commit: commit, writeBacks: writeBackPlan(plan.decided, clocks: clocks))

@@ -26,7 +26,7 @@ import Testing
         ]
         let plan = TickPlanner.plan(intents: intents, withdrawn: [], heldDue: [], stale: ["desk"], facts: Self.facts, at: Self.now)
         #expect(plan.decided.map(\.id) == [intents[1].id, intents[3].id])
-        #expect(plan.ready.map(\.number) == [0, 1])
+        #expect(plan.ready == [0, 1])
         let fresh = TickPlanner.plan(intents: intents, withdrawn: [], heldDue: [], stale: [], facts: Self.facts, at: Self.now)
         #expect(fresh.decided.count == 4)
     }
@@ -41,7 +41,7 @@ import Testing
             facts: Self.facts, at: Self.now)
         #expect(plan.released.map(\.id) == [heldA.id])
         #expect(Set(plan.withdrawn) == [heldB.id, heldGone.id, heldWithdrawn.id])
-        #expect(plan.ready.map(\.number) == [0])
+        #expect(plan.ready == [0])
     }
 
     @Test func quietHoursAndSkippedStepsAreNotWorded() {
@@ -58,7 +58,7 @@ import Testing
         let withEmail = Self.intent("A", "breach", .customerNotice, channel: "customers")
         let held = Self.intent("A", "75%", .warning, notBefore: Self.now)
         let plan = TickPlanner.plan(intents: [noEmail, withEmail], withdrawn: [], heldDue: [held], stale: [], facts: Self.facts, at: Self.now)
-        #expect(plan.ready.map(\.number) == [1, 2])
+        #expect(plan.ready == [1, 2])
         let commit = TickPlanner.commit(plan, messages: [], messageKeys: [nil, "m-A", "m-held"], at: Self.now)
         #expect(commit.intents.map(\.kind) == [.skipped, .customerNotice])
         #expect(commit.intents[0].reason == "the ticket has no customer email")

@@ -19,8 +19,14 @@ struct TickPlanner {
         /// Held intents released now.
         var released: [Intent]
         var withdrawn: [String]
-        /// The intents to word now, each with its number: `decided` first, then `released`.
-        var ready: [(number: Int, intent: Intent)]
+        /// The numbers of the intents to word now, counting `decided` first, then `released`
+        /// (numbers, not copies: a large catch-up words a hundred thousand).
+        var ready: [Int]
+
+        /// Intent number `number`.
+        func intent(_ number: Int) -> Intent {
+            number < decided.count ? decided[number] : released[number - decided.count]
+        }
     }
 
     /// How the tick's world stands, as the planner asks it.
@@ -50,12 +56,12 @@ struct TickPlanner {
                 withdrawn.append(held.id)
             }
         }
-        var ready: [(number: Int, intent: Intent)] = []
+        var ready: [Int] = []
         ready.reserveCapacity(decided.count + released.count)
         for (number, intent) in [decided, released].joined().enumerated()
         where intent.kind != .skipped && (intent.notBefore ?? now) <= now && facts.clockIsOpen(intent) != nil {
             if intent.kind == .customerNotice && !facts.hasCustomerEmail(intent) { continue }
-            ready.append((number, intent))
+            ready.append(number)
         }
         return Plan(decided: decided, released: released, withdrawn: withdrawn, ready: ready)
     }
