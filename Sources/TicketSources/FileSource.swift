@@ -1,5 +1,6 @@
 import Foundation
 public import SLAEngine
+import Synchronization
 
 /// Tickets in the canonical format from a file: a JSON array or JSON Lines.
 ///
@@ -34,6 +35,10 @@ public struct FileSource: TicketSource {
     }
 
     /// Decodes the contents of a tickets file.
+    ///
+    /// Records are read by `TicketRecordReader`, and by `JSONDecoder` when it cannot say
+    /// (so a bad record is described by `JSONDecoder`); a large file is read in parts on
+    /// every core, the tickets and problems kept in file order.
     public func decode(_ bytes: [UInt8]) -> TicketBatch {
         let records: [JSONRecords.Record]
         do {
@@ -43,8 +48,27 @@ public struct FileSource: TicketSource {
                 RecordProblem(source: name, location: "\(path):\(error.line)", message: error.message),
             ])
         }
-        let decoder = JSONDecoder()
-        decoder.userInfo[.canonicalMapping] = mapping
+        let partSize = 2048
+        let parts = (records.count + partSize - 1) / partSize
+        guard parts > 1 else { return decode(records[...], of: bytes) }
+        let batches = Mutex([TicketBatch](repeating: TicketBatch(tickets: []), count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = (part * partSize)..<min(records.count, (part + 1) * partSize)
+            let read = decode(records[range], of: bytes)
+            batches.withLock { $0[part] = read }
+        }
+        var batch = TicketBatch(tickets: [])
+        batch.tickets.reserveCapacity(records.count)
+        for part in batches.withLock({ $0 }) {
+            batch.tickets += part.tickets
+            batch.problems += part.problems
+        }
+        return batch
+    }
+
+    private func decode(_ records: ArraySlice<JSONRecords.Record>, of bytes: [UInt8]) -> TicketBatch {
+        let reader = TicketRecordReader(mapping: mapping)
+        var decoder: JSONDecoder?
         var batch = TicketBatch(tickets: [])
         batch.tickets.reserveCapacity(records.count)
         for record in records {
@@ -55,9 +79,18 @@ public struct FileSource: TicketSource {
                         + "is not UTF-8; save the file as UTF-8 text"))
                 continue
             }
+            let read = bytes.withUnsafeBufferPointer { reader.ticket(in: UnsafeBufferPointer(rebasing: $0[record.bytes.indices])) }
+            if let read {
+                batch.tickets.append(read)
+                continue
+            }
             let data = Data(record.bytes)
             do {
-                batch.tickets.append(try decoder.decode(Ticket.self, from: data))
+                if decoder == nil {
+                    decoder = JSONDecoder()
+                    decoder?.userInfo[.canonicalMapping] = mapping
+                }
+                batch.tickets.append(try decoder!.decode(Ticket.self, from: data))
             } catch {
                 batch.problems.append(RecordProblem(
                     source: name, location: "\(path):\(record.line)",
