@@ -82,8 +82,27 @@ public struct Timestamp: Sendable, Hashable, Codable, CustomStringConvertible {
         let days = Int(t >= 0 ? t / 86_400 : (t - 86_399) / 86_400)
         let rest = Int(t - Int64(days) * 86_400)
         let d = LocalDate(daysSinceEpoch: days)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let year = (0..<1000).contains(d.year) ? String(String(d.year + 10_000).dropFirst()) : String(d.year)
-        return "\(year)-\(two(d.month))-\(two(d.day))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))Z"
+        let year = (0..<10_000).contains(d.year) ? nil : String(d.year)
+        // Written byte by byte: reports print several per clock, for every clock.
+        return String(unsafeUninitializedCapacity: 16 + (year?.utf8.count ?? 4)) { out in
+            var i = 0
+            func put(_ byte: UInt8) {
+                out[i] = byte
+                i += 1
+            }
+            func digits(_ value: Int, _ count: Int) {
+                var divisor = 1
+                for _ in 1..<count { divisor *= 10 }
+                while divisor > 0 {
+                    put(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                    divisor /= 10
+                }
+            }
+            if let year { year.utf8.forEach(put) } else { digits(d.year, 4) }
+            put(UInt8(ascii: "-")); digits(d.month, 2); put(UInt8(ascii: "-")); digits(d.day, 2)
+            put(UInt8(ascii: "T")); digits(rest / 3600, 2); put(UInt8(ascii: ":")); digits(rest / 60 % 60, 2)
+            put(UInt8(ascii: ":")); digits(rest % 60, 2); put(UInt8(ascii: "Z"))
+            return i
+        }
     }
 }

@@ -5,37 +5,87 @@ import Transport
 
 /// The `evaluate` contract (DESIGN.md): clocks as JSON in the documented shape, or a table.
 enum ClockReport {
-    /// `{"at": …, "clocks": [...]}` with every key of the contract, in its order.
-    static func json(_ clocks: [SLAClock], at now: Date) -> JSONValue {
-        .object([
-            ("at", .string(Timestamp(now).description)),
-            ("clocks", .array(clocks.map(json))),
-        ])
+    /// Writes `{"at": …, "clocks": [...]}`, two-space indented, with every key of the
+    /// contract in its order, handing the bytes to `send` as they are ready: the tickets
+    /// are evaluated and written in parts on every core (the engine is pure), and the parts
+    /// sent in ticket order, so the output is what one pass over the tickets would print.
+    static func json(
+        _ tickets: [Ticket], engine: SLAEngine, at now: Date, partSize: Int = 1024, send: ([UInt8]) -> Void
+    ) async {
+        var writer = JSONWriter(pretty: true)
+        writer.beginObject()
+        writer.key("at")
+        writer.string(Timestamp(now).description)
+        writer.key("clocks")
+        writer.beginArray()
+        let entries = writer.nested()
+        let parts = (tickets.count + partSize - 1) / partSize
+        // A few parts ahead of the one being sent, so memory stays bounded.
+        let ahead = 2 * ProcessInfo.processInfo.activeProcessorCount
+        await withTaskGroup(of: (Int, JSONWriter).self) { group in
+            var started = 0, sent = 0
+            var done: [Int: JSONWriter] = [:]
+            func start(_ group: inout TaskGroup<(Int, JSONWriter)>) {
+                guard started < parts else { return }
+                let part = started
+                started += 1
+                group.addTask {
+                    var out = entries
+                    for ticket in tickets[(part * partSize)..<min(tickets.count, (part + 1) * partSize)] {
+                        for clock in engine.clocks(for: ticket, at: now) { write(clock, to: &out) }
+                    }
+                    return (part, out)
+                }
+            }
+            for _ in 0..<ahead { start(&group) }
+            while let (part, out) = await group.next() {
+                done[part] = out
+                while let next = done.removeValue(forKey: sent) {
+                    writer.append(next)
+                    send(writer.take())
+                    sent += 1
+                    start(&group)
+                }
+            }
+        }
+        writer.endArray()
+        writer.endObject()
+        send(writer.take() + [UInt8(ascii: "\n")])
     }
 
-    static func json(_ clock: SLAClock) -> JSONValue {
-        .object([
-            ("ticket", .string(clock.ticketID)),
-            ("metric", .string(clock.metric.rawValue)),
-            ("cycle", .int(clock.cycle)),
-            ("policy", .string(clock.policy)),
-            ("calendar", .string(clock.calendar)),
-            ("target_seconds", .int(clock.targetSeconds)),
-            ("started_at", .string(Timestamp(clock.startedAt).description)),
-            ("due_at", clock.dueAt.map { .string(Timestamp($0).description) } ?? .null),
-            ("elapsed_seconds", .int(clock.elapsedSeconds)),
-            ("paused_seconds", .int(clock.pausedSeconds)),
-            ("remaining_seconds", .int(clock.remainingSeconds)),
-            ("percent", .double((clock.percent * 10).rounded() / 10)),
-            ("state", .string(clock.state.rawValue)),
-            ("next_step", clock.nextStep.map { next in
-                .object([
-                    ("at", next.at.map { .string(Timestamp($0).description) } ?? .null),
-                    ("step", .string(next.step.label)),
-                    ("notify", .array(next.step.notify.map(JSONValue.string))),
-                ])
-            } ?? .null),
-        ])
+    /// One clock as the next entry of `writer`.
+    static func write(_ clock: SLAClock, to writer: inout JSONWriter) {
+        func time(_ date: Date?) {
+            if let date { writer.string(Timestamp(date).description) } else { writer.null() }
+        }
+        writer.beginObject()
+        writer.key("ticket"); writer.string(clock.ticketID)
+        writer.key("metric"); writer.string(clock.metric.rawValue)
+        writer.key("cycle"); writer.int(clock.cycle)
+        writer.key("policy"); writer.string(clock.policy)
+        writer.key("calendar"); writer.string(clock.calendar)
+        writer.key("target_seconds"); writer.int(clock.targetSeconds)
+        writer.key("started_at"); time(clock.startedAt)
+        writer.key("due_at"); time(clock.dueAt)
+        writer.key("elapsed_seconds"); writer.int(clock.elapsedSeconds)
+        writer.key("paused_seconds"); writer.int(clock.pausedSeconds)
+        writer.key("remaining_seconds"); writer.int(clock.remainingSeconds)
+        writer.key("percent"); writer.double((clock.percent * 10).rounded() / 10)
+        writer.key("state"); writer.string(clock.state.rawValue)
+        writer.key("next_step")
+        if let next = clock.nextStep {
+            writer.beginObject()
+            writer.key("at"); time(next.at)
+            writer.key("step"); writer.string(next.step.label)
+            writer.key("notify")
+            writer.beginArray()
+            for target in next.step.notify { writer.string(target) }
+            writer.endArray()
+            writer.endObject()
+        } else {
+            writer.null()
+        }
+        writer.endObject()
     }
 
     /// A fixed-width table for people: one row per clock, times in UTC; remaining and used
