@@ -28,10 +28,10 @@ public struct FileSource: TicketSource {
 
     /// Reads and decodes the file now.
     public func read() throws(ReadError) -> TicketBatch {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = contents(of: path) else {
             throw ReadError(description: "\(path): cannot read the tickets file; check that it exists and is readable")
         }
-        return decode(Array(data))
+        return decode(bytes)
     }
 
     /// Decodes the contents of a tickets file.
@@ -71,8 +71,10 @@ public struct FileSource: TicketSource {
         var decoder: JSONDecoder?
         var batch = TicketBatch(tickets: [])
         batch.tickets.reserveCapacity(records.count)
+        // One check of the whole part, record by record only when it finds a bad byte.
+        let checkEach = records.first.map { JSONRecords.invalidUTF8(in: $0.bytes.startIndex..<records.last!.bytes.endIndex, of: bytes) } ?? false
         for record in records {
-            if let bad = JSONRecords.invalidUTF8(in: record, of: bytes) {
+            if checkEach, let bad = JSONRecords.invalidUTF8(in: record, of: bytes) {
                 batch.problems.append(RecordProblem(
                     source: name, location: "\(path):\(bad.line)",
                     message: "byte 0x\(String(bad.byte, radix: 16, uppercase: true)) at line \(bad.line), column \(bad.column) "
@@ -141,4 +143,27 @@ public struct FileSource: TicketSource {
         default: "\(type)"
         }
     }
+}
+
+/// The file's bytes, read straight into an array; nil when it cannot be read.
+private func contents(of path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var status = stat()
+    guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+        return FileManager.default.contents(atPath: path).map { Array($0) }
+    }
+    var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+    var count = 0
+    while true {
+        if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: 65_536)) }
+        let got = bytes.withUnsafeMutableBytes { buffer -> Int in read(fd, buffer.baseAddress! + count, buffer.count - count) }
+        if got < 0 && errno == EINTR { continue }
+        guard got >= 0 else { return nil }
+        if got == 0 { break }
+        count += got
+    }
+    bytes.removeLast(bytes.count - count)
+    return bytes
 }

@@ -18,8 +18,12 @@ enum JSONRecords {
 
     /// The first byte of `record`, cut from `data`, that is not UTF-8, with its line and
     /// column (in bytes, from 1); nil when the record is UTF-8 throughout.
+    /// True when some byte in `range` of `data` is not UTF-8.
+    static func invalidUTF8(in range: Range<Int>, of data: [UInt8]) -> Bool {
+        data.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) == nil }
+    }
+
     static func invalidUTF8(in record: Record, of data: [UInt8]) -> (byte: UInt8, line: Int, column: Int)? {
-        if record.bytes.allSatisfy({ $0 < 0x80 }) { return nil }
         var iterator = record.bytes.makeIterator()
         var decoder = UTF8()
         var offset = record.bytes.startIndex

@@ -167,13 +167,34 @@ extension String {
 }
 
 /// Names as written in the canonical format, matched against a key's bytes.
-private protocol RecordKey: RawRepresentable<String>, CaseIterable, Hashable {}
+private protocol RecordKey: RawRepresentable<String>, CaseIterable, Sendable {
+    static var names: KeyNames<Self> { get }
+}
 
 extension RecordKey {
     init?(_ key: UnsafeBufferPointer<UInt8>) {
-        guard let found = Self.allCases.first(where: { $0.rawValue.utf8.count == key.count && $0.rawValue.utf8.elementsEqual(key) })
-        else { return nil }
+        guard let found = Self.names.match(key) else { return nil }
         self = found
+    }
+}
+
+/// A key enumeration's names as bytes, each with its bit for `Seen`.
+private struct KeyNames<Key: RecordKey>: Sendable {
+    let entries: [(name: [UInt8], key: Key)]
+
+    init() {
+        entries = Key.allCases.map { (Array($0.rawValue.utf8), $0) }
+    }
+
+    func match(_ key: UnsafeBufferPointer<UInt8>) -> Key? {
+        for entry in entries where entry.name.count == key.count && entry.name.withUnsafeBufferPointer({ $0.elementsEqual(key) }) {
+            return entry.key
+        }
+        return nil
+    }
+
+    func bit(_ key: Key) -> UInt64 {
+        UInt64(1) << entries.firstIndex { $0.key.rawValue == key.rawValue }!
     }
 }
 
@@ -183,24 +204,27 @@ private struct Seen {
 
     /// True the first time `key` is passed.
     mutating func first<Key: RecordKey>(_ key: Key) -> Bool {
-        let bit = UInt64(1) << Key.allCases.distance(from: Key.allCases.startIndex, to: Key.allCases.firstIndex(of: key)!)
+        let bit = Key.names.bit(key)
         defer { bits |= bit }
         return bits & bit == 0
     }
 }
 
 private enum TicketKey: String, RecordKey {
+    static let names = KeyNames<TicketKey>()
     case id, subject, customer, priority, channel, status, group, assignee, tags, url, events
     case createdAt = "created_at", updatedAt = "updated_at"
     case firstResponseAt = "first_response_at", solvedAt = "solved_at"
 }
 
 private enum CustomerKey: String, RecordKey {
+    static let names = KeyNames<CustomerKey>()
     case id, name, email, tier
     case timeZone = "time_zone"
 }
 
 private enum EventKey: String, RecordKey {
+    static let names = KeyNames<EventKey>()
     case at, type, status, priority, assignee, group
     case isPublic = "public"
 }

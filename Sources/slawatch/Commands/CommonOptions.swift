@@ -88,7 +88,7 @@ struct TicketOptions: ParsableArguments {
                 for problem in batch.problems {
                     Console.error("\(problem.description) (record skipped)")
                 }
-                result += batch.tickets
+                if result.isEmpty { result = batch.tickets } else { result += batch.tickets }
             } catch {
                 Console.error("\(error)")
                 throw ExitCode(ExitStatus.noInput)
