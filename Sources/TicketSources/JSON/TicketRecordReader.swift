@@ -167,7 +167,7 @@ extension String {
 }
 
 /// Names as written in the canonical format, matched against a key's bytes.
-private protocol RecordKey: RawRepresentable<String>, CaseIterable, Sendable {
+private protocol RecordKey: RawRepresentable<String>, CaseIterable, Sendable, Equatable {
     static var names: KeyNames<Self> { get }
 }
 
@@ -194,7 +194,7 @@ private struct KeyNames<Key: RecordKey>: Sendable {
     }
 
     func bit(_ key: Key) -> UInt64 {
-        UInt64(1) << entries.firstIndex { $0.key.rawValue == key.rawValue }!
+        UInt64(1) << entries.firstIndex { $0.key == key }!
     }
 }
 

@@ -30,18 +30,36 @@ public struct JSONWriter: Sendable {
         JSONWriter(pretty: pretty, depth: depth)
     }
 
-    /// Entries written by a `nested()` writer, placed as the next entries here.
-    public mutating func append(_ entries: JSONWriter) {
-        guard !entries.first else { return }
+    /// Places entries written by a `nested()` writer as the next entries here: writes what
+    /// goes before them (a comma, unless they are the first) and returns their bytes, which
+    /// follow what this writer holds now.
+    public mutating func place(_ entries: JSONWriter) -> [UInt8] {
+        guard !entries.first else { return [] }
         if !first { bytes.append(UInt8(ascii: ",")) }
-        bytes += entries.bytes
         first = false
+        return entries.bytes
     }
 
     /// What has been written since the last `take()`, leaving the buffer empty.
     public mutating func take() -> [UInt8] {
-        defer { bytes.removeAll(keepingCapacity: true) }
-        return bytes
+        let taken = bytes
+        bytes = []
+        return taken
+    }
+
+    public mutating func reserveCapacity(_ count: Int) {
+        bytes.reserveCapacity(count)
+    }
+
+    /// A key quoted once, for keys written many times.
+    public struct Key: Sendable {
+        fileprivate let quoted: [UInt8]
+
+        public init(_ key: String) {
+            var writer = JSONWriter()
+            writer.string(key)
+            quoted = writer.bytes
+        }
     }
 
     public mutating func beginObject() { open(UInt8(ascii: "{")) }
@@ -51,10 +69,13 @@ public struct JSONWriter: Sendable {
 
     /// A member's key; its value is written next.
     public mutating func key(_ key: String) {
+        self.key(Key(key))
+    }
+
+    public mutating func key(_ key: Key) {
         separate()
-        quote(key)
-        bytes.append(UInt8(ascii: ":"))
-        if pretty { bytes.append(UInt8(ascii: " ")) }
+        bytes += key.quoted
+        bytes += (pretty ? ": " : ":").utf8
         afterKey = true
     }
 
@@ -88,8 +109,14 @@ public struct JSONWriter: Sendable {
     }
 
     public mutating func string(_ value: String) {
+        var text = value
+        text.withUTF8 { string(utf8: $0) }
+    }
+
+    /// A string given as its UTF-8 bytes.
+    public mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
         separate()
-        quote(value)
+        quote(utf8)
     }
 
     // MARK: Layout
@@ -123,9 +150,16 @@ public struct JSONWriter: Sendable {
 
     private mutating func newline() {
         guard pretty else { return }
-        bytes.append(UInt8(ascii: "\n"))
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+        if depth < JSONWriter.indents.count {
+            bytes += JSONWriter.indents[depth]
+        } else {
+            bytes.append(UInt8(ascii: "\n"))
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+        }
     }
+
+    /// A new line and the indentation of each of the first few depths.
+    private static let indents = (0..<16).map { [UInt8(ascii: "\n")] + Array(repeating: UInt8(ascii: " "), count: 2 * $0) }
 
     private mutating func digits(_ value: Int) {
         guard value != 0 else { return bytes.append(UInt8(ascii: "0")) }
@@ -141,37 +175,34 @@ public struct JSONWriter: Sendable {
 
     /// A string in quotes: `"` and `\` escaped, `\n` `\r` `\t` by name, other control
     /// characters as `\u00XX`, and U+2028 and U+2029 as `\u2028` and `\u2029`.
-    private mutating func quote(_ value: String) {
+    private mutating func quote(_ utf8: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
-        var text = value
-        text.withUTF8 { utf8 in
-            var plain = 0
-            var i = 0
-            while i < utf8.count {
-                let byte = utf8[i]
-                let escape: String?
-                var width = 1
-                switch byte {
-                case UInt8(ascii: "\""): escape = "\\\""
-                case UInt8(ascii: "\\"): escape = "\\\\"
-                case UInt8(ascii: "\n"): escape = "\\n"
-                case UInt8(ascii: "\r"): escape = "\\r"
-                case UInt8(ascii: "\t"): escape = "\\t"
-                case 0..<0x20: escape = "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
-                case 0xE2 where i + 2 < utf8.count && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
-                    escape = utf8[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
-                    width = 3
-                default: escape = nil
-                }
-                if let escape {
-                    bytes += UnsafeBufferPointer(rebasing: utf8[plain..<i])
-                    bytes += escape.utf8
-                    plain = i + width
-                }
-                i += width
+        var plain = 0
+        var i = 0
+        while i < utf8.count {
+            let byte = utf8[i]
+            let escape: String?
+            var width = 1
+            switch byte {
+            case UInt8(ascii: "\""): escape = "\\\""
+            case UInt8(ascii: "\\"): escape = "\\\\"
+            case UInt8(ascii: "\n"): escape = "\\n"
+            case UInt8(ascii: "\r"): escape = "\\r"
+            case UInt8(ascii: "\t"): escape = "\\t"
+            case 0..<0x20: escape = "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+            case 0xE2 where i + 2 < utf8.count && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
+                escape = utf8[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                width = 3
+            default: escape = nil
             }
-            bytes += UnsafeBufferPointer(rebasing: utf8[plain...])
+            if let escape {
+                bytes += UnsafeBufferPointer(rebasing: utf8[plain..<i])
+                bytes += escape.utf8
+                plain = i + width
+            }
+            i += width
         }
+        bytes += UnsafeBufferPointer(rebasing: utf8[plain...])
         bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -109,7 +109,7 @@ enum Console {
     }
 
     /// Bytes to standard output as they are, for output written in parts.
-    static func out(bytes: [UInt8]) {
-        FileHandle.standardOutput.write(Data(bytes))
+    static func out(bytes: [UInt8]) throws {
+        try FileHandle.standardOutput.write(contentsOf: bytes)
     }
 }

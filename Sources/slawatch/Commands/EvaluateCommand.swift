@@ -26,7 +26,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         let tickets = try await input.read(using: configuration)
         let engine = configuration.engine
         switch format {
-        case .json: await ClockReport.json(tickets, engine: engine, at: now, send: Console.out(bytes:))
+        case .json: try await ClockReport.json(tickets, engine: engine, at: now, send: Console.out(bytes:))
         case .table: Console.out(ClockReport.table(tickets.flatMap { engine.clocks(for: $0, at: now) }, at: now))
         }
     }

@@ -10,8 +10,8 @@ enum ClockReport {
     /// are evaluated and written in parts on every core (the engine is pure), and the parts
     /// sent in ticket order, so the output is what one pass over the tickets would print.
     static func json(
-        _ tickets: [Ticket], engine: SLAEngine, at now: Date, partSize: Int = 1024, send: ([UInt8]) -> Void
-    ) async {
+        _ tickets: [Ticket], engine: SLAEngine, at now: Date, partSize: Int = 1024, send: ([UInt8]) throws -> Void
+    ) async throws {
         var writer = JSONWriter(pretty: true)
         writer.beginObject()
         writer.key("at")
@@ -22,15 +22,16 @@ enum ClockReport {
         let parts = (tickets.count + partSize - 1) / partSize
         // A few parts ahead of the one being sent, so memory stays bounded.
         let ahead = 2 * ProcessInfo.processInfo.activeProcessorCount
-        await withTaskGroup(of: (Int, JSONWriter).self) { group in
+        try await withThrowingTaskGroup(of: (Int, JSONWriter).self) { group in
             var started = 0, sent = 0
             var done: [Int: JSONWriter] = [:]
-            func start(_ group: inout TaskGroup<(Int, JSONWriter)>) {
+            func start(_ group: inout ThrowingTaskGroup<(Int, JSONWriter), any Error>) {
                 guard started < parts else { return }
                 let part = started
                 started += 1
                 group.addTask {
                     var out = entries
+                    out.reserveCapacity(partSize * 512)
                     for ticket in tickets[(part * partSize)..<min(tickets.count, (part + 1) * partSize)] {
                         for clock in engine.clocks(for: ticket, at: now) { write(clock, to: &out) }
                     }
@@ -38,11 +39,12 @@ enum ClockReport {
                 }
             }
             for _ in 0..<ahead { start(&group) }
-            while let (part, out) = await group.next() {
+            while let (part, out) = try await group.next() {
                 done[part] = out
                 while let next = done.removeValue(forKey: sent) {
-                    writer.append(next)
-                    send(writer.take())
+                    let entries = writer.place(next)
+                    try send(writer.take())
+                    try send(entries)
                     sent += 1
                     start(&group)
                 }
@@ -50,34 +52,35 @@ enum ClockReport {
         }
         writer.endArray()
         writer.endObject()
-        send(writer.take() + [UInt8(ascii: "\n")])
+        try send(writer.take() + [UInt8(ascii: "\n")])
     }
 
     /// One clock as the next entry of `writer`.
     static func write(_ clock: SLAClock, to writer: inout JSONWriter) {
         func time(_ date: Date?) {
-            if let date { writer.string(Timestamp(date).description) } else { writer.null() }
+            if let date { Timestamp(date).withUTF8 { writer.string(utf8: $0) } } else { writer.null() }
         }
+        let key = Keys.shared
         writer.beginObject()
-        writer.key("ticket"); writer.string(clock.ticketID)
-        writer.key("metric"); writer.string(clock.metric.rawValue)
-        writer.key("cycle"); writer.int(clock.cycle)
-        writer.key("policy"); writer.string(clock.policy)
-        writer.key("calendar"); writer.string(clock.calendar)
-        writer.key("target_seconds"); writer.int(clock.targetSeconds)
-        writer.key("started_at"); time(clock.startedAt)
-        writer.key("due_at"); time(clock.dueAt)
-        writer.key("elapsed_seconds"); writer.int(clock.elapsedSeconds)
-        writer.key("paused_seconds"); writer.int(clock.pausedSeconds)
-        writer.key("remaining_seconds"); writer.int(clock.remainingSeconds)
-        writer.key("percent"); writer.double((clock.percent * 10).rounded() / 10)
-        writer.key("state"); writer.string(clock.state.rawValue)
-        writer.key("next_step")
+        writer.key(key.ticket); writer.string(clock.ticketID)
+        writer.key(key.metric); writer.string(clock.metric.rawValue)
+        writer.key(key.cycle); writer.int(clock.cycle)
+        writer.key(key.policy); writer.string(clock.policy)
+        writer.key(key.calendar); writer.string(clock.calendar)
+        writer.key(key.targetSeconds); writer.int(clock.targetSeconds)
+        writer.key(key.startedAt); time(clock.startedAt)
+        writer.key(key.dueAt); time(clock.dueAt)
+        writer.key(key.elapsedSeconds); writer.int(clock.elapsedSeconds)
+        writer.key(key.pausedSeconds); writer.int(clock.pausedSeconds)
+        writer.key(key.remainingSeconds); writer.int(clock.remainingSeconds)
+        writer.key(key.percent); writer.double((clock.percent * 10).rounded() / 10)
+        writer.key(key.state); writer.string(clock.state.rawValue)
+        writer.key(key.nextStep)
         if let next = clock.nextStep {
             writer.beginObject()
-            writer.key("at"); time(next.at)
-            writer.key("step"); writer.string(next.step.label)
-            writer.key("notify")
+            writer.key(key.at); time(next.at)
+            writer.key(key.step); writer.string(next.step.label)
+            writer.key(key.notify)
             writer.beginArray()
             for target in next.step.notify { writer.string(target) }
             writer.endArray()
@@ -86,6 +89,18 @@ enum ClockReport {
             writer.null()
         }
         writer.endObject()
+    }
+
+    /// The contract's keys, quoted once.
+    private struct Keys: Sendable {
+        static let shared = Keys()
+        let ticket = JSONWriter.Key("ticket"), metric = JSONWriter.Key("metric"), cycle = JSONWriter.Key("cycle")
+        let policy = JSONWriter.Key("policy"), calendar = JSONWriter.Key("calendar")
+        let targetSeconds = JSONWriter.Key("target_seconds"), startedAt = JSONWriter.Key("started_at")
+        let dueAt = JSONWriter.Key("due_at"), elapsedSeconds = JSONWriter.Key("elapsed_seconds")
+        let pausedSeconds = JSONWriter.Key("paused_seconds"), remainingSeconds = JSONWriter.Key("remaining_seconds")
+        let percent = JSONWriter.Key("percent"), state = JSONWriter.Key("state"), nextStep = JSONWriter.Key("next_step")
+        let at = JSONWriter.Key("at"), step = JSONWriter.Key("step"), notify = JSONWriter.Key("notify")
     }
 
     /// A fixed-width table for people: one row per clock, times in UTC; remaining and used
