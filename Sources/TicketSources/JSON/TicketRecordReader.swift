@@ -26,10 +26,7 @@ struct TicketRecordReader {
     private func ticket(_ reader: inout JSONReader) -> Ticket? {
         var id: String?, status: TicketStatus?, createdAt: Date?
         var ticket = Ticket(id: "", createdAt: Date(timeIntervalSince1970: 0))
-        var seen = Seen()
-        let read = reader.members { reader, key in
-            guard let field = TicketKey(key) else { return reader.value(depth: 1) != nil }
-            guard seen.first(field) else { return false }
+        let read = known(&reader, TicketKey.self, depth: 1) { reader, field in
             switch field {
             case .id: id = required(&reader, String.string); return id != nil
             case .subject: return optional(&reader, String.string).map { ticket.subject = $0 ?? "" } != nil
@@ -58,10 +55,7 @@ struct TicketRecordReader {
     private func customer(_ reader: inout JSONReader) -> Customer? {
         var id: String?
         var customer = Customer(id: "")
-        var seen = Seen()
-        let read = reader.members { reader, key in
-            guard let field = CustomerKey(key) else { return reader.value(depth: 2) != nil }
-            guard seen.first(field) else { return false }
+        let read = known(&reader, CustomerKey.self, depth: 2) { reader, field in
             switch field {
             case .id: id = required(&reader, String.string); return id != nil
             case .name: return optional(&reader, String.string).map { customer.name = $0 } != nil
@@ -144,6 +138,18 @@ struct TicketRecordReader {
             return true
         }
         return read ? list : nil
+    }
+}
+
+/// Reads an object's members named by `Key` with `body`, once each, and reads past (and
+/// checks) any other member's value; false when a member is written twice or `body` fails.
+private func known<Key: RecordKey>(
+    _ reader: inout JSONReader, _: Key.Type, depth: Int, _ body: (inout JSONReader, Key) -> Bool
+) -> Bool {
+    var seen = Seen()
+    return reader.members { reader, key in
+        guard let field = Key(key) else { return reader.value(depth: depth) != nil }
+        return seen.first(field) && body(&reader, field)
     }
 }
 
