@@ -40,6 +40,7 @@ bench: deps
 	.build/release/e2e-bench --alertmanager "$$(scripts/alertmanager.sh)"
 	.build/release/delivery-bench
 	python3 scripts/measure-service.py .build/release/slawatch
+	python3 scripts/bench-evaluate.py .build/release/slawatch
 
 ## Longer trials than `make test` keeps time for: the dead receivers watched for two
 ## minutes each, 20 kills during slow deliveries, 120 random-kill trials.

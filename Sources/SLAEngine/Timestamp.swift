@@ -77,13 +77,54 @@ public struct Timestamp: Sendable, Hashable, Codable, CustomStringConvertible {
     /// `YYYY-MM-DDTHH:MM:SSZ` in UTC.
     public var description: String { Timestamp.format(epoch: Int64(date.timeIntervalSince1970.rounded(.down))) }
 
+    /// Calls `body` with the UTF-8 bytes of `description`, without making a string for
+    /// the usual four-digit year: for reports that write many.
+    public func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let epoch = Int64(date.timeIntervalSince1970.rounded(.down))
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            guard Timestamp.format(epoch: epoch, into: buffer) else {
+                var text = description
+                return try text.withUTF8(body)
+            }
+            return try body(UnsafeBufferPointer(buffer))
+        }
+    }
+
     /// Formats epoch seconds as `YYYY-MM-DDTHH:MM:SSZ`; the year always has four digits.
     public static func format(epoch t: Int64) -> String {
+        let text = String(unsafeUninitializedCapacity: 20) { format(epoch: t, into: $0) ? 20 : 0 }
+        if !text.isEmpty { return text }
+        // A year before 0 or after 9999, as it is.
         let days = Int(t >= 0 ? t / 86_400 : (t - 86_399) / 86_400)
         let rest = Int(t - Int64(days) * 86_400)
         let d = LocalDate(daysSinceEpoch: days)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let year = (0..<1000).contains(d.year) ? String(String(d.year + 10_000).dropFirst()) : String(d.year)
-        return "\(year)-\(two(d.month))-\(two(d.day))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))Z"
+        return "\(d.year)-\(two(d.month))-\(two(d.day))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))Z"
+    }
+
+    /// Writes the 20 bytes of `YYYY-MM-DDTHH:MM:SSZ` into `out`; false (nothing written)
+    /// when the year is not in 0...9999.
+    static func format(epoch t: Int64, into out: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        let days = Int(t >= 0 ? t / 86_400 : (t - 86_399) / 86_400)
+        let rest = Int(t - Int64(days) * 86_400)
+        let d = LocalDate(daysSinceEpoch: days)
+        guard (0..<10_000).contains(d.year), out.count >= 20 else { return false }
+        var i = 0
+        func put(_ byte: UInt8) {
+            out[i] = byte
+            i += 1
+        }
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                put(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        digits(d.year, 4); put(UInt8(ascii: "-")); digits(d.month, 2); put(UInt8(ascii: "-")); digits(d.day, 2)
+        put(UInt8(ascii: "T")); digits(rest / 3600, 2); put(UInt8(ascii: ":")); digits(rest / 60 % 60, 2)
+        put(UInt8(ascii: ":")); digits(rest % 60, 2); put(UInt8(ascii: "Z"))
+        return true
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 public import SLAEngine
+import Synchronization
 
 /// Tickets in the canonical format from a file: a JSON array or JSON Lines.
 ///
@@ -27,13 +28,17 @@ public struct FileSource: TicketSource {
 
     /// Reads and decodes the file now.
     public func read() throws(ReadError) -> TicketBatch {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = contents(of: path) else {
             throw ReadError(description: "\(path): cannot read the tickets file; check that it exists and is readable")
         }
-        return decode(Array(data))
+        return decode(bytes)
     }
 
     /// Decodes the contents of a tickets file.
+    ///
+    /// Records are read by `TicketRecordReader`, and by `JSONDecoder` when it cannot say
+    /// (so a bad record is described by `JSONDecoder`); a large file is read in parts on
+    /// every core, the tickets and problems kept in file order.
     public func decode(_ bytes: [UInt8]) -> TicketBatch {
         let records: [JSONRecords.Record]
         do {
@@ -43,21 +48,51 @@ public struct FileSource: TicketSource {
                 RecordProblem(source: name, location: "\(path):\(error.line)", message: error.message),
             ])
         }
-        let decoder = JSONDecoder()
-        decoder.userInfo[.canonicalMapping] = mapping
+        let partSize = 2048
+        let parts = (records.count + partSize - 1) / partSize
+        guard parts > 1 else { return decode(records[...], of: bytes) }
+        let batches = Mutex([TicketBatch](repeating: TicketBatch(tickets: []), count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = (part * partSize)..<min(records.count, (part + 1) * partSize)
+            let read = decode(records[range], of: bytes)
+            batches.withLock { $0[part] = read }
+        }
         var batch = TicketBatch(tickets: [])
         batch.tickets.reserveCapacity(records.count)
+        for part in batches.withLock({ $0 }) {
+            batch.tickets += part.tickets
+            batch.problems += part.problems
+        }
+        return batch
+    }
+
+    private func decode(_ records: ArraySlice<JSONRecords.Record>, of bytes: [UInt8]) -> TicketBatch {
+        let reader = TicketRecordReader(mapping: mapping)
+        var decoder: JSONDecoder?
+        var batch = TicketBatch(tickets: [])
+        batch.tickets.reserveCapacity(records.count)
+        // One check of the whole part, record by record only when it finds a bad byte.
+        let checkEach = records.first.map { JSONRecords.invalidUTF8(in: $0.bytes.startIndex..<records.last!.bytes.endIndex, of: bytes) } ?? false
         for record in records {
-            if let bad = JSONRecords.invalidUTF8(in: record, of: bytes) {
+            if checkEach, let bad = JSONRecords.invalidUTF8(in: record, of: bytes) {
                 batch.problems.append(RecordProblem(
                     source: name, location: "\(path):\(bad.line)",
                     message: "byte 0x\(String(bad.byte, radix: 16, uppercase: true)) at line \(bad.line), column \(bad.column) "
                         + "is not UTF-8; save the file as UTF-8 text"))
                 continue
             }
+            let read = bytes.withUnsafeBufferPointer { reader.ticket(in: UnsafeBufferPointer(rebasing: $0[record.bytes.indices])) }
+            if let read {
+                batch.tickets.append(read)
+                continue
+            }
             let data = Data(record.bytes)
             do {
-                batch.tickets.append(try decoder.decode(Ticket.self, from: data))
+                if decoder == nil {
+                    decoder = JSONDecoder()
+                    decoder?.userInfo[.canonicalMapping] = mapping
+                }
+                batch.tickets.append(try decoder!.decode(Ticket.self, from: data))
             } catch {
                 batch.problems.append(RecordProblem(
                     source: name, location: "\(path):\(record.line)",
@@ -108,4 +143,27 @@ public struct FileSource: TicketSource {
         default: "\(type)"
         }
     }
+}
+
+/// The file's bytes, read straight into an array; nil when it cannot be read.
+private func contents(of path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var status = stat()
+    guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+        return FileManager.default.contents(atPath: path).map { Array($0) }
+    }
+    var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+    var count = 0
+    while true {
+        if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: 65_536)) }
+        let got = bytes.withUnsafeMutableBytes { buffer -> Int in read(fd, buffer.baseAddress! + count, buffer.count - count) }
+        if got < 0 && errno == EINTR { continue }
+        guard got >= 0 else { return nil }
+        if got == 0 { break }
+        count += got
+    }
+    bytes.removeLast(bytes.count - count)
+    return bytes
 }

@@ -18,6 +18,11 @@ enum JSONRecords {
 
     /// The first byte of `record`, cut from `data`, that is not UTF-8, with its line and
     /// column (in bytes, from 1); nil when the record is UTF-8 throughout.
+    /// True when some byte in `range` of `data` is not UTF-8.
+    static func invalidUTF8(in range: Range<Int>, of data: [UInt8]) -> Bool {
+        data.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) == nil }
+    }
+
     static func invalidUTF8(in record: Record, of data: [UInt8]) -> (byte: UInt8, line: Int, column: Int)? {
         var iterator = record.bytes.makeIterator()
         var decoder = UTF8()
@@ -70,24 +75,29 @@ enum JSONRecords {
             guard i < data.count else { throw SyntaxError(line: line, message: "the array is not closed; end it with ]") }
             if data[i] == UInt8(ascii: "]") && records.isEmpty { i += 1; break }
             let start = i, recordLine = line
-            var depth = 0
-            var inString = false
-            while i < data.count {
-                let byte = data[i]
-                if inString {
-                    if byte == UInt8(ascii: "\\") { i += 1 } else if byte == UInt8(ascii: "\"") { inString = false }
-                    else if byte == UInt8(ascii: "\n") { line += 1 }
-                } else {
-                    switch byte {
-                    case UInt8(ascii: "\""): inString = true
-                    case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                    case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
-                    case UInt8(ascii: "\n"): line += 1
-                    default: break
+            // The record's end: a comma or the closing bracket at its top level.
+            data.withUnsafeBufferPointer { data in
+                var depth = 0
+                while i < data.count {
+                    let byte = data[i]
+                    if byte == UInt8(ascii: "\"") {
+                        // A string, to its closing quote.
+                        i += 1
+                        while i < data.count, data[i] != UInt8(ascii: "\"") {
+                            if data[i] == UInt8(ascii: "\\") { i += 1 } else if data[i] == UInt8(ascii: "\n") { line += 1 }
+                            i += 1
+                        }
+                    } else {
+                        switch byte {
+                        case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                        case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+                        case UInt8(ascii: "\n"): line += 1
+                        default: break
+                        }
+                        if depth < 0 || (depth == 0 && byte == UInt8(ascii: ",")) { break }
                     }
-                    if depth < 0 || (depth == 0 && byte == UInt8(ascii: ",")) { break }
+                    i += 1
                 }
-                i += 1
             }
             guard i < data.count else {
                 throw SyntaxError(line: recordLine, message: "the record starting here is not closed; check its braces and quotes")

@@ -88,7 +88,7 @@ struct TicketOptions: ParsableArguments {
                 for problem in batch.problems {
                     Console.error("\(problem.description) (record skipped)")
                 }
-                result += batch.tickets
+                if result.isEmpty { result = batch.tickets } else { result += batch.tickets }
             } catch {
                 Console.error("\(error)")
                 throw ExitCode(ExitStatus.noInput)
@@ -106,5 +106,10 @@ enum Console {
 
     static func out(_ text: String) {
         FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    /// Bytes to standard output as they are, for output written in parts.
+    static func out(bytes: [UInt8]) throws {
+        try FileHandle.standardOutput.write(contentsOf: bytes)
     }
 }

@@ -25,10 +25,9 @@ struct EvaluateCommand: AsyncParsableCommand {
         let now = try input.instant()
         let tickets = try await input.read(using: configuration)
         let engine = configuration.engine
-        let clocks = tickets.flatMap { engine.clocks(for: $0, at: now) }
         switch format {
-        case .json: Console.out(ClockReport.json(clocks, at: now).serialized(pretty: true))
-        case .table: Console.out(ClockReport.table(clocks, at: now))
+        case .json: try await ClockReport.json(tickets, engine: engine, at: now, send: Console.out(bytes:))
+        case .table: Console.out(ClockReport.table(tickets.flatMap { engine.clocks(for: $0, at: now) }, at: now))
         }
     }
 }

@@ -5,37 +5,102 @@ import Transport
 
 /// The `evaluate` contract (DESIGN.md): clocks as JSON in the documented shape, or a table.
 enum ClockReport {
-    /// `{"at": …, "clocks": [...]}` with every key of the contract, in its order.
-    static func json(_ clocks: [SLAClock], at now: Date) -> JSONValue {
-        .object([
-            ("at", .string(Timestamp(now).description)),
-            ("clocks", .array(clocks.map(json))),
-        ])
+    /// Writes `{"at": …, "clocks": [...]}`, two-space indented, with every key of the
+    /// contract in its order, handing the bytes to `send` as they are ready: the tickets
+    /// are evaluated and written in parts on every core (the engine is pure), and the parts
+    /// sent in ticket order, so the output is what one pass over the tickets would print.
+    static func json(
+        _ tickets: [Ticket], engine: SLAEngine, at now: Date, partSize: Int = 1024, send: ([UInt8]) throws -> Void
+    ) async throws {
+        var writer = JSONWriter(pretty: true)
+        writer.beginObject()
+        writer.key("at")
+        writer.string(Timestamp(now).description)
+        writer.key("clocks")
+        writer.beginArray()
+        let entries = writer.nested()
+        let parts = (tickets.count + partSize - 1) / partSize
+        // A few parts ahead of the one being sent, so memory stays bounded.
+        let ahead = 2 * ProcessInfo.processInfo.activeProcessorCount
+        try await withThrowingTaskGroup(of: (Int, JSONWriter).self) { group in
+            var started = 0, sent = 0
+            var done: [Int: JSONWriter] = [:]
+            func start(_ group: inout ThrowingTaskGroup<(Int, JSONWriter), any Error>) {
+                guard started < parts else { return }
+                let part = started
+                started += 1
+                group.addTask {
+                    var out = entries
+                    out.reserveCapacity(partSize * 512)
+                    for ticket in tickets[(part * partSize)..<min(tickets.count, (part + 1) * partSize)] {
+                        for clock in engine.clocks(for: ticket, at: now) { write(clock, to: &out) }
+                    }
+                    return (part, out)
+                }
+            }
+            for _ in 0..<ahead { start(&group) }
+            while let (part, out) = try await group.next() {
+                done[part] = out
+                while let next = done.removeValue(forKey: sent) {
+                    let entries = writer.place(next)
+                    try send(writer.take())
+                    try send(entries)
+                    sent += 1
+                    start(&group)
+                }
+            }
+        }
+        writer.endArray()
+        writer.endObject()
+        try send(writer.take() + [UInt8(ascii: "\n")])
     }
 
-    static func json(_ clock: SLAClock) -> JSONValue {
-        .object([
-            ("ticket", .string(clock.ticketID)),
-            ("metric", .string(clock.metric.rawValue)),
-            ("cycle", .int(clock.cycle)),
-            ("policy", .string(clock.policy)),
-            ("calendar", .string(clock.calendar)),
-            ("target_seconds", .int(clock.targetSeconds)),
-            ("started_at", .string(Timestamp(clock.startedAt).description)),
-            ("due_at", clock.dueAt.map { .string(Timestamp($0).description) } ?? .null),
-            ("elapsed_seconds", .int(clock.elapsedSeconds)),
-            ("paused_seconds", .int(clock.pausedSeconds)),
-            ("remaining_seconds", .int(clock.remainingSeconds)),
-            ("percent", .double((clock.percent * 10).rounded() / 10)),
-            ("state", .string(clock.state.rawValue)),
-            ("next_step", clock.nextStep.map { next in
-                .object([
-                    ("at", next.at.map { .string(Timestamp($0).description) } ?? .null),
-                    ("step", .string(next.step.label)),
-                    ("notify", .array(next.step.notify.map(JSONValue.string))),
-                ])
-            } ?? .null),
-        ])
+    /// One clock as the next entry of `writer`.
+    static func write(_ clock: SLAClock, to writer: inout JSONWriter) {
+        func time(_ date: Date?) {
+            if let date { Timestamp(date).withUTF8 { writer.string(utf8: $0) } } else { writer.null() }
+        }
+        let key = Keys.shared
+        writer.beginObject()
+        writer.key(key.ticket); writer.string(clock.ticketID)
+        writer.key(key.metric); writer.string(clock.metric.rawValue)
+        writer.key(key.cycle); writer.int(clock.cycle)
+        writer.key(key.policy); writer.string(clock.policy)
+        writer.key(key.calendar); writer.string(clock.calendar)
+        writer.key(key.targetSeconds); writer.int(clock.targetSeconds)
+        writer.key(key.startedAt); time(clock.startedAt)
+        writer.key(key.dueAt); time(clock.dueAt)
+        writer.key(key.elapsedSeconds); writer.int(clock.elapsedSeconds)
+        writer.key(key.pausedSeconds); writer.int(clock.pausedSeconds)
+        writer.key(key.remainingSeconds); writer.int(clock.remainingSeconds)
+        writer.key(key.percent); writer.double((clock.percent * 10).rounded() / 10)
+        writer.key(key.state); writer.string(clock.state.rawValue)
+        writer.key(key.nextStep)
+        if let next = clock.nextStep {
+            writer.beginObject()
+            writer.key(key.at); time(next.at)
+            writer.key(key.step); writer.string(next.step.label)
+            writer.key(key.notify)
+            writer.beginArray()
+            for target in next.step.notify { writer.string(target) }
+            writer.endArray()
+            writer.endObject()
+        } else {
+            writer.null()
+        }
+        writer.endObject()
+    }
+
+    /// The contract's keys, quoted once.
+    private struct Keys: Sendable {
+        static let shared = Keys()
+        let ticket = JSONWriter.Key("ticket"), metric = JSONWriter.Key("metric"), cycle = JSONWriter.Key("cycle")
+        let policy = JSONWriter.Key("policy"), calendar = JSONWriter.Key("calendar")
+        let targetSeconds = JSONWriter.Key("target_seconds"), startedAt = JSONWriter.Key("started_at")
+        let dueAt = JSONWriter.Key("due_at"), elapsedSeconds = JSONWriter.Key("elapsed_seconds")
+        let pausedSeconds = JSONWriter.Key("paused_seconds"), remainingSeconds = JSONWriter.Key("remaining_seconds")
+        let percent = JSONWriter.Key("percent"), state = JSONWriter.Key("state"), nextStep = JSONWriter.Key("next_step")
+        let at = JSONWriter.Key("at"), step = JSONWriter.Key("step"), notify = JSONWriter.Key("notify")
     }
 
     /// A fixed-width table for people: one row per clock, times in UTC; remaining and used
