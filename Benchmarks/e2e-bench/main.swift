@@ -150,6 +150,10 @@ func runAlertmanager(count: Int) throws -> Run {
         do {
             // Ready, then every alert posted in batches, as a rule evaluator would.
             while (try? await transport.send(HTTPRequest(method: .get, url: Secret(base + "/-/ready"))))?.status != 200 {
+                guard process.isRunning, ContinuousClock.now < start + .seconds(30) else {
+                    let log = (try? String(contentsOf: directory.appendingPathComponent("stderr.log"), encoding: .utf8)) ?? ""
+                    throw BenchError("alertmanager did not become ready: \(log.suffix(500))")
+                }
                 try await Task.sleep(for: .milliseconds(10))
             }
             let now = ISO8601DateFormatter().string(from: Date())
