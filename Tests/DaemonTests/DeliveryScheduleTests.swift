@@ -133,3 +133,58 @@ import Testing
         #expect(schedule.inFlight == 0)
     }
 }
+
+/// A lane whose receiver keeps failing probes it instead of retrying every message.
+@Suite struct LaneProbeTests {
+    @Test func aFailingLaneProbesOneAtATimeAndFloodsBackOnSuccess() {
+        var schedule = DeliverySchedule(limits: ["hooks": 32])
+        for n in 0..<300 { schedule.add(DeliveryScheduleTests.message("h\(n)", "hooks"), due: DeliveryScheduleTests.t0) }
+        var now = DeliveryScheduleTests.t0
+        var attempts = 0
+        // Two minutes of refused connections, in steps of 100 ms.
+        let refused = DeliveryError(code: .connection, recoverable: true, message: "refused")
+        for _ in 0..<1200 {
+            for entry in schedule.take(now: now) {
+                attempts += 1
+                _ = schedule.finish(entry, DeliveryScheduleTests.outcome(entry, .failed, refused), at: now, random: 0.5)
+            }
+            now += 0.1
+        }
+        // The first 32 at once, then about one probe per backoff (at most 30 s): not 300
+        // messages each on its own schedule (well over a thousand attempts).
+        #expect(attempts < 60, "\(attempts) attempts")
+        #expect(schedule.waiting == 300)
+        // The receiver is back: the probe succeeds, and the lane opens up again.
+        var delivered = 0
+        for _ in 0..<600 {
+            for entry in schedule.take(now: now) {
+                delivered += 1
+                _ = schedule.finish(entry, DeliveryScheduleTests.outcome(entry, .delivered), at: now, random: 0.5)
+            }
+            if schedule.waiting == 0 { break }
+            now += 0.1
+        }
+        #expect(delivered == 300)
+        #expect(schedule.waiting == 0)
+    }
+}
+
+extension LaneProbeTests {
+    @Test func messagesWaitingBehindProbesDieAtTheMaximumAge() {
+        var schedule = DeliverySchedule(limits: ["hooks": 4])
+        let t0 = DeliveryScheduleTests.t0
+        for n in 0..<10 { schedule.add(DeliveryScheduleTests.message("h\(n)", "hooks", createdAt: t0), due: t0) }
+        let refused = DeliveryError(code: .connection, recoverable: true, message: "refused")
+        for entry in schedule.take(now: t0) {
+            _ = schedule.finish(entry, DeliveryScheduleTests.outcome(entry, .failed, refused), at: t0, random: 0.5)
+        }
+        #expect(schedule.expire(now: t0 + 3600).isEmpty)
+        let expired = schedule.expire(now: t0 + 3601)
+        #expect(expired.count == 10)
+        #expect(expired.allSatisfy { $0.finished.result == .dead })
+        #expect(expired.first?.finished.record?.result == .dead(reason: "expired", detail: "not delivered within 3600 s of being decided"))
+        #expect(schedule.waiting == 0)
+        // Ten dead letters of a channel start one outage.
+        #expect(expired.compactMap(\.finished.notice).count == 1)
+    }
+}

@@ -48,7 +48,18 @@ public struct DeliverySchedule: Sendable {
     private struct Lane: Sendable {
         var waiting = Heap<Entry>()
         var inFlight = 0
+        /// Attempts that failed, recoverably, since the lane's last success.
+        var failing = 0
+        /// While probing: no attempt starts before this instant.
+        var heldUntil: Date?
+
+        /// A lane whose receiver keeps failing sends one probe at a time, when the last
+        /// failed attempt's retry falls due, instead of every message on its own schedule.
+        var probing: Bool { failing >= DeliverySchedule.probeAfter }
     }
+
+    /// Failures in a row after which a lane only probes its receiver.
+    public static let probeAfter = 3
 
     /// When to retry and when to give up.
     public var policy: RetryPolicy
@@ -86,7 +97,8 @@ public struct DeliverySchedule: Sendable {
         // The keys are copied first: iterating `lanes` while changing it would copy every
         // lane's queue on each change.
         for channel in Array(lanes.keys) {
-            let limit = limits[channel] ?? defaultLimit
+            if let held = lanes[channel]!.heldUntil, held > now { continue }
+            let limit = lanes[channel]!.probing ? 1 : limits[channel] ?? defaultLimit
             var aside: [Entry] = []
             while lanes[channel]!.inFlight < limit, let next = lanes[channel]!.waiting.min, next.due <= now {
                 let entry = lanes[channel]!.waiting.removeMin()
@@ -133,6 +145,8 @@ public struct DeliverySchedule: Sendable {
             let detail = refused.isEmpty ? outcome.answer.map { "\($0)" } : refused
             finished = Finished(result: .delivered, record: AttemptRecord(key: key, at: now, result: .delivered(detail: detail)))
             finished.notice = health.record(channel: channel, .succeeded, at: now)
+            lanes[channel]?.failing = 0
+            lanes[channel]?.heldUntil = nil
         case .failed, .deadLettered:
             let error = outcome.error ?? DeliveryError(code: .protocolError, recoverable: true, message: "the attempt failed")
             let attempts = entry.attempts + 1
@@ -144,6 +158,15 @@ public struct DeliverySchedule: Sendable {
                 again.attempts = attempts
                 again.due = now + delay
                 lanes[channel, default: Lane()].waiting.insert(again)
+                lanes[channel]!.failing += 1
+                if lanes[channel]!.probing {
+                    // The lane's own backoff, by its failures in a row: a dead receiver hears
+                    // one probe per interval, up to the policy's ceiling, whatever the queue.
+                    let failures = lanes[channel]!.failing - DeliverySchedule.probeAfter + 1
+                    if case .retry(let pause) = policy.decision(afterAttempt: failures, failure: error, random: random) {
+                        lanes[channel]!.heldUntil = now + pause
+                    }
+                }
                 finished = Finished(result: .retry(at: again.due), record: AttemptRecord(
                     key: key, at: now, result: .retry(at: again.due, reason: error.label, detail: error.description)))
                 finished.notice = health.record(channel: channel, .failed(error.code), at: now)
@@ -176,11 +199,39 @@ public struct DeliverySchedule: Sendable {
         return (again, error)
     }
 
+    /// Gives up on waiting messages older than the policy's maximum age, which a lane that
+    /// only probes its receiver may never have tried again: each a dead letter, with the
+    /// error that last failed it (its message, for a message never tried: `expired`).
+    public mutating func expire(now: Date) -> [(message: OutboundMessage, finished: Finished)] {
+        guard let maxAge = policy.maxAge else { return [] }
+        var expired: [(message: OutboundMessage, finished: Finished)] = []
+        for channel in Array(lanes.keys) {
+            let old = lanes[channel]!.waiting.unordered.filter { now.timeIntervalSince($0.message.createdAt) > maxAge }
+            guard !old.isEmpty else { continue }
+            lanes[channel]!.waiting = Heap(lanes[channel]!.waiting.unordered.filter { now.timeIntervalSince($0.message.createdAt) <= maxAge })
+            let before = health.outages[channel]
+            for entry in old {
+                known.remove(entry.message.key)
+                var finished = Finished(result: .dead, record: AttemptRecord(
+                    key: entry.message.key, at: now,
+                    result: .dead(reason: "expired", detail: "not delivered within \(Int(maxAge)) s of being decided")))
+                finished.notice = health.record(channel: channel, .deadLettered(.timeout), at: now)
+                expired.append((entry.message, finished))
+            }
+            let after = health.outages[channel]
+            if after != before, let last = expired.indices.last { expired[last].finished.outage = .some(after) }
+        }
+        return expired
+    }
+
     /// The earliest instant a waiting message of a lane with room falls due; nil when none waits.
     public func nextDue() -> Date? {
         var earliest: Date?
-        for (channel, lane) in lanes where lane.inFlight < limits[channel] ?? defaultLimit {
-            if let due = lane.waiting.min?.due { earliest = min(earliest ?? due, due) }
+        for (channel, lane) in lanes where lane.inFlight < (lane.probing ? 1 : limits[channel] ?? defaultLimit) {
+            if let due = lane.waiting.min?.due {
+                let start = max(due, lane.heldUntil ?? due)
+                earliest = min(earliest ?? start, start)
+            }
         }
         return earliest
     }
@@ -188,7 +239,7 @@ public struct DeliverySchedule: Sendable {
     /// True when a channel has nothing in flight and nothing due by `now`: its round is over.
     public func isQuiet(_ channel: String, at now: Date) -> Bool {
         guard let lane = lanes[channel] else { return true }
-        return lane.inFlight == 0 && (lane.waiting.min.map { $0.due > now } ?? true)
+        return lane.inFlight == 0 && ((lane.heldUntil.map { $0 > now } ?? false) || (lane.waiting.min.map { $0.due > now } ?? true))
     }
 
     /// Attempts in flight, in all and for one channel.

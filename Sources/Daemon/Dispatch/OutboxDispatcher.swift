@@ -42,6 +42,9 @@ public actor OutboxDispatcher {
     private var accepting = true
     /// While draining: the keys attempted, so each message gets one attempt.
     private var attempted: Set<String>?
+    /// When waiting messages were last checked for age.
+    private var lastExpiry = Date.distantPast
+    static let expiryTurn = 10.0
 
     /// Attempt ends waiting to be recorded, the outages they changed, and whether a write is under way.
     private var unrecorded: [AttemptRecord] = []
@@ -144,6 +147,7 @@ public actor OutboxDispatcher {
                 if attempts.isEmpty { break }
                 if now >= deadline { cancelAttempts() }
             } else {
+                expireOld(at: now)
                 pump()
             }
             recordLater()
@@ -191,23 +195,41 @@ public actor OutboxDispatcher {
         if outcome?.status != .cancelled { Failpoint.afterSend.trigger(failpoint) }
         let now = clock.date()
         let message = entry.message
-        let finished = schedule.finish(entry, outcome, at: now, random: random())
-        if let record = finished.record { unrecorded.append(record) }
-        if let outage = finished.outage {
-            outageChanges[message.channel] = outage.map { ChannelOutage(since: $0.since, deadLetters: $0.deadLetters) }
-        }
-        count(finished, of: message, outcome)
-        if let notice = finished.notice, message.channel != opsChannel { announce(notice, at: now) }
+        take(schedule.finish(entry, outcome, at: now, random: random()), of: message, outcome, at: now)
         pump()
         if schedule.isQuiet(message.channel, at: now) { endRound(of: message.channel) }
         recordLater()
         if attempts.isEmpty { doorbell.ring() }
     }
 
+    /// Records, counts and announces what the schedule made of an attempt's end.
+    private func take(_ finished: DeliverySchedule.Finished, of message: OutboundMessage, _ outcome: DeliveryOutcome?, at now: Date) {
+        if let record = finished.record { unrecorded.append(record) }
+        if let outage = finished.outage {
+            outageChanges[message.channel] = outage.map { ChannelOutage(since: $0.since, deadLetters: $0.deadLetters) }
+        }
+        count(finished, of: message, outcome)
+        if let notice = finished.notice, message.channel != opsChannel { announce(notice, at: now) }
+    }
+
+    /// Dead-letters what waited past the maximum age; at most once every `expiryTurn` seconds.
+    private func expireOld(at now: Date) {
+        guard now >= lastExpiry + OutboxDispatcher.expiryTurn else { return }
+        lastExpiry = now
+        for (message, finished) in schedule.expire(now: now) {
+            take(finished, of: message, nil, at: now)
+        }
+    }
+
     /// Metrics and the per-round log of one attempt's end.
     private func count(_ finished: DeliverySchedule.Finished, of message: OutboundMessage, _ outcome: DeliveryOutcome?) {
         let channel = message.channel
-        let reason = outcome?.error?.label ?? "no_channel"
+        // The reason and detail as recorded: the receiver's error, `no_channel`, or `expired`.
+        var reason = outcome?.error?.label ?? "no_channel", detail = outcome?.error.map { "\($0)" }
+        switch finished.record?.result {
+        case .retry(_, let recorded, let text)?, .dead(let recorded, let text)?: (reason, detail) = (recorded, text)
+        default: break
+        }
         switch finished.result {
         case .delivered:
             rounds[channel, default: Round()].delivered += 1
@@ -228,7 +250,7 @@ public actor OutboxDispatcher {
             metrics?.deadLetters.increment(channel: channel, by: 1)
             logger.error("message dead-lettered", metadata: [
                 "channel": "\(channel)", "key": "\(message.key)", "reason": "\(reason)",
-                "error": "\(outcome?.error.map { "\($0)" } ?? "channel not configured")",
+                "error": "\(detail ?? reason)",
             ])
         case .cancelled:
             metrics?.notifications.increment(channel: channel, result: .cancelled)
