@@ -6,6 +6,7 @@ import StateStore
 import Synchronization
 import Testing
 @testable import Daemon
+import TestSupport
 import Transport
 
 /// An outbox in memory, for the dispatcher's stage tests: what it records, in order.
@@ -162,5 +163,36 @@ final class ScriptedNotifier: Notifier {
         #expect(store.enqueued.map(\.subject) == ["OPS: hooks down (server_error)"])
         // The text form is still the default one.
         #expect(store.enqueued.first?.text.hasPrefix("Messages to hooks are failing since ") == true)
+    }
+
+    @Test func aLongRoundIsReportedSoFarEveryMinute() async throws {
+        let lines = SourceProblemLogTests.Lines()
+        let clock = VirtualClock()
+        // Each delivery takes 100 ms of real time, 32 at once: about 3 s for the 1,000. The
+        // delivery clock is moved by hand.
+        let slow = ScriptedNotifier("hooks") { _ in
+            try? await Task.sleep(for: .milliseconds(100))
+            return .delivered
+        }
+        let dispatcher = OutboxDispatcher(
+            store: MemoryOutbox(), notifiers: ["hooks": slow], opsChannel: nil, templates: Self.templates, clock: clock,
+            logger: Logger(label: "test") { _ in SourceProblemLogTests.Capture(into: lines) })
+        let running = Task { await dispatcher.run() }
+        await dispatcher.submit((0..<1000).map { Self.message("m\($0)", "hooks") })
+        // Once the round has begun (its first delivery, after 100 ms), a minute passes.
+        try await Task.sleep(for: .milliseconds(300))
+        clock.advance(by: 61)
+        // The loop turns at least once a second; the round has lasted a minute by then.
+        let deadline = ContinuousClock.now + .seconds(5)
+        var reported: [Logger.Metadata] = []
+        while reported.isEmpty, ContinuousClock.now < deadline {
+            reported = lines.lines.withLock { $0 }.filter { $0.message == "deliveries" && $0.metadata["ongoing"] == "true" }.map(\.metadata)
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        dispatcher.requestStop()
+        await running.value
+        #expect(reported.count == 1)
+        #expect(reported.first?["channel"] == "hooks")
+        #expect(Int("\(reported.first?["delivered"] ?? "0")") ?? 0 > 0)
     }
 }

@@ -54,11 +54,17 @@ public actor OutboxDispatcher {
     private var rounds: [String: Round] = [:]
 
     private struct Round {
+        /// When it began, on the delivery clock's monotonic scale.
+        var started: TimeInterval
         var delivered = 0
         var failed = 0
         var dead = 0
         var reasons: Set<String> = []
     }
+
+    /// A round that lasts longer than this (a backlog through a slow receiver) is reported
+    /// so far, and a new one begins.
+    static let longRound = 60.0
 
     /// How long in-flight attempts may finish after a stop is asked for; the rest stay in the outbox.
     public static let stopGrace = 2.0
@@ -151,6 +157,7 @@ public actor OutboxDispatcher {
                 pump()
             }
             recordLater()
+            reportLongRounds()
             heartbeat.beat()
             let wait = schedule.nextDue().map { $0.timeIntervalSince(now) } ?? OutboxDispatcher.idleTurn
             await doorbell.wait(atMost: min(max(wait, 0.001), OutboxDispatcher.idleTurn))
@@ -232,20 +239,20 @@ public actor OutboxDispatcher {
         }
         switch finished.result {
         case .delivered:
-            rounds[channel, default: Round()].delivered += 1
+            rounds[channel, default: Round(started: clock.now())].delivered += 1
             let result: MetricsRegistry.NotificationResult = outcome?.status == .partiallyDelivered ? .partiallyDelivered : .delivered
             metrics?.notifications.increment(channel: channel, result: result)
             logger.debug("message delivered", metadata: ["channel": "\(channel)", "key": "\(message.key)"])
         case .retry(let at):
-            rounds[channel, default: Round()].failed += 1
-            rounds[channel, default: Round()].reasons.insert(reason)
+            rounds[channel, default: Round(started: clock.now())].failed += 1
+            rounds[channel, default: Round(started: clock.now())].reasons.insert(reason)
             metrics?.deliveryRetries.increment(channel: channel, by: 1)
             logger.debug("delivery failed, will retry", metadata: [
                 "channel": "\(channel)", "key": "\(message.key)", "reason": "\(reason)", "retry_at": "\(Timestamp(at))",
             ])
         case .dead:
-            rounds[channel, default: Round()].dead += 1
-            rounds[channel, default: Round()].reasons.insert(reason)
+            rounds[channel, default: Round(started: clock.now())].dead += 1
+            rounds[channel, default: Round(started: clock.now())].reasons.insert(reason)
             metrics?.notifications.increment(channel: channel, result: .deadLettered)
             metrics?.deadLetters.increment(channel: channel, by: 1)
             logger.error("message dead-lettered", metadata: [
@@ -257,13 +264,23 @@ public actor OutboxDispatcher {
         }
     }
 
-    /// One line per channel each time its lane goes quiet: what the round delivered and what failed.
-    private func endRound(of channel: String) {
+    /// Reports the rounds that have gone on for longer than `longRound` so far.
+    private func reportLongRounds() {
+        let now = clock.now()
+        for (channel, round) in rounds where now - round.started >= OutboxDispatcher.longRound {
+            endRound(of: channel, ongoing: true)
+        }
+    }
+
+    /// One line per channel each time its lane goes quiet, and every `longRound` seconds while
+    /// it does not: what the round delivered and what failed.
+    private func endRound(of channel: String, ongoing: Bool = false) {
         guard let round = rounds.removeValue(forKey: channel) else { return }
-        let metadata: Logger.Metadata = [
+        var metadata: Logger.Metadata = [
             "channel": "\(channel)", "delivered": "\(round.delivered)", "failed": "\(round.failed)", "dead": "\(round.dead)",
             "reasons": "\(round.reasons.sorted().joined(separator: ","))",
         ]
+        if ongoing { metadata["ongoing"] = "true" }
         if round.failed + round.dead > 0 {
             logger.warning("deliveries", metadata: metadata)
         } else {
