@@ -1,4 +1,4 @@
-import Delivery
+import Transport
 import Foundation
 import SLAEngine
 import Testing
