@@ -126,14 +126,15 @@ public struct DeliverySchedule: Sendable {
                 key: key, at: now, result: .dead(reason: "no_channel", detail: "channel \(channel) is no longer configured")))
         }
         let before = health.outages[channel]
+        let partialRetry = outcome.status == .partiallyDelivered ? retryRecipients(entry, outcome, at: now, random: random) : nil
         var finished: Finished
         switch outcome.status {
         case .cancelled:
             known.remove(key)
             return Finished(result: .cancelled)
-        case .partiallyDelivered where !outcome.recipients.allSatisfy({ $0.status != .failed || $0.error?.recoverable != true }):
+        case .partiallyDelivered where partialRetry != nil:
             // Some recipients have it, others were refused for now: the same mail again, only to those.
-            guard let (again, error) = retryRecipients(entry, outcome, at: now, random: random) else { fallthrough }
+            let (again, error) = partialRetry!
             lanes[channel, default: Lane()].waiting.insert(again)
             finished = Finished(result: .retry(at: again.due), record: AttemptRecord(
                 key: key, at: now, result: .retry(at: again.due, reason: error.label, detail: error.description), next: again.message))
