@@ -1,5 +1,6 @@
 public import BusinessTime
 public import SLAEngine
+public import SLAReport
 import Foundation
 
 /// The validated contents of a `slawatch.yaml`.
@@ -63,6 +64,10 @@ public struct Configuration: Sendable {
     public var repeatedBreaches: RepeatedBreachRule?
     /// `templates`: the directory of message templates, absolute; nil for the built-in ones.
     public var templates: String?
+    /// `credits`: service credits per customer tier (lowercased); empty when not given.
+    public var credits: [String: CreditRule]
+    /// `reports`: compliance reports sent on a schedule; empty when not given.
+    public var reports: [ReportSchedule]
     /// Every secret the file refers to, in file order; `resolveSecrets` reads them.
     public var secretReferences: [SecretReference]
     /// What works but had better be written otherwise (a time zone's old name), in file
@@ -78,6 +83,7 @@ public struct Configuration: Sendable {
     static let keys = [
         "state", "poll_interval", "listen", "ops_channel", "sources", "calendars", "policies", "pause",
         "teams", "ladders", "channels", "relays", "templates", "customer_channel", "repeated_breaches", "customer_notices",
+        "credits", "reports",
     ]
 
     // MARK: Loading
@@ -167,6 +173,9 @@ public struct Configuration: Sendable {
         }
         repeatedBreaches = Configuration.readRepeatedBreaches(top["repeated_breaches"])
         customerNotices = Configuration.readCustomerNotices(top["customer_notices"])
+        credits = Configuration.readCredits(top["credits"])
+        reports = Configuration.readReports(
+            top["reports"], calendars: calendars, calendarNames: calendarNames + ["24x7"], channels: channelNames)
         secretReferences = document.secretReferences.sorted {
             ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column)
         }
