@@ -83,8 +83,13 @@ public actor Watcher {
         report.lap("evaluate", since: &phase)
         let nextThreshold = evaluation.nextThreshold
         // Breaches are recorded on the store's writer while the messages are worded here.
-        let breachesRecorded = Task.detached { [store, breaches = evaluation.breaches] () -> Result<Void, StateStoreError> in
-            do throws(StateStoreError) { return .success(try await store.recordBreaches(breaches)) } catch { return .failure(error) }
+        let breachesRecorded = Task.detached { [store, breaches = evaluation.breaches, outcomes = evaluation.outcomes] () -> Result<Void, StateStoreError> in
+            do throws(StateStoreError) {
+                try await store.recordBreaches(breaches)
+                // Clock outcomes for reports: a breach when it happens, updated on fulfilment.
+                if let log = store as? any ClockOutcomeLog { try await log.recordOutcomes(outcomes, at: now) }
+                return .success(())
+            } catch { return .failure(error) }
         }
         // The clocks are let go here: a large tick's memory peaks in the commit.
         let decided = decide(consume evaluation, heldDue: heldDue, stale: await poller.staleSources(at: now), at: now, into: &report)
