@@ -22,7 +22,8 @@ extension Configuration {
 
     /// `reports:`: a list of `{name, every, at, calendar, by, to}`.
     static func readReports(
-        _ node: ConfigNode?, calendars: [String: BusinessCalendar], calendarNames: [String], channels: [String]?
+        _ node: ConfigNode?, calendars: [String: BusinessCalendar], calendarNames: [String], channels: [String]?,
+        channelConfigs: [String: ChannelConfig]
     ) -> [ReportSchedule] {
         guard let items = node?.list(of: "scheduled reports") else { return [] }
         var reports: [ReportSchedule] = []
@@ -51,7 +52,13 @@ extension Configuration {
             }
             var to: [String] = []
             if let names = fields.required("to", example: "[support-leads]")?.strings("a channel name", example: "support-leads") {
-                for (name, at) in names { at.checkReference(name, to: "channel", in: channels ?? [], section: "channels") }
+                for (name, at) in names {
+                    at.checkReference(name, to: "channel", in: channels ?? [], section: "channels")
+                    if case .email(_, let recipients, _) = channelConfigs[name]?.kind, recipients.isEmpty {
+                        at.report("channel \"\(name)\" mails each ticket's customer, and a report is about no one ticket; "
+                            + "name a channel with to: addresses")
+                    }
+                }
                 to = names.map(\.value)
                 if to.isEmpty { fields["to"]?.report("is empty; name at least one channel, such as [support-leads]") }
             }

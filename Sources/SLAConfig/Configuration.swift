@@ -175,7 +175,8 @@ public struct Configuration: Sendable {
         customerNotices = Configuration.readCustomerNotices(top["customer_notices"])
         credits = Configuration.readCredits(top["credits"])
         reports = Configuration.readReports(
-            top["reports"], calendars: calendars, calendarNames: calendarNames + ["24x7"], channels: channelNames)
+            top["reports"], calendars: calendars, calendarNames: calendarNames + ["24x7"], channels: channelNames,
+            channelConfigs: channels)
         secretReferences = document.secretReferences.sorted {
             ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column)
         }

@@ -56,6 +56,20 @@ public struct ReportSchedule: Sendable, Hashable {
         }
     }
 
+    /// The first instant after `now` a report of this schedule is due.
+    public func nextDue(after now: Date) -> Date {
+        let latest = latestPeriod(atOrBefore: now).dueAt
+        let sent = zone.local(latest)
+        switch cadence {
+        case .weekly:
+            return zone.instant(sent.date.adding(days: 7), seconds: sent.seconds)
+        case .monthly(let day, _):
+            let next = sent.date.month == 12
+                ? LocalDate(year: sent.date.year + 1, month: 1, day: day)! : LocalDate(year: sent.date.year, month: sent.date.month + 1, day: day)!
+            return zone.instant(next, seconds: sent.seconds)
+        }
+    }
+
     static func month(before date: LocalDate, day: Int) -> LocalDate {
         date.month == 1 ? LocalDate(year: date.year - 1, month: 12, day: day)! : LocalDate(year: date.year, month: date.month - 1, day: day)!
     }

@@ -11,6 +11,8 @@ public protocol ClockOutcomeLog: Sendable {
     func recordOutcomes(_ outcomes: [ClockOutcome], at: Date) async throws(StateStoreError)
     /// The outcomes that may count in [since, until): fulfilled or due in it.
     func clockOutcomes(countingFrom since: Date, until: Date) throws(StateStoreError) -> [ClockOutcome]
+    /// Which of these outbox keys are already queued or sent (scheduled reports ask).
+    func outboxHolds(_ keys: [String]) throws(StateStoreError) -> Set<String>
 }
 
 extension StateStore: ClockOutcomeLog {
@@ -98,6 +100,18 @@ extension StateStore: ClockOutcomeLog {
                     tier: row["tier"], group: row["grp"], team: row["team"], channel: row["channel"], priority: priority))
             }
             return outcomes
+        }
+    }
+}
+
+extension StateStore {
+    /// Which of `keys` the outbox already holds, whatever became of them: a scheduled
+    /// report asks before it is worded, so a period is reported once across restarts.
+    public func outboxHolds(_ keys: [String]) throws(StateStoreError) -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        return try read { db in
+            let marks = Array(repeating: "?", count: keys.count).joined(separator: ",")
+            return Set(try String.fetchAll(db, sql: "SELECT key FROM outbox WHERE key IN (\(marks))", arguments: StatementArguments(keys)))
         }
     }
 }
