@@ -63,6 +63,9 @@ public struct Configuration: Sendable {
     public var repeatedBreaches: RepeatedBreachRule?
     /// `templates`: the directory of message templates, absolute; nil for the built-in ones.
     public var templates: String?
+    /// `api_token_file`: the bearer token of the listener's API (`/api/v1/*`) and of the
+    /// commands that use it; nil leaves the API off.
+    public var apiToken: SecretReference?
     /// Every secret the file refers to, in file order; `resolveSecrets` reads them.
     public var secretReferences: [SecretReference]
     /// What works but had better be written otherwise (a time zone's old name), in file
@@ -78,6 +81,7 @@ public struct Configuration: Sendable {
     static let keys = [
         "state", "poll_interval", "listen", "ops_channel", "sources", "calendars", "policies", "pause",
         "teams", "ladders", "channels", "relays", "templates", "customer_channel", "repeated_breaches", "customer_notices",
+        "api_token_file",
     ]
 
     // MARK: Loading
@@ -167,6 +171,7 @@ public struct Configuration: Sendable {
         }
         repeatedBreaches = Configuration.readRepeatedBreaches(top["repeated_breaches"])
         customerNotices = Configuration.readCustomerNotices(top["customer_notices"])
+        apiToken = top["api_token_file"]?.secret(.file)
         secretReferences = document.secretReferences.sorted {
             ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column)
         }
