@@ -60,6 +60,7 @@ public struct LogChannel: Notifier {
             ("tickets", .array(message.tickets.map { ticket in
                 .object([
                     ("id", .string(ticket.id)),
+                    ("source", .string(ticket.source)),
                     ("metric", .string(ticket.metric.rawValue)),
                     ("cycle", .int(ticket.cycle)),
                     ("step", .string(ticket.step)),

@@ -68,6 +68,9 @@ public struct Configuration: Sendable {
     public var credits: [String: CreditRule]
     /// `reports`: compliance reports sent on a schedule; empty when not given.
     public var reports: [ReportSchedule]
+    /// `api_token_file`: the bearer token of the listener's API (`/api/v1/*`) and of the
+    /// commands that use it; nil leaves the API off.
+    public var apiToken: SecretReference?
     /// Every secret the file refers to, in file order; `resolveSecrets` reads them.
     public var secretReferences: [SecretReference]
     /// What works but had better be written otherwise (a time zone's old name), in file
@@ -83,7 +86,7 @@ public struct Configuration: Sendable {
     static let keys = [
         "state", "poll_interval", "listen", "ops_channel", "sources", "calendars", "policies", "pause",
         "teams", "ladders", "channels", "relays", "templates", "customer_channel", "repeated_breaches", "customer_notices",
-        "credits", "reports",
+        "api_token_file", "credits", "reports",
     ]
 
     // MARK: Loading
@@ -177,6 +180,7 @@ public struct Configuration: Sendable {
         reports = Configuration.readReports(
             top["reports"], calendars: calendars, calendarNames: calendarNames + ["24x7"], channels: channelNames,
             channelConfigs: channels)
+        apiToken = top["api_token_file"]?.secret(.file)
         secretReferences = document.secretReferences.sorted {
             ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column)
         }

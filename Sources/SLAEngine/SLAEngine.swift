@@ -39,12 +39,12 @@ public struct SLAEngine: Sendable {
         guard !matching.isEmpty else { return [] }
         let timeline = TicketTimeline(ticket: ticket, observed: observed, now: t)
         var result: [SLAClock] = []
-        let id = ticket.id, priority = ticket.priority
+        let id = ticket.id, source = ticket.source, priority = ticket.priority
         for (m, metric) in Metric.allCases.enumerated() {
             guard matching.contains(where: { $0.target(priority, m) != nil }) else { continue }
             func add(cycle: Int, _ span: (start: Int64, end: Int64?)) {
                 result.append(clock(
-                    ticket: id, priority: priority, metric: metric, cycle: cycle, span: span,
+                    ticket: id, source: source, priority: priority, metric: metric, cycle: cycle, span: span,
                     timeline: timeline, plans: matching
                 ))
             }
@@ -123,7 +123,7 @@ public struct SLAEngine: Sendable {
     // MARK: One clock
 
     private func clock(
-        ticket: String, priority: TicketPriority, metric: Metric, cycle: Int, span: (start: Int64, end: Int64?),
+        ticket: String, source: String, priority: TicketPriority, metric: Metric, cycle: Int, span: (start: Int64, end: Int64?),
         timeline: TicketTimeline, plans: [PolicyPlan]
     ) -> SLAClock {
         let start = span.start
@@ -202,7 +202,7 @@ public struct SLAEngine: Sendable {
         }
 
         return SLAClock(
-            ticketID: ticket, metric: metric, cycle: cycle, priority: priority, origin: plan, rivals: plans,
+            ticketID: ticket, source: source, metric: metric, cycle: cycle, priority: priority, origin: plan, rivals: plans,
             targetSeconds: target, startedAt: date(start), dueAt: winnerDue.map(date), fulfilledAt: span.end.map(date),
             elapsedSeconds: elapsed, pausedSeconds: Int(paused), state: state, next: next, schedule: schedule
         )

@@ -42,7 +42,7 @@ extension SLAEngine {
     /// Runs every clock of `tickets[range]` at `now` and walks their ladders against
     /// `history`.
     ///
-    /// - `observed` gives the transitions recorded between polls for a ticket id; those of
+    /// - `observed` gives the transitions recorded between polls for a ticket key; those of
     ///   kinds the ticket's own events report are left out (`transitions(_:missingFrom:)`).
     /// - `earlierBreaches` counts the customer's other breaches, for `repeated_breaches`.
     /// - Clocks are kept only for tickets something is owed about, and those in `keeping`:
@@ -57,7 +57,7 @@ extension SLAEngine {
         var result = TicketEvaluation()
         for position in range {
             let ticket = tickets[position]
-            let clocks = clocks(for: ticket, observed: SLAEngine.transitions(observed(ticket.id), missingFrom: ticket), at: now)
+            let clocks = clocks(for: ticket, observed: SLAEngine.transitions(observed(ticket.key), missingFrom: ticket), at: now)
             result.clockCount += clocks.count
             var team: String??
             for clock in clocks {
@@ -76,7 +76,7 @@ extension SLAEngine {
             }
             let decision = escalator.decide(
                 ticket: ticket, clocks: clocks, history: history, earlierBreaches: earlierBreaches(ticket), now: now)
-            if !decision.intents.isEmpty || keeping.contains(ticket.id) {
+            if !decision.intents.isEmpty || keeping.contains(ticket.key) {
                 result.kept.append((position, clocks))
             }
             result.intents += decision.intents

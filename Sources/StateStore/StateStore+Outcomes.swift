@@ -93,7 +93,7 @@ extension StateStore: ClockOutcomeLog {
                       let priority = TicketPriority(rawValue: row["priority"])
                 else { continue }
                 outcomes.append(ClockOutcome(
-                    source: row["source"], ticketID: row["ticket_id"], metric: metric, cycle: row["cycle"], state: state,
+                    source: row["source"] ?? "", ticketID: row["ticket_id"], metric: metric, cycle: row["cycle"], state: state,
                     policy: row["policy"], calendar: row["calendar"], targetSeconds: row["target_seconds"],
                     startedAt: date(row["started_at"])!, dueAt: date(row["due_at"]), fulfilledAt: date(row["fulfilled_at"]),
                     elapsedSeconds: row["elapsed_seconds"], pausedSeconds: row["paused_seconds"], customer: row["customer"],

@@ -58,6 +58,7 @@ public struct WebhookEncoder: ChannelEncoder {
         let tickets: [JSONValue] = message.tickets.map { ticket in
             [
                 "id": .string(ticket.id),
+                "source": .string(ticket.source),
                 "subject": .string(ticket.subject),
                 "url": ticket.url.map(JSONValue.string) ?? .null,
                 "metric": .string(ticket.metric.rawValue),
