@@ -144,7 +144,10 @@ struct RunCommand: AsyncParsableCommand {
         do {
             server = try StatusServer(
                 listen: configuration.listen, metrics: metrics, logger: logger,
-                readiness: { await watcher.readiness(firstTickAt: progress.firstTickAt, at: Date()) }
+                readiness: { await watcher.readiness(firstTickAt: progress.firstTickAt, at: Date()) },
+                routes: { [access = APIAccess(token: wiring.apiToken)] router in
+                    StatusRoutes.add(to: router, access: access, board: { await watcher.statusBoard(at: Date()) })
+                }
             )
             // Before the first tick: a daemon that cannot serve its endpoints sends nothing.
             try server.listen.probe()

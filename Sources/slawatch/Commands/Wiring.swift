@@ -17,6 +17,8 @@ struct Wiring {
     var templates: MessageTemplates
     var notifiers: [String: any Notifier]
     var sources: [Watcher.Source]
+    /// The contents of `api_token_file`; nil when the key is not set.
+    var apiToken: Secret?
 
     /// Everything that stopped the wiring, one problem a line.
     struct Problems: Error, CustomStringConvertible {
@@ -77,6 +79,8 @@ struct Wiring {
             }
         }
         guard problems.isEmpty, let templates else { throw Problems(lines: problems) }
-        return Wiring(configuration: configuration, templates: templates, notifiers: notifiers, sources: sources)
+        return Wiring(
+            configuration: configuration, templates: templates, notifiers: notifiers, sources: sources,
+            apiToken: configuration.apiToken.flatMap { secrets[$0] })
     }
 }
