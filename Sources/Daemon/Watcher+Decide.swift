@@ -22,7 +22,7 @@ extension Watcher {
             intents: evaluation.intents, withdrawn: evaluation.withdrawn, heldDue: heldDue, stale: Set(stale.keys),
             facts: TickPlanner.Facts(
                 sourceOf: { tickets[$0]?.source },
-                clockIsOpen: { intent in clocks[intent.ticketID].map { $0.clock(of: intent)?.state.isOpen ?? false } },
+                clockIsOpen: { intent in clocks[intent.ticketID].map { $0.isOpen(for: intent) } },
                 hasCustomerEmail: { clocks[$0.ticketID]?.ticket.customer.email != nil }
             ),
             at: now)

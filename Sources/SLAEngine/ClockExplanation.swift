@@ -65,11 +65,13 @@ public struct ClockExplanation: Sendable {
         func when(_ date: Date?) -> String { date.map { local($0, in: zone) } ?? "never (the calendar never accumulates it)" }
         var s: [String] = []
 
-        s.append("\(clock.metric.rawValue)\(clock.cycle > 1 || clock.metric == .nextReply || clock.metric == .periodicUpdate ? " cycle \(clock.cycle)" : ""): \(clock.state.rawValue).")
+        let cycled = clock.cycle > 1 || [.nextReply, .periodicUpdate, .groupResponse].contains(clock.metric)
+        s.append("\(clock.metric.rawValue)\(cycled ? " cycle \(clock.cycle)" : "")\(clock.group.map { " (group \($0))" } ?? ""): \(clock.state.rawValue).")
         s.append("It started \(startReason(clock)) at \(when(clock.startedAt)).")
 
         if clock.candidates.count == 1 {
-            s.append("Only policy \(clock.policy) sets a \(clock.metric.rawValue) target for priority \(ticket.priority.rawValue): "
+            let scope = clock.group.map { "group \($0)" } ?? "priority \(ticket.priority.rawValue)"
+            s.append("Only policy \(clock.policy) sets a \(clock.metric.rawValue) target for \(scope): "
                 + "\(DurationText.words(clock.targetSeconds, business: business)) on calendar \(clock.calendar).")
         } else {
             let listed = clock.candidates.map {
@@ -122,11 +124,18 @@ public struct ClockExplanation: Sendable {
         case .firstResponse, .resolution: "when the ticket was created"
         case .nextReply: "with a customer message left unanswered"
         case .periodicUpdate: clock.cycle == 1 ? "when the ticket was created" : "with the last public reply (or the reopen)"
+        case .groupResponse: "when the ticket entered group \(clock.group ?? "?")"
         }
     }
 
     private func fulfilment(_ clock: SLAClock, ticket: Ticket) -> String {
         guard clock.metric != .resolution, let at = clock.fulfilledAt else { return "the solve" }
+        if clock.metric == .groupResponse {
+            let replied = ticket.events.contains { event in
+                if case .agentReply = event.kind { return event.at == at } else { return false }
+            }
+            return replied ? "the group's first agent reply" : "the ticket leaving the group, or a solve"
+        }
         let replied = ticket.events.contains { $0.at == at && $0.kind == .agentReply(isPublic: true) }
             || (clock.metric == .firstResponse && ticket.firstResponseAt == at)
         return replied ? "a public agent reply" : "the solve"

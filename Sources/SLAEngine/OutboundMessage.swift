@@ -56,18 +56,25 @@ public struct OutboundMessage: Sendable, Hashable, Codable {
     }
 }
 
-/// A ticket line of a message: which clock and step it is about.
+/// A ticket line of a message: which clock and step it is about, or which risk.
 public struct MessageTicket: Sendable, Hashable, Codable {
     public var id: String
     public var subject: String
     public var url: String?
-    public var metric: Metric
+    /// Nil for a risk.
+    public var metric: Metric?
+    /// The clock's cycle, or the risk's occurrence.
     public var cycle: Int
-    /// The step's `at` as written in the configuration (`75%`, `breach+2h`).
+    /// The step's `at` as written in the configuration (`75%`, `breach+2h`); a risk's occurrence.
     public var step: String
     public var dueAt: Date?
+    /// The risk (`follow_ups`, …) for a line about one; nil for a clock.
+    public var risk: RiskKind?
 
-    public init(id: String, subject: String, url: String? = nil, metric: Metric, cycle: Int, step: String, dueAt: Date?) {
+    public init(
+        id: String, subject: String, url: String? = nil, metric: Metric?, cycle: Int, step: String, dueAt: Date?,
+        risk: RiskKind? = nil
+    ) {
         self.id = id
         self.subject = subject
         self.url = url
@@ -75,5 +82,6 @@ public struct MessageTicket: Sendable, Hashable, Codable {
         self.cycle = cycle
         self.step = step
         self.dueAt = dueAt
+        self.risk = risk
     }
 }
