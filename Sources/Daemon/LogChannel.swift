@@ -60,6 +60,7 @@ public struct LogChannel: Notifier {
             ("tickets", .array(message.tickets.map { ticket in
                 var item: JSONObject = [
                     ("id", .string(ticket.id)),
+                    ("source", .string(ticket.source)),
                     ("metric", ticket.metric.map { .string($0.rawValue) } ?? .null),
                     ("cycle", .int(ticket.cycle)),
                     ("step", .string(ticket.step)),

@@ -221,8 +221,8 @@ public struct MessageComposer: Sendable {
         for position in positions {
             idHash.add(all[position].intent.id)
             percents.append(all[position].clockPercent ?? 0)
-            if all[position].clockState == .breached { breachedTickets.insert(all[position].subject.ticket.id) }
-            ticketIDs.insert(all[position].subject.ticket.id)
+            if all[position].clockState == .breached { breachedTickets.insert(all[position].subject.ticket.key) }
+            ticketIDs.insert(all[position].subject.ticket.key)
             if let role = all[position].intent.role { roles.insert(role.rawValue) }
             isUrgent = isUrgent || all[position].intent.isUrgent
         }
@@ -255,7 +255,7 @@ public struct MessageComposer: Sendable {
 
     private func messageTicket(_ item: Item) -> MessageTicket {
         MessageTicket(
-            id: item.ticket.id, subject: item.ticket.subject, url: item.ticket.link, metric: item.intent.metric,
+            id: item.ticket.id, source: item.ticket.source, subject: item.ticket.subject, url: item.ticket.link, metric: item.intent.metric,
             cycle: item.intent.cycle, step: item.intent.step, dueAt: item.clock?.dueAt, risk: item.intent.risk
         )
     }

@@ -4,7 +4,7 @@ import StateStore
 import Synchronization
 
 extension Watcher {
-    /// The tick's evaluation: the engine's, with the clocks kept per ticket id for wording.
+    /// The tick's evaluation: the engine's, with the clocks kept per ticket key for wording.
     struct Evaluation: Sendable {
         /// For the tickets something is owed about, with the ticket as evaluated.
         var clocks: [String: MessageComposer.TicketClocks] = [:]
@@ -35,11 +35,11 @@ extension Watcher {
             guard let batch = tickets.batches[work[part].source] else { return }
             var evaluated = engine.evaluate(
                 batch, in: work[part].range, escalator: escalator, history: history, observed: { observed[$0] ?? [] },
-                earlierBreaches: { breaches.earlier(customer: $0.customer.id, excluding: $0.id) }, keeping: keeping, now: now)
+                earlierBreaches: { breaches.earlier(customer: $0.customer.id, excluding: $0.key) }, keeping: keeping, now: now)
             // Kept clocks refer to the polled batch instead of copying tickets.
             var clocks: [String: MessageComposer.TicketClocks] = [:]
             for (position, ticketClocks, risks) in evaluated.kept {
-                clocks[batch[position].id] = MessageComposer.TicketClocks(batch, position, clocks: ticketClocks, risks: risks)
+                clocks[batch[position].key] = MessageComposer.TicketClocks(batch, position, clocks: ticketClocks, risks: risks)
             }
             evaluated.kept = []
             parts.withLock { $0[part] = (evaluated, clocks) }

@@ -79,7 +79,7 @@ public actor Watcher {
         // Clocks and the ladder.
         // Held intents whose quiet hours end now need their clocks as they stand.
         let heldDue = try store.heldIntents(dueBy: now)
-        let evaluation = try evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketID)), into: &report)
+        let evaluation = try evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketKey)), into: &report)
         report.lap("evaluate", since: &phase)
         let nextThreshold = evaluation.nextThreshold
         // Breaches are recorded on the store's writer while the messages are worded here.
@@ -92,8 +92,8 @@ public actor Watcher {
         report.enqueued = decided.commit.messages.count
         for intent in decided.commit.intents where intent.kind == .skipped {
             logger.info("step skipped", metadata: [
-                "ticket": "\(intent.ticketID)", "metric": "\(intent.metric?.rawValue ?? "risk " + (intent.risk?.rawValue ?? ""))",
-                "step": "\(intent.step)",
+                "ticket": "\(intent.ticketID)", "source": "\(intent.source)",
+                "metric": "\(intent.metric?.rawValue ?? "risk " + (intent.risk?.rawValue ?? ""))", "step": "\(intent.step)",
                 "reason": "\(intent.reason ?? "")",
             ])
         }

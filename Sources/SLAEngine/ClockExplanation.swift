@@ -19,6 +19,7 @@ public struct ClockExplanation: Sendable {
         let clocks = engine.clocks(for: ticket, observed: observed, at: now)
         var out: [String] = []
         var header = "Ticket \(ticket.id)"
+        if !ticket.source.isEmpty { header += " from source \(ticket.source)" }
         if !ticket.subject.isEmpty { header += " \"\(ticket.subject)\"" }
         header += ": priority \(ticket.priority.rawValue), status \(ticket.status.rawValue)"
         if let name = ticket.customer.name ?? (ticket.customer.id.isEmpty ? nil : ticket.customer.id) {

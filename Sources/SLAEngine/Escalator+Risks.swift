@@ -20,7 +20,7 @@ extension Escalator {
         for rule in rules {
             let found = risks.filter { $0.risk == rule.kind }
             guard let latest = found.last else { continue }
-            let series = RiskKey.series(ticket.id, rule.kind)
+            let series = RiskKey.series(ticket.key, rule.kind)
             let records = history[series] ?? []
             let fired = records.compactMap { Int($0.step) }.max() ?? 0
             let owed = found.filter { $0.occurrence > fired }
@@ -29,7 +29,7 @@ extension Escalator {
             let recipients = resolve(rule.notify, team: team(for: ticket))
             if recipients.isEmpty {
                 decision.intents.append(Intent(
-                    ticketID: ticket.id, risk: rule.kind, occurrence: latest.occurrence, channel: nil,
+                    ticketID: ticket.id, source: ticket.source, risk: rule.kind, occurrence: latest.occurrence, channel: nil,
                     reason: "no channel for \(rule.notify.joined(separator: ", ")) in team \(team(for: ticket)?.name ?? "(none)")"
                 ))
                 continue
@@ -40,7 +40,7 @@ extension Escalator {
                     notBefore = calendar.nextOpen(atOrAfter: now)
                 }
                 decision.intents.append(Intent(
-                    ticketID: ticket.id, risk: rule.kind, occurrence: latest.occurrence, channel: channel, role: role,
+                    ticketID: ticket.id, source: ticket.source, risk: rule.kind, occurrence: latest.occurrence, channel: channel, role: role,
                     isLate: isLate, notBefore: notBefore
                 ))
                 for record in records where record.isHeld && record.channel == channel {

@@ -27,7 +27,10 @@ public struct Intent: Sendable, Hashable {
         case skipped
     }
 
+    /// The source's own id of the ticket.
     public var ticketID: String
+    /// The ticket's source (see `Ticket.source`).
+    public var source: String
     /// The clock's metric; nil for a risk (and only then: each initializer sets one of the two).
     public internal(set) var metric: Metric?
     /// The clock's cycle; for a risk, the occurrence.
@@ -53,10 +56,11 @@ public struct Intent: Sendable, Hashable {
     public var reason: String?
 
     public init(
-        ticketID: String, metric: Metric, cycle: Int, step: String, kind: Kind, channel: String?,
+        ticketID: String, source: String = "", metric: Metric, cycle: Int, step: String, kind: Kind, channel: String?,
         role: Role? = nil, isLate: Bool = false, notBefore: Date? = nil, template: String? = nil, reason: String? = nil
     ) {
         self.ticketID = ticketID
+        self.source = source
         self.metric = metric
         self.cycle = cycle
         self.step = step
@@ -71,10 +75,11 @@ public struct Intent: Sendable, Hashable {
 
     /// An intent about occurrence `occurrence` of `risk`.
     public init(
-        ticketID: String, risk: RiskKind, occurrence: Int, channel: String?, role: Role? = nil, isLate: Bool = false,
-        notBefore: Date? = nil, reason: String? = nil
+        ticketID: String, source: String = "", risk: RiskKind, occurrence: Int, channel: String?, role: Role? = nil,
+        isLate: Bool = false, notBefore: Date? = nil, reason: String? = nil
     ) {
         self.ticketID = ticketID
+        self.source = source
         self.metric = nil
         self.risk = risk
         self.cycle = occurrence
@@ -87,11 +92,13 @@ public struct Intent: Sendable, Hashable {
         self.reason = reason
     }
 
+    /// `SOURCE:ID`: the ticket the intent is about.
+    public var ticketKey: String { TicketKey.make(source, ticketID) }
     /// `ticket/metric/cycle`: the clock the intent belongs to; for a risk, its series
     /// `ticket/risk/NAME`.
     public var clockKey: String {
-        if let risk { return RiskKey.series(ticketID, risk) }
-        return ClockKey.make(ticketID, metric!, cycle)
+        if let risk { return RiskKey.series(ticketKey, risk) }
+        return ClockKey.make(ticketKey, metric!, cycle)
     }
     /// `ticket/metric/cycle/step`: the idempotency key of the step, shared by its channels;
     /// for a risk, `ticket/risk/NAME/N`.
@@ -117,12 +124,34 @@ public struct Intent: Sendable, Hashable {
     public var isUrgent: Bool { kind == .breach || kind == .repeat }
 }
 
+/// The key that names one ticket inside slawatch: `SOURCE:ID`, since two sources may
+/// both have a ticket `1001`. A ticket read outside any source (`--tickets`) is keyed by
+/// its id alone. Source names cannot hold `:` (the configuration refuses it), so the
+/// first `:` always ends the source.
+public enum TicketKey {
+    public static func make(_ source: String, _ id: String) -> String {
+        guard !source.isEmpty else { return id }
+        var key = source
+        key.reserveCapacity(source.utf8.count + id.utf8.count + 1)
+        key += ":"
+        key += id
+        return key
+    }
+
+    /// The source and id a key was made of; a key without `:` is an id alone.
+    public static func split(_ key: String) -> (source: String, id: String) {
+        guard let colon = key.utf8.firstIndex(of: UInt8(ascii: ":")) else { return ("", key) }
+        return (String(key[..<colon]), String(key[key.index(after: colon)...]))
+    }
+}
+
 /// The key that names one clock across ticks and restarts.
 public enum ClockKey {
-    /// Built by appending: this runs for every clock of every tick.
-    public static func make(_ ticketID: String, _ metric: Metric, _ cycle: Int) -> String {
-        var key = ticketID
-        key.reserveCapacity(ticketID.utf8.count + 40)
+    /// Built by appending: this runs for every clock of every tick. `ticketKey` is
+    /// `TicketKey.make(source, id)`.
+    public static func make(_ ticketKey: String, _ metric: Metric, _ cycle: Int) -> String {
+        var key = ticketKey
+        key.reserveCapacity(ticketKey.utf8.count + 40)
         key += "/"
         key += metric.rawValue
         key += "/"
@@ -151,15 +180,16 @@ public struct LadderRecord: Sendable, Hashable {
 
 /// A clock that went past its due time: counted per customer for repeated breaches.
 public struct BreachRecord: Sendable, Hashable {
-    public var ticketID: String
+    /// `SOURCE:ID` (`Ticket.key`).
+    public var ticketKey: String
     public var customerID: String
     public var metric: Metric
     public var cycle: Int
     /// The due time that was missed.
     public var at: Date
 
-    public init(ticketID: String, customerID: String, metric: Metric, cycle: Int, at: Date) {
-        self.ticketID = ticketID
+    public init(ticketKey: String, customerID: String, metric: Metric, cycle: Int, at: Date) {
+        self.ticketKey = ticketKey
         self.customerID = customerID
         self.metric = metric
         self.cycle = cycle

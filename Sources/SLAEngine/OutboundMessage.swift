@@ -58,7 +58,10 @@ public struct OutboundMessage: Sendable, Hashable, Codable {
 
 /// A ticket line of a message: which clock and step it is about, or which risk.
 public struct MessageTicket: Sendable, Hashable, Codable {
+    /// The source's own id.
     public var id: String
+    /// The ticket's source (see `Ticket.source`).
+    public var source: String
     public var subject: String
     public var url: String?
     /// Nil for a risk.
@@ -72,10 +75,11 @@ public struct MessageTicket: Sendable, Hashable, Codable {
     public var risk: RiskKind?
 
     public init(
-        id: String, subject: String, url: String? = nil, metric: Metric?, cycle: Int, step: String, dueAt: Date?,
-        risk: RiskKind? = nil
+        id: String, source: String = "", subject: String, url: String? = nil, metric: Metric?, cycle: Int, step: String,
+        dueAt: Date?, risk: RiskKind? = nil
     ) {
         self.id = id
+        self.source = source
         self.subject = subject
         self.url = url
         self.metric = metric
@@ -83,5 +87,26 @@ public struct MessageTicket: Sendable, Hashable, Codable {
         self.step = step
         self.dueAt = dueAt
         self.risk = risk
+    }
+
+    /// `SOURCE:ID`, the ticket's identity.
+    public var key: String { TicketKey.make(source, id) }
+
+    enum CodingKeys: String, CodingKey {
+        case id, source, subject, url, metric, cycle, step, dueAt, risk
+    }
+
+    /// Messages queued before tickets had a source decode with an empty one.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        source = try c.decodeIfPresent(String.self, forKey: .source) ?? ""
+        subject = try c.decode(String.self, forKey: .subject)
+        url = try c.decodeIfPresent(String.self, forKey: .url)
+        metric = try c.decodeIfPresent(Metric.self, forKey: .metric)
+        cycle = try c.decode(Int.self, forKey: .cycle)
+        step = try c.decode(String.self, forKey: .step)
+        dueAt = try c.decodeIfPresent(Date.self, forKey: .dueAt)
+        risk = try c.decodeIfPresent(RiskKind.self, forKey: .risk)
     }
 }

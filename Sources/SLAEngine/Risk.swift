@@ -49,7 +49,10 @@ public struct RiskRule: Sendable, Hashable {
 
 /// A risk a ticket carries: one occurrence of one detector.
 public struct RiskOccurrence: Sendable, Hashable {
+    /// The source's own id of the ticket.
     public var ticketID: String
+    /// The ticket's source (see `Ticket.source`).
+    public var source: String
     public var risk: RiskKind
     /// Numbered from 1 per ticket and risk.
     public var occurrence: Int
@@ -59,8 +62,9 @@ public struct RiskOccurrence: Sendable, Hashable {
     /// Why, in one sentence.
     public var detail: String
 
-    public init(ticketID: String, risk: RiskKind, occurrence: Int, since: Date, detail: String) {
+    public init(ticketID: String, source: String = "", risk: RiskKind, occurrence: Int, since: Date, detail: String) {
         self.ticketID = ticketID
+        self.source = source
         self.risk = risk
         self.occurrence = occurrence
         self.since = since
@@ -68,22 +72,23 @@ public struct RiskOccurrence: Sendable, Hashable {
     }
 
     /// `TICKET/risk/NAME/N`: fires once per key.
-    public var key: String { RiskKey.make(ticketID, risk, occurrence) }
+    public var key: String { RiskKey.make(TicketKey.make(source, ticketID), risk, occurrence) }
 }
 
 /// The keys that name a risk across ticks and restarts.
 public enum RiskKey {
     /// `TICKET/risk/NAME`: what a ticket's occurrences of one risk are recorded under (as a
     /// clock's steps are under its clock key); each occurrence is a step named by its number.
-    public static func series(_ ticketID: String, _ risk: RiskKind) -> String {
-        var key = ticketID
+    /// `ticketKey` is `TicketKey.make(source, id)`.
+    public static func series(_ ticketKey: String, _ risk: RiskKind) -> String {
+        var key = ticketKey
         key += "/risk/"
         key += risk.rawValue
         return key
     }
 
     /// `TICKET/risk/NAME/N`.
-    public static func make(_ ticketID: String, _ risk: RiskKind, _ occurrence: Int) -> String {
-        series(ticketID, risk) + "/" + String(occurrence)
+    public static func make(_ ticketKey: String, _ risk: RiskKind, _ occurrence: Int) -> String {
+        series(ticketKey, risk) + "/" + String(occurrence)
     }
 }

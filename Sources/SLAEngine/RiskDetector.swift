@@ -13,7 +13,7 @@ extension SLAEngine {
         let timeline = TicketTimeline(ticket: ticket, observed: observed, now: epoch(now), handoffs: true)
         var found: [RiskOccurrence] = []
         func add(_ rule: RiskRule, _ number: Int, _ at: Int64, _ detail: String) {
-            found.append(RiskOccurrence(ticketID: ticket.id, risk: rule.kind, occurrence: number, since: date(at), detail: detail))
+            found.append(RiskOccurrence(ticketID: ticket.id, source: ticket.source, risk: rule.kind, occurrence: number, since: date(at), detail: detail))
         }
         for rule in risks {
             let count = max(1, rule.count)

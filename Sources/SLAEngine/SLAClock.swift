@@ -25,7 +25,10 @@ public enum ClockState: String, Sendable, Hashable, Codable {
 /// What only explanations need (the rival policies, the stops, every threshold) is
 /// worked out on demand from what the clock keeps, so evaluating stays cheap.
 public struct SLAClock: Sendable, Hashable {
+    /// The source's own id of the ticket.
     public var ticketID: String
+    /// The ticket's source (see `Ticket.source`).
+    public var source: String
     public var metric: Metric
     /// 1 for `first_response` and `resolution`; numbered from 1 per cycle for `next_reply`
     /// and `periodic_update`.

@@ -45,13 +45,13 @@ public struct SLAEngine: Sendable {
         let withGroups = matching.contains { !$0.groupTargets.isEmpty }
         let timeline = TicketTimeline(ticket: ticket, observed: observed, now: t, handoffs: withGroups)
         var result: [SLAClock] = []
-        let id = ticket.id, priority = ticket.priority
+        let id = ticket.id, source = ticket.source, priority = ticket.priority
         for (m, metric) in Metric.allCases.enumerated() {
             if metric == .groupResponse {
                 guard withGroups else { continue }
                 for (index, spell) in groupCycles(in: timeline, plans: matching).enumerated() {
                     result.append(clock(
-                        ticket: id, priority: priority, metric: metric, cycle: index + 1, span: spell.span,
+                        ticket: id, source: source, priority: priority, metric: metric, cycle: index + 1, span: spell.span,
                         timeline: timeline, plans: matching, group: spell.group
                     ))
                 }
@@ -60,7 +60,7 @@ public struct SLAEngine: Sendable {
             guard matching.contains(where: { $0.target(priority, m) != nil }) else { continue }
             func add(cycle: Int, _ span: (start: Int64, end: Int64?)) {
                 result.append(clock(
-                    ticket: id, priority: priority, metric: metric, cycle: cycle, span: span,
+                    ticket: id, source: source, priority: priority, metric: metric, cycle: cycle, span: span,
                     timeline: timeline, plans: matching
                 ))
             }
@@ -162,7 +162,7 @@ public struct SLAEngine: Sendable {
     // MARK: One clock
 
     private func clock(
-        ticket: String, priority: TicketPriority, metric: Metric, cycle: Int, span: (start: Int64, end: Int64?),
+        ticket: String, source: String, priority: TicketPriority, metric: Metric, cycle: Int, span: (start: Int64, end: Int64?),
         timeline: TicketTimeline, plans: [PolicyPlan], group: String? = nil
     ) -> SLAClock {
         let start = span.start
@@ -241,7 +241,7 @@ public struct SLAEngine: Sendable {
         }
 
         return SLAClock(
-            ticketID: ticket, metric: metric, cycle: cycle, priority: priority, origin: plan, rivals: plans,
+            ticketID: ticket, source: source, metric: metric, cycle: cycle, priority: priority, origin: plan, rivals: plans,
             targetSeconds: target, startedAt: date(start), dueAt: winnerDue.map(date), fulfilledAt: span.end.map(date),
             elapsedSeconds: elapsed, pausedSeconds: Int(paused), state: state, next: next, schedule: schedule, group: group
         )

@@ -39,7 +39,7 @@ extension SLAEngine {
     /// Runs every clock of `tickets[range]` at `now` and walks their ladders against
     /// `history`.
     ///
-    /// - `observed` gives the transitions recorded between polls for a ticket id; those of
+    /// - `observed` gives the transitions recorded between polls for a ticket key; those of
     ///   kinds the ticket's own events report are left out (`transitions(_:missingFrom:)`).
     /// - `earlierBreaches` counts the customer's other breaches, for `repeated_breaches`.
     /// - Clocks are kept only for tickets something is owed about, and those in `keeping`:
@@ -51,7 +51,7 @@ extension SLAEngine {
         var result = TicketEvaluation()
         for position in range {
             let ticket = tickets[position]
-            let ticketObserved = SLAEngine.transitions(observed(ticket.id), missingFrom: ticket)
+            let ticketObserved = SLAEngine.transitions(observed(ticket.key), missingFrom: ticket)
             let clocks = clocks(for: ticket, observed: ticketObserved, at: now)
             result.clockCount += clocks.count
             for clock in clocks {
@@ -71,7 +71,7 @@ extension SLAEngine {
                 decision.intents += owed.intents
                 decision.withdrawn += owed.withdrawn
             }
-            if !decision.intents.isEmpty || keeping.contains(ticket.id) {
+            if !decision.intents.isEmpty || keeping.contains(ticket.key) {
                 result.kept.append((position, clocks, found))
             }
             result.intents += decision.intents

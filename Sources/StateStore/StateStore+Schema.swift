@@ -118,6 +118,23 @@ extension StateStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        // Ticket identity is (source, id): two sources may both have a ticket `1001`. Every
+        // `ticket_id` column holds the ticket key `SOURCE:ID`, and clock keys and intent ids
+        // start with it. Rows are rekeyed through the source their ticket's snapshot names;
+        // a row whose ticket has no snapshot keeps its key (its ticket was never polled).
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: """
+                UPDATE transition SET ticket_id = s.source || ':' || transition.ticket_id
+                    FROM ticket_snapshot s WHERE s.ticket_id = transition.ticket_id;
+                UPDATE intent SET ticket_id = s.source || ':' || intent.ticket_id,
+                        clock_key = s.source || ':' || intent.clock_key, id = s.source || ':' || intent.id
+                    FROM ticket_snapshot s WHERE s.ticket_id = intent.ticket_id;
+                UPDATE breach SET ticket_id = s.source || ':' || breach.ticket_id,
+                        clock_key = s.source || ':' || breach.clock_key
+                    FROM ticket_snapshot s WHERE s.ticket_id = breach.ticket_id;
+                UPDATE ticket_snapshot SET ticket_id = source || ':' || ticket_id;
+                """)
+        }
         return migrator
     }()
 }

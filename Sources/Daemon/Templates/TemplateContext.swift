@@ -45,7 +45,7 @@ public enum TemplateContext {
     private static func line(_ line: Line, at now: Date) -> [String: Any] {
         let ticket = line.ticket, intent = line.intent
         var ticketValues: [String: Any] = [
-            "id": ticket.id, "subject": ticket.subject, "priority": ticket.priority.rawValue, "status": ticket.status.rawValue,
+            "id": ticket.id, "source": ticket.source, "subject": ticket.subject, "priority": ticket.priority.rawValue, "status": ticket.status.rawValue,
         ]
         ticketValues["url"] = orFalse(ticket.link)
         ticketValues["group"] = orFalse(ticket.group)

@@ -58,6 +58,7 @@ public struct WebhookEncoder: ChannelEncoder {
         let tickets: [JSONValue] = message.tickets.map { ticket in
             var item: JSONObject = [
                 "id": .string(ticket.id),
+                "source": .string(ticket.source),
                 "subject": .string(ticket.subject),
                 "url": ticket.url.map(JSONValue.string) ?? .null,
                 "metric": ticket.metric.map { .string($0.rawValue) } ?? .null,

@@ -51,6 +51,21 @@ struct TicketOptions: ParsableArguments {
         return parsed.date
     }
 
+    /// The ticket `option` names: `SOURCE:ID`, or an id that one source alone has; else
+    /// prints why not (66 when no ticket has it, 64 when several sources do) and exits.
+    static func find(_ option: String, in tickets: [Ticket]) throws -> Ticket {
+        if let keyed = tickets.first(where: { $0.key == option }) { return keyed }
+        let same = tickets.filter { $0.id == option }
+        if same.count == 1 { return same[0] }
+        if same.isEmpty {
+            Console.error("ticket \(option) is not among the \(tickets.count) tickets read; check the id, or pass SOURCE:ID")
+            throw ExitCode(ExitStatus.noInput)
+        }
+        Console.error("ticket \(option) is in more than one source; pass one of "
+            + same.map(\.key).joined(separator: ", "))
+        throw ExitCode(ExitStatus.usage)
+    }
+
     /// Reads the tickets from `--tickets`, else from the configured sources, reporting
     /// each skipped record on standard error.
     func read(using configuration: Configuration) async throws -> [Ticket] {
@@ -84,7 +99,9 @@ struct TicketOptions: ParsableArguments {
         var result: [Ticket] = []
         for source in sources {
             do {
-                let batch = try await source.poll()
+                var batch = try await source.poll()
+                // Tickets from `--tickets` belong to no configured source.
+                batch.identify(as: tickets == nil ? source.name : "")
                 for problem in batch.problems {
                     Console.error("\(problem.description) (record skipped)")
                 }

@@ -63,6 +63,8 @@ enum ClockReport {
         let key = Keys.shared
         writer.beginObject()
         writer.key(key.ticket); writer.string(clock.ticketID)
+        // Tickets read from a configured source say which; `--tickets` ones belong to none.
+        if !clock.source.isEmpty { writer.key(key.source); writer.string(clock.source) }
         writer.key(key.metric); writer.string(clock.metric.rawValue)
         writer.key(key.cycle); writer.int(clock.cycle)
         writer.key(key.policy); writer.string(clock.policy)
@@ -94,7 +96,7 @@ enum ClockReport {
     /// The contract's keys, quoted once.
     private struct Keys: Sendable {
         static let shared = Keys()
-        let ticket = JSONWriter.Key("ticket"), metric = JSONWriter.Key("metric"), cycle = JSONWriter.Key("cycle")
+        let ticket = JSONWriter.Key("ticket"), source = JSONWriter.Key("source"), metric = JSONWriter.Key("metric"), cycle = JSONWriter.Key("cycle")
         let policy = JSONWriter.Key("policy"), calendar = JSONWriter.Key("calendar")
         let targetSeconds = JSONWriter.Key("target_seconds"), startedAt = JSONWriter.Key("started_at")
         let dueAt = JSONWriter.Key("due_at"), elapsedSeconds = JSONWriter.Key("elapsed_seconds")
@@ -107,9 +109,11 @@ enum ClockReport {
     /// time are business time on each clock's calendar, and a share of the target past
     /// 999% reads `>999%`.
     static func table(_ clocks: [SLAClock], at now: Date) -> String {
-        let header = ["TICKET", "METRIC", "CYCLE", "POLICY", "STATE", "DUE (UTC)", "REMAINING (BUSINESS)", "USED OF TARGET", "NEXT STEP"]
+        // A source column only when tickets came from configured sources.
+        let sourced = clocks.contains { !$0.source.isEmpty }
+        let header = (sourced ? ["SOURCE"] : []) + ["TICKET", "METRIC", "CYCLE", "POLICY", "STATE", "DUE (UTC)", "REMAINING (BUSINESS)", "USED OF TARGET", "NEXT STEP"]
         let rows = clocks.map { clock -> [String] in
-            [
+            (sourced ? [clock.source] : []) + [
                 clock.ticketID, clock.metric.rawValue, String(clock.cycle), clock.policy, clock.state.rawValue,
                 clock.dueAt.map(shortUTC) ?? "never", DurationText.compact(clock.remainingSeconds),
                 clock.percent > 999.9 ? ">999%" : String(format: "%.1f%%", clock.percent),
