@@ -3,13 +3,14 @@ import SLAEngine
 /// `risks`, `surges`, and a policy's `group_targets`.
 extension Configuration {
     /// Per risk, its keys besides `notify`, and which of them are required.
-    private static let riskKeys: [RiskKind: (keys: [String], required: [String], example: String)] = [
-        .followUps: (["count", "within"], ["count"], "{ count: 3, within: 24h, notify: lead }"),
-        .reassignments: (["count"], ["count"], "{ count: 3, notify: manager }"),
-        .reopened: (["count"], [], "{ count: 1, notify: lead }"),
-        .pingPong: (["exchanges"], ["exchanges"], "{ exchanges: 6, notify: manager }"),
-        .stalled: (["after"], ["after"], "{ after: 3d, notify: lead }"),
+    private static let riskKeys: [RiskKind: (keys: [String], required: [String])] = [
+        .followUps: (["count", "within"], ["count"]),
+        .reassignments: (["count"], ["count"]),
+        .reopened: (["count"], []),
+        .pingPong: (["exchanges"], ["exchanges"]),
+        .stalled: (["after"], ["after"]),
     ]
+    private static let riskExamples = ["count": "3", "within": "24h", "exchanges": "6", "after": "3d"]
 
     /// `risks: {NAME: {…, notify}}`, in file order; only the risks written run.
     static func readRisks(_ node: ConfigNode?, channels: [String]) -> [RiskRule] {
@@ -19,7 +20,7 @@ extension Configuration {
             guard let kind = RiskKind(rawValue: entry.key), let shape = riskKeys[kind] else { continue }
             guard let fields = entry.value.mapping(allowed: shape.keys + ["notify"], what: "the \(kind.rawValue) detector") else { continue }
             var isValid = true
-            for key in shape.required where fields.required(key, example: shape.example) == nil { isValid = false }
+            for key in shape.required where fields.required(key, example: riskExamples[key] ?? "") == nil { isValid = false }
             let notify = fields.required("notify", example: "lead (a role of the ticket's team, or a channel)")
                 .flatMap { readNotify($0, channels: channels) }
             var rule = RiskRule(kind: kind, notify: notify ?? [])

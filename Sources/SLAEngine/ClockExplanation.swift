@@ -56,6 +56,9 @@ public struct ClockExplanation: Sendable {
         for clock in clocks {
             out.append(paragraph(for: clock, ticket: ticket, now: now))
         }
+        if !engine.risks.isEmpty {
+            out.append(risks(of: ticket, observed: observed, clocks: clocks, now: now))
+        }
         return out.joined(separator: "\n\n")
     }
 
@@ -118,6 +121,24 @@ public struct ClockExplanation: Sendable {
             s.append("Next ladder step: \(next.step.label)\(repeatText) at \(when(next.at)), notifying \(next.step.notify.joined(separator: ", ")).")
         }
         return s.joined(separator: " ")
+    }
+
+    /// The risks the ticket carries, and why; or that it carries none, and what was looked for.
+    private func risks(of ticket: Ticket, observed: [TicketEvent], clocks: [SLAClock], now: Date) -> String {
+        let found = engine.risks(for: ticket, observed: observed, clocks: clocks, at: now)
+        let watched = engine.risks.map(\.kind.rawValue).joined(separator: ", ")
+        guard !found.isEmpty else { return "Risks: none of \(watched) at \(utc(now))." }
+        let sentences = found.map { risk in
+            "\(risk.risk.rawValue) occurrence \(risk.occurrence), since \(utc(risk.since)): \(risk.detail)."
+        }
+        let rules = Dictionary(engine.risks.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        let routed = Set(found.map(\.risk)).sorted { $0.rawValue < $1.rawValue }.map { kind in
+            "\(kind.rawValue) goes to \(rules[kind]?.notify.joined(separator: ", ") ?? "nobody")"
+        }
+        var text = "Risks (\(found.count)): " + sentences.joined(separator: " ")
+        text += " Each occurrence is told once to the team (\(routed.joined(separator: "; "))), never to the customer"
+        text += ticket.status.isSolved ? "; the ticket is solved, so nothing more is sent about it." : "."
+        return text
     }
 
     private func startReason(_ clock: SLAClock) -> String {
