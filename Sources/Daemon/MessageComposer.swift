@@ -39,25 +39,41 @@ public struct MessageComposer: Sendable {
         private let batch: [Ticket]
         private let position: Int
         public let clocks: [SLAClock]
+        /// The risks the ticket carries now.
+        public let risks: [RiskOccurrence]
 
         public var ticket: Ticket { batch[position] }
 
-        public init(ticket: Ticket, clocks: [SLAClock]) {
+        public init(ticket: Ticket, clocks: [SLAClock], risks: [RiskOccurrence] = []) {
             self.batch = [ticket]
             self.position = 0
             self.clocks = clocks
+            self.risks = risks
         }
 
         /// The ticket at `position` in `batch`, which is shared, not copied.
-        public init(_ batch: [Ticket], _ position: Int, clocks: [SLAClock]) {
+        public init(_ batch: [Ticket], _ position: Int, clocks: [SLAClock], risks: [RiskOccurrence] = []) {
             self.batch = batch
             self.position = position
             self.clocks = clocks
+            self.risks = risks
         }
 
-        /// The clock an intent is about.
+        /// The clock an intent is about; nil for a risk.
         public func clock(of intent: Intent) -> SLAClock? {
-            clocks.first { $0.metric == intent.metric && $0.cycle == intent.cycle }
+            guard intent.risk == nil else { return nil }
+            return clocks.first { $0.metric == intent.metric && $0.cycle == intent.cycle }
+        }
+
+        /// The risk occurrence an intent is about; nil for a clock's.
+        public func risk(of intent: Intent) -> RiskOccurrence? {
+            guard let risk = intent.risk else { return nil }
+            return risks.first { $0.risk == risk && $0.occurrence == intent.cycle }
+        }
+
+        /// Whether the intent is still wanted: its clock open, or, for a risk, its ticket unsolved.
+        public func isOpen(for intent: Intent) -> Bool {
+            intent.risk != nil ? !ticket.status.isSolved : clock(of: intent)?.state.isOpen ?? false
         }
     }
 
@@ -72,7 +88,7 @@ public struct MessageComposer: Sendable {
         public init(intent: Intent, subject: TicketClocks) {
             self.intent = intent
             self.subject = subject
-            clockIndex = subject.clocks.firstIndex { $0.metric == intent.metric && $0.cycle == intent.cycle }
+            clockIndex = intent.risk != nil ? nil : subject.clocks.firstIndex { $0.metric == intent.metric && $0.cycle == intent.cycle }
         }
 
         public init(intent: Intent, ticket: Ticket, clocks: [SLAClock]) {
@@ -83,6 +99,8 @@ public struct MessageComposer: Sendable {
         /// The intent's clock; nil when it is not among the ticket's clocks.
         public var clock: SLAClock? { clockIndex.map { subject.clocks[$0] } }
         public var ticketClocks: [SLAClock] { subject.clocks }
+        /// The intent's risk occurrence, for a risk.
+        public var risk: RiskOccurrence? { subject.risk(of: intent) }
         /// The intent's clock's percent and state, read in place: a clock is large to copy.
         var clockPercent: Double? { clockIndex.map { subject.clocks[$0].percent } }
         var clockState: ClockState? { clockIndex.map { subject.clocks[$0].state } }
@@ -166,6 +184,7 @@ public struct MessageComposer: Sendable {
     public static func templateName(for intent: Intent) -> String {
         switch intent.kind {
         case .customerNotice: intent.template ?? "delay_notice"
+        case .risk: "risk"
         case .allClear: "all_clear"
         case _ where intent.isLate: "catch_up"
         case .warning, .skipped: "warning"
@@ -248,7 +267,7 @@ public struct MessageComposer: Sendable {
 
     private func line(_ item: Item) -> TemplateContext.Line {
         TemplateContext.Line(
-            intent: item.intent, ticket: item.ticket, clock: item.clock,
+            intent: item.intent, ticket: item.ticket, clock: item.clock, risk: item.risk,
             team: teams.first { $0.match.holds(for: item.ticket) }?.name,
             timeZone: item.clock?.businessCalendar.timeZone ?? TimeZone(identifier: "UTC")!
         )
@@ -257,7 +276,7 @@ public struct MessageComposer: Sendable {
     private func messageTicket(_ item: Item) -> MessageTicket {
         MessageTicket(
             id: item.ticket.id, source: item.ticket.source, subject: item.ticket.subject, url: item.ticket.link, metric: item.intent.metric,
-            cycle: item.intent.cycle, step: item.intent.step, dueAt: item.clock?.dueAt
+            cycle: item.intent.cycle, step: item.intent.step, dueAt: item.clock?.dueAt, risk: item.intent.risk
         )
     }
 }

@@ -61,6 +61,10 @@ public struct Configuration: Sendable {
     /// `repeated_breaches: {count: 3, within: 30d}`: after `count` breaches of one customer
     /// within the window, its next breach also goes to the `executive` role. Nil for never.
     public var repeatedBreaches: RepeatedBreachRule?
+    /// `risks`: the experience-risk detectors that run, in file order; empty for none.
+    public var risks: [RiskRule]
+    /// `surges`: open-ticket surge rules; empty for none.
+    public var surges: [SurgeRule]
     /// `templates`: the directory of message templates, absolute; nil for the built-in ones.
     public var templates: String?
     /// `api_token_file`: the bearer token of the listener's API (`/api/v1/*`) and of the
@@ -74,14 +78,14 @@ public struct Configuration: Sendable {
 
     /// The SLA engine for these policies, pause rules and ladders.
     public var engine: SLAEngine {
-        SLAEngine(policies: policies, pause: pause, ladders: ladders)
+        SLAEngine(policies: policies, pause: pause, ladders: ladders, risks: risks)
     }
 
     /// The top-level keys.
     static let keys = [
         "state", "poll_interval", "listen", "ops_channel", "sources", "calendars", "policies", "pause",
         "teams", "ladders", "channels", "relays", "templates", "customer_channel", "repeated_breaches", "customer_notices",
-        "api_token_file",
+        "api_token_file", "risks", "surges",
     ]
 
     // MARK: Loading
@@ -170,6 +174,8 @@ public struct Configuration: Sendable {
             customerChannel = channelNames?.contains("customers") == true ? "customers" : nil
         }
         repeatedBreaches = Configuration.readRepeatedBreaches(top["repeated_breaches"])
+        risks = Configuration.readRisks(top["risks"], channels: channelNames ?? [])
+        surges = Configuration.readSurges(top["surges"], channels: channelNames ?? [])
         customerNotices = Configuration.readCustomerNotices(top["customer_notices"])
         apiToken = top["api_token_file"]?.secret(.file)
         secretReferences = document.secretReferences.sorted {

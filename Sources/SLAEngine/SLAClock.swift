@@ -55,6 +55,8 @@ public struct SLAClock: Sendable, Hashable {
     let next: NextCrossing?
     /// How the clock's business time maps onto instants.
     let schedule: ClockSchedule
+    /// The group a `group_response` clock is about; nil for every other metric.
+    public var group: String? = nil
 
     /// The first step crossing after the evaluation instant; nil for a fulfilled clock.
     public var nextStep: StepCrossing? {
@@ -84,7 +86,7 @@ public struct SLAClock: Sendable, Hashable {
     /// Every policy that set a target for this clock, in config order, with its due time.
     public var candidates: [TargetCandidate] {
         rivals.compactMap { plan in
-            plan.target(priority, metric.index).map { target in
+            plan.target(priority, metric.index, group: group).map { target in
                 TargetCandidate(
                     policy: plan.name, calendar: plan.calendar.name, targetSeconds: target,
                     dueAt: ClockSchedule(calendar: plan.calendar, start: schedule.start, spells: schedule.spells)
