@@ -21,7 +21,7 @@ extension Watcher {
         let plan = TickPlanner.plan(
             intents: evaluation.intents, withdrawn: evaluation.withdrawn, heldDue: heldDue, stale: Set(stale.keys),
             facts: TickPlanner.Facts(
-                clockIsOpen: { intent in clocks[intent.ticketKey].map { $0.clock(of: intent)?.state.isOpen ?? false } },
+                clockIsOpen: { intent in clocks[intent.ticketKey].map { $0.isOpen(for: intent) } },
                 hasCustomerEmail: { clocks[$0.ticketKey]?.ticket.customer.email != nil }
             ),
             at: now)

@@ -42,8 +42,8 @@ extension Watcher {
                 recordedOutcome: outcomeMarks.map { marks in { marks[$0] } })
             // Kept clocks refer to the polled batch instead of copying tickets.
             var clocks: [String: MessageComposer.TicketClocks] = [:]
-            for (position, ticketClocks) in evaluated.kept {
-                clocks[batch[position].key] = MessageComposer.TicketClocks(batch, position, clocks: ticketClocks)
+            for (position, ticketClocks, risks) in evaluated.kept {
+                clocks[batch[position].key] = MessageComposer.TicketClocks(batch, position, clocks: ticketClocks, risks: risks)
             }
             evaluated.kept = []
             parts.withLock { $0[part] = (evaluated, clocks) }

@@ -99,7 +99,8 @@ public actor Watcher {
         report.enqueued = decided.commit.messages.count
         for intent in decided.commit.intents where intent.kind == .skipped {
             logger.info("step skipped", metadata: [
-                "ticket": "\(intent.ticketID)", "source": "\(intent.source)", "metric": "\(intent.metric.rawValue)", "step": "\(intent.step)",
+                "ticket": "\(intent.ticketID)", "source": "\(intent.source)",
+                "metric": "\(intent.metric?.rawValue ?? "risk " + (intent.risk?.rawValue ?? ""))", "step": "\(intent.step)",
                 "reason": "\(intent.reason ?? "")",
             ])
         }

@@ -4,8 +4,8 @@ public import Foundation
 /// makes over its tickets, pure, so it can be split across cores and merged.
 public struct TicketEvaluation: Sendable {
     /// The tickets something is owed about (and those asked to be kept), by position in
-    /// the evaluated array, with their clocks as they stand.
-    public var kept: [(position: Int, clocks: [SLAClock])] = []
+    /// the evaluated array, with their clocks and risks as they stand.
+    public var kept: [(position: Int, clocks: [SLAClock], risks: [RiskOccurrence])] = []
     public var intents: [Intent] = []
     /// Held intents the ladders no longer want, by id.
     public var withdrawn: [String] = []
@@ -57,7 +57,8 @@ extension SLAEngine {
         var result = TicketEvaluation()
         for position in range {
             let ticket = tickets[position]
-            let clocks = clocks(for: ticket, observed: SLAEngine.transitions(observed(ticket.key), missingFrom: ticket), at: now)
+            let ticketObserved = SLAEngine.transitions(observed(ticket.key), missingFrom: ticket)
+            let clocks = clocks(for: ticket, observed: ticketObserved, at: now)
             result.clockCount += clocks.count
             var team: String??
             for clock in clocks {
@@ -74,10 +75,17 @@ extension SLAEngine {
                     result.nextThreshold = min(result.nextThreshold ?? next, next)
                 }
             }
-            let decision = escalator.decide(
+            var decision = escalator.decide(
                 ticket: ticket, clocks: clocks, history: history, earlierBreaches: earlierBreaches(ticket), now: now)
+            var found: [RiskOccurrence] = []
+            if !risks.isEmpty {
+                found = self.risks(for: ticket, observed: ticketObserved, clocks: clocks, at: now)
+                let owed = escalator.decideRisks(ticket: ticket, risks: found, rules: risks, history: history, now: now)
+                decision.intents += owed.intents
+                decision.withdrawn += owed.withdrawn
+            }
             if !decision.intents.isEmpty || keeping.contains(ticket.key) {
-                result.kept.append((position, clocks))
+                result.kept.append((position, clocks, found))
             }
             result.intents += decision.intents
             result.withdrawn += decision.withdrawn

@@ -17,6 +17,8 @@ public enum ClockJSON {
         if !clock.source.isEmpty { writer.key(key.source); writer.string(clock.source) }
         writer.key(key.metric); writer.string(clock.metric.rawValue)
         writer.key(key.cycle); writer.int(clock.cycle)
+        // A group_response clock names its group; no other clock has one.
+        if let group = clock.group { writer.key(key.group); writer.string(group) }
         writer.key(key.policy); writer.string(clock.policy)
         writer.key(key.calendar); writer.string(clock.calendar)
         writer.key(key.targetSeconds); writer.int(clock.targetSeconds)
@@ -31,7 +33,7 @@ public enum ClockJSON {
         if let next = clock.nextStep {
             writer.beginObject()
             writer.key(key.at); time(next.at)
-            writer.key(key.step); writer.string(next.step.label)
+            writer.key(key.step); writer.string(next.label)
             writer.key(key.notify)
             writer.beginArray()
             for target in next.step.notify { writer.string(target) }
@@ -52,6 +54,7 @@ public enum ClockJSON {
         let dueAt = JSONWriter.Key("due_at"), elapsedSeconds = JSONWriter.Key("elapsed_seconds")
         let pausedSeconds = JSONWriter.Key("paused_seconds"), remainingSeconds = JSONWriter.Key("remaining_seconds")
         let percent = JSONWriter.Key("percent"), state = JSONWriter.Key("state"), nextStep = JSONWriter.Key("next_step")
+        let group = JSONWriter.Key("group")
         let at = JSONWriter.Key("at"), step = JSONWriter.Key("step"), notify = JSONWriter.Key("notify")
     }
 }

@@ -99,16 +99,15 @@ struct TicketOptions: ParsableArguments {
         }
         var result: [Ticket] = []
         for source in sources {
-            let batch: TicketBatch
+            var batch: TicketBatch
             do {
-                var polled = try await source.poll()
-                // Tickets from `--tickets` belong to no configured source.
-                polled.identify(as: tickets == nil ? source.name : "")
-                batch = polled
+                batch = try await source.poll()
             } catch {
                 Console.error("\(error)")
                 throw ExitCode(ExitStatus.noInput)
             }
+            // Tickets from `--tickets` belong to no configured source.
+            batch.identify(as: tickets == nil ? source.name : "")
             for problem in batch.problems {
                 Console.error("\(problem.description) (record skipped)")
             }
