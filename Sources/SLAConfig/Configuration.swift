@@ -66,6 +66,13 @@ public struct Configuration: Sendable {
     /// `api_token_file`: the bearer token of the listener's API (`/api/v1/*`) and of the
     /// commands that use it; nil leaves the API off.
     public var apiToken: SecretReference?
+    /// `public_url`: the base of action links in messages, without a trailing slash; nil
+    /// for messages without links.
+    public var publicURL: String?
+    /// `actions`: signed links, acknowledgement and snooze holds, Slack buttons.
+    public var actions: ActionSettings
+    /// `exceptions`: declared windows of paused clocks or changed targets, in file order.
+    public var exceptions: [SLAException]
     /// Every secret the file refers to, in file order; `resolveSecrets` reads them.
     public var secretReferences: [SecretReference]
     /// What works but had better be written otherwise (a time zone's old name), in file
@@ -74,14 +81,14 @@ public struct Configuration: Sendable {
 
     /// The SLA engine for these policies, pause rules and ladders.
     public var engine: SLAEngine {
-        SLAEngine(policies: policies, pause: pause, ladders: ladders)
+        SLAEngine(policies: policies, pause: pause, ladders: ladders, exceptions: exceptions)
     }
 
     /// The top-level keys.
     static let keys = [
         "state", "poll_interval", "listen", "ops_channel", "sources", "calendars", "policies", "pause",
         "teams", "ladders", "channels", "relays", "templates", "customer_channel", "repeated_breaches", "customer_notices",
-        "api_token_file",
+        "api_token_file", "public_url", "actions", "exceptions",
     ]
 
     // MARK: Loading
@@ -172,6 +179,14 @@ public struct Configuration: Sendable {
         repeatedBreaches = Configuration.readRepeatedBreaches(top["repeated_breaches"])
         customerNotices = Configuration.readCustomerNotices(top["customer_notices"])
         apiToken = top["api_token_file"]?.secret(.file)
+        publicURL = Configuration.readPublicURL(top["public_url"])
+        actions = Configuration.readActions(top["actions"])
+        if top["public_url"] != nil, !actions.keyFileWritten {
+            top.entry("public_url")?.keyNode.report(
+                "is set without actions.key_file: links in messages are signed; add actions: {key_file: /path/to/keys} "
+                + "(one key of at least 32 bytes a line), or remove public_url")
+        }
+        exceptions = Configuration.readExceptions(top["exceptions"])
         secretReferences = document.secretReferences.sorted {
             ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column)
         }

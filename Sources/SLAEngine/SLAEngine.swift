@@ -8,6 +8,8 @@ public struct SLAEngine: Sendable {
     public let pause: PauseRules
     /// Ladders by name.
     public let ladders: [String: EscalationLadder]
+    /// Declared exceptions, in configuration order.
+    public let exceptions: [SLAException]
 
     /// Per policy and metric, the target for each priority and the ladder, looked up
     /// once here rather than hashed on every clock.
@@ -15,10 +17,14 @@ public struct SLAEngine: Sendable {
     /// Per metric (in `Metric.allCases` order), the statuses that stop its clock.
     private let stopSets: [StatusSet]
 
-    public init(policies: [Policy], pause: PauseRules = PauseRules(), ladders: [String: EscalationLadder] = [:]) {
+    public init(
+        policies: [Policy], pause: PauseRules = PauseRules(), ladders: [String: EscalationLadder] = [:],
+        exceptions: [SLAException] = []
+    ) {
         self.policies = policies
         self.pause = pause
         self.ladders = ladders
+        self.exceptions = exceptions
         plans = policies.map { PolicyPlan(policy: $0, ladders: ladders) }
         stopSets = Metric.allCases.map { metric in
             var set = StatusSet(pause[metric])
@@ -38,6 +44,7 @@ public struct SLAEngine: Sendable {
         let matching = plans.filter { $0.match.holds(for: ticket) }
         guard !matching.isEmpty else { return [] }
         let timeline = TicketTimeline(ticket: ticket, observed: observed, now: t)
+        let declared = exceptions.isEmpty ? TicketExceptions() : TicketExceptions(exceptions, ticket: ticket)
         var result: [SLAClock] = []
         let id = ticket.id, priority = ticket.priority
         for (m, metric) in Metric.allCases.enumerated() {
@@ -45,7 +52,7 @@ public struct SLAEngine: Sendable {
             func add(cycle: Int, _ span: (start: Int64, end: Int64?)) {
                 result.append(clock(
                     ticket: id, priority: priority, metric: metric, cycle: cycle, span: span,
-                    timeline: timeline, plans: matching
+                    timeline: timeline, plans: matching, exceptions: declared
                 ))
             }
             switch metric {
@@ -124,7 +131,7 @@ public struct SLAEngine: Sendable {
 
     private func clock(
         ticket: String, priority: TicketPriority, metric: Metric, cycle: Int, span: (start: Int64, end: Int64?),
-        timeline: TicketTimeline, plans: [PolicyPlan]
+        timeline: TicketTimeline, plans: [PolicyPlan], exceptions: TicketExceptions
     ) -> SLAClock {
         let start = span.start
         let limit = span.end ?? timeline.now
@@ -143,12 +150,16 @@ public struct SLAEngine: Sendable {
             if metric == .resolution, span.end == spellStart { continue }
             spells.append(StopSpell(start: spellStart, end: spellEnd.map { min($0, limit) }, limit: limit, status: change.status))
         }
+        if !exceptions.isEmpty {
+            spells = exceptions.spells(adding: spells, from: start, to: span.end, limit: limit)
+        }
 
         var winner: PolicyPlan?
         var winnerTarget = 0
         var winnerDue: Int64?
         for plan in plans {
-            guard let target = plan.target(priority, m) else { continue }
+            guard let written = plan.target(priority, m) else { continue }
+            let target = exceptions.target(written)
             let due = ClockSchedule(calendar: plan.calendar, start: start, spells: spells).instant(reaching: Int64(target))
             if winner == nil || (due != nil && (winnerDue == nil || due! < winnerDue!)) {
                 winner = plan
@@ -162,8 +173,9 @@ public struct SLAEngine: Sendable {
 
         let total = plan.calendar.duration(fromEpoch: start, toEpoch: limit)
         var paused: Int64 = 0
-        for spell in spells {
-            paused += plan.calendar.duration(fromEpoch: spell.start, toEpoch: spell.upper)
+        // A declared window may reach past the limit; only what lies before it has stood still.
+        for spell in spells where spell.start < limit {
+            paused += plan.calendar.duration(fromEpoch: spell.start, toEpoch: min(spell.upper, limit))
         }
         let elapsed = Int(total - paused)
 
@@ -172,7 +184,7 @@ public struct SLAEngine: Sendable {
             state = winnerDue.map { end <= $0 } ?? false ? .met : .missed
         } else if elapsed >= target {
             state = .breached
-        } else if stopSet.contains(timeline.currentStatus) {
+        } else if stopSet.contains(timeline.currentStatus) || exceptions.pauses(at: limit) {
             state = .paused
         } else {
             state = .running
@@ -203,7 +215,8 @@ public struct SLAEngine: Sendable {
 
         return SLAClock(
             ticketID: ticket, metric: metric, cycle: cycle, priority: priority, origin: plan, rivals: plans,
-            targetSeconds: target, startedAt: date(start), dueAt: winnerDue.map(date), fulfilledAt: span.end.map(date),
+            targetSeconds: target, factor: exceptions.factor.map { ExceptionFactor(name: $0.name, value: $0.value) },
+            startedAt: date(start), dueAt: winnerDue.map(date), fulfilledAt: span.end.map(date),
             elapsedSeconds: elapsed, pausedSeconds: Int(paused), state: state, next: next, schedule: schedule
         )
     }
