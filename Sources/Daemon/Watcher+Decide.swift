@@ -28,7 +28,9 @@ extension Watcher {
             at: now)
         let ready = plan.ready.map { number in
             let intent = plan.intent(number)
-            return MessageComposer.Item(intent: intent, subject: clocks[intent.ticketID]!)
+            var item = MessageComposer.Item(intent: intent, subject: clocks[intent.ticketID]!)
+            item.source = tickets[intent.ticketID]?.source ?? ""
+            return item
         }
         var composed = composer.compose(ready, at: now)
         if !stale.isEmpty {

@@ -28,6 +28,7 @@ extension Watcher {
             try store.breachCounts(since: now - Double(rule.windowSeconds))
         } ?? BreachCounts()
         let history = try store.ladderHistory()
+        let holds = try store.clockHolds()
         let (engine, escalator, tickets, observed) = (engine, escalator, tickets, observed)
         let work = tickets.parts(of: Watcher.ticketsPerPart)
         let parts = Mutex<[Int: (TicketEvaluation, clocks: [String: MessageComposer.TicketClocks])]>([:])
@@ -35,7 +36,8 @@ extension Watcher {
             guard let batch = tickets.batches[work[part].source] else { return }
             var evaluated = engine.evaluate(
                 batch, in: work[part].range, escalator: escalator, history: history, observed: { observed[$0] ?? [] },
-                earlierBreaches: { breaches.earlier(customer: $0.customer.id, excluding: $0.id) }, keeping: keeping, now: now)
+                earlierBreaches: { breaches.earlier(customer: $0.customer.id, excluding: $0.id) }, keeping: keeping,
+                holds: holds, now: now)
             // Kept clocks refer to the polled batch instead of copying tickets.
             var clocks: [String: MessageComposer.TicketClocks] = [:]
             for (position, ticketClocks) in evaluated.kept {

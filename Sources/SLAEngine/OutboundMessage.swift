@@ -66,6 +66,10 @@ public struct MessageTicket: Sendable, Hashable, Codable {
     /// The step's `at` as written in the configuration (`75%`, `breach+2h`).
     public var step: String
     public var dueAt: Date?
+    /// The signed acknowledge link (`{public_url}/a/{token}`); nil without `public_url`.
+    public var ackURL: String?
+    /// The signed snooze link; nil without `public_url`.
+    public var snoozeURL: String?
 
     public init(id: String, subject: String, url: String? = nil, metric: Metric, cycle: Int, step: String, dueAt: Date?) {
         self.id = id

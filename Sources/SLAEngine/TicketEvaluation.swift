@@ -44,9 +44,11 @@ extension SLAEngine {
     /// - `earlierBreaches` counts the customer's other breaches, for `repeated_breaches`.
     /// - Clocks are kept only for tickets something is owed about, and those in `keeping`:
     ///   a large backlog's clocks are not held past the call.
+    /// - `holds` gives the latest acknowledgement or snooze of a clock, by clock key.
     public func evaluate(
         _ tickets: [Ticket], in range: Range<Int>, escalator: Escalator, history: [String: [LadderRecord]],
-        observed: (String) -> [TicketEvent], earlierBreaches: (Ticket) -> Int, keeping: Set<String>, now: Date
+        observed: (String) -> [TicketEvent], earlierBreaches: (Ticket) -> Int, keeping: Set<String>,
+        holds: [String: ClockHold] = [:], now: Date
     ) -> TicketEvaluation {
         var result = TicketEvaluation()
         for position in range {
@@ -56,13 +58,19 @@ extension SLAEngine {
             for clock in clocks {
                 result.clockStates[clock.state, default: 0] += 1
                 if clock.state == .breached { result.breached += 1 }
+                if clock.state.isOpen, let hold = holds.isEmpty ? nil : holds[ClockKey.make(ticket.id, clock.metric, clock.cycle)],
+                   hold.until > now {
+                    // The end of a hold is when its ladder resumes.
+                    result.nextThreshold = min(result.nextThreshold ?? hold.until, hold.until)
+                }
                 if clock.state.isOpen, let next = clock.nextStepAt {
                     if clock.state != .breached && next <= now + 3600 { result.atRisk += 1 }
                     result.nextThreshold = min(result.nextThreshold ?? next, next)
                 }
             }
             let decision = escalator.decide(
-                ticket: ticket, clocks: clocks, history: history, earlierBreaches: earlierBreaches(ticket), now: now)
+                ticket: ticket, clocks: clocks, history: history, earlierBreaches: earlierBreaches(ticket), now: now,
+                holds: holds)
             if !decision.intents.isEmpty || keeping.contains(ticket.id) {
                 result.kept.append((position, clocks))
             }

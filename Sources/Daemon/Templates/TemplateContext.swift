@@ -59,6 +59,10 @@ public enum TemplateContext {
         var context: [String: Any] = ["ticket": ticketValues, "step": step, "team": line.team ?? "(none)"]
         // Always set, so a line without a clock never shows another line's through the context stack.
         context["clock"] = line.clock.map { clockValues($0, timeZone: line.timeZone, at: now) as Any } ?? false
+        context["hold"] = intent.hold.map { hold -> Any in
+            ["verb": hold.verb, "by": hold.by, "at": local(hold.at, in: line.timeZone), "until": local(hold.until, in: line.timeZone),
+             "at_utc": Timestamp(hold.at).description, "until_utc": Timestamp(hold.until).description]
+        } ?? false
         return context
     }
 
