@@ -156,7 +156,7 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
             }
         }
         let store = try StateStore(path: path)
-        #expect(try store.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1", "v2", "v3"])
+        #expect(try store.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1", "v2", "v3", "v6-acks"])
         #expect(try store.ladderHistory() == ["T-1/resolution/0": [LadderRecord(step: "75%", channel: "leads", kind: .warning, isHeld: true)]])
         #expect(try store.heldIntents(dueBy: Date(timeIntervalSince1970: 1_795_003_600)).map(\.id) == ["T-1/resolution/0/75%@leads"])
         #expect(try store.breachCounts(since: Date(timeIntervalSince1970: 1_794_990_000)).earlier(customer: "acme", excluding: "T-1") == 1)
