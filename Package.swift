@@ -30,9 +30,10 @@ let package = Package(
     targets: [
         .target(name: "BusinessTime", swiftSettings: settings),
         .target(name: "SLAEngine", dependencies: ["BusinessTime"], swiftSettings: settings),
+        .target(name: "SLAReport", dependencies: ["SLAEngine", "BusinessTime"], swiftSettings: settings),
         .target(
             name: "SLAConfig",
-            dependencies: ["SLAEngine", "BusinessTime", "Transport", .product(name: "Yams", package: "Yams")],
+            dependencies: ["SLAEngine", "SLAReport", "BusinessTime", "Transport", .product(name: "Yams", package: "Yams")],
             swiftSettings: settings
         ),
         .target(name: "TicketSources", dependencies: ["SLAEngine", "Transport"], swiftSettings: settings),
@@ -64,8 +65,8 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "SLAConfig", "SLAEngine", "BusinessTime", "TicketSources", "StateStore", "Transport", "Delivery", "Service",
-                .product(name: "Logging", package: "swift-log"),
+                "SLAConfig", "SLAEngine", "SLAReport", "BusinessTime", "TicketSources", "StateStore", "Transport", "Delivery",
+                "Service", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -78,8 +79,8 @@ let package = Package(
         .executableTarget(
             name: "slawatch",
             dependencies: [
-                "Daemon", "Service", "SLAConfig", "SLAEngine", "BusinessTime", "TicketSources", "StateStore", "Transport",
-                "Delivery", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Daemon", "Service", "SLAConfig", "SLAEngine", "SLAReport", "BusinessTime", "TicketSources", "StateStore",
+                "Transport", "Delivery", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings
@@ -108,6 +109,7 @@ let package = Package(
         ),
         .testTarget(name: "BusinessTimeTests", dependencies: ["BusinessTime"], exclude: ["Fixtures"], swiftSettings: settings),
         .testTarget(name: "SLAEngineTests", dependencies: ["SLAEngine", "BusinessTime"], swiftSettings: settings),
+        .testTarget(name: "SLAReportTests", dependencies: ["SLAReport", "SLAEngine", "BusinessTime"], swiftSettings: settings),
         .testTarget(
             name: "SLAConfigTests",
             dependencies: ["SLAConfig", "SLAEngine", "BusinessTime"],

@@ -21,21 +21,18 @@ extension Watcher {
         let plan = TickPlanner.plan(
             intents: evaluation.intents, withdrawn: evaluation.withdrawn, heldDue: heldDue, stale: Set(stale.keys),
             facts: TickPlanner.Facts(
-                sourceOf: { tickets[$0]?.source },
-                clockIsOpen: { intent in clocks[intent.ticketID].map { $0.clock(of: intent)?.state.isOpen ?? false } },
-                hasCustomerEmail: { clocks[$0.ticketID]?.ticket.customer.email != nil }
+                clockIsOpen: { intent in clocks[intent.ticketKey].map { $0.isOpen(for: intent) } },
+                hasCustomerEmail: { clocks[$0.ticketKey]?.ticket.customer.email != nil }
             ),
             at: now)
         let ready = plan.ready.map { number in
             let intent = plan.intent(number)
-            var item = MessageComposer.Item(intent: intent, subject: clocks[intent.ticketID]!)
-            item.source = tickets[intent.ticketID]?.source ?? ""
-            return item
+            return MessageComposer.Item(intent: intent, subject: clocks[intent.ticketKey]!)
         }
         var composed = composer.compose(ready, at: now)
         if !stale.isEmpty {
             for index in composed.indices {
-                let sourcesOf = Set(composed[index].message.tickets.compactMap { tickets[$0.id]?.source })
+                let sourcesOf = Set(composed[index].message.tickets.compactMap { tickets[$0.key]?.source })
                 for source in sourcesOf.sorted() {
                     guard let since = stale[source] else { continue }
                     let note = TickPlanner.staleNote(source: source, since: since)

@@ -13,9 +13,9 @@ extension Watcher {
         var plan: [(intent: Intent, step: LadderStep)] = []
         for intent in intents where intent.kind == .warning || intent.kind == .breach || intent.kind == .repeat {
             guard done.insert(intent.stepKey).inserted,
-                  let source = tickets[intent.ticketID].flatMap({ entry in sources.first { $0.config.name == entry.source } }),
+                  let source = tickets[intent.ticketKey].flatMap({ entry in sources.first { $0.config.name == entry.source } }),
                   source.config.writeBack, source.writer != nil,
-                  let clock = clocks[intent.ticketID]?.clock(of: intent),
+                  let clock = clocks[intent.ticketKey]?.clock(of: intent),
                   let step = clock.ladder?.steps.first(where: { $0.label == String(Escalator.stepLabel(of: intent.step)) }),
                   step.writesBack
             else { continue }
@@ -28,7 +28,7 @@ extension Watcher {
     /// the step is already recorded, so a failure is logged, not retried.
     func writeBack(_ plan: [(intent: Intent, step: LadderStep)]) async {
         for (intent, step) in plan {
-            guard let entry = tickets[intent.ticketID],
+            guard let entry = tickets[intent.ticketKey],
                   let source = sources.first(where: { $0.config.name == entry.source }), let writer = source.writer
             else { continue }
             let metadata: Logger.Metadata = ["ticket": "\(intent.ticketID)", "step": "\(intent.step)", "source": "\(source.config.name)"]
@@ -66,8 +66,8 @@ extension Watcher {
     }
 
     /// What a ticket's id tells the listener's page: the ticket as last polled, if in view.
-    public func polledTicket(_ ticketID: String) -> Ticket? {
-        tickets[ticketID]?.ticket
+    public func polledTicket(source: String, ticketID: String) -> Ticket? {
+        tickets[TicketKey.make(source, ticketID)]?.ticket
     }
 }
 
@@ -75,9 +75,11 @@ extension Watcher {
     /// The open clocks of a polled ticket at `now`, as (source, metric, cycle); `source` nil
     /// takes the ticket from whichever source reports it. Empty when it is not in view.
     public func openClocks(source: String?, ticketID: String, metric: Metric?, at now: Date) -> [(source: String, metric: Metric, cycle: Int)] {
-        guard let entry = tickets[ticketID], source == nil || source == entry.source else { return [] }
-        return engine.clocks(for: entry.ticket, observed: observed[ticketID] ?? [], at: now)
-            .filter { $0.state.isOpen && (metric == nil || $0.metric == metric) }
-            .map { (entry.source, $0.metric, $0.cycle) }
+        let names = source.map { [$0] } ?? sources.map(\.config.name)
+        return names.compactMap { tickets[TicketKey.make($0, ticketID)] }.flatMap { entry in
+            engine.clocks(for: entry.ticket, observed: observed[entry.ticket.key] ?? [], at: now)
+                .filter { $0.state.isOpen && (metric == nil || $0.metric == metric) }
+                .map { (entry.source, $0.metric, $0.cycle) }
+        }
     }
 }

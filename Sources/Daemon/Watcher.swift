@@ -55,6 +55,8 @@ public actor Watcher {
     private(set) var links: ActionLinks?
     /// Rung when someone answers a ping, so the next tick tells the team at once.
     private let answered = Doorbell()
+    /// Scheduled report periods already in the outbox (`report/NAME/PERIOD`).
+    var reportsDone: Set<String> = []
 
     /// `store` may be nil only for a dry run without a state file; a dry run never writes.
     public init(
@@ -85,12 +87,17 @@ public actor Watcher {
         // Clocks and the ladder.
         // Held intents whose quiet hours end now need their clocks as they stand.
         let heldDue = try store.heldIntents(dueBy: now)
-        let evaluation = try evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketID)), into: &report)
+        let evaluation = try evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketKey)), into: &report)
         report.lap("evaluate", since: &phase)
         let nextThreshold = evaluation.nextThreshold
         // Breaches are recorded on the store's writer while the messages are worded here.
-        let breachesRecorded = Task.detached { [store, breaches = evaluation.breaches] () -> Result<Void, StateStoreError> in
-            do throws(StateStoreError) { return .success(try await store.recordBreaches(breaches)) } catch { return .failure(error) }
+        let breachesRecorded = Task.detached { [store, breaches = evaluation.breaches, outcomes = evaluation.outcomes] () -> Result<Void, StateStoreError> in
+            do throws(StateStoreError) {
+                try await store.recordBreaches(breaches)
+                // Clock outcomes for reports: a breach when it happens, updated on fulfilment.
+                if let log = store as? any ClockOutcomeLog { try await log.recordOutcomes(outcomes, at: now) }
+                return .success(())
+            } catch { return .failure(error) }
         }
         // The clocks are let go here: a large tick's memory peaks in the commit.
         let decided = decide(consume evaluation, heldDue: heldDue, stale: await poller.staleSources(at: now), at: now, into: &report)
@@ -98,7 +105,8 @@ public actor Watcher {
         report.enqueued = decided.commit.messages.count
         for intent in decided.commit.intents where intent.kind == .skipped {
             logger.info("step skipped", metadata: [
-                "ticket": "\(intent.ticketID)", "metric": "\(intent.metric.rawValue)", "step": "\(intent.step)",
+                "ticket": "\(intent.ticketID)", "source": "\(intent.source)",
+                "metric": "\(intent.metric?.rawValue ?? "risk " + (intent.risk?.rawValue ?? ""))", "step": "\(intent.step)",
                 "reason": "\(intent.reason ?? "")",
             ])
         }
@@ -114,7 +122,14 @@ public actor Watcher {
         }
         report.enqueued = commit.messages.count
         sourceNotices.removeAll()
+        // Scheduled reports due now, from the outcomes recorded above; none in a dry run.
+        var reportsDone = self.reportsDone
+        if dispatcher != nil, let log = store as? any ClockOutcomeLog {
+            commit.messages += try ReportScheduler(configuration: configuration).messages(at: now, log: log, done: &reportsDone)
+            report.enqueued = commit.messages.count
+        }
         try store.commit(commit)
+        self.reportsDone = reportsDone
         report.lap("commit", since: &phase)
         Failpoint.afterCommit.trigger(failpoint)
 
@@ -192,7 +207,9 @@ public actor Watcher {
 
     /// The next tick: the next poll, threshold or end of quiet hours, whichever is first.
     private func wake(after now: Date, threshold: Date?, stored: Date?) async -> Date {
-        let candidates = [await poller.nextPoll(after: now), threshold, stored].compactMap { $0 }
+        let candidates = [
+            await poller.nextPoll(after: now), threshold, stored, ReportScheduler(configuration: configuration).nextDue(after: now),
+        ].compactMap { $0 }
         return max(now, candidates.min() ?? now + Double(configuration.pollInterval))
     }
 }

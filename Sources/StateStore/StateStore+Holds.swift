@@ -21,7 +21,7 @@ public struct HoldRequest: Sendable, Hashable {
         self.via = via
     }
 
-    public var clockKey: String { ClockKey.make(ticketID, metric, cycle) }
+    public var clockKey: String { ClockKey.make(TicketKey.make(source, ticketID), metric, cycle) }
 }
 
 /// What recording a hold did.

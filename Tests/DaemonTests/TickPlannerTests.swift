@@ -9,12 +9,11 @@ import Testing
     static let now = Date(timeIntervalSince1970: 1_795_000_000)
 
     static func intent(_ ticket: String, _ step: String, _ kind: Intent.Kind, channel: String = "leads", notBefore: Date? = nil) -> Intent {
-        Intent(ticketID: ticket, metric: .firstResponse, cycle: 1, step: step, kind: kind, channel: channel, notBefore: notBefore)
+        Intent(ticketID: ticket, source: ["A": "desk", "B": "desk", "C": "mail"][ticket] ?? "", metric: .firstResponse, cycle: 1, step: step, kind: kind, channel: channel, notBefore: notBefore)
     }
 
     /// Tickets A and B from source `desk`, C from `mail`; every clock open but B's; only A has a customer email.
     static var facts: TickPlanner.Facts { TickPlanner.Facts(
-        sourceOf: { ["A": "desk", "B": "desk", "C": "mail"][$0] },
         clockIsOpen: { ["A": true, "B": false, "C": true][$0.ticketID] },
         hasCustomerEmail: { $0.ticketID == "A" }
     ) }

@@ -116,6 +116,10 @@ public struct APIRoutes: Sendable {
             id = String(written[written.index(after: colon)...])
             clocks = await openClocks(String(written[..<colon]), id, metric, now)
         }
+        if Set(clocks.map(\.source)).count > 1 {
+            throw Refusal(status: .conflict, message: "sources \(Set(clocks.map(\.source)).sorted().joined(separator: " and ")) both have "
+                + "a ticket \(written); give it as SOURCE:ID")
+        }
         guard !clocks.isEmpty else {
             throw Refusal(status: .notFound, message: "no open clock of ticket \(written)\(metric.map { " for \($0.rawValue)" } ?? ""); "
                 + "check the id (SOURCE:ID when two sources share it) and that the daemon sees the ticket")

@@ -15,12 +15,12 @@ import StateStore
 public struct ActionRoutes: Sendable {
     let keys: ActionKeys
     let desk: ActionDesk
-    /// The ticket as last polled, for the page; nil when not in view.
-    let ticket: @Sendable (String) async -> Ticket?
+    /// The ticket as last polled (by source and id), for the page; nil when not in view.
+    let ticket: @Sendable (String, String) async -> Ticket?
     let limiter: FailureLimiter
     let logger: Logger
 
-    public init(keys: ActionKeys, desk: ActionDesk, logger: Logger, ticket: @escaping @Sendable (String) async -> Ticket?) {
+    public init(keys: ActionKeys, desk: ActionDesk, logger: Logger, ticket: @escaping @Sendable (String, String) async -> Ticket?) {
         self.keys = keys
         self.desk = desk
         self.ticket = ticket
@@ -46,10 +46,10 @@ public struct ActionRoutes: Sendable {
             return refuse(context)
         }
         let kind: ClockHold.Kind = token.action == .ack ? .ack : .snooze
-        let polled = await ticket(token.ticketID)
+        let polled = await ticket(token.source, token.ticketID)
         guard acting else {
             let holds = (try? desk.store.holds(ticketID: token.ticketID)) ?? []
-            let standing = holds.last { $0.clockKey == ClockKey.make(token.ticketID, token.metric, token.cycle) && $0.hold.holds(at: now) }
+            let standing = holds.last { $0.clockKey == ClockKey.make(TicketKey.make(token.source, token.ticketID), token.metric, token.cycle) && $0.hold.holds(at: now) }
             return Page.html(.ok, Page.form(token: token, ticket: polled, standing: standing?.hold, defaultFor: kind == .ack
                 ? desk.settings.ackFor : desk.settings.snoozeFor))
         }

@@ -31,8 +31,6 @@ struct TickPlanner {
 
     /// How the tick's world stands, as the planner asks it.
     struct Facts {
-        /// The source a ticket came from; nil when it is not in view.
-        var sourceOf: (String) -> String?
         /// Whether an intent's clock is open now; nil when its ticket is not in view.
         var clockIsOpen: (Intent) -> Bool?
         /// Whether a customer notice has someone to go to.
@@ -43,7 +41,7 @@ struct TickPlanner {
         intents: [Intent], withdrawn: [String], heldDue: [Intent], stale: Set<String>, facts: Facts, at now: Date
     ) -> Plan {
         let decided = stale.isEmpty ? intents : intents.filter { intent in
-            guard let source = facts.sourceOf(intent.ticketID), stale.contains(source) else { return true }
+            guard stale.contains(intent.source) else { return true }
             return intent.kind != .warning && intent.kind != .customerNotice
         }
         var withdrawn = withdrawn

@@ -15,7 +15,7 @@ enum Listener {
             await watcher.answered(source: request.source, ticketID: request.ticketID, kind: request.hold.kind)
         }
         let links = wiring.actionKeys.map { keys in
-            ActionRoutes(keys: keys, desk: desk, logger: logger) { await watcher.polledTicket($0) }
+            ActionRoutes(keys: keys, desk: desk, logger: logger) { await watcher.polledTicket(source: $0, ticketID: $1) }
         }
         let api = APIRoutes(access: APIAccess(token: wiring.apiToken), desk: desk, store: store, logger: logger) { source, id, metric, at in
             await watcher.openClocks(source: source, ticketID: id, metric: metric, at: at)
