@@ -100,40 +100,25 @@ public actor Watcher {
             } catch { return .failure(error) }
         }
         // The clocks are let go here: a large tick's memory peaks in the commit.
-        let decided = decide(consume evaluation, heldDue: heldDue, stale: await poller.staleSources(at: now), at: now, into: &report)
+        let decided = decide(consume evaluation, heldDue: heldDue, stale: await poller.staleSources(at: now), at: now)
         report.lap("compose", since: &phase)
-        report.enqueued = decided.commit.messages.count
-        for intent in decided.commit.intents where intent.kind == .skipped {
-            logger.info("step skipped", metadata: [
-                "ticket": "\(intent.ticketID)", "source": "\(intent.source)",
-                "metric": "\(intent.metric?.rawValue ?? "risk " + (intent.risk?.rawValue ?? ""))", "step": "\(intent.step)",
-                "reason": "\(intent.reason ?? "")",
-            ])
-        }
-
-        try await breachesRecorded.value.get()
-        var commit = decided.commit
-        commit.messages += sourceNotices.compactMap { notice in
+        let notices = sourceNotices.compactMap { notice in
             configuration.opsChannel.map { ops in
                 let message = OpsNotice.message(for: notice, to: ops, at: now, templates: composer.templates)
                 logger.warning("\(message.subject)", metadata: ["channel": "\(ops)"])
                 return message
             }
         }
-        report.enqueued = commit.messages.count
         sourceNotices.removeAll()
-        // Scheduled reports due now, from the outcomes recorded above; none in a dry run.
         var reportsDone = self.reportsDone
-        if dispatcher != nil, let log = store as? any ClockOutcomeLog {
-            commit.messages += try ReportScheduler(configuration: configuration).messages(at: now, log: log, done: &reportsDone)
-            report.enqueued = commit.messages.count
+        try await commitInParts(decided, at: now, into: &report) { () async throws(StateStoreError) -> [OutboundMessage] in
+            try await breachesRecorded.value.get()
+            // Scheduled reports due now, from the outcomes recorded above; none in a dry run.
+            guard dispatcher != nil, let log = store as? any ClockOutcomeLog else { return notices }
+            return try notices + ReportScheduler(configuration: configuration).messages(at: now, log: log, done: &reportsDone)
         }
-        try store.commit(commit)
         self.reportsDone = reportsDone
-        report.lap("commit", since: &phase)
         Failpoint.afterCommit.trigger(failpoint)
-
-        await dispatcher?.submit(commit.messages)
 
         await writeBack(decided.writeBacks)
         report.lap("write_back", since: &phase)
