@@ -20,9 +20,13 @@ enum Listener {
         let api = APIRoutes(access: APIAccess(token: wiring.apiToken), desk: desk, store: store, logger: logger) { source, id, metric, at in
             await watcher.openClocks(source: source, ticketID: id, metric: metric, at: at)
         }
+        let slack = wiring.slackSigningSecret.map { secret in
+            SlackRoutes(signature: SlackSignature(secret: secret), keys: wiring.actionKeys, desk: desk, logger: logger)
+        }
         return { router in
             links?.install(on: router)
             api.install(on: router)
+            slack?.install(on: router)
         }
     }
 }
