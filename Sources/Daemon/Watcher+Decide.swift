@@ -45,14 +45,13 @@ extension Watcher {
     /// Each intent is committed with the message that carries it, so a crash between parts
     /// loses nothing: the next tick decides the rest again.
     func commitInParts(
-        _ decided: Decided, at now: Date, into report: inout TickReport,
+        _ decided: Decided, at now: Date, into report: inout TickReport, phase: inout ContinuousClock.Instant,
         beforeFirstCommit: () async throws(StateStoreError) -> [OutboundMessage]
     ) async throws(StateStoreError) {
         let parts = TickPlanner.parts(
             of: decided.items.indices, size: Watcher.messagesPerCommit,
             isDigest: { composer.digestChannels.contains(decided.items[$0].intent.channel ?? "") && decided.items[$0].intent.kind != .customerNotice },
             ticketOf: { decided.items[$0].intent.ticketKey })
-        var phase = ContinuousClock.now
         for (index, part) in parts.enumerated() {
             var composed = composer.compose(part.map { decided.items[$0] }, at: now)
             if !decided.stale.isEmpty { noteStaleSources(decided.stale, in: &composed) }

@@ -111,7 +111,7 @@ public actor Watcher {
         }
         sourceNotices.removeAll()
         var reportsDone = self.reportsDone
-        try await commitInParts(decided, at: now, into: &report) { () async throws(StateStoreError) -> [OutboundMessage] in
+        try await commitInParts(decided, at: now, into: &report, phase: &phase) { () async throws(StateStoreError) -> [OutboundMessage] in
             try await breachesRecorded.value.get()
             // Scheduled reports due now, from the outcomes recorded above; none in a dry run.
             guard dispatcher != nil, let log = store as? any ClockOutcomeLog else { return notices }
