@@ -14,7 +14,7 @@ import Testing
         let port: Int
         let daemon: SlawatchProcess.Running
 
-        init() throws {
+        init(actions: Bool = false) throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("status-page-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let free = try SlawatchProcess.runTool("/usr/bin/python3", [
@@ -24,7 +24,14 @@ import Testing
             let tokenFile = directory.appendingPathComponent("api-token")
             try Data("\(StatusPageProcessTests.token)\n".utf8).write(to: tokenFile)
             chmod(tokenFile.path, 0o600)
-            try """
+            var actionKeys = ""
+            if actions {
+                let keyFile = directory.appendingPathComponent("action-key")
+                try Data("status-page-action-key-0123456789abcdefghij\n".utf8).write(to: keyFile)
+                chmod(keyFile.path, 0o600)
+                actionKeys = "public_url: http://127.0.0.1:\(port)\nactions:\n  key_file: \(keyFile.path)\n"
+            }
+            try (actionKeys + """
                 state: state.db
                 listen: 127.0.0.1:\(port)
                 api_token_file: \(tokenFile.path)
@@ -49,7 +56,7 @@ import Testing
                     - at: breach
                       notify: lead
 
-                """.write(to: directory.appendingPathComponent("slawatch.yaml"), atomically: true, encoding: .utf8)
+                """).write(to: directory.appendingPathComponent("slawatch.yaml"), atomically: true, encoding: .utf8)
             let now = Date()
             func ago(_ minutes: Double) -> String {
                 ISO8601DateFormatter().string(from: now - minutes * 60)
@@ -69,8 +76,10 @@ import Testing
         var base: String { "http://127.0.0.1:\(port)" }
 
         /// The status code and body of a GET with these headers.
-        func get(_ path: String, headers: [String] = []) throws -> (status: Int, body: String) {
-            let result = try SlawatchProcess.runTool("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", base + path] + headers.flatMap { ["-H", $0] })
+        func get(_ path: String, headers: [String] = [], form: String? = nil) throws -> (status: Int, body: String) {
+            let post = form.map { ["--data", $0] } ?? []
+            let url = path.hasPrefix("http") ? path : base + path
+            let result = try SlawatchProcess.runTool("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", url] + post + headers.flatMap { ["-H", $0] })
             var lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
             let status = Int(lines.popLast() ?? "") ?? 0
             return (status, lines.joined(separator: "\n"))
@@ -120,6 +129,24 @@ import Testing
         #expect(!page.body.contains("FRESH"))
     }
 
+    @Test func withActionLinksEachClockHasAnAcknowledgeButtonThatActs() throws {
+        let fixture = try Fixture(actions: true)
+        let page = try fixture.get("/status")
+        #expect(page.status == 200)
+        // One form per listed clock, posting to its signed link.
+        let pattern = try NSRegularExpression(pattern: #"<form class="ack" method="post" action="([^"]+)">"#)
+        let actions = pattern.matches(in: page.body, range: NSRange(page.body.startIndex..., in: page.body)).map {
+            String(page.body[Range($0.range(at: 1), in: page.body)!])
+        }
+        #expect(actions.count == 3)
+        #expect(actions.allSatisfy { $0.hasPrefix("\(fixture.base)/a/") })
+        let acted = try fixture.get(try #require(actions.first), form: "by=dana")
+        #expect(acted.status == 200, "\(acted.body)")
+        #expect(acted.body.contains("dana"))
+        let again = try fixture.get(try #require(actions.first), form: "by=lee")
+        #expect(again.body.contains("Already acknowledged by dana"), "\(again.body)")
+    }
+
     /// Both pages in a real browser: rows, charts, a countdown that moves, a refresh that
     /// works, no console error; screenshots under `.build/screenshots/`.
     @Test func thePageAndTheReportInHeadlessChromium() throws {
@@ -129,7 +156,7 @@ import Testing
             Issue.record("chromium and chromium-driver are not installed; make test installs them")
             return
         }
-        let fixture = try Fixture()
+        let fixture = try Fixture(actions: true)
         let report = try SlawatchProcess.run([
             "report", "--config", SlawatchProcess.fixture("report/slawatch.yaml"), "--tickets", SlawatchProcess.fixture("report/tickets.json"),
             "--since", "2026-10-19T00:00:00Z", "--until", "2026-12-01T00:00:00Z", "--at", "2026-12-01T00:00:00Z",

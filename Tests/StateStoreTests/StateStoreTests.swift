@@ -156,7 +156,10 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
             }
         }
         let store = try StateStore(path: path)
-        #expect(try store.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1", "v2", "v3", "v4", "v5-clock-outcomes"])
+        // Every migration ran, in order.
+        let applied = try store.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
+        #expect(applied.prefix(4) == ["v1", "v2", "v3", "v4"])
+        #expect(applied == StateStore.migrator.migrations)
         // Clock outcomes start empty: history before v5 was never recorded.
         #expect(try store.clockOutcomes(countingFrom: Date(timeIntervalSince1970: 0), until: Date(timeIntervalSince1970: 2e9)).isEmpty)
         // Keyed by source since v4: the snapshot says T-1 is source s's.

@@ -66,8 +66,11 @@ public enum StatusPage {
         html += "<td class=\"n\">\(used)</td><td>\(clock.dueAt.map { escape(shortTime($0)) } ?? "never")</td>"
         html += "<td class=\"countdown\">\(countdown)</td><td>\(escape(next))</td>"
         if let acknowledge {
+            // The link's page records the acknowledgement under the name given here.
             html += "<td>" + (acknowledge(entry).map {
-                "<form method=\"post\" action=\"\(escape($0))\"><button type=\"submit\">Acknowledge</button></form>"
+                "<form class=\"ack\" method=\"post\" action=\"\(escape($0))\">"
+                    + "<input name=\"by\" placeholder=\"your name\" required aria-label=\"acknowledged by\">"
+                    + "<button type=\"submit\">Acknowledge</button></form>"
             } ?? "") + "</td>"
         }
         return html + "</tr>\n"
@@ -92,14 +95,17 @@ public enum StatusPage {
 
     static func escape(_ text: String) -> String { ReportHTML.escape(text) }
 
-    /// The page's headers: no caching, and a policy that runs the inline script alone.
-    public static let headers: [(name: String, value: String)] = [
-        ("Content-Security-Policy",
-         "default-src 'none'; script-src '\(scriptHash)'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'; "
-            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Referrer-Policy", "no-referrer"),
-    ]
+    /// The page's headers: a policy that runs the inline script alone and lets forms post
+    /// only here and to `formOrigin` (where action links point).
+    public static func headers(formOrigin: String? = nil) -> [(name: String, value: String)] {
+        [
+            ("Content-Security-Policy",
+             "default-src 'none'; script-src '\(scriptHash)'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'; "
+                + "form-action 'self'\(formOrigin.map { " " + $0 } ?? ""); frame-ancestors 'none'; base-uri 'none'"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "no-referrer"),
+        ]
+    }
 
     static let scriptHash = "sha256-" + Data(SHA256.hash(data: Data(script.utf8))).base64EncodedString()
 
@@ -166,6 +172,7 @@ public enum StatusPage {
         tr.breached td{background:#fdecea}tr.breached .badge{background:#c62828;color:#fff}
         tr.critical td{background:#fff3e0}tr.critical .badge{background:#ef6c00;color:#fff}
         tr.warning td{background:#fffde7}tr.warning .badge{background:#f9a825;color:#1d2430}
+        form.ack{display:flex;gap:.3rem}form.ack input{width:7rem}
         tr.watch .badge{background:#e3e7ec}tr.paused td{color:#5b6473}tr.paused .badge{background:#cfd8dc}
         """
 }

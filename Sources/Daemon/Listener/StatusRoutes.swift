@@ -11,8 +11,9 @@ public enum StatusRoutes {
     /// Adds the routes; `board` evaluates the clocks at risk now.
     public static func add(
         to router: Router<ListenerContext>, access: APIAccess, board: @escaping @Sendable () async -> StatusBoard,
-        acknowledge: StatusPage.AcknowledgeLink? = nil
+        acknowledge: StatusPage.AcknowledgeLink? = nil, actionOrigin: String? = nil
     ) {
+        let pageHeaders = StatusPage.headers(formOrigin: actionOrigin)
         router.get("/status") { request, context -> Response in
             let verdict = access.verdict(for: request, context: context, rule: .tokenOrLoopback)
             guard verdict == .allowed else { return APIAccess.refusal(verdict) }
@@ -20,7 +21,7 @@ public enum StatusRoutes {
             let html = request.uri.queryParameters["part"] == "board"
                 ? StatusPage.renderBoard(current, acknowledge: acknowledge) : StatusPage.render(current, acknowledge: acknowledge)
             var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
-            for (name, value) in StatusPage.headers {
+            for (name, value) in pageHeaders {
                 if let field = HTTPFields.Element.Name(name) { headers[field] = value }
             }
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
@@ -44,5 +45,14 @@ public enum StatusRoutes {
                 status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         }
+    }
+}
+
+/// The origin (`scheme://host[:port]`) of `public_url`, where action links point: the
+/// status page's forms may post there.
+public enum ActionOrigin {
+    public static func of(_ url: String) -> String? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return nil }
+        return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
     }
 }
