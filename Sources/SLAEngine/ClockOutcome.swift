@@ -76,26 +76,6 @@ public struct ClockOutcome: Sendable, Hashable {
     /// The key of the clock (`ClockKey.make` of the ticket key `SOURCE:ID`).
     public var clockKey: String { ClockKey.make(TicketKey.make(source, ticketID), metric, cycle) }
 
-    /// What tells a recorded outcome from a changed one: a clock recorded as breached that
-    /// is then fulfilled, or re-targeted by a priority change, is written again.
-    public var mark: Mark {
-        Mark(state: state, dueAt: dueAt.map { Int64($0.timeIntervalSince1970) },
-             fulfilledAt: fulfilledAt.map { Int64($0.timeIntervalSince1970) })
-    }
-
-    /// The parts of an outcome that, once recorded, only change when the clock does.
-    public struct Mark: Sendable, Hashable {
-        public var state: ClockState
-        public var dueAt: Int64?
-        public var fulfilledAt: Int64?
-
-        public init(state: ClockState, dueAt: Int64?, fulfilledAt: Int64?) {
-            self.state = state
-            self.dueAt = dueAt
-            self.fulfilledAt = fulfilledAt
-        }
-    }
-
     /// The outcome as it stood at `instant`: its recorded state when fulfilled by then,
     /// `breached` when still open but past due, nil when neither (it had not come to
     /// anything yet).
