@@ -170,9 +170,11 @@ public actor Watcher {
     /// holds up a tick.
     public nonisolated func statusBoard(at now: Date) async -> StatusBoard {
         let (tickets, observed, engine, teams) = await statusInputs()
+        // A state that cannot be read now shows no holds rather than no page.
+        let holds = (try? store.clockHolds()) ?? [:]
         return StatusBoard(
             tickets: tickets.batches.sorted { $0.key < $1.key }.lazy.flatMap(\.value), engine: engine, teams: teams,
-            observed: { observed[$0] ?? [] }, at: now)
+            observed: { observed[$0] ?? [] }, holds: holds, at: now)
     }
 
     private func statusInputs() -> (PolledTickets, [String: [TicketEvent]], SLAEngine, [Team]) {

@@ -145,6 +145,10 @@ import Testing
         #expect(acted.body.contains("dana"))
         let again = try fixture.get(try #require(actions.first), form: "by=lee")
         #expect(again.body.contains("Already acknowledged by dana"), "\(again.body)")
+        // The page shows who holds the clock instead of its button; the others keep theirs.
+        let after = try fixture.get("/status")
+        #expect(after.body.contains("<span class=\"held\">acknowledged by dana until "))
+        #expect(after.body.components(separatedBy: "<form class=\"ack\"").count - 1 == 2)
     }
 
     /// Both pages in a real browser: rows, charts, a countdown that moves, a refresh that

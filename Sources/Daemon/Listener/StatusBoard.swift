@@ -14,6 +14,8 @@ public struct StatusBoard: Sendable {
         public var clock: SLAClock
         /// The ticket's team (`teams:`); `-` when none matches.
         public var team: String
+        /// The acknowledgement or snooze holding the clock's ladder now; nil for none.
+        public var hold: ClockHold?
     }
 
     public var at: Date
@@ -35,7 +37,8 @@ public struct StatusBoard: Sendable {
 
     /// Evaluates `tickets` at `now` and keeps the clocks at risk.
     public init(
-        tickets: some Sequence<Ticket>, engine: SLAEngine, teams: [Team], observed: (String) -> [TicketEvent], at now: Date
+        tickets: some Sequence<Ticket>, engine: SLAEngine, teams: [Team], observed: (String) -> [TicketEvent],
+        holds: [String: ClockHold] = [:], at now: Date
     ) {
         let escalator = Escalator(teams: teams)
         var entries: [Entry] = []
@@ -48,7 +51,8 @@ public struct StatusBoard: Sendable {
                 let dueSoon = clock.state != .paused && clock.dueAt.map { $0.timeIntervalSince(now) <= StatusBoard.riskWithinSeconds } ?? false
                 guard clock.state == .breached || clock.percent >= StatusBoard.riskPercent || dueSoon else { continue }
                 if team == nil { team = escalator.team(for: ticket)?.name ?? "-" }
-                entries.append(Entry(ticket: ticket, clock: clock, team: team!))
+                let hold = holds.isEmpty ? nil : holds[ClockKey.make(ticket.key, clock.metric, clock.cycle)].flatMap { $0.until > now ? $0 : nil }
+                entries.append(Entry(ticket: ticket, clock: clock, team: team!, hold: hold))
             }
         }
         entries.sort { a, b in

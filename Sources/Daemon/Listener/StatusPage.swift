@@ -42,14 +42,21 @@ public enum StatusPage {
         for (team, entries) in board.byTeam {
             html += "<section class=\"team\"><h2>\(escape(team))</h2>\n<table><thead><tr><th>Ticket</th><th>Subject</th>"
                 + "<th>Clock</th><th>Priority</th><th>State</th><th class=\"n\">Used</th><th>Due (UTC)</th><th>Countdown</th>"
-                + "<th>Next step</th>\(acknowledge == nil ? "" : "<th></th>")</tr></thead><tbody>\n"
-            for entry in entries { html += row(entry, at: board.at, acknowledge: acknowledge) }
+                + "<th>Next step</th>\(actionColumn(entries, acknowledge) ? "<th></th>" : "")</tr></thead><tbody>\n"
+            for entry in entries {
+                html += row(entry, at: board.at, acknowledge: acknowledge, actionColumn: actionColumn(entries, acknowledge))
+            }
             html += "</tbody></table></section>\n"
         }
         return html
     }
 
-    static func row(_ entry: StatusBoard.Entry, at now: Date, acknowledge: AcknowledgeLink?) -> String {
+    /// A last column for buttons or holds, when a row of the table has either.
+    static func actionColumn(_ entries: [StatusBoard.Entry], _ acknowledge: AcknowledgeLink?) -> Bool {
+        acknowledge != nil || entries.contains { $0.hold != nil }
+    }
+
+    static func row(_ entry: StatusBoard.Entry, at now: Date, acknowledge: AcknowledgeLink?, actionColumn: Bool) -> String {
         let clock = entry.clock, ticket = entry.ticket
         let level = clock.state == .breached ? "breached" : clock.state == .paused ? "paused"
             : clock.percent >= 90 ? "critical" : clock.percent >= 75 ? "warning" : "watch"
@@ -65,13 +72,21 @@ public enum StatusPage {
         html += "<td>\(ticket.priority.rawValue)</td><td><span class=\"badge\">\(clock.state.rawValue)</span></td>"
         html += "<td class=\"n\">\(used)</td><td>\(clock.dueAt.map { escape(shortTime($0)) } ?? "never")</td>"
         html += "<td class=\"countdown\">\(countdown)</td><td>\(escape(next))</td>"
-        if let acknowledge {
-            // The link's page records the acknowledgement under the name given here.
-            html += "<td>" + (acknowledge(entry).map {
-                "<form class=\"ack\" method=\"post\" action=\"\(escape($0))\">"
+        // Who holds the ladder, in place of the button: the clock itself keeps running.
+        let held = entry.hold.map { hold in
+            "<span class=\"held\">\(hold.kind == .ack ? "acknowledged" : "snoozed") by \(escape(hold.by)) until \(escape(shortTime(hold.until)))</span>"
+        }
+        if actionColumn {
+            if let held {
+                html += "<td>\(held)</td>"
+            } else if let link = acknowledge?(entry) {
+                // The link's page records the acknowledgement under the name given here.
+                html += "<td><form class=\"ack\" method=\"post\" action=\"\(escape(link))\">"
                     + "<input name=\"by\" placeholder=\"your name\" required aria-label=\"acknowledged by\">"
-                    + "<button type=\"submit\">Acknowledge</button></form>"
-            } ?? "") + "</td>"
+                    + "<button type=\"submit\">Acknowledge</button></form></td>"
+            } else {
+                html += "<td></td>"
+            }
         }
         return html + "</tr>\n"
     }
@@ -172,7 +187,7 @@ public enum StatusPage {
         tr.breached td{background:#fdecea}tr.breached .badge{background:#c62828;color:#fff}
         tr.critical td{background:#fff3e0}tr.critical .badge{background:#ef6c00;color:#fff}
         tr.warning td{background:#fffde7}tr.warning .badge{background:#f9a825;color:#1d2430}
-        form.ack{display:flex;gap:.3rem}form.ack input{width:7rem}
+        form.ack{display:flex;gap:.3rem}.held{font-size:.85rem;color:#2e7d32}form.ack input{width:7rem}
         tr.watch .badge{background:#e3e7ec}tr.paused td{color:#5b6473}tr.paused .badge{background:#cfd8dc}
         """
 }
