@@ -107,6 +107,9 @@ public actor Watcher {
                 return message
             }
         }
+        let surges = try surges(at: now)
+        commit.surges = surges.commit
+        commit.messages += surges.messages
         report.enqueued = commit.messages.count
         sourceNotices.removeAll()
         try store.commit(commit)

@@ -93,10 +93,10 @@ public enum SurgeDetector {
     /// Days of history needed before anything counts as a surge.
     public static let minimumDays = 3
 
-    /// Open tickets per value now.
-    public static func count(_ tickets: [Ticket], by dimension: SurgeRule.Dimension) -> [String: Int] {
+    /// Open tickets per value at `now` (a ticket created later is not counted).
+    public static func count(_ tickets: [Ticket], by dimension: SurgeRule.Dimension, at now: Date) -> [String: Int] {
         var open: [String: Int] = [:]
-        for ticket in tickets where !ticket.status.isSolved {
+        for ticket in tickets where !ticket.status.isSolved && ticket.createdAt <= now {
             guard let value = dimension.value(of: ticket), !value.isEmpty else { continue }
             open[value, default: 0] += 1
         }
