@@ -80,6 +80,15 @@ public struct SurgeChange: Sendable, Hashable {
     public var median: Double
     /// How many days that median is over.
     public var days: Int
+
+    public init(kind: Kind, by: SurgeRule.Dimension, value: String, open: Int, median: Double, days: Int) {
+        self.kind = kind
+        self.by = by
+        self.value = value
+        self.open = open
+        self.median = median
+        self.days = days
+    }
 }
 
 /// Compares open tickets now with the same hour of day over the previous 7 days. Pure:
