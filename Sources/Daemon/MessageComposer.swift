@@ -117,19 +117,33 @@ public struct MessageComposer: Sendable {
         // Digests gather indices into `items`, so a large tick copies no items.
         var byChannel: [String: [Int]] = [:]
         var order: [String] = []
-        var singles: [Int] = []
+        var singles: [[Int]] = []
+        // A customer hears once per tick about a ticket: notices about two of its clocks
+        // (first response and resolution breached together) are one message, worded about
+        // the clock furthest past its due time, carrying both intents.
+        var notices: [NoticeOf: Int] = [:]
         for (index, item) in items.enumerated() {
             guard let channel = item.intent.channel else { continue }
-            if digestChannels.contains(channel) && item.intent.kind != .customerNotice {
+            if item.intent.kind == .customerNotice {
+                let of = NoticeOf(ticket: item.ticket.key, channel: channel)
+                if let group = notices[of] {
+                    singles[group].append(index)
+                } else {
+                    notices[of] = singles.count
+                    singles.append([index])
+                }
+            } else if digestChannels.contains(channel) {
                 if byChannel[channel] == nil { order.append(channel) }
                 byChannel[channel, default: []].append(index)
             } else {
-                singles.append(index)
+                singles.append([index])
             }
         }
-        let positions = singles
-        var result = wordInParallel(positions.count) { n in
-            (self.single(items[positions[n]], channel: items[positions[n]].intent.channel!, at: now), [positions[n]])
+        let groups = singles
+        var result = wordInParallel(groups.count) { n in
+            let worded = groups[n].count == 1 ? groups[n][0]
+                : groups[n].max { (items[$0].clockPercent ?? 0) < (items[$1].clockPercent ?? 0) }!
+            return (self.single(items[worded], channel: items[worded].intent.channel!, at: now), groups[n])
         }
         for channel in order {
             let group = byChannel[channel]!
@@ -139,6 +153,12 @@ public struct MessageComposer: Sendable {
             result.append((message, group))
         }
         return result
+    }
+
+    /// One customer's notices about one ticket through one channel.
+    private struct NoticeOf: Hashable {
+        var ticket: String
+        var channel: String
     }
 
     /// Messages per part when wording on every core: large enough that handing out parts costs nothing.

@@ -51,6 +51,8 @@ public actor Watcher {
     var observed: [String: [TicketEvent]] = [:]
     /// Source-freshness notices waiting for the next commit.
     var sourceNotices: [SourceFreshness.Notice] = []
+    /// Scheduled report periods already in the outbox (`report/NAME/PERIOD`).
+    var reportsDone: Set<String> = []
 
     /// `store` may be nil only for a dry run without a state file; a dry run never writes.
     public init(
@@ -83,8 +85,13 @@ public actor Watcher {
         report.lap("evaluate", since: &phase)
         let nextThreshold = evaluation.nextThreshold
         // Breaches are recorded on the store's writer while the messages are worded here.
-        let breachesRecorded = Task.detached { [store, breaches = evaluation.breaches] () -> Result<Void, StateStoreError> in
-            do throws(StateStoreError) { return .success(try await store.recordBreaches(breaches)) } catch { return .failure(error) }
+        let breachesRecorded = Task.detached { [store, breaches = evaluation.breaches, outcomes = evaluation.outcomes] () -> Result<Void, StateStoreError> in
+            do throws(StateStoreError) {
+                try await store.recordBreaches(breaches)
+                // Clock outcomes for reports: a breach when it happens, updated on fulfilment.
+                if let log = store as? any ClockOutcomeLog { try await log.recordOutcomes(outcomes, at: now) }
+                return .success(())
+            } catch { return .failure(error) }
         }
         // The clocks are let go here: a large tick's memory peaks in the commit.
         let decided = decide(consume evaluation, heldDue: heldDue, stale: await poller.staleSources(at: now), at: now, into: &report)
@@ -112,7 +119,14 @@ public actor Watcher {
         commit.messages += surges.messages
         report.enqueued = commit.messages.count
         sourceNotices.removeAll()
+        // Scheduled reports due now, from the outcomes recorded above; none in a dry run.
+        var reportsDone = self.reportsDone
+        if dispatcher != nil, let log = store as? any ClockOutcomeLog {
+            commit.messages += try ReportScheduler(configuration: configuration).messages(at: now, log: log, done: &reportsDone)
+            report.enqueued = commit.messages.count
+        }
         try store.commit(commit)
+        self.reportsDone = reportsDone
         report.lap("commit", since: &phase)
         Failpoint.afterCommit.trigger(failpoint)
 
@@ -174,7 +188,9 @@ public actor Watcher {
 
     /// The next tick: the next poll, threshold or end of quiet hours, whichever is first.
     private func wake(after now: Date, threshold: Date?, stored: Date?) async -> Date {
-        let candidates = [await poller.nextPoll(after: now), threshold, stored].compactMap { $0 }
+        let candidates = [
+            await poller.nextPoll(after: now), threshold, stored, ReportScheduler(configuration: configuration).nextDue(after: now),
+        ].compactMap { $0 }
         return max(now, candidates.min() ?? now + Double(configuration.pollInterval))
     }
 }

@@ -1,5 +1,6 @@
 public import BusinessTime
 public import SLAEngine
+public import SLAReport
 import Foundation
 
 /// The validated contents of a `slawatch.yaml`.
@@ -67,6 +68,13 @@ public struct Configuration: Sendable {
     public var surges: [SurgeRule]
     /// `templates`: the directory of message templates, absolute; nil for the built-in ones.
     public var templates: String?
+    /// `api_token_file`: the bearer token of the listener's API (`/api/v1/*`) and of the
+    /// commands that use it; nil leaves the API off.
+    public var apiToken: SecretReference?
+    /// `credits`: service credits per customer tier (lowercased); empty when not given.
+    public var credits: [String: CreditRule]
+    /// `reports`: compliance reports sent on a schedule; empty when not given.
+    public var reports: [ReportSchedule]
     /// Every secret the file refers to, in file order; `resolveSecrets` reads them.
     public var secretReferences: [SecretReference]
     /// What works but had better be written otherwise (a time zone's old name), in file
@@ -82,7 +90,7 @@ public struct Configuration: Sendable {
     static let keys = [
         "state", "poll_interval", "listen", "ops_channel", "sources", "calendars", "policies", "pause",
         "teams", "ladders", "channels", "relays", "templates", "customer_channel", "repeated_breaches", "customer_notices",
-        "risks", "surges",
+        "api_token_file", "risks", "surges", "credits", "reports",
     ]
 
     // MARK: Loading
@@ -174,6 +182,11 @@ public struct Configuration: Sendable {
         risks = Configuration.readRisks(top["risks"], channels: channelNames ?? [])
         surges = Configuration.readSurges(top["surges"], channels: channelNames ?? [])
         customerNotices = Configuration.readCustomerNotices(top["customer_notices"])
+        apiToken = top["api_token_file"]?.secret(.file)
+        credits = Configuration.readCredits(top["credits"])
+        reports = Configuration.readReports(
+            top["reports"], calendars: calendars, calendarNames: calendarNames + ["24x7"], channels: channelNames,
+            channelConfigs: channels)
         secretReferences = document.secretReferences.sorted {
             ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column)
         }

@@ -117,8 +117,8 @@ public struct ClockExplanation: Sendable {
             s.append("It was due at \(when(clock.dueAt)) and is \(DurationText.words(-clock.remainingSeconds, business: business)) overdue.")
         }
         if let next = clock.nextStep {
-            let repeatText = next.repetition > 0 ? " (repeat \(next.repetition))" : ""
-            s.append("Next ladder step: \(next.step.label)\(repeatText) at \(when(next.at)), notifying \(next.step.notify.joined(separator: ", ")).")
+            let repeatText = next.repetition > 0 ? " (repeat \(next.repetition) of \(next.step.label))" : ""
+            s.append("Next ladder step: \(next.label)\(repeatText) at \(when(next.at)), notifying \(next.step.notify.joined(separator: ", ")).")
         }
         return s.joined(separator: " ")
     }

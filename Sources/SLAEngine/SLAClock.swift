@@ -133,6 +133,10 @@ public struct StepCrossing: Sendable, Hashable {
     public var elapsedSeconds: Int
     /// Nil when the calendar never gets there.
     public var at: Date?
+
+    /// The step as keys name it: `breach+2h`, and `breach+2h#1` for its first repeat. The
+    /// one spelling `evaluate`, `explain` and keys share.
+    public var label: String { Escalator.label(step, repetition) }
 }
 
 /// A policy that targets a clock, and the due time it would give.

@@ -10,6 +10,8 @@ public struct TicketEvaluation: Sendable {
     /// Held intents the ladders no longer want, by id.
     public var withdrawn: [String] = []
     public var breaches: [BreachRecord] = []
+    /// Clock outcomes (met, missed, breached) not on record yet, or changed since recorded.
+    public var outcomes: [ClockOutcome] = []
     /// The earliest ladder step of any open clock.
     public var nextThreshold: Date?
     /// Counts, for reports and metrics.
@@ -27,6 +29,7 @@ public struct TicketEvaluation: Sendable {
         intents += part.intents
         withdrawn += part.withdrawn
         breaches += part.breaches
+        outcomes += part.outcomes
         if let next = part.nextThreshold { nextThreshold = min(nextThreshold ?? next, next) }
         clockCount += part.clockCount
         clockStates.merge(part.clockStates, uniquingKeysWith: +)
@@ -44,9 +47,12 @@ extension SLAEngine {
     /// - `earlierBreaches` counts the customer's other breaches, for `repeated_breaches`.
     /// - Clocks are kept only for tickets something is owed about, and those in `keeping`:
     ///   a large backlog's clocks are not held past the call.
+    /// - `recordedOutcome` says what is on record for a clock key; an outcome that differs
+    ///   (or is new) is returned in `outcomes`. Nil: no outcomes are collected.
     public func evaluate(
         _ tickets: [Ticket], in range: Range<Int>, escalator: Escalator, history: [String: [LadderRecord]],
-        observed: (String) -> [TicketEvent], earlierBreaches: (Ticket) -> Int, keeping: Set<String>, now: Date
+        observed: (String) -> [TicketEvent], earlierBreaches: (Ticket) -> Int, keeping: Set<String>, now: Date,
+        recordedOutcome: ((String) -> ClockOutcome.Mark?)? = nil
     ) -> TicketEvaluation {
         var result = TicketEvaluation()
         for position in range {
@@ -54,7 +60,14 @@ extension SLAEngine {
             let ticketObserved = SLAEngine.transitions(observed(ticket.key), missingFrom: ticket)
             let clocks = clocks(for: ticket, observed: ticketObserved, at: now)
             result.clockCount += clocks.count
+            var team: String??
             for clock in clocks {
+                if let recordedOutcome, clock.state == .met || clock.state == .missed || clock.state == .breached {
+                    if team == nil { team = .some(escalator.team(for: ticket)?.name) }
+                    if let outcome = ClockOutcome(clock, of: ticket, team: team!), recordedOutcome(outcome.clockKey) != outcome.mark {
+                        result.outcomes.append(outcome)
+                    }
+                }
                 result.clockStates[clock.state, default: 0] += 1
                 if clock.state == .breached { result.breached += 1 }
                 if clock.state.isOpen, let next = clock.nextStepAt {

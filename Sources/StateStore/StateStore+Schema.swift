@@ -135,6 +135,37 @@ extension StateStore {
                 UPDATE ticket_snapshot SET ticket_id = source || ':' || ticket_id;
                 """)
         }
+        // What became of each clock that breached, was met or was missed, with the ticket's
+        // facts as they were, so reports read history instead of re-evaluating old tickets.
+        migrator.registerMigration("v5-clock-outcomes") { db in
+            try db.execute(sql: """
+                CREATE TABLE clock_outcome (
+                    clock_key TEXT PRIMARY KEY,
+                    source TEXT,
+                    ticket_id TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    cycle INTEGER NOT NULL,
+                    state TEXT NOT NULL,
+                    policy TEXT NOT NULL,
+                    calendar TEXT NOT NULL,
+                    target_seconds INTEGER NOT NULL,
+                    started_at INTEGER NOT NULL,
+                    due_at INTEGER,
+                    fulfilled_at INTEGER,
+                    elapsed_seconds INTEGER NOT NULL,
+                    paused_seconds INTEGER NOT NULL,
+                    customer TEXT NOT NULL,
+                    tier TEXT,
+                    grp TEXT,
+                    team TEXT,
+                    channel TEXT,
+                    priority TEXT NOT NULL,
+                    recorded_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX clock_outcome_fulfilled ON clock_outcome(fulfilled_at);
+                CREATE INDEX clock_outcome_due ON clock_outcome(due_at);
+                """)
+        }
         // Surges: open tickets per value of a dimension, one sample per hour (the value ''
         // marks an hour that was sampled, so a value absent from it had none), and the
         // surges in progress with the channels that heard them start. Risk firings need no

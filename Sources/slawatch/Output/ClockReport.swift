@@ -110,7 +110,7 @@ enum ClockReport {
         if let next = clock.nextStep {
             writer.beginObject()
             writer.key(key.at); time(next.at)
-            writer.key(key.step); writer.string(next.step.label)
+            writer.key(key.step); writer.string(next.label)
             writer.key(key.notify)
             writer.beginArray()
             for target in next.step.notify { writer.string(target) }
@@ -147,7 +147,7 @@ enum ClockReport {
                 clock.ticketID, clock.metric.rawValue, String(clock.cycle), clock.policy, clock.state.rawValue,
                 clock.dueAt.map(shortUTC) ?? "never", DurationText.compact(clock.remainingSeconds),
                 clock.percent > 999.9 ? ">999%" : String(format: "%.1f%%", clock.percent),
-                clock.nextStep.map { "\($0.step.label) at \($0.at.map(shortUTC) ?? "never") → \($0.step.notify.joined(separator: ","))" } ?? "-",
+                clock.nextStep.map { "\($0.label) at \($0.at.map(shortUTC) ?? "never") → \($0.step.notify.joined(separator: ","))" } ?? "-",
             ]
         }
         let widths = header.indices.map { column in
