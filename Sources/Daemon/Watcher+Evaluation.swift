@@ -30,6 +30,7 @@ extension Watcher {
             try store.breachCounts(since: now - Double(rule.windowSeconds))
         } ?? BreachCounts()
         let history = try store.ladderHistory()
+        let holds = try store.clockHolds()
         let outcomeMarks = try (store as? any ClockOutcomeLog)?.outcomeMarks()
         let (engine, escalator, tickets, observed) = (engine, escalator, tickets, observed)
         let work = tickets.parts(of: Watcher.ticketsPerPart)
@@ -39,7 +40,7 @@ extension Watcher {
             var evaluated = engine.evaluate(
                 batch, in: work[part].range, escalator: escalator, history: history, observed: { observed[$0] ?? [] },
                 earlierBreaches: { breaches.earlier(customer: $0.customer.id, excluding: $0.key) }, keeping: keeping, now: now,
-                recordedOutcome: outcomeMarks.map { marks in { marks[$0] } })
+                recordedOutcome: outcomeMarks.map { marks in { marks[$0] } }, holds: holds)
             for index in evaluated.outcomes.indices { evaluated.outcomes[index].source = work[part].source }
             // Kept clocks refer to the polled batch instead of copying tickets.
             var clocks: [String: MessageComposer.TicketClocks] = [:]

@@ -3,6 +3,9 @@
 /// The default templates, by file name, as shipped in `config/templates/`.
 enum DefaultTemplates {
     static let files: [String: String] = [
+        "acknowledged.html.mustache": "<p><strong>{{ticket.id}}</strong> “{{ticket.subject}}”: its {{clock.metric}} was <strong>{{hold.verb}} by {{hold.by}}</strong> at {{hold.at}}. Escalation is held until {{hold.until}}, or until it is met; the SLA clock keeps running{{#clock.time_left}} ({{clock.time_left}} left, due {{clock.due}}){{/clock.time_left}}{{#clock.overdue}} (overdue by {{clock.overdue}}){{/clock.overdue}}.</p>\n{{#ticket.url}}<p><a href=\"{{ticket.url}}\">Open {{ticket.id}}</a></p>{{/ticket.url}}\n",
+        "acknowledged.subject.mustache": "[SLA {{hold.verb}}] {{ticket.id}}: {{clock.metric}} {{hold.verb}} by {{hold.by}}\n",
+        "acknowledged.text.mustache": "{{ticket.id}} \"{{ticket.subject}}\": its {{clock.metric}} was {{hold.verb}} by {{hold.by}} at {{hold.at}}. Escalation is held until {{hold.until}}, or until it is met; the SLA clock keeps running{{#clock.time_left}} ({{clock.time_left}} left, due {{clock.due}}){{/clock.time_left}}{{#clock.overdue}} (overdue by {{clock.overdue}}){{/clock.overdue}}.\n{{> link}}\n",
         "all_clear.html.mustache": "<p>All clear: the {{clock.metric}} of <strong>{{ticket.id}}</strong> “{{ticket.subject}}” is {{#clock.met}}met{{/clock.met}}{{^clock.met}}fulfilled, after its due time{{/clock.met}}; no further escalation.</p>\n{{#ticket.url}}<p><a href=\"{{ticket.url}}\">Open {{ticket.id}}</a></p>{{/ticket.url}}\n",
         "all_clear.subject.mustache": "[SLA all clear] {{ticket.id}}: {{clock.metric}} {{#clock.met}}met{{/clock.met}}{{^clock.met}}fulfilled late{{/clock.met}}",
         "all_clear.text.mustache": "All clear: the {{clock.metric}} of {{ticket.id}} \"{{ticket.subject}}\" is {{#clock.met}}met{{/clock.met}}{{^clock.met}}fulfilled, after its due time{{/clock.met}}; no further escalation.\n{{> link}}\n",

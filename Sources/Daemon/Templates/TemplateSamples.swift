@@ -10,6 +10,7 @@ enum TemplateSamples {
                       "overdue": "12 minutes", "paused": false, "met": false],
             "step": ["name": "breach", "kind": "breach", "role": "manager", "repeat": "1", "late": true],
             "team": "default",
+            "hold": ["verb": "acknowledged", "by": "dana", "at": "Mon 23 Nov 12:40 EST", "until": "Mon 23 Nov 16:40 EST"],
         ]
         var context = item
         context["channel"] = "leads"
