@@ -6,11 +6,13 @@ public import SLAEngine
 /// `/end` for its end) and channel, so neither is ever sent twice.
 public enum SurgeNotice {
     /// The template's context for a change: `started` or `ended` (the other false), `by`,
-    /// `value`, `open`, `median`, `threshold`, `days` (false without history), `since`.
+    /// `value`, `open` and `open_tickets` ("1 open ticket"), `median`, `threshold`, `over`,
+    /// `days` (false without history), `since`, `channel`, `now_utc`.
     public static func context(_ change: SurgeChange, rule: SurgeRule, since: Date, channel: String, at now: Date) -> [String: Any] {
         [
             "started": change.kind == .started, "ended": change.kind == .ended,
             "by": change.by.rawValue, "value": change.value, "open": change.open,
+            "open_tickets": change.open == 1 ? "1 open ticket" : "\(change.open) open tickets",
             "median": number(change.median), "threshold": number(rule.threshold(median: change.median)),
             "over": number(rule.overPercent) + "%", "days": change.days > 0 ? change.days as Any : false,
             "since": Timestamp(since).description, "channel": channel, "now_utc": Timestamp(now).description,
