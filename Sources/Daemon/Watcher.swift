@@ -112,6 +112,7 @@ public actor Watcher {
         sourceNotices.removeAll()
         // Surges are committed with the first part, beside the notices.
         let surges = try surges(at: now)
+        for surge in surges.commit.started { report.surges[surge.by.rawValue, default: 0] += 1 }
         var reportsDone = self.reportsDone
         try await commitInParts(decided, at: now, into: &report, phase: &phase, surges: surges.commit) {
             () async throws(StateStoreError) -> [OutboundMessage] in

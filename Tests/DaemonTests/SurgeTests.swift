@@ -49,12 +49,13 @@ import SLAEngine
         #expect(try keys().isEmpty)
 
         try write(open: 20)
-        _ = try await daemon.tick(at: now, forcePoll: true)
+        let spike = try await daemon.tick(at: now, forcePoll: true)
+        #expect(spike.surges == ["group": 1])
         #expect(try keys() == ["surge/group/Billing/1796051400@billing-managers"])
         let started = try #require(try logLines("billing-managers.jsonl", in: directory).first)
         #expect(started["subject"] as? String == "[Surge] 20 open tickets in group Billing")
         #expect((started["text"] as? String)?.contains("against a median of 10 at this hour over the last 7 days (a surge is more than 15)") == true)
-        _ = try await daemon.tick(at: now + 600, forcePoll: true)
+        #expect(try await daemon.tick(at: now + 600, forcePoll: true).surges.isEmpty)
 
         // A new process on the same state: the surge is still on, and not announced again.
         daemon = try await logWatcher(yaml: Self.yaml, directory: directory)
