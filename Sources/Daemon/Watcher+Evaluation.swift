@@ -71,6 +71,11 @@ extension Watcher {
         for intent in merged.intents where intent.kind == .warning || intent.kind == .breach || intent.kind == .repeat {
             report.crossings[intent.kind.rawValue, default: 0] += 1
         }
+        // An occurrence counts once, however many channels hear it.
+        var occurrences = Set<String>()
+        for intent in merged.intents where intent.kind == .risk && occurrences.insert(intent.stepKey).inserted {
+            report.risks[intent.risk?.rawValue ?? "", default: 0] += 1
+        }
         result.intents = merged.intents
         result.withdrawn = merged.withdrawn
         result.breaches = merged.breaches

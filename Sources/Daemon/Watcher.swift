@@ -110,12 +110,16 @@ public actor Watcher {
             }
         }
         sourceNotices.removeAll()
+        // Surges are committed with the first part, beside the notices.
+        let surges = try surges(at: now)
+        for surge in surges.commit.started { report.surges[surge.by.rawValue, default: 0] += 1 }
         var reportsDone = self.reportsDone
-        try await commitInParts(decided, at: now, into: &report, phase: &phase) { () async throws(StateStoreError) -> [OutboundMessage] in
+        try await commitInParts(decided, at: now, into: &report, phase: &phase, surges: surges.commit) {
+            () async throws(StateStoreError) -> [OutboundMessage] in
             try await breachesRecorded.value.get()
             // Scheduled reports due now, from the outcomes recorded above; none in a dry run.
-            guard dispatcher != nil, let log = store as? any ClockOutcomeLog else { return notices }
-            return try notices + ReportScheduler(configuration: configuration).messages(at: now, log: log, done: &reportsDone)
+            guard dispatcher != nil, let log = store as? any ClockOutcomeLog else { return notices + surges.messages }
+            return try notices + surges.messages + ReportScheduler(configuration: configuration).messages(at: now, log: log, done: &reportsDone)
         }
         self.reportsDone = reportsDone
         Failpoint.afterCommit.trigger(failpoint)
