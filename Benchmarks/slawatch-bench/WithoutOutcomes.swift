@@ -15,6 +15,7 @@ struct WithoutOutcomes: NotificationLog {
         try base.observe(tickets, source: source, at: at)
     }
     func commit(_ tick: TickCommit) throws(StateStoreError) { try base.commit(tick) }
+    func surgeState(sinceHour hour: Int64) throws(StateStoreError) -> SurgeState { try base.surgeState(sinceHour: hour) }
     func nextHeldRelease() throws(StateStoreError) -> Date? { try base.nextHeldRelease() }
     func outboxDepth() throws(StateStoreError) -> OutboxDepth { try base.outboxDepth() }
     func checkpointLater() { base.checkpointLater() }
