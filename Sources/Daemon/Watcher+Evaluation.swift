@@ -31,7 +31,7 @@ extension Watcher {
         } ?? BreachCounts()
         let history = try store.ladderHistory()
         let holds = try store.clockHolds()
-        let outcomeMarks = try (store as? any ClockOutcomeLog)?.outcomeMarks()
+        let recordedOutcomes = try (store as? any ClockOutcomeLog)?.recordedOutcomes()
         let (engine, escalator, tickets, observed) = (engine, escalator, tickets, observed)
         let work = tickets.parts(of: Watcher.ticketsPerPart)
         let parts = Mutex<[Int: (TicketEvaluation, clocks: [String: MessageComposer.TicketClocks])]>([:])
@@ -40,8 +40,7 @@ extension Watcher {
             var evaluated = engine.evaluate(
                 batch, in: work[part].range, escalator: escalator, history: history, observed: { observed[$0] ?? [] },
                 earlierBreaches: { breaches.earlier(customer: $0.customer.id, excluding: $0.key) }, keeping: keeping, now: now,
-                recordedOutcome: outcomeMarks.map { marks in { marks[$0] } }, holds: holds)
-            for index in evaluated.outcomes.indices { evaluated.outcomes[index].source = work[part].source }
+                recordedOutcomes: recordedOutcomes, holds: holds)
             // Kept clocks refer to the polled batch instead of copying tickets.
             var clocks: [String: MessageComposer.TicketClocks] = [:]
             for (position, ticketClocks, risks) in evaluated.kept {
