@@ -132,6 +132,7 @@ let package = Package(
             name: "DaemonTests",
             dependencies: [
                 "Daemon", "Service", "SLAEngine", "SLAConfig", "StateStore", "TicketSources", "Transport", "Delivery", "TestSupport",
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             exclude: ["Fixtures"], swiftSettings: settings
         ),

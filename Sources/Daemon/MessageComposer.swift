@@ -214,9 +214,9 @@ public struct MessageComposer: Sendable {
         var context = TemplateContext.team(shown.map(line), channel: channel, more: positions.count - shown.count, at: now)
         // Tickets, like the count it stands beside, not clocks: one ticket breached on two
         // metrics is one ticket breached.
-        context["breached_count"] = breachedTickets.count
-        context["tickets_count"] = ticketIDs.count
-        context["tickets_need"] = ticketIDs.count == 1 ? "1 ticket needs" : "\(ticketIDs.count) tickets need"
+        context["breached_count"] = .int(breachedTickets.count)
+        context["tickets_count"] = .int(ticketIDs.count)
+        context["tickets_need"] = .string(ticketIDs.count == 1 ? "1 ticket needs" : "\(ticketIDs.count) tickets need")
         let rendered = templates.render("digest", context: context, withHTML: wantsHTML(channel))
         return OutboundMessage(
             key: "digest@\(channel)/\(Int64(now.timeIntervalSince1970))/\(idHash.value)",

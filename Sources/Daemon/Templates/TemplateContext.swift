@@ -29,80 +29,74 @@ public enum TemplateContext {
 
     /// The context of a message to the team about one or several lines. A digest adds its
     /// totals over every line, shown or not (`MessageComposer`).
-    public static func team(_ lines: [Line], channel: String, more: Int, at now: Date) -> [String: Any] {
-        var context = line(lines[0], at: now)
-        context["channel"] = channel
-        context["now_utc"] = Timestamp(now).description
-        context["items"] = lines.map { line($0, at: now) }
-        context["count"] = lines.count + more
-        context["more"] = more > 0 ? more : false
-        return context
+    public static func team(_ lines: [Line], channel: String, more: Int, at now: Date) -> TemplateValue {
+        let items = lines.map { line($0, at: now) }
+        var context = items[0]
+        context.reserve(5)
+        context["channel"] = .string(channel)
+        context["now_utc"] = .string(Timestamp(now).description)
+        context["items"] = .list(items.map(TemplateValue.object))
+        context["count"] = .int(lines.count + more)
+        context["more"] = more > 0 ? .int(more) : false
+        return .object(context)
     }
 
-    private static func line(_ line: Line, at now: Date) -> [String: Any] {
+    private static func line(_ line: Line, at now: Date) -> TemplateObject {
         let ticket = line.ticket, intent = line.intent
-        var ticketValues: [String: Any] = [
-            "id": ticket.id, "source": ticket.source, "subject": ticket.subject, "priority": ticket.priority.rawValue, "status": ticket.status.rawValue,
+        let ticketValues: TemplateValue = [
+            "id": .string(ticket.id), "source": .string(ticket.source), "subject": .string(ticket.subject),
+            "priority": .string(ticket.priority.rawValue), "status": .string(ticket.status.rawValue),
+            "url": .orFalse(ticket.link), "group": .orFalse(ticket.group), "assignee": .orFalse(ticket.assignee),
+            "customer_name": .orFalse(ticket.customer.name ?? (ticket.customer.id.isEmpty ? nil : ticket.customer.id)),
+            "tags": ticket.tags.isEmpty ? false : .string(ticket.tags.joined(separator: ", ")),
         ]
-        ticketValues["url"] = orFalse(ticket.link)
-        ticketValues["group"] = orFalse(ticket.group)
-        ticketValues["assignee"] = orFalse(ticket.assignee)
-        ticketValues["customer_name"] = orFalse(ticket.customer.name ?? (ticket.customer.id.isEmpty ? nil : ticket.customer.id))
-        ticketValues["tags"] = ticket.tags.isEmpty ? false : ticket.tags.joined(separator: ", ")
         let parts = intent.step.split(separator: "#")
-        var step: [String: Any] = [
-            "name": String(parts.first ?? ""), "kind": intent.kind.rawValue,
-            "role": intent.role?.rawValue ?? "a named channel",
+        let step: TemplateValue = [
+            "name": .string(String(parts.first ?? "")), "kind": .string(intent.kind.rawValue),
+            "role": .string(intent.role?.rawValue ?? "a named channel"),
+            "repeat": parts.count > 1 ? .string(String(parts[1])) : false,
+            "late": .bool(intent.isLate),
         ]
-        step["repeat"] = parts.count > 1 ? String(parts[1]) : false
-        step["late"] = intent.isLate
-        var context: [String: Any] = ["ticket": ticketValues, "step": step, "team": line.team ?? "(none)"]
-        // Always set, so a line without a clock never shows another line's through the context stack.
-        context["clock"] = line.clock.map { clockValues($0, timeZone: line.timeZone, at: now) as Any } ?? false
-        return context
+        return TemplateObject([
+            ("ticket", ticketValues), ("step", step), ("team", .string(line.team ?? "(none)")),
+            // Always set, so a line without a clock never shows another line's through the context stack.
+            ("clock", line.clock.map { clockValues($0, timeZone: line.timeZone, at: now) } ?? false),
+        ])
     }
 
-    private static func clockValues(_ clock: SLAClock, timeZone: TimeZone, at now: Date) -> [String: Any] {
+    private static func clockValues(_ clock: SLAClock, timeZone: TimeZone, at now: Date) -> TemplateValue {
         let business = clock.calendar != "24x7"
-        var values: [String: Any] = [
-            "metric": clock.metric.words, "metric_key": clock.metric.rawValue, "cycle": clock.cycle,
-            "target": DurationText.words(clock.targetSeconds, business: business),
-            "state": clock.state.rawValue, "percent": String(format: "%.0f%%", clock.percent),
-            "policy": clock.policy, "calendar": clock.calendar,
-            "elapsed": DurationText.words(clock.elapsedSeconds, business: business),
+        return [
+            "metric": .string(clock.metric.words), "metric_key": .string(clock.metric.rawValue), "cycle": .int(clock.cycle),
+            "target": .string(DurationText.words(clock.targetSeconds, business: business)),
+            "state": .string(clock.state.rawValue), "percent": .string(String(format: "%.0f%%", clock.percent)),
+            "policy": .string(clock.policy), "calendar": .string(clock.calendar),
+            "elapsed": .string(DurationText.words(clock.elapsedSeconds, business: business)),
+            "due": .string(clock.dueAt.map { local($0, in: timeZone) } ?? "never"),
+            "due_utc": .string(clock.dueAt.map { Timestamp($0).description } ?? "never"),
+            "time_left": clock.remainingSeconds > 0 ? .string(DurationText.words(clock.remainingSeconds, business: business)) : false,
+            "overdue": clock.remainingSeconds <= 0 ? .string(DurationText.words(-clock.remainingSeconds, business: business)) : false,
+            "paused": .bool(clock.state == .paused),
+            "met": .bool(clock.state == .met),
         ]
-        values["due"] = clock.dueAt.map { local($0, in: timeZone) } ?? "never"
-        values["due_utc"] = clock.dueAt.map { Timestamp($0).description } ?? "never"
-        values["time_left"] = clock.remainingSeconds > 0 ? DurationText.words(clock.remainingSeconds, business: business) : false
-        values["overdue"] = clock.remainingSeconds <= 0 ? DurationText.words(-clock.remainingSeconds, business: business) : false
-        values["paused"] = clock.state == .paused
-        values["met"] = clock.state == .met
-        return values
     }
 
     /// The context of a notice to a customer: their ticket, the delay and the new timeline,
     /// in their time zone. Nothing internal.
     public static func customer(
         ticket: Ticket, clock: SLAClock?, nextUpdate: Date?, remedy: String?, timeZone: TimeZone, at now: Date
-    ) -> [String: Any] {
-        var ticketValues: [String: Any] = ["id": ticket.id, "subject": ticket.subject]
-        ticketValues["url"] = orFalse(ticket.link)
-        var context: [String: Any] = [
-            "ticket": ticketValues,
-            "customer": ["name": ticket.customer.name.map { $0 as Any } ?? false],
-            "now": customerTime(now, in: timeZone),
+    ) -> TemplateValue {
+        var context: TemplateValue = [
+            "ticket": ["id": .string(ticket.id), "subject": .string(ticket.subject), "url": .orFalse(ticket.link)],
+            "customer": ["name": .orFalse(ticket.customer.name)],
+            "now": .string(customerTime(now, in: timeZone)),
         ]
         if let clock {
-            context["clock"] = ["metric": clock.metric.words, "due": clock.dueAt.map { customerTime($0, in: timeZone) } ?? false]
+            context["clock"] = ["metric": .string(clock.metric.words), "due": .orFalse(clock.dueAt.map { customerTime($0, in: timeZone) })]
         }
-        context["next_update"] = nextUpdate.map { customerTime($0, in: timeZone) } ?? false
-        context["remedy"] = remedy ?? false
+        context["next_update"] = .orFalse(nextUpdate.map { customerTime($0, in: timeZone) })
+        context["remedy"] = .orFalse(remedy)
         return context
-    }
-
-    /// A value, or `false` so that `{{#key}}…{{/key}}` skips it.
-    private static func orFalse(_ value: String?) -> Any {
-        value.map { $0 as Any } ?? false
     }
 
     /// `Mon 23 Nov 13:00 EST`: compact, for the team.
