@@ -37,18 +37,21 @@ enum WordingBenchmark {
             for item in items.prefix(200) { _ = composer.single(item, channel: channel, at: benchmarkNow) }
             var bytes = 0
             var start = ContinuousClock.now
+            var cpuStart = processCPUSeconds()
             for item in items {
                 let message = composer.single(item, channel: channel, at: benchmarkNow)
                 bytes += message.subject.utf8.count + message.text.utf8.count + (message.html?.utf8.count ?? 0)
             }
-            let oneCore = (ContinuousClock.now - start).seconds
+            let oneCore = (ContinuousClock.now - start).seconds, oneCoreCPU = processCPUSeconds() - cpuStart
             start = ContinuousClock.now
+            cpuStart = processCPUSeconds()
             let parallel = composer.compose(items, at: benchmarkNow)
-            let everyCore = (ContinuousClock.now - start).seconds
+            let everyCore = (ContinuousClock.now - start).seconds, everyCoreCPU = processCPUSeconds() - cpuStart
             precondition(parallel.count == count)
-            print("wording: \(label): \(count) messages, " + String(format: "%.1f µs per message on one core, ", oneCore / Double(count) * 1e6)
-                + String(format: "%.1f µs on %d cores", everyCore / Double(count) * 1e6, ProcessInfo.processInfo.activeProcessorCount)
-                + " (\(bytes / count) bytes each)")
+            let perMessage = { (seconds: Double) in String(format: "%.1f", seconds / Double(count) * 1e6) }
+            print("wording: \(label): \(count) messages (\(bytes / count) bytes each): "
+                + "\(perMessage(oneCore)) µs per message on one core (CPU \(perMessage(oneCoreCPU)) µs), "
+                + "\(perMessage(everyCore)) µs on \(ProcessInfo.processInfo.activeProcessorCount) cores (CPU \(perMessage(everyCoreCPU)) µs)")
         }
         print(String(format: "wording: peak RSS %.0f MiB", peakResidentMiB()))
     }

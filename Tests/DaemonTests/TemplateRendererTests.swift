@@ -53,14 +53,14 @@ import Testing
                                                 timeZone: calendar.timeZone)
                 lines.append(line)
                 contexts.append(TemplateContext.team([line], channel: "leads", more: 0, at: now))
-                contexts.append(TemplateContext.customer(ticket: ticket, clock: clock, nextUpdate: now.addingTimeInterval(7200),
+                contexts.append(TemplateContext.customer(ticket: ticket, link: ticket.link, clock: clock, nextUpdate: now.addingTimeInterval(7200),
                                                          remedy: "A credit <applies>", timeZone: calendar.timeZone, at: now))
             }
             let intent = Intent(ticketID: ticket.id, metric: .firstResponse, cycle: 1, step: "75%", kind: .warning, channel: "c")
             let clockless = TemplateContext.Line(intent: intent, ticket: ticket, clock: nil, team: nil, timeZone: calendar.timeZone)
             lines.append(clockless)
             contexts.append(TemplateContext.team([clockless], channel: "c", more: 0, at: now))
-            contexts.append(TemplateContext.customer(ticket: ticket, clock: nil, nextUpdate: nil, remedy: nil, timeZone: .gmt, at: now))
+            contexts.append(TemplateContext.customer(ticket: ticket, link: ticket.link, clock: nil, nextUpdate: nil, remedy: nil, timeZone: .gmt, at: now))
         }
         var digest = TemplateContext.team(lines, channel: "leads", more: 7, at: now)
         digest["breached_count"] = 0

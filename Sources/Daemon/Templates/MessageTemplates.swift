@@ -160,11 +160,6 @@ public struct MessageTemplates: Sendable {
         }
     }
 
-    /// Subjects are one line: line breaks become spaces, and the ends are trimmed.
-    static func subjectLine(_ rendered: String) -> String {
-        rendered.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
-    }
-
     /// Every template rendered with sample contexts must say something.
     private func validateOutput() -> [TemplateProblem] {
         var problems: [TemplateProblem] = []
@@ -197,19 +192,6 @@ public struct MessageTemplates: Sendable {
             }
         }
         return found
-    }
-
-    /// Text forms: no trailing spaces, at most one blank line in a row, no blank ends.
-    static func tidy(_ text: String) -> String {
-        var lines: [Substring] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let end = line.lastIndex { $0 != " " && $0 != "\t" }.map { line.index(after: $0) } ?? line.startIndex
-            let clean = line[..<end]
-            if clean.isEmpty, lines.last?.isEmpty ?? true { continue }
-            lines.append(clean)
-        }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        return lines.joined(separator: "\n")
     }
 }
 

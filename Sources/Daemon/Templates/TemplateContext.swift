@@ -1,6 +1,5 @@
 public import Foundation
 public import SLAEngine
-import Synchronization
 
 /// The values a template sees, as nested dictionaries with `snake_case` keys.
 ///
@@ -11,12 +10,14 @@ public enum TemplateContext {
     /// One ticket line of an internal message.
     public struct Line: Sendable {
         public var intent: Intent
-        public var ticket: Ticket
+        public let ticket: Ticket
         public var clock: SLAClock?
         /// The ticket's team, for internal messages.
         public var team: String?
         /// Where due times are shown besides UTC: the clock's calendar zone.
         public var timeZone: TimeZone
+        /// The ticket's link, checked once (`Ticket.link`): the message lists it too.
+        public let link: String?
 
         public init(intent: Intent, ticket: Ticket, clock: SLAClock?, team: String?, timeZone: TimeZone) {
             self.intent = intent
@@ -24,6 +25,7 @@ public enum TemplateContext {
             self.clock = clock
             self.team = team
             self.timeZone = timeZone
+            link = ticket.link
         }
     }
 
@@ -46,7 +48,7 @@ public enum TemplateContext {
         let ticketValues: TemplateValue = [
             "id": .string(ticket.id), "source": .string(ticket.source), "subject": .string(ticket.subject),
             "priority": .string(ticket.priority.rawValue), "status": .string(ticket.status.rawValue),
-            "url": .orFalse(ticket.link), "group": .orFalse(ticket.group), "assignee": .orFalse(ticket.assignee),
+            "url": .orFalse(line.link), "group": .orFalse(ticket.group), "assignee": .orFalse(ticket.assignee),
             "customer_name": .orFalse(ticket.customer.name ?? (ticket.customer.id.isEmpty ? nil : ticket.customer.id)),
             "tags": ticket.tags.isEmpty ? false : .string(ticket.tags.joined(separator: ", ")),
         ]
@@ -69,7 +71,7 @@ public enum TemplateContext {
         return [
             "metric": .string(clock.metric.words), "metric_key": .string(clock.metric.rawValue), "cycle": .int(clock.cycle),
             "target": .string(DurationText.words(clock.targetSeconds, business: business)),
-            "state": .string(clock.state.rawValue), "percent": .string(String(format: "%.0f%%", clock.percent)),
+            "state": .string(clock.state.rawValue), "percent": .string(percentText(clock.percent)),
             "policy": .string(clock.policy), "calendar": .string(clock.calendar),
             "elapsed": .string(DurationText.words(clock.elapsedSeconds, business: business)),
             "due": .string(clock.dueAt.map { local($0, in: timeZone) } ?? "never"),
@@ -82,12 +84,12 @@ public enum TemplateContext {
     }
 
     /// The context of a notice to a customer: their ticket, the delay and the new timeline,
-    /// in their time zone. Nothing internal.
+    /// in their time zone. Nothing internal. `link` is the ticket's (`Ticket.link`).
     public static func customer(
-        ticket: Ticket, clock: SLAClock?, nextUpdate: Date?, remedy: String?, timeZone: TimeZone, at now: Date
+        ticket: Ticket, link: String?, clock: SLAClock?, nextUpdate: Date?, remedy: String?, timeZone: TimeZone, at now: Date
     ) -> TemplateValue {
         var context: TemplateValue = [
-            "ticket": ["id": .string(ticket.id), "subject": .string(ticket.subject), "url": .orFalse(ticket.link)],
+            "ticket": ["id": .string(ticket.id), "subject": .string(ticket.subject), "url": .orFalse(link)],
             "customer": ["name": .orFalse(ticket.customer.name)],
             "now": .string(customerTime(now, in: timeZone)),
         ]
@@ -113,32 +115,14 @@ public enum TemplateContext {
         formatters.string(from: date, zone: zone, pattern: pattern)
     }
 
-    /// One formatter per zone and pattern, made once: a `DateFormatter` costs far more to
+    /// Formatters per zone and pattern, made once: a `DateFormatter` costs far more to
     /// make than to use, and a large tick formats tens of thousands of dates.
     private static let formatters = FormatterCache()
-}
 
-/// `DateFormatter`s by zone and pattern, shared across threads; each is used under the lock,
-/// as a formatter is not safe to use from two threads at once.
-private final class FormatterCache: Sendable {
-    private let formatters = Mutex<[String: DateFormatterBox]>([:])
-
-    /// A box so the formatter can live in a `Mutex`; only ever touched under its lock.
-    private final class DateFormatterBox: @unchecked Sendable {
-        let formatter: DateFormatter
-        init(_ formatter: DateFormatter) { self.formatter = formatter }
-    }
-
-    func string(from date: Date, zone: TimeZone, pattern: String) -> String {
-        formatters.withLock { formatters in
-            let key = zone.identifier + "|" + pattern
-            if let box = formatters[key] { return box.formatter.string(from: date) }
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = zone
-            formatter.dateFormat = pattern
-            formatters[key] = DateFormatterBox(formatter)
-            return formatter.string(from: date)
-        }
+    /// `120%`: what `String(format: "%.0f%%", percent)` writes (halves to even), without
+    /// the cost of a format string for the values a clock has.
+    static func percentText(_ percent: Double) -> String {
+        guard percent.sign == .plus, percent < 1e15 else { return String(format: "%.0f%%", percent) }
+        return String(Int64(percent.rounded(.toNearestOrEven))) + "%"
     }
 }

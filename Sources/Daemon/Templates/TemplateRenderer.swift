@@ -97,16 +97,16 @@ struct TemplateRenderer {
         if name.anchored {
             found = stack[stack.count - 1][first]
         } else {
-            for frame in stack.reversed() {
-                if let value = frame[first] {
-                    found = value
-                    break
-                }
+            // By position, so no value of the stack is copied on the way.
+            var level = stack.count - 1
+            while level >= 0, found == nil {
+                if case .object(let object) = stack[level] { found = object[first] }
+                level -= 1
             }
         }
         guard var value = found else { return nil }
         for part in name.parts.dropFirst() {
-            guard let inner = value[part] else { return nil }
+            guard case .object(let object) = value, let inner = object[part] else { return nil }
             value = inner
         }
         return value
