@@ -181,7 +181,7 @@ public struct MessageComposer: Sendable {
             ticket: ticket, link: link, clock: item.clock, nextUpdate: nextUpdate,
             remedy: ticket.customer.tier.flatMap { customerNotices.remedies[$0.lowercased()] }, timeZone: zone, at: now
         )
-        let rendered = templates.render(MessageComposer.templateName(for: item.intent), context: context)
+        let rendered = templates.render(MessageComposer.templateName(for: item.intent), context: context, withHTML: wantsHTML(channel))
         return OutboundMessage(
             key: item.intent.id, channel: channel, audience: .customer, isUrgent: true, subject: rendered.subject,
             text: rendered.text, html: rendered.html, tickets: [messageTicket(item, link: link)],
