@@ -10,7 +10,7 @@ import Transport
 /// piping into other tools, and as the sink tests read.
 ///
 /// Each line has `at`, `channel`, `key`, `role`, `audience`, `urgent`, `tickets` (each
-/// `{id, metric, cycle, step, due_at}`), `subject` and `text` (and `to` for a customer notice).
+/// `{id, metric, cycle, step, due_at, ack_url, snooze_url}`), `subject` and `text` (and `to` for a customer notice).
 public struct LogChannel: Notifier {
     public let channel: String
     public let path: String
@@ -58,14 +58,18 @@ public struct LogChannel: Notifier {
             ("audience", .string(message.audience.rawValue)),
             ("urgent", .bool(message.isUrgent)),
             ("tickets", .array(message.tickets.map { ticket in
-                .object([
+                var item: JSONObject = [
                     ("id", .string(ticket.id)),
                     ("source", .string(ticket.source)),
-                    ("metric", .string(ticket.metric.rawValue)),
+                    ("metric", ticket.metric.map { .string($0.rawValue) } ?? .null),
                     ("cycle", .int(ticket.cycle)),
                     ("step", .string(ticket.step)),
                     ("due_at", ticket.dueAt.map { .string(Timestamp($0).description) } ?? .null),
-                ])
+                    ("ack_url", ticket.ackURL.map { .string($0) } ?? .null),
+                    ("snooze_url", ticket.snoozeURL.map { .string($0) } ?? .null),
+                ]
+                if let risk = ticket.risk { item["risk"] = .string(risk.rawValue) }
+                return .object(item)
             })),
             ("subject", .string(message.subject)),
             ("text", .string(message.text)),

@@ -17,6 +17,8 @@ public struct MessageComposer: Sendable {
     /// Channels that show a message's HTML form (mail, webhooks); nil for every channel.
     /// The others get none: it is never shown there, and wording it costs as much as the rest.
     public var htmlChannels: Set<String>?
+    /// Signs the acknowledge and snooze links of team messages; nil without `public_url`.
+    public var links: ActionLinks?
 
     public init(
         digestChannels: Set<String>, templates: MessageTemplates, teams: [Team] = [],
@@ -39,25 +41,41 @@ public struct MessageComposer: Sendable {
         private let batch: [Ticket]
         private let position: Int
         public let clocks: [SLAClock]
+        /// The risks the ticket carries now.
+        public let risks: [RiskOccurrence]
 
         public var ticket: Ticket { batch[position] }
 
-        public init(ticket: Ticket, clocks: [SLAClock]) {
+        public init(ticket: Ticket, clocks: [SLAClock], risks: [RiskOccurrence] = []) {
             self.batch = [ticket]
             self.position = 0
             self.clocks = clocks
+            self.risks = risks
         }
 
         /// The ticket at `position` in `batch`, which is shared, not copied.
-        public init(_ batch: [Ticket], _ position: Int, clocks: [SLAClock]) {
+        public init(_ batch: [Ticket], _ position: Int, clocks: [SLAClock], risks: [RiskOccurrence] = []) {
             self.batch = batch
             self.position = position
             self.clocks = clocks
+            self.risks = risks
         }
 
-        /// The clock an intent is about.
+        /// The clock an intent is about; nil for a risk.
         public func clock(of intent: Intent) -> SLAClock? {
-            clocks.first { $0.metric == intent.metric && $0.cycle == intent.cycle }
+            guard intent.risk == nil else { return nil }
+            return clocks.first { $0.metric == intent.metric && $0.cycle == intent.cycle }
+        }
+
+        /// The risk occurrence an intent is about; nil for a clock's.
+        public func risk(of intent: Intent) -> RiskOccurrence? {
+            guard let risk = intent.risk else { return nil }
+            return risks.first { $0.risk == risk && $0.occurrence == intent.cycle }
+        }
+
+        /// Whether the intent is still wanted: its clock open, or, for a risk, its ticket unsolved.
+        public func isOpen(for intent: Intent) -> Bool {
+            intent.risk != nil ? !ticket.status.isSolved : clock(of: intent)?.state.isOpen ?? false
         }
     }
 
@@ -72,7 +90,7 @@ public struct MessageComposer: Sendable {
         public init(intent: Intent, subject: TicketClocks) {
             self.intent = intent
             self.subject = subject
-            clockIndex = subject.clocks.firstIndex { $0.metric == intent.metric && $0.cycle == intent.cycle }
+            clockIndex = intent.risk != nil ? nil : subject.clocks.firstIndex { $0.metric == intent.metric && $0.cycle == intent.cycle }
         }
 
         public init(intent: Intent, ticket: Ticket, clocks: [SLAClock]) {
@@ -83,6 +101,8 @@ public struct MessageComposer: Sendable {
         /// The intent's clock; nil when it is not among the ticket's clocks.
         public var clock: SLAClock? { clockIndex.map { subject.clocks[$0] } }
         public var ticketClocks: [SLAClock] { subject.clocks }
+        /// The intent's risk occurrence, for a risk.
+        public var risk: RiskOccurrence? { subject.risk(of: intent) }
         /// The intent's clock's percent and state, read in place: a clock is large to copy.
         var clockPercent: Double? { clockIndex.map { subject.clocks[$0].percent } }
         var clockState: ClockState? { clockIndex.map { subject.clocks[$0].state } }
@@ -99,19 +119,33 @@ public struct MessageComposer: Sendable {
         // Digests gather indices into `items`, so a large tick copies no items.
         var byChannel: [String: [Int]] = [:]
         var order: [String] = []
-        var singles: [Int] = []
+        var singles: [[Int]] = []
+        // A customer hears once per tick about a ticket: notices about two of its clocks
+        // (first response and resolution breached together) are one message, worded about
+        // the clock furthest past its due time, carrying both intents.
+        var notices: [NoticeOf: Int] = [:]
         for (index, item) in items.enumerated() {
             guard let channel = item.intent.channel else { continue }
-            if digestChannels.contains(channel) && item.intent.kind != .customerNotice {
+            if item.intent.kind == .customerNotice {
+                let of = NoticeOf(ticket: item.ticket.key, channel: channel)
+                if let group = notices[of] {
+                    singles[group].append(index)
+                } else {
+                    notices[of] = singles.count
+                    singles.append([index])
+                }
+            } else if digestChannels.contains(channel) {
                 if byChannel[channel] == nil { order.append(channel) }
                 byChannel[channel, default: []].append(index)
             } else {
-                singles.append(index)
+                singles.append([index])
             }
         }
-        let positions = singles
-        var result = wordInParallel(positions.count) { n in
-            (self.single(items[positions[n]], channel: items[positions[n]].intent.channel!, at: now), [positions[n]])
+        let groups = singles
+        var result = wordInParallel(groups.count) { n in
+            let worded = groups[n].count == 1 ? groups[n][0]
+                : groups[n].max { (items[$0].clockPercent ?? 0) < (items[$1].clockPercent ?? 0) }!
+            return (self.single(items[worded], channel: items[worded].intent.channel!, at: now), groups[n])
         }
         for channel in order {
             let group = byChannel[channel]!
@@ -121,6 +155,12 @@ public struct MessageComposer: Sendable {
             result.append((message, group))
         }
         return result
+    }
+
+    /// One customer's notices about one ticket through one channel.
+    private struct NoticeOf: Hashable {
+        var ticket: String
+        var channel: String
     }
 
     /// Messages per part when wording on every core: large enough that handing out parts costs nothing.
@@ -146,8 +186,11 @@ public struct MessageComposer: Sendable {
     public static func templateName(for intent: Intent) -> String {
         switch intent.kind {
         case .customerNotice: intent.template ?? "delay_notice"
+        case .risk: "risk"
         case .allClear: "all_clear"
-        case _ where intent.isLate: "catch_up"
+        case .acknowledged: "acknowledged"
+        // A step a hold kept back is late on purpose, not missed: it says why it comes now.
+        case _ where intent.isLate && intent.hold == nil: "catch_up"
         case .warning, .skipped: "warning"
         case .breach: "breach"
         case .repeat: "repeat"
@@ -160,10 +203,15 @@ public struct MessageComposer: Sendable {
         if intent.kind == .customerNotice { return customerNotice(item, channel: channel, at: now) }
         let line = line(item)
         let context = TemplateContext.team([line], channel: channel, more: 0, at: now)
-        let rendered = templates.render(MessageComposer.templateName(for: intent), context: context, withHTML: wantsHTML(channel))
+        var rendered = templates.render(MessageComposer.templateName(for: intent), context: context, withHTML: wantsHTML(channel))
+        if let hold = intent.hold, intent.kind != .acknowledged {
+            let note = MessageComposer.resumedNote(hold)
+            rendered.text += "\n\n" + note
+            if !rendered.html.isEmpty { rendered.html += "<p><em>\(note)</em></p>" }
+        }
         return OutboundMessage(
             key: intent.id, channel: channel, role: intent.role?.rawValue, audience: .team, isUrgent: intent.isUrgent,
-            subject: rendered.subject, text: rendered.text, html: rendered.html, tickets: [messageTicket(item, link: line.link)],
+            subject: rendered.subject, text: rendered.text, html: rendered.html, tickets: [messageTicket(item, link: line.link, at: now)],
             createdAt: now
         )
     }
@@ -184,7 +232,7 @@ public struct MessageComposer: Sendable {
         let rendered = templates.render(MessageComposer.templateName(for: item.intent), context: context, withHTML: wantsHTML(channel))
         return OutboundMessage(
             key: item.intent.id, channel: channel, audience: .customer, isUrgent: true, subject: rendered.subject,
-            text: rendered.text, html: rendered.html, tickets: [messageTicket(item, link: link)],
+            text: rendered.text, html: rendered.html, tickets: [messageTicket(item, link: link, at: now, withLinks: false)],
             recipients: ticket.customer.email.map { [$0] } ?? [], createdAt: now
         )
     }
@@ -226,24 +274,39 @@ public struct MessageComposer: Sendable {
             key: "digest@\(channel)/\(Int64(now.timeIntervalSince1970))/\(idHash.value)",
             channel: channel, role: roles.sorted().joined(separator: ","),
             audience: .team, isUrgent: isUrgent, subject: rendered.subject,
-            text: rendered.text, html: rendered.html, tickets: zip(shown, lines).map { messageTicket($0, link: $1.link) }, createdAt: now
+            text: rendered.text, html: rendered.html, tickets: zip(shown, lines).map { messageTicket($0, link: $1.link, at: now) },
+            createdAt: now
         )
     }
 
     private func line(_ item: Item) -> TemplateContext.Line {
         TemplateContext.Line(
-            intent: item.intent, ticket: item.ticket, clock: item.clock,
+            intent: item.intent, ticket: item.ticket, clock: item.clock, risk: item.risk,
             team: teams.first { $0.match.holds(for: item.ticket) }?.name,
             timeZone: item.clock?.businessCalendar.timeZone ?? TimeZone(identifier: "UTC")!
         )
     }
 
+    /// The ticket line of a message; team messages about an open clock carry its action links.
     /// `link` is the ticket's (`Ticket.link`), checked once for the message and its context.
-    private func messageTicket(_ item: Item, link: String?) -> MessageTicket {
-        MessageTicket(
+    private func messageTicket(_ item: Item, link: String?, at now: Date, withLinks: Bool = true) -> MessageTicket {
+        var line = MessageTicket(
             id: item.ticket.id, source: item.ticket.source, subject: item.ticket.subject, url: link, metric: item.intent.metric,
-            cycle: item.intent.cycle, step: item.intent.step, dueAt: item.clock?.dueAt
+            cycle: item.intent.cycle, step: item.intent.step, dueAt: item.clock?.dueAt, risk: item.intent.risk
         )
+        // Risks have no clock to hold: no links.
+        if withLinks, let links, let metric = item.intent.metric, item.intent.kind != .allClear, item.clockState?.isOpen ?? true {
+            let cycle = item.intent.cycle
+            line.ackURL = links.url(.ack, source: item.ticket.source, ticketID: item.ticket.id, metric: metric, cycle: cycle, at: now)
+            line.snoozeURL = links.url(.snooze, source: item.ticket.source, ticketID: item.ticket.id, metric: metric, cycle: cycle, at: now)
+        }
+        return line
+    }
+
+    /// The line a step held back by an acknowledgement or snooze carries when it goes out.
+    static func resumedNote(_ hold: ClockHold) -> String {
+        "\(hold.verb.prefix(1).uppercased() + hold.verb.dropFirst()) by \(hold.by) at \(Timestamp(hold.at)); "
+            + "the hold ended at \(Timestamp(hold.until)) with the clock still open, so escalation resumes."
     }
 }
 

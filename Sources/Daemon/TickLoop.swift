@@ -64,6 +64,7 @@ public struct TickLoop: Service {
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask { try? await Task.sleep(for: pause) }
                     if pollsRunning { group.addTask { await watcher.runningPollFinished() } }
+                    group.addTask { await watcher.nudged() }
                     await group.next()
                     group.cancelAll()
                 }

@@ -11,6 +11,8 @@ extension Watcher {
         var intents: [Intent] = []
         var withdrawn: [String] = []
         var breaches: [BreachRecord] = []
+        /// Clock outcomes new or changed since recorded.
+        var outcomes: [ClockOutcome] = []
         var nextThreshold: Date?
     }
 
@@ -28,6 +30,8 @@ extension Watcher {
             try store.breachCounts(since: now - Double(rule.windowSeconds))
         } ?? BreachCounts()
         let history = try store.ladderHistory()
+        let holds = try store.clockHolds()
+        let outcomeMarks = try (store as? any ClockOutcomeLog)?.outcomeMarks()
         let (engine, escalator, tickets, observed) = (engine, escalator, tickets, observed)
         let work = tickets.parts(of: Watcher.ticketsPerPart)
         let parts = Mutex<[Int: (TicketEvaluation, clocks: [String: MessageComposer.TicketClocks])]>([:])
@@ -35,11 +39,13 @@ extension Watcher {
             guard let batch = tickets.batches[work[part].source] else { return }
             var evaluated = engine.evaluate(
                 batch, in: work[part].range, escalator: escalator, history: history, observed: { observed[$0] ?? [] },
-                earlierBreaches: { breaches.earlier(customer: $0.customer.id, excluding: $0.key) }, keeping: keeping, now: now)
+                earlierBreaches: { breaches.earlier(customer: $0.customer.id, excluding: $0.key) }, keeping: keeping, now: now,
+                recordedOutcome: outcomeMarks.map { marks in { marks[$0] } }, holds: holds)
+            for index in evaluated.outcomes.indices { evaluated.outcomes[index].source = work[part].source }
             // Kept clocks refer to the polled batch instead of copying tickets.
             var clocks: [String: MessageComposer.TicketClocks] = [:]
-            for (position, ticketClocks) in evaluated.kept {
-                clocks[batch[position].key] = MessageComposer.TicketClocks(batch, position, clocks: ticketClocks)
+            for (position, ticketClocks, risks) in evaluated.kept {
+                clocks[batch[position].key] = MessageComposer.TicketClocks(batch, position, clocks: ticketClocks, risks: risks)
             }
             evaluated.kept = []
             parts.withLock { $0[part] = (evaluated, clocks) }
@@ -69,6 +75,7 @@ extension Watcher {
         result.intents = merged.intents
         result.withdrawn = merged.withdrawn
         result.breaches = merged.breaches
+        result.outcomes = merged.outcomes
         result.nextThreshold = merged.nextThreshold
         return result
     }

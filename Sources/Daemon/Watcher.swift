@@ -51,14 +51,22 @@ public actor Watcher {
     var observed: [String: [TicketEvent]] = [:]
     /// Source-freshness notices waiting for the next commit.
     var sourceNotices: [SourceFreshness.Notice] = []
+    /// Signs the action links of team messages; nil without `public_url`.
+    private(set) var links: ActionLinks?
+    /// Rung when someone answers a ping, so the next tick tells the team at once.
+    private let answered = Doorbell()
+    /// Scheduled report periods already in the outbox (`report/NAME/PERIOD`).
+    var reportsDone: Set<String> = []
 
     /// `store` may be nil only for a dry run without a state file; a dry run never writes.
     public init(
         configuration: Configuration, templates: MessageTemplates, store: any NotificationLog, sources: [Source],
-        dispatcher: OutboxDispatcher?, logger: Logger, failpoint: Failpoint? = nil
+        dispatcher: OutboxDispatcher?, logger: Logger, failpoint: Failpoint? = nil, links: ActionLinks? = nil
     ) {
         self.configuration = configuration
         (engine, escalator, composer) = Watcher.parts(of: configuration, templates: templates)
+        composer.links = links
+        self.links = links
         self.store = store
         self.sources = sources
         poller = SourcePoller(sources: sources)
@@ -83,36 +91,34 @@ public actor Watcher {
         report.lap("evaluate", since: &phase)
         let nextThreshold = evaluation.nextThreshold
         // Breaches are recorded on the store's writer while the messages are worded here.
-        let breachesRecorded = Task.detached { [store, breaches = evaluation.breaches] () -> Result<Void, StateStoreError> in
-            do throws(StateStoreError) { return .success(try await store.recordBreaches(breaches)) } catch { return .failure(error) }
+        let breachesRecorded = Task.detached { [store, breaches = evaluation.breaches, outcomes = evaluation.outcomes] () -> Result<Void, StateStoreError> in
+            do throws(StateStoreError) {
+                try await store.recordBreaches(breaches)
+                // Clock outcomes for reports: a breach when it happens, updated on fulfilment.
+                if let log = store as? any ClockOutcomeLog { try await log.recordOutcomes(outcomes, at: now) }
+                return .success(())
+            } catch { return .failure(error) }
         }
         // The clocks are let go here: a large tick's memory peaks in the commit.
-        let decided = decide(consume evaluation, heldDue: heldDue, stale: await poller.staleSources(at: now), at: now, into: &report)
+        let decided = decide(consume evaluation, heldDue: heldDue, stale: await poller.staleSources(at: now), at: now)
         report.lap("compose", since: &phase)
-        report.enqueued = decided.commit.messages.count
-        for intent in decided.commit.intents where intent.kind == .skipped {
-            logger.info("step skipped", metadata: [
-                "ticket": "\(intent.ticketID)", "source": "\(intent.source)", "metric": "\(intent.metric.rawValue)", "step": "\(intent.step)",
-                "reason": "\(intent.reason ?? "")",
-            ])
-        }
-
-        try await breachesRecorded.value.get()
-        var commit = decided.commit
-        commit.messages += sourceNotices.compactMap { notice in
+        let notices = sourceNotices.compactMap { notice in
             configuration.opsChannel.map { ops in
                 let message = OpsNotice.message(for: notice, to: ops, at: now, templates: composer.templates)
                 logger.warning("\(message.subject)", metadata: ["channel": "\(ops)"])
                 return message
             }
         }
-        report.enqueued = commit.messages.count
         sourceNotices.removeAll()
-        try store.commit(commit)
-        report.lap("commit", since: &phase)
+        var reportsDone = self.reportsDone
+        try await commitInParts(decided, at: now, into: &report, phase: &phase) { () async throws(StateStoreError) -> [OutboundMessage] in
+            try await breachesRecorded.value.get()
+            // Scheduled reports due now, from the outcomes recorded above; none in a dry run.
+            guard dispatcher != nil, let log = store as? any ClockOutcomeLog else { return notices }
+            return try notices + ReportScheduler(configuration: configuration).messages(at: now, log: log, done: &reportsDone)
+        }
+        self.reportsDone = reportsDone
         Failpoint.afterCommit.trigger(failpoint)
-
-        await dispatcher?.submit(commit.messages)
 
         await writeBack(decided.writeBacks)
         report.lap("write_back", since: &phase)
@@ -126,9 +132,13 @@ public actor Watcher {
 
     /// Swaps in a new configuration, validated by the caller. Clocks, ladder progress, the
     /// outbox and what sources returned are kept; sources and channels follow the new file.
-    public func reload(configuration: Configuration, templates: MessageTemplates, sources: [Source]) async {
+    public func reload(
+        configuration: Configuration, templates: MessageTemplates, sources: [Source], links: ActionLinks? = nil
+    ) async {
         self.configuration = configuration
         (engine, escalator, composer) = Watcher.parts(of: configuration, templates: templates)
+        composer.links = links
+        self.links = links
         for gone in await poller.replace(sources) {
             tickets.remove(gone)
         }
@@ -161,6 +171,18 @@ public actor Watcher {
         Readiness.evaluate(firstTickAt: firstTickAt, sources: await poller.readiness(at: now), now: now)
     }
 
+    /// Wakes the loop for a tick now: someone answered a ping, and the channels already
+    /// pinged hear it at once rather than at the next poll or threshold.
+    public nonisolated func nudge() {
+        answered.ring()
+    }
+
+    /// Returns when `nudge()` is called (at once if it was since the last return), or when
+    /// the calling task is cancelled.
+    public nonisolated func nudged() async {
+        await answered.wait(atMost: 3600)
+    }
+
     /// Returns once a poll still running finishes (at once when none is), or when the
     /// calling task is cancelled: the loop wakes for a background poll's result instead of
     /// waiting for the next poll or threshold.
@@ -170,7 +192,9 @@ public actor Watcher {
 
     /// The next tick: the next poll, threshold or end of quiet hours, whichever is first.
     private func wake(after now: Date, threshold: Date?, stored: Date?) async -> Date {
-        let candidates = [await poller.nextPoll(after: now), threshold, stored].compactMap { $0 }
+        let candidates = [
+            await poller.nextPoll(after: now), threshold, stored, ReportScheduler(configuration: configuration).nextDue(after: now),
+        ].compactMap { $0 }
         return max(now, candidates.min() ?? now + Double(configuration.pollInterval))
     }
 }

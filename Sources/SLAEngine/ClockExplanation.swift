@@ -56,6 +56,9 @@ public struct ClockExplanation: Sendable {
         for clock in clocks {
             out.append(paragraph(for: clock, ticket: ticket, now: now))
         }
+        if !engine.risks.isEmpty {
+            out.append(risks(of: ticket, observed: observed, clocks: clocks, now: now))
+        }
         return out.joined(separator: "\n\n")
     }
 
@@ -66,11 +69,13 @@ public struct ClockExplanation: Sendable {
         func when(_ date: Date?) -> String { date.map { local($0, in: zone) } ?? "never (the calendar never accumulates it)" }
         var s: [String] = []
 
-        s.append("\(clock.metric.rawValue)\(clock.cycle > 1 || clock.metric == .nextReply || clock.metric == .periodicUpdate ? " cycle \(clock.cycle)" : ""): \(clock.state.rawValue).")
+        let cycled = clock.cycle > 1 || [.nextReply, .periodicUpdate, .groupResponse].contains(clock.metric)
+        s.append("\(clock.metric.rawValue)\(cycled ? " cycle \(clock.cycle)" : "")\(clock.group.map { " (group \($0))" } ?? ""): \(clock.state.rawValue).")
         s.append("It started \(startReason(clock)) at \(when(clock.startedAt)).")
 
         if clock.candidates.count == 1 {
-            s.append("Only policy \(clock.policy) sets a \(clock.metric.rawValue) target for priority \(ticket.priority.rawValue): "
+            let scope = clock.group.map { "group \($0)" } ?? "priority \(ticket.priority.rawValue)"
+            s.append("Only policy \(clock.policy) sets a \(clock.metric.rawValue) target for \(scope): "
                 + "\(DurationText.words(clock.targetSeconds, business: business)) on calendar \(clock.calendar).")
         } else {
             let listed = clock.candidates.map {
@@ -91,13 +96,26 @@ public struct ClockExplanation: Sendable {
             s.append("Calendar 24x7 counts every hour of every day.")
         }
 
-        if !clock.stops.isEmpty {
-            let spells = clock.stops.map { stop in
-                "\(stop.status.rawValue) from \(utc(stop.start)) \(stop.end.map { "to \(utc($0))" } ?? "until now")"
+        if let factor = clock.targetsFactor {
+            s.append("Exception \(factor.exception) multiplies its targets by \(Self.number(factor.factor)): the ticket was "
+                + "created inside its window, so the target is \(DurationText.words(clock.targetSeconds, business: business)).")
+        }
+        let limit = clock.fulfilledAt ?? now
+        let past = clock.stops.filter { $0.start < limit }
+        if !past.isEmpty {
+            let spells = past.map { stop in
+                let cause = stop.exception.map { "exception \($0) (pause)" } ?? stop.status?.rawValue ?? "stopped"
+                let end = stop.end.map { $0 > limit ? "until now (the window ends \(utc($0)))" : "to \(utc($0))" } ?? "until now"
+                return "\(cause) from \(utc(stop.start)) \(end)"
             }
             s.append("It stood still for \(DurationText.words(clock.pausedSeconds, business: business)): \(spells.joined(separator: ", ")).")
             if clock.stops.contains(where: { $0.end == nil }) && clock.fulfilledAt == nil {
                 s.append("While it stands still the due time shown is the one it would have if it resumed now.")
+            }
+        }
+        for stop in clock.stops where stop.start >= limit && clock.fulfilledAt == nil {
+            if let exception = stop.exception, let end = stop.end {
+                s.append("Exception \(exception) will stand it still from \(utc(stop.start)) to \(utc(end)); the due time shown counts that window out.")
             }
         }
 
@@ -112,10 +130,28 @@ public struct ClockExplanation: Sendable {
             s.append("It was due at \(when(clock.dueAt)) and is \(DurationText.words(-clock.remainingSeconds, business: business)) overdue.")
         }
         if let next = clock.nextStep {
-            let repeatText = next.repetition > 0 ? " (repeat \(next.repetition))" : ""
-            s.append("Next ladder step: \(next.step.label)\(repeatText) at \(when(next.at)), notifying \(next.step.notify.joined(separator: ", ")).")
+            let repeatText = next.repetition > 0 ? " (repeat \(next.repetition) of \(next.step.label))" : ""
+            s.append("Next ladder step: \(next.label)\(repeatText) at \(when(next.at)), notifying \(next.step.notify.joined(separator: ", ")).")
         }
         return s.joined(separator: " ")
+    }
+
+    /// The risks the ticket carries, and why; or that it carries none, and what was looked for.
+    private func risks(of ticket: Ticket, observed: [TicketEvent], clocks: [SLAClock], now: Date) -> String {
+        let found = engine.risks(for: ticket, observed: observed, clocks: clocks, at: now)
+        let watched = engine.risks.map(\.kind.rawValue).joined(separator: ", ")
+        guard !found.isEmpty else { return "Risks: none of \(watched) at \(utc(now))." }
+        let sentences = found.map { risk in
+            "\(risk.risk.rawValue) occurrence \(risk.occurrence), since \(utc(risk.since)): \(risk.detail)."
+        }
+        let rules = Dictionary(engine.risks.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        let routed = Set(found.map(\.risk)).sorted { $0.rawValue < $1.rawValue }.map { kind in
+            "\(kind.rawValue) goes to \(rules[kind]?.notify.joined(separator: ", ") ?? "nobody")"
+        }
+        var text = "Risks (\(found.count)): " + sentences.joined(separator: " ")
+        text += " Each occurrence is told once to the team (\(routed.joined(separator: "; "))), never to the customer"
+        text += ticket.status.isSolved ? "; the ticket is solved, so nothing more is sent about it." : "."
+        return text
     }
 
     private func startReason(_ clock: SLAClock) -> String {
@@ -123,11 +159,18 @@ public struct ClockExplanation: Sendable {
         case .firstResponse, .resolution: "when the ticket was created"
         case .nextReply: "with a customer message left unanswered"
         case .periodicUpdate: clock.cycle == 1 ? "when the ticket was created" : "with the last public reply (or the reopen)"
+        case .groupResponse: "when the ticket entered group \(clock.group ?? "?")"
         }
     }
 
     private func fulfilment(_ clock: SLAClock, ticket: Ticket) -> String {
         guard clock.metric != .resolution, let at = clock.fulfilledAt else { return "the solve" }
+        if clock.metric == .groupResponse {
+            let replied = ticket.events.contains { event in
+                if case .agentReply = event.kind { return event.at == at } else { return false }
+            }
+            return replied ? "the group's first agent reply" : "the ticket leaving the group, or a solve"
+        }
         let replied = ticket.events.contains { $0.at == at && $0.kind == .agentReply(isPublic: true) }
             || (clock.metric == .firstResponse && ticket.firstResponseAt == at)
         return replied ? "a public agent reply" : "the solve"
@@ -176,6 +219,11 @@ public struct ClockExplanation: Sendable {
     }
 
     private func utc(_ date: Date) -> String { Timestamp(date).description }
+
+    /// A factor without a needless `.0`: `2`, `1.5`.
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
 
     private func local(_ date: Date, in zone: TimeZone) -> String {
         if zone.identifier == "UTC" || zone.identifier == "GMT" { return utc(date) }

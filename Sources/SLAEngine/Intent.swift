@@ -1,10 +1,12 @@
 public import Foundation
 
-/// Something a clock's ladder owes one channel: a step, an all-clear or a customer notice.
+/// Something a clock's ladder owes one channel: a step, an all-clear or a customer notice;
+/// or a risk a ticket reached.
 ///
 /// Intents are identified by their clock, their step and their channel, so a step
 /// fires once per (ticket, metric, cycle, step) and channel, whatever happens to the
-/// process in between.
+/// process in between. A risk's occurrences are the steps of its series
+/// (`TICKET/risk/NAME`), so it fires once per (ticket, risk, occurrence) and channel.
 public struct Intent: Sendable, Hashable {
     /// What the intent says.
     public enum Kind: String, Sendable, Hashable, Codable {
@@ -18,20 +20,28 @@ public struct Intent: Sendable, Hashable {
         case allClear = "all_clear"
         /// A delay notice to the customer.
         case customerNotice = "customer_notice"
+        /// A risk the ticket reached (`risks:`): to the team, never to the customer.
+        case risk
         /// A step no channel could be found for (or a withdrawn one, as read back from the
         /// store). Recorded so it is not tried again; nothing is sent.
         case skipped
+        /// Someone acknowledged or snoozed the clock: channels already pinged hear who.
+        case acknowledged
     }
 
     /// The source's own id of the ticket.
     public var ticketID: String
     /// The ticket's source (see `Ticket.source`).
     public var source: String
-    public var metric: Metric
+    /// The clock's metric; nil for a risk (and only then: each initializer sets one of the two).
+    public internal(set) var metric: Metric?
+    /// The clock's cycle; for a risk, the occurrence.
     public var cycle: Int
     /// The step's `at` as written (`75%`), with `#N` for its N-th repeat; `all_clear` or
-    /// `customer_notice` for those kinds.
+    /// `customer_notice` for those kinds; for a risk, the occurrence's number.
     public var step: String
+    /// The risk, for an intent about one (kind `risk`, or `skipped` when no channel was found).
+    public internal(set) var risk: RiskKind?
     public var kind: Kind
     /// The channel to send to; nil for a skipped step.
     public var channel: String?
@@ -46,6 +56,10 @@ public struct Intent: Sendable, Hashable {
     public var template: String?
     /// Why a step was skipped, for the log.
     public var reason: String?
+    /// The acknowledgement or snooze this intent is about: the hold an `acknowledged` note
+    /// tells of, or the one that held this step back until it ended (the message says who
+    /// answered and when). Worded in the tick that decides it; not kept in the store.
+    public var hold: ClockHold?
 
     public init(
         ticketID: String, source: String = "", metric: Metric, cycle: Int, step: String, kind: Kind, channel: String?,
@@ -65,11 +79,35 @@ public struct Intent: Sendable, Hashable {
         self.reason = reason
     }
 
+    /// An intent about occurrence `occurrence` of `risk`.
+    public init(
+        ticketID: String, source: String = "", risk: RiskKind, occurrence: Int, channel: String?, role: Role? = nil,
+        isLate: Bool = false, notBefore: Date? = nil, reason: String? = nil
+    ) {
+        self.ticketID = ticketID
+        self.source = source
+        self.metric = nil
+        self.risk = risk
+        self.cycle = occurrence
+        self.step = String(occurrence)
+        self.kind = channel == nil ? .skipped : .risk
+        self.channel = channel
+        self.role = role
+        self.isLate = isLate
+        self.notBefore = notBefore
+        self.reason = reason
+    }
+
     /// `SOURCE:ID`: the ticket the intent is about.
     public var ticketKey: String { TicketKey.make(source, ticketID) }
-    /// `ticket/metric/cycle`: the clock the intent belongs to.
-    public var clockKey: String { ClockKey.make(ticketKey, metric, cycle) }
-    /// `ticket/metric/cycle/step`: the idempotency key of the step, shared by its channels.
+    /// `ticket/metric/cycle`: the clock the intent belongs to; for a risk, its series
+    /// `ticket/risk/NAME`.
+    public var clockKey: String {
+        if let risk { return RiskKey.series(ticketKey, risk) }
+        return ClockKey.make(ticketKey, metric!, cycle)
+    }
+    /// `ticket/metric/cycle/step`: the idempotency key of the step, shared by its channels;
+    /// for a risk, `ticket/risk/NAME/N`.
     public var stepKey: String {
         var key = clockKey
         key += "/"

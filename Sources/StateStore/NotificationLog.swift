@@ -25,6 +25,8 @@ public protocol NotificationLog: Sendable {
     func outboxDepth() throws(StateStoreError) -> OutboxDepth
     /// Tidies up after a tick, off the tick's path (SQLite: copies the WAL back).
     func checkpointLater()
+    /// The latest acknowledgement or snooze of every clock that has one, by clock key.
+    func clockHolds() throws(StateStoreError) -> [String: ClockHold]
 }
 
 extension StateStore: NotificationLog {}
@@ -51,4 +53,5 @@ public struct DryRunLog: NotificationLog {
     public func nextHeldRelease() throws(StateStoreError) -> Date? { try base?.nextHeldRelease() }
     public func outboxDepth() throws(StateStoreError) -> OutboxDepth { try base?.outboxDepth() ?? OutboxDepth(pending: 0, dead: 0, held: 0) }
     public func checkpointLater() {}
+    public func clockHolds() throws(StateStoreError) -> [String: ClockHold] { try base?.clockHolds() ?? [:] }
 }

@@ -36,10 +36,19 @@ extension StateStore {
         }
     }
 
+    /// A risk's intent keeps the risk's name where a clock's keeps its metric.
     private static func intent(_ row: Row) -> Intent? {
-        guard let metric = Metric(rawValue: row["metric"]), let kind = Intent.Kind(rawValue: row["kind"]) else { return nil }
+        let notBefore = (row["not_before"] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }
         // `ticket_id` holds the ticket key.
         let ticket = TicketKey.split(row["ticket_id"])
+        if let risk = RiskKind(rawValue: row["metric"]) {
+            return Intent(
+                ticketID: ticket.id, source: ticket.source, risk: risk, occurrence: row["cycle"], channel: row["channel"],
+                role: (row["role"] as String?).flatMap(Role.init(rawValue:)), isLate: row["late"], notBefore: notBefore,
+                reason: row["reason"]
+            )
+        }
+        guard let metric = Metric(rawValue: row["metric"]), let kind = Intent.Kind(rawValue: row["kind"]) else { return nil }
         return Intent(
             ticketID: ticket.id, source: ticket.source, metric: metric, cycle: row["cycle"], step: row["step"], kind: kind,
             channel: row["channel"], role: (row["role"] as String?).flatMap(Role.init(rawValue:)),
@@ -87,7 +96,7 @@ extension StateStore {
                     try insert.bind(ids[position])
                     try insert.bind(clockKeys[position])
                     try insert.bind(intents[position].ticketKey)
-                    try insert.bind(intents[position].metric.rawValue)
+                    try insert.bind(intents[position].metric?.rawValue ?? intents[position].risk?.rawValue)
                     try insert.bind(intents[position].cycle)
                     try insert.bind(intents[position].step)
                     try insert.bind(kind.rawValue)

@@ -135,6 +135,66 @@ extension StateStore {
                 UPDATE ticket_snapshot SET ticket_id = source || ':' || ticket_id;
                 """)
         }
+        // What became of each clock that breached, was met or was missed, with the ticket's
+        // facts as they were, so reports read history instead of re-evaluating old tickets.
+        migrator.registerMigration("v5-clock-outcomes") { db in
+            try db.execute(sql: """
+                CREATE TABLE clock_outcome (
+                    clock_key TEXT PRIMARY KEY,
+                    source TEXT,
+                    ticket_id TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    cycle INTEGER NOT NULL,
+                    state TEXT NOT NULL,
+                    policy TEXT NOT NULL,
+                    calendar TEXT NOT NULL,
+                    target_seconds INTEGER NOT NULL,
+                    started_at INTEGER NOT NULL,
+                    due_at INTEGER,
+                    fulfilled_at INTEGER,
+                    elapsed_seconds INTEGER NOT NULL,
+                    paused_seconds INTEGER NOT NULL,
+                    customer TEXT NOT NULL,
+                    tier TEXT,
+                    grp TEXT,
+                    team TEXT,
+                    channel TEXT,
+                    priority TEXT NOT NULL,
+                    recorded_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX clock_outcome_fulfilled ON clock_outcome(fulfilled_at);
+                CREATE INDEX clock_outcome_due ON clock_outcome(due_at);
+                """)
+        }
+        // People answer: acknowledgements and snoozes that hold a clock's ladder, and
+        // silences that mute matching messages for a while.
+        migrator.registerMigration("v6-acks") { db in
+            try db.execute(sql: """
+                CREATE TABLE clock_hold (
+                    id INTEGER PRIMARY KEY,
+                    clock_key TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    ticket_id TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    cycle INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    by_name TEXT NOT NULL,
+                    via TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    until INTEGER NOT NULL
+                );
+                CREATE INDEX clock_hold_clock ON clock_hold(clock_key, at);
+                CREATE TABLE silence (
+                    id TEXT PRIMARY KEY,
+                    matchers TEXT NOT NULL,
+                    breaches INTEGER NOT NULL,
+                    reason TEXT NOT NULL,
+                    created_by TEXT,
+                    starts_at INTEGER NOT NULL,
+                    ends_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }()
 }

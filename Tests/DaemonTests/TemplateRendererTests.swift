@@ -56,10 +56,16 @@ import Testing
                 contexts.append(TemplateContext.customer(ticket: ticket, link: ticket.link, clock: clock, nextUpdate: now.addingTimeInterval(7200),
                                                          remedy: "A credit <applies>", timeZone: calendar.timeZone, at: now))
             }
-            let intent = Intent(ticketID: ticket.id, metric: .firstResponse, cycle: 1, step: "75%", kind: .warning, channel: "c")
+            var intent = Intent(ticketID: ticket.id, metric: .firstResponse, cycle: 1, step: "75%", kind: .warning, channel: "c")
+            intent.hold = ClockHold(kind: .snooze, by: "dana <d@example.com>", at: now.addingTimeInterval(-3600), until: now)
             let clockless = TemplateContext.Line(intent: intent, ticket: ticket, clock: nil, team: nil, timeZone: calendar.timeZone)
             lines.append(clockless)
             contexts.append(TemplateContext.team([clockless], channel: "c", more: 0, at: now))
+            let riskIntent = Intent(ticketID: ticket.id, source: "desk", risk: .followUps, occurrence: 2, channel: "leads", role: .lead)
+            let occurrence = RiskOccurrence(ticketID: ticket.id, source: "desk", risk: .followUps, occurrence: 2,
+                                            since: now.addingTimeInterval(-7200), detail: "3 messages <unanswered> & waiting")
+            contexts.append(TemplateContext.team([TemplateContext.Line(intent: riskIntent, ticket: ticket, clock: nil, risk: occurrence,
+                                                                       team: "billing", timeZone: calendar.timeZone)], channel: "leads", more: 0, at: now))
             contexts.append(TemplateContext.customer(ticket: ticket, link: ticket.link, clock: nil, nextUpdate: nil, remedy: nil, timeZone: .gmt, at: now))
         }
         var digest = TemplateContext.team(lines, channel: "leads", more: 7, at: now)
@@ -98,13 +104,17 @@ import Testing
                 "channel_recovered": ["channel": value, "since": value, "dead_letters": 4],
                 "source_stale": ["source": value, "since": value, "last_success": value],
                 "source_recovered": ["source": value, "since": value, "at": value],
+                "risk": ["name": value, "words": value, "occurrence": 1, "detail": value, "since": value, "since_utc": value],
+                "hold": ["verb": value, "by": value, "at": value, "until": value, "at_utc": value, "until_utc": value],
+                "started": true, "ended": ["by": value], "by": value, "value": value, "open": 3, "median": value, "threshold": value,
             ])
         }
         return contexts
     }
 
     static var sampleContexts: [TemplateValue] {
-        [TemplateSamples.team, TemplateSamples.customer, TemplateSamples.ops].map { TemplateValue(any: $0) }
+        [TemplateSamples.team, TemplateSamples.customer, TemplateSamples.ops, TemplateSamples.risk, TemplateSamples.surge]
+            .map { TemplateValue(any: $0) }
     }
 
     @Test func everyDefaultTemplateIsCompiled() {
@@ -128,7 +138,8 @@ import Testing
 
     @Test func theWholeMessageIsTheSameByEitherEngine() {
         for context in Self.realContexts + Self.hostileContexts {
-            for name in MessageTemplates.teamTemplates + MessageTemplates.customerTemplates + MessageTemplates.opsTemplates {
+            for name in MessageTemplates.teamTemplates + MessageTemplates.customerTemplates + MessageTemplates.opsTemplates
+                + MessageTemplates.surgeTemplates {
                 let rendered = Self.templates.render(name, context: context)
                 let subject = Self.templates.renderForm("\(name).subject", html: false, context: context, by: .library)!
                 let text = Self.templates.renderForm("\(name).text", html: false, context: context, by: .library)!

@@ -12,6 +12,8 @@ public enum TemplateContext {
         public var intent: Intent
         public let ticket: Ticket
         public var clock: SLAClock?
+        /// The risk occurrence, for a line about one.
+        public var risk: RiskOccurrence?
         /// The ticket's team, for internal messages.
         public var team: String?
         /// Where due times are shown besides UTC: the clock's calendar zone.
@@ -19,10 +21,11 @@ public enum TemplateContext {
         /// The ticket's link, checked once (`Ticket.link`): the message lists it too.
         public let link: String?
 
-        public init(intent: Intent, ticket: Ticket, clock: SLAClock?, team: String?, timeZone: TimeZone) {
+        public init(intent: Intent, ticket: Ticket, clock: SLAClock?, risk: RiskOccurrence? = nil, team: String?, timeZone: TimeZone) {
             self.intent = intent
             self.ticket = ticket
             self.clock = clock
+            self.risk = risk
             self.team = team
             self.timeZone = timeZone
             link = ticket.link
@@ -54,15 +57,27 @@ public enum TemplateContext {
         ]
         let parts = intent.step.split(separator: "#")
         let step: TemplateValue = [
-            "name": .string(String(parts.first ?? "")), "kind": .string(intent.kind.rawValue),
+            "name": .string(intent.risk.map { "risk \($0.rawValue)" } ?? String(parts.first ?? "")), "kind": .string(intent.kind.rawValue),
             "role": .string(intent.role?.rawValue ?? "a named channel"),
             "repeat": parts.count > 1 ? .string(String(parts[1])) : false,
             "late": .bool(intent.isLate),
         ]
+        let risk: TemplateValue = intent.risk.map { risk -> TemplateValue in [
+            "name": .string(risk.rawValue), "words": .string(risk.words), "occurrence": .int(intent.cycle),
+            "detail": .orFalse(line.risk?.detail),
+            "since": .orFalse(line.risk.map { local($0.since, in: line.timeZone) }),
+            "since_utc": .orFalse(line.risk.map { Timestamp($0.since).description }),
+        ] } ?? false
+        let hold: TemplateValue = intent.hold.map { hold -> TemplateValue in [
+            "verb": .string(hold.verb), "by": .string(hold.by),
+            "at": .string(local(hold.at, in: line.timeZone)), "until": .string(local(hold.until, in: line.timeZone)),
+            "at_utc": .string(Timestamp(hold.at).description), "until_utc": .string(Timestamp(hold.until).description),
+        ] } ?? false
         return TemplateObject([
             ("ticket", ticketValues), ("step", step), ("team", .string(line.team ?? "(none)")),
             // Always set, so a line without a clock never shows another line's through the context stack.
             ("clock", line.clock.map { clockValues($0, timeZone: line.timeZone, at: now) } ?? false),
+            ("risk", risk), ("hold", hold),
         ])
     }
 

@@ -44,12 +44,16 @@ public struct DiscordEncoder: ChannelEncoder {
         var fields: [JSONValue] = []
         var shown = 0
         for ticket in message.tickets.prefix(DiscordEncoder.fieldLimit) {
-            let name = ChatText.fit(ticket.id + " · " + ticket.metric.words, limit: DiscordEncoder.fieldNameLimit, escape: ChatText.markdown)
+            let name = ChatText.fit(ticket.id + " · " + ticket.topic, limit: DiscordEncoder.fieldNameLimit, escape: ChatText.markdown)
             var value = ChatText.fit(ticket.subject, limit: 600, escape: ChatText.markdown) + "\n"
                 + ChatText.fit(ticket.detailLine, limit: 150, escape: ChatText.markdown)
             if let link = ChatText.linkTarget(ticket.url) {
                 let linked = value + "\n[Open ticket](\(link))"
                 if ChatText.length(linked) <= DiscordEncoder.fieldValueLimit { value = linked }
+            }
+            let actions = ticket.actionLinks.map { "[\($0.title)](\($0.url))" }.joined(separator: " · ")
+            if !actions.isEmpty, ChatText.length(value) + 1 + ChatText.length(actions) <= DiscordEncoder.fieldValueLimit {
+                value += "\n" + actions
             }
             let cost = ChatText.length(name) + ChatText.length(value)
             guard used + cost + footerReserve + descriptionFloor <= DiscordEncoder.embedTotalLimit else { break }

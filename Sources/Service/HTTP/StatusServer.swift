@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 public import Logging
 public import ServiceLifecycle
 import Synchronization
@@ -8,18 +8,20 @@ import Synchronization
 /// - `GET /metrics`: `MetricsRegistry.render()`, `text/plain; version=0.0.4`;
 /// - `GET /healthz`: 200 `ok` while the process is up and serving;
 /// - `GET /readyz`: 200 `ready` when the readiness closure says so, else 503 with its
-///   one-line reason.
+///   one-line reason;
+/// - whatever `routes` adds (the daemon's action links and API, each guarding itself).
 ///
 /// It binds when `run()` starts and stops on graceful shutdown or cancellation. Run it in
 /// the daemon's `ServiceGroup`. `onServerRunning` hears the address actually bound, which
-/// is how a caller learns the port chosen for `listen: 127.0.0.1:0`. There is no TLS and
-/// no authentication: keep `listen` on loopback or a private network.
+/// is how a caller learns the port chosen for `listen: 127.0.0.1:0`. There is no TLS:
+/// keep `listen` on loopback or a private network and terminate TLS at a reverse proxy.
 public struct StatusServer: Service {
     /// The configured address (its port may be 0).
     public let listen: ListenAddress
     private let metrics: MetricsRegistry
     private let readiness: @Sendable () async -> Readiness
     private let onServerRunning: @Sendable (ListenAddress) async -> Void
+    private let routes: @Sendable (Router<ListenerContext>) -> Void
     private let logger: Logger
 
     /// - Parameters:
@@ -28,23 +30,26 @@ public struct StatusServer: Service {
     ///   - logger: for Hummingbird's start and error messages.
     ///   - readiness: asked on every `/readyz` request; keep it cheap (read a snapshot).
     ///   - onServerRunning: called once, with the bound address, when requests can be served.
+    ///   - routes: adds further routes to the router before it serves.
     /// - Throws: `ListenAddress.InvalidAddress` when `listen` is not `HOST:PORT`.
     public init(
         listen: String,
         metrics: MetricsRegistry,
         logger: Logger,
         readiness: @escaping @Sendable () async -> Readiness,
-        onServerRunning: @escaping @Sendable (ListenAddress) async -> Void = { _ in }
+        onServerRunning: @escaping @Sendable (ListenAddress) async -> Void = { _ in },
+        routes: @escaping @Sendable (Router<ListenerContext>) -> Void = { _ in }
     ) throws(ListenAddress.InvalidAddress) {
         self.listen = try ListenAddress(parsing: listen)
         self.metrics = metrics
         self.readiness = readiness
         self.onServerRunning = onServerRunning
+        self.routes = routes
         self.logger = logger
     }
 
     public func run() async throws {
-        let router = Router()
+        let router = Router(context: ListenerContext.self)
         let metrics = self.metrics
         let readiness = self.readiness
         router.get("/metrics") { _, _ -> Response in
@@ -59,6 +64,7 @@ public struct StatusServer: Service {
             case let state: Self.text("\(state)\n", status: .serviceUnavailable)
             }
         }
+        routes(router)
 
         let listen = self.listen
         let onServerRunning = self.onServerRunning
