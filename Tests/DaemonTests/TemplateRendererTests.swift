@@ -167,3 +167,16 @@ import Testing
         #expect(rendered.html == "<p>sample ticket</p>")
     }
 }
+
+/// `[String: Any]` contexts become the values the library sees in them.
+@Suite struct TemplateValueTests {
+    @Test func flagsNumbersTextListsAndObjectsKeepTheirKinds() {
+        let value = TemplateValue(any: ["flag": true, "off": false, "one": 1, "zero": 0, "text": "1", "list": [["a": 1]], "other": 2.5] as [String: Any])
+        guard case .bool(true)? = value["flag"], case .bool(false)? = value["off"], case .int(1)? = value["one"], case .int(0)? = value["zero"],
+              case .string("1")? = value["text"], case .list(let list)? = value["list"], case .int(1)? = list.first?["a"],
+              case .string("2.5")? = value["other"] else {
+            Issue.record("\(value.any)")
+            return
+        }
+    }
+}
