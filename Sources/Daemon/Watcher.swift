@@ -78,8 +78,8 @@ public actor Watcher {
 
         // Clocks and the ladder.
         // Held intents whose quiet hours end now need their clocks as they stand.
-        let heldDue = try store.heldIntents(dueBy: now)
-        let evaluation = try evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketID)), into: &report)
+        let heldDue = try await store.heldIntents(dueBy: now)
+        let evaluation = try await evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketID)), into: &report)
         report.lap("evaluate", since: &phase)
         let nextThreshold = evaluation.nextThreshold
         // Breaches are recorded on the store's writer while the messages are worded here.
@@ -108,7 +108,7 @@ public actor Watcher {
         }
         report.enqueued = commit.messages.count
         sourceNotices.removeAll()
-        try store.commit(commit)
+        try await store.commit(commit)
         report.lap("commit", since: &phase)
         Failpoint.afterCommit.trigger(failpoint)
 
@@ -116,8 +116,8 @@ public actor Watcher {
 
         await writeBack(decided.writeBacks)
         report.lap("write_back", since: &phase)
-        report.nextWake = await wake(after: now, threshold: nextThreshold, stored: try store.nextHeldRelease())
-        report.outboxPending = try store.outboxDepth().pending
+        report.nextWake = await wake(after: now, threshold: nextThreshold, stored: try await store.nextHeldRelease())
+        report.outboxPending = try await store.outboxDepth().pending
         store.checkpointLater()
         return report
     }

@@ -99,7 +99,7 @@ extension StateStore {
         return transitions
     }
 
-    private static func event(at seconds: Int64, kind: String, value: String?) -> TicketEvent? {
+    static func event(at seconds: Int64, kind: String, value: String?) -> TicketEvent? {
         let at = Date(timeIntervalSince1970: TimeInterval(seconds))
         switch kind {
         case "status": return value.flatMap(TicketStatus.init(rawValue:)).map { TicketEvent(at: at, .status($0)) }

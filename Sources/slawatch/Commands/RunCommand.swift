@@ -50,6 +50,10 @@ struct RunCommand: AsyncParsableCommand {
             }
             fixedInstant = try TicketOptions.instant(at)
         }
+        if case .postgres(let url) = configuration.stateLocation {
+            try await runShared(configuration, url: url, environment: environment, logger: logger, fixedInstant: fixedInstant)
+            return
+        }
         let store: StateStore?
         do {
             if dryRun {
