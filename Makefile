@@ -35,7 +35,7 @@ test: deps
 ## Release-build benchmarks; figures go in the README. Debian's Prometheus Alertmanager is
 ## unpacked under .build (not installed) to run beside the daemon's end-to-end benchmark.
 bench: deps
-	$(SWIFT) build -c release --product slawatch-bench --product delivery-bench --product e2e-bench --product slawatch
+	for product in slawatch slawatch-bench delivery-bench e2e-bench; do $(SWIFT) build -c release --product $$product || exit 1; done
 	.build/release/slawatch-bench
 	.build/release/e2e-bench --alertmanager "$$(scripts/alertmanager.sh)"
 	.build/release/delivery-bench

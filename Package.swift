@@ -26,13 +26,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         .target(name: "BusinessTime", swiftSettings: settings),
         .target(name: "SLAEngine", dependencies: ["BusinessTime"], swiftSettings: settings),
+        .target(name: "SLAReport", dependencies: ["SLAEngine", "BusinessTime"], swiftSettings: settings),
         .target(
             name: "SLAConfig",
-            dependencies: ["SLAEngine", "BusinessTime", "Transport", .product(name: "Yams", package: "Yams")],
+            dependencies: ["SLAEngine", "SLAReport", "BusinessTime", "Transport", .product(name: "Yams", package: "Yams")],
             swiftSettings: settings
         ),
         .target(name: "TicketSources", dependencies: ["SLAEngine", "Transport"], swiftSettings: settings),
@@ -57,6 +59,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: settings
@@ -64,20 +67,22 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "SLAConfig", "SLAEngine", "BusinessTime", "TicketSources", "StateStore", "Transport", "Delivery", "Service",
-                .product(name: "Logging", package: "swift-log"),
+                "SLAConfig", "SLAEngine", "SLAReport", "BusinessTime", "TicketSources", "StateStore", "Transport", "Delivery",
+                "Service", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: settings
         ),
         .executableTarget(
             name: "slawatch",
             dependencies: [
-                "Daemon", "Service", "SLAConfig", "SLAEngine", "BusinessTime", "TicketSources", "StateStore", "Transport",
-                "Delivery", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Daemon", "Service", "SLAConfig", "SLAEngine", "SLAReport", "BusinessTime", "TicketSources", "StateStore",
+                "Transport", "Delivery", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings
@@ -106,6 +111,7 @@ let package = Package(
         ),
         .testTarget(name: "BusinessTimeTests", dependencies: ["BusinessTime"], exclude: ["Fixtures"], swiftSettings: settings),
         .testTarget(name: "SLAEngineTests", dependencies: ["SLAEngine", "BusinessTime"], swiftSettings: settings),
+        .testTarget(name: "SLAReportTests", dependencies: ["SLAReport", "SLAEngine", "BusinessTime"], swiftSettings: settings),
         .testTarget(
             name: "SLAConfigTests",
             dependencies: ["SLAConfig", "SLAEngine", "BusinessTime"],
@@ -138,6 +144,7 @@ let package = Package(
             name: "DaemonTests",
             dependencies: [
                 "Daemon", "Service", "SLAEngine", "SLAConfig", "StateStore", "TicketSources", "Transport", "Delivery", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             exclude: ["Fixtures"], swiftSettings: settings
         ),

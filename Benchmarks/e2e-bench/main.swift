@@ -6,7 +6,10 @@
 //
 //   swift build -c release --product e2e-bench --product slawatch
 //   .build/release/e2e-bench [--counts 1000,5000,20000] [--runs 3] [--slawatch .build/release/slawatch]
-//                            [--alertmanager "$(scripts/alertmanager.sh)"]
+//                            [--alertmanager "$(scripts/alertmanager.sh)"] [--receiver loopback|python]
+//
+// `--receiver python` delivers to scripts/bench-receiver.py, a Python ThreadingHTTPServer
+// (keep-alive; about 10,000 POSTs/s here) instead of the benchmark's own poll(2) server.
 
 import BenchSupport
 import Transport
@@ -23,6 +26,10 @@ let counts = (option("--counts") ?? "1000,5000,20000").split(separator: ",").com
 let runs = Int(option("--runs") ?? "3") ?? 3
 let slawatch = option("--slawatch") ?? ".build/release/slawatch"
 let alertmanager = option("--alertmanager") ?? ".build/alertmanager/usr/bin/prometheus-alertmanager"
+guard let receiverKind = ReceiverKind(rawValue: option("--receiver") ?? "loopback") else {
+    print("--receiver: loopback or python")
+    exit(64)
+}
 
 /// One measured run: seconds from start to the last message, the process's peak RSS, and
 /// whether every message arrived exactly once (slawatch) or at least once (Alertmanager).
@@ -77,7 +84,7 @@ func stop(_ process: Process) {
 func runSlawatch(count: Int) throws -> Run {
     let directory = try scratch("slawatch")
     defer { try? FileManager.default.removeItem(at: directory) }
-    let receiver = try LoopbackReceiver(expected: count)
+    let receiver = try makeReceiver(receiverKind, expected: count, distinct: true)
     let created = ISO8601DateFormatter().string(from: Date() - 7200)
     let tickets = (0..<count).map {
         #"{"id": "bench-\#($0)", "subject": "Payment gateway rejects cards", "status": "open", "priority": "high", "customer": {"id": "c\#($0 % 500)"}, "created_at": "\#(created)"}"#
@@ -102,25 +109,25 @@ func runSlawatch(count: Int) throws -> Run {
         """.write(to: directory.appendingPathComponent("slawatch.yaml"), atomically: true, encoding: .utf8)
     let start = ContinuousClock.now
     let process = try launch(FileManager.default.currentDirectoryPath + "/" + slawatch, ["run", "--config", "slawatch.yaml"], in: directory)
-    let done = receiver.wait(distinct: count, until: start + .seconds(120))
+    let done = receiver.waitDone(until: start + .seconds(120))
     let peak = peakMiB(of: process.processIdentifier)
     usleep(200_000)  // anything sent twice would arrive by now
     stop(process)
     let report = receiver.finish()
-    guard let done else { throw BenchError("slawatch: \(count - report.counts.filter { $0 > 0 }.count) of \(count) never arrived") }
+    guard let done else { throw BenchError("slawatch: \(report.lost) of \(count) never arrived") }
     // The daemon's own account: the tick's phases.
     let log = (try? String(contentsOf: directory.appendingPathComponent("stderr.log"), encoding: .utf8)) ?? ""
     let phases = log.split(separator: "\n").first { $0.contains(" tick ") }.flatMap { line in
         line.range(of: "phases=").map { String(line[$0.upperBound...].prefix { $0 != "\"" || true }.split(separator: "\"")[0]) }
     } ?? "?"
     return Run(seconds: seconds(done - start), peakMiB: peak,
-               note: "lost \(report.lost), duplicated \(report.duplicated), \(report.connections) connections; tick \(phases)")
+               note: "lost \(report.lost), duplicated \(report.duplicated), \(report.connections.map { "\($0)" } ?? "?") connections; tick \(phases)")
 }
 
 func runAlertmanager(count: Int) throws -> Run {
     let directory = try scratch("alertmanager")
     defer { try? FileManager.default.removeItem(at: directory) }
-    let receiver = try LoopbackReceiver(expected: count)
+    let receiver = try makeReceiver(receiverKind, expected: count, distinct: false)
     let port = 19093
     try """
         route:
@@ -173,7 +180,7 @@ func runAlertmanager(count: Int) throws -> Run {
     }
     semaphore.wait()
     if let failure { throw failure }
-    let done = receiver.wait(requests: count, until: start + .seconds(120))
+    let done = receiver.waitDone(until: start + .seconds(120))
     let peak = peakMiB(of: process.processIdentifier)
     let report = receiver.finish()
     guard let done else { throw BenchError("alertmanager: \(report.requests) of \(count) notifications arrived") }
@@ -183,7 +190,7 @@ func runAlertmanager(count: Int) throws -> Run {
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 let haveAlertmanager = FileManager.default.isExecutableFile(atPath: alertmanager)
-print("e2e-bench: N tickets breached at once, one webhook message each, process start to last message received; median of \(runs) runs")
+print("e2e-bench: N tickets breached at once, one webhook message each, process start to last message received by the \(receiverKind.rawValue) receiver; median of \(runs) runs")
 if !haveAlertmanager { print("(no \(alertmanager): Alertmanager not measured; scripts/alertmanager.sh unpacks it)") }
 for count in counts {
     var ours: [Run] = []

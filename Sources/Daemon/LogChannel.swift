@@ -58,13 +58,16 @@ public struct LogChannel: Notifier {
             ("audience", .string(message.audience.rawValue)),
             ("urgent", .bool(message.isUrgent)),
             ("tickets", .array(message.tickets.map { ticket in
-                .object([
+                var item: JSONObject = [
                     ("id", .string(ticket.id)),
-                    ("metric", .string(ticket.metric.rawValue)),
+                    ("source", .string(ticket.source)),
+                    ("metric", ticket.metric.map { .string($0.rawValue) } ?? .null),
                     ("cycle", .int(ticket.cycle)),
                     ("step", .string(ticket.step)),
                     ("due_at", ticket.dueAt.map { .string(Timestamp($0).description) } ?? .null),
-                ])
+                ]
+                if let risk = ticket.risk { item["risk"] = .string(risk.rawValue) }
+                return .object(item)
             })),
             ("subject", .string(message.subject)),
             ("text", .string(message.text)),

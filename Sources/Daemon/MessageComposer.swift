@@ -39,25 +39,41 @@ public struct MessageComposer: Sendable {
         private let batch: [Ticket]
         private let position: Int
         public let clocks: [SLAClock]
+        /// The risks the ticket carries now.
+        public let risks: [RiskOccurrence]
 
         public var ticket: Ticket { batch[position] }
 
-        public init(ticket: Ticket, clocks: [SLAClock]) {
+        public init(ticket: Ticket, clocks: [SLAClock], risks: [RiskOccurrence] = []) {
             self.batch = [ticket]
             self.position = 0
             self.clocks = clocks
+            self.risks = risks
         }
 
         /// The ticket at `position` in `batch`, which is shared, not copied.
-        public init(_ batch: [Ticket], _ position: Int, clocks: [SLAClock]) {
+        public init(_ batch: [Ticket], _ position: Int, clocks: [SLAClock], risks: [RiskOccurrence] = []) {
             self.batch = batch
             self.position = position
             self.clocks = clocks
+            self.risks = risks
         }
 
-        /// The clock an intent is about.
+        /// The clock an intent is about; nil for a risk.
         public func clock(of intent: Intent) -> SLAClock? {
-            clocks.first { $0.metric == intent.metric && $0.cycle == intent.cycle }
+            guard intent.risk == nil else { return nil }
+            return clocks.first { $0.metric == intent.metric && $0.cycle == intent.cycle }
+        }
+
+        /// The risk occurrence an intent is about; nil for a clock's.
+        public func risk(of intent: Intent) -> RiskOccurrence? {
+            guard let risk = intent.risk else { return nil }
+            return risks.first { $0.risk == risk && $0.occurrence == intent.cycle }
+        }
+
+        /// Whether the intent is still wanted: its clock open, or, for a risk, its ticket unsolved.
+        public func isOpen(for intent: Intent) -> Bool {
+            intent.risk != nil ? !ticket.status.isSolved : clock(of: intent)?.state.isOpen ?? false
         }
     }
 
@@ -72,7 +88,7 @@ public struct MessageComposer: Sendable {
         public init(intent: Intent, subject: TicketClocks) {
             self.intent = intent
             self.subject = subject
-            clockIndex = subject.clocks.firstIndex { $0.metric == intent.metric && $0.cycle == intent.cycle }
+            clockIndex = intent.risk != nil ? nil : subject.clocks.firstIndex { $0.metric == intent.metric && $0.cycle == intent.cycle }
         }
 
         public init(intent: Intent, ticket: Ticket, clocks: [SLAClock]) {
@@ -83,6 +99,8 @@ public struct MessageComposer: Sendable {
         /// The intent's clock; nil when it is not among the ticket's clocks.
         public var clock: SLAClock? { clockIndex.map { subject.clocks[$0] } }
         public var ticketClocks: [SLAClock] { subject.clocks }
+        /// The intent's risk occurrence, for a risk.
+        public var risk: RiskOccurrence? { subject.risk(of: intent) }
         /// The intent's clock's percent and state, read in place: a clock is large to copy.
         var clockPercent: Double? { clockIndex.map { subject.clocks[$0].percent } }
         var clockState: ClockState? { clockIndex.map { subject.clocks[$0].state } }
@@ -99,19 +117,33 @@ public struct MessageComposer: Sendable {
         // Digests gather indices into `items`, so a large tick copies no items.
         var byChannel: [String: [Int]] = [:]
         var order: [String] = []
-        var singles: [Int] = []
+        var singles: [[Int]] = []
+        // A customer hears once per tick about a ticket: notices about two of its clocks
+        // (first response and resolution breached together) are one message, worded about
+        // the clock furthest past its due time, carrying both intents.
+        var notices: [NoticeOf: Int] = [:]
         for (index, item) in items.enumerated() {
             guard let channel = item.intent.channel else { continue }
-            if digestChannels.contains(channel) && item.intent.kind != .customerNotice {
+            if item.intent.kind == .customerNotice {
+                let of = NoticeOf(ticket: item.ticket.key, channel: channel)
+                if let group = notices[of] {
+                    singles[group].append(index)
+                } else {
+                    notices[of] = singles.count
+                    singles.append([index])
+                }
+            } else if digestChannels.contains(channel) {
                 if byChannel[channel] == nil { order.append(channel) }
                 byChannel[channel, default: []].append(index)
             } else {
-                singles.append(index)
+                singles.append([index])
             }
         }
-        let positions = singles
-        var result = wordInParallel(positions.count) { n in
-            (self.single(items[positions[n]], channel: items[positions[n]].intent.channel!, at: now), [positions[n]])
+        let groups = singles
+        var result = wordInParallel(groups.count) { n in
+            let worded = groups[n].count == 1 ? groups[n][0]
+                : groups[n].max { (items[$0].clockPercent ?? 0) < (items[$1].clockPercent ?? 0) }!
+            return (self.single(items[worded], channel: items[worded].intent.channel!, at: now), groups[n])
         }
         for channel in order {
             let group = byChannel[channel]!
@@ -121,6 +153,12 @@ public struct MessageComposer: Sendable {
             result.append((message, group))
         }
         return result
+    }
+
+    /// One customer's notices about one ticket through one channel.
+    private struct NoticeOf: Hashable {
+        var ticket: String
+        var channel: String
     }
 
     /// Messages per part when wording on every core: large enough that handing out parts costs nothing.
@@ -146,6 +184,7 @@ public struct MessageComposer: Sendable {
     public static func templateName(for intent: Intent) -> String {
         switch intent.kind {
         case .customerNotice: intent.template ?? "delay_notice"
+        case .risk: "risk"
         case .allClear: "all_clear"
         case _ where intent.isLate: "catch_up"
         case .warning, .skipped: "warning"
@@ -202,8 +241,8 @@ public struct MessageComposer: Sendable {
         for position in positions {
             idHash.add(all[position].intent.id)
             percents.append(all[position].clockPercent ?? 0)
-            if all[position].clockState == .breached { breachedTickets.insert(all[position].subject.ticket.id) }
-            ticketIDs.insert(all[position].subject.ticket.id)
+            if all[position].clockState == .breached { breachedTickets.insert(all[position].subject.ticket.key) }
+            ticketIDs.insert(all[position].subject.ticket.key)
             if let role = all[position].intent.role { roles.insert(role.rawValue) }
             isUrgent = isUrgent || all[position].intent.isUrgent
         }
@@ -228,7 +267,7 @@ public struct MessageComposer: Sendable {
 
     private func line(_ item: Item) -> TemplateContext.Line {
         TemplateContext.Line(
-            intent: item.intent, ticket: item.ticket, clock: item.clock,
+            intent: item.intent, ticket: item.ticket, clock: item.clock, risk: item.risk,
             team: teams.first { $0.match.holds(for: item.ticket) }?.name,
             timeZone: item.clock?.businessCalendar.timeZone ?? TimeZone(identifier: "UTC")!
         )
@@ -236,8 +275,8 @@ public struct MessageComposer: Sendable {
 
     private func messageTicket(_ item: Item) -> MessageTicket {
         MessageTicket(
-            id: item.ticket.id, subject: item.ticket.subject, url: item.ticket.link, metric: item.intent.metric,
-            cycle: item.intent.cycle, step: item.intent.step, dueAt: item.clock?.dueAt
+            id: item.ticket.id, source: item.ticket.source, subject: item.ticket.subject, url: item.ticket.link, metric: item.intent.metric,
+            cycle: item.intent.cycle, step: item.intent.step, dueAt: item.clock?.dueAt, risk: item.intent.risk
         )
     }
 }

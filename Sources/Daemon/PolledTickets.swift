@@ -1,7 +1,7 @@
 import SLAEngine
 
-/// The last poll's tickets: each source's batch kept as it came, and where each ticket id
-/// is in it.
+/// The last poll's tickets: each source's batch kept as it came, and where each ticket
+/// (by key, `SOURCE:ID`) is in it.
 ///
 /// A batch is held as the array the source returned, not copied into a table keyed by id:
 /// a ticket is several hundred bytes, and a hundred thousand of them held twice (or spread
@@ -13,41 +13,32 @@ struct PolledTickets: Sendable {
         var position: Int
     }
 
-    /// By source. A ticket id appears once across all batches: the first source to report
-    /// it keeps it until that source's next poll.
+    /// By source. Two sources may report the same id: they are two tickets.
     private(set) var batches: [String: [Ticket]] = [:]
     private var locations: [String: Location] = [:]
 
     var count: Int { locations.count }
 
-    subscript(id: String) -> (ticket: Ticket, source: String)? {
-        guard let location = locations[id], let batch = batches[location.source] else { return nil }
+    subscript(key: String) -> (ticket: Ticket, source: String)? {
+        guard let location = locations[key], let batch = batches[location.source] else { return nil }
         return (batch[location.position], location.source)
     }
 
-    /// Replaces `source`'s tickets with `tickets`. An id another source already reports, or
-    /// one repeated in the batch, is left out.
+    /// Replaces `source`'s tickets with `tickets`, which hold each id once (`TicketBatch.identify`).
     mutating func replace(_ source: String, with tickets: [Ticket]) {
         remove(source)
         locations.reserveCapacity(locations.count + tickets.count)
-        // Copied only once a ticket is left out, which is rare.
-        var kept: [Ticket]?
         for (position, ticket) in tickets.enumerated() {
-            if locations[ticket.id] == nil {
-                locations[ticket.id] = Location(source: source, position: kept?.count ?? position)
-                kept?.append(ticket)
-            } else if kept == nil {
-                kept = Array(tickets[..<position])
-            }
+            locations[ticket.key] = Location(source: source, position: position)
         }
-        batches[source] = kept ?? tickets
+        batches[source] = tickets
     }
 
     /// Forgets `source`'s tickets.
     mutating func remove(_ source: String) {
         guard let batch = batches.removeValue(forKey: source) else { return }
-        for ticket in batch where locations[ticket.id]?.source == source {
-            locations[ticket.id] = nil
+        for ticket in batch {
+            locations[ticket.key] = nil
         }
     }
 

@@ -32,9 +32,15 @@ public struct TickReport: Sendable {
     public var phases: [(phase: String, seconds: Double)] = []
 
     /// Records the phase `name` as having run from `start` until now, and moves `start` to now.
+    /// Adds the time since `start` to phase `name` (a phase a tick goes through in parts,
+    /// such as wording and committing, sums its parts).
     mutating func lap(_ name: String, since start: inout ContinuousClock.Instant) {
         let now = ContinuousClock.now
-        phases.append((name, (now - start).seconds))
+        if let index = phases.firstIndex(where: { $0.0 == name }) {
+            phases[index].1 += (now - start).seconds
+        } else {
+            phases.append((name, (now - start).seconds))
+        }
         start = now
     }
 

@@ -3,51 +3,95 @@ import SLAEngine
 import StateStore
 
 extension Watcher {
-    /// What a tick decided: the commit (intents and the messages that carry them) and the
+    /// What a tick decided: the plan, the intents to word now with their tickets, and the
     /// ticket changes to make at the helpdesk once it is recorded.
     struct Decided {
-        var commit: TickCommit
+        var plan: TickPlanner.Plan
+        /// `items[n]` words intent number `plan.ready[n]`.
+        var items: [MessageComposer.Item]
+        /// Sources whose data is stale, with since when.
+        var stale: [String: Date]
         var writeBacks: [(intent: Intent, step: LadderStep)]
     }
 
+    /// Messages worded and committed per part of a large tick: the dispatcher starts on
+    /// the first part while the rest are worded.
+    static let messagesPerCommit = 2048
+
     /// Turns an evaluation into what the tick records and sends: the planner says which
-    /// intents go out now (held ones whose quiet hours ended among them), the composer
-    /// words them. `stale` names the sources whose data is stale, with since when.
-    func decide(
-        _ evaluation: Evaluation, heldDue: [Intent], stale: [String: Date], at now: Date, into report: inout TickReport
-    ) -> Decided {
+    /// intents go out now (held ones whose quiet hours ended among them). `stale` names the
+    /// sources whose data is stale, with since when.
+    func decide(_ evaluation: Evaluation, heldDue: [Intent], stale: [String: Date], at now: Date) -> Decided {
         let clocks = evaluation.clocks
-        let tickets = tickets
         let plan = TickPlanner.plan(
             intents: evaluation.intents, withdrawn: evaluation.withdrawn, heldDue: heldDue, stale: Set(stale.keys),
             facts: TickPlanner.Facts(
-                sourceOf: { tickets[$0]?.source },
-                clockIsOpen: { intent in clocks[intent.ticketID].map { $0.clock(of: intent)?.state.isOpen ?? false } },
-                hasCustomerEmail: { clocks[$0.ticketID]?.ticket.customer.email != nil }
+                clockIsOpen: { intent in clocks[intent.ticketKey].map { $0.isOpen(for: intent) } },
+                hasCustomerEmail: { clocks[$0.ticketKey]?.ticket.customer.email != nil }
             ),
             at: now)
-        let ready = plan.ready.map { number in
+        let items = plan.ready.map { number in
             let intent = plan.intent(number)
-            return MessageComposer.Item(intent: intent, subject: clocks[intent.ticketID]!)
+            return MessageComposer.Item(intent: intent, subject: clocks[intent.ticketKey]!)
         }
-        var composed = composer.compose(ready, at: now)
-        if !stale.isEmpty {
-            for index in composed.indices {
-                let sourcesOf = Set(composed[index].message.tickets.compactMap { tickets[$0.id]?.source })
-                for source in sourcesOf.sorted() {
-                    guard let since = stale[source] else { continue }
-                    let note = TickPlanner.staleNote(source: source, since: since)
-                    composed[index].message.text += "\n\n" + note
-                    composed[index].message.html = composed[index].message.html.map { $0 + "<p><em>\(note)</em></p>" }
-                }
+        return Decided(plan: plan, items: items, stale: stale, writeBacks: writeBackPlan(plan.decided, clocks: clocks))
+    }
+
+    /// Words the decided intents a part at a time and commits each part with the intents
+    /// its messages carry, handing each part's messages to the dispatcher as soon as it is
+    /// committed. The first part also records what goes out without a message (held,
+    /// skipped, withdrawn) and carries the messages `beforeFirstCommit` returns (ops notices,
+    /// scheduled reports); it runs once, after the first part is worded.
+    /// Each intent is committed with the message that carries it, so a crash between parts
+    /// loses nothing: the next tick decides the rest again.
+    func commitInParts(
+        _ decided: Decided, at now: Date, into report: inout TickReport, phase: inout ContinuousClock.Instant,
+        beforeFirstCommit: () async throws(StateStoreError) -> [OutboundMessage]
+    ) async throws(StateStoreError) {
+        let parts = TickPlanner.parts(
+            of: decided.items.indices, size: Watcher.messagesPerCommit,
+            isDigest: { composer.digestChannels.contains(decided.items[$0].intent.channel ?? "") && decided.items[$0].intent.kind != .customerNotice },
+            ticketOf: { decided.items[$0].intent.ticketKey })
+        for (index, part) in parts.enumerated() {
+            var composed = composer.compose(part.map { decided.items[$0] }, at: now)
+            if !decided.stale.isEmpty { noteStaleSources(decided.stale, in: &composed) }
+            var messageKeys: [Int: String] = [:]
+            for (message, carried) in composed {
+                for item in carried { messageKeys[decided.plan.ready[part[item]]] = message.key }
+            }
+            var commit = TickPlanner.commit(
+                decided.plan, numbers: part.map { decided.plan.ready[$0] }, messages: composed.map(\.message),
+                messageKeys: messageKeys, first: index == 0, at: now)
+            report.lap("compose", since: &phase)
+            if index == 0 { commit.messages += try await beforeFirstCommit() }
+            logSkipped(commit.intents)
+            try await store.commit(commit)
+            report.enqueued += commit.messages.count
+            report.lap("commit", since: &phase)
+            await dispatcher?.submit(commit.messages)
+        }
+    }
+
+    /// Says in each message about a stale source's ticket that its data may be out of date.
+    private func noteStaleSources(_ stale: [String: Date], in composed: inout [(message: OutboundMessage, items: [Int])]) {
+        for index in composed.indices {
+            let sourcesOf = Set(composed[index].message.tickets.map(\.source))
+            for source in sourcesOf.sorted() {
+                guard let since = stale[source] else { continue }
+                let note = TickPlanner.staleNote(source: source, since: since)
+                composed[index].message.text += "\n\n" + note
+                composed[index].message.html = composed[index].message.html.map { $0 + "<p><em>\(note)</em></p>" }
             }
         }
-        // The key of the message carrying each intent, by number.
-        var messageKeys = [String?](repeating: nil, count: plan.decided.count + plan.released.count)
-        for (message, carried) in composed {
-            for item in carried { messageKeys[plan.ready[item]] = message.key }
+    }
+
+    private func logSkipped(_ intents: [Intent]) {
+        for intent in intents where intent.kind == .skipped {
+            logger.info("step skipped", metadata: [
+                "ticket": "\(intent.ticketID)", "source": "\(intent.source)",
+                "metric": "\(intent.metric?.rawValue ?? "risk " + (intent.risk?.rawValue ?? ""))", "step": "\(intent.step)",
+                "reason": "\(intent.reason ?? "")",
+            ])
         }
-        let commit = TickPlanner.commit(plan, messages: composed.map(\.message), messageKeys: messageKeys, at: now)
-        return Decided(commit: commit, writeBacks: writeBackPlan(plan.decided, clocks: clocks))
     }
 }

@@ -4,13 +4,15 @@ import StateStore
 import Synchronization
 
 extension Watcher {
-    /// The tick's evaluation: the engine's, with the clocks kept per ticket id for wording.
+    /// The tick's evaluation: the engine's, with the clocks kept per ticket key for wording.
     struct Evaluation: Sendable {
         /// For the tickets something is owed about, with the ticket as evaluated.
         var clocks: [String: MessageComposer.TicketClocks] = [:]
         var intents: [Intent] = []
         var withdrawn: [String] = []
         var breaches: [BreachRecord] = []
+        /// Clock outcomes new or changed since recorded.
+        var outcomes: [ClockOutcome] = []
         var nextThreshold: Date?
     }
 
@@ -30,6 +32,7 @@ extension Watcher {
         }
         let breaches = counted
         let history = try await store.ladderHistory()
+        let outcomeMarks = try await (store as? any ClockOutcomeLog)?.outcomeMarks()
         let (engine, escalator, tickets, observed) = (engine, escalator, tickets, observed)
         let work = tickets.parts(of: Watcher.ticketsPerPart)
         let parts = Mutex<[Int: (TicketEvaluation, clocks: [String: MessageComposer.TicketClocks])]>([:])
@@ -37,11 +40,13 @@ extension Watcher {
             guard let batch = tickets.batches[work[part].source] else { return }
             var evaluated = engine.evaluate(
                 batch, in: work[part].range, escalator: escalator, history: history, observed: { observed[$0] ?? [] },
-                earlierBreaches: { breaches.earlier(customer: $0.customer.id, excluding: $0.id) }, keeping: keeping, now: now)
+                earlierBreaches: { breaches.earlier(customer: $0.customer.id, excluding: $0.key) }, keeping: keeping, now: now,
+                recordedOutcome: outcomeMarks.map { marks in { marks[$0] } })
+            for index in evaluated.outcomes.indices { evaluated.outcomes[index].source = work[part].source }
             // Kept clocks refer to the polled batch instead of copying tickets.
             var clocks: [String: MessageComposer.TicketClocks] = [:]
-            for (position, ticketClocks) in evaluated.kept {
-                clocks[batch[position].id] = MessageComposer.TicketClocks(batch, position, clocks: ticketClocks)
+            for (position, ticketClocks, risks) in evaluated.kept {
+                clocks[batch[position].key] = MessageComposer.TicketClocks(batch, position, clocks: ticketClocks, risks: risks)
             }
             evaluated.kept = []
             parts.withLock { $0[part] = (evaluated, clocks) }
@@ -71,6 +76,7 @@ extension Watcher {
         result.intents = merged.intents
         result.withdrawn = merged.withdrawn
         result.breaches = merged.breaches
+        result.outcomes = merged.outcomes
         result.nextThreshold = merged.nextThreshold
         return result
     }

@@ -43,6 +43,6 @@ extension Watcher {
         }
         tickets.replace(name, with: batch.tickets)
         let history = try await store.observe(batch.tickets, source: name, at: outcome.startedAt)
-        for ticket in batch.tickets { observed[ticket.id] = history[ticket.id] }
+        for ticket in batch.tickets { observed[ticket.key] = history[ticket.key] }
     }
 }

@@ -13,9 +13,9 @@ extension Watcher {
         var plan: [(intent: Intent, step: LadderStep)] = []
         for intent in intents where intent.kind == .warning || intent.kind == .breach || intent.kind == .repeat {
             guard done.insert(intent.stepKey).inserted,
-                  let source = tickets[intent.ticketID].flatMap({ entry in sources.first { $0.config.name == entry.source } }),
+                  let source = tickets[intent.ticketKey].flatMap({ entry in sources.first { $0.config.name == entry.source } }),
                   source.config.writeBack, source.writer != nil,
-                  let clock = clocks[intent.ticketID]?.clock(of: intent),
+                  let clock = clocks[intent.ticketKey]?.clock(of: intent),
                   let step = clock.ladder?.steps.first(where: { $0.label == String(Escalator.stepLabel(of: intent.step)) }),
                   step.writesBack
             else { continue }
@@ -28,7 +28,7 @@ extension Watcher {
     /// the step is already recorded, so a failure is logged, not retried.
     func writeBack(_ plan: [(intent: Intent, step: LadderStep)]) async {
         for (intent, step) in plan {
-            guard let entry = tickets[intent.ticketID],
+            guard let entry = tickets[intent.ticketKey],
                   let source = sources.first(where: { $0.config.name == entry.source }), let writer = source.writer
             else { continue }
             let metadata: Logger.Metadata = ["ticket": "\(intent.ticketID)", "step": "\(intent.step)", "source": "\(source.config.name)"]

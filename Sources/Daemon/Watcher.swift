@@ -51,6 +51,8 @@ public actor Watcher {
     var observed: [String: [TicketEvent]] = [:]
     /// Source-freshness notices waiting for the next commit.
     var sourceNotices: [SourceFreshness.Notice] = []
+    /// Scheduled report periods already in the outbox (`report/NAME/PERIOD`).
+    var reportsDone: Set<String> = []
 
     /// `store` may be nil only for a dry run without a state file; a dry run never writes.
     public init(
@@ -79,40 +81,38 @@ public actor Watcher {
         // Clocks and the ladder.
         // Held intents whose quiet hours end now need their clocks as they stand.
         let heldDue = try await store.heldIntents(dueBy: now)
-        let evaluation = try await evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketID)), into: &report)
+        let evaluation = try await evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketKey)), into: &report)
         report.lap("evaluate", since: &phase)
         let nextThreshold = evaluation.nextThreshold
         // Breaches are recorded on the store's writer while the messages are worded here.
-        let breachesRecorded = Task.detached { [store, breaches = evaluation.breaches] () -> Result<Void, StateStoreError> in
-            do throws(StateStoreError) { return .success(try await store.recordBreaches(breaches)) } catch { return .failure(error) }
+        let breachesRecorded = Task.detached { [store, breaches = evaluation.breaches, outcomes = evaluation.outcomes] () -> Result<Void, StateStoreError> in
+            do throws(StateStoreError) {
+                try await store.recordBreaches(breaches)
+                // Clock outcomes for reports: a breach when it happens, updated on fulfilment.
+                if let log = store as? any ClockOutcomeLog { try await log.recordOutcomes(outcomes, at: now) }
+                return .success(())
+            } catch { return .failure(error) }
         }
         // The clocks are let go here: a large tick's memory peaks in the commit.
-        let decided = decide(consume evaluation, heldDue: heldDue, stale: await poller.staleSources(at: now), at: now, into: &report)
+        let decided = decide(consume evaluation, heldDue: heldDue, stale: await poller.staleSources(at: now), at: now)
         report.lap("compose", since: &phase)
-        report.enqueued = decided.commit.messages.count
-        for intent in decided.commit.intents where intent.kind == .skipped {
-            logger.info("step skipped", metadata: [
-                "ticket": "\(intent.ticketID)", "metric": "\(intent.metric.rawValue)", "step": "\(intent.step)",
-                "reason": "\(intent.reason ?? "")",
-            ])
-        }
-
-        try await breachesRecorded.value.get()
-        var commit = decided.commit
-        commit.messages += sourceNotices.compactMap { notice in
+        let notices = sourceNotices.compactMap { notice in
             configuration.opsChannel.map { ops in
                 let message = OpsNotice.message(for: notice, to: ops, at: now, templates: composer.templates)
                 logger.warning("\(message.subject)", metadata: ["channel": "\(ops)"])
                 return message
             }
         }
-        report.enqueued = commit.messages.count
         sourceNotices.removeAll()
-        try await store.commit(commit)
-        report.lap("commit", since: &phase)
+        var reportsDone = self.reportsDone
+        try await commitInParts(decided, at: now, into: &report, phase: &phase) { () async throws(StateStoreError) -> [OutboundMessage] in
+            try await breachesRecorded.value.get()
+            // Scheduled reports due now, from the outcomes recorded above; none in a dry run.
+            guard dispatcher != nil, let log = store as? any ClockOutcomeLog else { return notices }
+            return try await notices + ReportScheduler(configuration: configuration).messages(at: now, log: log, done: &reportsDone)
+        }
+        self.reportsDone = reportsDone
         Failpoint.afterCommit.trigger(failpoint)
-
-        await dispatcher?.submit(commit.messages)
 
         await writeBack(decided.writeBacks)
         report.lap("write_back", since: &phase)
@@ -170,7 +170,9 @@ public actor Watcher {
 
     /// The next tick: the next poll, threshold or end of quiet hours, whichever is first.
     private func wake(after now: Date, threshold: Date?, stored: Date?) async -> Date {
-        let candidates = [await poller.nextPoll(after: now), threshold, stored].compactMap { $0 }
+        let candidates = [
+            await poller.nextPoll(after: now), threshold, stored, ReportScheduler(configuration: configuration).nextDue(after: now),
+        ].compactMap { $0 }
         return max(now, candidates.min() ?? now + Double(configuration.pollInterval))
     }
 }

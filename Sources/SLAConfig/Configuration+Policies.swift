@@ -3,7 +3,7 @@ import SLAEngine
 
 /// `policies`, `pause`, and the `match` conditions that policies and teams share.
 extension Configuration {
-    static let policyKeys = ["name", "match", "calendar", "targets", "ladder", "customer_notices"]
+    static let policyKeys = ["name", "match", "calendar", "targets", "ladder", "customer_notices", "group_targets"]
 
     /// At least one policy; names unique; `ladderNames` is nil when the file has no `ladders`.
     static func readPolicies(
@@ -24,13 +24,16 @@ extension Configuration {
             }
             let match = fields["match"].map { readMatch($0) ?? .any } ?? .any
             let calendar = fields["calendar"]?.reference(to: "calendar", in: calendarNames, section: "calendars")
-            let targets = fields.required("targets", example: "{ any: { first_response: 1h } }").flatMap(readTargets)
-            let ladders = readPolicyLadders(fields, ladderNames: ladderNames)
+            let groupTargets = fields["group_targets"].map { readGroupTargets($0) }
+            let targets = groupTargets != nil && fields["targets"] == nil
+                ? [:] : fields.required("targets", example: "{ any: { first_response: 1h } }").flatMap(readTargets)
+            let ladders = readPolicyLadders(fields, ladderNames: ladderNames, groupTargets: groupTargets != nil)
             let customerNotices = fields["customer_notices"]?.bool() ?? true
-            guard let name, let targets else { return nil }
+            guard let name, let targets, groupTargets != .some(nil) else { return nil }
             return Policy(
                 name: name, match: match, calendar: calendars[calendar ?? BusinessCalendar.alwaysOpen.name] ?? .alwaysOpen,
-                targets: targets, ladder: ladders.any, ladders: ladders.byMetric, customerNotices: customerNotices
+                targets: targets, ladder: ladders.any, ladders: ladders.byMetric, customerNotices: customerNotices,
+                groupTargets: (groupTargets ?? nil) ?? [:]
             )
         }
     }
@@ -46,7 +49,7 @@ extension Configuration {
         var targets: [TicketPriority?: [Metric: Int]] = [:]
         var isValid = true
         for entry in byPriority.entries where priorities.contains(entry.key) {
-            let metrics = Metric.allCases.map(\.rawValue)
+            let metrics = Metric.priorityMetrics.map(\.rawValue) + [Metric.groupResponse.rawValue]
             guard let byMetric = entry.value.mapping(allowed: metrics, what: "targets by metric") else {
                 isValid = false
                 continue
@@ -54,6 +57,13 @@ extension Configuration {
             if byMetric.isEmpty { entry.value.report("is empty; give a metric and a duration, such as first_response: 1h") }
             var durations: [Metric: Int] = [:]
             for target in byMetric.entries {
+                if target.key == Metric.groupResponse.rawValue {
+                    target.keyNode.report(
+                        "group_response is set per group, not per priority; write group_targets: { GROUP: { group_response: 2h } } in the policy"
+                    )
+                    isValid = false
+                    continue
+                }
                 guard let metric = Metric(rawValue: target.key) else { continue }
                 guard let seconds = target.value.duration() else {
                     isValid = false
@@ -68,7 +78,10 @@ extension Configuration {
 
     /// `ladder: NAME`, or `ladder: {metric: NAME, any: NAME}`; every name must be a ladder
     /// when the file has `ladders`, the default `default` included.
-    private static func readPolicyLadders(_ fields: ConfigMapping, ladderNames: [String]?) -> (any: String, byMetric: [Metric: String]) {
+    private static func readPolicyLadders(
+        _ fields: ConfigMapping, ladderNames: [String]?, groupTargets: Bool
+    ) -> (any: String, byMetric: [Metric: String]) {
+        let used = Metric.priorityMetrics + (groupTargets ? [.groupResponse] : [])
         var any = Defaults.ladder
         var byMetric: [Metric: String] = [:]
         let check = { (name: String, at: ConfigNode) in
@@ -91,7 +104,7 @@ extension Configuration {
                 if let metric = Metric(rawValue: entry.key) { byMetric[metric] = name } else { any = name }
             }
             if any == Defaults.ladder, let ladderNames, !ladderNames.contains(any),
-               Metric.allCases.contains(where: { byMetric[$0] == nil }) {
+               used.contains(where: { byMetric[$0] == nil }) {
                 node.report(
                     "leaves metrics to the ladder \"default\", which ladders does not define; add any: NAME or define ladders.default",
                     .undefinedName

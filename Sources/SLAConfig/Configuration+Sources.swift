@@ -25,7 +25,11 @@ extension Configuration {
             guard let fields = item.mapping(what: "a source") else { return nil }
             let name = fields.required("name", example: "helpdesk")?.string("a source name")
             if let name, let at = fields["name"] {
-                if let first = firstNamed[name] {
+                // The name starts every key of its tickets (`SOURCE:ID/metric/cycle/step`).
+                if name.isEmpty || name.contains(where: { $0 == ":" || $0 == "/" || $0.isWhitespace }) {
+                    at.report("source name \"\(name)\" cannot be empty or hold \":\", \"/\" or spaces: it starts the keys of its "
+                        + "tickets (SOURCE:ID); use letters, digits, \"-\" or \"_\", such as helpdesk-eu")
+                } else if let first = firstNamed[name] {
                     at.report("another source is already named \"\(name)\" (line \(first.line)); give each source its own name", .duplicateKey)
                 } else {
                     firstNamed[name] = at.location

@@ -1,5 +1,6 @@
 public import BusinessTime
 public import SLAEngine
+public import SLAReport
 import Foundation
 
 /// The validated contents of a `slawatch.yaml`.
@@ -69,8 +70,19 @@ public struct Configuration: Sendable {
     /// `repeated_breaches: {count: 3, within: 30d}`: after `count` breaches of one customer
     /// within the window, its next breach also goes to the `executive` role. Nil for never.
     public var repeatedBreaches: RepeatedBreachRule?
+    /// `risks`: the experience-risk detectors that run, in file order; empty for none.
+    public var risks: [RiskRule]
+    /// `surges`: open-ticket surge rules; empty for none.
+    public var surges: [SurgeRule]
     /// `templates`: the directory of message templates, absolute; nil for the built-in ones.
     public var templates: String?
+    /// `api_token_file`: the bearer token of the listener's API (`/api/v1/*`) and of the
+    /// commands that use it; nil leaves the API off.
+    public var apiToken: SecretReference?
+    /// `credits`: service credits per customer tier (lowercased); empty when not given.
+    public var credits: [String: CreditRule]
+    /// `reports`: compliance reports sent on a schedule; empty when not given.
+    public var reports: [ReportSchedule]
     /// Every secret the file refers to, in file order; `resolveSecrets` reads them.
     public var secretReferences: [SecretReference]
     /// What works but had better be written otherwise (a time zone's old name), in file
@@ -79,13 +91,14 @@ public struct Configuration: Sendable {
 
     /// The SLA engine for these policies, pause rules and ladders.
     public var engine: SLAEngine {
-        SLAEngine(policies: policies, pause: pause, ladders: ladders)
+        SLAEngine(policies: policies, pause: pause, ladders: ladders, risks: risks)
     }
 
     /// The top-level keys.
     static let keys = [
         "state", "state_password_file", "lease", "poll_interval", "listen", "ops_channel", "sources", "calendars", "policies", "pause",
         "teams", "ladders", "channels", "relays", "templates", "customer_channel", "repeated_breaches", "customer_notices",
+        "api_token_file", "risks", "surges", "credits", "reports",
     ]
 
     // MARK: Loading
@@ -182,7 +195,14 @@ public struct Configuration: Sendable {
             customerChannel = channelNames?.contains("customers") == true ? "customers" : nil
         }
         repeatedBreaches = Configuration.readRepeatedBreaches(top["repeated_breaches"])
+        risks = Configuration.readRisks(top["risks"], channels: channelNames ?? [])
+        surges = Configuration.readSurges(top["surges"], channels: channelNames ?? [])
         customerNotices = Configuration.readCustomerNotices(top["customer_notices"])
+        apiToken = top["api_token_file"]?.secret(.file)
+        credits = Configuration.readCredits(top["credits"])
+        reports = Configuration.readReports(
+            top["reports"], calendars: calendars, calendarNames: calendarNames + ["24x7"], channels: channelNames,
+            channelConfigs: channels)
         secretReferences = document.secretReferences.sorted {
             ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column)
         }

@@ -19,6 +19,7 @@ public struct ClockExplanation: Sendable {
         let clocks = engine.clocks(for: ticket, observed: observed, at: now)
         var out: [String] = []
         var header = "Ticket \(ticket.id)"
+        if !ticket.source.isEmpty { header += " from source \(ticket.source)" }
         if !ticket.subject.isEmpty { header += " \"\(ticket.subject)\"" }
         header += ": priority \(ticket.priority.rawValue), status \(ticket.status.rawValue)"
         if let name = ticket.customer.name ?? (ticket.customer.id.isEmpty ? nil : ticket.customer.id) {
@@ -55,6 +56,9 @@ public struct ClockExplanation: Sendable {
         for clock in clocks {
             out.append(paragraph(for: clock, ticket: ticket, now: now))
         }
+        if !engine.risks.isEmpty {
+            out.append(risks(of: ticket, observed: observed, clocks: clocks, now: now))
+        }
         return out.joined(separator: "\n\n")
     }
 
@@ -65,11 +69,13 @@ public struct ClockExplanation: Sendable {
         func when(_ date: Date?) -> String { date.map { local($0, in: zone) } ?? "never (the calendar never accumulates it)" }
         var s: [String] = []
 
-        s.append("\(clock.metric.rawValue)\(clock.cycle > 1 || clock.metric == .nextReply || clock.metric == .periodicUpdate ? " cycle \(clock.cycle)" : ""): \(clock.state.rawValue).")
+        let cycled = clock.cycle > 1 || [.nextReply, .periodicUpdate, .groupResponse].contains(clock.metric)
+        s.append("\(clock.metric.rawValue)\(cycled ? " cycle \(clock.cycle)" : "")\(clock.group.map { " (group \($0))" } ?? ""): \(clock.state.rawValue).")
         s.append("It started \(startReason(clock)) at \(when(clock.startedAt)).")
 
         if clock.candidates.count == 1 {
-            s.append("Only policy \(clock.policy) sets a \(clock.metric.rawValue) target for priority \(ticket.priority.rawValue): "
+            let scope = clock.group.map { "group \($0)" } ?? "priority \(ticket.priority.rawValue)"
+            s.append("Only policy \(clock.policy) sets a \(clock.metric.rawValue) target for \(scope): "
                 + "\(DurationText.words(clock.targetSeconds, business: business)) on calendar \(clock.calendar).")
         } else {
             let listed = clock.candidates.map {
@@ -111,10 +117,28 @@ public struct ClockExplanation: Sendable {
             s.append("It was due at \(when(clock.dueAt)) and is \(DurationText.words(-clock.remainingSeconds, business: business)) overdue.")
         }
         if let next = clock.nextStep {
-            let repeatText = next.repetition > 0 ? " (repeat \(next.repetition))" : ""
-            s.append("Next ladder step: \(next.step.label)\(repeatText) at \(when(next.at)), notifying \(next.step.notify.joined(separator: ", ")).")
+            let repeatText = next.repetition > 0 ? " (repeat \(next.repetition) of \(next.step.label))" : ""
+            s.append("Next ladder step: \(next.label)\(repeatText) at \(when(next.at)), notifying \(next.step.notify.joined(separator: ", ")).")
         }
         return s.joined(separator: " ")
+    }
+
+    /// The risks the ticket carries, and why; or that it carries none, and what was looked for.
+    private func risks(of ticket: Ticket, observed: [TicketEvent], clocks: [SLAClock], now: Date) -> String {
+        let found = engine.risks(for: ticket, observed: observed, clocks: clocks, at: now)
+        let watched = engine.risks.map(\.kind.rawValue).joined(separator: ", ")
+        guard !found.isEmpty else { return "Risks: none of \(watched) at \(utc(now))." }
+        let sentences = found.map { risk in
+            "\(risk.risk.rawValue) occurrence \(risk.occurrence), since \(utc(risk.since)): \(risk.detail)."
+        }
+        let rules = Dictionary(engine.risks.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        let routed = Set(found.map(\.risk)).sorted { $0.rawValue < $1.rawValue }.map { kind in
+            "\(kind.rawValue) goes to \(rules[kind]?.notify.joined(separator: ", ") ?? "nobody")"
+        }
+        var text = "Risks (\(found.count)): " + sentences.joined(separator: " ")
+        text += " Each occurrence is told once to the team (\(routed.joined(separator: "; "))), never to the customer"
+        text += ticket.status.isSolved ? "; the ticket is solved, so nothing more is sent about it." : "."
+        return text
     }
 
     private func startReason(_ clock: SLAClock) -> String {
@@ -122,11 +146,18 @@ public struct ClockExplanation: Sendable {
         case .firstResponse, .resolution: "when the ticket was created"
         case .nextReply: "with a customer message left unanswered"
         case .periodicUpdate: clock.cycle == 1 ? "when the ticket was created" : "with the last public reply (or the reopen)"
+        case .groupResponse: "when the ticket entered group \(clock.group ?? "?")"
         }
     }
 
     private func fulfilment(_ clock: SLAClock, ticket: Ticket) -> String {
         guard clock.metric != .resolution, let at = clock.fulfilledAt else { return "the solve" }
+        if clock.metric == .groupResponse {
+            let replied = ticket.events.contains { event in
+                if case .agentReply = event.kind { return event.at == at } else { return false }
+            }
+            return replied ? "the group's first agent reply" : "the ticket leaving the group, or a solve"
+        }
         let replied = ticket.events.contains { $0.at == at && $0.kind == .agentReply(isPublic: true) }
             || (clock.metric == .firstResponse && ticket.firstResponseAt == at)
         return replied ? "a public agent reply" : "the solve"

@@ -65,7 +65,7 @@ public struct Escalator: Sendable {
     ) -> Decision {
         var decision = Decision()
         for clock in clocks {
-            let key = ClockKey.make(ticket.id, clock.metric, clock.cycle)
+            let key = ClockKey.make(ticket.key, clock.metric, clock.cycle)
             let records = history[key] ?? []
             if clock.state.isOpen {
                 open(clock, of: ticket, records: records, earlierBreaches: earlierBreaches, now: now, into: &decision)
@@ -84,7 +84,7 @@ public struct Escalator: Sendable {
     ) {
         if clock.state == .breached, let due = clock.dueAt {
             decision.breaches.append(BreachRecord(
-                ticketID: ticket.id, customerID: ticket.customer.id, metric: clock.metric, cycle: clock.cycle, at: due
+                ticketKey: ticket.key, customerID: ticket.customer.id, metric: clock.metric, cycle: clock.cycle, at: due
             ))
         }
         guard let ladder = clock.ladder else { return }
@@ -139,7 +139,7 @@ public struct Escalator: Sendable {
             }
             if recipients.isEmpty {
                 decision.intents.append(Intent(
-                    ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, step: label, kind: .skipped,
+                    ticketID: ticket.id, source: ticket.source, metric: clock.metric, cycle: clock.cycle, step: label, kind: .skipped,
                     channel: nil, reason: "no channel for \(step.notify.joined(separator: ", ")) in team \(team?.name ?? "(none)")"
                 ))
                 continue
@@ -150,12 +150,12 @@ public struct Escalator: Sendable {
                     notBefore = calendar.nextOpen(atOrAfter: now)
                 }
                 decision.intents.append(Intent(
-                    ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, step: label, kind: kind,
+                    ticketID: ticket.id, source: ticket.source, metric: clock.metric, cycle: clock.cycle, step: label, kind: kind,
                     channel: channel, role: role, isLate: isLate, notBefore: notBefore
                 ))
                 // A later step reaching a channel replaces a warning still held for it.
                 for record in records where record.isHeld && record.channel == channel {
-                    decision.withdrawn.append("\(ClockKey.make(ticket.id, clock.metric, clock.cycle))/\(record.step)@\(channel)")
+                    decision.withdrawn.append(Intent.id(clockKey: ClockKey.make(ticket.key, clock.metric, clock.cycle), step: record.step, channel: channel))
                 }
             }
         }
@@ -177,7 +177,7 @@ public struct Escalator: Sendable {
         }) else { return }
         let crossedAt = clock.instant(atElapsed: step.threshold.elapsed(forTarget: clock.targetSeconds)) ?? now
         decision.intents.append(Intent(
-            ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, step: Escalator.customerNoticeStep,
+            ticketID: ticket.id, source: ticket.source, metric: clock.metric, cycle: clock.cycle, step: Escalator.customerNoticeStep,
             kind: .customerNotice, channel: channel, isLate: now.timeIntervalSince(crossedAt) > Double(lateAfterSeconds),
             template: step.customerNotice
         ))
@@ -190,12 +190,12 @@ public struct Escalator: Sendable {
         // went by between polls, or while the daemon was down).
         if clock.state == .missed, let due = clock.dueAt {
             decision.breaches.append(BreachRecord(
-                ticketID: ticket.id, customerID: ticket.customer.id, metric: clock.metric, cycle: clock.cycle, at: due
+                ticketKey: ticket.key, customerID: ticket.customer.id, metric: clock.metric, cycle: clock.cycle, at: due
             ))
         }
-        let key = ClockKey.make(ticket.id, clock.metric, clock.cycle)
+        let key = ClockKey.make(ticket.key, clock.metric, clock.cycle)
         for record in records where record.isHeld {
-            decision.withdrawn.append("\(key)/\(record.step)@\(record.channel ?? "-")")
+            decision.withdrawn.append(Intent.id(clockKey: key, step: record.step, channel: record.channel))
         }
         guard clock.ladder?.allClear == true, !records.contains(where: { $0.step == Escalator.allClearStep }) else { return }
         var channels: [String] = []
@@ -204,7 +204,7 @@ public struct Escalator: Sendable {
         }
         for channel in channels {
             decision.intents.append(Intent(
-                ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, step: Escalator.allClearStep,
+                ticketID: ticket.id, source: ticket.source, metric: clock.metric, cycle: clock.cycle, step: Escalator.allClearStep,
                 kind: .allClear, channel: channel
             ))
         }
@@ -219,7 +219,7 @@ public struct Escalator: Sendable {
     // MARK: Routing
 
     /// Roles resolved through the ticket's team, channel names kept, duplicates dropped.
-    private func resolve(_ names: [String], team: Team?) -> [(role: Role?, channel: String)] {
+    func resolve(_ names: [String], team: Team?) -> [(role: Role?, channel: String)] {
         var result: [(role: Role?, channel: String)] = []
         for name in names {
             if let role = Role(rawValue: name) {

@@ -1,10 +1,12 @@
 public import Foundation
 
-/// Something a clock's ladder owes one channel: a step, an all-clear or a customer notice.
+/// Something a clock's ladder owes one channel: a step, an all-clear or a customer notice;
+/// or a risk a ticket reached.
 ///
 /// Intents are identified by their clock, their step and their channel, so a step
 /// fires once per (ticket, metric, cycle, step) and channel, whatever happens to the
-/// process in between.
+/// process in between. A risk's occurrences are the steps of its series
+/// (`TICKET/risk/NAME`), so it fires once per (ticket, risk, occurrence) and channel.
 public struct Intent: Sendable, Hashable {
     /// What the intent says.
     public enum Kind: String, Sendable, Hashable, Codable {
@@ -18,17 +20,26 @@ public struct Intent: Sendable, Hashable {
         case allClear = "all_clear"
         /// A delay notice to the customer.
         case customerNotice = "customer_notice"
+        /// A risk the ticket reached (`risks:`): to the team, never to the customer.
+        case risk
         /// A step no channel could be found for (or a withdrawn one, as read back from the
         /// store). Recorded so it is not tried again; nothing is sent.
         case skipped
     }
 
+    /// The source's own id of the ticket.
     public var ticketID: String
-    public var metric: Metric
+    /// The ticket's source (see `Ticket.source`).
+    public var source: String
+    /// The clock's metric; nil for a risk (and only then: each initializer sets one of the two).
+    public internal(set) var metric: Metric?
+    /// The clock's cycle; for a risk, the occurrence.
     public var cycle: Int
     /// The step's `at` as written (`75%`), with `#N` for its N-th repeat; `all_clear` or
-    /// `customer_notice` for those kinds.
+    /// `customer_notice` for those kinds; for a risk, the occurrence's number.
     public var step: String
+    /// The risk, for an intent about one (kind `risk`, or `skipped` when no channel was found).
+    public internal(set) var risk: RiskKind?
     public var kind: Kind
     /// The channel to send to; nil for a skipped step.
     public var channel: String?
@@ -45,10 +56,11 @@ public struct Intent: Sendable, Hashable {
     public var reason: String?
 
     public init(
-        ticketID: String, metric: Metric, cycle: Int, step: String, kind: Kind, channel: String?,
+        ticketID: String, source: String = "", metric: Metric, cycle: Int, step: String, kind: Kind, channel: String?,
         role: Role? = nil, isLate: Bool = false, notBefore: Date? = nil, template: String? = nil, reason: String? = nil
     ) {
         self.ticketID = ticketID
+        self.source = source
         self.metric = metric
         self.cycle = cycle
         self.step = step
@@ -61,9 +73,35 @@ public struct Intent: Sendable, Hashable {
         self.reason = reason
     }
 
-    /// `ticket/metric/cycle`: the clock the intent belongs to.
-    public var clockKey: String { ClockKey.make(ticketID, metric, cycle) }
-    /// `ticket/metric/cycle/step`: the idempotency key of the step, shared by its channels.
+    /// An intent about occurrence `occurrence` of `risk`.
+    public init(
+        ticketID: String, source: String = "", risk: RiskKind, occurrence: Int, channel: String?, role: Role? = nil,
+        isLate: Bool = false, notBefore: Date? = nil, reason: String? = nil
+    ) {
+        self.ticketID = ticketID
+        self.source = source
+        self.metric = nil
+        self.risk = risk
+        self.cycle = occurrence
+        self.step = String(occurrence)
+        self.kind = channel == nil ? .skipped : .risk
+        self.channel = channel
+        self.role = role
+        self.isLate = isLate
+        self.notBefore = notBefore
+        self.reason = reason
+    }
+
+    /// `SOURCE:ID`: the ticket the intent is about.
+    public var ticketKey: String { TicketKey.make(source, ticketID) }
+    /// `ticket/metric/cycle`: the clock the intent belongs to; for a risk, its series
+    /// `ticket/risk/NAME`.
+    public var clockKey: String {
+        if let risk { return RiskKey.series(ticketKey, risk) }
+        return ClockKey.make(ticketKey, metric!, cycle)
+    }
+    /// `ticket/metric/cycle/step`: the idempotency key of the step, shared by its channels;
+    /// for a risk, `ticket/risk/NAME/N`.
     public var stepKey: String {
         var key = clockKey
         key += "/"
@@ -86,12 +124,34 @@ public struct Intent: Sendable, Hashable {
     public var isUrgent: Bool { kind == .breach || kind == .repeat }
 }
 
+/// The key that names one ticket inside slawatch: `SOURCE:ID`, since two sources may
+/// both have a ticket `1001`. A ticket read outside any source (`--tickets`) is keyed by
+/// its id alone. Source names cannot hold `:` (the configuration refuses it), so the
+/// first `:` always ends the source.
+public enum TicketKey {
+    public static func make(_ source: String, _ id: String) -> String {
+        guard !source.isEmpty else { return id }
+        var key = source
+        key.reserveCapacity(source.utf8.count + id.utf8.count + 1)
+        key += ":"
+        key += id
+        return key
+    }
+
+    /// The source and id a key was made of; a key without `:` is an id alone.
+    public static func split(_ key: String) -> (source: String, id: String) {
+        guard let colon = key.utf8.firstIndex(of: UInt8(ascii: ":")) else { return ("", key) }
+        return (String(key[..<colon]), String(key[key.index(after: colon)...]))
+    }
+}
+
 /// The key that names one clock across ticks and restarts.
 public enum ClockKey {
-    /// Built by appending: this runs for every clock of every tick.
-    public static func make(_ ticketID: String, _ metric: Metric, _ cycle: Int) -> String {
-        var key = ticketID
-        key.reserveCapacity(ticketID.utf8.count + 40)
+    /// Built by appending: this runs for every clock of every tick. `ticketKey` is
+    /// `TicketKey.make(source, id)`.
+    public static func make(_ ticketKey: String, _ metric: Metric, _ cycle: Int) -> String {
+        var key = ticketKey
+        key.reserveCapacity(ticketKey.utf8.count + 40)
         key += "/"
         key += metric.rawValue
         key += "/"
@@ -120,15 +180,16 @@ public struct LadderRecord: Sendable, Hashable {
 
 /// A clock that went past its due time: counted per customer for repeated breaches.
 public struct BreachRecord: Sendable, Hashable {
-    public var ticketID: String
+    /// `SOURCE:ID` (`Ticket.key`).
+    public var ticketKey: String
     public var customerID: String
     public var metric: Metric
     public var cycle: Int
     /// The due time that was missed.
     public var at: Date
 
-    public init(ticketID: String, customerID: String, metric: Metric, cycle: Int, at: Date) {
-        self.ticketID = ticketID
+    public init(ticketKey: String, customerID: String, metric: Metric, cycle: Int, at: Date) {
+        self.ticketKey = ticketKey
         self.customerID = customerID
         self.metric = metric
         self.cycle = cycle

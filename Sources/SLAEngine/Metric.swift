@@ -8,6 +8,10 @@ public enum Metric: String, Sendable, Hashable, Codable, CaseIterable, Comparabl
     case periodicUpdate = "periodic_update"
     /// Created → solved; a reopen resumes the same clock.
     case resolution
+    /// An operational level agreement: the ticket entering a group → that group's first
+    /// agent reply, private notes included. One cycle per entry into a group that has a
+    /// target (`group_targets`); priority plays no part.
+    case groupResponse = "group_response"
 
     /// The metric in words, for explanations and messages.
     public var words: String {
@@ -16,8 +20,12 @@ public enum Metric: String, Sendable, Hashable, Codable, CaseIterable, Comparabl
         case .nextReply: "next reply"
         case .periodicUpdate: "periodic update"
         case .resolution: "resolution"
+        case .groupResponse: "group response"
         }
     }
+
+    /// The metrics whose targets are set per priority under a policy's `targets`.
+    public static let priorityMetrics: [Metric] = [.firstResponse, .nextReply, .periodicUpdate, .resolution]
 
     public static func < (lhs: Metric, rhs: Metric) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

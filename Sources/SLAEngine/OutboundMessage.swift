@@ -56,24 +56,57 @@ public struct OutboundMessage: Sendable, Hashable, Codable {
     }
 }
 
-/// A ticket line of a message: which clock and step it is about.
+/// A ticket line of a message: which clock and step it is about, or which risk.
 public struct MessageTicket: Sendable, Hashable, Codable {
+    /// The source's own id.
     public var id: String
+    /// The ticket's source (see `Ticket.source`).
+    public var source: String
     public var subject: String
     public var url: String?
-    public var metric: Metric
+    /// Nil for a risk.
+    public var metric: Metric?
+    /// The clock's cycle, or the risk's occurrence.
     public var cycle: Int
-    /// The step's `at` as written in the configuration (`75%`, `breach+2h`).
+    /// The step's `at` as written in the configuration (`75%`, `breach+2h`); a risk's occurrence.
     public var step: String
     public var dueAt: Date?
+    /// The risk (`follow_ups`, …) for a line about one; nil for a clock.
+    public var risk: RiskKind?
 
-    public init(id: String, subject: String, url: String? = nil, metric: Metric, cycle: Int, step: String, dueAt: Date?) {
+    public init(
+        id: String, source: String = "", subject: String, url: String? = nil, metric: Metric?, cycle: Int, step: String,
+        dueAt: Date?, risk: RiskKind? = nil
+    ) {
         self.id = id
+        self.source = source
         self.subject = subject
         self.url = url
         self.metric = metric
         self.cycle = cycle
         self.step = step
         self.dueAt = dueAt
+        self.risk = risk
+    }
+
+    /// `SOURCE:ID`, the ticket's identity.
+    public var key: String { TicketKey.make(source, id) }
+
+    enum CodingKeys: String, CodingKey {
+        case id, source, subject, url, metric, cycle, step, dueAt, risk
+    }
+
+    /// Messages queued before tickets had a source decode with an empty one.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        source = try c.decodeIfPresent(String.self, forKey: .source) ?? ""
+        subject = try c.decode(String.self, forKey: .subject)
+        url = try c.decodeIfPresent(String.self, forKey: .url)
+        metric = try c.decodeIfPresent(Metric.self, forKey: .metric)
+        cycle = try c.decode(Int.self, forKey: .cycle)
+        step = try c.decode(String.self, forKey: .step)
+        dueAt = try c.decodeIfPresent(Date.self, forKey: .dueAt)
+        risk = try c.decodeIfPresent(RiskKind.self, forKey: .risk)
     }
 }

@@ -16,13 +16,17 @@ public struct Policy: Sendable {
     public var ladder: String
     /// `customer_notices: false` keeps this policy's clocks from telling customers. Default true.
     public var customerNotices: Bool
+    /// `group_targets`: group → `group_response` business seconds (an operational level
+    /// agreement between internal groups). Groups compare as `match` does, ignoring case.
+    public var groupTargets: [String: Int]
 
     public init(
         name: String, match: TicketMatch = .any, calendar: BusinessCalendar = .alwaysOpen,
         targets: [TicketPriority?: [Metric: Int]], ladder: String = "default", ladders: [Metric: String] = [:],
-        customerNotices: Bool = true
+        customerNotices: Bool = true, groupTargets: [String: Int] = [:]
     ) {
         self.customerNotices = customerNotices
+        self.groupTargets = Dictionary(groupTargets.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: min)
         self.name = name
         self.match = match
         self.calendar = calendar
@@ -34,6 +38,11 @@ public struct Policy: Sendable {
     /// The target in business seconds for a priority and metric, if the policy sets one.
     public func target(priority: TicketPriority, metric: Metric) -> Int? {
         targets[priority]?[metric] ?? targets[nil]?[metric]
+    }
+
+    /// The `group_response` target for a group, if the policy sets one.
+    public func groupTarget(for group: String?) -> Int? {
+        group.flatMap { groupTargets[$0.lowercased()] }
     }
 
     /// The name of the ladder that escalates this metric.

@@ -25,7 +25,10 @@ public enum ClockState: String, Sendable, Hashable, Codable {
 /// What only explanations need (the rival policies, the stops, every threshold) is
 /// worked out on demand from what the clock keeps, so evaluating stays cheap.
 public struct SLAClock: Sendable, Hashable {
+    /// The source's own id of the ticket.
     public var ticketID: String
+    /// The ticket's source (see `Ticket.source`).
+    public var source: String
     public var metric: Metric
     /// 1 for `first_response` and `resolution`; numbered from 1 per cycle for `next_reply`
     /// and `periodic_update`.
@@ -52,6 +55,8 @@ public struct SLAClock: Sendable, Hashable {
     let next: NextCrossing?
     /// How the clock's business time maps onto instants.
     let schedule: ClockSchedule
+    /// The group a `group_response` clock is about; nil for every other metric.
+    public var group: String? = nil
 
     /// The first step crossing after the evaluation instant; nil for a fulfilled clock.
     public var nextStep: StepCrossing? {
@@ -81,7 +86,7 @@ public struct SLAClock: Sendable, Hashable {
     /// Every policy that set a target for this clock, in config order, with its due time.
     public var candidates: [TargetCandidate] {
         rivals.compactMap { plan in
-            plan.target(priority, metric.index).map { target in
+            plan.target(priority, metric.index, group: group).map { target in
                 TargetCandidate(
                     policy: plan.name, calendar: plan.calendar.name, targetSeconds: target,
                     dueAt: ClockSchedule(calendar: plan.calendar, start: schedule.start, spells: schedule.spells)
@@ -128,6 +133,10 @@ public struct StepCrossing: Sendable, Hashable {
     public var elapsedSeconds: Int
     /// Nil when the calendar never gets there.
     public var at: Date?
+
+    /// The step as keys name it: `breach+2h`, and `breach+2h#1` for its first repeat. The
+    /// one spelling `evaluate`, `explain` and keys share.
+    public var label: String { Escalator.label(step, repetition) }
 }
 
 /// A policy that targets a clock, and the due time it would give.

@@ -8,17 +8,22 @@ public struct SLAEngine: Sendable {
     public let pause: PauseRules
     /// Ladders by name.
     public let ladders: [String: EscalationLadder]
+    /// The configured risk detectors (`risks:`); empty runs none.
+    public let risks: [RiskRule]
 
     /// Per policy and metric, the target for each priority and the ladder, looked up
     /// once here rather than hashed on every clock.
-    private let plans: [PolicyPlan]
+    let plans: [PolicyPlan]
     /// Per metric (in `Metric.allCases` order), the statuses that stop its clock.
     private let stopSets: [StatusSet]
 
-    public init(policies: [Policy], pause: PauseRules = PauseRules(), ladders: [String: EscalationLadder] = [:]) {
+    public init(
+        policies: [Policy], pause: PauseRules = PauseRules(), ladders: [String: EscalationLadder] = [:], risks: [RiskRule] = []
+    ) {
         self.policies = policies
         self.pause = pause
         self.ladders = ladders
+        self.risks = risks
         plans = policies.map { PolicyPlan(policy: $0, ladders: ladders) }
         stopSets = Metric.allCases.map { metric in
             var set = StatusSet(pause[metric])
@@ -37,14 +42,25 @@ public struct SLAEngine: Sendable {
         guard epoch(ticket.createdAt) <= t else { return [] }
         let matching = plans.filter { $0.match.holds(for: ticket) }
         guard !matching.isEmpty else { return [] }
-        let timeline = TicketTimeline(ticket: ticket, observed: observed, now: t)
+        let withGroups = matching.contains { !$0.groupTargets.isEmpty }
+        let timeline = TicketTimeline(ticket: ticket, observed: observed, now: t, handoffs: withGroups)
         var result: [SLAClock] = []
-        let id = ticket.id, priority = ticket.priority
+        let id = ticket.id, source = ticket.source, priority = ticket.priority
         for (m, metric) in Metric.allCases.enumerated() {
+            if metric == .groupResponse {
+                guard withGroups else { continue }
+                for (index, spell) in groupCycles(in: timeline, plans: matching).enumerated() {
+                    result.append(clock(
+                        ticket: id, source: source, priority: priority, metric: metric, cycle: index + 1, span: spell.span,
+                        timeline: timeline, plans: matching, group: spell.group
+                    ))
+                }
+                continue
+            }
             guard matching.contains(where: { $0.target(priority, m) != nil }) else { continue }
             func add(cycle: Int, _ span: (start: Int64, end: Int64?)) {
                 result.append(clock(
-                    ticket: id, priority: priority, metric: metric, cycle: cycle, span: span,
+                    ticket: id, source: source, priority: priority, metric: metric, cycle: cycle, span: span,
                     timeline: timeline, plans: matching
                 ))
             }
@@ -55,6 +71,8 @@ public struct SLAEngine: Sendable {
                 add(cycle: 1, (timeline.created, timeline.currentSolve))
             case .nextReply, .periodicUpdate:
                 for (index, span) in cycles(of: metric, in: timeline).enumerated() { add(cycle: index + 1, span) }
+            case .groupResponse:
+                break
             }
         }
         return result
@@ -120,11 +138,32 @@ public struct SLAEngine: Sendable {
         return cycles
     }
 
+    /// The spells of `group_response`: each entry into a group some matching policy has a
+    /// target for runs until that group's first agent reply (a private note counts), the
+    /// ticket leaving the group (it was handed on), or a solve, whichever comes first.
+    private func groupCycles(
+        in timeline: TicketTimeline, plans: [PolicyPlan]
+    ) -> [(group: String, span: (start: Int64, end: Int64?))] {
+        var result: [(group: String, span: (start: Int64, end: Int64?))] = []
+        let groups = timeline.groups
+        for (index, spell) in groups.enumerated() {
+            guard let group = spell.group, plans.contains(where: { $0.groupTarget(group) != nil }) else { continue }
+            let start = spell.at
+            let leave = index + 1 < groups.count ? groups[index + 1].at : nil
+            let reply = timeline.agentReplies.first { reply in reply >= start && (leave.map { reply < $0 } ?? true) }
+            let solve = timeline.statuses.last { $0.at <= start }.flatMap { $0.status.isSolved ? start : nil }
+                ?? timeline.statuses.first { $0.at > start && $0.status.isSolved }?.at
+            let end = [reply, leave, solve].compactMap { $0 }.min()
+            result.append((group, (start, end)))
+        }
+        return result
+    }
+
     // MARK: One clock
 
     private func clock(
-        ticket: String, priority: TicketPriority, metric: Metric, cycle: Int, span: (start: Int64, end: Int64?),
-        timeline: TicketTimeline, plans: [PolicyPlan]
+        ticket: String, source: String, priority: TicketPriority, metric: Metric, cycle: Int, span: (start: Int64, end: Int64?),
+        timeline: TicketTimeline, plans: [PolicyPlan], group: String? = nil
     ) -> SLAClock {
         let start = span.start
         let limit = span.end ?? timeline.now
@@ -148,7 +187,7 @@ public struct SLAEngine: Sendable {
         var winnerTarget = 0
         var winnerDue: Int64?
         for plan in plans {
-            guard let target = plan.target(priority, m) else { continue }
+            guard let target = group == nil ? plan.target(priority, m) : plan.groupTarget(group) else { continue }
             let due = ClockSchedule(calendar: plan.calendar, start: start, spells: spells).instant(reaching: Int64(target))
             if winner == nil || (due != nil && (winnerDue == nil || due! < winnerDue!)) {
                 winner = plan
@@ -202,9 +241,9 @@ public struct SLAEngine: Sendable {
         }
 
         return SLAClock(
-            ticketID: ticket, metric: metric, cycle: cycle, priority: priority, origin: plan, rivals: plans,
+            ticketID: ticket, source: source, metric: metric, cycle: cycle, priority: priority, origin: plan, rivals: plans,
             targetSeconds: target, startedAt: date(start), dueAt: winnerDue.map(date), fulfilledAt: span.end.map(date),
-            elapsedSeconds: elapsed, pausedSeconds: Int(paused), state: state, next: next, schedule: schedule
+            elapsedSeconds: elapsed, pausedSeconds: Int(paused), state: state, next: next, schedule: schedule, group: group
         )
     }
 }
@@ -216,6 +255,8 @@ final class PolicyPlan: Sendable, Hashable {
     let match: TicketMatch
     let calendar: BusinessCalendar
     let customerNotices: Bool
+    /// `group_targets`, keys lowercased.
+    let groupTargets: [String: Int]
     /// Target seconds at `priority * metrics + metric`; `priority` 4 is `any`.
     private let targets: [Int?]
     /// The ladder per metric, nil when the configuration has none of that name.
@@ -226,6 +267,7 @@ final class PolicyPlan: Sendable, Hashable {
         match = policy.match
         calendar = policy.calendar
         customerNotices = policy.customerNotices
+        groupTargets = policy.groupTargets
         let metrics = Metric.allCases
         targets = (TicketPriority.allCases.map(Optional.some) + [nil]).flatMap { priority in
             metrics.map { metric in
@@ -238,6 +280,17 @@ final class PolicyPlan: Sendable, Hashable {
     @inline(__always)
     func target(_ priority: TicketPriority, _ metric: Int) -> Int? {
         targets[priority.index * Metric.allCases.count + metric]
+    }
+
+    /// The `group_response` target for a group (compared ignoring case).
+    func groupTarget(_ group: String?) -> Int? {
+        guard let group, !groupTargets.isEmpty else { return nil }
+        return groupTargets[group.lowercased()]
+    }
+
+    /// The target of a clock of `metric`: per group for `group_response`, else per priority.
+    func target(_ priority: TicketPriority, _ metric: Int, group: String?) -> Int? {
+        group == nil ? target(priority, metric) : groupTarget(group)
     }
 
     static func == (lhs: PolicyPlan, rhs: PolicyPlan) -> Bool { lhs === rhs }
@@ -266,6 +319,7 @@ extension Metric {
         case .nextReply: 1
         case .periodicUpdate: 2
         case .resolution: 3
+        case .groupResponse: 4
         }
     }
 }

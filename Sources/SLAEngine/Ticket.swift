@@ -2,7 +2,11 @@ public import Foundation
 
 /// A ticket in the canonical form every source maps onto (DESIGN.md, "The canonical ticket").
 public struct Ticket: Sendable, Hashable, Codable {
+    /// The source's own id; unique within its source only.
     public var id: String
+    /// The configured source the ticket came from; empty for tickets read outside any
+    /// source (`--tickets`). Not part of the canonical record: whoever reads a source sets it.
+    public var source: String = ""
     public var subject: String
     public var customer: Customer
     /// The current priority; it sets every target (a priority change re-targets from the clock's start).
@@ -47,6 +51,9 @@ public struct Ticket: Sendable, Hashable, Codable {
         self.solvedAt = solvedAt
         self.events = events
     }
+
+    /// The ticket's identity inside slawatch: `SOURCE:ID` (see `TicketKey`).
+    public var key: String { TicketKey.make(source, id) }
 
     enum CodingKeys: String, CodingKey {
         case id, subject, customer, priority, channel, status, group, assignee, tags, url, events

@@ -4,12 +4,14 @@ public import Foundation
 /// makes over its tickets, pure, so it can be split across cores and merged.
 public struct TicketEvaluation: Sendable {
     /// The tickets something is owed about (and those asked to be kept), by position in
-    /// the evaluated array, with their clocks as they stand.
-    public var kept: [(position: Int, clocks: [SLAClock])] = []
+    /// the evaluated array, with their clocks and risks as they stand.
+    public var kept: [(position: Int, clocks: [SLAClock], risks: [RiskOccurrence])] = []
     public var intents: [Intent] = []
     /// Held intents the ladders no longer want, by id.
     public var withdrawn: [String] = []
     public var breaches: [BreachRecord] = []
+    /// Clock outcomes (met, missed, breached) not on record yet, or changed since recorded.
+    public var outcomes: [ClockOutcome] = []
     /// The earliest ladder step of any open clock.
     public var nextThreshold: Date?
     /// Counts, for reports and metrics.
@@ -27,6 +29,7 @@ public struct TicketEvaluation: Sendable {
         intents += part.intents
         withdrawn += part.withdrawn
         breaches += part.breaches
+        outcomes += part.outcomes
         if let next = part.nextThreshold { nextThreshold = min(nextThreshold ?? next, next) }
         clockCount += part.clockCount
         clockStates.merge(part.clockStates, uniquingKeysWith: +)
@@ -39,21 +42,32 @@ extension SLAEngine {
     /// Runs every clock of `tickets[range]` at `now` and walks their ladders against
     /// `history`.
     ///
-    /// - `observed` gives the transitions recorded between polls for a ticket id; those of
+    /// - `observed` gives the transitions recorded between polls for a ticket key; those of
     ///   kinds the ticket's own events report are left out (`transitions(_:missingFrom:)`).
     /// - `earlierBreaches` counts the customer's other breaches, for `repeated_breaches`.
     /// - Clocks are kept only for tickets something is owed about, and those in `keeping`:
     ///   a large backlog's clocks are not held past the call.
+    /// - `recordedOutcome` says what is on record for a clock key; an outcome that differs
+    ///   (or is new) is returned in `outcomes`. Nil: no outcomes are collected.
     public func evaluate(
         _ tickets: [Ticket], in range: Range<Int>, escalator: Escalator, history: [String: [LadderRecord]],
-        observed: (String) -> [TicketEvent], earlierBreaches: (Ticket) -> Int, keeping: Set<String>, now: Date
+        observed: (String) -> [TicketEvent], earlierBreaches: (Ticket) -> Int, keeping: Set<String>, now: Date,
+        recordedOutcome: ((String) -> ClockOutcome.Mark?)? = nil
     ) -> TicketEvaluation {
         var result = TicketEvaluation()
         for position in range {
             let ticket = tickets[position]
-            let clocks = clocks(for: ticket, observed: SLAEngine.transitions(observed(ticket.id), missingFrom: ticket), at: now)
+            let ticketObserved = SLAEngine.transitions(observed(ticket.key), missingFrom: ticket)
+            let clocks = clocks(for: ticket, observed: ticketObserved, at: now)
             result.clockCount += clocks.count
+            var team: String??
             for clock in clocks {
+                if let recordedOutcome, clock.state == .met || clock.state == .missed || clock.state == .breached {
+                    if team == nil { team = .some(escalator.team(for: ticket)?.name) }
+                    if let outcome = ClockOutcome(clock, of: ticket, team: team!), recordedOutcome(outcome.clockKey) != outcome.mark {
+                        result.outcomes.append(outcome)
+                    }
+                }
                 result.clockStates[clock.state, default: 0] += 1
                 if clock.state == .breached { result.breached += 1 }
                 if clock.state.isOpen, let next = clock.nextStepAt {
@@ -61,10 +75,17 @@ extension SLAEngine {
                     result.nextThreshold = min(result.nextThreshold ?? next, next)
                 }
             }
-            let decision = escalator.decide(
+            var decision = escalator.decide(
                 ticket: ticket, clocks: clocks, history: history, earlierBreaches: earlierBreaches(ticket), now: now)
-            if !decision.intents.isEmpty || keeping.contains(ticket.id) {
-                result.kept.append((position, clocks))
+            var found: [RiskOccurrence] = []
+            if !risks.isEmpty {
+                found = self.risks(for: ticket, observed: ticketObserved, clocks: clocks, at: now)
+                let owed = escalator.decideRisks(ticket: ticket, risks: found, rules: risks, history: history, now: now)
+                decision.intents += owed.intents
+                decision.withdrawn += owed.withdrawn
+            }
+            if !decision.intents.isEmpty || keeping.contains(ticket.key) {
+                result.kept.append((position, clocks, found))
             }
             result.intents += decision.intents
             result.withdrawn += decision.withdrawn

@@ -11,10 +11,16 @@ struct TicketTimeline {
     var firstReply: Int64?
     /// The instant the current status was assumed to begin, when no event recorded it.
     var assumedStatusChange: Int64?
+    /// Collected only when asked for (`handoffs: true`), for group targets and risks:
+    /// the group in force from each instant (the first entry at creation; nil while unknown),
+    /// every agent reply (private notes included), and every assignee or group change.
+    var groups: [(at: Int64, group: String?)] = []
+    var agentReplies: [Int64] = []
+    var handoffs: [(at: Int64, isGroup: Bool)] = []
     let created: Int64
     let now: Int64
 
-    init(ticket: Ticket, observed: [TicketEvent], now: Int64) {
+    init(ticket: Ticket, observed: [TicketEvent], now: Int64, handoffs collectHandoffs: Bool = false) {
         self.now = now
         created = epoch(ticket.createdAt)
         var events = ticket.events
@@ -37,6 +43,12 @@ struct TicketTimeline {
         let ordered = events
         statuses = [(created, .new)]
         conversation = []
+        if collectHandoffs {
+            // The group before the first recorded change is unknown, unless nothing recorded
+            // one: then the snapshot's group has held since creation.
+            let recordsGroups = ordered.contains { if case .group = $0.kind { return true } else { return false } }
+            groups = [(created, recordsGroups ? nil : ticket.group)]
+        }
         var firstReplyEvent: Int64?
         for event in ordered {
             let t = max(epoch(event.at), created)
@@ -49,10 +61,17 @@ struct TicketTimeline {
             case .customerMessage:
                 conversation.append((t, true))
             case .agentReply(let isPublic):
+                if collectHandoffs { agentReplies.append(t) }
                 guard isPublic else { continue }
                 conversation.append((t, false))
                 if firstReplyEvent == nil { firstReplyEvent = t }
-            case .priority, .assignee, .group:
+            case .group(let group):
+                guard collectHandoffs else { continue }
+                handoffs.append((t, true))
+                if groups.count == 1 && t == created { groups[0].group = group } else { groups.append((t, group)) }
+            case .assignee:
+                if collectHandoffs { handoffs.append((t, false)) }
+            case .priority:
                 break
             }
         }

@@ -35,7 +35,7 @@ public struct BreachCounts: Sendable {
     }
 
     /// The customer's breaches on its other tickets: a ticket's own clocks never make its
-    /// next breach a repeated one.
+    /// next breach a repeated one. `ticket` is the ticket key (`Ticket.key`).
     public func earlier(customer: String, excluding ticket: String) -> Int {
         (byCustomer[customer] ?? 0) - (byTicket[TicketOfCustomer(customerID: customer, ticketID: ticket)] ?? 0)
     }
@@ -66,13 +66,13 @@ extension StateStore {
         var new: [(clockKey: String, position: Int)] = []
         ledger.clocks.reserveCapacity(ledger.clocks.count + breaches.count)
         for (position, breach) in breaches.enumerated() {
-            let clockKey = ClockKey.make(breach.ticketID, breach.metric, breach.cycle)
+            let clockKey = ClockKey.make(breach.ticketKey, breach.metric, breach.cycle)
             if ledger.clocks.insert(clockKey).inserted { new.append((clockKey, position)) }
         }
         ledger.entries.reserveCapacity(ledger.entries.count + new.count)
         for (_, position) in new {
             ledger.entries.append(BreachLedger.Entry(
-                customerID: breaches[position].customerID, ticketID: breaches[position].ticketID,
+                customerID: breaches[position].customerID, ticketID: breaches[position].ticketKey,
                 at: Int64(breaches[position].at.timeIntervalSince1970)
             ))
         }
@@ -85,7 +85,7 @@ extension StateStore {
                     for (clockKey, position) in rows {
                         try insert.bind(clockKey)
                         try insert.bind(breaches[position].customerID)
-                        try insert.bind(breaches[position].ticketID)
+                        try insert.bind(breaches[position].ticketKey)
                         try insert.bind(Int64(breaches[position].at.timeIntervalSince1970))
                         try insert.run()
                     }

@@ -36,10 +36,21 @@ extension StateStore {
         }
     }
 
+    /// A risk's intent keeps the risk's name where a clock's keeps its metric.
     private static func intent(_ row: Row) -> Intent? {
+        let notBefore = (row["not_before"] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        // `ticket_id` holds the ticket key.
+        let ticket = TicketKey.split(row["ticket_id"])
+        if let risk = RiskKind(rawValue: row["metric"]) {
+            return Intent(
+                ticketID: ticket.id, source: ticket.source, risk: risk, occurrence: row["cycle"], channel: row["channel"],
+                role: (row["role"] as String?).flatMap(Role.init(rawValue:)), isLate: row["late"], notBefore: notBefore,
+                reason: row["reason"]
+            )
+        }
         guard let metric = Metric(rawValue: row["metric"]), let kind = Intent.Kind(rawValue: row["kind"]) else { return nil }
         return Intent(
-            ticketID: row["ticket_id"], metric: metric, cycle: row["cycle"], step: row["step"], kind: kind,
+            ticketID: ticket.id, source: ticket.source, metric: metric, cycle: row["cycle"], step: row["step"], kind: kind,
             channel: row["channel"], role: (row["role"] as String?).flatMap(Role.init(rawValue:)),
             isLate: row["late"], notBefore: (row["not_before"] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) },
             template: row["template"], reason: row["reason"]
@@ -84,8 +95,8 @@ extension StateStore {
                     )))
                     try insert.bind(ids[position])
                     try insert.bind(clockKeys[position])
-                    try insert.bind(intents[position].ticketID)
-                    try insert.bind(intents[position].metric.rawValue)
+                    try insert.bind(intents[position].ticketKey)
+                    try insert.bind(intents[position].metric?.rawValue ?? intents[position].risk?.rawValue)
                     try insert.bind(intents[position].cycle)
                     try insert.bind(intents[position].step)
                     try insert.bind(kind.rawValue)

@@ -118,6 +118,54 @@ extension StateStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        // Ticket identity is (source, id): two sources may both have a ticket `1001`. Every
+        // `ticket_id` column holds the ticket key `SOURCE:ID`, and clock keys and intent ids
+        // start with it. Rows are rekeyed through the source their ticket's snapshot names;
+        // a row whose ticket has no snapshot keeps its key (its ticket was never polled).
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: """
+                UPDATE transition SET ticket_id = s.source || ':' || transition.ticket_id
+                    FROM ticket_snapshot s WHERE s.ticket_id = transition.ticket_id;
+                UPDATE intent SET ticket_id = s.source || ':' || intent.ticket_id,
+                        clock_key = s.source || ':' || intent.clock_key, id = s.source || ':' || intent.id
+                    FROM ticket_snapshot s WHERE s.ticket_id = intent.ticket_id;
+                UPDATE breach SET ticket_id = s.source || ':' || breach.ticket_id,
+                        clock_key = s.source || ':' || breach.clock_key
+                    FROM ticket_snapshot s WHERE s.ticket_id = breach.ticket_id;
+                UPDATE ticket_snapshot SET ticket_id = source || ':' || ticket_id;
+                """)
+        }
+        // What became of each clock that breached, was met or was missed, with the ticket's
+        // facts as they were, so reports read history instead of re-evaluating old tickets.
+        migrator.registerMigration("v5-clock-outcomes") { db in
+            try db.execute(sql: """
+                CREATE TABLE clock_outcome (
+                    clock_key TEXT PRIMARY KEY,
+                    source TEXT,
+                    ticket_id TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    cycle INTEGER NOT NULL,
+                    state TEXT NOT NULL,
+                    policy TEXT NOT NULL,
+                    calendar TEXT NOT NULL,
+                    target_seconds INTEGER NOT NULL,
+                    started_at INTEGER NOT NULL,
+                    due_at INTEGER,
+                    fulfilled_at INTEGER,
+                    elapsed_seconds INTEGER NOT NULL,
+                    paused_seconds INTEGER NOT NULL,
+                    customer TEXT NOT NULL,
+                    tier TEXT,
+                    grp TEXT,
+                    team TEXT,
+                    channel TEXT,
+                    priority TEXT NOT NULL,
+                    recorded_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX clock_outcome_fulfilled ON clock_outcome(fulfilled_at);
+                CREATE INDEX clock_outcome_due ON clock_outcome(due_at);
+                """)
+        }
         return migrator
     }()
 }

@@ -6,7 +6,8 @@ extension StateStore {
     /// Compares a poll's tickets with what the last poll saw, records every change of
     /// status, priority, assignee and group as a transition at `at`, and returns the
     /// transitions recorded so far for the polled tickets (the history a snapshot-only
-    /// source cannot give).
+    /// source cannot give), by ticket key (`Ticket.key`). Tables key tickets by that key;
+    /// the snapshots in memory are by source, then by the source's own id.
     public func observe(_ tickets: [Ticket], source: String, at: Date) throws(StateStoreError) -> [String: [TicketEvent]] {
         let now = Int64(at.timeIntervalSince1970)
         // Taken out of the cache while in use, so updating them copies nothing; a failed
@@ -25,27 +26,27 @@ extension StateStore {
             var transitions = try cached.1 ?? StateStore.loadTransitions(db)
             var insertTransition = try RowWriter(db, sql: "INSERT INTO transition (ticket_id, at, kind, value) VALUES (?, ?, ?, ?)")
             // Only new and changed snapshots are written, in key order.
-            var changed: [(id: String, snapshot: Snapshot)] = []
+            var changed: [(key: String, snapshot: Snapshot)] = []
             // A first poll of a large source grows the table once, not by doubling.
             if snapshots.count < tickets.count { snapshots.reserveCapacity(snapshots.count + tickets.count) }
             for ticket in tickets {
                 let seen = Snapshot(status: ticket.status, priority: ticket.priority, assignee: ticket.assignee, group: ticket.group)
                 let old = snapshots.updateValue(seen, forKey: ticket.id)
                 guard old != seen else { continue }
-                changed.append((ticket.id, seen))
+                changed.append((ticket.key, seen))
                 guard let old else { continue }
                 let changes: [(String, String?, String?)] = [
                     ("status", old.status.rawValue, seen.status.rawValue), ("priority", old.priority.rawValue, seen.priority.rawValue),
                     ("assignee", old.assignee, seen.assignee), ("group", old.group, seen.group),
                 ]
                 for (kind, before, after) in changes where before != after {
-                    try insertTransition.bind(ticket.id)
+                    try insertTransition.bind(ticket.key)
                     try insertTransition.bind(now)
                     try insertTransition.bind(kind)
                     try insertTransition.bind(after)
                     try insertTransition.run()
                     if let event = StateStore.event(at: now, kind: kind, value: after) {
-                        transitions[ticket.id, default: []].append(event)
+                        transitions[ticket.key, default: []].append(event)
                     }
                 }
             }
@@ -55,8 +56,8 @@ extension StateStore {
                 ON CONFLICT(ticket_id) DO UPDATE SET source = excluded.source, status = excluded.status,
                     priority = excluded.priority, assignee = excluded.assignee, grp = excluded.grp, changed_at = excluded.changed_at
                 """)
-            for (id, seen) in changed.sorted(by: { $0.id < $1.id }) {
-                for value in [id, source, seen.status.rawValue, seen.priority.rawValue, seen.assignee, seen.group] { try upsert.bind(value) }
+            for (key, seen) in changed.sorted(by: { $0.key < $1.key }) {
+                for value in [key, source, seen.status.rawValue, seen.priority.rawValue, seen.assignee, seen.group] { try upsert.bind(value) }
                 try upsert.bind(now)
                 try upsert.run()
             }
@@ -69,7 +70,8 @@ extension StateStore {
         }
         var history: [String: [TicketEvent]] = [:]
         for ticket in tickets {
-            if let events = transitions[ticket.id] { history[ticket.id] = events }
+            let key = ticket.key
+            if let events = transitions[key] { history[key] = events }
         }
         return history
     }
@@ -81,7 +83,8 @@ extension StateStore {
             // Written by this code, so always known; a row that is not is seen afresh.
             guard let status = TicketStatus(rawValue: row["status"]), let priority = TicketPriority(rawValue: row["priority"])
             else { continue }
-            snapshots[row["source"], default: [:]][row["ticket_id"]] = Snapshot(
+            let source: String = row["source"], key: String = row["ticket_id"]
+            snapshots[source, default: [:]][TicketKey.split(key).id] = Snapshot(
                 status: status, priority: priority, assignee: row["assignee"], group: row["grp"]
             )
         }

@@ -32,6 +32,8 @@ public final class StateStore: Sendable {
         var ladder: [String: [LadderRecord]]?
         /// The breach table.
         var breaches: BreachLedger?
+        /// What is on record of each clock outcome, by clock key.
+        var outcomes: [String: ClockOutcome.Mark]?
     }
 
     /// The values of a ticket the last poll saw; forty bytes, as there is one per open ticket.
@@ -79,6 +81,43 @@ public final class StateStore: Sendable {
                     + "run the newer slawatch, or point `state:` at another file")
             }
             try migrator.migrate(pool)
+        } catch let error as StateStoreError {
+            throw error
+        } catch {
+            throw StateStore.describe(error, path: path)
+        }
+    }
+
+    /// Opens an existing database at `path` to read it, while the daemon may be writing
+    /// to it: no lock is taken, nothing is created, migrated or written. A database of
+    /// another schema than this slawatch's is refused, naming the versions.
+    public init(readingOnly path: String) throws(StateStoreError) {
+        self.path = path
+        lock = nil
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StateStoreError(.unavailable, "\(path): there is no state database; start the daemon (slawatch run) "
+                + "so it records clock outcomes, or give --tickets")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(3)
+        configuration.label = "slawatch-state-reader"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let migrator = StateStore.migrator
+            let known = migrator.migrations
+            let applied = try pool.read { try migrator.appliedIdentifiers($0) }
+            let unknown = applied.subtracting(known)
+            if !unknown.isEmpty {
+                throw StateStoreError(.newerSchema, "\(path): the state database was written by a newer slawatch "
+                    + "(schema \(unknown.sorted().joined(separator: ", ")) is unknown to this one); run the newer slawatch's report")
+            }
+            let missing = known.filter { !applied.contains($0) }
+            if !missing.isEmpty {
+                throw StateStoreError(.olderSchema, "\(path): the state database was written by an older slawatch "
+                    + "(it lacks schema \(missing.joined(separator: ", "))); run this version's daemon once to migrate it, "
+                    + "or the older slawatch's report")
+            }
         } catch let error as StateStoreError {
             throw error
         } catch {

@@ -9,6 +9,8 @@ public struct StateStoreError: Error, Sendable, CustomStringConvertible {
         case corrupt
         /// Written by a newer slawatch whose schema this one does not know.
         case newerSchema = "newer_schema"
+        /// Written by an older slawatch, and opened read-only, so it cannot be migrated.
+        case olderSchema = "older_schema"
         /// The file or its directory cannot be opened or written.
         case unavailable
         /// A query failed.

@@ -43,3 +43,32 @@ public struct RecordProblem: Error, Sendable, Hashable, CustomStringConvertible 
         return "\(prefix): \(message)"
     }
 }
+
+extension TicketBatch {
+    /// Stamps every ticket with the name of the source it came from (`Ticket.source`, part of
+    /// its identity) and keeps one ticket per id: when a source reports an id twice, the
+    /// later record wins and the earlier is reported as a problem. `name` is empty for
+    /// tickets read outside any configured source.
+    public mutating func identify(as name: String) {
+        var last: [String: Int] = [:]
+        last.reserveCapacity(tickets.count)
+        var repeated = false
+        for position in tickets.indices {
+            tickets[position].source = name
+            if last.updateValue(position, forKey: tickets[position].id) != nil { repeated = true }
+        }
+        guard repeated else { return }
+        var kept: [Ticket] = []
+        kept.reserveCapacity(last.count)
+        for (position, ticket) in tickets.enumerated() {
+            if last[ticket.id] == position {
+                kept.append(ticket)
+            } else {
+                problems.append(RecordProblem(
+                    source: name.isEmpty ? "tickets" : name, recordID: ticket.id,
+                    message: "the id appears again later in the same source; the later record is used"))
+            }
+        }
+        tickets = kept
+    }
+}

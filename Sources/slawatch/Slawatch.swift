@@ -10,7 +10,8 @@ struct Slawatch: AsyncParsableCommand {
         commandName: "slawatch",
         abstract: "Watches support tickets for SLA risk and breach, and tells the right people in time.",
         version: version,
-        subcommands: [RunCommand.self, CheckCommand.self, EvaluateCommand.self, ExplainCommand.self, RenderCommand.self, TestNotifyCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, EvaluateCommand.self, ExplainCommand.self, RenderCommand.self, TestNotifyCommand.self,
+                      ReportCommand.self]
     )
 }
 

@@ -144,7 +144,7 @@ import Testing
         }
         #expect(ids.count == Self.breached)
         #expect(Set(ids).count == ids.count)
-        // One per breached ticket: the idempotency key starts with the ticket's id.
-        #expect(Set(ids.map { String($0.split(separator: "/")[0]) }) == Set((0..<Self.breached).map { "B-\($0)" }))
+        // One per breached ticket: the idempotency key starts with the ticket's key, SOURCE:ID.
+        #expect(Set(ids.map { String($0.split(separator: "/")[0]) }) == Set((0..<Self.breached).map { "file:B-\($0)" }))
     }
 }

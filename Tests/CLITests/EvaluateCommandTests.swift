@@ -41,10 +41,10 @@ import Testing
         #expect(c["percent"] as? Double == 575.0)
         #expect(c["state"] as? String == "breached")
         // breach+2h repeats every 2 business hours: 6 h, 8 h, … 24 h is the first after 23 h,
-        // reached Wednesday 17:00 EST.
+        // reached Wednesday 17:00 EST: the ninth repeat, spelled as its key spells it.
         let next = try #require(c["next_step"] as? [String: Any])
         #expect(next["at"] as? String == "2026-11-25T22:00:00Z")
-        #expect(next["step"] as? String == "breach+2h")
+        #expect(next["step"] as? String == "breach+2h#9")
         #expect(next["notify"] as? [String] == ["director"])
 
         // 24 business hours: Monday, Tuesday, Wednesday to 17:00 EST; 23 h gone is 95.8%.

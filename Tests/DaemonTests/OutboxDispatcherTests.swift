@@ -170,8 +170,10 @@ final class ScriptedNotifier: Notifier {
         let clock = VirtualClock()
         // Each delivery takes 100 ms of real time, 32 at once: about 3 s for the 1,000. The
         // delivery clock is moved by hand.
+        let finished = Mutex(0)
         let slow = ScriptedNotifier("hooks") { _ in
             try? await Task.sleep(for: .milliseconds(100))
+            finished.withLock { $0 += 1 }
             return .delivered
         }
         let dispatcher = OutboxDispatcher(
@@ -179,8 +181,10 @@ final class ScriptedNotifier: Notifier {
             logger: Logger(label: "test") { _ in SourceProblemLogTests.Capture(into: lines) })
         let running = Task { await dispatcher.run() }
         await dispatcher.submit((0..<1000).map { Self.message("m\($0)", "hooks") })
-        // Once the round has begun (its first delivery, after 100 ms), a minute passes.
-        try await Task.sleep(for: .milliseconds(300))
+        // Once the round has begun (the first wave of 32 has ended and been recorded, which
+        // the second wave's ends imply), a minute passes.
+        let begun = ContinuousClock.now + .seconds(10)
+        while finished.withLock({ $0 }) < 40, ContinuousClock.now < begun { try await Task.sleep(for: .milliseconds(20)) }
         clock.advance(by: 61)
         // The loop turns at least once a second; the round has lasted a minute by then.
         let deadline = ContinuousClock.now + .seconds(5)

@@ -6,35 +6,36 @@ import SLAEngine
 /// The structures a large tick keeps small: the polled tickets by source, and the digest's
 /// choice of its worst lines.
 @Suite struct TickDataTests {
-    static func ticket(_ id: String, subject: String = "") -> Ticket {
-        Ticket(id: id, subject: subject, customer: Customer(id: "c"), priority: .normal, status: .open,
-               createdAt: Date(timeIntervalSince1970: 1_795_000_000))
+    static func ticket(_ id: String, subject: String = "", source: String = "") -> Ticket {
+        var ticket = Ticket(id: id, subject: subject, customer: Customer(id: "c"), priority: .normal, status: .open,
+                            createdAt: Date(timeIntervalSince1970: 1_795_000_000))
+        ticket.source = source
+        return ticket
     }
 
-    @Test func aTicketIsKeptByTheFirstSourceToReportIt() {
+    @Test func twoSourcesWithOneIdAreTwoTickets() {
         var tickets = PolledTickets()
-        tickets.replace("a", with: [Self.ticket("1", subject: "a1"), Self.ticket("2", subject: "a2"), Self.ticket("2", subject: "again")])
-        tickets.replace("b", with: [Self.ticket("2", subject: "b2"), Self.ticket("3", subject: "b3")])
-        #expect(tickets.count == 3)
-        #expect(tickets["1"]?.ticket.subject == "a1")
-        #expect(tickets["2"]?.ticket.subject == "a2")
-        #expect(tickets["2"]?.source == "a")
-        #expect(tickets["3"]?.source == "b")
-        // Left out, not just hidden: the batch no longer holds them.
-        #expect(tickets.batches["a"]?.map(\.subject) == ["a1", "a2"])
-        #expect(tickets.batches["b"]?.map(\.subject) == ["b3"])
-
-        // A new poll replaces the source's tickets; what it dropped is gone.
-        tickets.replace("a", with: [Self.ticket("4", subject: "a4"), Self.ticket("1", subject: "a1 again")])
+        tickets.replace("a", with: [Self.ticket("1", subject: "a1", source: "a"), Self.ticket("2", subject: "a2", source: "a")])
+        tickets.replace("b", with: [Self.ticket("2", subject: "b2", source: "b"), Self.ticket("3", subject: "b3", source: "b")])
+        #expect(tickets.count == 4)
+        #expect(tickets["a:1"]?.ticket.subject == "a1")
+        #expect(tickets["a:2"]?.ticket.subject == "a2")
+        #expect(tickets["b:2"]?.ticket.subject == "b2")
+        #expect(tickets["b:2"]?.source == "b")
         #expect(tickets["2"] == nil)
-        #expect(tickets["1"]?.ticket.subject == "a1 again")
-        #expect(tickets["4"]?.source == "a")
-        #expect(tickets.count == 3)
+
+        // A new poll replaces the source's tickets; what it dropped is gone, the other source's stay.
+        tickets.replace("a", with: [Self.ticket("4", subject: "a4", source: "a"), Self.ticket("1", subject: "a1 again", source: "a")])
+        #expect(tickets["a:2"] == nil)
+        #expect(tickets["b:2"]?.ticket.subject == "b2")
+        #expect(tickets["a:1"]?.ticket.subject == "a1 again")
+        #expect(tickets["a:4"]?.source == "a")
+        #expect(tickets.count == 4)
 
         tickets.remove("a")
-        #expect(tickets["1"] == nil && tickets["4"] == nil)
-        #expect(tickets["3"]?.ticket.subject == "b3")
-        #expect(tickets.count == 1)
+        #expect(tickets["a:1"] == nil && tickets["a:4"] == nil)
+        #expect(tickets.count == 2)
+        #expect(tickets["b:3"]?.ticket.subject == "b3")
     }
 
     @Test func partsCoverEveryTicketOnce() {

@@ -9,12 +9,11 @@ import Testing
     static let now = Date(timeIntervalSince1970: 1_795_000_000)
 
     static func intent(_ ticket: String, _ step: String, _ kind: Intent.Kind, channel: String = "leads", notBefore: Date? = nil) -> Intent {
-        Intent(ticketID: ticket, metric: .firstResponse, cycle: 1, step: step, kind: kind, channel: channel, notBefore: notBefore)
+        Intent(ticketID: ticket, source: ["A": "desk", "B": "desk", "C": "mail"][ticket] ?? "", metric: .firstResponse, cycle: 1, step: step, kind: kind, channel: channel, notBefore: notBefore)
     }
 
     /// Tickets A and B from source `desk`, C from `mail`; every clock open but B's; only A has a customer email.
     static var facts: TickPlanner.Facts { TickPlanner.Facts(
-        sourceOf: { ["A": "desk", "B": "desk", "C": "mail"][$0] },
         clockIsOpen: { ["A": true, "B": false, "C": true][$0.ticketID] },
         hasCustomerEmail: { $0.ticketID == "A" }
     ) }
@@ -59,11 +58,35 @@ import Testing
         let held = Self.intent("A", "75%", .warning, notBefore: Self.now)
         let plan = TickPlanner.plan(intents: [noEmail, withEmail], withdrawn: [], heldDue: [held], stale: [], facts: Self.facts, at: Self.now)
         #expect(plan.ready == [1, 2])
-        let commit = TickPlanner.commit(plan, messages: [], messageKeys: [nil, "m-A", "m-held"], at: Self.now)
-        #expect(commit.intents.map(\.kind) == [.skipped, .customerNotice])
-        #expect(commit.intents[0].reason == "the ticket has no customer email")
-        #expect(commit.messageKeys == [nil, "m-A"])
+        // One part with every ready intent: the one worded, then the one with nobody to tell.
+        let commit = TickPlanner.commit(plan, numbers: [1, 2], messages: [], messageKeys: [1: "m-A", 2: "m-held"], first: true, at: Self.now)
+        #expect(commit.intents.map(\.kind) == [.customerNotice, .skipped])
+        #expect(commit.intents[1].reason == "the ticket has no customer email")
+        #expect(commit.messageKeys == ["m-A", nil])
         #expect(commit.released.map(\.messageKey) == ["m-held"])
         #expect(commit.released.map(\.id) == [held.id])
+    }
+
+    @Test func laterPartsCarryOnlyTheirOwnIntents() {
+        let intents = (0..<4).map { Self.intent("A", "\($0 * 10)%", .warning) } + [Self.intent("C", "75%", .warning, notBefore: Self.now + 60)]
+        let plan = TickPlanner.plan(intents: intents, withdrawn: ["gone"], heldDue: [], stale: [], facts: Self.facts, at: Self.now)
+        #expect(plan.ready == [0, 1, 2, 3])
+        let first = TickPlanner.commit(plan, numbers: [0, 1], messages: [], messageKeys: [0: "m0", 1: "m1"], first: true, at: Self.now)
+        // The first part records the held intent (no message) and the withdrawn ones.
+        #expect(first.intents.map(\.step) == ["0%", "10%", "75%"])
+        #expect(first.messageKeys == ["m0", "m1", nil])
+        #expect(first.withdrawn == ["gone"])
+        let second = TickPlanner.commit(plan, numbers: [2, 3], messages: [], messageKeys: [2: "m2", 3: "m3"], first: false, at: Self.now)
+        #expect(second.intents.map(\.step) == ["20%", "30%"])
+        #expect(second.messageKeys == ["m2", "m3"])
+        #expect(second.withdrawn.isEmpty)
+    }
+
+    @Test func partsKeepDigestsWholeAndATicketInOnePart() {
+        // Items 0-9: tickets T0 T0 T1 T1 … ; items 4 and 7 go to a digest.
+        let ticket = (0..<10).map { "T\($0 / 2)" }
+        let parts = TickPlanner.parts(of: 0..<10, size: 3, isDigest: { $0 == 4 || $0 == 7 }, ticketOf: { ticket[$0] })
+        #expect(parts == [[4, 7, 0, 1], [2, 3, 5], [6, 8, 9]])
+        #expect(TickPlanner.parts(of: 0..<0, size: 3, isDigest: { _ in false }, ticketOf: { _ in "" }) == [[]])
     }
 }

@@ -84,6 +84,13 @@ import Testing
               - name: standard
                 targets: { urgent: { first_response: 30m } }
             """, at: 4, 11, "policies[1].name", says: "already named \"standard\" (line 2)", "give each policy its own name"),
+        Rejection("a source name with a colon", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            sources:
+              - { name: "desk:eu", type: file, path: tickets.json }
+            """, at: 5, 13, "sources[0].name", says: "cannot be empty or hold \":\"", "SOURCE:ID", "helpdesk-eu"),
         Rejection("unknown priority in targets", """
             policies:
               - name: standard

@@ -187,7 +187,7 @@ import BusinessTime
         ticket.status = .solved
         ticket.solvedAt = at(solvedAt)
         let decision = decide("2026-11-20T15:00:00Z")
-        #expect(decision.breaches.map { "\($0.ticketID)/\($0.metric.rawValue)/\($0.cycle)@\(Timestamp($0.at))" } == breaches)
+        #expect(decision.breaches.map { "\($0.ticketKey)/\($0.metric.rawValue)/\($0.cycle)@\(Timestamp($0.at))" } == breaches)
         #expect(decision.breaches.allSatisfy { $0.customerID == "acme" })
     }
 

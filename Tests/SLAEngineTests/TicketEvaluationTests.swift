@@ -28,7 +28,7 @@ import BusinessTime
         #expect(result.breached == 1)
         #expect(result.clockStates == [.breached: 1, .running: 2])
         #expect(Set(result.intents.map(\.ticketID)) == ["A"])
-        #expect(result.breaches.map(\.ticketID) == ["A"])
+        #expect(result.breaches.map(\.ticketKey) == ["A"])
         // B's 75% (3 h) at 17:00 comes before C's at 17:10 and A's breach+2h at 16:00 comes first of all.
         #expect(result.nextThreshold == at("2026-11-20T16:00:00Z"))
     }

@@ -59,10 +59,10 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
             intents: [warning, held, skipped], messageKeys: [warning.id],
             messages: [message(warning.id)]
         ))
-        let breach = BreachRecord(ticketID: "T-9", customerID: "acme", metric: .resolution, cycle: 1, at: at("2026-11-20T12:00:00Z"))
+        let breach = BreachRecord(ticketKey: "T-9", customerID: "acme", metric: .resolution, cycle: 1, at: at("2026-11-20T12:00:00Z"))
         try await store.recordBreaches([breach])
         // A clock breaches once: the same breach seen again, even later, is not a second one.
-        try await store.recordBreaches([breach, BreachRecord(ticketID: "T-9", customerID: "acme", metric: .resolution, cycle: 1,
+        try await store.recordBreaches([breach, BreachRecord(ticketKey: "T-9", customerID: "acme", metric: .resolution, cycle: 1,
                                                              at: at("2026-11-20T12:30:00Z"))])
         let history = try await store.ladderHistory()
         #expect(history["T-1/resolution/1"] == [LadderRecord(step: "75%", channel: "leads", kind: .warning)])
@@ -77,7 +77,7 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
         #expect(try await store.breachCounts(since: at("2026-11-20T12:00:01Z")).earlier(customer: "acme", excluding: "T-1") == 0)
         // Also for a store opened afresh, which reads what is on record.
         try await subject.open().recordBreaches([BreachRecord(
-            ticketID: "T-9", customerID: "acme", metric: .resolution, cycle: 1, at: at("2026-11-20T12:45:00Z")
+            ticketKey: "T-9", customerID: "acme", metric: .resolution, cycle: 1, at: at("2026-11-20T12:45:00Z")
         )])
         #expect(try await subject.open().breachCounts(since: at("2026-11-01T00:00:00Z")).earlier(customer: "acme", excluding: "T-1") == 1)
 
@@ -208,15 +208,20 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
             }
         }
         let store = try StateStore(path: path)
-        #expect(try store.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") } == ["v1", "v2", "v3"])
-        #expect(try store.ladderHistory() == ["T-1/resolution/0": [LadderRecord(step: "75%", channel: "leads", kind: .warning, isHeld: true)]])
-        #expect(try store.heldIntents(dueBy: Date(timeIntervalSince1970: 1_795_003_600)).map(\.id) == ["T-1/resolution/0/75%@leads"])
-        #expect(try store.breachCounts(since: Date(timeIntervalSince1970: 1_794_990_000)).earlier(customer: "acme", excluding: "T-1") == 1)
+        // Every migration ran, in order.
+        let applied = try store.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
+        #expect(applied.prefix(4) == ["v1", "v2", "v3", "v4"])
+        #expect(applied == StateStore.migrator.migrations)
+        // Keyed by source since v4: the snapshot says T-1 is source s's.
+        #expect(try store.ladderHistory() == ["s:T-1/resolution/0": [LadderRecord(step: "75%", channel: "leads", kind: .warning, isHeld: true)]])
+        #expect(try store.heldIntents(dueBy: Date(timeIntervalSince1970: 1_795_003_600)).map(\.id) == ["s:T-1/resolution/0/75%@leads"])
+        #expect(try store.breachCounts(since: Date(timeIntervalSince1970: 1_794_990_000)).earlier(customer: "acme", excluding: "s:T-1") == 1)
         // The snapshot came along: the same values again are no change, and the old
         // transition is still the ticket's history.
-        let ticket = Ticket(id: "T-1", status: .open, createdAt: Date(timeIntervalSince1970: 1_794_980_000))
+        var ticket = Ticket(id: "T-1", status: .open, createdAt: Date(timeIntervalSince1970: 1_794_980_000))
+        ticket.source = "s"
         #expect(try store.observe([ticket], source: "s", at: Date(timeIntervalSince1970: 1_795_000_060)) == [
-            "T-1": [TicketEvent(at: Date(timeIntervalSince1970: 1_794_990_000), .status(.open))],
+            "s:T-1": [TicketEvent(at: Date(timeIntervalSince1970: 1_794_990_000), .status(.open))],
         ])
     }
 

@@ -47,12 +47,15 @@ struct Subject: Sendable {
     }
 
     /// A PostgreSQL store on `database` over the shared server's socket; `fenced` as a daemon's.
-    static func postgres(_ database: String, fenced: Bool = false, instance: String = "slawatch-test") async throws -> PostgresStateStore {
+    static func postgres(
+        _ database: String, fenced: Bool = false, instance: String = "slawatch-test", migratedTo last: String? = nil
+    ) async throws -> PostgresStateStore {
         let server = try PostgresServer.shared()
         let endpoint = PostgresEndpoint(
             place: .socket(path: server.socketDirectory + "/.s.PGSQL.\(server.port)"), user: PostgresServer.user, password: nil,
             database: database, label: server.socketURL(database))
-        return try await PostgresStateStore(endpoint: endpoint, instance: instance, fenced: fenced, logger: Logger(label: "test"))
+        return try await PostgresStateStore(
+            endpoint: endpoint, instance: instance, fenced: fenced, migratingTo: last, logger: Logger(label: "test"))
     }
 
     /// The first column of each row `sql` returns, as text.

@@ -57,7 +57,13 @@ actor SourcePoller {
             running[name] = (number, Task.detached { [self] in
                 let clock = ContinuousClock.now
                 let result: Result<TicketBatch, any Error>
-                do { result = .success(try await source.reader.poll()) } catch { result = .failure(error) }
+                do {
+                    var batch = try await source.reader.poll()
+                    batch.identify(as: name)
+                    result = .success(batch)
+                } catch {
+                    result = .failure(error)
+                }
                 await land(Outcome(source: source, startedAt: now, result: result, seconds: (ContinuousClock.now - clock).seconds), number: number)
             })
         }

@@ -31,8 +31,6 @@ struct TickPlanner {
 
     /// How the tick's world stands, as the planner asks it.
     struct Facts {
-        /// The source a ticket came from; nil when it is not in view.
-        var sourceOf: (String) -> String?
         /// Whether an intent's clock is open now; nil when its ticket is not in view.
         var clockIsOpen: (Intent) -> Bool?
         /// Whether a customer notice has someone to go to.
@@ -43,7 +41,7 @@ struct TickPlanner {
         intents: [Intent], withdrawn: [String], heldDue: [Intent], stale: Set<String>, facts: Facts, at now: Date
     ) -> Plan {
         let decided = stale.isEmpty ? intents : intents.filter { intent in
-            guard let source = facts.sourceOf(intent.ticketID), stale.contains(source) else { return true }
+            guard stale.contains(intent.source) else { return true }
             return intent.kind != .warning && intent.kind != .customerNotice
         }
         var withdrawn = withdrawn
@@ -66,20 +64,60 @@ struct TickPlanner {
         return Plan(decided: decided, released: released, withdrawn: withdrawn, ready: ready)
     }
 
-    /// The commit of a plan whose ready intents were worded into `messages`, where
-    /// `messageKeys[n]` is the key of the message carrying intent number `n`, if any.
-    static func commit(_ plan: Plan, messages: [OutboundMessage], messageKeys: [String?], at now: Date) -> TickCommit {
-        var commit = TickCommit(at: now, intents: plan.decided, messageKeys: Array(messageKeys[..<plan.decided.count]))
-        for (number, intent) in plan.decided.enumerated()
-        where intent.kind == .customerNotice && messageKeys[number] == nil && intent.notBefore == nil {
-            commit.intents[number].kind = .skipped
-            commit.intents[number].reason = "the ticket has no customer email"
+    /// The ready items (positions in `plan.ready`) in parts of about `size`, each worded
+    /// and committed on its own. Digests gather a whole tick, so their items are all in the
+    /// first part; a ticket's items never straddle two parts (a customer hears once per
+    /// tick about a ticket). Always at least one part, which may be empty.
+    static func parts(
+        of items: Range<Int>, size: Int, isDigest: (Int) -> Bool, ticketOf: (Int) -> String
+    ) -> [[Int]] {
+        var parts: [[Int]] = [items.filter(isDigest)]
+        var current = parts[0]
+        var lastTicket: String?
+        for item in items where !isDigest(item) {
+            let ticket = ticketOf(item)
+            if current.count >= size, ticket != lastTicket {
+                parts[parts.count - 1] = current
+                parts.append([])
+                current = []
+            }
+            current.append(item)
+            lastTicket = ticket
         }
-        commit.released = plan.released.enumerated().compactMap { index, intent in
-            messageKeys[plan.decided.count + index].map { (intent.id, $0) }
+        parts[parts.count - 1] = current
+        return parts
+    }
+
+    /// The commit of one part of a plan: the intents numbered `numbers` (positions in
+    /// `decided`, then `released`), worded into `messages`, where `messageKeys[n]` is the key
+    /// of the message carrying intent number `n`, if any. The `first` part also records the
+    /// intents that go out without a message (held, skipped, without a channel) and the
+    /// withdrawn ones.
+    static func commit(
+        _ plan: Plan, numbers: [Int], messages: [OutboundMessage], messageKeys: [Int: String], first: Bool, at now: Date
+    ) -> TickCommit {
+        var commit = TickCommit(at: now, messages: messages)
+        var decided = numbers.filter { $0 < plan.decided.count }
+        if first {
+            let ready = Set(plan.ready)
+            decided += plan.decided.indices.filter { !ready.contains($0) }
+            commit.withdrawn = plan.withdrawn
         }
-        commit.withdrawn = plan.withdrawn
-        commit.messages = messages
+        commit.intents.reserveCapacity(decided.count)
+        commit.messageKeys.reserveCapacity(decided.count)
+        for number in decided {
+            var intent = plan.decided[number]
+            let key = messageKeys[number]
+            if intent.kind == .customerNotice && key == nil && intent.notBefore == nil {
+                intent.kind = .skipped
+                intent.reason = "the ticket has no customer email"
+            }
+            commit.intents.append(intent)
+            commit.messageKeys.append(key)
+        }
+        commit.released = numbers.filter { $0 >= plan.decided.count }.compactMap { number in
+            messageKeys[number].map { (plan.released[number - plan.decided.count].id, $0) }
+        }
         return commit
     }
 

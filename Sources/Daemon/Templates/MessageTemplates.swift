@@ -11,13 +11,16 @@ public import SLAEngine
 /// encoders escape them for Slack, Teams, JSON…); the HTML form escapes them as HTML.
 public struct MessageTemplates: Sendable {
     /// Templates for the team.
-    public static let teamTemplates = ["warning", "breach", "catch_up", "repeat", "digest", "all_clear"]
+    public static let teamTemplates = ["warning", "breach", "catch_up", "repeat", "digest", "all_clear", "risk"]
     /// Templates for customers, named by a ladder step's `customer_notice`.
     public static let customerTemplates = ["delay_notice", "update_due"]
     /// What the `ops_channel` hears about slawatch's own trouble: one template, whose
     /// context has one of `channel_failing`, `channel_recovered`, `source_stale`,
     /// `source_recovered`.
     public static let opsTemplates = ["ops_notice"]
+    /// What a surge rule's `notify` hears when open tickets surge and when the surge ends:
+    /// one template, whose context has `started` or `ended`.
+    public static let surgeTemplates = ["surge"]
     static let forms = ["subject", "text", "html"]
 
     /// Subjects, text forms and partials, rendering values unescaped.
@@ -86,7 +89,8 @@ public struct MessageTemplates: Sendable {
                     "refers to the partial \(partial), which does not exist; add \(partial).mustache or fix the name"))
             }
         }
-        for name in MessageTemplates.teamTemplates + MessageTemplates.customerTemplates + MessageTemplates.opsTemplates {
+        for name in MessageTemplates.teamTemplates + MessageTemplates.customerTemplates + MessageTemplates.opsTemplates
+            + MessageTemplates.surgeTemplates {
             for form in MessageTemplates.forms where files["\(name).\(form).mustache"] == nil {
                 problems.append(TemplateProblem(file: directory ?? "templates", line: nil, message: "\(name).\(form).mustache is missing"))
             }
@@ -126,7 +130,8 @@ public struct MessageTemplates: Sendable {
         var problems: [TemplateProblem] = []
         for (names, context) in [
             (MessageTemplates.teamTemplates, TemplateSamples.team), (MessageTemplates.customerTemplates, TemplateSamples.customer),
-            (MessageTemplates.opsTemplates, TemplateSamples.ops),
+            (MessageTemplates.opsTemplates, TemplateSamples.ops), (["risk"], TemplateSamples.risk),
+            (MessageTemplates.surgeTemplates, TemplateSamples.surge),
         ] {
             for name in names {
                 let rendered = render(name, context: context)

@@ -13,15 +13,18 @@ public enum TemplateContext {
         public var intent: Intent
         public var ticket: Ticket
         public var clock: SLAClock?
+        /// The risk occurrence, for a line about one.
+        public var risk: RiskOccurrence?
         /// The ticket's team, for internal messages.
         public var team: String?
         /// Where due times are shown besides UTC: the clock's calendar zone.
         public var timeZone: TimeZone
 
-        public init(intent: Intent, ticket: Ticket, clock: SLAClock?, team: String?, timeZone: TimeZone) {
+        public init(intent: Intent, ticket: Ticket, clock: SLAClock?, risk: RiskOccurrence? = nil, team: String?, timeZone: TimeZone) {
             self.intent = intent
             self.ticket = ticket
             self.clock = clock
+            self.risk = risk
             self.team = team
             self.timeZone = timeZone
         }
@@ -42,7 +45,7 @@ public enum TemplateContext {
     private static func line(_ line: Line, at now: Date) -> [String: Any] {
         let ticket = line.ticket, intent = line.intent
         var ticketValues: [String: Any] = [
-            "id": ticket.id, "subject": ticket.subject, "priority": ticket.priority.rawValue, "status": ticket.status.rawValue,
+            "id": ticket.id, "source": ticket.source, "subject": ticket.subject, "priority": ticket.priority.rawValue, "status": ticket.status.rawValue,
         ]
         ticketValues["url"] = orFalse(ticket.link)
         ticketValues["group"] = orFalse(ticket.group)
@@ -51,7 +54,7 @@ public enum TemplateContext {
         ticketValues["tags"] = ticket.tags.isEmpty ? false : ticket.tags.joined(separator: ", ")
         let parts = intent.step.split(separator: "#")
         var step: [String: Any] = [
-            "name": String(parts.first ?? ""), "kind": intent.kind.rawValue,
+            "name": intent.risk.map { "risk \($0.rawValue)" } ?? String(parts.first ?? ""), "kind": intent.kind.rawValue,
             "role": intent.role?.rawValue ?? "a named channel",
         ]
         step["repeat"] = parts.count > 1 ? String(parts[1]) : false
@@ -59,6 +62,13 @@ public enum TemplateContext {
         var context: [String: Any] = ["ticket": ticketValues, "step": step, "team": line.team ?? "(none)"]
         // Always set, so a line without a clock never shows another line's through the context stack.
         context["clock"] = line.clock.map { clockValues($0, timeZone: line.timeZone, at: now) as Any } ?? false
+        context["risk"] = intent.risk.map { risk -> Any in
+            var values: [String: Any] = ["name": risk.rawValue, "words": risk.words, "occurrence": intent.cycle]
+            values["detail"] = line.risk?.detail ?? false
+            values["since"] = line.risk.map { local($0.since, in: line.timeZone) } ?? false
+            values["since_utc"] = line.risk.map { Timestamp($0.since).description } ?? false
+            return values
+        } ?? false
         return context
     }
 

@@ -23,6 +23,23 @@ enum TemplateSamples {
         return context
     }
 
+    /// A risk: the team sample with a risk and no clock.
+    static var risk: [String: Any] {
+        var context = team
+        context["clock"] = false
+        context["step"] = ["name": "risk follow_ups", "kind": "risk", "role": "lead", "repeat": false, "late": false]
+        context["risk"] = ["name": "follow_ups", "words": "follow-ups", "occurrence": 1,
+                           "detail": "3 customer messages without a public answer since 2026-11-23T09:00:00Z",
+                           "since": "Mon 23 Nov 13:00 EST", "since_utc": "2026-11-23T18:00:00Z"]
+        return context
+    }
+
+    /// A surge starting.
+    static var surge: [String: Any] { [
+        "started": true, "ended": false, "by": "group", "value": "Billing", "open": 24, "median": "10", "threshold": "15",
+        "days": 7, "since": "2026-11-23T18:00:00Z", "channel": "ops-manager", "now_utc": "2026-11-23T18:00:00Z",
+    ] }
+
     static var customer: [String: Any] { [
         "ticket": ["id": "T-1", "subject": "Sample ticket", "url": "https://help.example.com/t/1"],
         "customer": ["name": "Acme"],

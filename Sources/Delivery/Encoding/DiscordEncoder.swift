@@ -44,7 +44,7 @@ public struct DiscordEncoder: ChannelEncoder {
         var fields: [JSONValue] = []
         var shown = 0
         for ticket in message.tickets.prefix(DiscordEncoder.fieldLimit) {
-            let name = ChatText.fit(ticket.id + " · " + ticket.metric.words, limit: DiscordEncoder.fieldNameLimit, escape: ChatText.markdown)
+            let name = ChatText.fit(ticket.id + " · " + ticket.topic, limit: DiscordEncoder.fieldNameLimit, escape: ChatText.markdown)
             var value = ChatText.fit(ticket.subject, limit: 600, escape: ChatText.markdown) + "\n"
                 + ChatText.fit(ticket.detailLine, limit: 150, escape: ChatText.markdown)
             if let link = ChatText.linkTarget(ticket.url) {

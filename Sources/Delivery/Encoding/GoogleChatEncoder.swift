@@ -36,7 +36,7 @@ public struct GoogleChatEncoder: ChannelEncoder {
         let shown = message.tickets.prefix(30)
         var widgets: [JSONValue] = shown.map { ticket in
             var decorated: JSONObject = [
-                "topLabel": .string(ticket.metric.words),
+                "topLabel": .string(ticket.topic),
                 "text": .string(
                     "<b>" + ChatText.fit(ticket.id, limit: 200, escape: ChatText.html) + "</b> "
                         + ChatText.fit(ticket.subject, limit: 1_000, escape: ChatText.html) + "<br>"

@@ -2,9 +2,19 @@ import Foundation
 import SLAEngine
 
 extension MessageTicket {
-    /// `first response · cycle 2 · 75% · due 2026-11-20 17:05 UTC`: plain text, unescaped.
+    /// What the line is about: the metric (`first response`), or the risk (`risk: follow-ups`).
+    var topic: String {
+        metric?.words ?? "risk: \(risk?.words ?? "")"
+    }
+
+    /// `first response · cycle 2 · 75% · due 2026-11-20 17:05 UTC`, or `risk: follow-ups ·
+    /// occurrence 2`: plain text, unescaped.
     var detailLine: String {
-        var parts = [metric.words]
+        var parts = [topic]
+        if risk != nil {
+            if cycle > 1 { parts.append("occurrence \(cycle)") }
+            return parts.joined(separator: " · ")
+        }
         if cycle > 1 { parts.append("cycle \(cycle)") }
         parts.append(step)
         if let dueAt { parts.append("due \(MessageTicket.dueText(dueAt))") }

@@ -56,15 +56,18 @@ public struct WebhookEncoder: ChannelEncoder {
 
     func body(for message: OutboundMessage) -> JSONValue {
         let tickets: [JSONValue] = message.tickets.map { ticket in
-            [
+            var item: JSONObject = [
                 "id": .string(ticket.id),
+                "source": .string(ticket.source),
                 "subject": .string(ticket.subject),
                 "url": ticket.url.map(JSONValue.string) ?? .null,
-                "metric": .string(ticket.metric.rawValue),
+                "metric": ticket.metric.map { .string($0.rawValue) } ?? .null,
                 "cycle": .int(ticket.cycle),
                 "step": .string(ticket.step),
                 "due_at": ticket.dueAt.map { .string($0.rfc3339) } ?? .null,
             ]
+            if let risk = ticket.risk { item["risk"] = .string(risk.rawValue) }
+            return .object(item)
         }
         let data: JSONValue = [
             "key": .string(message.key),

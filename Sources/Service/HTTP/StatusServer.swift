@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 public import Logging
 public import ServiceLifecycle
 import Synchronization
@@ -8,12 +8,13 @@ import Synchronization
 /// - `GET /metrics`: `MetricsRegistry.render()`, `text/plain; version=0.0.4`;
 /// - `GET /healthz`: 200 `ok` while the process is up and serving;
 /// - `GET /readyz`: 200 `ready` when the readiness closure says so (`ready: leader` or
-///   `ready: standby` for a daemon on a shared state), else 503 with its one-line reason.
+///   `ready: standby` for a daemon on a shared state), else 503 with its one-line reason;
+/// - whatever `routes` adds (the daemon's action links and API, each guarding itself).
 ///
 /// It binds when `run()` starts and stops on graceful shutdown or cancellation. Run it in
 /// the daemon's `ServiceGroup`. `onServerRunning` hears the address actually bound, which
-/// is how a caller learns the port chosen for `listen: 127.0.0.1:0`. There is no TLS and
-/// no authentication: keep `listen` on loopback or a private network.
+/// is how a caller learns the port chosen for `listen: 127.0.0.1:0`. There is no TLS:
+/// keep `listen` on loopback or a private network and terminate TLS at a reverse proxy.
 public struct StatusServer: Service {
     /// The configured address (its port may be 0).
     public let listen: ListenAddress
@@ -21,6 +22,7 @@ public struct StatusServer: Service {
     private let readiness: @Sendable () async -> Readiness
     private let role: @Sendable () -> String?
     private let onServerRunning: @Sendable (ListenAddress) async -> Void
+    private let routes: @Sendable (Router<ListenerContext>) -> Void
     private let logger: Logger
 
     /// - Parameters:
@@ -31,6 +33,7 @@ public struct StatusServer: Service {
     ///   - role: the daemon's role on a shared state (`leader`, `standby`), added to `ready`;
     ///     nil for a daemon that owns its state.
     ///   - onServerRunning: called once, with the bound address, when requests can be served.
+    ///   - routes: adds further routes to the router before it serves.
     /// - Throws: `ListenAddress.InvalidAddress` when `listen` is not `HOST:PORT`.
     public init(
         listen: String,
@@ -38,18 +41,20 @@ public struct StatusServer: Service {
         logger: Logger,
         readiness: @escaping @Sendable () async -> Readiness,
         role: @escaping @Sendable () -> String? = { nil },
-        onServerRunning: @escaping @Sendable (ListenAddress) async -> Void = { _ in }
+        onServerRunning: @escaping @Sendable (ListenAddress) async -> Void = { _ in },
+        routes: @escaping @Sendable (Router<ListenerContext>) -> Void = { _ in }
     ) throws(ListenAddress.InvalidAddress) {
         self.listen = try ListenAddress(parsing: listen)
         self.metrics = metrics
         self.readiness = readiness
         self.role = role
         self.onServerRunning = onServerRunning
+        self.routes = routes
         self.logger = logger
     }
 
     public func run() async throws {
-        let router = Router()
+        let router = Router(context: ListenerContext.self)
         let metrics = self.metrics
         let readiness = self.readiness
         let role = self.role
@@ -65,6 +70,7 @@ public struct StatusServer: Service {
             case let state: Self.text("\(state)\n", status: .serviceUnavailable)
             }
         }
+        routes(router)
 
         let listen = self.listen
         let onServerRunning = self.onServerRunning

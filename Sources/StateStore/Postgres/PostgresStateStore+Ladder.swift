@@ -29,14 +29,22 @@ extension PostgresStateStore {
                 FROM intent WHERE status = 'held' AND not_before <= \(limit) ORDER BY created_at, id
                 """, logger: logger)
             var intents: [Intent] = []
-            for try await (ticket, metric, cycle, step, kind, channel, role, late, notBefore, template, reason) in rows.decode(
+            for try await (key, metric, cycle, step, kind, channel, role, late, notBefore, template, reason) in rows.decode(
                 (String, String, Int, String, String, String?, String?, Bool, Int64?, String?, String?).self
             ) {
+                // `ticket_id` holds the ticket key; a risk's intent keeps the risk's name where a clock's keeps its metric.
+                let ticket = TicketKey.split(key)
+                let notBefore = notBefore.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+                if let risk = RiskKind(rawValue: metric) {
+                    intents.append(Intent(
+                        ticketID: ticket.id, source: ticket.source, risk: risk, occurrence: cycle, channel: channel,
+                        role: role.flatMap(Role.init(rawValue:)), isLate: late, notBefore: notBefore, reason: reason))
+                    continue
+                }
                 guard let metric = Metric(rawValue: metric), let kind = Intent.Kind(rawValue: kind) else { continue }
                 intents.append(Intent(
-                    ticketID: ticket, metric: metric, cycle: cycle, step: step, kind: kind, channel: channel,
-                    role: role.flatMap(Role.init(rawValue:)), isLate: late,
-                    notBefore: notBefore.map { Date(timeIntervalSince1970: TimeInterval($0)) }, template: template, reason: reason))
+                    ticketID: ticket.id, source: ticket.source, metric: metric, cycle: cycle, step: step, kind: kind, channel: channel,
+                    role: role.flatMap(Role.init(rawValue:)), isLate: late, notBefore: notBefore, template: template, reason: reason))
             }
             return intents
         }
@@ -119,8 +127,8 @@ struct IntentRows: Sendable {
     mutating func append(_ intent: Intent, clockKey: String, status: String, messageKey: String?) {
         ids.append(Intent.id(clockKey: clockKey, step: intent.step, channel: intent.channel))
         clockKeys.append(clockKey)
-        tickets.append(intent.ticketID)
-        metrics.append(intent.metric.rawValue)
+        tickets.append(intent.ticketKey)
+        metrics.append(intent.metric?.rawValue ?? intent.risk?.rawValue ?? "")
         cycles.append(Int64(intent.cycle))
         steps.append(intent.step)
         kinds.append(intent.kind.rawValue)

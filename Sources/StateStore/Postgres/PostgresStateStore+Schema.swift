@@ -54,6 +54,37 @@ extension PostgresStateStore {
         ("v3", [
             "CREATE TABLE channel_outage (channel TEXT PRIMARY KEY, since BIGINT NOT NULL, dead_letters INTEGER NOT NULL)",
         ]),
+        // Ticket identity is (source, id): every `ticket_id` column holds `SOURCE:ID`, and
+        // clock keys and intent ids start with it, rekeyed through the snapshot's source.
+        ("v4", [
+            """
+            UPDATE transition SET ticket_id = s.source || ':' || transition.ticket_id
+                FROM ticket_snapshot s WHERE s.ticket_id = transition.ticket_id
+            """,
+            """
+            UPDATE intent SET ticket_id = s.source || ':' || intent.ticket_id, clock_key = s.source || ':' || intent.clock_key,
+                id = s.source || ':' || intent.id
+                FROM ticket_snapshot s WHERE s.ticket_id = intent.ticket_id
+            """,
+            """
+            UPDATE breach SET ticket_id = s.source || ':' || breach.ticket_id, clock_key = s.source || ':' || breach.clock_key
+                FROM ticket_snapshot s WHERE s.ticket_id = breach.ticket_id
+            """,
+            "UPDATE ticket_snapshot SET ticket_id = source || ':' || ticket_id",
+        ]),
+        // What became of each clock that breached, was met or was missed, for reports.
+        ("v5-clock-outcomes", [
+            """
+            CREATE TABLE clock_outcome (
+                clock_key TEXT PRIMARY KEY, source TEXT, ticket_id TEXT NOT NULL, metric TEXT NOT NULL, cycle INTEGER NOT NULL,
+                state TEXT NOT NULL, policy TEXT NOT NULL, calendar TEXT NOT NULL, target_seconds BIGINT NOT NULL,
+                started_at BIGINT NOT NULL, due_at BIGINT, fulfilled_at BIGINT, elapsed_seconds BIGINT NOT NULL,
+                paused_seconds BIGINT NOT NULL, customer TEXT NOT NULL, tier TEXT, grp TEXT, team TEXT, channel TEXT,
+                priority TEXT NOT NULL, recorded_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX clock_outcome_fulfilled ON clock_outcome (fulfilled_at)",
+            "CREATE INDEX clock_outcome_due ON clock_outcome (due_at)",
+        ]),
     ]
 
     /// Creates the schema or brings it up to date, under a transaction-scoped advisory lock

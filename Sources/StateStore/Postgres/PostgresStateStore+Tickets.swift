@@ -29,7 +29,7 @@ extension PostgresStateStore {
             let seen = StateStore.Snapshot(status: ticket.status, priority: ticket.priority, assignee: ticket.assignee, group: ticket.group)
             let old = snapshots.updateValue(seen, forKey: ticket.id)
             guard old != seen else { continue }
-            changed.ids.append(ticket.id)
+            changed.ids.append(ticket.key)
             changed.statuses.append(seen.status.rawValue)
             changed.priorities.append(seen.priority.rawValue)
             changed.assignees.append(seen.assignee)
@@ -40,10 +40,10 @@ extension PostgresStateStore {
                 ("assignee", old.assignee, seen.assignee), ("group", old.group, seen.group),
             ]
             for (kind, before, after) in changes where before != after {
-                moves.tickets.append(ticket.id)
+                moves.tickets.append(ticket.key)
                 moves.kinds.append(kind)
                 moves.values.append(after)
-                if let event = StateStore.event(at: now, kind: kind, value: after) { transitions[ticket.id, default: []].append(event) }
+                if let event = StateStore.event(at: now, kind: kind, value: after) { transitions[ticket.key, default: []].append(event) }
             }
         }
         if !changed.ids.isEmpty {
@@ -77,7 +77,8 @@ extension PostgresStateStore {
         }
         var history: [String: [TicketEvent]] = [:]
         for ticket in tickets {
-            if let events = transitions[ticket.id] { history[ticket.id] = events }
+            let key = ticket.key
+            if let events = transitions[key] { history[key] = events }
         }
         return history
     }
@@ -86,9 +87,10 @@ extension PostgresStateStore {
         try await read { connection, logger in
             var snapshots: [String: [String: StateStore.Snapshot]] = [:]
             let rows = try await connection.query("SELECT ticket_id, source, status, priority, assignee, grp FROM ticket_snapshot", logger: logger)
-            for try await (id, source, status, priority, assignee, group) in rows.decode((String, String, String, String, String?, String?).self) {
+            // Tables key tickets by their key (`SOURCE:ID`); memory by source, then the source's own id.
+            for try await (key, source, status, priority, assignee, group) in rows.decode((String, String, String, String, String?, String?).self) {
                 guard let status = TicketStatus(rawValue: status), let priority = TicketPriority(rawValue: priority) else { continue }
-                snapshots[source, default: [:]][id] = StateStore.Snapshot(status: status, priority: priority, assignee: assignee, group: group)
+                snapshots[source, default: [:]][TicketKey.split(key).id] = StateStore.Snapshot(status: status, priority: priority, assignee: assignee, group: group)
             }
             var transitions: [String: [TicketEvent]] = [:]
             let moves = try await connection.query("SELECT ticket_id, at, kind, value FROM transition ORDER BY ticket_id, at, id", logger: logger)
@@ -112,13 +114,13 @@ extension PostgresStateStore {
         if let cached { ledger = cached } else { ledger = try await loadBreaches() }
         var rows = (keys: [String](), customers: [String](), tickets: [String](), at: [Int64]())
         for breach in breaches {
-            let clockKey = ClockKey.make(breach.ticketID, breach.metric, breach.cycle)
+            let clockKey = ClockKey.make(breach.ticketKey, breach.metric, breach.cycle)
             guard ledger.clocks.insert(clockKey).inserted else { continue }
             let at = Int64(breach.at.timeIntervalSince1970)
-            ledger.entries.append(BreachLedger.Entry(customerID: breach.customerID, ticketID: breach.ticketID, at: at))
+            ledger.entries.append(BreachLedger.Entry(customerID: breach.customerID, ticketID: breach.ticketKey, at: at))
             rows.keys.append(clockKey)
             rows.customers.append(breach.customerID)
-            rows.tickets.append(breach.ticketID)
+            rows.tickets.append(breach.ticketKey)
             rows.at.append(at)
         }
         if !rows.keys.isEmpty {

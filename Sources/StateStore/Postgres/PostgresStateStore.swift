@@ -38,7 +38,11 @@ public final class PostgresStateStore: Sendable {
 
     /// Connects, then creates or migrates the schema. A database written by a newer
     /// slawatch is an error, never a silent reset.
-    public init(endpoint: PostgresEndpoint, instance: String, fenced: Bool = true, logger: Logger) async throws(StateStoreError) {
+    ///
+    /// `migratingTo` stops at that migration (tests of a state an earlier slawatch left).
+    public init(
+        endpoint: PostgresEndpoint, instance: String, fenced: Bool = true, migratingTo last: String? = nil, logger: Logger
+    ) async throws(StateStoreError) {
         self.endpoint = endpoint
         self.instance = instance
         self.fenced = fenced
@@ -48,7 +52,7 @@ public final class PostgresStateStore: Sendable {
         runner = Task { await client.run() }
         cursors = PostgresCursors()
         do {
-            try await migrate()
+            try await migrate(upTo: last)
             try await cursors.load(from: self)
         } catch {
             runner.cancel()

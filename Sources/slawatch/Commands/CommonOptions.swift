@@ -39,21 +39,37 @@ struct TicketOptions: ParsableArguments {
 
     /// Parses an `--at` value: RFC 3339, from 1970 on (ticket data and the state hold no
     /// earlier instant), or prints why not and exits 64.
-    static func instant(_ text: String) throws -> Date {
+    static func instant(_ text: String, option: String = "--at") throws -> Date {
         guard let parsed = Timestamp(rfc3339: text) else {
-            Console.error("--at: \"\(text)\" is not an RFC 3339 time; write it as 2026-11-20T22:00:00Z")
+            Console.error("\(option): \"\(text)\" is not an RFC 3339 time; write it as 2026-11-20T22:00:00Z")
             throw ExitCode(ExitStatus.usage)
         }
         guard parsed.date.timeIntervalSince1970 >= 0 else {
-            Console.error("--at: \"\(text)\" is before 1970; slawatch evaluates instants from 1970-01-01T00:00:00Z on")
+            Console.error("\(option): \"\(text)\" is before 1970; slawatch evaluates instants from 1970-01-01T00:00:00Z on")
             throw ExitCode(ExitStatus.usage)
         }
         return parsed.date
     }
 
+    /// The ticket `option` names: `SOURCE:ID`, or an id that one source alone has; else
+    /// prints why not (66 when no ticket has it, 64 when several sources do) and exits.
+    static func find(_ option: String, in tickets: [Ticket]) throws -> Ticket {
+        if let keyed = tickets.first(where: { $0.key == option }) { return keyed }
+        let same = tickets.filter { $0.id == option }
+        if same.count == 1 { return same[0] }
+        if same.isEmpty {
+            Console.error("ticket \(option) is not among the \(tickets.count) tickets read; check the id, or pass SOURCE:ID")
+            throw ExitCode(ExitStatus.noInput)
+        }
+        Console.error("ticket \(option) is in more than one source; pass one of "
+            + same.map(\.key).joined(separator: ", "))
+        throw ExitCode(ExitStatus.usage)
+    }
+
     /// Reads the tickets from `--tickets`, else from the configured sources, reporting
     /// each skipped record on standard error.
-    func read(using configuration: Configuration) async throws -> [Ticket] {
+    /// With `requireSome`, a file that yields no ticket and only problems is unreadable (66).
+    func read(using configuration: Configuration, requireSome: Bool = false) async throws -> [Ticket] {
         var sources: [any TicketSource] = []
         if let tickets {
             sources = [FileSource(name: "tickets", path: tickets)]
@@ -83,16 +99,23 @@ struct TicketOptions: ParsableArguments {
         }
         var result: [Ticket] = []
         for source in sources {
+            var batch: TicketBatch
             do {
-                let batch = try await source.poll()
-                for problem in batch.problems {
-                    Console.error("\(problem.description) (record skipped)")
-                }
-                if result.isEmpty { result = batch.tickets } else { result += batch.tickets }
+                batch = try await source.poll()
             } catch {
                 Console.error("\(error)")
                 throw ExitCode(ExitStatus.noInput)
             }
+            // Tickets from `--tickets` belong to no configured source.
+            batch.identify(as: tickets == nil ? source.name : "")
+            for problem in batch.problems {
+                Console.error("\(problem.description) (record skipped)")
+            }
+            if requireSome && batch.tickets.isEmpty && !batch.problems.isEmpty {
+                Console.error("\(tickets ?? source.name): no ticket could be read; write a JSON array or JSON Lines of canonical tickets")
+                throw ExitCode(ExitStatus.noInput)
+            }
+            if result.isEmpty { result = batch.tickets } else { result += batch.tickets }
         }
         return result
     }

@@ -27,7 +27,15 @@ struct EvaluateCommand: AsyncParsableCommand {
         let engine = configuration.engine
         switch format {
         case .json: try await ClockReport.json(tickets, engine: engine, at: now, send: Console.out(bytes:))
-        case .table: Console.out(ClockReport.table(tickets.flatMap { engine.clocks(for: $0, at: now) }, at: now))
+        case .table:
+            var clocks: [SLAClock] = [], risks: [RiskOccurrence] = []
+            for ticket in tickets {
+                let ticketClocks = engine.clocks(for: ticket, at: now)
+                clocks += ticketClocks
+                risks += engine.risks(for: ticket, clocks: ticketClocks, at: now)
+            }
+            Console.out(ClockReport.table(clocks, at: now))
+            if !engine.risks.isEmpty { Console.out("\n" + ClockReport.table(risks)) }
         }
     }
 }

@@ -13,17 +13,14 @@ struct ExplainCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
     @OptionGroup var input: TicketOptions
 
-    @Option(help: "The ticket id.")
+    @Option(help: "The ticket: SOURCE:ID, or its id alone when one source has it.")
     var ticket: String
 
     func run() async throws {
         let configuration = try options.load()
         let now = try input.instant()
         let tickets = try await input.read(using: configuration)
-        guard let found = tickets.first(where: { $0.id == ticket }) else {
-            Console.error("ticket \(ticket) is not among the \(tickets.count) tickets read; check the id")
-            throw ExitCode(ExitStatus.noInput)
-        }
+        let found = try TicketOptions.find(ticket, in: tickets)
         let explanation = ClockExplanation(engine: configuration.engine, calendars: configuration.calendars)
         Console.out(explanation.explain(found, at: now))
     }

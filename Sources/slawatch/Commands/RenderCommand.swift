@@ -18,7 +18,7 @@ struct RenderCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
     @OptionGroup var input: TicketOptions
 
-    @Option(help: "The ticket id.")
+    @Option(help: "The ticket: SOURCE:ID, or its id alone when one source has it.")
     var ticket: String
 
     @Option(help: "The template to render.")
@@ -43,10 +43,7 @@ struct RenderCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         let tickets = try await input.read(using: configuration)
-        guard let found = tickets.first(where: { $0.id == ticket }) else {
-            Console.error("ticket \(ticket) is not among the \(tickets.count) tickets read; check the id")
-            throw ExitCode(ExitStatus.noInput)
-        }
+        let found = try TicketOptions.find(ticket, in: tickets)
         let clocks = configuration.engine.clocks(for: found, at: now)
         guard !clocks.isEmpty else {
             Console.error("ticket \(ticket) has no clocks at \(Timestamp(now)); no policy sets a target for it"
@@ -102,7 +99,7 @@ struct RenderCommand: AsyncParsableCommand {
     ) -> OutboundMessage {
         let open = clocks.filter(\.state.isOpen).sorted { $0.percent > $1.percent }
         func intent(_ kind: Intent.Kind, _ step: String, late: Bool = false, for clock: SLAClock = clock) -> Intent {
-            Intent(ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, step: step, kind: kind, channel: "sample",
+            Intent(ticketID: ticket.id, source: ticket.source, metric: clock.metric, cycle: clock.cycle, step: step, kind: kind, channel: "sample",
                    role: .lead, isLate: late, template: kind == .customerNotice ? template : nil)
         }
         let item: (Intent) -> MessageComposer.Item = { intent in

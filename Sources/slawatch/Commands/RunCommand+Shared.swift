@@ -214,3 +214,17 @@ extension PostgresURL {
             rootCertificate: sslRootCert, label: description)
     }
 }
+
+extension PostgresStateStore {
+    /// Opens the PostgreSQL state a configuration names, with its `state_password_file`.
+    /// `fenced` for a daemon; a command that only reads, or copies into an idle state, is not.
+    static func open(
+        _ url: PostgresURL, configuration: Configuration, environment: [String: String] = ProcessInfo.processInfo.environment,
+        fenced: Bool, instance: String = RunCommand.instanceName()
+    ) async throws -> PostgresStateStore {
+        let secrets = try configuration.resolveSecrets(environment: environment)
+        return try await PostgresStateStore(
+            endpoint: url.endpoint(password: configuration.statePassword(secrets)), instance: instance, fenced: fenced,
+            logger: Logger(label: "slawatch"))
+    }
+}

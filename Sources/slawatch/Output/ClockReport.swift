@@ -5,10 +5,11 @@ import Transport
 
 /// The `evaluate` contract (DESIGN.md): clocks as JSON in the documented shape, or a table.
 enum ClockReport {
-    /// Writes `{"at": …, "clocks": [...]}`, two-space indented, with every key of the
-    /// contract in its order, handing the bytes to `send` as they are ready: the tickets
-    /// are evaluated and written in parts on every core (the engine is pure), and the parts
-    /// sent in ticket order, so the output is what one pass over the tickets would print.
+    /// Writes `{"at": …, "clocks": [...], "risks": [...]}`, two-space indented, with every
+    /// key of the contract in its order, handing the bytes to `send` as they are ready: the
+    /// tickets are evaluated and written in parts on every core (the engine is pure), and
+    /// the parts sent in ticket order, so the output is what one pass over the tickets would
+    /// print. Risks, far fewer than clocks, are kept per part until the clocks are written.
     static func json(
         _ tickets: [Ticket], engine: SLAEngine, at now: Date, partSize: Int = 1024, send: ([UInt8]) throws -> Void
     ) async throws {
@@ -22,25 +23,30 @@ enum ClockReport {
         let parts = (tickets.count + partSize - 1) / partSize
         // A few parts ahead of the one being sent, so memory stays bounded.
         let ahead = 2 * ProcessInfo.processInfo.activeProcessorCount
-        try await withThrowingTaskGroup(of: (Int, JSONWriter).self) { group in
+        var risks: [Int: JSONWriter] = [:]
+        try await withThrowingTaskGroup(of: (Int, JSONWriter, JSONWriter).self) { group in
             var started = 0, sent = 0
             var done: [Int: JSONWriter] = [:]
-            func start(_ group: inout ThrowingTaskGroup<(Int, JSONWriter), any Error>) {
+            func start(_ group: inout ThrowingTaskGroup<(Int, JSONWriter, JSONWriter), any Error>) {
                 guard started < parts else { return }
                 let part = started
                 started += 1
                 group.addTask {
                     var out = entries
+                    var risks = entries
                     out.reserveCapacity(partSize * 512)
                     for ticket in tickets[(part * partSize)..<min(tickets.count, (part + 1) * partSize)] {
-                        for clock in engine.clocks(for: ticket, at: now) { write(clock, to: &out) }
+                        let clocks = engine.clocks(for: ticket, at: now)
+                        for clock in clocks { write(clock, to: &out) }
+                        for risk in engine.risks(for: ticket, clocks: clocks, at: now) { write(risk, to: &risks) }
                     }
-                    return (part, out)
+                    return (part, out, risks)
                 }
             }
             for _ in 0..<ahead { start(&group) }
-            while let (part, out) = try await group.next() {
+            while let (part, out, found) = try await group.next() {
                 done[part] = out
+                risks[part] = found
                 while let next = done.removeValue(forKey: sent) {
                     let entries = writer.place(next)
                     try send(writer.take())
@@ -51,8 +57,29 @@ enum ClockReport {
             }
         }
         writer.endArray()
+        writer.key("risks")
+        writer.beginArray()
+        for part in risks.keys.sorted() {
+            let entries = writer.place(risks[part]!)
+            try send(writer.take())
+            try send(entries)
+        }
+        writer.endArray()
         writer.endObject()
         try send(writer.take() + [UInt8(ascii: "\n")])
+    }
+
+    /// One risk occurrence as the next entry of `writer`: `{"ticket", "source" (for a
+    /// ticket of a configured source), "risk", "occurrence", "since", "detail"}`.
+    static func write(_ risk: RiskOccurrence, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("ticket"); writer.string(risk.ticketID)
+        if !risk.source.isEmpty { writer.key("source"); writer.string(risk.source) }
+        writer.key("risk"); writer.string(risk.risk.rawValue)
+        writer.key("occurrence"); writer.int(risk.occurrence)
+        writer.key("since"); writer.string(Timestamp(risk.since).description)
+        writer.key("detail"); writer.string(risk.detail)
+        writer.endObject()
     }
 
     /// One clock as the next entry of `writer`.
@@ -63,8 +90,12 @@ enum ClockReport {
         let key = Keys.shared
         writer.beginObject()
         writer.key(key.ticket); writer.string(clock.ticketID)
+        // Tickets read from a configured source say which; `--tickets` ones belong to none.
+        if !clock.source.isEmpty { writer.key(key.source); writer.string(clock.source) }
         writer.key(key.metric); writer.string(clock.metric.rawValue)
         writer.key(key.cycle); writer.int(clock.cycle)
+        // A group_response clock names its group; no other clock has one.
+        if let group = clock.group { writer.key(key.group); writer.string(group) }
         writer.key(key.policy); writer.string(clock.policy)
         writer.key(key.calendar); writer.string(clock.calendar)
         writer.key(key.targetSeconds); writer.int(clock.targetSeconds)
@@ -79,7 +110,7 @@ enum ClockReport {
         if let next = clock.nextStep {
             writer.beginObject()
             writer.key(key.at); time(next.at)
-            writer.key(key.step); writer.string(next.step.label)
+            writer.key(key.step); writer.string(next.label)
             writer.key(key.notify)
             writer.beginArray()
             for target in next.step.notify { writer.string(target) }
@@ -94,12 +125,13 @@ enum ClockReport {
     /// The contract's keys, quoted once.
     private struct Keys: Sendable {
         static let shared = Keys()
-        let ticket = JSONWriter.Key("ticket"), metric = JSONWriter.Key("metric"), cycle = JSONWriter.Key("cycle")
+        let ticket = JSONWriter.Key("ticket"), source = JSONWriter.Key("source"), metric = JSONWriter.Key("metric"), cycle = JSONWriter.Key("cycle")
         let policy = JSONWriter.Key("policy"), calendar = JSONWriter.Key("calendar")
         let targetSeconds = JSONWriter.Key("target_seconds"), startedAt = JSONWriter.Key("started_at")
         let dueAt = JSONWriter.Key("due_at"), elapsedSeconds = JSONWriter.Key("elapsed_seconds")
         let pausedSeconds = JSONWriter.Key("paused_seconds"), remainingSeconds = JSONWriter.Key("remaining_seconds")
         let percent = JSONWriter.Key("percent"), state = JSONWriter.Key("state"), nextStep = JSONWriter.Key("next_step")
+        let group = JSONWriter.Key("group")
         let at = JSONWriter.Key("at"), step = JSONWriter.Key("step"), notify = JSONWriter.Key("notify")
     }
 
@@ -107,13 +139,15 @@ enum ClockReport {
     /// time are business time on each clock's calendar, and a share of the target past
     /// 999% reads `>999%`.
     static func table(_ clocks: [SLAClock], at now: Date) -> String {
-        let header = ["TICKET", "METRIC", "CYCLE", "POLICY", "STATE", "DUE (UTC)", "REMAINING (BUSINESS)", "USED OF TARGET", "NEXT STEP"]
+        // A source column only when tickets came from configured sources.
+        let sourced = clocks.contains { !$0.source.isEmpty }
+        let header = (sourced ? ["SOURCE"] : []) + ["TICKET", "METRIC", "CYCLE", "POLICY", "STATE", "DUE (UTC)", "REMAINING (BUSINESS)", "USED OF TARGET", "NEXT STEP"]
         let rows = clocks.map { clock -> [String] in
-            [
+            (sourced ? [clock.source] : []) + [
                 clock.ticketID, clock.metric.rawValue, String(clock.cycle), clock.policy, clock.state.rawValue,
                 clock.dueAt.map(shortUTC) ?? "never", DurationText.compact(clock.remainingSeconds),
                 clock.percent > 999.9 ? ">999%" : String(format: "%.1f%%", clock.percent),
-                clock.nextStep.map { "\($0.step.label) at \($0.at.map(shortUTC) ?? "never") → \($0.step.notify.joined(separator: ","))" } ?? "-",
+                clock.nextStep.map { "\($0.label) at \($0.at.map(shortUTC) ?? "never") → \($0.step.notify.joined(separator: ","))" } ?? "-",
             ]
         }
         let widths = header.indices.map { column in
@@ -129,6 +163,21 @@ enum ClockReport {
         if rows.isEmpty { out.append("(no clocks)") }
         if !rows.isEmpty { out.append("REMAINING and USED count business time, inside each clock's calendar's open hours.") }
         return out.joined(separator: "\n")
+    }
+
+    /// The risks tickets carry, one row per occurrence.
+    static func table(_ risks: [RiskOccurrence]) -> String {
+        let header = ["TICKET", "RISK", "N", "SINCE (UTC)", "WHY"]
+        let rows = risks.map { risk in
+            [TicketKey.make(risk.source, risk.ticketID), risk.risk.rawValue, String(risk.occurrence), shortUTC(risk.since), risk.detail]
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                i + 1 == cells.count ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        return (["Risks", line(header)] + rows.map(line) + (rows.isEmpty ? ["(no risks)"] : [])).joined(separator: "\n")
     }
 
     private static func shortUTC(_ date: Date) -> String {

@@ -1,0 +1,117 @@
+public import Foundation
+import GRDB
+public import SLAEngine
+
+/// Where clock outcomes are kept: what compliance reports read.
+public protocol ClockOutcomeLog: Sendable {
+    /// What is on record for each clock, by clock key: a tick records only outcomes that
+    /// are new or changed.
+    func outcomeMarks() async throws(StateStoreError) -> [String: ClockOutcome.Mark]
+    /// Records new outcomes and replaces changed ones (a breach fulfilled, a re-targeted clock).
+    func recordOutcomes(_ outcomes: [ClockOutcome], at: Date) async throws(StateStoreError)
+    /// The outcomes that may count in [since, until): fulfilled or due in it.
+    func clockOutcomes(countingFrom since: Date, until: Date) async throws(StateStoreError) -> [ClockOutcome]
+    /// Which of these outbox keys are already queued or sent (scheduled reports ask).
+    func outboxHolds(_ keys: [String]) async throws(StateStoreError) -> Set<String>
+}
+
+extension StateStore: ClockOutcomeLog {
+    public func outcomeMarks() throws(StateStoreError) -> [String: ClockOutcome.Mark] {
+        if let cached = cache.withLock({ $0.outcomes }) { return cached }
+        let marks = try read { db in
+            var marks: [String: ClockOutcome.Mark] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT clock_key, state, due_at, fulfilled_at FROM clock_outcome")
+            while let row = try rows.next() {
+                guard let state = ClockState(rawValue: row["state"]) else { continue }
+                marks[row["clock_key"]] = ClockOutcome.Mark(state: state, dueAt: row["due_at"], fulfilledAt: row["fulfilled_at"])
+            }
+            return marks
+        }
+        cache.withLock { $0.outcomes = $0.outcomes ?? marks }
+        return marks
+    }
+
+    public func recordOutcomes(_ outcomes: [ClockOutcome], at now: Date) async throws(StateStoreError) {
+        guard !outcomes.isEmpty else { return }
+        let sorted = outcomes.map { ($0.clockKey, $0) }.sorted { $0.0 < $1.0 }
+        let recordedAt = Int64(now.timeIntervalSince1970)
+        do {
+            try await pool.write { db in
+                var upsert = try RowWriter(db, sql: """
+                    INSERT OR REPLACE INTO clock_outcome (clock_key, source, ticket_id, metric, cycle, state, policy, calendar,
+                        target_seconds, started_at, due_at, fulfilled_at, elapsed_seconds, paused_seconds, customer, tier, grp,
+                        team, channel, priority, recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for (key, outcome) in sorted {
+                    try upsert.bind(key)
+                    try upsert.bind(outcome.source)
+                    try upsert.bind(outcome.ticketID)
+                    try upsert.bind(outcome.metric.rawValue)
+                    try upsert.bind(Int64(outcome.cycle))
+                    try upsert.bind(outcome.state.rawValue)
+                    try upsert.bind(outcome.policy)
+                    try upsert.bind(outcome.calendar)
+                    try upsert.bind(Int64(outcome.targetSeconds))
+                    try upsert.bind(Int64(outcome.startedAt.timeIntervalSince1970))
+                    try upsert.bind(outcome.dueAt.map { Int64($0.timeIntervalSince1970) })
+                    try upsert.bind(outcome.fulfilledAt.map { Int64($0.timeIntervalSince1970) })
+                    try upsert.bind(Int64(outcome.elapsedSeconds))
+                    try upsert.bind(Int64(outcome.pausedSeconds))
+                    try upsert.bind(outcome.customer)
+                    try upsert.bind(outcome.tier)
+                    try upsert.bind(outcome.group)
+                    try upsert.bind(outcome.team)
+                    try upsert.bind(outcome.channel)
+                    try upsert.bind(outcome.priority.rawValue)
+                    try upsert.bind(recordedAt)
+                    try upsert.run()
+                }
+            }
+        } catch {
+            // The cache may now differ from the table: read it again next time.
+            cache.withLock { $0.outcomes = nil }
+            throw StateStore.describe(error, path: path)
+        }
+        cache.withLock { cache in
+            guard cache.outcomes != nil else { return }
+            for (key, outcome) in sorted { cache.outcomes![key] = outcome.mark }
+        }
+    }
+
+    public func clockOutcomes(countingFrom since: Date, until: Date) throws(StateStoreError) -> [ClockOutcome] {
+        let from = Int64(since.timeIntervalSince1970.rounded(.down)), to = Int64(until.timeIntervalSince1970.rounded(.up))
+        return try read { db in
+            var outcomes: [ClockOutcome] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT * FROM clock_outcome WHERE fulfilled_at >= ? AND fulfilled_at < ?
+                UNION SELECT * FROM clock_outcome WHERE due_at >= ? AND due_at < ?
+                """, arguments: [from, to, from, to])
+            func date(_ value: Int64?) -> Date? { value.map { Date(timeIntervalSince1970: TimeInterval($0)) } }
+            while let row = try rows.next() {
+                guard let metric = Metric(rawValue: row["metric"]), let state = ClockState(rawValue: row["state"]),
+                      let priority = TicketPriority(rawValue: row["priority"])
+                else { continue }
+                outcomes.append(ClockOutcome(
+                    source: row["source"], ticketID: row["ticket_id"], metric: metric, cycle: row["cycle"], state: state,
+                    policy: row["policy"], calendar: row["calendar"], targetSeconds: row["target_seconds"],
+                    startedAt: date(row["started_at"])!, dueAt: date(row["due_at"]), fulfilledAt: date(row["fulfilled_at"]),
+                    elapsedSeconds: row["elapsed_seconds"], pausedSeconds: row["paused_seconds"], customer: row["customer"],
+                    tier: row["tier"], group: row["grp"], team: row["team"], channel: row["channel"], priority: priority))
+            }
+            return outcomes
+        }
+    }
+}
+
+extension StateStore {
+    /// Which of `keys` the outbox already holds, whatever became of them: a scheduled
+    /// report asks before it is worded, so a period is reported once across restarts.
+    public func outboxHolds(_ keys: [String]) throws(StateStoreError) -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        return try read { db in
+            let marks = Array(repeating: "?", count: keys.count).joined(separator: ",")
+            return Set(try String.fetchAll(db, sql: "SELECT key FROM outbox WHERE key IN (\(marks))", arguments: StatementArguments(keys)))
+        }
+    }
+}
