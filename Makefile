@@ -1,6 +1,6 @@
 # slawatch: the two commands are `make demo` and `make test`; both install what they need.
 SWIFT     ?= swift
-APT_DEPS  := python3 tzdata libcurl4-openssl-dev libsqlite3-dev python3-aiosmtpd openssl systemd procps
+APT_DEPS  := python3 tzdata libcurl4-openssl-dev libsqlite3-dev python3-aiosmtpd openssl systemd procps postgresql
 DEMO      := config/demo
 BIN       := .build/debug/slawatch
 

@@ -148,6 +148,6 @@ let package = Package(
             ],
             exclude: ["Fixtures"], swiftSettings: settings
         ),
-        .testTarget(name: "CLITests", dependencies: ["slawatch"], exclude: ["Fixtures"], swiftSettings: settings),
+        .testTarget(name: "CLITests", dependencies: ["slawatch", "TestSupport"], exclude: ["Fixtures"], swiftSettings: settings),
     ]
 )

@@ -46,6 +46,7 @@ public struct RoleService: Service {
         let lease = leadership.lease
         var running: Running?
         var readySent = false
+        var announced: PostgresLeadership.Role?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var progressing = false
             if let current = running {
@@ -59,7 +60,8 @@ public struct RoleService: Service {
                 }
             }
             let now = await leadership.round(progressing: progressing)
-            announce(now)
+            announce(now, after: announced)
+            announced = now
             if now.isLeader, running == nil {
                 let progress = [LoopHeartbeat(), LoopHeartbeat()]
                 let ended = Flag()
@@ -109,11 +111,13 @@ public struct RoleService: Service {
         var isSet: Bool { value.withLock { $0 } }
     }
 
-    /// One log line, the metric and systemd's status, when the role changes.
-    private func announce(_ now: PostgresLeadership.Role) {
+    /// One log line, the metric and systemd's status, when the role changes; leading again
+    /// under a new epoch (the session was lost and the lock taken anew) is a change too.
+    private func announce(_ now: PostgresLeadership.Role, after before: PostgresLeadership.Role?) {
         let current: DaemonRole.Current = now.isLeader ? .leader : .standby
         leaderGauge.set(now.isLeader ? 1 : 0)
-        guard role.set(current) != current else { return }
+        role.set(current)
+        guard now.isLeader ? now != before : before?.isLeader != false else { return }
         switch now {
         case .leader(let epoch):
             logger.notice("role: leader", metadata: ["epoch": "\(epoch)"])
