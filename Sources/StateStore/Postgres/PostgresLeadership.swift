@@ -65,20 +65,25 @@ public final class PostgresLeadership: Sendable {
     /// Stops leading: the store writes nothing more for this daemon, and the session that
     /// holds the lock ends, so a standby takes over at once.
     public func resign() async {
-        let connection = state.withLock { state in
+        let (connection, epoch) = state.withLock { state in
             defer {
                 state.connection = nil
                 state.epoch = nil
                 state.renewedAt = nil
             }
-            return state.connection
+            return (state.connection, state.epoch)
         }
         try? await store.lead(epoch: nil)
         guard let connection else { return }
         // Let go of the lock before the session ends, so a standby's next try finds it free.
         if !connection.isClosed {
-            let logger = logger
+            let (logger, instance) = (logger, store.instance)
             _ = try? await withDeadline(.seconds(1), onTimeout: { CancellationError() }) {
+                if let epoch {
+                    try await connection.query(
+                        "UPDATE leader SET holder = NULL, heartbeat_at = NULL WHERE id = 1 AND epoch = \(epoch) AND holder = \(instance)",
+                        logger: logger)
+                }
                 try await connection.query("SELECT pg_advisory_unlock_all()", logger: logger)
             }
         }
