@@ -37,16 +37,17 @@ test: deps
 bench: deps
 	for product in slawatch slawatch-bench delivery-bench e2e-bench; do $(SWIFT) build -c release --product $$product || exit 1; done
 	.build/release/slawatch-bench
+	scripts/bench-postgres.sh .build/release/slawatch-bench
 	.build/release/e2e-bench --alertmanager "$$(scripts/alertmanager.sh)"
 	.build/release/delivery-bench
 	python3 scripts/measure-service.py .build/release/slawatch
 	python3 scripts/bench-evaluate.py .build/release/slawatch
 
 ## Longer trials than `make test` keeps time for: the dead receivers watched for two
-## minutes each, 20 kills during slow deliveries, 120 random-kill trials.
+## minutes each, 20 kills during slow deliveries, 120 random-kill trials, 10 kills of a PostgreSQL leader.
 soak: deps
 	$(SWIFT) build --build-tests
-	SLAWATCH_SOAK=1 $(SWIFT) test --skip-build --no-parallel --filter "DeadReceiverProcessTests|KillDuringDeliveryProcessTests|DaemonProcessTests"
+	SLAWATCH_SOAK=1 $(SWIFT) test --skip-build --no-parallel --filter "DeadReceiverProcessTests|KillDuringDeliveryProcessTests|DaemonProcessTests|SharedStateProcessTests"
 
 ## Installation. PREFIX (default /usr/local) holds the binary, the unit and the template
 ## defaults; SYSCONFDIR (default /etc) the configuration; DESTDIR stages it all elsewhere.

@@ -12,7 +12,7 @@ import TestSupport
 
     @Test func theLeaderKilledAgainAndAgainIsReplacedAndNothingIsLost() throws {
         let kills = Self.kills
-        let fixture = try SharedStateFixture(tickets: 8 + kills * 4, firstDueIn: 4)
+        let fixture = try SharedStateFixture(tickets: 6 + kills * 3, firstDueIn: 4)
         defer { fixture.remove() }
         var daemons = ["a": try fixture.start("a")]
         defer { for daemon in daemons.values { _ = daemon.terminate(SIGKILL) } }

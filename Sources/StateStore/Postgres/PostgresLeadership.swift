@@ -173,8 +173,13 @@ public final class PostgresLeadership: Sendable {
         }
         let connection = try await PostgresConnection.connect(
             configuration: try store.endpoint.connectionConfiguration(applicationName: store.instance), id: number, logger: logger)
-        // A takeover's update waits for no deposed leader's transaction for long.
-        try await connection.query("SET lock_timeout = '2s'", logger: logger)
+        do {
+            // A takeover's update waits for no deposed leader's transaction for long.
+            try await connection.query("SET lock_timeout = '2s'", logger: logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
         state.withLock { $0.connection = connection }
         return connection
     }

@@ -205,16 +205,6 @@ extension RunCommand {
     }
 }
 
-extension PostgresURL {
-    /// The store's endpoint for this URL; `password` from `state_password_file` or the URL.
-    func endpoint(password: String?) -> PostgresEndpoint {
-        PostgresEndpoint(
-            place: socketPath.map { .socket(path: $0) } ?? .tcp(host: host ?? "localhost", port: port), user: user, password: password,
-            database: database, tls: PostgresEndpoint.TLSMode(rawValue: sslMode == .allow ? "prefer" : sslMode.rawValue) ?? .prefer,
-            rootCertificate: sslRootCert, label: description)
-    }
-}
-
 extension PostgresStateStore {
     /// Opens the PostgreSQL state a configuration names, with its `state_password_file`.
     /// `fenced` for a daemon; a command that only reads, or copies into an idle state, is not.
