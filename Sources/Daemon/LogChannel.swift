@@ -10,7 +10,7 @@ import Transport
 /// piping into other tools, and as the sink tests read.
 ///
 /// Each line has `at`, `channel`, `key`, `role`, `audience`, `urgent`, `tickets` (each
-/// `{id, metric, cycle, step, due_at}`), `subject` and `text` (and `to` for a customer notice).
+/// `{id, metric, cycle, step, due_at, ack_url, snooze_url}`), `subject` and `text` (and `to` for a customer notice).
 public struct LogChannel: Notifier {
     public let channel: String
     public let path: String
@@ -65,6 +65,8 @@ public struct LogChannel: Notifier {
                     ("cycle", .int(ticket.cycle)),
                     ("step", .string(ticket.step)),
                     ("due_at", ticket.dueAt.map { .string(Timestamp($0).description) } ?? .null),
+                    ("ack_url", ticket.ackURL.map { .string($0) } ?? .null),
+                    ("snooze_url", ticket.snoozeURL.map { .string($0) } ?? .null),
                 ]
                 if let risk = ticket.risk { item["risk"] = .string(risk.rawValue) }
                 return .object(item)

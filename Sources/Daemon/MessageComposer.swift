@@ -17,6 +17,8 @@ public struct MessageComposer: Sendable {
     /// Channels that show a message's HTML form (mail, webhooks); nil for every channel.
     /// The others get none: it is never shown there, and wording it costs as much as the rest.
     public var htmlChannels: Set<String>?
+    /// Signs the acknowledge and snooze links of team messages; nil without `public_url`.
+    public var links: ActionLinks?
 
     public init(
         digestChannels: Set<String>, templates: MessageTemplates, teams: [Team] = [],
@@ -186,7 +188,9 @@ public struct MessageComposer: Sendable {
         case .customerNotice: intent.template ?? "delay_notice"
         case .risk: "risk"
         case .allClear: "all_clear"
-        case _ where intent.isLate: "catch_up"
+        case .acknowledged: "acknowledged"
+        // A step a hold kept back is late on purpose, not missed: it says why it comes now.
+        case _ where intent.isLate && intent.hold == nil: "catch_up"
         case .warning, .skipped: "warning"
         case .breach: "breach"
         case .repeat: "repeat"
@@ -198,10 +202,15 @@ public struct MessageComposer: Sendable {
         let intent = item.intent
         if intent.kind == .customerNotice { return customerNotice(item, channel: channel, at: now) }
         let context = TemplateContext.team([line(item)], channel: channel, more: 0, at: now)
-        let rendered = templates.render(MessageComposer.templateName(for: intent), context: context, withHTML: wantsHTML(channel))
+        var rendered = templates.render(MessageComposer.templateName(for: intent), context: context, withHTML: wantsHTML(channel))
+        if let hold = intent.hold, intent.kind != .acknowledged {
+            let note = MessageComposer.resumedNote(hold)
+            rendered.text += "\n\n" + note
+            if !rendered.html.isEmpty { rendered.html += "<p><em>\(note)</em></p>" }
+        }
         return OutboundMessage(
             key: intent.id, channel: channel, role: intent.role?.rawValue, audience: .team, isUrgent: intent.isUrgent,
-            subject: rendered.subject, text: rendered.text, html: rendered.html, tickets: [messageTicket(item)], createdAt: now
+            subject: rendered.subject, text: rendered.text, html: rendered.html, tickets: [messageTicket(item, at: now)], createdAt: now
         )
     }
 
@@ -220,7 +229,7 @@ public struct MessageComposer: Sendable {
         let rendered = templates.render(MessageComposer.templateName(for: item.intent), context: context)
         return OutboundMessage(
             key: item.intent.id, channel: channel, audience: .customer, isUrgent: true, subject: rendered.subject,
-            text: rendered.text, html: rendered.html, tickets: [messageTicket(item)],
+            text: rendered.text, html: rendered.html, tickets: [messageTicket(item, at: now, withLinks: false)],
             recipients: ticket.customer.email.map { [$0] } ?? [], createdAt: now
         )
     }
@@ -261,7 +270,7 @@ public struct MessageComposer: Sendable {
             key: "digest@\(channel)/\(Int64(now.timeIntervalSince1970))/\(idHash.value)",
             channel: channel, role: roles.sorted().joined(separator: ","),
             audience: .team, isUrgent: isUrgent, subject: rendered.subject,
-            text: rendered.text, html: rendered.html, tickets: shown.map(messageTicket), createdAt: now
+            text: rendered.text, html: rendered.html, tickets: shown.map { messageTicket($0, at: now) }, createdAt: now
         )
     }
 
@@ -273,11 +282,25 @@ public struct MessageComposer: Sendable {
         )
     }
 
-    private func messageTicket(_ item: Item) -> MessageTicket {
-        MessageTicket(
+    /// The ticket line of a message; team messages about an open clock carry its action links.
+    private func messageTicket(_ item: Item, at now: Date, withLinks: Bool = true) -> MessageTicket {
+        var line = MessageTicket(
             id: item.ticket.id, source: item.ticket.source, subject: item.ticket.subject, url: item.ticket.link, metric: item.intent.metric,
             cycle: item.intent.cycle, step: item.intent.step, dueAt: item.clock?.dueAt, risk: item.intent.risk
         )
+        // Risks have no clock to hold: no links.
+        if withLinks, let links, let metric = item.intent.metric, item.intent.kind != .allClear, item.clockState?.isOpen ?? true {
+            let cycle = item.intent.cycle
+            line.ackURL = links.url(.ack, source: item.ticket.source, ticketID: item.ticket.id, metric: metric, cycle: cycle, at: now)
+            line.snoozeURL = links.url(.snooze, source: item.ticket.source, ticketID: item.ticket.id, metric: metric, cycle: cycle, at: now)
+        }
+        return line
+    }
+
+    /// The line a step held back by an acknowledgement or snooze carries when it goes out.
+    static func resumedNote(_ hold: ClockHold) -> String {
+        "\(hold.verb.prefix(1).uppercased() + hold.verb.dropFirst()) by \(hold.by) at \(Timestamp(hold.at)); "
+            + "the hold ended at \(Timestamp(hold.until)) with the clock still open, so escalation resumes."
     }
 }
 

@@ -74,6 +74,7 @@ public struct TickLoop: Service {
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask { try? await Task.sleep(for: pause) }
                     if pollsRunning { group.addTask { await watcher.runningPollFinished() } }
+                    group.addTask { await watcher.nudged() }
                     await group.next()
                     group.cancelAll()
                 }
@@ -104,6 +105,12 @@ public struct TickLoop: Service {
         }
         for (kind, count) in report.crossings {
             if let kind = MetricsRegistry.CrossingKind(rawValue: kind) { metrics.thresholdCrossings.increment(kind: kind, by: count) }
+        }
+        for (risk, count) in report.risks {
+            if let risk = MetricsRegistry.RiskLabel(rawValue: risk) { metrics.risks.increment(risk: risk, by: count) }
+        }
+        for (by, count) in report.surges {
+            if let by = MetricsRegistry.SurgeLabel(rawValue: by) { metrics.surges.increment(by: by, count: count) }
         }
         for (source, seconds) in report.pollDurations { metrics.pollLatency.set(source: source, seconds: seconds) }
         for source in report.pollErrors { metrics.pollErrors.increment(source: source) }

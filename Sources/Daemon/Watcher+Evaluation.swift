@@ -32,6 +32,7 @@ extension Watcher {
         }
         let breaches = counted
         let history = try await store.ladderHistory()
+        let holds = try await store.clockHolds()
         let outcomeMarks = try await (store as? any ClockOutcomeLog)?.outcomeMarks()
         let (engine, escalator, tickets, observed) = (engine, escalator, tickets, observed)
         let work = tickets.parts(of: Watcher.ticketsPerPart)
@@ -41,7 +42,7 @@ extension Watcher {
             var evaluated = engine.evaluate(
                 batch, in: work[part].range, escalator: escalator, history: history, observed: { observed[$0] ?? [] },
                 earlierBreaches: { breaches.earlier(customer: $0.customer.id, excluding: $0.key) }, keeping: keeping, now: now,
-                recordedOutcome: outcomeMarks.map { marks in { marks[$0] } })
+                recordedOutcome: outcomeMarks.map { marks in { marks[$0] } }, holds: holds)
             for index in evaluated.outcomes.indices { evaluated.outcomes[index].source = work[part].source }
             // Kept clocks refer to the polled batch instead of copying tickets.
             var clocks: [String: MessageComposer.TicketClocks] = [:]
@@ -72,6 +73,11 @@ extension Watcher {
         report.intents = merged.intents.count
         for intent in merged.intents where intent.kind == .warning || intent.kind == .breach || intent.kind == .repeat {
             report.crossings[intent.kind.rawValue, default: 0] += 1
+        }
+        // An occurrence counts once, however many channels hear it.
+        var occurrences = Set<String>()
+        for intent in merged.intents where intent.kind == .risk && occurrences.insert(intent.stepKey).inserted {
+            report.risks[intent.risk?.rawValue ?? "", default: 0] += 1
         }
         result.intents = merged.intents
         result.withdrawn = merged.withdrawn

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import Logging
-import SLAEngine
+public import SLAEngine
 
 extension Watcher {
     // MARK: Write-back
@@ -44,6 +44,42 @@ extension Watcher {
             } catch {
                 logger.error("write-back failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
             }
+        }
+    }
+}
+
+extension Watcher {
+    /// Someone answered a ping: the next tick tells the channels already pinged, and with
+    /// `actions.ack_tag` an acknowledged ticket is tagged at a source with `write_back`.
+    public func answered(source: String, ticketID: String, kind: ClockHold.Kind) async {
+        nudge()
+        guard kind == .ack, let tag = configuration.actions.ackTag,
+              let entry = sources.first(where: { $0.config.name == source }), entry.config.writeBack,
+              let writer = entry.writer else { return }
+        let metadata: Logger.Metadata = ["ticket": "\(ticketID)", "source": "\(source)", "tag": "\(tag)"]
+        do {
+            try await writer.addTag(ticketID, tag)
+            logger.info("ticket tagged", metadata: metadata)
+        } catch {
+            logger.error("write-back failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+        }
+    }
+
+    /// What a ticket's id tells the listener's page: the ticket as last polled, if in view.
+    public func polledTicket(source: String, ticketID: String) -> Ticket? {
+        tickets[TicketKey.make(source, ticketID)]?.ticket
+    }
+}
+
+extension Watcher {
+    /// The open clocks of a polled ticket at `now`, as (source, metric, cycle); `source` nil
+    /// takes the ticket from whichever source reports it. Empty when it is not in view.
+    public func openClocks(source: String?, ticketID: String, metric: Metric?, at now: Date) -> [(source: String, metric: Metric, cycle: Int)] {
+        let names = source.map { [$0] } ?? sources.map(\.config.name)
+        return names.compactMap { tickets[TicketKey.make($0, ticketID)] }.flatMap { entry in
+            engine.clocks(for: entry.ticket, observed: observed[entry.ticket.key] ?? [], at: now)
+                .filter { $0.state.isOpen && (metric == nil || $0.metric == metric) }
+                .map { (entry.source, $0.metric, $0.cycle) }
         }
     }
 }

@@ -51,16 +51,22 @@ public actor Watcher {
     var observed: [String: [TicketEvent]] = [:]
     /// Source-freshness notices waiting for the next commit.
     var sourceNotices: [SourceFreshness.Notice] = []
+    /// Signs the action links of team messages; nil without `public_url`.
+    private(set) var links: ActionLinks?
+    /// Rung when someone answers a ping, so the next tick tells the team at once.
+    private let answered = Doorbell()
     /// Scheduled report periods already in the outbox (`report/NAME/PERIOD`).
     var reportsDone: Set<String> = []
 
     /// `store` may be nil only for a dry run without a state file; a dry run never writes.
     public init(
         configuration: Configuration, templates: MessageTemplates, store: any NotificationLog, sources: [Source],
-        dispatcher: OutboxDispatcher?, logger: Logger, failpoint: Failpoint? = nil
+        dispatcher: OutboxDispatcher?, logger: Logger, failpoint: Failpoint? = nil, links: ActionLinks? = nil
     ) {
         self.configuration = configuration
         (engine, escalator, composer) = Watcher.parts(of: configuration, templates: templates)
+        composer.links = links
+        self.links = links
         self.store = store
         self.sources = sources
         poller = SourcePoller(sources: sources)
@@ -104,12 +110,16 @@ public actor Watcher {
             }
         }
         sourceNotices.removeAll()
+        // Surges are committed with the first part, beside the notices.
+        let surges = try await surges(at: now)
+        for surge in surges.commit.started { report.surges[surge.by.rawValue, default: 0] += 1 }
         var reportsDone = self.reportsDone
-        try await commitInParts(decided, at: now, into: &report, phase: &phase) { () async throws(StateStoreError) -> [OutboundMessage] in
+        try await commitInParts(decided, at: now, into: &report, phase: &phase, surges: surges.commit) {
+            () async throws(StateStoreError) -> [OutboundMessage] in
             try await breachesRecorded.value.get()
             // Scheduled reports due now, from the outcomes recorded above; none in a dry run.
-            guard dispatcher != nil, let log = store as? any ClockOutcomeLog else { return notices }
-            return try await notices + ReportScheduler(configuration: configuration).messages(at: now, log: log, done: &reportsDone)
+            guard dispatcher != nil, let log = store as? any ClockOutcomeLog else { return notices + surges.messages }
+            return try await notices + surges.messages + ReportScheduler(configuration: configuration).messages(at: now, log: log, done: &reportsDone)
         }
         self.reportsDone = reportsDone
         Failpoint.afterCommit.trigger(failpoint)
@@ -126,9 +136,13 @@ public actor Watcher {
 
     /// Swaps in a new configuration, validated by the caller. Clocks, ladder progress, the
     /// outbox and what sources returned are kept; sources and channels follow the new file.
-    public func reload(configuration: Configuration, templates: MessageTemplates, sources: [Source]) async {
+    public func reload(
+        configuration: Configuration, templates: MessageTemplates, sources: [Source], links: ActionLinks? = nil
+    ) async {
         self.configuration = configuration
         (engine, escalator, composer) = Watcher.parts(of: configuration, templates: templates)
+        composer.links = links
+        self.links = links
         for gone in await poller.replace(sources) {
             tickets.remove(gone)
         }
@@ -159,6 +173,18 @@ public actor Watcher {
     /// poller, so a long tick does not hold up `/readyz`.
     public nonisolated func readiness(firstTickAt: Date?, at now: Date) async -> Readiness {
         Readiness.evaluate(firstTickAt: firstTickAt, sources: await poller.readiness(at: now), now: now)
+    }
+
+    /// Wakes the loop for a tick now: someone answered a ping, and the channels already
+    /// pinged hear it at once rather than at the next poll or threshold.
+    public nonisolated func nudge() {
+        answered.ring()
+    }
+
+    /// Returns when `nudge()` is called (at once if it was since the last return), or when
+    /// the calling task is cancelled.
+    public nonisolated func nudged() async {
+        await answered.wait(atMost: 3600)
     }
 
     /// Returns once a poll still running finishes (at once when none is), or when the

@@ -79,6 +79,13 @@ public struct Configuration: Sendable {
     /// `api_token_file`: the bearer token of the listener's API (`/api/v1/*`) and of the
     /// commands that use it; nil leaves the API off.
     public var apiToken: SecretReference?
+    /// `public_url`: the base of action links in messages, without a trailing slash; nil
+    /// for messages without links.
+    public var publicURL: String?
+    /// `actions`: signed links, acknowledgement and snooze holds, Slack buttons.
+    public var actions: ActionSettings
+    /// `exceptions`: declared windows of paused clocks or changed targets, in file order.
+    public var exceptions: [SLAException]
     /// `credits`: service credits per customer tier (lowercased); empty when not given.
     public var credits: [String: CreditRule]
     /// `reports`: compliance reports sent on a schedule; empty when not given.
@@ -91,14 +98,14 @@ public struct Configuration: Sendable {
 
     /// The SLA engine for these policies, pause rules and ladders.
     public var engine: SLAEngine {
-        SLAEngine(policies: policies, pause: pause, ladders: ladders, risks: risks)
+        SLAEngine(policies: policies, pause: pause, ladders: ladders, risks: risks, exceptions: exceptions)
     }
 
     /// The top-level keys.
     static let keys = [
         "state", "state_password_file", "lease", "poll_interval", "listen", "ops_channel", "sources", "calendars", "policies", "pause",
         "teams", "ladders", "channels", "relays", "templates", "customer_channel", "repeated_breaches", "customer_notices",
-        "api_token_file", "risks", "surges", "credits", "reports",
+        "api_token_file", "risks", "surges", "credits", "reports", "public_url", "actions", "exceptions",
     ]
 
     // MARK: Loading
@@ -195,10 +202,24 @@ public struct Configuration: Sendable {
             customerChannel = channelNames?.contains("customers") == true ? "customers" : nil
         }
         repeatedBreaches = Configuration.readRepeatedBreaches(top["repeated_breaches"])
-        risks = Configuration.readRisks(top["risks"], channels: channelNames ?? [])
-        surges = Configuration.readSurges(top["surges"], channels: channelNames ?? [])
+        // Risks and surges are for the team: never a channel that mails ticket customers.
+        var customerChannels = Set(channels.values.compactMap { channel -> String? in
+            if case .email(_, let to, _) = channel.kind, to.isEmpty { return channel.name }
+            return nil
+        })
+        if let customerChannel { customerChannels.insert(customerChannel) }
+        risks = Configuration.readRisks(top["risks"], channels: channelNames ?? [], customerChannels: customerChannels)
+        surges = Configuration.readSurges(top["surges"], channels: channelNames ?? [], customerChannels: customerChannels)
         customerNotices = Configuration.readCustomerNotices(top["customer_notices"])
         apiToken = top["api_token_file"]?.secret(.file)
+        publicURL = Configuration.readPublicURL(top["public_url"])
+        actions = Configuration.readActions(top["actions"])
+        if top["public_url"] != nil, !actions.keyFileWritten {
+            top.entry("public_url")?.keyNode.report(
+                "is set without actions.key_file: links in messages are signed; add actions: {key_file: /path/to/keys} "
+                + "(one key of at least 32 bytes a line), or remove public_url")
+        }
+        exceptions = Configuration.readExceptions(top["exceptions"])
         credits = Configuration.readCredits(top["credits"])
         reports = Configuration.readReports(
             top["reports"], calendars: calendars, calendarNames: calendarNames + ["24x7"], channels: channelNames,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Durations as the configuration writes them: numbers with units, largest first, each
 /// unit once: `90s`, `30m`, `1h`, `1h30m`, `2d` (a day is 24 hours, not a business day).
 enum DurationSyntax {
@@ -42,5 +44,16 @@ enum DurationSyntax {
         }
         guard digits.isEmpty, nextUnit > 0 else { return .failure(.malformed) }
         return .success(total)
+    }
+}
+
+/// Durations given outside the configuration file (a form's `for`, `--for`), read as the
+/// configuration reads them.
+public enum WrittenDuration {
+    /// Seconds in `text` (`30m`, `4h`, `1h30m`); nil for anything else, zero included.
+    public static func seconds(_ text: String) -> Int? {
+        guard case .success(let seconds) = DurationSyntax.seconds(in: text.trimmingCharacters(in: .whitespaces)), seconds > 0
+        else { return nil }
+        return seconds
     }
 }

@@ -96,13 +96,26 @@ public struct ClockExplanation: Sendable {
             s.append("Calendar 24x7 counts every hour of every day.")
         }
 
-        if !clock.stops.isEmpty {
-            let spells = clock.stops.map { stop in
-                "\(stop.status.rawValue) from \(utc(stop.start)) \(stop.end.map { "to \(utc($0))" } ?? "until now")"
+        if let factor = clock.targetsFactor {
+            s.append("Exception \(factor.exception) multiplies its targets by \(Self.number(factor.factor)): the ticket was "
+                + "created inside its window, so the target is \(DurationText.words(clock.targetSeconds, business: business)).")
+        }
+        let limit = clock.fulfilledAt ?? now
+        let past = clock.stops.filter { $0.start < limit }
+        if !past.isEmpty {
+            let spells = past.map { stop in
+                let cause = stop.exception.map { "exception \($0) (pause)" } ?? stop.status?.rawValue ?? "stopped"
+                let end = stop.end.map { $0 > limit ? "until now (the window ends \(utc($0)))" : "to \(utc($0))" } ?? "until now"
+                return "\(cause) from \(utc(stop.start)) \(end)"
             }
             s.append("It stood still for \(DurationText.words(clock.pausedSeconds, business: business)): \(spells.joined(separator: ", ")).")
             if clock.stops.contains(where: { $0.end == nil }) && clock.fulfilledAt == nil {
                 s.append("While it stands still the due time shown is the one it would have if it resumed now.")
+            }
+        }
+        for stop in clock.stops where stop.start >= limit && clock.fulfilledAt == nil {
+            if let exception = stop.exception, let end = stop.end {
+                s.append("Exception \(exception) will stand it still from \(utc(stop.start)) to \(utc(end)); the due time shown counts that window out.")
             }
         }
 
@@ -206,6 +219,11 @@ public struct ClockExplanation: Sendable {
     }
 
     private func utc(_ date: Date) -> String { Timestamp(date).description }
+
+    /// A factor without a needless `.0`: `2`, `1.5`.
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
 
     private func local(_ date: Date, in zone: TimeZone) -> String {
         if zone.identifier == "UTC" || zone.identifier == "GMT" { return utc(date) }

@@ -61,7 +61,8 @@ public struct ClockOutcome: Sendable, Hashable {
     }
 
     /// The outcome of `clock` of `ticket`, or nil while the clock is running or paused
-    /// (nothing has become of it yet).
+    /// (nothing has become of it yet). A `group_response` clock counts under the group it
+    /// measured, not the group the ticket is in now.
     public init?(_ clock: SLAClock, of ticket: Ticket, source: String? = nil, team: String?) {
         guard clock.state == .met || clock.state == .missed || clock.state == .breached else { return nil }
         self.init(
@@ -69,7 +70,7 @@ public struct ClockOutcome: Sendable, Hashable {
             policy: clock.policy, calendar: clock.calendar, targetSeconds: clock.targetSeconds,
             startedAt: clock.startedAt, dueAt: clock.dueAt, fulfilledAt: clock.fulfilledAt,
             elapsedSeconds: clock.elapsedSeconds, pausedSeconds: clock.pausedSeconds, customer: ticket.customer.id,
-            tier: ticket.customer.tier, group: ticket.group, team: team, channel: ticket.channel, priority: ticket.priority
+            tier: ticket.customer.tier, group: clock.group ?? ticket.group, team: team, channel: ticket.channel, priority: ticket.priority
         )
     }
 

@@ -60,15 +60,19 @@ public struct Escalator: Sendable {
     ///
     /// `history` holds what earlier ticks recorded, by clock key; `earlierBreaches` is how
     /// many other clocks of this customer breached within the repeated-breach window.
+    ///
+    /// `holds` gives, by clock key, the latest acknowledgement or snooze of a clock.
     public func decide(
-        ticket: Ticket, clocks: [SLAClock], history: [String: [LadderRecord]], earlierBreaches: Int, now: Date
+        ticket: Ticket, clocks: [SLAClock], history: [String: [LadderRecord]], earlierBreaches: Int, now: Date,
+        holds: [String: ClockHold] = [:]
     ) -> Decision {
         var decision = Decision()
         for clock in clocks {
             let key = ClockKey.make(ticket.key, clock.metric, clock.cycle)
             let records = history[key] ?? []
             if clock.state.isOpen {
-                open(clock, of: ticket, records: records, earlierBreaches: earlierBreaches, now: now, into: &decision)
+                let hold = holds.isEmpty ? nil : holds[key]
+                open(clock, of: ticket, records: records, earlierBreaches: earlierBreaches, hold: hold, now: now, into: &decision)
             } else {
                 closed(clock, of: ticket, records: records, into: &decision)
             }
@@ -79,7 +83,7 @@ public struct Escalator: Sendable {
     // MARK: Open clocks
 
     private func open(
-        _ clock: SLAClock, of ticket: Ticket, records: [LadderRecord], earlierBreaches: Int, now: Date,
+        _ clock: SLAClock, of ticket: Ticket, records: [LadderRecord], earlierBreaches: Int, hold: ClockHold?, now: Date,
         into decision: inout Decision
     ) {
         if clock.state == .breached, let due = clock.dueAt {
@@ -89,12 +93,19 @@ public struct Escalator: Sendable {
         }
         guard let ladder = clock.ladder else { return }
         let fired = Set(records.map(\.step))
+        if let hold, hold.holds(at: now) {
+            // Held: the team hears who answered, once per channel already pinged; the
+            // customer is not held.
+            acknowledged(clock, of: ticket, hold: hold, records: records, fired: fired, into: &decision)
+            customerNotice(for: clock, of: ticket, ladder: ladder, fired: fired, now: now, into: &decision)
+            return
+        }
         // What has fired, as business time on this clock: the latest repetition per step,
         // and the highest threshold of any step. A step never fires after a higher one
         // has (that is the catch-up rule), so passed-over steps need no record of their own.
         var latestFired: [Substring: Int] = [:]
         var highWater = -1
-        for record in records where record.kind != .customerNotice && record.kind != .allClear {
+        for record in records where record.kind != .customerNotice && record.kind != .allClear && record.kind != .acknowledged {
             let parts = record.step.split(separator: "#", maxSplits: 1)
             let repetition = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
             latestFired[parts[0]] = max(latestFired[parts[0]] ?? -1, repetition)
@@ -121,6 +132,8 @@ public struct Escalator: Sendable {
         let passedOver = due.contains { $0.elapsed != highest }
         let crossedAt = clock.instant(atElapsed: highest) ?? now
         let isLate = passedOver || now.timeIntervalSince(crossedAt) > Double(lateAfterSeconds)
+        // A step reached while a hold stood goes out now that it ended, saying so.
+        let heldBack = hold.flatMap { crossedAt < $0.until ? $0 : nil }
 
         let breachAlreadyPinged = records.contains { record in
             let label = Escalator.stepLabel(of: record.step)
@@ -149,10 +162,12 @@ public struct Escalator: Sendable {
                 if kind == .warning, let calendar = quietHours[channel], !calendar.isOpen(at: now) {
                     notBefore = calendar.nextOpen(atOrAfter: now)
                 }
-                decision.intents.append(Intent(
+                var intent = Intent(
                     ticketID: ticket.id, source: ticket.source, metric: clock.metric, cycle: clock.cycle, step: label, kind: kind,
                     channel: channel, role: role, isLate: isLate, notBefore: notBefore
-                ))
+                )
+                intent.hold = heldBack
+                decision.intents.append(intent)
                 // A later step reaching a channel replaces a warning still held for it.
                 for record in records where record.isHeld && record.channel == channel {
                     decision.withdrawn.append(Intent.id(clockKey: ClockKey.make(ticket.key, clock.metric, clock.cycle), step: record.step, channel: channel))
@@ -183,6 +198,25 @@ public struct Escalator: Sendable {
         ))
     }
 
+    /// "Acknowledged by" to every channel already pinged about the clock, once per hold.
+    private func acknowledged(
+        _ clock: SLAClock, of ticket: Ticket, hold: ClockHold, records: [LadderRecord], fired: Set<String>,
+        into decision: inout Decision
+    ) {
+        let step = hold.noticeStep
+        var told = Set(records.filter { $0.step == step }.compactMap(\.channel))
+        for record in records where !record.isHeld {
+            guard record.kind == .warning || record.kind == .breach || record.kind == .repeat,
+                  let channel = record.channel, !told.contains(channel) else { continue }
+            told.insert(channel)
+            var intent = Intent(
+                ticketID: ticket.id, source: ticket.source, metric: clock.metric, cycle: clock.cycle, step: step, kind: .acknowledged,
+                channel: channel)
+            intent.hold = hold
+            decision.intents.append(intent)
+        }
+    }
+
     // MARK: Fulfilled clocks
 
     private func closed(_ clock: SLAClock, of ticket: Ticket, records: [LadderRecord], into decision: inout Decision) {
@@ -199,7 +233,8 @@ public struct Escalator: Sendable {
         }
         guard clock.ladder?.allClear == true, !records.contains(where: { $0.step == Escalator.allClearStep }) else { return }
         var channels: [String] = []
-        for record in records where !record.isHeld && record.kind != .skipped && record.kind != .customerNotice {
+        for record in records where !record.isHeld && record.kind != .skipped && record.kind != .customerNotice
+            && record.kind != .acknowledged {
             if let channel = record.channel, !channels.contains(channel) { channels.append(channel) }
         }
         for channel in channels {
@@ -219,7 +254,7 @@ public struct Escalator: Sendable {
     // MARK: Routing
 
     /// Roles resolved through the ticket's team, channel names kept, duplicates dropped.
-    func resolve(_ names: [String], team: Team?) -> [(role: Role?, channel: String)] {
+    public func resolve(_ names: [String], team: Team?) -> [(role: Role?, channel: String)] {
         var result: [(role: Role?, channel: String)] = []
         for name in names {
             if let role = Role(rawValue: name) {

@@ -25,6 +25,8 @@ public struct Intent: Sendable, Hashable {
         /// A step no channel could be found for (or a withdrawn one, as read back from the
         /// store). Recorded so it is not tried again; nothing is sent.
         case skipped
+        /// Someone acknowledged or snoozed the clock: channels already pinged hear who.
+        case acknowledged
     }
 
     /// The source's own id of the ticket.
@@ -54,6 +56,10 @@ public struct Intent: Sendable, Hashable {
     public var template: String?
     /// Why a step was skipped, for the log.
     public var reason: String?
+    /// The acknowledgement or snooze this intent is about: the hold an `acknowledged` note
+    /// tells of, or the one that held this step back until it ended (the message says who
+    /// answered and when). Worded in the tick that decides it; not kept in the store.
+    public var hold: ClockHold?
 
     public init(
         ticketID: String, source: String = "", metric: Metric, cycle: Int, step: String, kind: Kind, channel: String?,

@@ -71,6 +71,10 @@ public struct MessageTicket: Sendable, Hashable, Codable {
     /// The step's `at` as written in the configuration (`75%`, `breach+2h`); a risk's occurrence.
     public var step: String
     public var dueAt: Date?
+    /// The signed acknowledge link (`{public_url}/a/{token}`); nil without `public_url`.
+    public var ackURL: String?
+    /// The signed snooze link; nil without `public_url`.
+    public var snoozeURL: String?
     /// The risk (`follow_ups`, …) for a line about one; nil for a clock.
     public var risk: RiskKind?
 

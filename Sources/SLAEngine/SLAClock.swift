@@ -40,6 +40,11 @@ public struct SLAClock: Sendable, Hashable {
     /// Every policy that matched the ticket, in configuration order.
     let rivals: [PolicyPlan]
     public var targetSeconds: Int
+    /// The exception whose `targets_factor` multiplied the target, and the factor; nil when none.
+    public var targetsFactor: (exception: String, factor: Double)? {
+        factor.map { ($0.name, $0.value) }
+    }
+    let factor: ExceptionFactor?
     public var startedAt: Date
     /// Nil only when the calendar never accumulates the target (a calendar with no open time).
     /// For a paused clock, the due time if it resumed at the evaluation instant.
@@ -87,7 +92,8 @@ public struct SLAClock: Sendable, Hashable {
     public var candidates: [TargetCandidate] {
         rivals.compactMap { plan in
             plan.target(priority, metric.index, group: group).map { target in
-                TargetCandidate(
+                let target = factor.map { Int((Double(target) * $0.value).rounded()) } ?? target
+                return TargetCandidate(
                     policy: plan.name, calendar: plan.calendar.name, targetSeconds: target,
                     dueAt: ClockSchedule(calendar: plan.calendar, start: schedule.start, spells: schedule.spells)
                         .instant(reaching: Int64(target)).map(date)
@@ -98,7 +104,7 @@ public struct SLAClock: Sendable, Hashable {
 
     /// The spells the clock stood still, clipped to the clock's life.
     public var stops: [ClockStop] {
-        schedule.spells.map { ClockStop(start: date($0.start), end: $0.end.map(date), status: $0.status) }
+        schedule.spells.map { ClockStop(start: date($0.start), end: $0.end.map(date), status: $0.status, exception: $0.exception) }
     }
 
     /// Every step of the clock's ladder with the instant it first crosses (nil if never).
@@ -114,6 +120,12 @@ public struct SLAClock: Sendable, Hashable {
     public func instant(atElapsed seconds: Int) -> Date? {
         schedule.instant(reaching: Int64(seconds)).map(date)
     }
+}
+
+/// A `targets_factor` that applied to a clock.
+struct ExceptionFactor: Sendable, Hashable {
+    var name: String
+    var value: Double
 }
 
 /// Where a clock's next crossing is: a step of its ladder, by position.
@@ -147,12 +159,15 @@ public struct TargetCandidate: Sendable, Hashable {
     public var dueAt: Date?
 }
 
-/// A spell during which a clock stood still, and the status that stopped it.
+/// A spell during which a clock stood still, and the status or exception that stopped it.
 public struct ClockStop: Sendable, Hashable {
     public var start: Date
     /// Nil while the spell goes on at the evaluation instant.
     public var end: Date?
-    public var status: TicketStatus
+    /// The pause status; nil for a spell an exception declared.
+    public var status: TicketStatus?
+    /// The exception with `pause: true` that stopped the clock; nil for a status spell.
+    public var exception: String?
 }
 
 /// A spell during which a clock stood still, in epoch seconds.
@@ -161,15 +176,27 @@ struct StopSpell: Sendable, Hashable {
     /// Nil while it goes on at the evaluation instant.
     let end: Int64?
     /// Where it ends for the clock: its end, or the clock's limit (the evaluation instant
-    /// or the fulfilment) while it goes on.
+    /// or the fulfilment) while it goes on. An exception's window may end after the
+    /// evaluation instant.
     let upper: Int64
-    let status: TicketStatus
+    let status: TicketStatus?
+    let exception: String?
 
     init(start: Int64, end: Int64?, limit: Int64, status: TicketStatus) {
         self.start = start
         self.end = end
         self.upper = end ?? limit
         self.status = status
+        self.exception = nil
+    }
+
+    /// A declared pause window.
+    init(start: Int64, end: Int64, exception: String) {
+        self.start = start
+        self.end = end
+        self.upper = end
+        self.status = nil
+        self.exception = exception
     }
 }
 

@@ -8,6 +8,8 @@ public struct SLAEngine: Sendable {
     public let pause: PauseRules
     /// Ladders by name.
     public let ladders: [String: EscalationLadder]
+    /// Declared exceptions, in configuration order.
+    public let exceptions: [SLAException]
     /// The configured risk detectors (`risks:`); empty runs none.
     public let risks: [RiskRule]
 
@@ -18,11 +20,13 @@ public struct SLAEngine: Sendable {
     private let stopSets: [StatusSet]
 
     public init(
-        policies: [Policy], pause: PauseRules = PauseRules(), ladders: [String: EscalationLadder] = [:], risks: [RiskRule] = []
+        policies: [Policy], pause: PauseRules = PauseRules(), ladders: [String: EscalationLadder] = [:], risks: [RiskRule] = [],
+        exceptions: [SLAException] = []
     ) {
         self.policies = policies
         self.pause = pause
         self.ladders = ladders
+        self.exceptions = exceptions
         self.risks = risks
         plans = policies.map { PolicyPlan(policy: $0, ladders: ladders) }
         stopSets = Metric.allCases.map { metric in
@@ -44,6 +48,7 @@ public struct SLAEngine: Sendable {
         guard !matching.isEmpty else { return [] }
         let withGroups = matching.contains { !$0.groupTargets.isEmpty }
         let timeline = TicketTimeline(ticket: ticket, observed: observed, now: t, handoffs: withGroups)
+        let declared = exceptions.isEmpty ? TicketExceptions() : TicketExceptions(exceptions, ticket: ticket)
         var result: [SLAClock] = []
         let id = ticket.id, source = ticket.source, priority = ticket.priority
         for (m, metric) in Metric.allCases.enumerated() {
@@ -52,7 +57,7 @@ public struct SLAEngine: Sendable {
                 for (index, spell) in groupCycles(in: timeline, plans: matching).enumerated() {
                     result.append(clock(
                         ticket: id, source: source, priority: priority, metric: metric, cycle: index + 1, span: spell.span,
-                        timeline: timeline, plans: matching, group: spell.group
+                        timeline: timeline, plans: matching, group: spell.group, exceptions: declared
                     ))
                 }
                 continue
@@ -61,7 +66,7 @@ public struct SLAEngine: Sendable {
             func add(cycle: Int, _ span: (start: Int64, end: Int64?)) {
                 result.append(clock(
                     ticket: id, source: source, priority: priority, metric: metric, cycle: cycle, span: span,
-                    timeline: timeline, plans: matching
+                    timeline: timeline, plans: matching, exceptions: declared
                 ))
             }
             switch metric {
@@ -163,7 +168,7 @@ public struct SLAEngine: Sendable {
 
     private func clock(
         ticket: String, source: String, priority: TicketPriority, metric: Metric, cycle: Int, span: (start: Int64, end: Int64?),
-        timeline: TicketTimeline, plans: [PolicyPlan], group: String? = nil
+        timeline: TicketTimeline, plans: [PolicyPlan], group: String? = nil, exceptions: TicketExceptions = TicketExceptions()
     ) -> SLAClock {
         let start = span.start
         let limit = span.end ?? timeline.now
@@ -182,12 +187,16 @@ public struct SLAEngine: Sendable {
             if metric == .resolution, span.end == spellStart { continue }
             spells.append(StopSpell(start: spellStart, end: spellEnd.map { min($0, limit) }, limit: limit, status: change.status))
         }
+        if !exceptions.isEmpty {
+            spells = exceptions.spells(adding: spells, from: start, to: span.end, limit: limit)
+        }
 
         var winner: PolicyPlan?
         var winnerTarget = 0
         var winnerDue: Int64?
         for plan in plans {
-            guard let target = group == nil ? plan.target(priority, m) : plan.groupTarget(group) else { continue }
+            guard let written = group == nil ? plan.target(priority, m) : plan.groupTarget(group) else { continue }
+            let target = exceptions.target(written)
             let due = ClockSchedule(calendar: plan.calendar, start: start, spells: spells).instant(reaching: Int64(target))
             if winner == nil || (due != nil && (winnerDue == nil || due! < winnerDue!)) {
                 winner = plan
@@ -201,8 +210,9 @@ public struct SLAEngine: Sendable {
 
         let total = plan.calendar.duration(fromEpoch: start, toEpoch: limit)
         var paused: Int64 = 0
-        for spell in spells {
-            paused += plan.calendar.duration(fromEpoch: spell.start, toEpoch: spell.upper)
+        // A declared window may reach past the limit; only what lies before it has stood still.
+        for spell in spells where spell.start < limit {
+            paused += plan.calendar.duration(fromEpoch: spell.start, toEpoch: min(spell.upper, limit))
         }
         let elapsed = Int(total - paused)
 
@@ -211,7 +221,7 @@ public struct SLAEngine: Sendable {
             state = winnerDue.map { end <= $0 } ?? false ? .met : .missed
         } else if elapsed >= target {
             state = .breached
-        } else if stopSet.contains(timeline.currentStatus) {
+        } else if stopSet.contains(timeline.currentStatus) || exceptions.pauses(at: limit) {
             state = .paused
         } else {
             state = .running
@@ -242,7 +252,8 @@ public struct SLAEngine: Sendable {
 
         return SLAClock(
             ticketID: ticket, source: source, metric: metric, cycle: cycle, priority: priority, origin: plan, rivals: plans,
-            targetSeconds: target, startedAt: date(start), dueAt: winnerDue.map(date), fulfilledAt: span.end.map(date),
+            targetSeconds: target, factor: exceptions.factor.map { ExceptionFactor(name: $0.name, value: $0.value) },
+            startedAt: date(start), dueAt: winnerDue.map(date), fulfilledAt: span.end.map(date),
             elapsedSeconds: elapsed, pausedSeconds: Int(paused), state: state, next: next, schedule: schedule, group: group
         )
     }

@@ -47,12 +47,14 @@ extension SLAEngine {
     /// - `earlierBreaches` counts the customer's other breaches, for `repeated_breaches`.
     /// - Clocks are kept only for tickets something is owed about, and those in `keeping`:
     ///   a large backlog's clocks are not held past the call.
+    /// - `holds` gives the latest acknowledgement or snooze of a clock, by clock key.
     /// - `recordedOutcome` says what is on record for a clock key; an outcome that differs
     ///   (or is new) is returned in `outcomes`. Nil: no outcomes are collected.
     public func evaluate(
         _ tickets: [Ticket], in range: Range<Int>, escalator: Escalator, history: [String: [LadderRecord]],
         observed: (String) -> [TicketEvent], earlierBreaches: (Ticket) -> Int, keeping: Set<String>, now: Date,
-        recordedOutcome: ((String) -> ClockOutcome.Mark?)? = nil
+        recordedOutcome: ((String) -> ClockOutcome.Mark?)? = nil,
+        holds: [String: ClockHold] = [:]
     ) -> TicketEvaluation {
         var result = TicketEvaluation()
         for position in range {
@@ -70,13 +72,19 @@ extension SLAEngine {
                 }
                 result.clockStates[clock.state, default: 0] += 1
                 if clock.state == .breached { result.breached += 1 }
+                if clock.state.isOpen, let hold = holds.isEmpty ? nil : holds[ClockKey.make(ticket.key, clock.metric, clock.cycle)],
+                   hold.until > now {
+                    // The end of a hold is when its ladder resumes.
+                    result.nextThreshold = min(result.nextThreshold ?? hold.until, hold.until)
+                }
                 if clock.state.isOpen, let next = clock.nextStepAt {
                     if clock.state != .breached && next <= now + 3600 { result.atRisk += 1 }
                     result.nextThreshold = min(result.nextThreshold ?? next, next)
                 }
             }
             var decision = escalator.decide(
-                ticket: ticket, clocks: clocks, history: history, earlierBreaches: earlierBreaches(ticket), now: now)
+                ticket: ticket, clocks: clocks, history: history, earlierBreaches: earlierBreaches(ticket), now: now,
+                holds: holds)
             var found: [RiskOccurrence] = []
             if !risks.isEmpty {
                 found = self.risks(for: ticket, observed: ticketObserved, clocks: clocks, at: now)

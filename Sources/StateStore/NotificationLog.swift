@@ -21,12 +21,16 @@ public protocol NotificationLog: Sendable {
     func observe(_ tickets: [Ticket], source: String, at: Date) async throws(StateStoreError) -> [String: [TicketEvent]]
     /// Writes one tick's decisions and the messages that carry them, atomically.
     func commit(_ tick: TickCommit) async throws(StateStoreError)
+    /// Surge samples since `hour` (hours since the epoch) and the surges in progress.
+    func surgeState(sinceHour hour: Int64) async throws(StateStoreError) -> SurgeState
     /// The earliest instant a held intent's quiet hours end.
     func nextHeldRelease() async throws(StateStoreError) -> Date?
     /// Messages pending, dead-lettered, and intents held.
     func outboxDepth() async throws(StateStoreError) -> OutboxDepth
     /// Tidies up after a tick, off the tick's path (SQLite: copies the WAL back).
     func checkpointLater()
+    /// The latest acknowledgement or snooze of every clock that has one, by clock key.
+    func clockHolds() async throws(StateStoreError) -> [String: ClockHold]
 }
 
 extension StateStore: NotificationLog {}
@@ -52,9 +56,13 @@ public struct DryRunLog: NotificationLog {
     /// Records nothing, so nothing is observed between polls.
     public func observe(_ tickets: [Ticket], source: String, at: Date) throws(StateStoreError) -> [String: [TicketEvent]] { [:] }
     public func commit(_ tick: TickCommit) throws(StateStoreError) { onCommit(tick.messages) }
+    public func surgeState(sinceHour hour: Int64) async throws(StateStoreError) -> SurgeState {
+        try await base?.surgeState(sinceHour: hour) ?? SurgeState()
+    }
     public func nextHeldRelease() async throws(StateStoreError) -> Date? { try await base?.nextHeldRelease() }
     public func outboxDepth() async throws(StateStoreError) -> OutboxDepth {
         try await base?.outboxDepth() ?? OutboxDepth(pending: 0, dead: 0, held: 0)
     }
     public func checkpointLater() {}
+    public func clockHolds() async throws(StateStoreError) -> [String: ClockHold] { try await base?.clockHolds() ?? [:] }
 }

@@ -166,6 +166,57 @@ extension StateStore {
                 CREATE INDEX clock_outcome_due ON clock_outcome(due_at);
                 """)
         }
+        // People answer: acknowledgements and snoozes that hold a clock's ladder, and
+        // silences that mute matching messages for a while.
+        migrator.registerMigration("v6-acks") { db in
+            try db.execute(sql: """
+                CREATE TABLE clock_hold (
+                    id INTEGER PRIMARY KEY,
+                    clock_key TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    ticket_id TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    cycle INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    by_name TEXT NOT NULL,
+                    via TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    until INTEGER NOT NULL
+                );
+                CREATE INDEX clock_hold_clock ON clock_hold(clock_key, at);
+                CREATE TABLE silence (
+                    id TEXT PRIMARY KEY,
+                    matchers TEXT NOT NULL,
+                    breaches INTEGER NOT NULL,
+                    reason TEXT NOT NULL,
+                    created_by TEXT,
+                    starts_at INTEGER NOT NULL,
+                    ends_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
+        // Surges: open tickets per value of a dimension, one sample per hour (the value ''
+        // marks an hour that was sampled, so a value absent from it had none), and the
+        // surges in progress with the channels that heard them start. Risk firings need no
+        // table: they are intents, keyed `TICKET/risk/NAME` and stepped by occurrence.
+        migrator.registerMigration("v7-risks") { db in
+            try db.execute(sql: """
+                CREATE TABLE surge_sample (
+                    dimension TEXT NOT NULL,
+                    hour INTEGER NOT NULL,
+                    value TEXT NOT NULL,
+                    open INTEGER NOT NULL,
+                    PRIMARY KEY (dimension, hour, value)
+                ) WITHOUT ROWID;
+                CREATE TABLE surge (
+                    dimension TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    since INTEGER NOT NULL,
+                    channels TEXT NOT NULL,
+                    PRIMARY KEY (dimension, value)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }()
 }

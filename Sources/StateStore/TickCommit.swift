@@ -15,6 +15,9 @@ public struct TickCommit: Sendable {
     /// Held intents no longer wanted, by id.
     public var withdrawn: [String]
     public var messages: [OutboundMessage]
+    /// Surge samples taken and surges started or ended this tick, written with the
+    /// messages that announce them.
+    public var surges = SurgeCommit()
 
     /// `messageKeys` missing at the end are nil.
     public init(

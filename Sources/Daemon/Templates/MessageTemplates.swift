@@ -11,7 +11,7 @@ public import SLAEngine
 /// encoders escape them for Slack, Teams, JSON…); the HTML form escapes them as HTML.
 public struct MessageTemplates: Sendable {
     /// Templates for the team.
-    public static let teamTemplates = ["warning", "breach", "catch_up", "repeat", "digest", "all_clear", "risk"]
+    public static let teamTemplates = ["warning", "breach", "catch_up", "repeat", "digest", "all_clear", "risk", "acknowledged"]
     /// Templates for customers, named by a ladder step's `customer_notice`.
     public static let customerTemplates = ["delay_notice", "update_due"]
     /// What the `ops_channel` hears about slawatch's own trouble: one template, whose

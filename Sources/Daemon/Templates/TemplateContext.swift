@@ -69,6 +69,10 @@ public enum TemplateContext {
             values["since_utc"] = line.risk.map { Timestamp($0.since).description } ?? false
             return values
         } ?? false
+        context["hold"] = intent.hold.map { hold -> Any in
+            ["verb": hold.verb, "by": hold.by, "at": local(hold.at, in: line.timeZone), "until": local(hold.until, in: line.timeZone),
+             "at_utc": Timestamp(hold.at).description, "until_utc": Timestamp(hold.until).description]
+        } ?? false
         return context
     }
 

@@ -10,6 +10,7 @@ enum TemplateSamples {
                       "overdue": "12 minutes", "paused": false, "met": false],
             "step": ["name": "breach", "kind": "breach", "role": "manager", "repeat": "1", "late": true],
             "team": "default",
+            "hold": ["verb": "acknowledged", "by": "dana", "at": "Mon 23 Nov 12:40 EST", "until": "Mon 23 Nov 16:40 EST"],
         ]
         var context = item
         context["channel"] = "leads"
@@ -36,7 +37,7 @@ enum TemplateSamples {
 
     /// A surge starting.
     static var surge: [String: Any] { [
-        "started": true, "ended": false, "by": "group", "value": "Billing", "open": 24, "median": "10", "threshold": "15",
+        "started": true, "ended": false, "by": "group", "value": "Billing", "open": 24, "open_tickets": "24 open tickets", "median": "10", "threshold": "15",
         "days": 7, "since": "2026-11-23T18:00:00Z", "channel": "ops-manager", "now_utc": "2026-11-23T18:00:00Z",
     ] }
 

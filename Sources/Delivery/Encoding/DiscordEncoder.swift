@@ -51,6 +51,10 @@ public struct DiscordEncoder: ChannelEncoder {
                 let linked = value + "\n[Open ticket](\(link))"
                 if ChatText.length(linked) <= DiscordEncoder.fieldValueLimit { value = linked }
             }
+            let actions = ticket.actionLinks.map { "[\($0.title)](\($0.url))" }.joined(separator: " · ")
+            if !actions.isEmpty, ChatText.length(value) + 1 + ChatText.length(actions) <= DiscordEncoder.fieldValueLimit {
+                value += "\n" + actions
+            }
             let cost = ChatText.length(name) + ChatText.length(value)
             guard used + cost + footerReserve + descriptionFloor <= DiscordEncoder.embedTotalLimit else { break }
             used += cost

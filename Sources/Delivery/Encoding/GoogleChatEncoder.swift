@@ -34,7 +34,7 @@ public struct GoogleChatEncoder: ChannelEncoder {
             sections.append(["widgets": [["textParagraph": ["text": .string(text)]]]])
         }
         let shown = message.tickets.prefix(30)
-        var widgets: [JSONValue] = shown.map { ticket in
+        var widgets: [JSONValue] = shown.flatMap { ticket -> [JSONValue] in
             var decorated: JSONObject = [
                 "topLabel": .string(ticket.topic),
                 "text": .string(
@@ -46,7 +46,11 @@ public struct GoogleChatEncoder: ChannelEncoder {
             if let link = ChatText.linkTarget(ticket.url) {
                 decorated["button"] = ["text": "Open", "onClick": ["openLink": ["url": .string(link)]]]
             }
-            return ["decoratedText": .object(decorated)]
+            let buttons: [JSONValue] = ticket.actionLinks.map { link in
+                ["text": .string(link.title), "onClick": ["openLink": ["url": .string(link.url)]]]
+            }
+            let item: JSONValue = ["decoratedText": .object(decorated)]
+            return buttons.isEmpty ? [item] : [item, ["buttonList": ["buttons": .array(buttons)]]]
         }
         if message.tickets.count > shown.count {
             widgets.append(["textParagraph": ["text": .string("… and \(message.tickets.count - shown.count) more tickets")]])

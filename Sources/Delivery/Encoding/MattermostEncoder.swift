@@ -33,6 +33,8 @@ public struct MattermostEncoder: ChannelEncoder {
             let label = ChatText.linkTarget(ticket.url).map { "[\(id)](\($0))" } ?? "**\(id)**"
             text += "\n- " + label + " " + ChatText.fit(ticket.subject, limit: 500, escape: ChatText.markdown) + " — "
                 + ChatText.fit(ticket.detailLine, limit: 300, escape: ChatText.markdown)
+            let links = ticket.actionLinks.map { "[\($0.title)](\($0.url))" }
+            if !links.isEmpty { text += " — " + links.joined(separator: " · ") }
         }
         if message.tickets.count > shown.count {
             text += "\n- … and \(message.tickets.count - shown.count) more tickets"

@@ -29,13 +29,22 @@ public struct SlackEncoder: ChannelEncoder {
             blocks.append(section(chunk))
         }
         if !message.tickets.isEmpty { blocks.append(["type": "divider"]) }
-        let shown = message.tickets.prefix(40)
+        // Each ticket with action links takes a second block for its buttons: 21 fit in 50.
+        let shown = message.tickets.prefix(message.tickets.contains { !$0.actionLinks.isEmpty } ? 21 : 40)
         for ticket in shown {
             let id = ChatText.fit(ticket.id, limit: 200, escape: ChatText.slack)
             let label = ChatText.linkTarget(ticket.url).map { "<\($0)|\(id)>" } ?? "*\(id)*"
             let line = label + " " + ChatText.fit(ticket.subject, limit: 1_500, escape: ChatText.slack) + "\n_"
                 + ChatText.fit(ticket.detailLine, limit: 500, escape: ChatText.slack) + "_"
             blocks.append(section(line))
+            let buttons: [JSONValue] = ticket.actionLinks.map { link in
+                [
+                    "type": "button", "text": ["type": "plain_text", "text": .string(link.title)],
+                    "url": .string(link.url), "action_id": .string(link.title == "Acknowledge" ? "slawatch_ack" : "slawatch_snooze"),
+                    "value": .string(String(link.url.split(separator: "/").last ?? "")),
+                ]
+            }
+            if !buttons.isEmpty { blocks.append(["type": "actions", "elements": .array(buttons)]) }
         }
         if message.tickets.count > shown.count {
             blocks.append([

@@ -43,6 +43,10 @@ public struct TeamsEncoder: ChannelEncoder {
                 richText(
                     [idRun, run(" " + ChatText.fit(ticket.subject, limit: 1_000, escape: { $0 }))], wrapSeparator: true))
             body.append(richText([run(ticket.detailLine, subtle: true)], wrapSeparator: false, spacing: "None"))
+            let buttons: [JSONValue] = ticket.actionLinks.map { link in
+                ["type": "Action.OpenUrl", "title": .string(link.title), "url": .string(link.url)]
+            }
+            if !buttons.isEmpty { body.append(["type": "ActionSet", "actions": .array(buttons)]) }
         }
         if message.tickets.count > shown.count {
             body.append(richText([run("… and \(message.tickets.count - shown.count) more tickets", subtle: true)], wrapSeparator: true))

@@ -65,6 +65,8 @@ public struct WebhookEncoder: ChannelEncoder {
                 "cycle": .int(ticket.cycle),
                 "step": .string(ticket.step),
                 "due_at": ticket.dueAt.map { .string($0.rfc3339) } ?? .null,
+                "ack_url": ticket.ackURL.map(JSONValue.string) ?? .null,
+                "snooze_url": ticket.snoozeURL.map(JSONValue.string) ?? .null,
             ]
             if let risk = ticket.risk { item["risk"] = .string(risk.rawValue) }
             return .object(item)

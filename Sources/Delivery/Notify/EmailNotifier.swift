@@ -52,8 +52,8 @@ public struct EmailNotifier: Notifier {
     /// The message as it goes to the relay, for `render` and the tests.
     public func mailMessage(for message: OutboundMessage, to recipients: [MailAddress]) -> MailMessage {
         MailMessage(
-            from: relay.from, to: recipients, cc: cc, subject: message.subject, text: message.text,
-            html: message.html ?? EmailNotifier.html(for: message), date: message.createdAt,
+            from: relay.from, to: recipients, cc: cc, subject: message.subject, text: message.text + EmailNotifier.actionText(message),
+            html: EmailNotifier.withActions(message.html ?? EmailNotifier.html(for: message), message), date: message.createdAt,
             messageID: MailMessage.messageID(forKey: message.key, domain: relay.from.domain))
     }
 
@@ -145,6 +145,27 @@ public struct EmailNotifier: Notifier {
     }
 
     /// An HTML part from the plain text: escaped, line breaks kept, tickets linked.
+    /// The tickets' acknowledge and snooze links as text lines; empty when there are none.
+    static func actionText(_ message: OutboundMessage) -> String {
+        let lines = message.tickets.flatMap { ticket in
+            ticket.actionLinks.map { "\($0.title) \(MIMEText.headerSafe(ticket.id)): \($0.url)" }
+        }
+        return lines.isEmpty ? "" : "\n\n" + lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `html` with the tickets' action links added (before `</body>` when it has one).
+    static func withActions(_ html: String, _ message: OutboundMessage) -> String {
+        let rows = message.tickets.compactMap { ticket -> String? in
+            let links = ticket.actionLinks.map { "<a href=\"\(MIMEText.htmlEscaped($0.url))\">\($0.title)</a>" }
+            return links.isEmpty ? nil : "<p>\(MIMEText.htmlEscaped(ticket.id)): \(links.joined(separator: " · "))</p>\n"
+        }
+        guard !rows.isEmpty else { return html }
+        if let end = html.range(of: "</body>", options: .backwards) {
+            return html.replacingCharacters(in: end.lowerBound..<end.lowerBound, with: rows.joined())
+        }
+        return html + rows.joined()
+    }
+
     static func html(for message: OutboundMessage) -> String {
         var html = "<!DOCTYPE html>\n<html><body>\n"
         html += "<div style=\"font-family:sans-serif;white-space:pre-wrap\">" + MIMEText.htmlEscaped(message.text) + "</div>\n"

@@ -20,6 +20,11 @@ public struct MetricCounter<Labels: MetricLabels>: Sendable {
         family.add(amount, labels: labels.labelValues)
     }
 
+    /// Shows the series for `labels` at 0 before its first increment.
+    public func declare(_ labels: Labels) {
+        family.declare(labels: labels.labelValues)
+    }
+
     /// Forgets every series whose label values `predicate` accepts.
     public func removeSeries(whereValues predicate: ([String]) -> Bool) {
         family.removeSeries(where: predicate)

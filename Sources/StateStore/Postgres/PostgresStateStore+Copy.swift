@@ -36,6 +36,16 @@ extension PostgresStateStore {
             ("policy", .text), ("calendar", .text), ("target_seconds", .bigint), ("started_at", .bigint), ("due_at", .bigint),
             ("fulfilled_at", .bigint), ("elapsed_seconds", .bigint), ("paused_seconds", .bigint), ("customer", .text), ("tier", .text),
             ("grp", .text), ("team", .text), ("channel", .text), ("priority", .text), ("recorded_at", .bigint)], order: "clock_key"),
+        CopiedTable(name: "clock_hold", columns: [
+            ("clock_key", .text), ("source", .text), ("ticket_id", .text), ("metric", .text), ("cycle", .bigint), ("kind", .text),
+            ("by_name", .text), ("via", .text), ("at", .bigint), ("until", .bigint)], order: "id"),
+        CopiedTable(name: "silence", columns: [
+            ("id", .text), ("matchers", .text), ("breaches", .bigint), ("reason", .text), ("created_by", .text), ("starts_at", .bigint),
+            ("ends_at", .bigint)], order: "id"),
+        CopiedTable(name: "surge_sample", columns: [("dimension", .text), ("hour", .bigint), ("value", .text), ("open", .bigint)],
+                    order: "dimension, hour, value"),
+        CopiedTable(name: "surge", columns: [("dimension", .text), ("value", .text), ("since", .bigint), ("channels", .text)],
+                    order: "dimension, value"),
     ]
 
     /// Rows sent per statement.

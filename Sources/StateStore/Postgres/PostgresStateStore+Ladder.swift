@@ -69,6 +69,7 @@ extension PostgresStateStore {
         let messages = MessageRows(tick.messages, encoded)
         let released = (ids: tick.released.map(\.id), keys: tick.released.map(\.messageKey))
         let withdrawn = tick.withdrawn
+        let surges = tick.surges
         let insertIntents = rows.ids.isEmpty ? nil : rows.insert(createdAt: now)
         let insertMessages = messages.keys.isEmpty ? nil : messages.insert(at: now)
         let changed = try await write { connection, logger -> [(String, String, String?, Bool)] in
@@ -94,6 +95,7 @@ extension PostgresStateStore {
             if let insertMessages {
                 try await connection.query(insertMessages, logger: logger)
             }
+            try await PostgresStateStore.write(surges, on: connection, logger: logger)
             return changed
         }
         cache.withLock { cache in

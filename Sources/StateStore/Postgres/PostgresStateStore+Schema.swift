@@ -85,6 +85,35 @@ extension PostgresStateStore {
             "CREATE INDEX clock_outcome_fulfilled ON clock_outcome (fulfilled_at)",
             "CREATE INDEX clock_outcome_due ON clock_outcome (due_at)",
         ]),
+        // People answer: acknowledgements and snoozes that hold a clock's ladder, and
+        // silences that mute matching messages for a while.
+        ("v6-acks", [
+            """
+            CREATE TABLE clock_hold (
+                id BIGSERIAL PRIMARY KEY, clock_key TEXT NOT NULL, source TEXT NOT NULL, ticket_id TEXT NOT NULL, metric TEXT NOT NULL,
+                cycle INTEGER NOT NULL, kind TEXT NOT NULL, by_name TEXT NOT NULL, via TEXT NOT NULL, at BIGINT NOT NULL,
+                until BIGINT NOT NULL)
+            """,
+            "CREATE INDEX clock_hold_clock ON clock_hold (clock_key, at)",
+            """
+            CREATE TABLE silence (
+                id TEXT PRIMARY KEY, matchers TEXT NOT NULL, breaches INTEGER NOT NULL, reason TEXT NOT NULL, created_by TEXT,
+                starts_at BIGINT NOT NULL, ends_at BIGINT NOT NULL)
+            """,
+        ]),
+        // Surges: open tickets per value of a dimension, one sample per hour, and the surges in progress.
+        ("v7-risks", [
+            """
+            CREATE TABLE surge_sample (
+                dimension TEXT NOT NULL, hour BIGINT NOT NULL, value TEXT NOT NULL, open INTEGER NOT NULL,
+                PRIMARY KEY (dimension, hour, value))
+            """,
+            """
+            CREATE TABLE surge (
+                dimension TEXT NOT NULL, value TEXT NOT NULL, since BIGINT NOT NULL, channels TEXT NOT NULL,
+                PRIMARY KEY (dimension, value))
+            """,
+        ]),
     ]
 
     /// Creates the schema or brings it up to date, under a transaction-scoped advisory lock

@@ -22,7 +22,7 @@ extension PostgresStateStore {
             (all, transitions) = try await loadTickets()
         }
         var snapshots = all.removeValue(forKey: source) ?? [:]
-        var moves = (tickets: [String](), kinds: [String](), values: NullableText())
+        var moves = (tickets: [String](), at: [Int64](), kinds: [String](), values: NullableText())
         var changed: (ids: [String], statuses: [String], priorities: [String], assignees: NullableText, groups: NullableText) =
             ([], [], [], NullableText(), NullableText())
         for ticket in tickets {
@@ -40,7 +40,18 @@ extension PostgresStateStore {
                 ("assignee", old.assignee, seen.assignee), ("group", old.group, seen.group),
             ]
             for (kind, before, after) in changes where before != after {
+                // The first group change also records the group left, at the ticket's creation
+                // (as the SQLite store does), so a group_response cycle keeps its number.
+                if kind == "group", let before, !(transitions[ticket.key] ?? []).contains(where: \.isGroupChange) {
+                    let created = min(Int64(ticket.createdAt.timeIntervalSince1970.rounded(.down)), now)
+                    moves.tickets.append(ticket.key)
+                    moves.at.append(created)
+                    moves.kinds.append(kind)
+                    moves.values.append(before)
+                    transitions[ticket.key, default: []].insert(TicketEvent(at: Date(timeIntervalSince1970: TimeInterval(created)), .group(before)), at: 0)
+                }
                 moves.tickets.append(ticket.key)
+                moves.at.append(now)
                 moves.kinds.append(kind)
                 moves.values.append(after)
                 if let event = StateStore.event(at: now, kind: kind, value: after) { transitions[ticket.key, default: []].append(event) }
@@ -52,9 +63,9 @@ extension PostgresStateStore {
                 if !moved.tickets.isEmpty {
                     try await connection.query("""
                         INSERT INTO transition (ticket_id, at, kind, value)
-                        SELECT ticket_id, \(now), kind, CASE WHEN value_null THEN NULL ELSE value END
-                        FROM unnest(\(moved.tickets)::text[], \(moved.kinds)::text[], \(moved.values.values)::text[],
-                            \(moved.values.nulls)::bool[]) WITH ORDINALITY AS t(ticket_id, kind, value, value_null, n)
+                        SELECT ticket_id, at, kind, CASE WHEN value_null THEN NULL ELSE value END
+                        FROM unnest(\(moved.tickets)::text[], \(moved.at)::int8[], \(moved.kinds)::text[], \(moved.values.values)::text[],
+                            \(moved.values.nulls)::bool[]) WITH ORDINALITY AS t(ticket_id, at, kind, value, value_null, n)
                         ORDER BY n
                         """, logger: logger)
                 }

@@ -107,7 +107,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let watcher = Watcher(
             configuration: wiring.configuration, templates: wiring.templates, store: log, sources: wiring.sources,
-            dispatcher: dispatcher, logger: logger, failpoint: failpoint
+            dispatcher: dispatcher, logger: logger, failpoint: failpoint, links: wiring.links
         )
         do {
             // What the outbox held when the last run stopped is due at once.
@@ -142,16 +142,19 @@ struct RunCommand: AsyncParsableCommand {
                                     progress: progress, logger: logger)),
             .init(service: ReloadService(notifier: notifier, metrics: metrics, logger: logger) {
                 let fresh = try Wiring.load(path: path, environment: environment, transport: transport, store: store)
-                await watcher.reload(configuration: fresh.configuration, templates: fresh.templates, sources: fresh.sources)
+                await watcher.reload(
+                    configuration: fresh.configuration, templates: fresh.templates, sources: fresh.sources, links: fresh.links)
                 await dispatcher?.use(notifiers: fresh.notifiers, opsChannel: fresh.configuration.opsChannel, templates: fresh.templates)
                 metrics.retain(channels: Set(fresh.configuration.channels.keys), sources: Set(fresh.configuration.sources.map(\.name)))
             }),
         ]
         let server: StatusServer
         do {
+            let routes = store.map { Listener.routes(wiring: wiring, store: $0, watcher: watcher, metrics: metrics, logger: logger) }
             server = try StatusServer(
                 listen: configuration.listen, metrics: metrics, logger: logger,
-                readiness: { await watcher.readiness(firstTickAt: progress.firstTickAt, at: Date()) }
+                readiness: { await watcher.readiness(firstTickAt: progress.firstTickAt, at: Date()) },
+                routes: { router in routes?(router) }
             )
             // Before the first tick: a daemon that cannot serve its endpoints sends nothing.
             try server.listen.probe()

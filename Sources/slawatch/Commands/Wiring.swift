@@ -17,6 +17,18 @@ struct Wiring {
     var templates: MessageTemplates
     var notifiers: [String: any Notifier]
     var sources: [Watcher.Source]
+    /// The keys of signed action links (`actions.key_file`); nil when not set.
+    var actionKeys: ActionKeys?
+    /// The API token (`api_token_file`); nil leaves the API off.
+    var apiToken: Secret?
+    /// The Slack app's signing secret; nil leaves `POST /slack/actions` off.
+    var slackSigningSecret: Secret?
+
+    /// The links team messages carry; nil without `public_url`.
+    var links: ActionLinks? {
+        guard let url = configuration.publicURL, let actionKeys else { return nil }
+        return ActionLinks(publicURL: url, keys: actionKeys, ttl: configuration.actions.linkTTL)
+    }
 
     /// Everything that stopped the wiring, one problem a line.
     struct Problems: Error, CustomStringConvertible {
@@ -76,7 +88,18 @@ struct Wiring {
                 problems.append("\(configuration.file): \(error)")
             }
         }
+        var actionKeys: ActionKeys?
+        if let reference = configuration.actions.keyFile, let contents = secrets[reference] {
+            do {
+                actionKeys = try ActionKeys(file: contents)
+            } catch {
+                problems.append("\(reference.location): the key file \(error)")
+            }
+        }
         guard problems.isEmpty, let templates else { throw Problems(lines: problems) }
-        return Wiring(configuration: configuration, templates: templates, notifiers: notifiers, sources: sources)
+        return Wiring(
+            configuration: configuration, templates: templates, notifiers: notifiers, sources: sources, actionKeys: actionKeys,
+            apiToken: configuration.apiToken.flatMap { secrets[$0] },
+            slackSigningSecret: configuration.actions.slackSigningSecret.flatMap { secrets[$0] })
     }
 }

@@ -1,0 +1,157 @@
+public import Foundation
+public import Hummingbird
+public import Logging
+public import Service
+public import SLAEngine
+public import StateStore
+import SLAConfig
+import Transport
+
+/// The listener's API: `POST /api/v1/acks` (what `slawatch ack` calls) and
+/// `/api/v1/silences` (what `slawatch silence` calls).
+///
+/// Every route needs the API token (`APIAccess.Rule.token`), loopback included: they
+/// change what the daemon sends. Without `api_token_file` they answer 404.
+public struct APIRoutes: Sendable {
+    /// The open clocks of a ticket: source (nil for any), id, metric (nil for all), instant.
+    public typealias OpenClocks = @Sendable (String?, String, Metric?, Date) async -> [(source: String, metric: Metric, cycle: Int)]
+
+    let access: APIAccess
+    let desk: ActionDesk
+    let store: StateStore
+    let logger: Logger
+    let openClocks: OpenClocks
+
+    public init(access: APIAccess, desk: ActionDesk, store: StateStore, logger: Logger, openClocks: @escaping OpenClocks) {
+        self.access = access
+        self.desk = desk
+        self.store = store
+        self.logger = logger
+        self.openClocks = openClocks
+    }
+
+    public func install(on router: Router<ListenerContext>) {
+        router.post("/api/v1/acks") { request, context in
+            await guarded(request, context) { try await acknowledge(request) }
+        }
+        router.get("/api/v1/silences") { request, context in
+            await guarded(request, context) { try silences() }
+        }
+        router.post("/api/v1/silences") { request, context in
+            await guarded(request, context) { try await addSilence(request) }
+        }
+        router.delete("/api/v1/silences/:id") { request, context in
+            await guarded(request, context) { try expireSilence(context.parameters.get("id") ?? "") }
+        }
+    }
+
+    /// A request the API refuses: the status and a message saying what to change.
+    struct Refusal: Error {
+        var status: HTTPResponse.Status
+        var message: String
+    }
+
+    private func guarded(_ request: Request, _ context: ListenerContext, _ body: () async throws -> Response) async -> Response {
+        let verdict = access.verdict(for: request, context: context, rule: .token)
+        guard verdict == .allowed else { return APIAccess.refusal(verdict) }
+        do {
+            return try await body()
+        } catch let refusal as Refusal {
+            return APIRoutes.json(refusal.status, ["error": .string(refusal.message)])
+        } catch let error as StateStoreError {
+            logger.error("API request failed", metadata: ["error": "\(error)"])
+            return APIRoutes.json(.serviceUnavailable, ["error": "the state cannot be written now; try again"])
+        } catch {
+            return APIRoutes.json(.badRequest, ["error": .string("\(error)")])
+        }
+    }
+
+    /// The body as a JSON object, at most `ListenerContext.bodyLimit` bytes.
+    func object(_ request: Request) async throws -> [String: Any] {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: ListenerContext.bodyLimit)
+        } catch {
+            throw Refusal(status: .contentTooLarge, message: "the body is larger than \(ListenerContext.bodyLimit) bytes")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any] else {
+            throw Refusal(status: .badRequest, message: "the body is not a JSON object")
+        }
+        return object
+    }
+
+    // MARK: Acks
+
+    /// `{"ticket": "[SOURCE:]ID", "metric": M?, "for": "2h"?, "by": NAME, "action": "ack"|"snooze"?}`: holds every open
+    /// clock of the ticket (or the one metric's), and answers what was recorded.
+    private func acknowledge(_ request: Request) async throws -> Response {
+        let body = try await object(request)
+        guard let written = body["ticket"] as? String, !written.isEmpty else {
+            throw Refusal(status: .badRequest, message: "ticket is missing; give the ticket as ID or SOURCE:ID")
+        }
+        guard let by = (body["by"] as? String).flatMap(ActionDesk.name) else {
+            throw Refusal(status: .badRequest, message: "by is missing or not a name; give who acknowledges")
+        }
+        var metric: Metric?
+        if let text = body["metric"] as? String {
+            guard let parsed = Metric(rawValue: text) else {
+                throw Refusal(status: .badRequest, message: "metric \(text) is not one of "
+                    + Metric.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            metric = parsed
+        }
+        var seconds: Int?
+        if let text = body["for"] as? String {
+            guard let parsed = WrittenDuration.seconds(text), parsed <= 30 * 86_400 else {
+                throw Refusal(status: .badRequest, message: "for \(text) is not a duration such as 30m, 4h or 1h30m (at most 30d)")
+            }
+            seconds = parsed
+        }
+        let kind = (body["action"] as? String).flatMap(ClockHold.Kind.init(rawValue:)) ?? .ack
+        let now = Date()
+        // An id may hold a colon; SOURCE:ID is tried when the whole text is not an id in view.
+        var id = written
+        var clocks = await openClocks(nil, written, metric, now)
+        if clocks.isEmpty, let colon = written.firstIndex(of: ":") {
+            id = String(written[written.index(after: colon)...])
+            clocks = await openClocks(String(written[..<colon]), id, metric, now)
+        }
+        if Set(clocks.map(\.source)).count > 1 {
+            throw Refusal(status: .conflict, message: "sources \(Set(clocks.map(\.source)).sorted().joined(separator: " and ")) both have "
+                + "a ticket \(written); give it as SOURCE:ID")
+        }
+        guard !clocks.isEmpty else {
+            throw Refusal(status: .notFound, message: "no open clock of ticket \(written)\(metric.map { " for \($0.rawValue)" } ?? ""); "
+                + "check the id (SOURCE:ID when two sources share it) and that the daemon sees the ticket")
+        }
+        var answers: [JSONValue] = []
+        for clock in clocks {
+            let outcome = try await desk.answer(
+                source: clock.source, ticketID: id, metric: clock.metric, cycle: clock.cycle, kind: kind, by: by, seconds: seconds,
+                via: .api, at: now)
+            let (hold, already): (ClockHold, Bool) = switch outcome {
+            case .recorded(let hold): (hold, false)
+            case .already(let hold): (hold, true)
+            }
+            if !already {
+                logger.info("\(hold.verb)", metadata: [
+                    "ticket": "\(id)", "source": "\(clock.source)", "metric": "\(clock.metric.rawValue)", "cycle": "\(clock.cycle)",
+                    "by": "\(by)", "until": "\(Timestamp(hold.until))", "via": "api",
+                ])
+            }
+            answers.append([
+                "ticket": .string(id), "source": .string(clock.source), "metric": .string(clock.metric.rawValue),
+                "cycle": .int(clock.cycle), "action": .string(hold.kind.rawValue), "by": .string(hold.by),
+                "at": .string(Timestamp(hold.at).description), "until": .string(Timestamp(hold.until).description),
+                "already": .bool(already),
+            ])
+        }
+        return APIRoutes.json(.ok, ["acks": .array(answers)])
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ value: JSONValue) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: value.serialized() + "\n")))
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+public import Hummingbird
+public import Logging
+public import Service
+import SLAEngine
+
+/// `POST /slack/actions` for a Slack app with interactivity: the Acknowledge and Snooze
+/// buttons of Slack messages carry the signed token as their value.
+///
+/// The request's `v0` signature is checked in constant time and a timestamp more than five
+/// minutes off is refused (401), so a captured request cannot be replayed later. The
+/// answer goes out at once (Slack wants one within 3 s); the hold is recorded as for a link.
+public struct SlackRoutes: Sendable {
+    let signature: SlackSignature
+    let keys: ActionKeys?
+    let desk: ActionDesk
+    let logger: Logger
+
+    public init(signature: SlackSignature, keys: ActionKeys?, desk: ActionDesk, logger: Logger) {
+        self.signature = signature
+        self.keys = keys
+        self.desk = desk
+        self.logger = logger
+    }
+
+    public func install(on router: Router<ListenerContext>) {
+        router.post("/slack/actions") { request, _ in await handle(request) }
+    }
+
+    private func handle(_ request: Request) async -> Response {
+        let now = Date()
+        guard let buffer = try? await request.body.collect(upTo: ListenerContext.bodyLimit) else {
+            return Page.plain(.contentTooLarge, "too large\n")
+        }
+        let body = Data(buffer: buffer)
+        let headers = request.headers
+        let given = headers.first { $0.name.canonicalName == "x-slack-signature" }?.value ?? ""
+        let timestamp = headers.first { $0.name.canonicalName == "x-slack-request-timestamp" }?.value ?? ""
+        guard signature.verifies(signature: given, timestamp: timestamp, body: body, at: now) else {
+            return Page.plain(.unauthorized, "the request is not signed by the configured Slack app, or is stale\n")
+        }
+        guard let keys, let payload = Form.decode(buffer)["payload"],
+              let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any],
+              let action = (object["actions"] as? [[String: Any]])?.first, let value = action["value"] as? String,
+              let token = ActionToken.verify(value, keys: keys, at: now)
+        else { return Page.plain(.ok, "") }
+        let user = object["user"] as? [String: Any]
+        let name = (user?["name"] as? String) ?? (user?["username"] as? String) ?? (user?["id"] as? String) ?? "someone in Slack"
+        guard let by = ActionDesk.name(name) else { return Page.plain(.ok, "") }
+        let desk = desk, logger = logger
+        // Answered at once; the hold is recorded after.
+        Task {
+            do {
+                _ = try await desk.answer(
+                    source: token.source, ticketID: token.ticketID, metric: token.metric, cycle: token.cycle,
+                    kind: token.action == .ack ? .ack : .snooze, by: by, seconds: nil, via: .slack, at: now)
+            } catch {
+                logger.error("cannot record an answer", metadata: ["error": "\(error)", "via": "slack"])
+            }
+        }
+        return Page.plain(.ok, "")
+    }
+}
