@@ -103,9 +103,9 @@ public struct Configuration: Sendable {
 
     /// The top-level keys.
     static let keys = [
-        "state", "state_password_file", "lease", "poll_interval", "listen", "ops_channel", "sources", "calendars", "policies", "pause",
+        "state", "poll_interval", "listen", "ops_channel", "sources", "calendars", "policies", "pause",
         "teams", "ladders", "channels", "relays", "templates", "customer_channel", "repeated_breaches", "customer_notices",
-        "api_token_file", "risks", "surges", "credits", "reports", "public_url", "actions", "exceptions",
+        "api_token_file", "risks", "surges", "credits", "reports", "public_url", "actions", "exceptions", "state_password_file", "lease",
     ]
 
     // MARK: Loading
