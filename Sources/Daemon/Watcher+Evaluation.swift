@@ -33,7 +33,7 @@ extension Watcher {
         let breaches = counted
         let history = try await store.ladderHistory()
         let holds = try await store.clockHolds()
-        let outcomeMarks = try await (store as? any ClockOutcomeLog)?.outcomeMarks()
+        let recordedOutcomes = try await (store as? any ClockOutcomeLog)?.recordedOutcomes()
         let (engine, escalator, tickets, observed) = (engine, escalator, tickets, observed)
         let work = tickets.parts(of: Watcher.ticketsPerPart)
         let parts = Mutex<[Int: (TicketEvaluation, clocks: [String: MessageComposer.TicketClocks])]>([:])
@@ -42,8 +42,7 @@ extension Watcher {
             var evaluated = engine.evaluate(
                 batch, in: work[part].range, escalator: escalator, history: history, observed: { observed[$0] ?? [] },
                 earlierBreaches: { breaches.earlier(customer: $0.customer.id, excluding: $0.key) }, keeping: keeping, now: now,
-                recordedOutcome: outcomeMarks.map { marks in { marks[$0] } }, holds: holds)
-            for index in evaluated.outcomes.indices { evaluated.outcomes[index].source = work[part].source }
+                recordedOutcomes: recordedOutcomes, holds: holds)
             // Kept clocks refer to the polled batch instead of copying tickets.
             var clocks: [String: MessageComposer.TicketClocks] = [:]
             for (position, ticketClocks, risks) in evaluated.kept {

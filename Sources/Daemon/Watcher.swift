@@ -169,6 +169,22 @@ public actor Watcher {
         return (configuration.engine, escalator, composer)
     }
 
+    /// The open clocks at risk at `now` over the last poll's tickets, for the status page.
+    /// The tickets are taken from the actor, then evaluated off it, so a page view never
+    /// holds up a tick.
+    public nonisolated func statusBoard(at now: Date) async -> StatusBoard {
+        let (tickets, observed, engine, teams) = await statusInputs()
+        // A state that cannot be read now shows no holds rather than no page.
+        let holds = (try? await store.clockHolds()) ?? [:]
+        return StatusBoard(
+            tickets: tickets.batches.sorted { $0.key < $1.key }.lazy.flatMap(\.value), engine: engine, teams: teams,
+            observed: { observed[$0] ?? [] }, holds: holds, at: now)
+    }
+
+    private func statusInputs() -> (PolledTickets, [String: [TicketEvent]], SLAEngine, [Team]) {
+        (tickets, observed, engine, configuration.teams)
+    }
+
     /// Ready once the first tick is done and every source's data is fresh. Answered by the
     /// poller, so a long tick does not hold up `/readyz`.
     public nonisolated func readiness(firstTickAt: Date?, at now: Date) async -> Readiness {

@@ -3,19 +3,19 @@ import PostgresNIO
 public import SLAEngine
 
 extension PostgresStateStore: ClockOutcomeLog {
-    public func outcomeMarks() async throws(StateStoreError) -> [String: ClockOutcome.Mark] {
+    public func recordedOutcomes() async throws(StateStoreError) -> RecordedOutcomes {
         if let cached = cache.withLock({ $0.outcomes }) { return cached }
-        let marks = try await read { connection, logger in
-            var marks: [String: ClockOutcome.Mark] = [:]
+        let recorded = try await read { connection, logger in
+            var recorded = RecordedOutcomes()
             let rows = try await connection.query("SELECT clock_key, state, due_at, fulfilled_at FROM clock_outcome", logger: logger)
             for try await (key, state, due, fulfilled) in rows.decode((String, String, Int64?, Int64?).self) {
                 guard let state = ClockState(rawValue: state) else { continue }
-                marks[key] = ClockOutcome.Mark(state: state, dueAt: due, fulfilledAt: fulfilled)
+                recorded.record(clockKey: key, state: state, dueAt: due, fulfilledAt: fulfilled)
             }
-            return marks
+            return recorded
         }
-        cache.withLock { $0.outcomes = $0.outcomes ?? marks }
-        return marks
+        cache.withLock { $0.outcomes = $0.outcomes ?? recorded }
+        return recorded
     }
 
     public func recordOutcomes(_ outcomes: [ClockOutcome], at now: Date) async throws(StateStoreError) {
@@ -32,7 +32,8 @@ extension PostgresStateStore: ClockOutcomeLog {
         }
         cache.withLock { cache in
             guard cache.outcomes != nil else { return }
-            for outcome in outcomes { cache.outcomes![outcome.clockKey] = outcome.mark }
+            cache.outcomes!.reserveCapacity(cache.outcomes!.count + outcomes.count)
+            for outcome in outcomes { cache.outcomes!.record(outcome) }
         }
     }
 
@@ -54,7 +55,7 @@ extension PostgresStateStore: ClockOutcomeLog {
                 guard let metric = Metric(rawValue: metric), let state = ClockState(rawValue: state),
                       let priority = TicketPriority(rawValue: priority) else { continue }
                 outcomes.append(ClockOutcome(
-                    source: source, ticketID: ticket, metric: metric, cycle: cycle, state: state, policy: policy, calendar: calendar,
+                    source: source ?? "", ticketID: ticket, metric: metric, cycle: cycle, state: state, policy: policy, calendar: calendar,
                     targetSeconds: Int(target), startedAt: date(started)!, dueAt: date(due), fulfilledAt: date(fulfilled),
                     elapsedSeconds: Int(elapsed), pausedSeconds: Int(paused), customer: customer, tier: tier, group: group, team: team,
                     channel: channel, priority: priority))

@@ -6,7 +6,8 @@ import Service
 import StateStore
 
 /// What the daemon's listener serves besides `/metrics`, `/healthz` and `/readyz`: the
-/// signed action links, the API and Slack's buttons, each when configured.
+/// signed action links, the API and Slack's buttons, each when configured, and the status
+/// page with `/api/v1/clocks`.
 enum Listener {
     static func routes(
         wiring: Wiring, store: StateStore, watcher: Watcher, metrics: MetricsRegistry, logger: Logger
@@ -23,10 +24,24 @@ enum Listener {
         let slack = wiring.slackSigningSecret.map { secret in
             SlackRoutes(signature: SlackSignature(secret: secret), keys: wiring.actionKeys, desk: desk, logger: logger)
         }
-        return { router in
+        // The status page's acknowledge buttons post to each clock's signed link, as a
+        // message's link does; without `public_url` and a key file there are none.
+        let actionLinks = wiring.links
+        var acknowledge: StatusPage.AcknowledgeLink?
+        if let actionLinks {
+            acknowledge = { @Sendable (entry: StatusBoard.Entry) -> String? in
+                actionLinks.url(.ack, source: entry.ticket.source, ticketID: entry.ticket.id, metric: entry.clock.metric,
+                                cycle: entry.clock.cycle, at: Date())
+            }
+        }
+        let access = APIAccess(token: wiring.apiToken)
+        return { [acknowledge] router in
             links?.install(on: router)
             api.install(on: router)
             slack?.install(on: router)
+            StatusRoutes.add(
+                to: router, access: access, board: { await watcher.statusBoard(at: Date()) }, acknowledge: acknowledge,
+                actionOrigin: actionLinks.flatMap { ActionOrigin.of($0.publicURL) })
         }
     }
 }
