@@ -1,6 +1,6 @@
 # slawatch: the two commands are `make demo` and `make test`; both install what they need.
 SWIFT     ?= swift
-APT_DEPS  := python3 tzdata libcurl4-openssl-dev libsqlite3-dev python3-aiosmtpd openssl systemd procps chromium chromium-driver python3-selenium
+APT_DEPS  := python3 tzdata libcurl4-openssl-dev libsqlite3-dev python3-aiosmtpd openssl systemd procps chromium chromium-driver python3-selenium postgresql
 DEMO      := config/demo
 BIN       := .build/debug/slawatch
 
@@ -37,6 +37,7 @@ test: deps
 bench: deps
 	for product in slawatch slawatch-bench delivery-bench e2e-bench; do $(SWIFT) build -c release --product $$product || exit 1; done
 	.build/release/slawatch-bench
+	scripts/bench-postgres.sh .build/release/slawatch-bench
 	.build/release/e2e-bench --alertmanager "$$(scripts/alertmanager.sh)"
 	.build/release/delivery-bench
 	python3 scripts/measure-service.py .build/release/slawatch
@@ -45,10 +46,10 @@ bench: deps
 	/usr/bin/python3 scripts/bench-status-page.py .build/status-page-bench.html
 
 ## Longer trials than `make test` keeps time for: the dead receivers watched for two
-## minutes each, 20 kills during slow deliveries, 120 random-kill trials.
+## minutes each, 20 kills during slow deliveries, 120 random-kill trials, 10 kills of a PostgreSQL leader.
 soak: deps
 	$(SWIFT) build --build-tests
-	SLAWATCH_SOAK=1 $(SWIFT) test --skip-build --no-parallel --filter "DeadReceiverProcessTests|KillDuringDeliveryProcessTests|DaemonProcessTests"
+	SLAWATCH_SOAK=1 $(SWIFT) test --skip-build --no-parallel --filter "DeadReceiverProcessTests|KillDuringDeliveryProcessTests|DaemonProcessTests|SharedStateProcessTests"
 
 ## Installation. PREFIX (default /usr/local) holds the binary, the unit and the template
 ## defaults; SYSCONFDIR (default /etc) the configuration; DESTDIR stages it all elsewhere.

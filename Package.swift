@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
@@ -41,6 +42,7 @@ let package = Package(
             name: "StateStore",
             dependencies: [
                 "SLAEngine", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings
         ),
@@ -123,7 +125,11 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(
-            name: "StateStoreTests", dependencies: ["StateStore", "SLAEngine", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "StateStoreTests",
+            dependencies: [
+                "StateStore", "SLAEngine", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: settings
         ),
         .target(name: "TestSupport", dependencies: ["Transport"], path: "Tests/TestSupport", swiftSettings: settings),
@@ -143,6 +149,6 @@ let package = Package(
             ],
             exclude: ["Fixtures"], swiftSettings: settings
         ),
-        .testTarget(name: "CLITests", dependencies: ["slawatch"], exclude: ["Fixtures"], swiftSettings: settings),
+        .testTarget(name: "CLITests", dependencies: ["slawatch", "TestSupport"], exclude: ["Fixtures"], swiftSettings: settings),
     ]
 )

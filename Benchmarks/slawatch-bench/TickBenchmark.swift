@@ -78,11 +78,33 @@ enum TickBenchmark {
                         names: ["restarted tick", "next tick (a minute later)"], offset: 0)
     }
 
+    /// The same ticks with the state in PostgreSQL at `url` (an empty database): the first
+    /// tick, the tick a minute later, then a restarted daemon's first tick, which reads
+    /// everything back. The store is fenced as a leader's, so every write checks its epoch.
+    static func postgres(count: Int, url: String) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-tick-bench-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let endpoint = try PostgresURL(parsing: url).endpoint(password: ProcessInfo.processInfo.environment["PGPASSWORD"])
+        let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        for names in [["first tick (every ticket new), PostgreSQL", "next tick (a minute later), PostgreSQL"],
+                      ["restarted tick, PostgreSQL"]] {
+            let store = try await PostgresStateStore(endpoint: endpoint, instance: "slawatch-bench", logger: logger)
+            let leadership = PostgresLeadership(store: store, lease: 15, logger: logger)
+            guard case .leader = await leadership.round(progressing: true) else { throw StateStoreError(.locked, "\(url): not the leader") }
+            try await ticks(count: count, notices: false, directory: directory, names: names, store: store)
+            await leadership.resign()
+            await store.close()
+        }
+    }
+
     private static func ticks(
-        count: Int, notices: Bool, directory: URL, names: [String], offset: Double = 0, outcomes: Bool = true
+        count: Int, notices: Bool, directory: URL, names: [String], offset: Double = 0,
+        store shared: (any NotificationLog & OutboxStore)? = nil, outcomes: Bool = true
     ) async throws {
         let configuration = try Configuration.parse(yaml: yaml(notices: notices), file: "bench.yaml", baseDirectory: directory.path)
-        let store = try StateStore(path: configuration.state, exclusive: true)
+        let sqlite = shared == nil ? try StateStore(path: configuration.state, exclusive: true) : nil
+        let store: any NotificationLog & OutboxStore = shared ?? sqlite!
         let tickets = syntheticTickets(count: count, now: benchmarkNow)
         let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let dispatcher = OutboxDispatcher(
@@ -94,7 +116,7 @@ enum TickBenchmark {
         try await dispatcher.resume()
         let watcher = Watcher(
             configuration: configuration, templates: try MessageTemplates(directory: nil),
-            store: outcomes ? store : WithoutOutcomes(base: store),
+            store: outcomes || sqlite == nil ? store : WithoutOutcomes(base: sqlite!),
             sources: [Watcher.Source(config: configuration.sources[0], reader: MemorySource(tickets: tickets))],
             dispatcher: dispatcher, logger: logger
         )

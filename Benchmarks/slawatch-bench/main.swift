@@ -3,6 +3,7 @@
 //   slawatch-bench tick [COUNT]     one daemon tick with a real state database (default 100,000)
 //   slawatch-bench tick-notices [COUNT]   the same with a customer delay notice at breach
 //   slawatch-bench tick-first [COUNT], tick-notices-first [COUNT]   only the first tick, for profiling
+//   slawatch-bench tick-postgres COUNT URL   the tick with the state in an empty PostgreSQL database (scripts/bench-postgres.sh)
 //   slawatch-bench wording [COUNT]   µs per message worded with the default templates (default 20,000)
 //   slawatch-bench tick-first-without-outcomes [COUNT]   the first tick recording no clock outcomes, for comparison
 //   slawatch-bench status-page [CLOCKS] [PATH]   GET /status with CLOCKS open clocks at risk (default 2,000);
@@ -18,6 +19,9 @@ if which == "all" {
 }
 if which == "tick" || which == "tick-notices" {
     try await TickBenchmark.run(count: count ?? 100_000, notices: which == "tick-notices")
+}
+if which == "tick-postgres", arguments.count > 2 {
+    try await TickBenchmark.postgres(count: count ?? 100_000, url: arguments[2])
 }
 if which == "wording" {
     try WordingBenchmark.run(count: count ?? 20_000)

@@ -7,6 +7,7 @@ public import Transport
 
 /// The state store keeps where incremental sources resume.
 extension StateStore: CursorStore {}
+extension PostgresStateStore: CursorStore {}
 
 /// A source whose settings could not be turned into a reader, named with what to fix.
 public struct SourceWiringError: Error, Sendable, CustomStringConvertible {

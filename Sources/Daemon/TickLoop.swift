@@ -18,11 +18,18 @@ public struct TickLoop: Service {
     let metrics: MetricsRegistry
     let logger: Logger
     let progress: LoopProgress
+    /// Put before the status line (`leader: `), for a daemon that shares its state.
+    let statusPrefix: String
+    /// The longest the loop sleeps or waits for polls between heartbeats; nil: as long as
+    /// the next poll or threshold is away. A leader keeps it under its lease.
+    let maxPause: Duration?
 
     public init(
         watcher: Watcher, notifier: SystemdNotifier, heartbeat: LoopHeartbeat, metrics: MetricsRegistry,
-        progress: LoopProgress, logger: Logger
+        progress: LoopProgress, logger: Logger, statusPrefix: String = "", maxPause: Duration? = nil
     ) {
+        self.statusPrefix = statusPrefix
+        self.maxPause = maxPause
         self.watcher = watcher
         self.notifier = notifier
         self.heartbeat = heartbeat
@@ -39,10 +46,10 @@ public struct TickLoop: Service {
     public func run() async throws {
         var first = true
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let report = try await watcher.tick(at: Date(), forcePoll: first, pollWait: TickLoop.pollWait)
+            let report = try await watcher.tick(at: Date(), forcePoll: first, pollWait: min(TickLoop.pollWait, maxPause ?? TickLoop.pollWait))
             heartbeat.beat()
             record(report)
-            let line = TickLoop.statusLine(report)
+            let line = statusPrefix + TickLoop.statusLine(report)
             if first {
                 progress.firstTickDone(at: report.at)
                 try? notifier.ready(status: line)
@@ -55,6 +62,9 @@ public struct TickLoop: Service {
             var wait = max(0.05, (report.nextWake ?? Date() + 60).timeIntervalSinceNow)
             if let ping = notifier.watchdogPingInterval {
                 wait = min(wait, ping.seconds)
+            }
+            if let maxPause {
+                wait = min(wait, Double(maxPause.components.seconds) + Double(maxPause.components.attoseconds) / 1e18)
             }
             let pause = Duration.milliseconds(Int(wait * 1000))
             // A poll still running in the background wakes the loop when it ends, so its

@@ -72,7 +72,7 @@ extension Watcher {
                 commit.surges = surges
             }
             logSkipped(commit.intents)
-            try store.commit(commit)
+            try await store.commit(commit)
             report.enqueued += commit.messages.count
             report.lap("commit", since: &phase)
             await dispatcher?.submit(commit.messages)

@@ -25,13 +25,15 @@ extension Watcher {
     /// place when the tick commits.
     func evaluate(
         at now: Date, keepingClocksOf keeping: Set<String>, into report: inout TickReport
-    ) throws(StateStoreError) -> Evaluation {
-        let breaches = try configuration.repeatedBreaches.map { rule throws(StateStoreError) in
-            try store.breachCounts(since: now - Double(rule.windowSeconds))
-        } ?? BreachCounts()
-        let history = try store.ladderHistory()
-        let holds = try store.clockHolds()
-        let recordedOutcomes = try (store as? any ClockOutcomeLog)?.recordedOutcomes()
+    ) async throws(StateStoreError) -> Evaluation {
+        var counted = BreachCounts()
+        if let rule = configuration.repeatedBreaches {
+            counted = try await store.breachCounts(since: now - Double(rule.windowSeconds))
+        }
+        let breaches = counted
+        let history = try await store.ladderHistory()
+        let holds = try await store.clockHolds()
+        let recordedOutcomes = try await (store as? any ClockOutcomeLog)?.recordedOutcomes()
         let (engine, escalator, tickets, observed) = (engine, escalator, tickets, observed)
         let work = tickets.parts(of: Watcher.ticketsPerPart)
         let parts = Mutex<[Int: (TicketEvaluation, clocks: [String: MessageComposer.TicketClocks])]>([:])

@@ -13,7 +13,7 @@ extension Watcher {
         sourceNotices += notices
         report.pollsRunning = collected.running
         for outcome in collected.outcomes {
-            try take(outcome, into: &report)
+            try await take(outcome, into: &report)
         }
         sourceNotices += await poller.checkFreshness(at: now)
         report.tickets = tickets.count
@@ -21,7 +21,7 @@ extension Watcher {
 
     /// Records what one poll gave: its tickets replace the source's, its transitions are
     /// observed, its skipped records logged.
-    private func take(_ outcome: SourcePoller.Outcome, into report: inout TickReport) throws(StateStoreError) {
+    private func take(_ outcome: SourcePoller.Outcome, into report: inout TickReport) async throws(StateStoreError) {
         let name = outcome.source.config.name
         report.pollDurations[name] = outcome.seconds
         let batch: TicketBatch
@@ -42,7 +42,7 @@ extension Watcher {
             logger.warning(problem.recordID == nil && problem.location == nil ? "source problem" : "record skipped", metadata: metadata)
         }
         tickets.replace(name, with: batch.tickets)
-        let history = try store.observe(batch.tickets, source: name, at: outcome.startedAt)
+        let history = try await store.observe(batch.tickets, source: name, at: outcome.startedAt)
         for ticket in batch.tickets { observed[ticket.key] = history[ticket.key] }
     }
 }

@@ -9,13 +9,13 @@ extension Watcher {
     /// A surge's start goes to each rule's `notify`, roles resolved through the teams of
     /// the value's open tickets (a surge in Billing reaches the Billing team's manager);
     /// its end goes to the same channels, kept with the surge in the store.
-    func surges(at now: Date) throws(StateStoreError) -> (commit: SurgeCommit, messages: [OutboundMessage]) {
+    func surges(at now: Date) async throws(StateStoreError) -> (commit: SurgeCommit, messages: [OutboundMessage]) {
         var commit = SurgeCommit()
         var messages: [OutboundMessage] = []
         let rules = configuration.surges
         guard !rules.isEmpty else { return (commit, messages) }
         let hour = SurgeDetector.hour(of: now)
-        let state = try store.surgeState(sinceHour: hour - 8 * 24)
+        let state = try await store.surgeState(sinceHour: hour - 8 * 24)
         let all = tickets.batches.keys.sorted().flatMap { tickets.batches[$0]! }
         for rule in rules {
             let open = SurgeDetector.count(all, by: rule.by, at: now)

@@ -86,8 +86,8 @@ public actor Watcher {
 
         // Clocks and the ladder.
         // Held intents whose quiet hours end now need their clocks as they stand.
-        let heldDue = try store.heldIntents(dueBy: now)
-        let evaluation = try evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketKey)), into: &report)
+        let heldDue = try await store.heldIntents(dueBy: now)
+        let evaluation = try await evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketKey)), into: &report)
         report.lap("evaluate", since: &phase)
         let nextThreshold = evaluation.nextThreshold
         // Breaches are recorded on the store's writer while the messages are worded here.
@@ -111,7 +111,7 @@ public actor Watcher {
         }
         sourceNotices.removeAll()
         // Surges are committed with the first part, beside the notices.
-        let surges = try surges(at: now)
+        let surges = try await surges(at: now)
         for surge in surges.commit.started { report.surges[surge.by.rawValue, default: 0] += 1 }
         var reportsDone = self.reportsDone
         try await commitInParts(decided, at: now, into: &report, phase: &phase, surges: surges.commit) {
@@ -119,15 +119,15 @@ public actor Watcher {
             try await breachesRecorded.value.get()
             // Scheduled reports due now, from the outcomes recorded above; none in a dry run.
             guard dispatcher != nil, let log = store as? any ClockOutcomeLog else { return notices + surges.messages }
-            return try notices + surges.messages + ReportScheduler(configuration: configuration).messages(at: now, log: log, done: &reportsDone)
+            return try await notices + surges.messages + ReportScheduler(configuration: configuration).messages(at: now, log: log, done: &reportsDone)
         }
         self.reportsDone = reportsDone
         Failpoint.afterCommit.trigger(failpoint)
 
         await writeBack(decided.writeBacks)
         report.lap("write_back", since: &phase)
-        report.nextWake = await wake(after: now, threshold: nextThreshold, stored: try store.nextHeldRelease())
-        report.outboxPending = try store.outboxDepth().pending
+        report.nextWake = await wake(after: now, threshold: nextThreshold, stored: try await store.nextHeldRelease())
+        report.outboxPending = try await store.outboxDepth().pending
         store.checkpointLater()
         return report
     }
@@ -175,7 +175,7 @@ public actor Watcher {
     public nonisolated func statusBoard(at now: Date) async -> StatusBoard {
         let (tickets, observed, engine, teams) = await statusInputs()
         // A state that cannot be read now shows no holds rather than no page.
-        let holds = (try? store.clockHolds()) ?? [:]
+        let holds = (try? await store.clockHolds()) ?? [:]
         return StatusBoard(
             tickets: tickets.batches.sorted { $0.key < $1.key }.lazy.flatMap(\.value), engine: engine, teams: teams,
             observed: { observed[$0] ?? [] }, holds: holds, at: now)

@@ -28,8 +28,16 @@ public struct Configuration: Sendable {
     /// The file the configuration was read from, as given.
     public var file: String
     /// `state`: the SQLite database file, absolute (a relative path is resolved against the
-    /// configuration file's directory). Default `/var/lib/slawatch/state.db`.
+    /// configuration file's directory), or a PostgreSQL URL without its password. Default
+    /// `/var/lib/slawatch/state.db`.
     public var state: String
+    /// `state` as read: the SQLite file, or the PostgreSQL database (`postgresql://…`).
+    public var stateLocation: StateLocation
+    /// `state_password_file`: the password of a PostgreSQL `state`; nil for none (or the URL's).
+    public var statePasswordFile: SecretReference?
+    /// `lease`: seconds a PostgreSQL leader's heartbeat may go unrenewed before a standby
+    /// takes over; the leader renews it every third of that. Default 15.
+    public var lease: Int
     /// `poll_interval`: seconds between polls of a source that sets none. Default 60.
     public var pollInterval: Int
     /// `listen`: `HOST:PORT` of the HTTP endpoint for `/metrics`, `/healthz` and `/readyz`.
@@ -97,7 +105,7 @@ public struct Configuration: Sendable {
     static let keys = [
         "state", "poll_interval", "listen", "ops_channel", "sources", "calendars", "policies", "pause",
         "teams", "ladders", "channels", "relays", "templates", "customer_channel", "repeated_breaches", "customer_notices",
-        "api_token_file", "risks", "surges", "credits", "reports", "public_url", "actions", "exceptions",
+        "api_token_file", "risks", "surges", "credits", "reports", "public_url", "actions", "exceptions", "state_password_file", "lease",
     ]
 
     // MARK: Loading
@@ -161,7 +169,15 @@ public struct Configuration: Sendable {
         let ladderNames = top["ladders"]?.writtenKeys
 
         file = document.file
-        state = top["state"]?.path("a file path") ?? Defaults.state
+        (state, stateLocation) = Configuration.readState(top["state"])
+        statePasswordFile = top["state_password_file"]?.secret(.file)
+        if let written = top["state_password_file"], case .sqlite = stateLocation {
+            written.report("is only for a PostgreSQL state; `state` is a SQLite file, which needs no password")
+        }
+        lease = top["lease"]?.duration() ?? Configuration.defaultLease
+        if let written = top["lease"], lease < 3 {
+            written.report("is \(lease)s; a lease needs at least 3s (the leader renews it every third)")
+        }
         pollInterval = top["poll_interval"]?.duration() ?? Defaults.pollInterval
         listen = top["listen"]?.listenAddress() ?? Defaults.listen
         relays = Configuration.readRelays(top["relays"])

@@ -5,30 +5,32 @@ public import SLAEngine
 /// breaches per customer, the transitions observed between polls, and the commit of what
 /// it decided (intents and the outbox rows that carry them, in one transaction).
 ///
-/// SQLite (`StateStore`) is the daemon's; `DryRunLog` reads one and writes nothing.
+/// SQLite (`StateStore`) is the embedded default, PostgreSQL (`PostgresStateStore`) the
+/// shared one; `DryRunLog` reads one and writes nothing. The methods are `async` because a
+/// networked database answers over a socket; SQLite's synchronous methods satisfy them.
 public protocol NotificationLog: Sendable {
     /// What earlier ticks recorded, by clock key.
-    func ladderHistory() throws(StateStoreError) -> [String: [LadderRecord]]
+    func ladderHistory() async throws(StateStoreError) -> [String: [LadderRecord]]
     /// Intents held by quiet hours whose hold ends by `now`.
-    func heldIntents(dueBy now: Date) throws(StateStoreError) -> [Intent]
+    func heldIntents(dueBy now: Date) async throws(StateStoreError) -> [Intent]
     /// Breaches per customer since `since`.
-    func breachCounts(since: Date) throws(StateStoreError) -> BreachCounts
+    func breachCounts(since: Date) async throws(StateStoreError) -> BreachCounts
     /// Records breaches (a fact about a clock, apart from the tick's commit).
     func recordBreaches(_ breaches: [BreachRecord]) async throws(StateStoreError)
     /// Records what changed since the last poll of `source`; returns every ticket's observed transitions.
-    func observe(_ tickets: [Ticket], source: String, at: Date) throws(StateStoreError) -> [String: [TicketEvent]]
+    func observe(_ tickets: [Ticket], source: String, at: Date) async throws(StateStoreError) -> [String: [TicketEvent]]
     /// Writes one tick's decisions and the messages that carry them, atomically.
-    func commit(_ tick: TickCommit) throws(StateStoreError)
+    func commit(_ tick: TickCommit) async throws(StateStoreError)
     /// Surge samples since `hour` (hours since the epoch) and the surges in progress.
-    func surgeState(sinceHour hour: Int64) throws(StateStoreError) -> SurgeState
+    func surgeState(sinceHour hour: Int64) async throws(StateStoreError) -> SurgeState
     /// The earliest instant a held intent's quiet hours end.
-    func nextHeldRelease() throws(StateStoreError) -> Date?
+    func nextHeldRelease() async throws(StateStoreError) -> Date?
     /// Messages pending, dead-lettered, and intents held.
-    func outboxDepth() throws(StateStoreError) -> OutboxDepth
+    func outboxDepth() async throws(StateStoreError) -> OutboxDepth
     /// Tidies up after a tick, off the tick's path (SQLite: copies the WAL back).
     func checkpointLater()
     /// The latest acknowledgement or snooze of every clock that has one, by clock key.
-    func clockHolds() throws(StateStoreError) -> [String: ClockHold]
+    func clockHolds() async throws(StateStoreError) -> [String: ClockHold]
 }
 
 extension StateStore: NotificationLog {}
@@ -36,27 +38,31 @@ extension StateStore: NotificationLog {}
 /// The state as `run --dry-run` sees it: what an existing state file recorded, read only;
 /// nothing is written, and what a tick would put in the outbox is handed to `onCommit`.
 public struct DryRunLog: NotificationLog {
-    private let base: StateStore?
+    private let base: (any NotificationLog)?
     private let onCommit: @Sendable ([OutboundMessage]) -> Void
 
     /// `base` is the state file when there is one; nil reads as a new state.
-    public init(base: StateStore?, onCommit: @escaping @Sendable ([OutboundMessage]) -> Void) {
+    public init(base: (any NotificationLog)?, onCommit: @escaping @Sendable ([OutboundMessage]) -> Void) {
         self.base = base
         self.onCommit = onCommit
     }
 
-    public func ladderHistory() throws(StateStoreError) -> [String: [LadderRecord]] { try base?.ladderHistory() ?? [:] }
-    public func heldIntents(dueBy now: Date) throws(StateStoreError) -> [Intent] { try base?.heldIntents(dueBy: now) ?? [] }
-    public func breachCounts(since: Date) throws(StateStoreError) -> BreachCounts { try base?.breachCounts(since: since) ?? BreachCounts() }
+    public func ladderHistory() async throws(StateStoreError) -> [String: [LadderRecord]] { try await base?.ladderHistory() ?? [:] }
+    public func heldIntents(dueBy now: Date) async throws(StateStoreError) -> [Intent] { try await base?.heldIntents(dueBy: now) ?? [] }
+    public func breachCounts(since: Date) async throws(StateStoreError) -> BreachCounts {
+        try await base?.breachCounts(since: since) ?? BreachCounts()
+    }
     public func recordBreaches(_ breaches: [BreachRecord]) async throws(StateStoreError) {}
     /// Records nothing, so nothing is observed between polls.
     public func observe(_ tickets: [Ticket], source: String, at: Date) throws(StateStoreError) -> [String: [TicketEvent]] { [:] }
     public func commit(_ tick: TickCommit) throws(StateStoreError) { onCommit(tick.messages) }
-    public func surgeState(sinceHour hour: Int64) throws(StateStoreError) -> SurgeState {
-        try base?.surgeState(sinceHour: hour) ?? SurgeState()
+    public func surgeState(sinceHour hour: Int64) async throws(StateStoreError) -> SurgeState {
+        try await base?.surgeState(sinceHour: hour) ?? SurgeState()
     }
-    public func nextHeldRelease() throws(StateStoreError) -> Date? { try base?.nextHeldRelease() }
-    public func outboxDepth() throws(StateStoreError) -> OutboxDepth { try base?.outboxDepth() ?? OutboxDepth(pending: 0, dead: 0, held: 0) }
+    public func nextHeldRelease() async throws(StateStoreError) -> Date? { try await base?.nextHeldRelease() }
+    public func outboxDepth() async throws(StateStoreError) -> OutboxDepth {
+        try await base?.outboxDepth() ?? OutboxDepth(pending: 0, dead: 0, held: 0)
+    }
     public func checkpointLater() {}
-    public func clockHolds() throws(StateStoreError) -> [String: ClockHold] { try base?.clockHolds() ?? [:] }
+    public func clockHolds() async throws(StateStoreError) -> [String: ClockHold] { try await base?.clockHolds() ?? [:] }
 }

@@ -7,14 +7,28 @@ public import SLAEngine
 /// SQLite is the implementation the daemon runs on; stage tests use one in memory.
 public protocol OutboxStore: Sendable {
     /// Every message still pending, oldest first, with its attempts and next attempt.
-    func pendingMessages() throws(StateStoreError) -> [PendingMessage]
+    func pendingMessages() async throws(StateStoreError) -> [PendingMessage]
     /// Puts messages in the outbox; one already there (by key) is left as it is.
-    func enqueue(_ messages: [OutboundMessage]) throws(StateStoreError)
+    func enqueue(_ messages: [OutboundMessage]) async throws(StateStoreError)
     /// Records finished attempts and the channel outages they changed, in one transaction.
     /// A record for a message no longer pending (already delivered or dead) changes nothing.
-    func record(_ attempts: [AttemptRecord], outages: [String: ChannelOutage?]) throws(StateStoreError)
+    ///
+    /// A shared store records only while this daemon leads (its epoch is current): a
+    /// deposed leader's records change nothing and throw `fenced`.
+    func record(_ attempts: [AttemptRecord], outages: [String: ChannelOutage?]) async throws(StateStoreError)
     /// Channels in an outage, by name: ops hear once per outage, also across restarts.
-    func channelOutages() throws(StateStoreError) -> [String: ChannelOutage]
+    func channelOutages() async throws(StateStoreError) -> [String: ChannelOutage]
+    /// Takes the messages about to be attempted; returns the keys this daemon may send.
+    ///
+    /// A shared store grants claims only while this daemon leads, checked in the database
+    /// against the leader's epoch, so a leader that was paused or lost its session starts
+    /// nothing once another has taken over. A store one daemon owns grants every claim.
+    func claim(_ keys: [String]) async throws(StateStoreError) -> Set<String>
+}
+
+extension OutboxStore {
+    /// One daemon owns the store (SQLite's daemon lock, a test's memory): every claim holds.
+    public func claim(_ keys: [String]) async throws(StateStoreError) -> Set<String> { Set(keys) }
 }
 
 /// How one delivery attempt of an outbox message ended, as the state records it.

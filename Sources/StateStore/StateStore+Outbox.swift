@@ -70,6 +70,21 @@ extension StateStore: OutboxStore {
         }
     }
 
+    /// The daemon lock makes this daemon the only one: every message still pending is its to send.
+    public func claim(_ keys: [String]) throws(StateStoreError) -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        return try read { db in
+            var pending: Set<String> = []
+            for part in stride(from: 0, to: keys.count, by: 500) {
+                let chunk = Array(keys[part..<min(keys.count, part + 500)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                pending.formUnion(try String.fetchAll(
+                    db, sql: "SELECT key FROM outbox WHERE status = 'pending' AND key IN (\(marks))", arguments: StatementArguments(chunk)))
+            }
+            return pending
+        }
+    }
+
     public func channelOutages() throws(StateStoreError) -> [String: ChannelOutage] {
         try read { db in
             var outages: [String: ChannelOutage] = [:]

@@ -5,13 +5,13 @@ public import SLAEngine
 /// Where clock outcomes are kept: what compliance reports read.
 public protocol ClockOutcomeLog: Sendable {
     /// What is on record of each clock: a tick records only outcomes that are new or changed.
-    func recordedOutcomes() throws(StateStoreError) -> RecordedOutcomes
+    func recordedOutcomes() async throws(StateStoreError) -> RecordedOutcomes
     /// Records new outcomes and replaces changed ones (a breach fulfilled, a re-targeted clock).
     func recordOutcomes(_ outcomes: [ClockOutcome], at: Date) async throws(StateStoreError)
     /// The outcomes that may count in [since, until): fulfilled or due in it.
-    func clockOutcomes(countingFrom since: Date, until: Date) throws(StateStoreError) -> [ClockOutcome]
+    func clockOutcomes(countingFrom since: Date, until: Date) async throws(StateStoreError) -> [ClockOutcome]
     /// Which of these outbox keys are already queued or sent (scheduled reports ask).
-    func outboxHolds(_ keys: [String]) throws(StateStoreError) -> Set<String>
+    func outboxHolds(_ keys: [String]) async throws(StateStoreError) -> Set<String>
 }
 
 extension StateStore: ClockOutcomeLog {

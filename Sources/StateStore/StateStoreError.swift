@@ -15,6 +15,9 @@ public struct StateStoreError: Error, Sendable, CustomStringConvertible {
         case unavailable
         /// A query failed.
         case failed
+        /// This daemon no longer leads the shared state: another took over (its epoch is
+        /// newer), so nothing is written on this one's behalf.
+        case fenced
     }
 
     public var code: Code

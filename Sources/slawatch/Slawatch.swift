@@ -11,7 +11,7 @@ struct Slawatch: AsyncParsableCommand {
         abstract: "Watches support tickets for SLA risk and breach, and tells the right people in time.",
         version: version,
         subcommands: [RunCommand.self, CheckCommand.self, EvaluateCommand.self, ExplainCommand.self, RenderCommand.self, TestNotifyCommand.self,
-                      ReportCommand.self]
+                      ReportCommand.self, StateCommand.self]
     )
 }
 

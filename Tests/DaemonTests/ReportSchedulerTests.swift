@@ -52,7 +52,7 @@ import Testing
         ], at: Self.instant("2026-12-01T00:00:00Z"))
         let scheduler = ReportScheduler(configuration: configuration)
         var done: Set<String> = []
-        let messages = try scheduler.messages(at: Self.instant("2026-12-01T08:00:00Z"), log: store, done: &done)
+        let messages = try await scheduler.messages(at: Self.instant("2026-12-01T08:00:00Z"), log: store, done: &done)
         #expect(messages.map(\.key) == ["report/monthly/2026-11@leads", "report/monthly/2026-11@director"])
         #expect(messages.allSatisfy { $0.subject == "SLA compliance 2026-11: 33.3% achieved, 2 breached" })
         #expect(messages[0].html == nil, "chat gets the summary")
@@ -61,10 +61,10 @@ import Testing
         #expect(done == ["report/monthly/2026-11"])
         // Remembered: asked again in the same period, nothing; a new scheduler over the same
         // outbox (a restart) finds the keys there.
-        #expect(try scheduler.messages(at: Self.instant("2026-12-01T09:00:00Z"), log: store, done: &done).isEmpty)
+        #expect(try await scheduler.messages(at: Self.instant("2026-12-01T09:00:00Z"), log: store, done: &done).isEmpty)
         try store.enqueue(messages)
         var fresh: Set<String> = []
-        #expect(try scheduler.messages(at: Self.instant("2026-12-15T09:00:00Z"), log: store, done: &fresh).isEmpty)
+        #expect(try await scheduler.messages(at: Self.instant("2026-12-15T09:00:00Z"), log: store, done: &fresh).isEmpty)
         #expect(scheduler.nextDue(after: Self.instant("2026-12-15T09:00:00Z")) == Self.instant("2027-01-01T08:00:00Z"))
     }
 }

@@ -13,37 +13,48 @@ func temporaryDatabase() -> String {
 
 func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
 
+/// The store's contract, on SQLite and on PostgreSQL alike.
 @Suite struct StateStoreTests {
-    @Test func observedTransitionsAreRecordedBetweenPolls() throws {
-        let store = try StateStore(path: temporaryDatabase())
+    @Test(arguments: Backend.allCases) func observedTransitionsAreRecordedBetweenPolls(_ backend: Backend) async throws {
+        let subject = try await backend.make()
+        let store = try await subject.open()
         var ticket = Ticket(id: "T-1", status: .open, createdAt: at("2026-11-20T10:00:00Z"))
-        #expect(try store.observe([ticket], source: "s", at: at("2026-11-20T10:01:00Z")).isEmpty)
+        #expect(try await store.observe([ticket], source: "s", at: at("2026-11-20T10:01:00Z")).isEmpty)
         ticket.status = .pendingCustomer
         ticket.priority = .urgent
-        let history = try store.observe([ticket], source: "s", at: at("2026-11-20T10:05:00Z"))
+        let history = try await store.observe([ticket], source: "s", at: at("2026-11-20T10:05:00Z"))
         #expect(history["T-1"] == [
             TicketEvent(at: at("2026-11-20T10:05:00Z"), .status(.pendingCustomer)),
             TicketEvent(at: at("2026-11-20T10:05:00Z"), .priority(.urgent)),
         ])
         // Unchanged: nothing new, the history stays.
-        let again = try store.observe([ticket], source: "s", at: at("2026-11-20T10:10:00Z"))
+        let again = try await store.observe([ticket], source: "s", at: at("2026-11-20T10:10:00Z"))
         #expect(again["T-1"]?.count == 2)
+        // An assignee taken away is a transition to none.
+        ticket.assignee = "ada"
+        _ = try await store.observe([ticket], source: "s", at: at("2026-11-20T10:11:00Z"))
+        ticket.assignee = nil
+        let cleared = try await store.observe([ticket], source: "s", at: at("2026-11-20T10:12:00Z"))
+        #expect(cleared["T-1"]?.suffix(2) == [
+            TicketEvent(at: at("2026-11-20T10:11:00Z"), .assignee("ada")), TicketEvent(at: at("2026-11-20T10:12:00Z"), .assignee(nil)),
+        ])
         // Only polled tickets' history is returned; a new store reads the same from disk.
-        #expect(try store.observe([], source: "s", at: at("2026-11-20T10:15:00Z")).isEmpty)
-        #expect(try StateStore(path: store.path).observe([ticket], source: "s", at: at("2026-11-20T10:20:00Z")) == again)
+        #expect(try await store.observe([], source: "s", at: at("2026-11-20T10:15:00Z")).isEmpty)
+        #expect(try await subject.open().observe([ticket], source: "s", at: at("2026-11-20T10:20:00Z")) == cleared)
     }
 
     func message(_ key: String) -> OutboundMessage {
         OutboundMessage(key: key, channel: "leads", subject: "s", text: "t", createdAt: at("2026-11-20T13:00:00Z"))
     }
 
-    @Test func aTickIsCommittedWholeAndDeliveredOnce() async throws {
-        let store = try StateStore(path: temporaryDatabase())
+    @Test(arguments: Backend.allCases) func aTickIsCommittedWholeAndDeliveredOnce(_ backend: Backend) async throws {
+        let subject = try await backend.make()
+        let store = try await subject.open()
         let warning = Intent(ticketID: "T-1", metric: .resolution, cycle: 1, step: "75%", kind: .warning, channel: "leads", role: .lead)
         let held = Intent(ticketID: "T-2", metric: .resolution, cycle: 1, step: "75%", kind: .warning, channel: "leads",
                           notBefore: at("2026-11-20T14:00:00Z"))
         let skipped = Intent(ticketID: "T-3", metric: .resolution, cycle: 1, step: "75%", kind: .skipped, channel: nil, reason: "r")
-        try store.commit(TickCommit(
+        try await store.commit(TickCommit(
             at: at("2026-11-20T13:00:00Z"),
             intents: [warning, held, skipped], messageKeys: [warning.id],
             messages: [message(warning.id)]
@@ -53,81 +64,122 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
         // A clock breaches once: the same breach seen again, even later, is not a second one.
         try await store.recordBreaches([breach, BreachRecord(ticketKey: "T-9", customerID: "acme", metric: .resolution, cycle: 1,
                                                              at: at("2026-11-20T12:30:00Z"))])
-        let history = try store.ladderHistory()
+        let history = try await store.ladderHistory()
         #expect(history["T-1/resolution/1"] == [LadderRecord(step: "75%", channel: "leads", kind: .warning)])
         #expect(history["T-2/resolution/1"] == [LadderRecord(step: "75%", channel: "leads", kind: .warning, isHeld: true)])
         #expect(history["T-3/resolution/1"] == [LadderRecord(step: "75%", channel: nil, kind: .skipped)])
         // What a new store reads from disk is what this one kept in memory.
-        #expect(try StateStore(path: store.path).ladderHistory() == history)
-        #expect(try store.breachCounts(since: at("2026-11-01T00:00:00Z")).earlier(customer: "acme", excluding: "T-1") == 1)
+        #expect(try await subject.open().ladderHistory() == history)
+        #expect(try await store.breachCounts(since: at("2026-11-01T00:00:00Z")).earlier(customer: "acme", excluding: "T-1") == 1)
         // Not the ticket's own, not another customer's, not before the window.
-        #expect(try store.breachCounts(since: at("2026-11-01T00:00:00Z")).earlier(customer: "acme", excluding: "T-9") == 0)
-        #expect(try store.breachCounts(since: at("2026-11-01T00:00:00Z")).earlier(customer: "initech", excluding: "T-1") == 0)
-        #expect(try store.breachCounts(since: at("2026-11-20T12:00:01Z")).earlier(customer: "acme", excluding: "T-1") == 0)
+        #expect(try await store.breachCounts(since: at("2026-11-01T00:00:00Z")).earlier(customer: "acme", excluding: "T-9") == 0)
+        #expect(try await store.breachCounts(since: at("2026-11-01T00:00:00Z")).earlier(customer: "initech", excluding: "T-1") == 0)
+        #expect(try await store.breachCounts(since: at("2026-11-20T12:00:01Z")).earlier(customer: "acme", excluding: "T-1") == 0)
         // Also for a store opened afresh, which reads what is on record.
-        try await StateStore(path: store.path).recordBreaches([BreachRecord(
+        try await subject.open().recordBreaches([BreachRecord(
             ticketKey: "T-9", customerID: "acme", metric: .resolution, cycle: 1, at: at("2026-11-20T12:45:00Z")
         )])
-        #expect(try StateStore(path: store.path).breachCounts(since: at("2026-11-01T00:00:00Z")).earlier(customer: "acme", excluding: "T-1") == 1)
+        #expect(try await subject.open().breachCounts(since: at("2026-11-01T00:00:00Z")).earlier(customer: "acme", excluding: "T-1") == 1)
 
-        #expect(try store.pendingMessages().map(\.message) == [message(warning.id)])
-        try store.record([AttemptRecord(key: warning.id, at: at("2026-11-20T13:00:01Z"), result: .delivered(detail: nil))])
+        #expect(try await store.pendingMessages().map(\.message) == [message(warning.id)])
+        #expect(try await store.claim([warning.id, "unknown"]) == [warning.id])
+        try await store.record([AttemptRecord(key: warning.id, at: at("2026-11-20T13:00:01Z"), result: .delivered(detail: nil))], outages: [:])
         // Recorded once: a second record of the same delivery changes nothing.
-        try store.record([AttemptRecord(key: warning.id, at: at("2026-11-20T13:00:02Z"), result: .delivered(detail: nil))])
-        #expect(try await store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM delivery_log") } == 1)
-        #expect(try store.pendingMessages().isEmpty)
-        #expect(try store.outboxDepth() == OutboxDepth(pending: 0, dead: 0, held: 1))
-        #expect(try store.nextHeldRelease() == at("2026-11-20T14:00:00Z"))
-        #expect(try store.heldIntents(dueBy: at("2026-11-20T13:59:59Z")).isEmpty)
-        #expect(try store.heldIntents(dueBy: at("2026-11-20T14:00:00Z")).map(\.id) == [held.id])
+        try await store.record([AttemptRecord(key: warning.id, at: at("2026-11-20T13:00:02Z"), result: .delivered(detail: nil))], outages: [:])
+        #expect(try await subject.strings("SELECT COUNT(*) FROM delivery_log") == ["1"])
+        #expect(try await store.pendingMessages().isEmpty)
+        // A message delivered is claimed no more.
+        #expect(try await store.claim([warning.id]).isEmpty)
+        #expect(try await store.outboxDepth() == OutboxDepth(pending: 0, dead: 0, held: 1))
+        #expect(try await store.nextHeldRelease() == at("2026-11-20T14:00:00Z"))
+        #expect(try await store.heldIntents(dueBy: at("2026-11-20T13:59:59Z")).isEmpty)
+        #expect(try await store.heldIntents(dueBy: at("2026-11-20T14:00:00Z")).map(\.id) == [held.id])
+        #expect(try await store.heldIntents(dueBy: at("2026-11-20T14:00:00Z")) == [held])
     }
 
-    @Test func heldIntentsAreReleasedOrWithdrawnOnce() throws {
-        let store = try StateStore(path: temporaryDatabase())
+    @Test(arguments: Backend.allCases) func heldIntentsAreReleasedOrWithdrawnOnce(_ backend: Backend) async throws {
+        let subject = try await backend.make()
+        let store = try await subject.open()
         let a = Intent(ticketID: "A", metric: .resolution, cycle: 1, step: "75%", kind: .warning, channel: "c",
                        notBefore: at("2026-11-20T14:00:00Z"))
         let b = Intent(ticketID: "B", metric: .resolution, cycle: 1, step: "75%", kind: .warning, channel: "c",
                        notBefore: at("2026-11-20T14:00:00Z"))
-        try store.commit(TickCommit(at: at("2026-11-20T13:00:00Z"), intents: [a, b]))
-        try store.commit(TickCommit(
+        try await store.commit(TickCommit(at: at("2026-11-20T13:00:00Z"), intents: [a, b]))
+        try await store.commit(TickCommit(
             at: at("2026-11-20T14:00:00Z"), released: [(a.id, "m1")], withdrawn: [b.id], messages: [message("m1")]
         ))
-        #expect(try store.heldIntents(dueBy: at("2026-11-21T00:00:00Z")).isEmpty)
-        let history = try store.ladderHistory()
-        #expect(try StateStore(path: store.path).ladderHistory() == history)
+        #expect(try await store.heldIntents(dueBy: at("2026-11-21T00:00:00Z")).isEmpty)
+        let history = try await store.ladderHistory()
+        #expect(try await subject.open().ladderHistory() == history)
         #expect(history["A/resolution/1"]?.first?.isHeld == false)
         // A withdrawn intent counts as fired, not as sent.
         #expect(history["B/resolution/1"]?.first?.kind == .skipped)
+        #expect(try await subject.strings("SELECT message_key FROM intent WHERE id = '\(a.id)'") == ["m1"])
     }
 
-    @Test func failedDeliveriesKeepTheirScheduleThenDeadLetter() throws {
-        let store = try StateStore(path: temporaryDatabase())
-        try store.commit(TickCommit(at: at("2026-11-20T13:00:00Z"), messages: [message("m"), message("n")]))
-        try store.record([
+    @Test(arguments: Backend.allCases) func failedDeliveriesKeepTheirScheduleThenDeadLetter(_ backend: Backend) async throws {
+        let subject = try await backend.make()
+        let store = try await subject.open()
+        try await store.commit(TickCommit(at: at("2026-11-20T13:00:00Z"), messages: [message("m"), message("n")]))
+        try await store.record([
             AttemptRecord(key: "m", at: at("2026-11-20T13:00:00Z"), result: .retry(at: at("2026-11-20T13:00:30Z"), reason: "server_error", detail: "HTTP 500")),
             AttemptRecord(key: "n", at: at("2026-11-20T13:00:00Z"), result: .delivered(detail: "HTTP 200")),
         ], outages: ["hooks": ChannelOutage(since: at("2026-11-20T12:59:00Z"), deadLetters: 0)])
-        let pending = try store.pendingMessages()
+        let pending = try await store.pendingMessages()
         #expect(pending.map(\.message.key) == ["m"])
         #expect(pending.map(\.attempts) == [1])
         #expect(pending.map(\.nextAttemptAt) == [at("2026-11-20T13:00:30Z")])
-        #expect(try StateStore(path: store.path).channelOutages() == ["hooks": ChannelOutage(since: at("2026-11-20T12:59:00Z"), deadLetters: 0)])
-        try store.record([AttemptRecord(key: "m", at: at("2026-11-20T13:00:30Z"), result: .dead(reason: "server_error", detail: "HTTP 500"))],
-                         outages: ["hooks": ChannelOutage?.none])
-        #expect(try store.outboxDepth().dead == 1)
-        #expect(try store.pendingMessages().isEmpty)
-        #expect(try store.channelOutages().isEmpty)
-        #expect(try store.pool.read { try String.fetchAll($0, sql: "SELECT outcome FROM delivery_log ORDER BY id") }
-                == ["retry:server_error", "delivered", "dead:server_error"])
+        #expect(try await subject.open().channelOutages() == ["hooks": ChannelOutage(since: at("2026-11-20T12:59:00Z"), deadLetters: 0)])
+        // A mail retried only to some recipients keeps that narrower form.
+        var narrowed = message("m")
+        narrowed.retryTo = ["b@example.com"]
+        try await store.record([AttemptRecord(key: "m", at: at("2026-11-20T13:00:30Z"),
+                                              result: .retry(at: at("2026-11-20T13:01:30Z"), reason: "rejected", detail: nil), next: narrowed)],
+                               outages: [:])
+        #expect(try await subject.open().pendingMessages().map(\.message) == [narrowed])
+        try await store.record([AttemptRecord(key: "m", at: at("2026-11-20T13:01:30Z"), result: .dead(reason: "server_error", detail: "HTTP 500"))],
+                               outages: ["hooks": ChannelOutage?.none])
+        #expect(try await store.outboxDepth().dead == 1)
+        #expect(try await store.pendingMessages().isEmpty)
+        #expect(try await store.channelOutages().isEmpty)
+        #expect(try await subject.strings("SELECT outcome FROM delivery_log ORDER BY id")
+                == ["retry:server_error", "delivered", "retry:rejected", "dead:server_error"])
+        #expect(try await subject.strings("SELECT last_error FROM outbox WHERE key = 'm'") == ["HTTP 500"])
     }
 
-    @Test func cursorsSurviveReopening() throws {
-        let path = temporaryDatabase()
-        try StateStore(path: path).saveCursor("abc", source: "zendesk", at: at("2026-11-20T13:00:00Z"))
-        #expect(try StateStore(path: path).cursor(source: "zendesk") == "abc")
-        #expect(try StateStore(path: path).cursor(source: "other") == nil)
+    @Test(arguments: Backend.allCases) func cursorsSurviveReopening(_ backend: Backend) async throws {
+        let subject = try await backend.make()
+        let store = try await subject.open()
+        try store.saveCursor("abc", source: "zendesk", at: at("2026-11-20T13:00:00Z"))
+        try store.saveCursor("abd", source: "zendesk", at: at("2026-11-20T13:01:00Z"))
+        #expect(try store.cursor(source: "zendesk") == "abd")
+        try await (store as? PostgresStateStore)?.flushCursors()
+        #expect(try await subject.open().cursor(source: "zendesk") == "abd")
+        #expect(try await subject.open().cursor(source: "other") == nil)
     }
 
+    @Test(arguments: Backend.allCases) func aLargeTickIsWrittenAndReadBack(_ backend: Backend) async throws {
+        let subject = try await backend.make()
+        let store = try await subject.open()
+        let intents = (0..<5000).map { n in
+            Intent(ticketID: "T-\(n)", metric: .firstResponse, cycle: 0, step: "75%", kind: .warning, channel: n % 3 == 0 ? nil : "leads",
+                   role: n % 2 == 0 ? .lead : nil, isLate: n % 5 == 0, notBefore: n % 7 == 0 ? at("2026-11-21T09:00:00Z") : nil,
+                   template: n % 11 == 0 ? "custom" : nil, reason: n % 13 == 0 ? "tab\there, newline\nand \\ backslash" : nil)
+        }
+        let keys = intents.indices.map { $0 % 7 == 0 ? nil : "m-\($0)" }
+        try await store.commit(TickCommit(at: at("2026-11-20T13:00:00Z"), intents: intents, messageKeys: keys,
+                                          messages: keys.compactMap { $0 }.map(message)))
+        let fresh = try await subject.open()
+        #expect(try await fresh.ladderHistory() == store.ladderHistory())
+        #expect(try await fresh.ladderHistory().count == 5000)
+        #expect(try await fresh.outboxDepth() == OutboxDepth(pending: keys.compactMap { $0 }.count, dead: 0, held: intents.indices.filter { $0 % 7 == 0 }.count))
+        let held = try await fresh.heldIntents(dueBy: at("2026-11-21T09:00:00Z"))
+        #expect(Set(held) == Set(intents.enumerated().filter { $0.offset % 7 == 0 }.map(\.element)))
+    }
+}
+
+/// What only SQLite has: its file, its daemon lock, its first schema.
+@Suite struct SQLiteStateStoreTests {
     // MARK: Bad databases
 
     @Test func aCorruptDatabaseIsAnErrorNotAReset() throws {

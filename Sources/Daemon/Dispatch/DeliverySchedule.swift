@@ -114,6 +114,16 @@ public struct DeliverySchedule: Sendable {
         return started
     }
 
+    /// Puts back a message `take` handed out that was not attempted (its claim was refused
+    /// or failed), due again at `due`, its attempts unchanged.
+    public mutating func release(_ entry: Entry, due: Date) {
+        let channel = entry.message.channel
+        lanes[channel]?.inFlight -= 1
+        var again = entry
+        again.due = due
+        lanes[channel, default: Lane()].waiting.insert(again)
+    }
+
     /// Records how an attempt that `take` started ended (`outcome` nil: the channel is no
     /// longer configured) and schedules what follows.
     public mutating func finish(_ entry: Entry, _ outcome: DeliveryOutcome?, at now: Date, random: Double) -> Finished {

@@ -31,7 +31,7 @@ public actor OutboxDispatcher {
     private let metrics: MetricsRegistry?
     private let failpoint: Failpoint?
     /// Marked on every turn of the loop: the watchdog's sign that delivery is not wedged.
-    public nonisolated let heartbeat = LoopHeartbeat()
+    public nonisolated let heartbeat: LoopHeartbeat
     private let doorbell = Doorbell()
     private let stopRequested = Mutex(false)
 
@@ -75,8 +75,9 @@ public actor OutboxDispatcher {
         store: any OutboxStore, notifiers: [String: any Notifier], opsChannel: String?, templates: MessageTemplates,
         policy: RetryPolicy = .delivery,
         clock: any DeliveryClock = SystemDeliveryClock(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        metrics: MetricsRegistry? = nil, logger: Logger, failpoint: Failpoint? = nil
+        metrics: MetricsRegistry? = nil, logger: Logger, failpoint: Failpoint? = nil, heartbeat: LoopHeartbeat = LoopHeartbeat()
     ) {
+        self.heartbeat = heartbeat
         self.store = store
         self.notifiers = notifiers
         self.opsChannel = opsChannel
@@ -104,13 +105,13 @@ public actor OutboxDispatcher {
     }
 
     /// Loads what the outbox holds, every message due now, and the outages ops already heard of.
-    public func resume() throws(StateStoreError) {
-        let health = ChannelHealth(outages: try store.channelOutages().mapValues {
+    public func resume() async throws(StateStoreError) {
+        let health = ChannelHealth(outages: try await store.channelOutages().mapValues {
             ChannelHealth.Outage(since: $0.since, deadLetters: $0.deadLetters)
         })
         let now = clock.date()
         var restored = DeliverySchedule(policy: schedule.policy, limits: schedule.limits, health: health)
-        for pending in try store.pendingMessages() {
+        for pending in try await store.pendingMessages() {
             restored.add(pending.message, attempts: pending.attempts, due: now)
         }
         schedule = restored
@@ -178,11 +179,42 @@ public actor OutboxDispatcher {
         await recordNow()
     }
 
-    /// Starts every attempt that is due and has room in its lane.
+    /// Claims every message that is due and has room in its lane, then starts an attempt at
+    /// each claim granted (`start`).
     private func pump() {
         guard accepting else { return }
-        for entry in schedule.take(now: clock.date(), skipping: attempted ?? []) {
-            attempted?.insert(entry.message.key)
+        let due = schedule.take(now: clock.date(), skipping: attempted ?? [])
+        guard !due.isEmpty else { return }
+        for entry in due { attempted?.insert(entry.message.key) }
+        attemptsStarted += 1
+        let number = attemptsStarted
+        let store = store
+        // The claim counts as an attempt in flight, so a drain or a stop waits for it.
+        attempts[number] = Task { [self] in
+            var granted: Set<String> = []
+            var failure: StateStoreError?
+            if !Task.isCancelled {
+                do throws(StateStoreError) { granted = try await store.claim(due.map(\.message.key)) } catch { failure = error }
+            }
+            start(number, due, granted: granted, failure: failure)
+        }
+    }
+
+    /// Starts an attempt at each claimed message; the others wait in their lane for the next
+    /// claim (a deposed leader's claims are never granted, and its dispatcher is stopped).
+    private func start(_ claim: Int, _ entries: [DeliverySchedule.Entry], granted: Set<String>, failure: StateStoreError?) {
+        attempts[claim] = nil
+        if let failure {
+            logger.error("cannot claim messages to deliver", metadata: ["error": "\(failure)", "count": "\(entries.count)"])
+        } else if granted.count < entries.count {
+            logger.warning("messages not claimed: another daemon leads", metadata: ["count": "\(entries.count - granted.count)"])
+        }
+        let later = clock.date() + OutboxDispatcher.claimRetry
+        for entry in entries {
+            guard accepting, granted.contains(entry.message.key) else {
+                schedule.release(entry, due: later)
+                continue
+            }
             attemptsStarted += 1
             let number = attemptsStarted
             let notifier = notifiers[entry.message.channel]
@@ -191,7 +223,11 @@ public actor OutboxDispatcher {
                 await finish(number, entry, outcome)
             }
         }
+        if attempts.isEmpty { doorbell.ring() }
     }
+
+    /// How long a message whose claim was refused or failed waits before it is claimed again.
+    static let claimRetry = 1.0
 
     private func cancelAttempts() {
         for attempt in attempts.values { attempt.cancel() }
@@ -293,8 +329,23 @@ public actor OutboxDispatcher {
         guard let ops = opsChannel else { return }
         let message = OpsNotice.message(for: notice, to: ops, at: now, templates: templates)
         logger.warning("\(message.subject)", metadata: ["channel": "\(ops)"])
+        enqueueNotice(message, at: now)
+    }
+
+    /// Puts an ops notice in the outbox, then queues it; a drain waits for it.
+    private func enqueueNotice(_ message: OutboundMessage, at now: Date) {
+        attemptsStarted += 1
+        let number = attemptsStarted
+        attempts[number] = Task { [self] in await enqueued(number, message, at: now) }
+    }
+
+    private func enqueued(_ number: Int, _ message: OutboundMessage, at now: Date) async {
+        defer {
+            attempts[number] = nil
+            if attempts.isEmpty { doorbell.ring() }
+        }
         do {
-            try store.enqueue([message])
+            try await store.enqueue([message])
             schedule.add(message, due: now)
             pump()
         } catch {
@@ -314,7 +365,7 @@ public actor OutboxDispatcher {
         Task.detached { [self] in
             let failure: StateStoreError?
             do throws(StateStoreError) {
-                try store.record(batch, outages: outages)
+                try await store.record(batch, outages: outages)
                 failure = nil
             } catch {
                 failure = error

@@ -16,19 +16,19 @@ struct ReportScheduler {
 
     /// The messages due at `now`; `done` remembers the periods already in the outbox, so
     /// the store is asked once per period.
-    func messages(at now: Date, log: any ClockOutcomeLog, done: inout Set<String>) throws(StateStoreError) -> [OutboundMessage] {
+    func messages(at now: Date, log: any ClockOutcomeLog, done: inout Set<String>) async throws(StateStoreError) -> [OutboundMessage] {
         var messages: [OutboundMessage] = []
         for schedule in configuration.reports {
             let period = schedule.latestPeriod(atOrBefore: now)
             let id = "report/\(schedule.name)/\(period.label)"
             guard !done.contains(id) else { continue }
             let keys = schedule.to.map { "\(id)@\($0)" }
-            let held = try log.outboxHolds(keys)
+            let held = try await log.outboxHolds(keys)
             let missing = schedule.to.filter { !held.contains("\(id)@\($0)") }
             if !missing.isEmpty {
                 let query = ReportQuery(since: period.since, until: period.until, at: now, by: schedule.by, zone: schedule.zone)
                 let report = ComplianceReport(
-                    outcomes: try log.clockOutcomes(countingFrom: period.since, until: period.until), query: query,
+                    outcomes: try await log.clockOutcomes(countingFrom: period.since, until: period.until), query: query,
                     credits: configuration.credits)
                 let subject = ReportScheduler.subject(report, label: period.label)
                 let text = ReportScheduler.summary(report, label: period.label, zone: schedule.zone)

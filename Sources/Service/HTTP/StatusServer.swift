@@ -7,8 +7,8 @@ import Synchronization
 ///
 /// - `GET /metrics`: `MetricsRegistry.render()`, `text/plain; version=0.0.4`;
 /// - `GET /healthz`: 200 `ok` while the process is up and serving;
-/// - `GET /readyz`: 200 `ready` when the readiness closure says so, else 503 with its
-///   one-line reason;
+/// - `GET /readyz`: 200 `ready` when the readiness closure says so (`ready: leader` or
+///   `ready: standby` for a daemon on a shared state), else 503 with its one-line reason;
 /// - whatever `routes` adds (the daemon's action links and API, each guarding itself).
 ///
 /// It binds when `run()` starts and stops on graceful shutdown or cancellation. Run it in
@@ -20,6 +20,7 @@ public struct StatusServer: Service {
     public let listen: ListenAddress
     private let metrics: MetricsRegistry
     private let readiness: @Sendable () async -> Readiness
+    private let role: @Sendable () -> String?
     private let onServerRunning: @Sendable (ListenAddress) async -> Void
     private let routes: @Sendable (Router<ListenerContext>) -> Void
     private let logger: Logger
@@ -29,6 +30,8 @@ public struct StatusServer: Service {
     ///   - metrics: what `/metrics` serves.
     ///   - logger: for Hummingbird's start and error messages.
     ///   - readiness: asked on every `/readyz` request; keep it cheap (read a snapshot).
+    ///   - role: the daemon's role on a shared state (`leader`, `standby`), added to `ready`;
+    ///     nil for a daemon that owns its state.
     ///   - onServerRunning: called once, with the bound address, when requests can be served.
     ///   - routes: adds further routes to the router before it serves.
     /// - Throws: `ListenAddress.InvalidAddress` when `listen` is not `HOST:PORT`.
@@ -37,12 +40,14 @@ public struct StatusServer: Service {
         metrics: MetricsRegistry,
         logger: Logger,
         readiness: @escaping @Sendable () async -> Readiness,
+        role: @escaping @Sendable () -> String? = { nil },
         onServerRunning: @escaping @Sendable (ListenAddress) async -> Void = { _ in },
         routes: @escaping @Sendable (Router<ListenerContext>) -> Void = { _ in }
     ) throws(ListenAddress.InvalidAddress) {
         self.listen = try ListenAddress(parsing: listen)
         self.metrics = metrics
         self.readiness = readiness
+        self.role = role
         self.onServerRunning = onServerRunning
         self.routes = routes
         self.logger = logger
@@ -52,6 +57,7 @@ public struct StatusServer: Service {
         let router = Router(context: ListenerContext.self)
         let metrics = self.metrics
         let readiness = self.readiness
+        let role = self.role
         router.get("/metrics") { _, _ -> Response in
             Self.text(metrics.render(), status: .ok, contentType: MetricsRegistry.contentType)
         }
@@ -60,7 +66,7 @@ public struct StatusServer: Service {
         }
         router.get("/readyz") { _, _ -> Response in
             switch await readiness() {
-            case .ready: Self.text("ready\n", status: .ok)
+            case .ready: Self.text(role().map { "ready: \($0)\n" } ?? "ready\n", status: .ok)
             case let state: Self.text("\(state)\n", status: .serviceUnavailable)
             }
         }

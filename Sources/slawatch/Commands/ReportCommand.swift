@@ -75,7 +75,7 @@ struct ReportCommand: AsyncParsableCommand {
         if input.tickets != nil {
             outcomes = try await ticketOutcomes(configuration, at: at)
         } else {
-            outcomes = try storedOutcomes(configuration, query: query)
+            outcomes = try await storedOutcomes(configuration, query: query)
         }
         let report = ComplianceReport(outcomes: outcomes, query: query, credits: configuration.credits)
         Console.out(format.render(report))
@@ -97,12 +97,17 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     /// What the daemon recorded, read without taking the daemon's lock or writing.
-    private func storedOutcomes(_ configuration: Configuration, query: ReportQuery) throws -> [ClockOutcome] {
+    private func storedOutcomes(_ configuration: Configuration, query: ReportQuery) async throws -> [ClockOutcome] {
         do {
+            if case .postgres(let url) = configuration.stateLocation {
+                let store = try await PostgresStateStore.open(url, configuration: configuration, fenced: false)
+                defer { Task { await store.close() } }
+                return try await store.clockOutcomes(countingFrom: query.since, until: query.until)
+            }
             let store = try StateStore(readingOnly: configuration.state)
             return try store.clockOutcomes(countingFrom: query.since, until: query.until)
         } catch {
-            Console.error(error.description)
+            Console.error("\(error)")
             throw ExitCode(ExitStatus.unavailable)
         }
     }

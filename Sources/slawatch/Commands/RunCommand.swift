@@ -50,6 +50,10 @@ struct RunCommand: AsyncParsableCommand {
             }
             fixedInstant = try TicketOptions.instant(at)
         }
+        if case .postgres(let url) = configuration.stateLocation {
+            try await runShared(configuration, url: url, environment: environment, logger: logger, fixedInstant: fixedInstant)
+            return
+        }
         let store: StateStore?
         do {
             if dryRun {
@@ -82,6 +86,9 @@ struct RunCommand: AsyncParsableCommand {
         let failpoint = environment["SLAWATCH_FAILPOINT"].flatMap(Failpoint.init(rawValue:))
         let metrics = MetricsRegistry(version: Slawatch.version)
         metrics.recordReload(succeeded: true, at: Date())
+        // A daemon that owns its state always leads it.
+        metrics.gauge("slawatch_leader", help: "1 while this daemon leads its state, 0 while it stands by.", labels: MetricsRegistry.NoLabels.self)
+            .set(1)
         // Nothing is written or delivered in a dry run: no dispatcher, and the state prints
         // what a tick would send instead of recording it.
         let log: any NotificationLog

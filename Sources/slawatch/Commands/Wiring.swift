@@ -38,7 +38,7 @@ struct Wiring {
 
     /// Reads the configuration at `path` and wires it.
     static func load(
-        path: String, environment: [String: String], transport: CurlTransport, store: StateStore?
+        path: String, environment: [String: String], transport: CurlTransport, store: (any CursorStore)?
     ) throws(Problems) -> Wiring {
         do {
             let configuration = try Configuration.load(path: path, environment: environment)
@@ -54,7 +54,7 @@ struct Wiring {
 
     /// Wires a loaded configuration; `store` keeps the sources' cursors (none: in memory).
     static func build(
-        _ configuration: Configuration, environment: [String: String], transport: CurlTransport, store: StateStore?
+        _ configuration: Configuration, environment: [String: String], transport: CurlTransport, store: (any CursorStore)?
     ) throws(Problems) -> Wiring {
         var problems: [String] = []
         var templates: MessageTemplates?

@@ -74,6 +74,7 @@ class Handler(BaseHTTPRequestHandler):
                 "headers": [[k, v] for k, v in self.headers.items()],
                 "body": body.decode("utf-8", "replace"),
                 "client_port": self.client_address[1],
+                "at": time.time(),
             })
             counters[token] = counters.get(token, 0) + 1
             count = counters[token]

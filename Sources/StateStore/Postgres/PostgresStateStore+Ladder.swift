@@ -1,0 +1,199 @@
+public import Foundation
+import PostgresNIO
+public import SLAEngine
+
+extension PostgresStateStore {
+    /// What earlier ticks recorded, by clock key; read once, then kept in memory.
+    public func ladderHistory() async throws(StateStoreError) -> [String: [LadderRecord]] {
+        if let cached = cache.withLock({ $0.ladder }) { return cached }
+        let loaded = try await read { connection, logger in
+            var history: [String: [LadderRecord]] = [:]
+            let rows = try await connection.query("SELECT clock_key, step, channel, kind, status FROM intent", logger: logger)
+            for try await (clockKey, step, channel, kind, status) in rows.decode((String, String, String?, String, String).self) {
+                history[clockKey, default: []].append(LadderRecord(
+                    step: step, channel: channel,
+                    kind: status == "withdrawn" ? .skipped : Intent.Kind(rawValue: kind) ?? .skipped, isHeld: status == "held"))
+            }
+            return history
+        }
+        cache.withLock { $0.ladder = $0.ladder ?? loaded }
+        return cache.withLock { $0.ladder! }
+    }
+
+    /// Held intents whose quiet hours have ended by `now`.
+    public func heldIntents(dueBy now: Date) async throws(StateStoreError) -> [Intent] {
+        let limit = Int64(now.timeIntervalSince1970)
+        return try await read { connection, logger in
+            let rows = try await connection.query("""
+                SELECT ticket_id, metric, cycle, step, kind, channel, role, late, not_before, template, reason
+                FROM intent WHERE status = 'held' AND not_before <= \(limit) ORDER BY created_at, id
+                """, logger: logger)
+            var intents: [Intent] = []
+            for try await (key, metric, cycle, step, kind, channel, role, late, notBefore, template, reason) in rows.decode(
+                (String, String, Int, String, String, String?, String?, Bool, Int64?, String?, String?).self
+            ) {
+                // `ticket_id` holds the ticket key; a risk's intent keeps the risk's name where a clock's keeps its metric.
+                let ticket = TicketKey.split(key)
+                let notBefore = notBefore.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+                if let risk = RiskKind(rawValue: metric) {
+                    intents.append(Intent(
+                        ticketID: ticket.id, source: ticket.source, risk: risk, occurrence: cycle, channel: channel,
+                        role: role.flatMap(Role.init(rawValue:)), isLate: late, notBefore: notBefore, reason: reason))
+                    continue
+                }
+                guard let metric = Metric(rawValue: metric), let kind = Intent.Kind(rawValue: kind) else { continue }
+                intents.append(Intent(
+                    ticketID: ticket.id, source: ticket.source, metric: metric, cycle: cycle, step: step, kind: kind, channel: channel,
+                    role: role.flatMap(Role.init(rawValue:)), isLate: late, notBefore: notBefore, template: template, reason: reason))
+            }
+            return intents
+        }
+    }
+
+    /// Writes one tick's decisions and the messages that carry them, in one transaction
+    /// that holds only while this daemon leads. Rows go in as arrays, one statement a table.
+    public func commit(_ tick: TickCommit) async throws(StateStoreError) {
+        let now = Int64(tick.at.timeIntervalSince1970)
+        let encoded = try StateStore.encode(tick.messages)
+        _ = try await ladderHistory()
+        var rows = IntentRows(capacity: tick.intents.count)
+        var added: [(clockKey: String, record: LadderRecord)] = []
+        added.reserveCapacity(tick.intents.count)
+        for (position, intent) in tick.intents.enumerated() {
+            let messageKey = position < tick.messageKeys.count ? tick.messageKeys[position] : nil
+            let status = intent.kind == .skipped ? "skipped" : messageKey == nil ? "held" : "queued"
+            let clockKey = intent.clockKey
+            rows.append(intent, clockKey: clockKey, status: status, messageKey: messageKey)
+            added.append((clockKey, LadderRecord(step: intent.step, channel: intent.channel, kind: intent.kind, isHeld: status == "held")))
+        }
+        let messages = MessageRows(tick.messages, encoded)
+        let released = (ids: tick.released.map(\.id), keys: tick.released.map(\.messageKey))
+        let withdrawn = tick.withdrawn
+        let surges = tick.surges
+        let insertIntents = rows.ids.isEmpty ? nil : rows.insert(createdAt: now)
+        let insertMessages = messages.keys.isEmpty ? nil : messages.insert(at: now)
+        let changed = try await write { connection, logger -> [(String, String, String?, Bool)] in
+            if let insertIntents {
+                try await connection.query(insertIntents, logger: logger)
+            }
+            var changed: [(String, String, String?, Bool)] = []
+            if !released.ids.isEmpty {
+                let result = try await connection.query("""
+                    UPDATE intent SET status = 'queued', message_key = r.message_key
+                    FROM unnest(\(released.ids)::text[], \(released.keys)::text[]) AS r(id, message_key)
+                    WHERE intent.id = r.id AND intent.status = 'held' RETURNING intent.clock_key, intent.step, intent.channel
+                    """, logger: logger)
+                for try await (key, step, channel) in result.decode((String, String, String?).self) { changed.append((key, step, channel, false)) }
+            }
+            if !withdrawn.isEmpty {
+                let result = try await connection.query("""
+                    UPDATE intent SET status = 'withdrawn' WHERE id = ANY(\(withdrawn)::text[]) AND status = 'held'
+                    RETURNING clock_key, step, channel
+                    """, logger: logger)
+                for try await (key, step, channel) in result.decode((String, String, String?).self) { changed.append((key, step, channel, true)) }
+            }
+            if let insertMessages {
+                try await connection.query(insertMessages, logger: logger)
+            }
+            try await PostgresStateStore.write(surges, on: connection, logger: logger)
+            return changed
+        }
+        cache.withLock { cache in
+            guard cache.ladder != nil else { return }
+            for (key, record) in added where !(cache.ladder![key]?.contains { $0.step == record.step && $0.channel == record.channel } ?? false) {
+                cache.ladder![key, default: []].append(record)
+            }
+            for (key, step, channel, withdrawn) in changed {
+                guard let index = cache.ladder![key]?.firstIndex(where: { $0.step == step && $0.channel == channel }) else { continue }
+                cache.ladder![key]![index].isHeld = false
+                if withdrawn { cache.ladder![key]![index].kind = .skipped }
+            }
+        }
+    }
+}
+
+/// A tick's intents as one array per column, for one `INSERT … SELECT FROM unnest(…)`;
+/// a column that may be null has a second array that says where.
+struct IntentRows: Sendable {
+    var ids: [String] = [], clockKeys: [String] = [], tickets: [String] = [], metrics: [String] = [], cycles: [Int64] = []
+    var steps: [String] = [], kinds: [String] = [], late: [Bool] = [], statuses: [String] = []
+    var channels = NullableText(), roles = NullableText(), templates = NullableText(), reasons = NullableText()
+    var messageKeys = NullableText()
+    var notBefore: [Int64] = [], notBeforeNull: [Bool] = []
+
+    init(capacity: Int) {
+        ids.reserveCapacity(capacity)
+        clockKeys.reserveCapacity(capacity)
+    }
+
+    mutating func append(_ intent: Intent, clockKey: String, status: String, messageKey: String?) {
+        ids.append(Intent.id(clockKey: clockKey, step: intent.step, channel: intent.channel))
+        clockKeys.append(clockKey)
+        tickets.append(intent.ticketKey)
+        metrics.append(intent.metric?.rawValue ?? intent.risk?.rawValue ?? "")
+        cycles.append(Int64(intent.cycle))
+        steps.append(intent.step)
+        kinds.append(intent.kind.rawValue)
+        late.append(intent.isLate)
+        statuses.append(status)
+        channels.append(intent.channel)
+        roles.append(intent.role?.rawValue)
+        templates.append(intent.template)
+        reasons.append(intent.reason)
+        messageKeys.append(messageKey)
+        notBefore.append(intent.notBefore.map { Int64($0.timeIntervalSince1970) } ?? 0)
+        notBeforeNull.append(intent.notBefore == nil)
+    }
+
+    func insert(createdAt: Int64) -> PostgresQuery {
+        """
+        INSERT INTO intent (id, clock_key, ticket_id, metric, cycle, step, kind, channel, role, late, template, reason,
+            status, not_before, message_key, created_at)
+        SELECT id, clock_key, ticket_id, metric, cycle, step, kind, CASE WHEN channel_null THEN NULL ELSE channel END,
+            CASE WHEN role_null THEN NULL ELSE role END, late, CASE WHEN template_null THEN NULL ELSE template END,
+            CASE WHEN reason_null THEN NULL ELSE reason END, status, CASE WHEN not_before_null THEN NULL ELSE not_before END,
+            CASE WHEN message_key_null THEN NULL ELSE message_key END, \(createdAt)
+        FROM unnest(\(ids)::text[], \(clockKeys)::text[], \(tickets)::text[], \(metrics)::text[], \(cycles)::int8[],
+            \(steps)::text[], \(kinds)::text[], \(channels.values)::text[], \(channels.nulls)::bool[], \(roles.values)::text[],
+            \(roles.nulls)::bool[], \(late)::bool[], \(templates.values)::text[], \(templates.nulls)::bool[],
+            \(reasons.values)::text[], \(reasons.nulls)::bool[], \(statuses)::text[], \(notBefore)::int8[], \(notBeforeNull)::bool[],
+            \(messageKeys.values)::text[], \(messageKeys.nulls)::bool[])
+            AS t(id, clock_key, ticket_id, metric, cycle, step, kind, channel, channel_null, role, role_null, late, template,
+                template_null, reason, reason_null, status, not_before, not_before_null, message_key, message_key_null)
+        ON CONFLICT (id) DO NOTHING
+        """
+    }
+}
+
+/// A text column that may be null, as two arrays: the values (empty for null) and where null.
+struct NullableText: Sendable {
+    var values: [String] = []
+    var nulls: [Bool] = []
+
+    mutating func append(_ value: String?) {
+        values.append(value ?? "")
+        nulls.append(value == nil)
+    }
+}
+
+/// Outbox rows, the messages as the JSON text the SQLite outbox holds as a blob.
+struct MessageRows: Sendable {
+    var keys: [String] = [], channels: [String] = [], bodies: [String] = []
+
+    init(_ messages: [OutboundMessage], _ encoded: [Data]) {
+        for (message, data) in zip(messages, encoded) {
+            keys.append(message.key)
+            channels.append(message.channel)
+            bodies.append(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    func insert(at now: Int64) -> PostgresQuery {
+        """
+        INSERT INTO outbox (key, channel, message, status, attempts, next_attempt_at, created_at)
+        SELECT key, channel, convert_to(body, 'UTF8'), 'pending', 0, \(now), \(now)
+        FROM unnest(\(keys)::text[], \(channels)::text[], \(bodies)::text[]) AS t(key, channel, body)
+        ON CONFLICT (key) DO NOTHING
+        """
+    }
+}

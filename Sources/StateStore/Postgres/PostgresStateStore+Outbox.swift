@@ -1,0 +1,129 @@
+public import Foundation
+import PostgresNIO
+public import SLAEngine
+
+extension PostgresStateStore: NotificationLog, OutboxStore {
+    public func pendingMessages() async throws(StateStoreError) -> [PendingMessage] {
+        let rows = try await read { connection, logger in
+            var rows: [(Data, Int, Int64)] = []
+            let result = try await connection.query("""
+                SELECT message, attempts, next_attempt_at FROM outbox WHERE status = 'pending' ORDER BY created_at, key
+                """, logger: logger)
+            for try await row in result.decode((Data, Int, Int64).self) { rows.append(row) }
+            return rows
+        }
+        let decoder = JSONDecoder()
+        do {
+            return try rows.map { message, attempts, next in
+                PendingMessage(message: try decoder.decode(OutboundMessage.self, from: message), attempts: attempts,
+                               nextAttemptAt: Date(timeIntervalSince1970: TimeInterval(next)))
+            }
+        } catch {
+            throw StateStoreError(.corrupt, "\(endpoint): an outbox message cannot be read (\(error)); restore a backup of the database")
+        }
+    }
+
+    public func enqueue(_ messages: [OutboundMessage]) async throws(StateStoreError) {
+        guard !messages.isEmpty else { return }
+        try await commit(TickCommit(at: messages.map(\.createdAt).max() ?? Date(), messages: messages))
+    }
+
+    /// Grants the claims of messages still pending while this daemon's epoch is current,
+    /// and marks each with that epoch.
+    public func claim(_ keys: [String]) async throws(StateStoreError) -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        let epoch = fenced ? epoch.withLock { $0 } : 0
+        return try await write { connection, logger in
+            let rows = try await connection.query("""
+                UPDATE outbox SET claimed_epoch = \(epoch) WHERE key = ANY(\(keys)::text[]) AND status = 'pending' RETURNING key
+                """, logger: logger)
+            return Set(try await rows.all(String.self))
+        }
+    }
+
+    /// Records finished attempts, and the outages they changed, while this daemon leads.
+    public func record(_ attempts: [AttemptRecord], outages: [String: ChannelOutage?] = [:]) async throws(StateStoreError) {
+        guard !attempts.isEmpty || !outages.isEmpty else { return }
+        let narrowed = try StateStore.encode(attempts.compactMap(\.next))
+        let replacements = zip(attempts.compactMap(\.next), narrowed).map { ($0.key, String(decoding: $1, as: UTF8.self)) }
+        let epoch = fenced ? epoch.withLock { $0 } : nil
+        try await write { connection, logger in
+            for (key, body) in replacements {
+                try await connection.query(
+                    "UPDATE outbox SET message = convert_to(\(body), 'UTF8') WHERE key = \(key) AND status = 'pending'", logger: logger)
+            }
+            for attempt in attempts {
+                let at = Int64(attempt.at.timeIntervalSince1970)
+                let outcome: String, detail: String?, status: String, next: Int64, error: String?
+                switch attempt.result {
+                case .delivered(let text):
+                    (outcome, detail, status, next, error) = ("delivered", text, "delivered", at, nil)
+                case .retry(let retryAt, let reason, let text):
+                    (outcome, detail, status, next, error) = ("retry:\(reason)", text, "pending", Int64(retryAt.timeIntervalSince1970), text ?? reason)
+                case .dead(let reason, let text):
+                    (outcome, detail, status, next, error) = ("dead:\(reason)", text, "dead", at, text ?? reason)
+                }
+                // A record for a message no longer pending changes nothing, the log included.
+                let rows = try await connection.query("""
+                    WITH done AS (
+                        UPDATE outbox SET attempts = attempts + 1, status = \(status),
+                            delivered_at = CASE WHEN \(status) = 'delivered' THEN \(at) ELSE delivered_at END,
+                            next_attempt_at = CASE WHEN \(status) = 'delivered' THEN next_attempt_at ELSE \(next) END,
+                            last_error = COALESCE(\(error), last_error)
+                        WHERE key = \(attempt.key) AND status = 'pending' RETURNING key, channel)
+                    INSERT INTO delivery_log (key, channel, at, outcome, detail, epoch)
+                    SELECT key, channel, \(at), \(outcome), \(detail), \(epoch) FROM done RETURNING id
+                    """, logger: logger)
+                _ = try await rows.all(Int64.self)
+            }
+            for (channel, outage) in outages {
+                if let outage {
+                    try await connection.query("""
+                        INSERT INTO channel_outage (channel, since, dead_letters)
+                        VALUES (\(channel), \(Int64(outage.since.timeIntervalSince1970)), \(outage.deadLetters))
+                        ON CONFLICT (channel) DO UPDATE SET since = excluded.since, dead_letters = excluded.dead_letters
+                        """, logger: logger)
+                } else {
+                    try await connection.query("DELETE FROM channel_outage WHERE channel = \(channel)", logger: logger)
+                }
+            }
+        }
+    }
+
+    public func channelOutages() async throws(StateStoreError) -> [String: ChannelOutage] {
+        try await read { connection, logger in
+            var outages: [String: ChannelOutage] = [:]
+            let rows = try await connection.query("SELECT channel, since, dead_letters FROM channel_outage", logger: logger)
+            for try await (channel, since, dead) in rows.decode((String, Int64, Int).self) {
+                outages[channel] = ChannelOutage(since: Date(timeIntervalSince1970: TimeInterval(since)), deadLetters: dead)
+            }
+            return outages
+        }
+    }
+
+    /// The earliest instant a held intent's quiet hours end.
+    public func nextHeldRelease() async throws(StateStoreError) -> Date? {
+        try await read { connection, logger in
+            let rows = try await connection.query("SELECT MIN(not_before) FROM intent WHERE status = 'held'", logger: logger)
+            return try await rows.all(Int64?.self).first?.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        }
+    }
+
+    /// Messages pending, dead-lettered, and intents held.
+    public func outboxDepth() async throws(StateStoreError) -> OutboxDepth {
+        try await read { connection, logger in
+            let rows = try await connection.query("""
+                SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'pending'), (SELECT COUNT(*) FROM outbox WHERE status = 'dead'),
+                    (SELECT COUNT(*) FROM intent WHERE status = 'held')
+                """, logger: logger)
+            var depth = OutboxDepth(pending: 0, dead: 0, held: 0)
+            for try await (pending, dead, held) in rows.decode((Int, Int, Int).self) {
+                depth = OutboxDepth(pending: pending, dead: dead, held: held)
+            }
+            return depth
+        }
+    }
+
+    /// PostgreSQL needs no tidying after a tick.
+    public func checkpointLater() {}
+}
