@@ -55,3 +55,13 @@ public struct DryRunLog: NotificationLog {
     public func checkpointLater() {}
     public func clockHolds() throws(StateStoreError) -> [String: ClockHold] { try base?.clockHolds() ?? [:] }
 }
+
+extension DryRunLog: SilenceLog {
+    /// Records nothing.
+    public func recordSilence(_ silence: Silence) throws(StateStoreError) {}
+    public func silences(endingAfter instant: Date) throws(StateStoreError) -> [Silence] {
+        try base?.silences(endingAfter: instant) ?? []
+    }
+    /// Changes nothing.
+    public func expireSilence(id: String, at now: Date) throws(StateStoreError) -> (silence: Silence, expired: Bool)? { nil }
+}

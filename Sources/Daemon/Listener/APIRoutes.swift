@@ -21,13 +21,22 @@ public struct APIRoutes: Sendable {
     let store: StateStore
     let logger: Logger
     let openClocks: OpenClocks
+    /// Where silences are kept.
+    let silenceLog: any SilenceLog
+    /// Called after a silence is added or expired, so the daemon acts on it at once.
+    let silencesChanged: @Sendable () async -> Void
 
-    public init(access: APIAccess, desk: ActionDesk, store: StateStore, logger: Logger, openClocks: @escaping OpenClocks) {
+    public init(
+        access: APIAccess, desk: ActionDesk, store: StateStore, logger: Logger, openClocks: @escaping OpenClocks,
+        silencesChanged: @escaping @Sendable () async -> Void = {}
+    ) {
         self.access = access
         self.desk = desk
         self.store = store
         self.logger = logger
         self.openClocks = openClocks
+        silenceLog = store
+        self.silencesChanged = silencesChanged
     }
 
     public func install(on router: Router<ListenerContext>) {
@@ -35,13 +44,13 @@ public struct APIRoutes: Sendable {
             await guarded(request, context) { try await acknowledge(request) }
         }
         router.get("/api/v1/silences") { request, context in
-            await guarded(request, context) { try silences() }
+            await guarded(request, context) { try await silences() }
         }
         router.post("/api/v1/silences") { request, context in
             await guarded(request, context) { try await addSilence(request) }
         }
         router.delete("/api/v1/silences/:id") { request, context in
-            await guarded(request, context) { try expireSilence(context.parameters.get("id") ?? "") }
+            await guarded(request, context) { try await expireSilence(context.parameters.get("id") ?? "") }
         }
     }
 

@@ -3,24 +3,31 @@ public import Hummingbird
 public import Logging
 public import Service
 import SLAEngine
+import StateStore
+public import Transport
 
 /// `POST /slack/actions` for a Slack app with interactivity: the Acknowledge and Snooze
 /// buttons of Slack messages carry the signed token as their value.
 ///
 /// The request's `v0` signature is checked in constant time and a timestamp more than five
 /// minutes off is refused (401), so a captured request cannot be replayed later. The
-/// answer goes out at once (Slack wants one within 3 s); the hold is recorded as for a link.
+/// answer goes out at once (Slack wants one within 3 s); the hold is recorded after, as for
+/// a link, and the message the button was on is then updated through the payload's
+/// `response_url` to show who acknowledged (`SlackUpdate`).
 public struct SlackRoutes: Sendable {
     let signature: SlackSignature
     let keys: ActionKeys?
     let desk: ActionDesk
     let logger: Logger
+    /// Posts to `response_url`; nil leaves messages as they are.
+    let transport: (any HTTPTransport)?
 
-    public init(signature: SlackSignature, keys: ActionKeys?, desk: ActionDesk, logger: Logger) {
+    public init(signature: SlackSignature, keys: ActionKeys?, desk: ActionDesk, logger: Logger, transport: (any HTTPTransport)? = nil) {
         self.signature = signature
         self.keys = keys
         self.desk = desk
         self.logger = logger
+        self.transport = transport
     }
 
     public func install(on router: Router<ListenerContext>) {
@@ -47,16 +54,27 @@ public struct SlackRoutes: Sendable {
         let user = object["user"] as? [String: Any]
         let name = (user?["name"] as? String) ?? (user?["username"] as? String) ?? (user?["id"] as? String) ?? "someone in Slack"
         guard let by = ActionDesk.name(name) else { return Page.plain(.ok, "") }
-        let desk = desk, logger = logger
-        // Answered at once; the hold is recorded after.
+        let desk = desk, logger = logger, transport = transport
+        let update = SlackUpdate(payload: object, token: value)
+        // Answered at once; the hold is recorded after, then the message updated.
         Task {
+            let outcome: HoldOutcome
             do {
-                _ = try await desk.answer(
+                outcome = try await desk.answer(
                     source: token.source, ticketID: token.ticketID, metric: token.metric, cycle: token.cycle,
                     kind: token.action == .ack ? .ack : .snooze, by: by, seconds: nil, via: .slack, at: now)
             } catch {
                 logger.error("cannot record an answer", metadata: ["error": "\(error)", "via": "slack"])
+                return
             }
+            if case .recorded(let hold) = outcome {
+                logger.info("\(hold.verb)", metadata: [
+                    "ticket": "\(token.ticketID)", "source": "\(token.source)", "metric": "\(token.metric.rawValue)",
+                    "cycle": "\(token.cycle)", "by": "\(by)", "until": "\(Timestamp(hold.until))", "via": "slack",
+                ])
+            }
+            guard let transport, let update else { return }
+            await update.send(outcome, ticketID: token.ticketID, through: transport, logger: logger)
         }
         return Page.plain(.ok, "")
     }

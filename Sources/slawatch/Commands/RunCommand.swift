@@ -143,7 +143,8 @@ struct RunCommand: AsyncParsableCommand {
         ]
         let server: StatusServer
         do {
-            let routes = store.map { Listener.routes(wiring: wiring, store: $0, watcher: watcher, metrics: metrics, logger: logger) }
+            let routes = store.map { Listener.routes(
+                wiring: wiring, store: $0, watcher: watcher, metrics: metrics, transport: transport, logger: logger) }
             server = try StatusServer(
                 listen: configuration.listen, metrics: metrics, logger: logger,
                 readiness: { await watcher.readiness(firstTickAt: progress.firstTickAt, at: Date()) },
