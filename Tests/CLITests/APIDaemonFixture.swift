@@ -12,7 +12,8 @@ struct APIDaemonFixture {
     var state: String { directory.appendingPathComponent("state.db").path }
     var tickets: String { directory.appendingPathComponent("tickets.json").path }
 
-    /// `body` is the configuration after `state`, `listen` and `api_token_file`.
+    /// `body` is the configuration after `state`, `listen` and `api_token_file`; `PORT` in
+    /// it stands for the listener's port.
     init(_ name: String, configuration body: String, tickets: String = "[]") throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-\(name)-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -23,7 +24,7 @@ struct APIDaemonFixture {
             state: state.db
             listen: 127.0.0.1:\(port)
             api_token_file: api-token
-            \(body)
+            \(body.replacingOccurrences(of: "PORT", with: String(port)))
             """.write(toFile: config, atomically: true, encoding: .utf8)
     }
 
@@ -56,8 +57,8 @@ struct APIDaemonFixture {
         try SlawatchProcess.run(arguments + ["--config", config])
     }
 
-    /// A raw request to the listener: status and body (`action_client.py`), with the token
-    /// as a bearer token unless `token` is nil.
+    /// A raw request to the listener (or to the full URL `path`): status and body, with the
+    /// token as a bearer token unless `token` is nil.
     func request(_ method: String, _ path: String, json: String? = nil, token: String? = APIDaemonFixture.token) throws -> (status: Int, body: String) {
         let result = try SlawatchProcess.runTool("/usr/bin/python3", [
             "-c", """
@@ -69,7 +70,7 @@ struct APIDaemonFixture {
             try:
                 with urllib.request.urlopen(request, timeout=10) as response: print(response.status); print(response.read().decode())
             except urllib.error.HTTPError as error: print(error.code); print(error.read().decode())
-            """, method, "http://127.0.0.1:\(port)\(path)", token ?? "", json ?? "",
+            """, method, path.hasPrefix("http") ? path : "http://127.0.0.1:\(port)\(path)", token ?? "", json ?? "",
         ])
         let parts = result.stdout.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
         return (Int(parts.first ?? "") ?? -1, parts.count > 1 ? String(parts[1]) : "")
