@@ -147,4 +147,41 @@ import Testing
             for secret in [APIDaemonFixture.token, Self.actionKey, Self.slackSecret] { #expect(!output.contains(secret)) }
         }
     }
+
+    @Test func aReloadPutsARotatedKeyAndTokenInForce() throws {
+        let fixture = try APIDaemonFixture("rotate", configuration: Self.configuration, tickets: Self.tickets(created: Date()))
+        let keyFile = fixture.directory.appendingPathComponent("action-key")
+        try (Self.actionKey + "\n").write(to: keyFile, atomically: true, encoding: .utf8)
+        try (Self.slackSecret + "\n").write(to: fixture.directory.appendingPathComponent("slack-signing"), atomically: true, encoding: .utf8)
+        let daemon = try SlawatchProcess.start(SlawatchProcess.binary.path, ["run", "--config", fixture.config])
+        defer { daemon.terminate() }
+        #expect(fixture.waitForListener())
+        let newKey = "a-rotated-key-for-signing-links-0123456789abcdef"
+        func link(_ key: String) throws -> String {
+            let expiry = String(Int(Date().timeIntervalSince1970) + 600)
+            let token = try SlawatchProcess.runTool("/usr/bin/python3", [
+                SlawatchProcess.fixture("action_client.py"), "sign", key, "desk", "T-1", "first_response", "1", "ack", expiry,
+            ]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            return "/a/" + token
+        }
+        #expect(try fixture.request("GET", link(Self.actionKey), token: nil).status == 200)
+        #expect(try fixture.request("GET", link(newKey), token: nil).status == 403)
+        #expect(try fixture.request("GET", "/api/v1/silences").status == 200)
+
+        // The link key and the API token rotated, then SIGHUP.
+        try (newKey + "\n").write(to: keyFile, atomically: true, encoding: .utf8)
+        let newToken = "a-rotated-api-token-0123456789"
+        try (newToken + "\n").write(to: fixture.directory.appendingPathComponent("api-token"), atomically: true, encoding: .utf8)
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(daemon.waitForLine(containing: "configuration reloaded", stream: .stderr, timeout: .seconds(10))
+            || daemon.stdout.contains("configuration reloaded"))
+        #expect(try fixture.request("GET", link(newKey), token: nil).status == 200)
+        #expect(try fixture.request("GET", link(Self.actionKey), token: nil).status == 403)
+        #expect(try fixture.request("GET", "/api/v1/silences").status == 401)
+        #expect(try fixture.request("GET", "/api/v1/silences", token: newToken).status == 200)
+        daemon.terminate()
+        for secret in [Self.actionKey, newKey, APIDaemonFixture.token, newToken] {
+            #expect(!daemon.stdout.contains(secret) && !daemon.stderr.contains(secret))
+        }
+    }
 }

@@ -16,7 +16,7 @@ public struct APIRoutes: Sendable {
     /// The open clocks of a ticket: source (nil for any), id, metric (nil for all), instant.
     public typealias OpenClocks = @Sendable (String?, String, Metric?, Date) async -> [(source: String, metric: Metric, cycle: Int)]
 
-    let access: APIAccess
+    let credentials: ListenerCredentials
     let desk: ActionDesk
     let store: StateStore
     let logger: Logger
@@ -27,10 +27,10 @@ public struct APIRoutes: Sendable {
     let silencesChanged: @Sendable () async -> Void
 
     public init(
-        access: APIAccess, desk: ActionDesk, store: StateStore, logger: Logger, openClocks: @escaping OpenClocks,
+        credentials: ListenerCredentials, desk: ActionDesk, store: StateStore, logger: Logger, openClocks: @escaping OpenClocks,
         silencesChanged: @escaping @Sendable () async -> Void = {}
     ) {
-        self.access = access
+        self.credentials = credentials
         self.desk = desk
         self.store = store
         self.logger = logger
@@ -61,7 +61,7 @@ public struct APIRoutes: Sendable {
     }
 
     private func guarded(_ request: Request, _ context: ListenerContext, _ body: () async throws -> Response) async -> Response {
-        let verdict = access.verdict(for: request, context: context, rule: .token)
+        let verdict = credentials.now.access.verdict(for: request, context: context, rule: .token)
         guard verdict == .allowed else { return APIAccess.refusal(verdict) }
         do {
             return try await body()

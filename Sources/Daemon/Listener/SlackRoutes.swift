@@ -15,16 +15,16 @@ public import Transport
 /// a link, and the message the button was on is then updated through the payload's
 /// `response_url` to show who acknowledged (`SlackUpdate`).
 public struct SlackRoutes: Sendable {
-    let signature: SlackSignature
-    let keys: ActionKeys?
+    let credentials: ListenerCredentials
     let desk: ActionDesk
     let logger: Logger
     /// Posts to `response_url`; nil leaves messages as they are.
     let transport: (any HTTPTransport)?
 
-    public init(signature: SlackSignature, keys: ActionKeys?, desk: ActionDesk, logger: Logger, transport: (any HTTPTransport)? = nil) {
-        self.signature = signature
-        self.keys = keys
+    /// The signing secret and the link keys are read from `credentials` at each request;
+    /// without a signing secret the route answers 404.
+    public init(credentials: ListenerCredentials, desk: ActionDesk, logger: Logger, transport: (any HTTPTransport)? = nil) {
+        self.credentials = credentials
         self.desk = desk
         self.logger = logger
         self.transport = transport
@@ -36,6 +36,8 @@ public struct SlackRoutes: Sendable {
 
     private func handle(_ request: Request) async -> Response {
         let now = Date()
+        let current = credentials.now
+        guard let signature = current.slack else { return Page.plain(.notFound, "Slack buttons are off\n") }
         guard let buffer = try? await request.body.collect(upTo: ListenerContext.bodyLimit) else {
             return Page.plain(.contentTooLarge, "too large\n")
         }
@@ -46,7 +48,7 @@ public struct SlackRoutes: Sendable {
         guard signature.verifies(signature: given, timestamp: timestamp, body: body, at: now) else {
             return Page.plain(.unauthorized, "the request is not signed by the configured Slack app, or is stale\n")
         }
-        guard let keys, let payload = Form.decode(buffer)["payload"],
+        guard let keys = current.actionKeys, let payload = Form.decode(buffer)["payload"],
               let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any],
               let action = (object["actions"] as? [[String: Any]])?.first, let value = action["value"] as? String,
               let token = ActionToken.verify(value, keys: keys, at: now)
