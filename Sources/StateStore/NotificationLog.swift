@@ -64,4 +64,7 @@ extension DryRunLog: SilenceLog {
     }
     /// Changes nothing.
     public func expireSilence(id: String, at now: Date) throws(StateStoreError) -> (silence: Silence, expired: Bool)? { nil }
+    public func silencedMessages(since: Date, until: Date) throws(StateStoreError) -> [(reason: String, count: Int)] {
+        try base?.silencedMessages(since: since, until: until) ?? []
+    }
 }

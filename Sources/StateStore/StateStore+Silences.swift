@@ -13,6 +13,9 @@ public protocol SilenceLog: Sendable {
     /// Ends silence `id` at `now` unless it has ended already. Returns the silence as it
     /// stands afterwards and whether this call ended it; nil when no silence has that id.
     func expireSilence(id: String, at now: Date) async throws(StateStoreError) -> (silence: Silence, expired: Bool)?
+    /// How many messages each silence muted in [since, until), by the recorded reason
+    /// (`silence ID: REASON`), most first.
+    func silencedMessages(since: Date, until: Date) async throws(StateStoreError) -> [(reason: String, count: Int)]
 }
 
 extension StateStore: SilenceLog {
@@ -43,6 +46,16 @@ extension StateStore: SilenceLog {
             let expired = db.changesCount == 1
             return try Row.fetchOne(db, sql: "SELECT * FROM silence WHERE id = ?", arguments: [id])
                 .flatMap(StateStore.silence).map { ($0, expired) }
+        }
+    }
+
+    public func silencedMessages(since: Date, until: Date) throws(StateStoreError) -> [(reason: String, count: Int)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT reason, count(*) AS n FROM intent WHERE status = 'silenced' AND created_at >= ? AND created_at < ?
+                GROUP BY reason ORDER BY n DESC, reason
+                """, arguments: [Int64(since.timeIntervalSince1970.rounded(.down)), Int64(until.timeIntervalSince1970.rounded(.up))])
+                .map { (($0["reason"] as String?) ?? "silence", $0["n"]) }
         }
     }
 

@@ -124,6 +124,15 @@ import Testing
         #expect(silences.allSatisfy { $0["active"] as? Bool == false })
         #expect(silences.first { $0["id"] as? String == refunds }?["created_by"] as? String == "dana")
 
+        // report, from the state, tells what the silences muted.
+        let report = try fixture.slawatch([
+            "report", "--since", APIDaemonFixture.stamp(Date(timeIntervalSinceNow: -3600)),
+            "--until", APIDaemonFixture.stamp(Date(timeIntervalSinceNow: 3600)),
+        ])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.contains("Muted by silences in the period (recorded, not sent): 3 messages"))
+        #expect(report.stdout.contains("1  silence \(payments): payments incident"))
+
         daemon.terminate()
         for output in [daemon.stdout, daemon.stderr, listed.stdout, listed.stderr, all.stdout] {
             #expect(!output.contains(APIDaemonFixture.token))
