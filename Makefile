@@ -1,6 +1,6 @@
 # slawatch: the two commands are `make demo` and `make test`; both install what they need.
 SWIFT     ?= swift
-APT_DEPS  := python3 tzdata libcurl4-openssl-dev libsqlite3-dev python3-aiosmtpd openssl systemd procps
+APT_DEPS  := python3 tzdata libcurl4-openssl-dev libsqlite3-dev python3-aiosmtpd openssl systemd procps chromium chromium-driver python3-selenium
 DEMO      := config/demo
 BIN       := .build/debug/slawatch
 
@@ -41,6 +41,8 @@ bench: deps
 	.build/release/delivery-bench
 	python3 scripts/measure-service.py .build/release/slawatch
 	python3 scripts/bench-evaluate.py .build/release/slawatch
+	.build/release/slawatch-bench status-page 2000 .build/status-page-bench.html
+	/usr/bin/python3 scripts/bench-status-page.py .build/status-page-bench.html
 
 ## Longer trials than `make test` keeps time for: the dead receivers watched for two
 ## minutes each, 20 kills during slow deliveries, 120 random-kill trials.

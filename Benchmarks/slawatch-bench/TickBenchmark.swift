@@ -61,11 +61,12 @@ enum TickBenchmark {
 
     /// The first tick on a new state database, in this process; then (when `restarting`) a
     /// restarted daemon on the same database, in a new process, so its peak memory is its own.
-    static func run(count: Int, notices: Bool, restarting: Bool = true) async throws {
+    static func run(count: Int, notices: Bool, restarting: Bool = true, outcomes: Bool = true) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-tick-bench-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try await ticks(count: count, notices: notices, directory: directory, names: ["first tick (every ticket new)"])
+        try await ticks(count: count, notices: notices, directory: directory,
+                        names: [outcomes ? "first tick (every ticket new)" : "first tick, no clock outcomes recorded"], outcomes: outcomes)
         guard restarting else { return }
         try runSelf(["tick-restart", String(count), directory.path] + (notices ? ["notices"] : []))
     }
@@ -77,7 +78,9 @@ enum TickBenchmark {
                         names: ["restarted tick", "next tick (a minute later)"], offset: 0)
     }
 
-    private static func ticks(count: Int, notices: Bool, directory: URL, names: [String], offset: Double = 0) async throws {
+    private static func ticks(
+        count: Int, notices: Bool, directory: URL, names: [String], offset: Double = 0, outcomes: Bool = true
+    ) async throws {
         let configuration = try Configuration.parse(yaml: yaml(notices: notices), file: "bench.yaml", baseDirectory: directory.path)
         let store = try StateStore(path: configuration.state, exclusive: true)
         let tickets = syntheticTickets(count: count, now: benchmarkNow)
@@ -90,7 +93,8 @@ enum TickBenchmark {
             opsChannel: nil, templates: try MessageTemplates(directory: nil), logger: logger)
         try await dispatcher.resume()
         let watcher = Watcher(
-            configuration: configuration, templates: try MessageTemplates(directory: nil), store: store,
+            configuration: configuration, templates: try MessageTemplates(directory: nil),
+            store: outcomes ? store : WithoutOutcomes(base: store),
             sources: [Watcher.Source(config: configuration.sources[0], reader: MemorySource(tickets: tickets))],
             dispatcher: dispatcher, logger: logger
         )

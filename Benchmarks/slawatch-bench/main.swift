@@ -3,6 +3,9 @@
 //   slawatch-bench tick [COUNT]     one daemon tick with a real state database (default 100,000)
 //   slawatch-bench tick-notices [COUNT]   the same with a customer delay notice at breach
 //   slawatch-bench tick-first [COUNT], tick-notices-first [COUNT]   only the first tick, for profiling
+//   slawatch-bench tick-first-without-outcomes [COUNT]   the first tick recording no clock outcomes, for comparison
+//   slawatch-bench status-page [CLOCKS] [PATH]   GET /status with CLOCKS open clocks at risk (default 2,000);
+//                                                 PATH receives the page, for scripts/bench-status-page.py
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -15,8 +18,14 @@ if which == "all" {
 if which == "tick" || which == "tick-notices" {
     try await TickBenchmark.run(count: count ?? 100_000, notices: which == "tick-notices")
 }
+if which == "status-page" {
+    try StatusPageBenchmark.run(clocks: count ?? 2000, writeTo: arguments.count > 2 ? arguments[2] : nil)
+}
 if which == "clocks" {
     ClockBenchmark.run(count: count ?? 1_000_000)
+}
+if which == "tick-first-without-outcomes" {
+    try await TickBenchmark.run(count: count ?? 100_000, notices: false, restarting: false, outcomes: false)
 }
 if which == "tick-first" || which == "tick-notices-first" {
     try await TickBenchmark.run(count: count ?? 100_000, notices: which == "tick-notices-first", restarting: false)

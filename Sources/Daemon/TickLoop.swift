@@ -97,6 +97,12 @@ public struct TickLoop: Service {
         for (kind, count) in report.crossings {
             if let kind = MetricsRegistry.CrossingKind(rawValue: kind) { metrics.thresholdCrossings.increment(kind: kind, by: count) }
         }
+        for (risk, count) in report.risks {
+            if let risk = MetricsRegistry.RiskLabel(rawValue: risk) { metrics.risks.increment(risk: risk, by: count) }
+        }
+        for (by, count) in report.surges {
+            if let by = MetricsRegistry.SurgeLabel(rawValue: by) { metrics.surges.increment(by: by, count: count) }
+        }
         for (source, seconds) in report.pollDurations { metrics.pollLatency.set(source: source, seconds: seconds) }
         for source in report.pollErrors { metrics.pollErrors.increment(source: source) }
         metrics.outboxDepth.set(report.outboxPending)

@@ -22,6 +22,10 @@ public struct TickReport: Sendable {
     public var clockStates: [ClockState: Int] = [:]
     /// Intents that crossed a threshold this tick, by kind (`warning`, `breach`, `repeat`).
     public var crossings: [String: Int] = [:]
+    /// Risk occurrences fired this tick, by risk (`follow_ups`, …), and surges announced, by
+    /// what they count (`group`, …).
+    public var risks: [String: Int] = [:]
+    public var surges: [String: Int] = [:]
     /// Seconds each polled source took, and the sources whose poll failed.
     public var pollDurations: [String: Double] = [:]
     public var pollErrors: [String] = []

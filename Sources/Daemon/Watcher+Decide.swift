@@ -51,7 +51,7 @@ extension Watcher {
     /// loses nothing: the next tick decides the rest again.
     func commitInParts(
         _ decided: Decided, at now: Date, into report: inout TickReport, phase: inout ContinuousClock.Instant,
-        beforeFirstCommit: () async throws(StateStoreError) -> [OutboundMessage]
+        surges: SurgeCommit = SurgeCommit(), beforeFirstCommit: () async throws(StateStoreError) -> [OutboundMessage]
     ) async throws(StateStoreError) {
         let parts = TickPlanner.parts(
             of: decided.items.indices, size: Watcher.messagesPerCommit,
@@ -68,7 +68,10 @@ extension Watcher {
                 decided.plan, numbers: part.map { decided.plan.ready[$0] }, messages: composed.map(\.message),
                 messageKeys: messageKeys, first: index == 0, at: now)
             report.lap("compose", since: &phase)
-            if index == 0 { commit.messages += try await beforeFirstCommit() }
+            if index == 0 {
+                commit.messages += try await beforeFirstCommit()
+                commit.surges = surges
+            }
             logSkipped(commit.intents)
             try store.commit(commit)
             report.enqueued += commit.messages.count

@@ -33,7 +33,7 @@ extension Watcher {
         } ?? BreachCounts()
         let history = try store.ladderHistory()
         let holds = try store.clockHolds()
-        let outcomeMarks = try (store as? any ClockOutcomeLog)?.outcomeMarks()
+        let recordedOutcomes = try (store as? any ClockOutcomeLog)?.recordedOutcomes()
         let (engine, escalator, tickets, observed) = (engine, escalator, tickets, observed)
         let work = tickets.parts(of: Watcher.ticketsPerPart)
         let parts = Mutex<[Int: (TicketEvaluation, clocks: [String: MessageComposer.TicketClocks])]>([:])
@@ -42,8 +42,7 @@ extension Watcher {
             var evaluated = engine.evaluate(
                 batch, in: work[part].range, escalator: escalator, history: history, observed: { observed[$0] ?? [] },
                 earlierBreaches: { breaches.earlier(customer: $0.customer.id, excluding: $0.key) }, keeping: keeping, now: now,
-                recordedOutcome: outcomeMarks.map { marks in { marks[$0] } }, holds: holds, silences: silences)
-            for index in evaluated.outcomes.indices { evaluated.outcomes[index].source = work[part].source }
+                recordedOutcomes: recordedOutcomes, holds: holds, silences: silences)
             // Kept clocks refer to the polled batch instead of copying tickets.
             var clocks: [String: MessageComposer.TicketClocks] = [:]
             for (position, ticketClocks, risks) in evaluated.kept {
@@ -73,6 +72,11 @@ extension Watcher {
         report.intents = merged.intents.count
         for intent in merged.intents where intent.kind == .warning || intent.kind == .breach || intent.kind == .repeat {
             report.crossings[intent.kind.rawValue, default: 0] += 1
+        }
+        // An occurrence counts once, however many channels hear it.
+        var occurrences = Set<String>()
+        for intent in merged.intents where intent.kind == .risk && occurrences.insert(intent.stepKey).inserted {
+            report.risks[intent.risk?.rawValue ?? "", default: 0] += 1
         }
         result.intents = merged.intents
         result.withdrawn = merged.withdrawn

@@ -116,12 +116,16 @@ public actor Watcher {
             }
         }
         sourceNotices.removeAll()
+        // Surges are committed with the first part, beside the notices.
+        let surges = try surges(at: now)
+        for surge in surges.commit.started { report.surges[surge.by.rawValue, default: 0] += 1 }
         var reportsDone = self.reportsDone
-        try await commitInParts(decided, at: now, into: &report, phase: &phase) { () async throws(StateStoreError) -> [OutboundMessage] in
+        try await commitInParts(decided, at: now, into: &report, phase: &phase, surges: surges.commit) {
+            () async throws(StateStoreError) -> [OutboundMessage] in
             try await breachesRecorded.value.get()
             // Scheduled reports due now, from the outcomes recorded above; none in a dry run.
-            guard dispatcher != nil, let log = store as? any ClockOutcomeLog else { return notices }
-            return try notices + ReportScheduler(configuration: configuration).messages(at: now, log: log, done: &reportsDone)
+            guard dispatcher != nil, let log = store as? any ClockOutcomeLog else { return notices + surges.messages }
+            return try notices + surges.messages + ReportScheduler(configuration: configuration).messages(at: now, log: log, done: &reportsDone)
         }
         self.reportsDone = reportsDone
         Failpoint.afterCommit.trigger(failpoint)
@@ -172,6 +176,22 @@ public actor Watcher {
             htmlChannels: Set(configuration.channels.values.filter { $0.type == .email || $0.type == .webhook }.map(\.name))
         )
         return (configuration.engine, escalator, composer)
+    }
+
+    /// The open clocks at risk at `now` over the last poll's tickets, for the status page.
+    /// The tickets are taken from the actor, then evaluated off it, so a page view never
+    /// holds up a tick.
+    public nonisolated func statusBoard(at now: Date) async -> StatusBoard {
+        let (tickets, observed, engine, teams) = await statusInputs()
+        // A state that cannot be read now shows no holds rather than no page.
+        let holds = (try? store.clockHolds()) ?? [:]
+        return StatusBoard(
+            tickets: tickets.batches.sorted { $0.key < $1.key }.lazy.flatMap(\.value), engine: engine, teams: teams,
+            observed: { observed[$0] ?? [] }, holds: holds, at: now)
+    }
+
+    private func statusInputs() -> (PolledTickets, [String: [TicketEvent]], SLAEngine, [Team]) {
+        (tickets, observed, engine, configuration.teams)
     }
 
     /// Ready once the first tick is done and every source's data is fresh. Answered by the

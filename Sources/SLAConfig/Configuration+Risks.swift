@@ -13,7 +13,7 @@ extension Configuration {
     private static let riskExamples = ["count": "3", "within": "24h", "exchanges": "6", "after": "3d"]
 
     /// `risks: {NAME: {…, notify}}`, in file order; only the risks written run.
-    static func readRisks(_ node: ConfigNode?, channels: [String]) -> [RiskRule] {
+    static func readRisks(_ node: ConfigNode?, channels: [String], customerChannels: Set<String> = []) -> [RiskRule] {
         guard let node, let mapping = node.mapping(allowed: RiskKind.allCases.map(\.rawValue), what: "risks") else { return [] }
         var rules: [RiskRule] = []
         for entry in mapping.entries {
@@ -22,7 +22,7 @@ extension Configuration {
             var isValid = true
             for key in shape.required where fields.required(key, example: riskExamples[key] ?? "") == nil { isValid = false }
             let notify = fields.required("notify", example: "lead (a role of the ticket's team, or a channel)")
-                .flatMap { readNotify($0, channels: channels) }
+                .flatMap { readNotify($0, channels: channels, customerChannels: customerChannels) }
             var rule = RiskRule(kind: kind, notify: notify ?? [])
             for key in ["count", "exchanges"] where shape.keys.contains(key) {
                 guard let written = fields[key] else { continue }
@@ -38,7 +38,7 @@ extension Configuration {
     }
 
     /// `surges: [{by, over, notify, min_open}]`.
-    static func readSurges(_ node: ConfigNode?, channels: [String]) -> [SurgeRule] {
+    static func readSurges(_ node: ConfigNode?, channels: [String], customerChannels: Set<String> = []) -> [SurgeRule] {
         guard let node, let items = node.list(of: "surge rules (each with by, over and notify)") else { return [] }
         var seen: [SurgeRule.Dimension: Int] = [:]
         return items.enumerated().compactMap { index, item in
@@ -52,7 +52,7 @@ extension Configuration {
                 }
             }
             let over = fields.required("over", example: "50%")?.percentAbove()
-            let notify = fields.required("notify", example: "manager (a role, or a channel)").flatMap { readNotify($0, channels: channels) }
+            let notify = fields.required("notify", example: "manager (a role, or a channel)").flatMap { readNotify($0, channels: channels, customerChannels: customerChannels) }
             let minOpen = fields["min_open"].map { $0.count() }
             guard let by, let over, let notify, minOpen != .some(nil) else { return nil }
             return SurgeRule(by: by, overPercent: over, minOpen: (minOpen ?? nil) ?? 5, notify: notify)
@@ -78,14 +78,20 @@ extension Configuration {
         return isValid ? targets : nil
     }
 
-    /// Roles or channel names; a channel must be defined.
-    static func readNotify(_ node: ConfigNode, channels: [String]) -> [String]? {
+    /// Roles or channel names; a channel must be defined, and be the team's: never one of
+    /// `customerChannels` (the customer channel, or an email channel that mails each ticket's customer).
+    static func readNotify(_ node: ConfigNode, channels: [String], customerChannels: Set<String> = []) -> [String]? {
         guard let names = node.strings("a role or channel name", example: "lead") else { return nil }
         let roles = Role.allCases.map(\.rawValue)
+        var isValid = true
         for (name, item) in names where !roles.contains(name) {
             item.checkReference(name, to: "role or channel", in: roles + channels, section: "channels")
+            if customerChannels.contains(name) {
+                item.report("channel \"\(name)\" reaches customers, and this is for the team alone; name a role or a team channel")
+                isValid = false
+            }
         }
-        return names.map(\.value)
+        return isValid ? names.map(\.value) : nil
     }
 }
 

@@ -186,8 +186,14 @@ public struct Configuration: Sendable {
             customerChannel = channelNames?.contains("customers") == true ? "customers" : nil
         }
         repeatedBreaches = Configuration.readRepeatedBreaches(top["repeated_breaches"])
-        risks = Configuration.readRisks(top["risks"], channels: channelNames ?? [])
-        surges = Configuration.readSurges(top["surges"], channels: channelNames ?? [])
+        // Risks and surges are for the team: never a channel that mails ticket customers.
+        var customerChannels = Set(channels.values.compactMap { channel -> String? in
+            if case .email(_, let to, _) = channel.kind, to.isEmpty { return channel.name }
+            return nil
+        })
+        if let customerChannel { customerChannels.insert(customerChannel) }
+        risks = Configuration.readRisks(top["risks"], channels: channelNames ?? [], customerChannels: customerChannels)
+        surges = Configuration.readSurges(top["surges"], channels: channelNames ?? [], customerChannels: customerChannels)
         customerNotices = Configuration.readCustomerNotices(top["customer_notices"])
         apiToken = top["api_token_file"]?.secret(.file)
         publicURL = Configuration.readPublicURL(top["public_url"])

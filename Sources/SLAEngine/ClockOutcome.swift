@@ -7,8 +7,8 @@ public import Foundation
 /// A breach is recorded when it happens and updated on fulfilment (the clock is then
 /// `missed`); a clock met in time is recorded when it is met.
 public struct ClockOutcome: Sendable, Hashable {
-    /// The configured source the ticket came from; nil when read from a tickets file.
-    public var source: String?
+    /// The configured source the ticket came from; empty when read from a tickets file.
+    public var source: String
     public var ticketID: String
     public var metric: Metric
     public var cycle: Int
@@ -34,7 +34,7 @@ public struct ClockOutcome: Sendable, Hashable {
     public var priority: TicketPriority
 
     public init(
-        source: String? = nil, ticketID: String, metric: Metric, cycle: Int, state: ClockState, policy: String,
+        source: String = "", ticketID: String, metric: Metric, cycle: Int, state: ClockState, policy: String,
         calendar: String, targetSeconds: Int, startedAt: Date, dueAt: Date?, fulfilledAt: Date?, elapsedSeconds: Int,
         pausedSeconds: Int, customer: String, tier: String? = nil, group: String? = nil, team: String? = nil,
         channel: String? = nil, priority: TicketPriority
@@ -61,40 +61,21 @@ public struct ClockOutcome: Sendable, Hashable {
     }
 
     /// The outcome of `clock` of `ticket`, or nil while the clock is running or paused
-    /// (nothing has become of it yet).
-    public init?(_ clock: SLAClock, of ticket: Ticket, source: String? = nil, team: String?) {
+    /// (nothing has become of it yet). A `group_response` clock counts under the group it
+    /// measured, not the group the ticket is in now.
+    public init?(_ clock: SLAClock, of ticket: Ticket, team: String?) {
         guard clock.state == .met || clock.state == .missed || clock.state == .breached else { return nil }
         self.init(
-            source: source ?? (ticket.source.isEmpty ? nil : ticket.source), ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, state: clock.state,
+            source: ticket.source, ticketID: ticket.id, metric: clock.metric, cycle: clock.cycle, state: clock.state,
             policy: clock.policy, calendar: clock.calendar, targetSeconds: clock.targetSeconds,
             startedAt: clock.startedAt, dueAt: clock.dueAt, fulfilledAt: clock.fulfilledAt,
             elapsedSeconds: clock.elapsedSeconds, pausedSeconds: clock.pausedSeconds, customer: ticket.customer.id,
-            tier: ticket.customer.tier, group: ticket.group, team: team, channel: ticket.channel, priority: ticket.priority
+            tier: ticket.customer.tier, group: clock.group ?? ticket.group, team: team, channel: ticket.channel, priority: ticket.priority
         )
     }
 
     /// The key of the clock (`ClockKey.make` of the ticket key `SOURCE:ID`).
-    public var clockKey: String { ClockKey.make(TicketKey.make(source ?? "", ticketID), metric, cycle) }
-
-    /// What tells a recorded outcome from a changed one: a clock recorded as breached that
-    /// is then fulfilled, or re-targeted by a priority change, is written again.
-    public var mark: Mark {
-        Mark(state: state, dueAt: dueAt.map { Int64($0.timeIntervalSince1970) },
-             fulfilledAt: fulfilledAt.map { Int64($0.timeIntervalSince1970) })
-    }
-
-    /// The parts of an outcome that, once recorded, only change when the clock does.
-    public struct Mark: Sendable, Hashable {
-        public var state: ClockState
-        public var dueAt: Int64?
-        public var fulfilledAt: Int64?
-
-        public init(state: ClockState, dueAt: Int64?, fulfilledAt: Int64?) {
-            self.state = state
-            self.dueAt = dueAt
-            self.fulfilledAt = fulfilledAt
-        }
-    }
+    public var clockKey: String { ClockKey.make(TicketKey.make(source, ticketID), metric, cycle) }
 
     /// The outcome as it stood at `instant`: its recorded state when fulfilled by then,
     /// `breached` when still open but past due, nil when neither (it had not come to

@@ -306,7 +306,7 @@ public struct Escalator: Sendable {
     // MARK: Routing
 
     /// Roles resolved through the ticket's team, channel names kept, duplicates dropped.
-    func resolve(_ names: [String], team: Team?) -> [(role: Role?, channel: String)] {
+    public func resolve(_ names: [String], team: Team?) -> [(role: Role?, channel: String)] {
         var result: [(role: Role?, channel: String)] = []
         for name in names {
             if let role = Role(rawValue: name) {

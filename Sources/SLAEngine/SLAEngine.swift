@@ -57,7 +57,7 @@ public struct SLAEngine: Sendable {
                 for (index, spell) in groupCycles(in: timeline, plans: matching).enumerated() {
                     result.append(clock(
                         ticket: id, source: source, priority: priority, metric: metric, cycle: index + 1, span: spell.span,
-                        timeline: timeline, plans: matching, group: spell.group
+                        timeline: timeline, plans: matching, group: spell.group, exceptions: declared
                     ))
                 }
                 continue

@@ -80,6 +80,15 @@ public struct SurgeChange: Sendable, Hashable {
     public var median: Double
     /// How many days that median is over.
     public var days: Int
+
+    public init(kind: Kind, by: SurgeRule.Dimension, value: String, open: Int, median: Double, days: Int) {
+        self.kind = kind
+        self.by = by
+        self.value = value
+        self.open = open
+        self.median = median
+        self.days = days
+    }
 }
 
 /// Compares open tickets now with the same hour of day over the previous 7 days. Pure:
@@ -93,10 +102,10 @@ public enum SurgeDetector {
     /// Days of history needed before anything counts as a surge.
     public static let minimumDays = 3
 
-    /// Open tickets per value now.
-    public static func count(_ tickets: [Ticket], by dimension: SurgeRule.Dimension) -> [String: Int] {
+    /// Open tickets per value at `now` (a ticket created later is not counted).
+    public static func count(_ tickets: [Ticket], by dimension: SurgeRule.Dimension, at now: Date) -> [String: Int] {
         var open: [String: Int] = [:]
-        for ticket in tickets where !ticket.status.isSolved {
+        for ticket in tickets where !ticket.status.isSolved && ticket.createdAt <= now {
             guard let value = dimension.value(of: ticket), !value.isEmpty else { continue }
             open[value, default: 0] += 1
         }

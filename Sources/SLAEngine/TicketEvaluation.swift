@@ -51,13 +51,13 @@ extension SLAEngine {
     /// - Clocks are kept only for tickets something is owed about, and those in `keeping`:
     ///   a large backlog's clocks are not held past the call.
     /// - `holds` gives the latest acknowledgement or snooze of a clock, by clock key.
-    /// - `recordedOutcome` says what is on record for a clock key; an outcome that differs
+    /// - `recordedOutcomes` is what is on record of clock outcomes; an outcome that differs
     ///   (or is new) is returned in `outcomes`. Nil: no outcomes are collected.
     /// - `silences` are the silences standing, and those that ended, for the catch-ups.
     public func evaluate(
         _ tickets: [Ticket], in range: Range<Int>, escalator: Escalator, history: [String: [LadderRecord]],
         observed: (String) -> [TicketEvent], earlierBreaches: (Ticket) -> Int, keeping: Set<String>, now: Date,
-        recordedOutcome: ((String) -> ClockOutcome.Mark?)? = nil,
+        recordedOutcomes: RecordedOutcomes? = nil,
         holds: [String: ClockHold] = [:], silences: [Silence] = []
     ) -> TicketEvaluation {
         var result = TicketEvaluation()
@@ -68,11 +68,10 @@ extension SLAEngine {
             result.clockCount += clocks.count
             var team: String??
             for clock in clocks {
-                if let recordedOutcome, clock.state == .met || clock.state == .missed || clock.state == .breached {
+                if let recordedOutcomes, clock.state == .met || clock.state == .missed || clock.state == .breached,
+                   !recordedOutcomes.holds(clock, of: ticket) {
                     if team == nil { team = .some(escalator.team(for: ticket)?.name) }
-                    if let outcome = ClockOutcome(clock, of: ticket, team: team!), recordedOutcome(outcome.clockKey) != outcome.mark {
-                        result.outcomes.append(outcome)
-                    }
+                    if let outcome = ClockOutcome(clock, of: ticket, team: team!) { result.outcomes.append(outcome) }
                 }
                 result.clockStates[clock.state, default: 0] += 1
                 if clock.state == .breached { result.breached += 1 }

@@ -74,7 +74,9 @@ public struct ComplianceReport: Sendable, Hashable {
             total.add(outcome)
             weeks[week, default: ComplianceStats()].add(outcome)
             priorities[outcome.priority, default: ComplianceStats()].add(outcome)
-            if let tier = outcome.tier?.lowercased(), credits[tier] != nil {
+            // A group target is an agreement between internal groups, not a promise to the
+            // customer: it never earns a service credit.
+            if outcome.metric != .groupResponse, let tier = outcome.tier?.lowercased(), credits[tier] != nil {
                 perCustomer[outcome.customer, default: (tier, ComplianceStats())].stats.add(outcome)
             }
         }

@@ -19,6 +19,8 @@ public protocol NotificationLog: Sendable {
     func observe(_ tickets: [Ticket], source: String, at: Date) throws(StateStoreError) -> [String: [TicketEvent]]
     /// Writes one tick's decisions and the messages that carry them, atomically.
     func commit(_ tick: TickCommit) throws(StateStoreError)
+    /// Surge samples since `hour` (hours since the epoch) and the surges in progress.
+    func surgeState(sinceHour hour: Int64) throws(StateStoreError) -> SurgeState
     /// The earliest instant a held intent's quiet hours end.
     func nextHeldRelease() throws(StateStoreError) -> Date?
     /// Messages pending, dead-lettered, and intents held.
@@ -50,6 +52,9 @@ public struct DryRunLog: NotificationLog {
     /// Records nothing, so nothing is observed between polls.
     public func observe(_ tickets: [Ticket], source: String, at: Date) throws(StateStoreError) -> [String: [TicketEvent]] { [:] }
     public func commit(_ tick: TickCommit) throws(StateStoreError) { onCommit(tick.messages) }
+    public func surgeState(sinceHour hour: Int64) throws(StateStoreError) -> SurgeState {
+        try base?.surgeState(sinceHour: hour) ?? SurgeState()
+    }
     public func nextHeldRelease() throws(StateStoreError) -> Date? { try base?.nextHeldRelease() }
     public func outboxDepth() throws(StateStoreError) -> OutboxDepth { try base?.outboxDepth() ?? OutboxDepth(pending: 0, dead: 0, held: 0) }
     public func checkpointLater() {}

@@ -146,6 +146,7 @@ extension StateStore {
             for (message, data) in zip(tick.messages, encoded) {
                 try enqueue.execute(arguments: [message.key, message.channel, data, now, now])
             }
+            try StateStore.write(tick.surges, db: db)
         }
         cache.withLock { cache in
             cache.ladder!.reserveCapacity(cache.ladder!.count + added.count)

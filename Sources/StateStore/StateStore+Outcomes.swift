@@ -4,9 +4,8 @@ public import SLAEngine
 
 /// Where clock outcomes are kept: what compliance reports read.
 public protocol ClockOutcomeLog: Sendable {
-    /// What is on record for each clock, by clock key: a tick records only outcomes that
-    /// are new or changed.
-    func outcomeMarks() throws(StateStoreError) -> [String: ClockOutcome.Mark]
+    /// What is on record of each clock: a tick records only outcomes that are new or changed.
+    func recordedOutcomes() throws(StateStoreError) -> RecordedOutcomes
     /// Records new outcomes and replaces changed ones (a breach fulfilled, a re-targeted clock).
     func recordOutcomes(_ outcomes: [ClockOutcome], at: Date) async throws(StateStoreError)
     /// The outcomes that may count in [since, until): fulfilled or due in it.
@@ -16,24 +15,27 @@ public protocol ClockOutcomeLog: Sendable {
 }
 
 extension StateStore: ClockOutcomeLog {
-    public func outcomeMarks() throws(StateStoreError) -> [String: ClockOutcome.Mark] {
+    public func recordedOutcomes() throws(StateStoreError) -> RecordedOutcomes {
         if let cached = cache.withLock({ $0.outcomes }) { return cached }
-        let marks = try read { db in
-            var marks: [String: ClockOutcome.Mark] = [:]
+        let recorded = try read { db in
+            var recorded = RecordedOutcomes()
+            recorded.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM clock_outcome") ?? 0)
             let rows = try Row.fetchCursor(db, sql: "SELECT clock_key, state, due_at, fulfilled_at FROM clock_outcome")
             while let row = try rows.next() {
                 guard let state = ClockState(rawValue: row["state"]) else { continue }
-                marks[row["clock_key"]] = ClockOutcome.Mark(state: state, dueAt: row["due_at"], fulfilledAt: row["fulfilled_at"])
+                recorded.record(clockKey: row["clock_key"], state: state, dueAt: row["due_at"], fulfilledAt: row["fulfilled_at"])
             }
-            return marks
+            return recorded
         }
-        cache.withLock { $0.outcomes = $0.outcomes ?? marks }
-        return marks
+        cache.withLock { $0.outcomes = $0.outcomes ?? recorded }
+        return recorded
     }
 
     public func recordOutcomes(_ outcomes: [ClockOutcome], at now: Date) async throws(StateStoreError) {
         guard !outcomes.isEmpty else { return }
-        let sorted = outcomes.map { ($0.clockKey, $0) }.sorted { $0.0 < $1.0 }
+        // In key order for SQLite, sorting positions rather than copying outcomes.
+        let keys = outcomes.map(\.clockKey)
+        let order = keys.indices.sorted { keys[$0] < keys[$1] }
         let recordedAt = Int64(now.timeIntervalSince1970)
         do {
             try await pool.write { db in
@@ -43,8 +45,9 @@ extension StateStore: ClockOutcomeLog {
                         team, channel, priority, recorded_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                for (key, outcome) in sorted {
-                    try upsert.bind(key)
+                for position in order {
+                    let outcome = outcomes[position]
+                    try upsert.bind(keys[position])
                     try upsert.bind(outcome.source)
                     try upsert.bind(outcome.ticketID)
                     try upsert.bind(outcome.metric.rawValue)
@@ -75,7 +78,8 @@ extension StateStore: ClockOutcomeLog {
         }
         cache.withLock { cache in
             guard cache.outcomes != nil else { return }
-            for (key, outcome) in sorted { cache.outcomes![key] = outcome.mark }
+            cache.outcomes!.reserveCapacity(cache.outcomes!.count + outcomes.count)
+            for outcome in outcomes { cache.outcomes!.record(outcome) }
         }
     }
 
@@ -93,7 +97,7 @@ extension StateStore: ClockOutcomeLog {
                       let priority = TicketPriority(rawValue: row["priority"])
                 else { continue }
                 outcomes.append(ClockOutcome(
-                    source: row["source"], ticketID: row["ticket_id"], metric: metric, cycle: row["cycle"], state: state,
+                    source: row["source"] ?? "", ticketID: row["ticket_id"], metric: metric, cycle: row["cycle"], state: state,
                     policy: row["policy"], calendar: row["calendar"], targetSeconds: row["target_seconds"],
                     startedAt: date(row["started_at"])!, dueAt: date(row["due_at"]), fulfilledAt: date(row["fulfilled_at"]),
                     elapsedSeconds: row["elapsed_seconds"], pausedSeconds: row["paused_seconds"], customer: row["customer"],

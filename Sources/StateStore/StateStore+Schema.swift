@@ -195,6 +195,28 @@ extension StateStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        // Surges: open tickets per value of a dimension, one sample per hour (the value ''
+        // marks an hour that was sampled, so a value absent from it had none), and the
+        // surges in progress with the channels that heard them start. Risk firings need no
+        // table: they are intents, keyed `TICKET/risk/NAME` and stepped by occurrence.
+        migrator.registerMigration("v7-risks") { db in
+            try db.execute(sql: """
+                CREATE TABLE surge_sample (
+                    dimension TEXT NOT NULL,
+                    hour INTEGER NOT NULL,
+                    value TEXT NOT NULL,
+                    open INTEGER NOT NULL,
+                    PRIMARY KEY (dimension, hour, value)
+                ) WITHOUT ROWID;
+                CREATE TABLE surge (
+                    dimension TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    since INTEGER NOT NULL,
+                    channels TEXT NOT NULL,
+                    PRIMARY KEY (dimension, value)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }()
 }

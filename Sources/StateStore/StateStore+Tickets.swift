@@ -8,6 +8,11 @@ extension StateStore {
     /// transitions recorded so far for the polled tickets (the history a snapshot-only
     /// source cannot give), by ticket key (`Ticket.key`). Tables key tickets by that key;
     /// the snapshots in memory are by source, then by the source's own id.
+    ///
+    /// The first group change of a ticket also records the group it left, at the ticket's
+    /// creation: a ticket without group events has been in its group since creation, and it
+    /// still has after it moves, so a `group_response` cycle timed before the move keeps its
+    /// place (and its number) after it.
     public func observe(_ tickets: [Ticket], source: String, at: Date) throws(StateStoreError) -> [String: [TicketEvent]] {
         let now = Int64(at.timeIntervalSince1970)
         // Taken out of the cache while in use, so updating them copies nothing; a failed
@@ -40,6 +45,15 @@ extension StateStore {
                     ("assignee", old.assignee, seen.assignee), ("group", old.group, seen.group),
                 ]
                 for (kind, before, after) in changes where before != after {
+                    if kind == "group", let before, !(transitions[ticket.key] ?? []).contains(where: \.isGroupChange) {
+                        let created = Int64(ticket.createdAt.timeIntervalSince1970.rounded(.down))
+                        try insertTransition.bind(ticket.key)
+                        try insertTransition.bind(min(created, now))
+                        try insertTransition.bind(kind)
+                        try insertTransition.bind(before)
+                        try insertTransition.run()
+                        transitions[ticket.key, default: []].insert(TicketEvent(at: Date(timeIntervalSince1970: TimeInterval(min(created, now))), .group(before)), at: 0)
+                    }
                     try insertTransition.bind(ticket.key)
                     try insertTransition.bind(now)
                     try insertTransition.bind(kind)
@@ -102,7 +116,7 @@ extension StateStore {
         return transitions
     }
 
-    private static func event(at seconds: Int64, kind: String, value: String?) -> TicketEvent? {
+    static func event(at seconds: Int64, kind: String, value: String?) -> TicketEvent? {
         let at = Date(timeIntervalSince1970: TimeInterval(seconds))
         switch kind {
         case "status": return value.flatMap(TicketStatus.init(rawValue:)).map { TicketEvent(at: at, .status($0)) }
@@ -126,5 +140,13 @@ extension StateStore {
                 ON CONFLICT(source) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at
                 """, arguments: [source, cursor, Int64(at.timeIntervalSince1970)])
         }
+    }
+}
+
+extension TicketEvent {
+    /// A change of group.
+    var isGroupChange: Bool {
+        if case .group = kind { return true }
+        return false
     }
 }

@@ -32,8 +32,8 @@ public final class StateStore: Sendable {
         var ladder: [String: [LadderRecord]]?
         /// The breach table.
         var breaches: BreachLedger?
-        /// What is on record of each clock outcome, by clock key.
-        var outcomes: [String: ClockOutcome.Mark]?
+        /// What is on record of clock outcomes.
+        var outcomes: RecordedOutcomes?
     }
 
     /// The values of a ticket the last poll saw; forty bytes, as there is one per open ticket.

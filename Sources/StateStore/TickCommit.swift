@@ -18,6 +18,9 @@ public struct TickCommit: Sendable {
     /// Held intents whose quiet hours ended under a silence that mutes them, by id.
     public var muted: [(id: String, silence: Silence)] = []
     public var messages: [OutboundMessage]
+    /// Surge samples taken and surges started or ended this tick, written with the
+    /// messages that announce them.
+    public var surges = SurgeCommit()
 
     /// `messageKeys` missing at the end are nil.
     public init(

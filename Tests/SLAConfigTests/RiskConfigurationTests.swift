@@ -76,6 +76,15 @@ import SLAEngine
                   "risks.ping_pong.notify", says: "no role or channel is named \"laeds\""),
         Rejection("a bad within", base + "\nrisks:\n  follow_ups: { count: 3, within: 1x, notify: lead }", at: 7, 35,
                   "risks.follow_ups.within", says: "\"1x\" is not a duration"),
+        Rejection("a risk to the customers", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            channels:
+              customers: { type: log, path: customers.jsonl }
+            risks:
+              reopened: { notify: [lead, customers] }
+            """, at: 7, 30, "risks.reopened.notify[1]", says: "reaches customers", "for the team alone"),
         Rejection("a surge over without %", base + "\nsurges:\n  - { by: group, over: 50, notify: manager }", at: 7, 24,
                   "surges[0].over", says: "\"50\" is not a percent", "50%"),
         Rejection("a surge by an unknown field", base + "\nsurges:\n  - { by: queue, over: 50%, notify: manager }", at: 7, 11,

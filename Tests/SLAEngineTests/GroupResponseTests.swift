@@ -84,6 +84,17 @@ import BusinessTime
         #expect(clock?.startedAt == at("2026-11-23T15:00:00Z"))
     }
 
+    @Test func anExceptionThatPausesClocksPausesTheGroupsToo() {
+        // Clocks stand still 10:30–11:30 EST (15:30Z–16:30Z): Engineering's 2 hours end an hour later.
+        let outage = SLAException(name: "outage", from: at("2026-11-23T15:30:00Z"), until: at("2026-11-23T16:30:00Z"), pause: true)
+        let sla = SLAEngine(
+            policies: [Policy(name: "standard", calendar: usOffice, targets: [nil: [.firstResponse: hours(1)]],
+                              groupTargets: ["Engineering": hours(2)])],
+            exceptions: [outage]
+        )
+        #expect(sla.clocks(for: Self.ticket([]), at: at("2026-11-23T17:30:00Z")).only(.groupResponse)?.dueAt == at("2026-11-23T18:00:00Z"))
+    }
+
     @Test func noGroupTargetsNoGroupClocks() {
         let plain = SLAEngine(policies: [Policy(name: "standard", calendar: usOffice, targets: [nil: [.firstResponse: hours(1)]])])
         #expect(plain.clocks(for: Self.ticket([]), at: at("2026-11-23T20:00:00Z")).map(\.metric) == [.firstResponse])

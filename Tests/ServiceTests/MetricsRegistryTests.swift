@@ -202,4 +202,16 @@ struct MetricsRegistryTests {
         #expect(text.contains(#"slawatch_notifications_total{channel="c0",result="delivered"} 4000"# + "\n"))
         #expect(text.contains(#"slawatch_notifications_total{channel="c1",result="delivered"} 4000"# + "\n"))
     }
+
+    @Test("counts risks and surges by their bounded labels")
+    func risksAndSurges() {
+        let metrics = MetricsRegistry(version: "1.2.3")
+        metrics.risks.increment(risk: .followUps, by: 2)
+        metrics.risks.increment(risk: .reopened)
+        metrics.surges.increment(by: .group)
+        let text = metrics.render()
+        #expect(sample(text, #"slawatch_risks_total{risk="follow_ups"}"#) == #"slawatch_risks_total{risk="follow_ups"} 2"#)
+        #expect(sample(text, #"slawatch_risks_total{risk="reopened"}"#) == #"slawatch_risks_total{risk="reopened"} 1"#)
+        #expect(sample(text, #"slawatch_surges_total{by="group"}"#) == #"slawatch_surges_total{by="group"} 1"#)
+    }
 }

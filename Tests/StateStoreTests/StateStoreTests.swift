@@ -160,6 +160,8 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
         let applied = try store.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
         #expect(applied.prefix(4) == ["v1", "v2", "v3", "v4"])
         #expect(applied == StateStore.migrator.migrations)
+        // Clock outcomes start empty: history before v5 was never recorded.
+        #expect(try store.clockOutcomes(countingFrom: Date(timeIntervalSince1970: 0), until: Date(timeIntervalSince1970: 2e9)).isEmpty)
         // Keyed by source since v4: the snapshot says T-1 is source s's.
         #expect(try store.ladderHistory() == ["s:T-1/resolution/0": [LadderRecord(step: "75%", channel: "leads", kind: .warning, isHeld: true)]])
         #expect(try store.heldIntents(dueBy: Date(timeIntervalSince1970: 1_795_003_600)).map(\.id) == ["s:T-1/resolution/0/75%@leads"])

@@ -6,8 +6,8 @@ import StateStore
 /// held ones whose quiet hours end, which sources are stale and how each clock stands, it
 /// returns what to word, and then what to commit once they are worded.
 ///
-/// - Old data may be wrong: no warnings or customer notices from a stale source's tickets
-///   (they fire once it recovers); breach pings still go out, flagged.
+/// - Old data may be wrong: no warnings, risks or customer notices from a stale source's
+///   tickets (they fire once it recovers); breach pings still go out, flagged.
 /// - A held intent whose quiet hours ended goes out unless its clock closed meanwhile (or
 ///   the escalator withdrew it); then it is withdrawn.
 /// - A customer notice for a ticket without a customer email is recorded as skipped.
@@ -50,7 +50,7 @@ struct TickPlanner {
     ) -> Plan {
         let decided = stale.isEmpty ? intents : intents.filter { intent in
             guard stale.contains(intent.source) else { return true }
-            return intent.kind != .warning && intent.kind != .customerNotice
+            return intent.kind != .warning && intent.kind != .customerNotice && intent.kind != .risk
         }
         var withdrawn = withdrawn
         var released: [Intent] = []

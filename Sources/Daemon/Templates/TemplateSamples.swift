@@ -37,7 +37,7 @@ enum TemplateSamples {
 
     /// A surge starting.
     static var surge: [String: Any] { [
-        "started": true, "ended": false, "by": "group", "value": "Billing", "open": 24, "median": "10", "threshold": "15",
+        "started": true, "ended": false, "by": "group", "value": "Billing", "open": 24, "open_tickets": "24 open tickets", "median": "10", "threshold": "15",
         "days": 7, "since": "2026-11-23T18:00:00Z", "channel": "ops-manager", "now_utc": "2026-11-23T18:00:00Z",
     ] }
 

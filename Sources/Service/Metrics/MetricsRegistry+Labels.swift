@@ -27,6 +27,20 @@ extension MetricsRegistry {
         public var labelValues: [String] { [rawValue] }
     }
 
+    /// `risk`: an experience risk, by its `risks:` key.
+    public enum RiskLabel: String, MetricLabels, CaseIterable {
+        case followUps = "follow_ups", reassignments, reopened, pingPong = "ping_pong", stalled
+        public static let labelNames = ["risk"]
+        public var labelValues: [String] { [rawValue] }
+    }
+
+    /// `by`: what a surge rule counts open tickets by.
+    public enum SurgeLabel: String, MetricLabels, CaseIterable {
+        case group, tier, channel
+        public static let labelNames = ["by"]
+        public var labelValues: [String] { [rawValue] }
+    }
+
     /// `result`: how a delivery ended. The raw values are Delivery's
     /// `DeliveryOutcome.Status` raw values.
     public enum NotificationResult: String, Sendable, Hashable, CaseIterable {
@@ -100,6 +114,20 @@ extension MetricCounter where Labels == MetricsRegistry.CrossingKind {
     /// Counts thresholds crossed.
     public func increment(kind: MetricsRegistry.CrossingKind, by count: Int = 1) {
         increment(kind, by: Double(count))
+    }
+}
+
+extension MetricCounter where Labels == MetricsRegistry.RiskLabel {
+    /// Counts risk occurrences fired.
+    public func increment(risk: MetricsRegistry.RiskLabel, by count: Int = 1) {
+        increment(risk, by: Double(count))
+    }
+}
+
+extension MetricCounter where Labels == MetricsRegistry.SurgeLabel {
+    /// Counts surges announced.
+    public func increment(by dimension: MetricsRegistry.SurgeLabel, count: Int = 1) {
+        increment(dimension, by: Double(count))
     }
 }
 

@@ -27,6 +27,11 @@ public final class MetricsRegistry: Sendable {
     public let clocks: MetricGauge<ClockStateLabel>
     /// `slawatch_threshold_crossings_total{kind}`: ladder thresholds crossed (steps fired).
     public let thresholdCrossings: MetricCounter<CrossingKind>
+    /// `slawatch_risks_total{risk}`: risk occurrences fired to a team (once per occurrence,
+    /// however many channels hear it).
+    public let risks: MetricCounter<RiskLabel>
+    /// `slawatch_surges_total{by}`: surges of open tickets announced.
+    public let surges: MetricCounter<SurgeLabel>
     /// `slawatch_notifications_total{channel,result}`: finished deliveries, by channel and
     /// how they ended.
     public let notifications: MetricCounter<NotificationLabels>
@@ -87,6 +92,10 @@ public final class MetricsRegistry: Sendable {
         thresholdCrossings = MetricCounter(family: family(
             "slawatch_threshold_crossings_total", .counter,
             "Escalation ladder thresholds crossed, by kind of step.", CrossingKind.self))
+        risks = MetricCounter(family: family(
+            "slawatch_risks_total", .counter, "Risk occurrences fired to a team, by risk.", RiskLabel.self))
+        surges = MetricCounter(family: family(
+            "slawatch_surges_total", .counter, "Surges of open tickets announced, by what they were counted by.", SurgeLabel.self))
         notifications = MetricCounter(family: family(
             "slawatch_notifications_total", .counter,
             "Notifications whose delivery finished, by channel and result.", NotificationLabels.self))

@@ -12,7 +12,8 @@ struct RenderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
         abstract: "Print what a template would send about a ticket, for every channel kind.",
-        discussion: "Templates: \((MessageTemplates.teamTemplates + MessageTemplates.customerTemplates).joined(separator: ", "))."
+        discussion: "Templates: \(RenderCommand.templateNames.joined(separator: ", ")). risk renders the ticket's latest risk; "
+            + "surge, the first surge rule's start about the ticket's group, tier or channel."
     )
 
     @OptionGroup var options: ConfigOption
@@ -27,6 +28,8 @@ struct RenderCommand: AsyncParsableCommand {
     @Option(help: "The clock the message is about: first_response, next_reply, periodic_update or resolution (default: the most pressing).")
     var metric: String?
 
+    static let templateNames = MessageTemplates.teamTemplates + MessageTemplates.customerTemplates + MessageTemplates.surgeTemplates
+
     func run() async throws {
         let configuration = try options.load()
         let now = try input.instant()
@@ -37,14 +40,23 @@ struct RenderCommand: AsyncParsableCommand {
             Console.error(error.description)
             throw ExitCode(ExitStatus.config)
         }
-        guard (MessageTemplates.teamTemplates + MessageTemplates.customerTemplates).contains(template) else {
-            Console.error("--template: no template is named \(template); use one of "
-                + (MessageTemplates.teamTemplates + MessageTemplates.customerTemplates).joined(separator: ", "))
+        guard RenderCommand.templateNames.contains(template) else {
+            Console.error("--template: no template is named \(template); use one of " + RenderCommand.templateNames.joined(separator: ", "))
             throw ExitCode(ExitStatus.usage)
         }
         let tickets = try await input.read(using: configuration)
         let found = try TicketOptions.find(ticket, in: tickets)
         let clocks = configuration.engine.clocks(for: found, at: now)
+        if template == "risk" || template == "surge" {
+            let message = template == "risk"
+                ? try riskSample(configuration, templates: templates, ticket: found, clocks: clocks, at: now)
+                : try surgeSample(configuration, templates: templates, ticket: found, tickets: tickets, at: now)
+            for (kind, text) in try SampleRendering.everyKind(message, at: now) {
+                Console.out("===== \(kind) =====")
+                Console.out(text)
+            }
+            return
+        }
         guard !clocks.isEmpty else {
             Console.error("ticket \(ticket) has no clocks at \(Timestamp(now)); no policy sets a target for it"
                 + (found.createdAt > now ? " (it was created at \(Timestamp(found.createdAt)), after --at)" : ""))
@@ -91,6 +103,43 @@ struct RenderCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         return clock
+    }
+
+    /// The message about the ticket's latest risk; refused (exit 64) when it carries none,
+    /// as no such message is ever sent.
+    private func riskSample(
+        _ configuration: Configuration, templates: MessageTemplates, ticket: Ticket, clocks: [SLAClock], at now: Date
+    ) throws -> OutboundMessage {
+        let engine = configuration.engine
+        guard let risk = engine.risks(for: ticket, clocks: clocks, at: now).max(by: { $0.since < $1.since }) else {
+            Console.error("--template risk: ticket \(self.ticket) carries no risk at \(Timestamp(now))"
+                + (engine.risks.isEmpty ? "; the configuration has no risks:" : " (detectors: \(engine.risks.map(\.kind.rawValue).joined(separator: ", ")))")
+                + "; a risk message is only sent about a risk a ticket carries")
+            throw ExitCode(ExitStatus.usage)
+        }
+        let composer = MessageComposer(digestChannels: [], templates: templates, teams: configuration.teams)
+        let intent = Intent(ticketID: ticket.id, source: ticket.source, risk: risk.risk, occurrence: risk.occurrence, channel: "sample", role: .lead)
+        let item = MessageComposer.Item(intent: intent, subject: MessageComposer.TicketClocks(ticket: ticket, clocks: clocks, risks: [risk]))
+        return composer.single(item, channel: "sample", at: now)
+    }
+
+    /// The start of a surge in the ticket's value of the first surge rule's dimension, with
+    /// the open tickets read; the median is the daemon's, from its store, so none is shown.
+    private func surgeSample(
+        _ configuration: Configuration, templates: MessageTemplates, ticket: Ticket, tickets: [Ticket], at now: Date
+    ) throws -> OutboundMessage {
+        guard let rule = configuration.surges.first else {
+            Console.error("--template surge: the configuration has no surges:; add one, such as { by: group, over: 50%, notify: manager }")
+            throw ExitCode(ExitStatus.usage)
+        }
+        guard let value = rule.by.value(of: ticket) else {
+            Console.error("--template surge: ticket \(self.ticket) has no \(rule.by.rawValue); choose a ticket that has one")
+            throw ExitCode(ExitStatus.usage)
+        }
+        let open = SurgeDetector.count(tickets, by: rule.by, at: now)[value] ?? 0
+        let change = SurgeChange(kind: .started, by: rule.by, value: value, open: open, median: 0, days: 0)
+        let surge = ActiveSurge(by: rule.by, value: value, since: now, channels: ["sample"])
+        return SurgeNotice.message(change, surge: surge, rule: rule, channel: "sample", role: .manager, at: now, templates: templates)
     }
 
     /// The message the template makes about `clock`.
