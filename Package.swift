@@ -139,6 +139,7 @@ let package = Package(
             dependencies: [
                 "Daemon", "Service", "SLAEngine", "SLAConfig", "StateStore", "TicketSources", "Transport", "Delivery", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             exclude: ["Fixtures"], swiftSettings: settings
         ),

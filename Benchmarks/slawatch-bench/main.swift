@@ -3,6 +3,7 @@
 //   slawatch-bench tick [COUNT]     one daemon tick with a real state database (default 100,000)
 //   slawatch-bench tick-notices [COUNT]   the same with a customer delay notice at breach
 //   slawatch-bench tick-first [COUNT], tick-notices-first [COUNT]   only the first tick, for profiling
+//   slawatch-bench wording [COUNT]   µs per message worded with the default templates (default 20,000)
 //   slawatch-bench tick-first-without-outcomes [COUNT]   the first tick recording no clock outcomes, for comparison
 //   slawatch-bench status-page [CLOCKS] [PATH]   GET /status with CLOCKS open clocks at risk (default 2,000);
 //                                                 PATH receives the page, for scripts/bench-status-page.py
@@ -13,10 +14,13 @@ let which = arguments.count > 0 ? arguments[0] : "all"
 let count = arguments.count > 1 ? Int(arguments[1]) : nil
 // Each benchmark in a process of its own, so the peak memory each reports is its own.
 if which == "all" {
-    for benchmark in ["clocks", "tick", "tick-notices"] { try runSelf([benchmark]) }
+    for benchmark in ["clocks", "wording", "tick", "tick-notices"] { try runSelf([benchmark]) }
 }
 if which == "tick" || which == "tick-notices" {
     try await TickBenchmark.run(count: count ?? 100_000, notices: which == "tick-notices")
+}
+if which == "wording" {
+    try WordingBenchmark.run(count: count ?? 20_000)
 }
 if which == "status-page" {
     try StatusPageBenchmark.run(clocks: count ?? 2000, writeTo: arguments.count > 2 ? arguments[2] : nil)

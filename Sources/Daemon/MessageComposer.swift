@@ -201,7 +201,8 @@ public struct MessageComposer: Sendable {
     public func single(_ item: Item, channel: String, at now: Date) -> OutboundMessage {
         let intent = item.intent
         if intent.kind == .customerNotice { return customerNotice(item, channel: channel, at: now) }
-        let context = TemplateContext.team([line(item)], channel: channel, more: 0, at: now)
+        let line = line(item)
+        let context = TemplateContext.team([line], channel: channel, more: 0, at: now)
         var rendered = templates.render(MessageComposer.templateName(for: intent), context: context, withHTML: wantsHTML(channel))
         var notes: [String] = []
         if let hold = intent.hold, intent.kind != .acknowledged { notes.append(MessageComposer.resumedNote(hold)) }
@@ -212,7 +213,8 @@ public struct MessageComposer: Sendable {
         }
         return OutboundMessage(
             key: intent.id, channel: channel, role: intent.role?.rawValue, audience: .team, isUrgent: intent.isUrgent,
-            subject: rendered.subject, text: rendered.text, html: rendered.html, tickets: [messageTicket(item, at: now)], createdAt: now
+            subject: rendered.subject, text: rendered.text, html: rendered.html, tickets: [messageTicket(item, link: line.link, at: now)],
+            createdAt: now
         )
     }
 
@@ -224,14 +226,15 @@ public struct MessageComposer: Sendable {
         // interval in business time from now.
         let periodic = item.ticketClocks.first { $0.metric == .periodicUpdate && $0.state.isOpen && ($0.dueAt ?? now) > now }?.dueAt
         let nextUpdate = periodic ?? calendar.adding(customerNotices.updateEvery, to: now)
+        let link = ticket.link
         let context = TemplateContext.customer(
-            ticket: ticket, clock: item.clock, nextUpdate: nextUpdate,
+            ticket: ticket, link: link, clock: item.clock, nextUpdate: nextUpdate,
             remedy: ticket.customer.tier.flatMap { customerNotices.remedies[$0.lowercased()] }, timeZone: zone, at: now
         )
-        let rendered = templates.render(MessageComposer.templateName(for: item.intent), context: context)
+        let rendered = templates.render(MessageComposer.templateName(for: item.intent), context: context, withHTML: wantsHTML(channel))
         return OutboundMessage(
             key: item.intent.id, channel: channel, audience: .customer, isUrgent: true, subject: rendered.subject,
-            text: rendered.text, html: rendered.html, tickets: [messageTicket(item, at: now, withLinks: false)],
+            text: rendered.text, html: rendered.html, tickets: [messageTicket(item, link: link, at: now, withLinks: false)],
             recipients: ticket.customer.email.map { [$0] } ?? [], createdAt: now
         )
     }
@@ -261,18 +264,20 @@ public struct MessageComposer: Sendable {
         let shown = worst(MessageComposer.digestLines, of: percents.indices) { a, b in
             percents[a] != percents[b] ? percents[a] > percents[b] : all[positions[a]].intent.id < all[positions[b]].intent.id
         }.map { all[positions[$0]] }
-        var context = TemplateContext.team(shown.map(line), channel: channel, more: positions.count - shown.count, at: now)
+        let lines = shown.map(line)
+        var context = TemplateContext.team(lines, channel: channel, more: positions.count - shown.count, at: now)
         // Tickets, like the count it stands beside, not clocks: one ticket breached on two
         // metrics is one ticket breached.
-        context["breached_count"] = breachedTickets.count
-        context["tickets_count"] = ticketIDs.count
-        context["tickets_need"] = ticketIDs.count == 1 ? "1 ticket needs" : "\(ticketIDs.count) tickets need"
+        context["breached_count"] = .int(breachedTickets.count)
+        context["tickets_count"] = .int(ticketIDs.count)
+        context["tickets_need"] = .string(ticketIDs.count == 1 ? "1 ticket needs" : "\(ticketIDs.count) tickets need")
         let rendered = templates.render("digest", context: context, withHTML: wantsHTML(channel))
         return OutboundMessage(
             key: "digest@\(channel)/\(Int64(now.timeIntervalSince1970))/\(idHash.value)",
             channel: channel, role: roles.sorted().joined(separator: ","),
             audience: .team, isUrgent: isUrgent, subject: rendered.subject,
-            text: rendered.text, html: rendered.html, tickets: shown.map { messageTicket($0, at: now) }, createdAt: now
+            text: rendered.text, html: rendered.html, tickets: zip(shown, lines).map { messageTicket($0, link: $1.link, at: now) },
+            createdAt: now
         )
     }
 
@@ -285,9 +290,10 @@ public struct MessageComposer: Sendable {
     }
 
     /// The ticket line of a message; team messages about an open clock carry its action links.
-    private func messageTicket(_ item: Item, at now: Date, withLinks: Bool = true) -> MessageTicket {
+    /// `link` is the ticket's (`Ticket.link`), checked once for the message and its context.
+    private func messageTicket(_ item: Item, link: String?, at now: Date, withLinks: Bool = true) -> MessageTicket {
         var line = MessageTicket(
-            id: item.ticket.id, source: item.ticket.source, subject: item.ticket.subject, url: item.ticket.link, metric: item.intent.metric,
+            id: item.ticket.id, source: item.ticket.source, subject: item.ticket.subject, url: link, metric: item.intent.metric,
             cycle: item.intent.cycle, step: item.intent.step, dueAt: item.clock?.dueAt, risk: item.intent.risk
         )
         // Risks have no clock to hold: no links.

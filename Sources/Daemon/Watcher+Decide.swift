@@ -57,15 +57,19 @@ extension Watcher {
             of: decided.items.indices, size: Watcher.messagesPerCommit,
             isDigest: { composer.digestChannels.contains(decided.items[$0].intent.channel ?? "") && decided.items[$0].intent.kind != .customerNotice },
             ticketOf: { decided.items[$0].intent.ticketKey })
+        // The key of the message carrying each intent, by number, filled in part by part.
+        var messageKeys = [String?](repeating: nil, count: decided.plan.decided.count + decided.plan.released.count)
         for (index, part) in parts.enumerated() {
-            var composed = composer.compose(part.map { decided.items[$0] }, at: now)
+            // One part (most ticks, and a digest-only catch-up of any size) words the items
+            // where they are: a large catch-up's items are not copied.
+            let whole = parts.count == 1
+            var composed = composer.compose(whole ? decided.items : part.map { decided.items[$0] }, at: now)
             if !decided.stale.isEmpty { noteStaleSources(decided.stale, in: &composed) }
-            var messageKeys: [Int: String] = [:]
             for (message, carried) in composed {
-                for item in carried { messageKeys[decided.plan.ready[part[item]]] = message.key }
+                for item in carried { messageKeys[decided.plan.ready[whole ? item : part[item]]] = message.key }
             }
             var commit = TickPlanner.commit(
-                decided.plan, numbers: part.map { decided.plan.ready[$0] }, messages: composed.map(\.message),
+                decided.plan, numbers: whole ? nil : part.map { decided.plan.ready[$0] }, messages: composed.map(\.message),
                 messageKeys: messageKeys, first: index == 0, at: now)
             report.lap("compose", since: &phase)
             if index == 0 {

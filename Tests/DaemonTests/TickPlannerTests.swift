@@ -59,24 +59,29 @@ import Testing
         let plan = TickPlanner.plan(intents: [noEmail, withEmail], withdrawn: [], heldDue: [held], stale: [], facts: Self.facts, at: Self.now)
         #expect(plan.ready == [1, 2])
         // One part with every ready intent: the one worded, then the one with nobody to tell.
-        let commit = TickPlanner.commit(plan, numbers: [1, 2], messages: [], messageKeys: [1: "m-A", 2: "m-held"], first: true, at: Self.now)
+        let commit = TickPlanner.commit(plan, numbers: [1, 2], messages: [], messageKeys: [nil, "m-A", "m-held"], first: true, at: Self.now)
         #expect(commit.intents.map(\.kind) == [.customerNotice, .skipped])
         #expect(commit.intents[1].reason == "the ticket has no customer email")
         #expect(commit.messageKeys == ["m-A", nil])
         #expect(commit.released.map(\.messageKey) == ["m-held"])
         #expect(commit.released.map(\.id) == [held.id])
+        // The same plan committed whole, in one part: the same intents, in plan order.
+        let whole = TickPlanner.commit(plan, numbers: nil, messages: [], messageKeys: [nil, "m-A", "m-held"], first: true, at: Self.now)
+        #expect(whole.intents.map(\.kind) == [.skipped, .customerNotice])
+        #expect(whole.messageKeys == [nil, "m-A"])
+        #expect(whole.released.map(\.messageKey) == ["m-held"])
     }
 
     @Test func laterPartsCarryOnlyTheirOwnIntents() {
         let intents = (0..<4).map { Self.intent("A", "\($0 * 10)%", .warning) } + [Self.intent("C", "75%", .warning, notBefore: Self.now + 60)]
         let plan = TickPlanner.plan(intents: intents, withdrawn: ["gone"], heldDue: [], stale: [], facts: Self.facts, at: Self.now)
         #expect(plan.ready == [0, 1, 2, 3])
-        let first = TickPlanner.commit(plan, numbers: [0, 1], messages: [], messageKeys: [0: "m0", 1: "m1"], first: true, at: Self.now)
+        let first = TickPlanner.commit(plan, numbers: [0, 1], messages: [], messageKeys: ["m0", "m1", nil, nil, nil], first: true, at: Self.now)
         // The first part records the held intent (no message) and the withdrawn ones.
         #expect(first.intents.map(\.step) == ["0%", "10%", "75%"])
         #expect(first.messageKeys == ["m0", "m1", nil])
         #expect(first.withdrawn == ["gone"])
-        let second = TickPlanner.commit(plan, numbers: [2, 3], messages: [], messageKeys: [2: "m2", 3: "m3"], first: false, at: Self.now)
+        let second = TickPlanner.commit(plan, numbers: [2, 3], messages: [], messageKeys: ["m0", "m1", "m2", "m3", nil], first: false, at: Self.now)
         #expect(second.intents.map(\.step) == ["20%", "30%"])
         #expect(second.messageKeys == ["m2", "m3"])
         #expect(second.withdrawn.isEmpty)
@@ -112,7 +117,8 @@ import Testing
         #expect(plan.ready == [1, 2])
         #expect(plan.released.map(\.id) == [heldC.id])
         #expect(plan.muted.map(\.id) == [heldA.id])
-        let commit = TickPlanner.commit(plan, numbers: [1, 2], messages: [], messageKeys: [1: "b", 2: "c"], first: true, at: TickPlannerTests.now)
+        let commit = TickPlanner.commit(
+            plan, numbers: [1, 2], messages: [], messageKeys: [nil, "b", "c"], first: true, at: TickPlannerTests.now)
         #expect(commit.intents.map(\.id) == [breach.id, muted.id])
         #expect(commit.messageKeys == ["b", nil])
         #expect(commit.muted.map(\.id) == [heldA.id])
@@ -128,7 +134,7 @@ import Testing
             at: TickPlannerTests.now)
         #expect(plan.released.map(\.id) == [catchUp.id])
         #expect(plan.ready == [0])
-        let commit = TickPlanner.commit(plan, numbers: [0], messages: [], messageKeys: [0: catchUp.id], first: true, at: TickPlannerTests.now)
+        let commit = TickPlanner.commit(plan, numbers: [0], messages: [], messageKeys: [catchUp.id], first: true, at: TickPlannerTests.now)
         #expect(commit.intents.isEmpty)
         #expect(commit.released.map(\.id) == [catchUp.id])
     }

@@ -12,12 +12,12 @@ enum OpsNotice {
         switch notice {
         case .outageStarted(let channel, let reason, let since):
             message(key: "ops/\(channel)/outage/\(Int64(since.timeIntervalSince1970))", to: ops, at: now, templates: templates, [
-                "channel_failing": ["channel": channel, "reason": reason.rawValue, "since": Timestamp(since).description],
+                "channel_failing": ["channel": .string(channel), "reason": .string(reason.rawValue), "since": .string(Timestamp(since).description)],
             ])
         case .recovered(let channel, let since, let deadLetters, _):
             message(key: "ops/\(channel)/recovered/\(Int64(now.timeIntervalSince1970))", to: ops, at: now, templates: templates, [
                 "channel_recovered": [
-                    "channel": channel, "since": Timestamp(since).description, "dead_letters": deadLetters > 0 ? deadLetters as Any : false,
+                    "channel": .string(channel), "since": .string(Timestamp(since).description), "dead_letters": deadLetters > 0 ? .int(deadLetters) : false,
                 ],
             ])
         }
@@ -29,23 +29,25 @@ enum OpsNotice {
         case .becameStale(let source, let since, let lastSuccess):
             message(key: "ops/source/\(source)/stale/\(Int64(since.timeIntervalSince1970))", to: ops, at: now, templates: templates, [
                 "source_stale": [
-                    "source": source, "since": Timestamp(since).description,
-                    "last_success": lastSuccess.map { Timestamp($0).description } ?? "the start",
+                    "source": .string(source), "since": .string(Timestamp(since).description),
+                    "last_success": .string(lastSuccess.map { Timestamp($0).description } ?? "the start"),
                 ],
             ])
         case .recovered(let source, let since, let at):
             message(key: "ops/source/\(source)/recovered/\(Int64(at.timeIntervalSince1970))", to: ops, at: now, templates: templates, [
-                "source_recovered": ["source": source, "since": Timestamp(since).description, "at": Timestamp(at).description],
+                "source_recovered": [
+                    "source": .string(source), "since": .string(Timestamp(since).description), "at": .string(Timestamp(at).description),
+                ],
             ])
         }
     }
 
     private static func message(
-        key: String, to ops: String, at now: Date, templates: MessageTemplates, _ notice: [String: Any]
+        key: String, to ops: String, at now: Date, templates: MessageTemplates, _ notice: TemplateObject
     ) -> OutboundMessage {
         // Every kind is in the context, the others false, so a section never finds an outer value.
-        var context: [String: Any] = ["channel_failing": false, "channel_recovered": false, "source_stale": false, "source_recovered": false]
-        context.merge(notice) { $1 }
+        var context: TemplateValue = ["channel_failing": false, "channel_recovered": false, "source_stale": false, "source_recovered": false]
+        for key in notice.keys { context[key] = notice[key] }
         let rendered = templates.render("ops_notice", context: context)
         return OutboundMessage(
             key: key, channel: ops, audience: .team, isUrgent: true, subject: rendered.subject, text: rendered.text,

@@ -99,37 +99,56 @@ struct TickPlanner {
     }
 
     /// The commit of one part of a plan: the intents numbered `numbers` (positions in
-    /// `decided`, then `released`), worded into `messages`, where `messageKeys[n]` is the key
-    /// of the message carrying intent number `n`, if any. The `first` part also records the
-    /// intents that go out without a message (held, skipped, without a channel) and the
-    /// withdrawn ones.
+    /// `decided`, then `released`; nil for every intent of the plan, in one part), worded
+    /// into `messages`, where `messageKeys[n]` is the key of the message carrying intent
+    /// number `n`, if any. The `first` part also records the intents that go out without a
+    /// message (held, skipped, without a channel) and the withdrawn ones.
     static func commit(
-        _ plan: Plan, numbers: [Int], messages: [OutboundMessage], messageKeys: [Int: String], first: Bool, at now: Date
+        _ plan: Plan, numbers: [Int]?, messages: [OutboundMessage], messageKeys: [String?], first: Bool, at now: Date
     ) -> TickCommit {
         var commit = TickCommit(at: now, messages: messages)
+        if first {
+            commit.withdrawn = plan.withdrawn
+            commit.muted = plan.muted
+        }
+        guard let numbers else {
+            // The whole plan: its intents as they are (a large catch-up's are not copied).
+            commit.intents = plan.decided
+            commit.messageKeys = Array(messageKeys[..<plan.decided.count])
+            for number in plan.decided.indices where needsSkipping(plan.decided[number], messageKeys[number]) {
+                skip(&commit.intents[number])
+            }
+            commit.released = plan.released.indices.compactMap { index in
+                messageKeys[plan.decided.count + index].map { (plan.released[index].id, $0) }
+            }
+            return commit
+        }
         var decided = numbers.filter { $0 < plan.decided.count }
         if first {
             let ready = Set(plan.ready)
             decided += plan.decided.indices.filter { !ready.contains($0) }
-            commit.withdrawn = plan.withdrawn
-            commit.muted = plan.muted
         }
         commit.intents.reserveCapacity(decided.count)
         commit.messageKeys.reserveCapacity(decided.count)
         for number in decided {
-            var intent = plan.decided[number]
-            let key = messageKeys[number]
-            if intent.kind == .customerNotice && key == nil && intent.notBefore == nil {
-                intent.kind = .skipped
-                intent.reason = "the ticket has no customer email"
-            }
-            commit.intents.append(intent)
-            commit.messageKeys.append(key)
+            commit.intents.append(plan.decided[number])
+            if needsSkipping(plan.decided[number], messageKeys[number]) { skip(&commit.intents[commit.intents.count - 1]) }
+            commit.messageKeys.append(messageKeys[number])
         }
         commit.released = numbers.filter { $0 >= plan.decided.count }.compactMap { number in
             messageKeys[number].map { (plan.released[number - plan.decided.count].id, $0) }
         }
         return commit
+    }
+
+    /// A customer notice that no message carries, and no quiet hours hold: nobody to tell.
+    private static func needsSkipping(_ intent: Intent, _ messageKey: String?) -> Bool {
+        intent.kind == .customerNotice && messageKey == nil && intent.notBefore == nil
+    }
+
+    private static func skip(_ intent: inout Intent) {
+        intent.kind = .skipped
+        intent.reason = "the ticket has no customer email"
     }
 
     /// The line a message about a stale source's ticket carries.

@@ -9,6 +9,11 @@ public import SLAEngine
 /// `NAME.html.mustache` (the HTML form is for email). Any other `NAME.mustache` is a
 /// partial, `{{> NAME}}`. Subjects and text forms render values as they are (channel
 /// encoders escape them for Slack, Teams, JSON…); the HTML form escapes them as HTML.
+///
+/// swift-mustache parses every file first: it is what `check` reports errors with. Each
+/// template is then compiled once for `TemplateRenderer`, which renders the same bytes
+/// from typed values many times faster; the library renders the few it cannot compile
+/// (transforms, template inheritance, dynamic partials).
 public struct MessageTemplates: Sendable {
     /// Templates for the team.
     public static let teamTemplates = ["warning", "breach", "catch_up", "repeat", "digest", "all_clear", "risk", "acknowledged"]
@@ -27,6 +32,9 @@ public struct MessageTemplates: Sendable {
     private let text: MustacheLibrary
     /// HTML forms and partials, escaping values as HTML.
     private let html: MustacheLibrary
+    /// The same, compiled; a template missing here is rendered by the library.
+    private let compiledText: CompiledTemplates
+    private let compiledHTML: CompiledTemplates
     /// Where each template file came from, for errors.
     private let origins: [String: String]
 
@@ -60,6 +68,7 @@ public struct MessageTemplates: Sendable {
             }
         }
         var text = MustacheLibrary(), html = MustacheLibrary()
+        var textSources: [String: String] = [:], htmlSources: [String: String] = [:]
         var origins: [String: String] = [:]
         for (file, entry) in files.sorted(by: { $0.key < $1.key }) {
             let name = String(file.dropLast(".mustache".count))
@@ -73,10 +82,13 @@ public struct MessageTemplates: Sendable {
             do {
                 // The pragma shares the first line, so parser line numbers stay the file's.
                 if form != "html" {
-                    text.register(try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + entry.text), named: name)
+                    let source = "{{% CONTENT_TYPE: TEXT}}" + entry.text
+                    text.register(try MustacheTemplate(string: source), named: name)
+                    textSources[name] = source
                 }
                 if form == nil || form == "html" {
                     html.register(try MustacheTemplate(string: entry.text), named: name)
+                    htmlSources[name] = entry.text
                 }
             } catch let error as MustacheTemplate.ParserError {
                 problems.append(TemplateProblem(file: entry.origin, line: error.context.lineNumber, message:
@@ -97,6 +109,8 @@ public struct MessageTemplates: Sendable {
         }
         self.text = text
         self.html = html
+        compiledText = CompiledTemplates(textSources)
+        compiledHTML = CompiledTemplates(htmlSources)
         self.origins = origins
         if problems.isEmpty { problems = validateOutput() }
         guard problems.isEmpty else { throw TemplateError(problems) }
@@ -116,13 +130,38 @@ public struct MessageTemplates: Sendable {
 
     /// Renders template `name` with `context`; the HTML form only `withHTML` (a chat
     /// channel never shows it, and it costs as much as the rest).
-    public func render(_ name: String, context: [String: Any], withHTML: Bool = true) -> Rendered {
+    public func render(_ name: String, context: TemplateValue, withHTML: Bool = true) -> Rendered {
         Rendered(
-            subject: text.render(context, withTemplate: "\(name).subject")?
-                .split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces) ?? "",
-            text: MessageTemplates.tidy(text.render(context, withTemplate: "\(name).text") ?? ""),
-            html: withHTML ? html.render(context, withTemplate: "\(name).html") ?? "" : ""
+            subject: MessageTemplates.subjectLine(render("\(name).subject", compiledText, text, context)),
+            text: MessageTemplates.tidy(render("\(name).text", compiledText, text, context)),
+            html: withHTML ? render("\(name).html", compiledHTML, html, context) : ""
         )
+    }
+
+    /// The same, with a context of strings, integers, flags, arrays and dictionaries.
+    public func render(_ name: String, context: [String: Any], withHTML: Bool = true) -> Rendered {
+        render(name, context: TemplateValue(any: context), withHTML: withHTML)
+    }
+
+    /// Template `name`, compiled if it could be, else by the library; nothing if there is none.
+    private func render(_ name: String, _ compiled: CompiledTemplates, _ library: MustacheLibrary, _ context: TemplateValue) -> String {
+        if let position = compiled.position(of: name) {
+            return TemplateRenderer.render(position, of: compiled, context: context)
+        }
+        return library.render(context.any, withTemplate: name) ?? ""
+    }
+
+    /// What renders a template: tests hold one against the other.
+    enum Engine { case compiled, library }
+
+    /// Form `name` (`breach.text`, a partial…) as `engine` renders it, before a subject is
+    /// made one line or a text form tidied; nil when that engine does not have it.
+    func renderForm(_ name: String, html isHTML: Bool, context: TemplateValue, by engine: Engine) -> String? {
+        let (compiled, library) = isHTML ? (compiledHTML, html) : (compiledText, text)
+        switch engine {
+        case .compiled: return compiled.position(of: name).map { TemplateRenderer.render($0, of: compiled, context: context) }
+        case .library: return library.render(context.any, withTemplate: name)
+        }
     }
 
     /// Every template rendered with sample contexts must say something.
@@ -158,19 +197,6 @@ public struct MessageTemplates: Sendable {
             }
         }
         return found
-    }
-
-    /// Text forms: no trailing spaces, at most one blank line in a row, no blank ends.
-    static func tidy(_ text: String) -> String {
-        var lines: [Substring] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let end = line.lastIndex { $0 != " " && $0 != "\t" }.map { line.index(after: $0) } ?? line.startIndex
-            let clean = line[..<end]
-            if clean.isEmpty, lines.last?.isEmpty ?? true { continue }
-            lines.append(clean)
-        }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        return lines.joined(separator: "\n")
     }
 }
 

@@ -1,0 +1,56 @@
+import Foundation
+import Synchronization
+
+/// `DateFormatter`s by zone and pattern, shared across threads.
+///
+/// A formatter is not safe to use from two threads at once, so each is lent to one thread
+/// at a time (a pool per zone and pattern, so that every core words at once), and a date
+/// formatted lately is not formatted again: every customer notice of a tick says when it
+/// was sent, and most promise the same next update.
+final class FormatterCache: Sendable {
+    private let entries = Mutex<[String: Entry]>([:])
+    /// Dates remembered per zone and pattern; then they are forgotten all at once.
+    static let recentLimit = 4096
+
+    private struct Entry {
+        var idle: [DateFormatterBox] = []
+        /// Formatted dates by the second they fall in: the patterns show minutes, and zone
+        /// offsets are whole seconds, so every date within one second reads the same.
+        var recent: [Int64: String] = [:]
+    }
+
+    /// A box so a formatter can live in a `Mutex`; used by one thread at a time, the one
+    /// it is lent to.
+    private final class DateFormatterBox: @unchecked Sendable {
+        let formatter: DateFormatter
+        init(_ formatter: DateFormatter) { self.formatter = formatter }
+    }
+
+    func string(from date: Date, zone: TimeZone, pattern: String) -> String {
+        let key = zone.identifier + "|" + pattern
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        let second = abs(seconds) < 1e15 ? Int64(seconds) : nil
+        let (known, lent) = entries.withLock { entries -> (String?, DateFormatterBox?) in
+            if let second, let known = entries[key]?.recent[second] { return (known, nil) }
+            return (nil, entries[key]?.idle.popLast())
+        }
+        if let known { return known }
+        let box = lent ?? DateFormatterBox(Self.formatter(zone: zone, pattern: pattern))
+        let string = box.formatter.string(from: date)
+        entries.withLock { entries in
+            entries[key, default: Entry()].idle.append(box)
+            guard let second else { return }
+            if entries[key]!.recent.count >= Self.recentLimit { entries[key]!.recent.removeAll(keepingCapacity: true) }
+            entries[key]!.recent[second] = string
+        }
+        return string
+    }
+
+    private static func formatter(zone: TimeZone, pattern: String) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = pattern
+        return formatter
+    }
+}
