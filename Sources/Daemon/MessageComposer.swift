@@ -204,10 +204,12 @@ public struct MessageComposer: Sendable {
         let line = line(item)
         let context = TemplateContext.team([line], channel: channel, more: 0, at: now)
         var rendered = templates.render(MessageComposer.templateName(for: intent), context: context, withHTML: wantsHTML(channel))
-        if let hold = intent.hold, intent.kind != .acknowledged {
-            let note = MessageComposer.resumedNote(hold)
+        var notes: [String] = []
+        if let hold = intent.hold, intent.kind != .acknowledged { notes.append(MessageComposer.resumedNote(hold)) }
+        if case .ended(let silence) = intent.silencing { notes.append(MessageComposer.unsilencedNote(silence)) }
+        for note in notes {
             rendered.text += "\n\n" + note
-            if !rendered.html.isEmpty { rendered.html += "<p><em>\(note)</em></p>" }
+            if !rendered.html.isEmpty { rendered.html += "<p><em>\(ReportHTML.escape(note))</em></p>" }
         }
         return OutboundMessage(
             key: intent.id, channel: channel, role: intent.role?.rawValue, audience: .team, isUrgent: intent.isUrgent,
@@ -301,6 +303,16 @@ public struct MessageComposer: Sendable {
             line.snoozeURL = links.url(.snooze, source: item.ticket.source, ticketID: item.ticket.id, metric: metric, cycle: cycle, at: now)
         }
         return line
+    }
+
+    /// The line the catch-up of a breached clock carries when the silence that muted its
+    /// news has ended.
+    static func unsilencedNote(_ silence: Silence?) -> String {
+        guard let silence else {
+            return "Messages about this clock were muted by a silence, which has ended; the clock is still breached."
+        }
+        return "Messages about this clock were muted by silence \(silence.id) (\(silence.reason)) until \(Timestamp(silence.endsAt)); "
+            + "the silence has ended and the clock is still breached."
     }
 
     /// The line a step held back by an acknowledgement or snooze carries when it goes out.

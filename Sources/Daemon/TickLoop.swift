@@ -86,7 +86,8 @@ public struct TickLoop: Service {
     public static func log(_ report: TickReport, to logger: Logger) {
         logger.info("tick", metadata: [
             "tickets": "\(report.tickets)", "clocks": "\(report.clocks)", "breached": "\(report.breached)",
-            "intents": "\(report.intents)", "enqueued": "\(report.enqueued)", "outbox": "\(report.outboxPending)",
+            "intents": "\(report.intents)", "enqueued": "\(report.enqueued)", "silenced": "\(report.silenced)",
+            "outbox": "\(report.outboxPending)",
             "next_wake": "\(report.nextWake.map { Timestamp($0).description } ?? "-")",
             "phases": "\(report.phases.map { "\($0.phase)=" + String(format: "%.3f", $0.seconds) }.joined(separator: " "))",
             "polls_running": "\(report.pollsRunning.joined(separator: ","))",

@@ -12,6 +12,8 @@ public struct TickReport: Sendable {
     public var intents = 0
     /// Messages put in the outbox (or printed, in a dry run).
     public var enqueued = 0
+    /// Intents a silence muted this tick: recorded as silenced, not sent.
+    public var silenced = 0
     /// Records and sources that could not be read, one line each.
     public var problems: [String] = []
     /// When the next tick is wanted: the next poll, threshold or end of quiet hours.

@@ -21,13 +21,18 @@ extension Watcher {
     /// Turns an evaluation into what the tick records and sends: the planner says which
     /// intents go out now (held ones whose quiet hours ended among them). `stale` names the
     /// sources whose data is stale, with since when.
-    func decide(_ evaluation: Evaluation, heldDue: [Intent], stale: [String: Date], at now: Date) -> Decided {
+    /// `silences` mute held intents whose quiet hours end under them.
+    func decide(_ evaluation: Evaluation, heldDue: [Intent], silences: [Silence], stale: [String: Date], at now: Date) -> Decided {
         let clocks = evaluation.clocks
         let plan = TickPlanner.plan(
-            intents: evaluation.intents, withdrawn: evaluation.withdrawn, heldDue: heldDue, stale: Set(stale.keys),
+            intents: evaluation.intents, withdrawn: evaluation.withdrawn, heldDue: heldDue, unsilenced: evaluation.unsilenced,
+            stale: Set(stale.keys),
             facts: TickPlanner.Facts(
                 clockIsOpen: { intent in clocks[intent.ticketKey].map { $0.isOpen(for: intent) } },
-                hasCustomerEmail: { clocks[$0.ticketKey]?.ticket.customer.email != nil }
+                hasCustomerEmail: { clocks[$0.ticketKey]?.ticket.customer.email != nil },
+                muting: { intent in
+                    clocks[intent.ticketKey].flatMap { Silence.muting(intent.kind, of: $0.ticket, among: silences, at: now) }
+                }
             ),
             at: now)
         let items = plan.ready.map { number in

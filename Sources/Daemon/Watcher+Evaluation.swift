@@ -10,6 +10,8 @@ extension Watcher {
         var clocks: [String: MessageComposer.TicketClocks] = [:]
         var intents: [Intent] = []
         var withdrawn: [String] = []
+        /// Muted intents sent now as catch-ups: their silence ended.
+        var unsilenced: [Intent] = []
         var breaches: [BreachRecord] = []
         /// Clock outcomes new or changed since recorded.
         var outcomes: [ClockOutcome] = []
@@ -24,7 +26,7 @@ extension Watcher {
     /// other). The ladder history is only borrowed here, so the store can update it in
     /// place when the tick commits.
     func evaluate(
-        at now: Date, keepingClocksOf keeping: Set<String>, into report: inout TickReport
+        at now: Date, keepingClocksOf keeping: Set<String>, silences: [Silence], into report: inout TickReport
     ) async throws(StateStoreError) -> Evaluation {
         var counted = BreachCounts()
         if let rule = configuration.repeatedBreaches {
@@ -42,7 +44,7 @@ extension Watcher {
             var evaluated = engine.evaluate(
                 batch, in: work[part].range, escalator: escalator, history: history, observed: { observed[$0] ?? [] },
                 earlierBreaches: { breaches.earlier(customer: $0.customer.id, excluding: $0.key) }, keeping: keeping, now: now,
-                recordedOutcomes: recordedOutcomes, holds: holds)
+                recordedOutcomes: recordedOutcomes, holds: holds, silences: silences)
             // Kept clocks refer to the polled batch instead of copying tickets.
             var clocks: [String: MessageComposer.TicketClocks] = [:]
             for (position, ticketClocks, risks) in evaluated.kept {
@@ -80,6 +82,8 @@ extension Watcher {
         }
         result.intents = merged.intents
         result.withdrawn = merged.withdrawn
+        result.unsilenced = merged.unsilenced
+        report.silenced = merged.intents.reduce(0) { $0 + ($1.isMuted ? 1 : 0) }
         result.breaches = merged.breaches
         result.outcomes = merged.outcomes
         result.nextThreshold = merged.nextThreshold

@@ -57,6 +57,9 @@ public actor Watcher {
     private let answered = Doorbell()
     /// Scheduled report periods already in the outbox (`report/NAME/PERIOD`).
     var reportsDone: Set<String> = []
+    /// How long an ended silence is still read, so a breached clock it muted gets its
+    /// catch-up (which names it) when the daemon was down as the silence ended.
+    static let silenceMemory: TimeInterval = 7 * 86_400
 
     /// `store` may be nil only for a dry run without a state file; a dry run never writes.
     public init(
@@ -87,7 +90,9 @@ public actor Watcher {
         // Clocks and the ladder.
         // Held intents whose quiet hours end now need their clocks as they stand.
         let heldDue = try await store.heldIntents(dueBy: now)
-        let evaluation = try await evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketKey)), into: &report)
+        // Silences standing, and those ended lately: a breached clock they muted gets its catch-up.
+        let silences = try await (store as? any SilenceLog)?.silences(endingAfter: now - Watcher.silenceMemory) ?? []
+        let evaluation = try await evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketKey)), silences: silences, into: &report)
         report.lap("evaluate", since: &phase)
         let nextThreshold = evaluation.nextThreshold
         // Breaches are recorded on the store's writer while the messages are worded here.
@@ -100,7 +105,8 @@ public actor Watcher {
             } catch { return .failure(error) }
         }
         // The clocks are let go here: a large tick's memory peaks in the commit.
-        let decided = decide(consume evaluation, heldDue: heldDue, stale: await poller.staleSources(at: now), at: now)
+        let decided = decide(
+            consume evaluation, heldDue: heldDue, silences: silences, stale: await poller.staleSources(at: now), at: now)
         report.lap("compose", since: &phase)
         let notices = sourceNotices.compactMap { notice in
             configuration.opsChannel.map { ops in
@@ -126,7 +132,10 @@ public actor Watcher {
 
         await writeBack(decided.writeBacks)
         report.lap("write_back", since: &phase)
-        report.nextWake = await wake(after: now, threshold: nextThreshold, stored: try await store.nextHeldRelease())
+        // The end of a silence is when its catch-ups are owed.
+        let silenceEnds = silences.lazy.map(\.endsAt).filter { $0 > now }.min()
+        report.nextWake = await wake(
+            after: now, threshold: [nextThreshold, silenceEnds].compactMap { $0 }.min(), stored: try await store.nextHeldRelease())
         report.outboxPending = try await store.outboxDepth().pending
         store.checkpointLater()
         return report

@@ -1,4 +1,4 @@
-import Transport
+public import Transport
 /// Reading the secrets a configuration refers to.
 extension Configuration {
     /// Reads every secret: `${NAME}` from `environment`, files from disk (less a trailing
@@ -14,6 +14,15 @@ extension Configuration {
     /// reading tickets needs, for `evaluate` and `explain`, which send nothing.
     public func resolveSourceSecrets(environment: [String: String]) throws(ConfigurationError) -> ResolvedSecrets {
         try resolve(secretReferences.filter { $0.location.path.hasPrefix("sources[") }, environment: environment)
+    }
+
+    /// Reads one secret, such as `api_token_file` for the commands that call the daemon's
+    /// API: nothing else needs to be readable.
+    public func resolveSecret(_ reference: SecretReference, environment: [String: String]) throws(ConfigurationError) -> Secret {
+        switch reference.resolve(environment: environment) {
+        case .success(let secret): return secret
+        case .failure(let problem): throw ConfigurationError([problem])
+        }
     }
 
     private func resolve(_ references: [SecretReference], environment: [String: String]) throws(ConfigurationError) -> ResolvedSecrets {

@@ -15,7 +15,13 @@ public struct ClockExplanation: Sendable {
     }
 
     /// The explanation of every clock of `ticket` at `now`, as paragraphs of sentences.
-    public func explain(_ ticket: Ticket, observed: [TicketEvent] = [], at now: Date) -> String {
+    ///
+    /// `holds` gives the latest acknowledgement or snooze of a clock by clock key, and
+    /// `silences` those on record, as the daemon's state holds them: each clock tells who
+    /// holds it, and the ticket which silences mute it.
+    public func explain(
+        _ ticket: Ticket, observed: [TicketEvent] = [], at now: Date, holds: [String: ClockHold] = [:], silences: [Silence] = []
+    ) -> String {
         let clocks = engine.clocks(for: ticket, observed: observed, at: now)
         var out: [String] = []
         var header = "Ticket \(ticket.id)"
@@ -54,7 +60,20 @@ public struct ClockExplanation: Sendable {
             out.append("No matching policy sets a target for priority \(ticket.priority.rawValue), so there are no clocks.")
         }
         for clock in clocks {
-            out.append(paragraph(for: clock, ticket: ticket, now: now))
+            var text = paragraph(for: clock, ticket: ticket, now: now)
+            if let hold = holds[ClockKey.make(ticket.key, clock.metric, clock.cycle)] {
+                text += " " + Self.sentence(about: hold, clock: clock, at: now)
+            }
+            out.append(text)
+        }
+        let muting = silences.filter { $0.isActive(at: now) && $0.match.holds(for: ticket) }
+        if !muting.isEmpty {
+            out.append(muting.map { silence in
+                "Silence \(silence.id) (\(silence.matcherPairs.joined(separator: ", ")); \"\(silence.reason)\""
+                    + "\(silence.createdBy.map { ", set by \($0)" } ?? "")) mutes its "
+                    + (silence.mutesBreaches ? "warnings and breach pings" : "warnings (not breach pings)")
+                    + " until \(utc(silence.endsAt)); customer notices still go out."
+            }.joined(separator: " "))
         }
         if !engine.risks.isEmpty {
             out.append(risks(of: ticket, observed: observed, clocks: clocks, now: now))
@@ -134,6 +153,15 @@ public struct ClockExplanation: Sendable {
             s.append("Next ladder step: \(next.label)\(repeatText) at \(when(next.at)), notifying \(next.step.notify.joined(separator: ", ")).")
         }
         return s.joined(separator: " ")
+    }
+
+    /// Who holds the clock's ladder, since when and until when; or whose hold ended.
+    static func sentence(about hold: ClockHold, clock: SLAClock, at now: Date) -> String {
+        let who = "\(hold.verb.prefix(1).uppercased() + hold.verb.dropFirst()) by \(hold.by) at \(Timestamp(hold.at))"
+        guard hold.holds(at: now) else { return "\(who); the hold ended at \(Timestamp(hold.until))." }
+        guard clock.state.isOpen else { return "\(who), holding its ladder until \(Timestamp(hold.until)) or until it was met." }
+        return "\(who): its later ladder steps are held until \(Timestamp(hold.until)), or until it is met; "
+            + "the clock keeps running and customer notices still go out."
     }
 
     /// The risks the ticket carries, and why; or that it carries none, and what was looked for.

@@ -11,9 +11,11 @@ extension Escalator {
     ///   fires after a later one has.
     ///
     /// `history` holds what earlier ticks recorded, by key (`RiskKey.series`). A later
-    /// occurrence reaching a channel withdraws an earlier one still held for it.
+    /// occurrence reaching a channel withdraws an earlier one still held for it. A silence
+    /// standing over the ticket mutes them, as it mutes warnings.
     public func decideRisks(
-        ticket: Ticket, risks: [RiskOccurrence], rules: [RiskRule], history: [String: [LadderRecord]], now: Date
+        ticket: Ticket, risks: [RiskOccurrence], rules: [RiskRule], history: [String: [LadderRecord]], now: Date,
+        silences: [Silence] = []
     ) -> Decision {
         var decision = Decision()
         guard !risks.isEmpty, !ticket.status.isSolved else { return decision }
@@ -39,10 +41,15 @@ extension Escalator {
                 if let calendar = quietHours[channel], !calendar.isOpen(at: now) {
                     notBefore = calendar.nextOpen(atOrAfter: now)
                 }
-                decision.intents.append(Intent(
+                var intent = Intent(
                     ticketID: ticket.id, source: ticket.source, risk: rule.kind, occurrence: latest.occurrence, channel: channel, role: role,
                     isLate: isLate, notBefore: notBefore
-                ))
+                )
+                if let silence = Silence.muting(.risk, of: ticket, among: silences, at: now) {
+                    intent.silencing = .muted(silence)
+                    intent.notBefore = nil
+                }
+                decision.intents.append(intent)
                 for record in records where record.isHeld && record.channel == channel {
                     decision.withdrawn.append(Intent.id(clockKey: series, step: record.step, channel: channel))
                 }

@@ -49,6 +49,9 @@ public struct Escalator: Sendable {
         /// Held intents (by `Intent.id`) that are no longer wanted: their clock
         /// was met, or a later step reached the same channel.
         public var withdrawn: [String] = []
+        /// Muted intents to send now, as recorded (same ids): the one catch-up of a breached
+        /// clock whose silence ended.
+        public var unsilenced: [Intent] = []
     }
 
     /// The team a ticket belongs to: the first whose `match` holds.
@@ -61,10 +64,11 @@ public struct Escalator: Sendable {
     /// `history` holds what earlier ticks recorded, by clock key; `earlierBreaches` is how
     /// many other clocks of this customer breached within the repeated-breach window.
     ///
-    /// `holds` gives, by clock key, the latest acknowledgement or snooze of a clock.
+    /// `holds` gives, by clock key, the latest acknowledgement or snooze of a clock;
+    /// `silences` the silences standing and those that ended (for the catch-up's words).
     public func decide(
         ticket: Ticket, clocks: [SLAClock], history: [String: [LadderRecord]], earlierBreaches: Int, now: Date,
-        holds: [String: ClockHold] = [:]
+        holds: [String: ClockHold] = [:], silences: [Silence] = []
     ) -> Decision {
         var decision = Decision()
         for clock in clocks {
@@ -72,7 +76,9 @@ public struct Escalator: Sendable {
             let records = history[key] ?? []
             if clock.state.isOpen {
                 let hold = holds.isEmpty ? nil : holds[key]
-                open(clock, of: ticket, records: records, earlierBreaches: earlierBreaches, hold: hold, now: now, into: &decision)
+                open(
+                    clock, of: ticket, records: records, earlierBreaches: earlierBreaches, hold: hold, silences: silences, now: now,
+                    into: &decision)
             } else {
                 closed(clock, of: ticket, records: records, into: &decision)
             }
@@ -83,8 +89,8 @@ public struct Escalator: Sendable {
     // MARK: Open clocks
 
     private func open(
-        _ clock: SLAClock, of ticket: Ticket, records: [LadderRecord], earlierBreaches: Int, hold: ClockHold?, now: Date,
-        into decision: inout Decision
+        _ clock: SLAClock, of ticket: Ticket, records: [LadderRecord], earlierBreaches: Int, hold: ClockHold?,
+        silences: [Silence], now: Date, into decision: inout Decision
     ) {
         if clock.state == .breached, let due = clock.dueAt {
             decision.breaches.append(BreachRecord(
@@ -128,7 +134,12 @@ public struct Escalator: Sendable {
         }
         // The customer hears after the team's ping of the same tick.
         defer { customerNotice(for: clock, of: ticket, ladder: ladder, fired: fired, now: now, into: &decision) }
-        guard let highest = due.lazy.map(\.elapsed).max() else { return }
+        guard let highest = due.lazy.map(\.elapsed).max() else {
+            if !silences.isEmpty {
+                afterSilence(clock, of: ticket, ladder: ladder, records: records, silences: silences, now: now, into: &decision)
+            }
+            return
+        }
         let passedOver = due.contains { $0.elapsed != highest }
         let crossedAt = clock.instant(atElapsed: highest) ?? now
         let isLate = passedOver || now.timeIntervalSince(crossedAt) > Double(lateAfterSeconds)
@@ -167,6 +178,11 @@ public struct Escalator: Sendable {
                     channel: channel, role: role, isLate: isLate, notBefore: notBefore
                 )
                 intent.hold = heldBack
+                if let silence = Silence.muting(kind, of: ticket, among: silences, at: now) {
+                    // Recorded, so it never fires later; nobody is told, now or after quiet hours.
+                    intent.silencing = .muted(silence)
+                    intent.notBefore = nil
+                }
                 decision.intents.append(intent)
                 // A later step reaching a channel replaces a warning still held for it.
                 for record in records where record.isHeld && record.channel == channel {
@@ -205,7 +221,7 @@ public struct Escalator: Sendable {
     ) {
         let step = hold.noticeStep
         var told = Set(records.filter { $0.step == step }.compactMap(\.channel))
-        for record in records where !record.isHeld {
+        for record in records where !record.isHeld && !record.isSilenced {
             guard record.kind == .warning || record.kind == .breach || record.kind == .repeat,
                   let channel = record.channel, !told.contains(channel) else { continue }
             told.insert(channel)
@@ -214,6 +230,42 @@ public struct Escalator: Sendable {
                 channel: channel)
             intent.hold = hold
             decision.intents.append(intent)
+        }
+    }
+
+    /// The one catch-up of a breached clock whose latest news a silence muted, once no
+    /// silence mutes it: the muted records of the highest step reached go out (late, under
+    /// their own ids), so the team hears once where the clock stands. A clock whose team
+    /// heard a step at least as high since (the silence muted warnings, not the breach)
+    /// needs none; a clock no longer breached gets none (its next step fires as usual).
+    private func afterSilence(
+        _ clock: SLAClock, of ticket: Ticket, ladder: EscalationLadder, records: [LadderRecord], silences: [Silence], now: Date,
+        into decision: inout Decision
+    ) {
+        guard clock.state == .breached, records.contains(where: \.isSilenced) else { return }
+        func elapsed(_ record: LadderRecord) -> Int? {
+            let parts = record.step.split(separator: "#", maxSplits: 1)
+            guard let step = ladder.steps.first(where: { $0.label == parts[0] }) else { return nil }
+            let repetition = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            return step.threshold.elapsed(forTarget: clock.targetSeconds) + repetition * (step.repeatEvery ?? 0)
+        }
+        var mutedHighest = -1, toldHighest = -1
+        for record in records where record.kind == .warning || record.kind == .breach || record.kind == .repeat {
+            guard let reached = elapsed(record) else { continue }
+            if record.isSilenced { mutedHighest = max(mutedHighest, reached) } else { toldHighest = max(toldHighest, reached) }
+        }
+        guard mutedHighest > toldHighest else { return }
+        let muted = records.filter { $0.isSilenced && elapsed($0) == mutedHighest }
+        guard !muted.contains(where: { Silence.muting($0.kind, of: ticket, among: silences, at: now) != nil }) else { return }
+        let ended = silences.filter { silence in
+            silence.endsAt <= now && muted.contains { silence.mutes($0.kind) } && silence.match.holds(for: ticket)
+        }.max { $0.endsAt < $1.endsAt }
+        for record in muted {
+            var intent = Intent(
+                ticketID: ticket.id, source: ticket.source, metric: clock.metric, cycle: clock.cycle, step: record.step,
+                kind: record.kind, channel: record.channel, role: record.role, isLate: true)
+            intent.silencing = .ended(ended)
+            decision.unsilenced.append(intent)
         }
     }
 
@@ -233,8 +285,8 @@ public struct Escalator: Sendable {
         }
         guard clock.ladder?.allClear == true, !records.contains(where: { $0.step == Escalator.allClearStep }) else { return }
         var channels: [String] = []
-        for record in records where !record.isHeld && record.kind != .skipped && record.kind != .customerNotice
-            && record.kind != .acknowledged {
+        for record in records where !record.isHeld && !record.isSilenced && record.kind != .skipped
+            && record.kind != .customerNotice && record.kind != .acknowledged {
             if let channel = record.channel, !channels.contains(channel) { channels.append(channel) }
         }
         for channel in channels {

@@ -60,6 +60,16 @@ public struct Intent: Sendable, Hashable {
     /// tells of, or the one that held this step back until it ended (the message says who
     /// answered and when). Worded in the tick that decides it; not kept in the store.
     public var hold: ClockHold?
+    /// What a silence did to this intent: muted it (recorded as silenced, never sent), or,
+    /// for the catch-up of a breached clock once the silence ended, that it ended. Nil for
+    /// most intents.
+    public var silencing: Silencing?
+
+    /// True when a silence mutes the intent.
+    public var isMuted: Bool {
+        if case .muted = silencing { return true }
+        return false
+    }
 
     public init(
         ticketID: String, source: String = "", metric: Metric, cycle: Int, step: String, kind: Kind, channel: String?,
@@ -175,12 +185,18 @@ public struct LadderRecord: Sendable, Hashable {
     public var kind: Intent.Kind
     /// Still waiting for its channel's quiet hours to end.
     public var isHeld: Bool
+    /// Muted by a silence: it counts as fired, but nobody was told.
+    public var isSilenced: Bool
+    /// The role the channel was reached through, for a muted step's catch-up.
+    public var role: Role?
 
-    public init(step: String, channel: String?, kind: Intent.Kind, isHeld: Bool = false) {
+    public init(step: String, channel: String?, kind: Intent.Kind, isHeld: Bool = false, isSilenced: Bool = false, role: Role? = nil) {
         self.step = step
         self.channel = channel
         self.kind = kind
         self.isHeld = isHeld
+        self.isSilenced = isSilenced
+        self.role = role
     }
 }
 

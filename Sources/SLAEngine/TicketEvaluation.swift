@@ -9,6 +9,8 @@ public struct TicketEvaluation: Sendable {
     public var intents: [Intent] = []
     /// Held intents the ladders no longer want, by id.
     public var withdrawn: [String] = []
+    /// Muted intents to send now: catch-ups once a silence ended (`Escalator.Decision.unsilenced`).
+    public var unsilenced: [Intent] = []
     public var breaches: [BreachRecord] = []
     /// Clock outcomes (met, missed, breached) not on record yet, or changed since recorded.
     public var outcomes: [ClockOutcome] = []
@@ -28,6 +30,7 @@ public struct TicketEvaluation: Sendable {
         kept += part.kept
         intents += part.intents
         withdrawn += part.withdrawn
+        unsilenced += part.unsilenced
         breaches += part.breaches
         outcomes += part.outcomes
         if let next = part.nextThreshold { nextThreshold = min(nextThreshold ?? next, next) }
@@ -50,11 +53,12 @@ extension SLAEngine {
     /// - `holds` gives the latest acknowledgement or snooze of a clock, by clock key.
     /// - `recordedOutcomes` is what is on record of clock outcomes; an outcome that differs
     ///   (or is new) is returned in `outcomes`. Nil: no outcomes are collected.
+    /// - `silences` are the silences standing, and those that ended, for the catch-ups.
     public func evaluate(
         _ tickets: [Ticket], in range: Range<Int>, escalator: Escalator, history: [String: [LadderRecord]],
         observed: (String) -> [TicketEvent], earlierBreaches: (Ticket) -> Int, keeping: Set<String>, now: Date,
         recordedOutcomes: RecordedOutcomes? = nil,
-        holds: [String: ClockHold] = [:]
+        holds: [String: ClockHold] = [:], silences: [Silence] = []
     ) -> TicketEvaluation {
         var result = TicketEvaluation()
         for position in range {
@@ -83,19 +87,21 @@ extension SLAEngine {
             }
             var decision = escalator.decide(
                 ticket: ticket, clocks: clocks, history: history, earlierBreaches: earlierBreaches(ticket), now: now,
-                holds: holds)
+                holds: holds, silences: silences)
             var found: [RiskOccurrence] = []
             if !risks.isEmpty {
                 found = self.risks(for: ticket, observed: ticketObserved, clocks: clocks, at: now)
-                let owed = escalator.decideRisks(ticket: ticket, risks: found, rules: risks, history: history, now: now)
+                let owed = escalator.decideRisks(
+                    ticket: ticket, risks: found, rules: risks, history: history, now: now, silences: silences)
                 decision.intents += owed.intents
                 decision.withdrawn += owed.withdrawn
             }
-            if !decision.intents.isEmpty || keeping.contains(ticket.key) {
+            if !decision.intents.isEmpty || !decision.unsilenced.isEmpty || keeping.contains(ticket.key) {
                 result.kept.append((position, clocks, found))
             }
             result.intents += decision.intents
             result.withdrawn += decision.withdrawn
+            result.unsilenced += decision.unsilenced
             result.breaches += decision.breaches
         }
         return result

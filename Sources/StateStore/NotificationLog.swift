@@ -66,3 +66,16 @@ public struct DryRunLog: NotificationLog {
     public func checkpointLater() {}
     public func clockHolds() async throws(StateStoreError) -> [String: ClockHold] { try await base?.clockHolds() ?? [:] }
 }
+
+extension DryRunLog: SilenceLog {
+    /// Records nothing.
+    public func recordSilence(_ silence: Silence) throws(StateStoreError) {}
+    public func silences(endingAfter instant: Date) async throws(StateStoreError) -> [Silence] {
+        try await (base as? any SilenceLog)?.silences(endingAfter: instant) ?? []
+    }
+    /// Changes nothing.
+    public func expireSilence(id: String, at now: Date) throws(StateStoreError) -> (silence: Silence, expired: Bool)? { nil }
+    public func silencedMessages(since: Date, until: Date) async throws(StateStoreError) -> [(reason: String, count: Int)] {
+        try await (base as? any SilenceLog)?.silencedMessages(since: since, until: until) ?? []
+    }
+}

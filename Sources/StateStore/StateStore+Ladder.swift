@@ -12,13 +12,15 @@ extension StateStore {
         if let cached = cache.withLock({ $0.ladder }) { return cached }
         let loaded = try read { db in
             var history: [String: [LadderRecord]] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT clock_key, step, channel, kind, status FROM intent")
+            let rows = try Row.fetchCursor(db, sql: "SELECT clock_key, step, channel, kind, status, role FROM intent")
             while let row = try rows.next() {
                 let status: String = row["status"]
+                let silenced = status == "silenced"
                 history[row["clock_key"], default: []].append(LadderRecord(
                     step: row["step"], channel: row["channel"],
                     kind: status == "withdrawn" ? .skipped : Intent.Kind(rawValue: row["kind"]) ?? .skipped,
-                    isHeld: status == "held"
+                    isHeld: status == "held", isSilenced: silenced,
+                    role: silenced ? (row["role"] as String?).flatMap(Role.init(rawValue:)) : nil
                 ))
             }
             return history
@@ -66,7 +68,7 @@ extension StateStore {
         _ = try ladderHistory()
         // Changes to the cached history, applied once the transaction has committed.
         var added: [(clockKey: String, record: LadderRecord)] = []
-        var changed: [(clockKey: String, step: String, channel: String?, withdrawn: Bool)] = []
+        var changed: [(clockKey: String, step: String, channel: String?, change: RecordChange)] = []
         try write { db in
             var insert = try RowWriter(db, sql: """
                 INSERT OR IGNORE INTO intent (id, clock_key, ticket_id, metric, cycle, step, kind, channel, role,
@@ -89,9 +91,13 @@ extension StateStore {
                 for position in ids.indices.sorted(by: { ids[$0] < ids[$1] }) {
                     let messageKey = position < tick.messageKeys.count ? tick.messageKeys[position] : nil
                     let kind = intents[position].kind
-                    let status = kind == .skipped ? "skipped" : messageKey == nil ? "held" : "queued"
+                    let muted = intents[position].silencing.flatMap { silencing -> Silence? in
+                        if case .muted(let silence) = silencing { silence } else { nil }
+                    }
+                    let status = kind == .skipped ? "skipped" : muted != nil ? "silenced" : messageKey == nil ? "held" : "queued"
                     added.append((clockKeys[position], LadderRecord(
-                        step: intents[position].step, channel: intents[position].channel, kind: kind, isHeld: status == "held"
+                        step: intents[position].step, channel: intents[position].channel, kind: kind, isHeld: status == "held",
+                        isSilenced: muted != nil, role: muted != nil ? intents[position].role : nil
                     )))
                     try insert.bind(ids[position])
                     try insert.bind(clockKeys[position])
@@ -104,7 +110,7 @@ extension StateStore {
                     try insert.bind(intents[position].role?.rawValue)
                     try insert.bind(intents[position].isLate)
                     try insert.bind(intents[position].template)
-                    try insert.bind(intents[position].reason)
+                    try insert.bind(muted.map(StateStore.silencedReason) ?? intents[position].reason)
                     try insert.bind(status)
                     try insert.bind(intents[position].notBefore.map { Int64($0.timeIntervalSince1970) })
                     try insert.bind(messageKey)
@@ -112,17 +118,26 @@ extension StateStore {
                     try insert.run()
                 }
             }
+            // Held by quiet hours, or muted and now sent as a silence's catch-up.
             for (id, messageKey) in tick.released {
                 try db.execute(
-                    sql: "UPDATE intent SET status = 'queued', message_key = ? WHERE id = ? AND status = 'held'",
+                    sql: "UPDATE intent SET status = 'queued', message_key = ? WHERE id = ? AND status IN ('held', 'silenced')",
                     arguments: [messageKey, id]
                 )
-                if let row = try StateStore.intentRow(id, db: db) { changed.append((row.0, row.1, row.2, false)) }
+                guard db.changesCount == 1, let row = try StateStore.intentRow(id, db: db) else { continue }
+                changed.append((row.0, row.1, row.2, .released))
             }
             for id in tick.withdrawn {
                 try db.execute(sql: "UPDATE intent SET status = 'withdrawn' WHERE id = ? AND status = 'held'", arguments: [id])
                 guard db.changesCount == 1, let row = try StateStore.intentRow(id, db: db) else { continue }
-                changed.append((row.0, row.1, row.2, true))
+                changed.append((row.0, row.1, row.2, .withdrawn))
+            }
+            for (id, silence) in tick.muted {
+                try db.execute(
+                    sql: "UPDATE intent SET status = 'silenced', reason = ? WHERE id = ? AND status = 'held'",
+                    arguments: [StateStore.silencedReason(silence), id])
+                guard db.changesCount == 1, let row = try StateStore.intentRow(id, db: db) else { continue }
+                changed.append((row.0, row.1, row.2, .muted))
             }
             let enqueue = try db.makeStatement(sql: """
                 INSERT OR IGNORE INTO outbox (key, channel, message, status, attempts, next_attempt_at, created_at)
@@ -136,12 +151,31 @@ extension StateStore {
         cache.withLock { cache in
             cache.ladder!.reserveCapacity(cache.ladder!.count + added.count)
             for (key, record) in added { cache.ladder![key, default: []].append(record) }
-            for (key, step, channel, withdrawn) in changed {
+            for (key, step, channel, change) in changed {
                 guard let index = cache.ladder![key]?.firstIndex(where: { $0.step == step && $0.channel == channel }) else { continue }
                 cache.ladder![key]![index].isHeld = false
-                if withdrawn { cache.ladder![key]![index].kind = .skipped }
+                switch change {
+                case .released: cache.ladder![key]![index].isSilenced = false
+                case .withdrawn: cache.ladder![key]![index].kind = .skipped
+                case .muted: cache.ladder![key]![index].isSilenced = true
+                }
             }
         }
+    }
+
+    /// What became of an intent already recorded.
+    private enum RecordChange {
+        /// Held or muted, now sent.
+        case released
+        /// Held, no longer wanted.
+        case withdrawn
+        /// Held, then muted by a silence when its quiet hours ended.
+        case muted
+    }
+
+    /// The `reason` of a muted intent: which silence, and why.
+    static func silencedReason(_ silence: Silence) -> String {
+        "silence \(silence.id): \(silence.reason)"
     }
 
     /// The clock key, step and channel of intent `id`.

@@ -10,10 +10,13 @@ public struct TickCommit: Sendable {
     /// The key of the outbox message that carries each of `intents`, by position: nil for
     /// one held by quiet hours, or skipped.
     public var messageKeys: [String?]
-    /// Held intents released now, by id, with the message that carries each.
+    /// Held intents released now, and muted ones sent as a silence's catch-up, by id, with
+    /// the message that carries each.
     public var released: [(id: String, messageKey: String)]
     /// Held intents no longer wanted, by id.
     public var withdrawn: [String]
+    /// Held intents whose quiet hours ended under a silence that mutes them, by id.
+    public var muted: [(id: String, silence: Silence)] = []
     public var messages: [OutboundMessage]
     /// Surge samples taken and surges started or ended this tick, written with the
     /// messages that announce them.

@@ -11,7 +11,7 @@ struct Slawatch: AsyncParsableCommand {
         abstract: "Watches support tickets for SLA risk and breach, and tells the right people in time.",
         version: version,
         subcommands: [RunCommand.self, CheckCommand.self, EvaluateCommand.self, ExplainCommand.self, RenderCommand.self, TestNotifyCommand.self,
-                      ReportCommand.self, StateCommand.self]
+                      ReportCommand.self, StateCommand.self, AckCommand.self, SilenceCommand.self]
     )
 }
 
@@ -20,5 +20,6 @@ enum ExitStatus {
     static let usage: Int32 = 64
     static let noInput: Int32 = 66
     static let unavailable: Int32 = 69
+    static let noPermission: Int32 = 77
     static let config: Int32 = 78
 }

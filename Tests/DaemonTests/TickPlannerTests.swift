@@ -95,3 +95,47 @@ import Testing
         #expect(TickPlanner.parts(of: 0..<0, size: 3, isDigest: { _ in false }, ticketOf: { _ in "" }) == [[]])
     }
 }
+
+/// Silences in the planner: muted intents are recorded, not worded; a held warning whose
+/// quiet hours end under a silence is muted then; a silence's catch-up goes out like a
+/// released intent.
+@Suite struct TickPlannerSilenceTests {
+    static let silence = Silence(
+        id: "s1", matchers: [.group: ["billing"]], mutesBreaches: false, reason: "incident", createdBy: nil,
+        startsAt: TickPlannerTests.now - 60, endsAt: TickPlannerTests.now + 3600)
+
+    @Test func mutedIntentsAreRecordedButNotWordedAndHeldOnesAreMutedWhenTheirHoursEnd() {
+        var muted = TickPlannerTests.intent("A", "75%", .warning)
+        muted.silencing = .muted(Self.silence)
+        let breach = TickPlannerTests.intent("A", "breach", .breach)
+        let heldA = TickPlannerTests.intent("A", "50%", .warning, channel: "quiet", notBefore: TickPlannerTests.now)
+        let heldC = TickPlannerTests.intent("C", "50%", .warning, channel: "quiet", notBefore: TickPlannerTests.now)
+        var facts = TickPlannerTests.facts
+        facts.muting = { $0.ticketID == "A" && $0.kind == .warning ? Self.silence : nil }
+        let plan = TickPlanner.plan(
+            intents: [muted, breach], withdrawn: [], heldDue: [heldA, heldC], stale: [], facts: facts, at: TickPlannerTests.now)
+        #expect(plan.ready == [1, 2])
+        #expect(plan.released.map(\.id) == [heldC.id])
+        #expect(plan.muted.map(\.id) == [heldA.id])
+        let commit = TickPlanner.commit(
+            plan, numbers: [1, 2], messages: [], messageKeys: [nil, "b", "c"], first: true, at: TickPlannerTests.now)
+        #expect(commit.intents.map(\.id) == [breach.id, muted.id])
+        #expect(commit.messageKeys == ["b", nil])
+        #expect(commit.muted.map(\.id) == [heldA.id])
+        #expect(commit.released.map(\.messageKey) == ["c"])
+    }
+
+    @Test func aCatchUpAfterASilenceGoesOutUnderItsOwnId() {
+        var catchUp = TickPlannerTests.intent("A", "breach", .breach)
+        catchUp.isLate = true
+        catchUp.silencing = .ended(Self.silence)
+        let plan = TickPlanner.plan(
+            intents: [], withdrawn: [], heldDue: [], unsilenced: [catchUp], stale: [], facts: TickPlannerTests.facts,
+            at: TickPlannerTests.now)
+        #expect(plan.released.map(\.id) == [catchUp.id])
+        #expect(plan.ready == [0])
+        let commit = TickPlanner.commit(plan, numbers: [0], messages: [], messageKeys: [catchUp.id], first: true, at: TickPlannerTests.now)
+        #expect(commit.intents.isEmpty)
+        #expect(commit.released.map(\.id) == [catchUp.id])
+    }
+}

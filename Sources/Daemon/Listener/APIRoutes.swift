@@ -16,18 +16,27 @@ public struct APIRoutes: Sendable {
     /// The open clocks of a ticket: source (nil for any), id, metric (nil for all), instant.
     public typealias OpenClocks = @Sendable (String?, String, Metric?, Date) async -> [(source: String, metric: Metric, cycle: Int)]
 
-    let access: APIAccess
+    let credentials: ListenerCredentials
     let desk: ActionDesk
     let store: StateStore
     let logger: Logger
     let openClocks: OpenClocks
+    /// Where silences are kept.
+    let silenceLog: any SilenceLog
+    /// Called after a silence is added or expired, so the daemon acts on it at once.
+    let silencesChanged: @Sendable () async -> Void
 
-    public init(access: APIAccess, desk: ActionDesk, store: StateStore, logger: Logger, openClocks: @escaping OpenClocks) {
-        self.access = access
+    public init(
+        credentials: ListenerCredentials, desk: ActionDesk, store: StateStore, logger: Logger, openClocks: @escaping OpenClocks,
+        silencesChanged: @escaping @Sendable () async -> Void = {}
+    ) {
+        self.credentials = credentials
         self.desk = desk
         self.store = store
         self.logger = logger
         self.openClocks = openClocks
+        silenceLog = store
+        self.silencesChanged = silencesChanged
     }
 
     public func install(on router: Router<ListenerContext>) {
@@ -35,13 +44,13 @@ public struct APIRoutes: Sendable {
             await guarded(request, context) { try await acknowledge(request) }
         }
         router.get("/api/v1/silences") { request, context in
-            await guarded(request, context) { try silences() }
+            await guarded(request, context) { try await silences() }
         }
         router.post("/api/v1/silences") { request, context in
             await guarded(request, context) { try await addSilence(request) }
         }
         router.delete("/api/v1/silences/:id") { request, context in
-            await guarded(request, context) { try expireSilence(context.parameters.get("id") ?? "") }
+            await guarded(request, context) { try await expireSilence(context.parameters.get("id") ?? "") }
         }
     }
 
@@ -52,7 +61,7 @@ public struct APIRoutes: Sendable {
     }
 
     private func guarded(_ request: Request, _ context: ListenerContext, _ body: () async throws -> Response) async -> Response {
-        let verdict = access.verdict(for: request, context: context, rule: .token)
+        let verdict = credentials.now.access.verdict(for: request, context: context, rule: .token)
         guard verdict == .allowed else { return APIAccess.refusal(verdict) }
         do {
             return try await body()

@@ -13,15 +13,18 @@ import StateStore
 /// malformed, extra path segments) answers 403 with nothing that helps a forger, and
 /// changes nothing; more than 20 such failures a minute from one address answer 429.
 public struct ActionRoutes: Sendable {
-    let keys: ActionKeys
+    let credentials: ListenerCredentials
     let desk: ActionDesk
     /// The ticket as last polled (by source and id), for the page; nil when not in view.
     let ticket: @Sendable (String, String) async -> Ticket?
     let limiter: FailureLimiter
     let logger: Logger
 
-    public init(keys: ActionKeys, desk: ActionDesk, logger: Logger, ticket: @escaping @Sendable (String, String) async -> Ticket?) {
-        self.keys = keys
+    /// The keys are read from `credentials` at each request; without keys no link verifies.
+    public init(
+        credentials: ListenerCredentials, desk: ActionDesk, logger: Logger, ticket: @escaping @Sendable (String, String) async -> Ticket?
+    ) {
+        self.credentials = credentials
         self.desk = desk
         self.ticket = ticket
         self.logger = logger
@@ -42,7 +45,8 @@ public struct ActionRoutes: Sendable {
         let now = Date()
         let address = context.peer?.ip ?? "-"
         if limiter.isLimited(address, at: now) { return Page.plain(.tooManyRequests, "too many refused links from this address; wait a minute\n") }
-        guard let text = context.parameters.get("token"), let token = ActionToken.verify(text, keys: keys, at: now) else {
+        guard let keys = credentials.now.actionKeys, let text = context.parameters.get("token"),
+              let token = ActionToken.verify(text, keys: keys, at: now) else {
             return refuse(context)
         }
         let kind: ClockHold.Kind = token.action == .ack ? .ack : .snooze

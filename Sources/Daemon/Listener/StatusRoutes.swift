@@ -13,9 +13,18 @@ public enum StatusRoutes {
         to router: Router<ListenerContext>, access: APIAccess, board: @escaping @Sendable () async -> StatusBoard,
         acknowledge: StatusPage.AcknowledgeLink? = nil, actionOrigin: String? = nil
     ) {
+        add(to: router, access: { access }, board: board, acknowledge: acknowledge, actionOrigin: actionOrigin)
+    }
+
+    /// Adds the routes, checking each request against the access `access` gives then (the
+    /// API token a reload put in force).
+    public static func add(
+        to router: Router<ListenerContext>, access: @escaping @Sendable () -> APIAccess,
+        board: @escaping @Sendable () async -> StatusBoard, acknowledge: StatusPage.AcknowledgeLink? = nil, actionOrigin: String? = nil
+    ) {
         let pageHeaders = StatusPage.headers(formOrigin: actionOrigin)
         router.get("/status") { request, context -> Response in
-            let verdict = access.verdict(for: request, context: context, rule: .tokenOrLoopback)
+            let verdict = access().verdict(for: request, context: context, rule: .tokenOrLoopback)
             guard verdict == .allowed else { return APIAccess.refusal(verdict) }
             let current = await board()
             let html = request.uri.queryParameters["part"] == "board"
@@ -27,7 +36,7 @@ public enum StatusRoutes {
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
         }
         router.get("/api/v1/clocks") { request, context -> Response in
-            let verdict = access.verdict(for: request, context: context, rule: .tokenOrLoopback)
+            let verdict = access().verdict(for: request, context: context, rule: .tokenOrLoopback)
             guard verdict == .allowed else { return APIAccess.refusal(verdict) }
             let current = await board()
             var writer = JSONWriter(pretty: false)

@@ -11,14 +11,19 @@ import StateStore
 /// - A held intent whose quiet hours ended goes out unless its clock closed meanwhile (or
 ///   the escalator withdrew it); then it is withdrawn.
 /// - A customer notice for a ticket without a customer email is recorded as skipped.
+/// - An intent a silence mutes is recorded as silenced and not worded; a held one whose
+///   quiet hours end under a silence is muted then. A muted intent sent as the catch-up
+///   of a silence that ended goes out like a released one.
 struct TickPlanner {
     /// What a tick words and records.
     struct Plan: Sendable {
         /// This tick's intents, less those a stale source holds back.
         var decided: [Intent]
-        /// Held intents released now.
+        /// Held intents released now, and muted ones sent as a silence's catch-up.
         var released: [Intent]
         var withdrawn: [String]
+        /// Held intents a silence mutes now that their quiet hours ended.
+        var muted: [(id: String, silence: Silence)] = []
         /// The numbers of the intents to word now, counting `decided` first, then `released`
         /// (numbers, not copies: a large catch-up words a hundred thousand).
         var ready: [Int]
@@ -35,10 +40,13 @@ struct TickPlanner {
         var clockIsOpen: (Intent) -> Bool?
         /// Whether a customer notice has someone to go to.
         var hasCustomerEmail: (Intent) -> Bool
+        /// The silence that mutes an intent about this ticket now, if any.
+        var muting: (Intent) -> Silence? = { _ in nil }
     }
 
     static func plan(
-        intents: [Intent], withdrawn: [String], heldDue: [Intent], stale: Set<String>, facts: Facts, at now: Date
+        intents: [Intent], withdrawn: [String], heldDue: [Intent], unsilenced: [Intent] = [], stale: Set<String>, facts: Facts,
+        at now: Date
     ) -> Plan {
         let decided = stale.isEmpty ? intents : intents.filter { intent in
             guard stale.contains(intent.source) else { return true }
@@ -46,22 +54,24 @@ struct TickPlanner {
         }
         var withdrawn = withdrawn
         var released: [Intent] = []
+        var muted: [(id: String, silence: Silence)] = []
         let alreadyWithdrawn = Set(withdrawn)
         for held in heldDue {
             if facts.clockIsOpen(held) == true, !alreadyWithdrawn.contains(held.id) {
-                released.append(held)
+                if let silence = facts.muting(held) { muted.append((held.id, silence)) } else { released.append(held) }
             } else {
                 withdrawn.append(held.id)
             }
         }
+        released += unsilenced
         var ready: [Int] = []
         ready.reserveCapacity(decided.count + released.count)
         for (number, intent) in [decided, released].joined().enumerated()
-        where intent.kind != .skipped && (intent.notBefore ?? now) <= now && facts.clockIsOpen(intent) != nil {
+        where intent.kind != .skipped && !intent.isMuted && (intent.notBefore ?? now) <= now && facts.clockIsOpen(intent) != nil {
             if intent.kind == .customerNotice && !facts.hasCustomerEmail(intent) { continue }
             ready.append(number)
         }
-        return Plan(decided: decided, released: released, withdrawn: withdrawn, ready: ready)
+        return Plan(decided: decided, released: released, withdrawn: withdrawn, muted: muted, ready: ready)
     }
 
     /// The ready items (positions in `plan.ready`) in parts of about `size`, each worded
@@ -97,7 +107,10 @@ struct TickPlanner {
         _ plan: Plan, numbers: [Int]?, messages: [OutboundMessage], messageKeys: [String?], first: Bool, at now: Date
     ) -> TickCommit {
         var commit = TickCommit(at: now, messages: messages)
-        if first { commit.withdrawn = plan.withdrawn }
+        if first {
+            commit.withdrawn = plan.withdrawn
+            commit.muted = plan.muted
+        }
         guard let numbers else {
             // The whole plan: its intents as they are (a large catch-up's are not copied).
             commit.intents = plan.decided

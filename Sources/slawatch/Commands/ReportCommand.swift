@@ -79,6 +79,23 @@ struct ReportCommand: AsyncParsableCommand {
         }
         let report = ComplianceReport(outcomes: outcomes, query: query, credits: configuration.credits)
         Console.out(format.render(report))
+        if format == .table, input.tickets == nil { try silenced(configuration, query: query) }
+    }
+
+    /// Under the table of a report from the state: the messages silences muted in the
+    /// period (recorded, never sent), per silence.
+    private func silenced(_ configuration: Configuration, query: ReportQuery) throws {
+        let muted: [(reason: String, count: Int)]
+        do {
+            muted = try StateStore(readingOnly: configuration.state).silencedMessages(since: query.since, until: query.until)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(ExitStatus.unavailable)
+        }
+        guard !muted.isEmpty else { return }
+        let total = muted.reduce(0) { $0 + $1.count }
+        Console.out("\nMuted by silences in the period (recorded, not sent): \(total) message\(total == 1 ? "" : "s")")
+        for (reason, count) in muted { Console.out("  \(count)  \(reason)") }
     }
 
     /// Every clock of the tickets, evaluated at `at` against this configuration.
