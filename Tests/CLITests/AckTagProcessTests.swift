@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// `actions.ack_tag`: an acknowledgement through a signed link tags the ticket at its
+/// helpdesk (a fake Zendesk), on a source with `write_back: true`, once.
+@Suite(.serialized) struct AckTagProcessTests {
+    @Test func anAcknowledgementTagsTheTicketAtTheHelpdesk() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../TicketSourcesTests/Fixtures/vendor_server.py").standardized.path
+        let server = try SlawatchProcess.start("/usr/bin/python3", [script])
+        defer { server.terminate(SIGKILL) }
+        #expect(server.waitForLine(containing: "PORT "))
+        let vendor = try #require(server.stdout.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) })
+        let python = "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=sys.argv[2].encode() if len(sys.argv) > 2 else None)).read().decode())"
+        _ = try SlawatchProcess.runTool("/usr/bin/python3", ["-c", python, "http://127.0.0.1:\(vendor)/_load/wb?file=vendors/daemon_writeback.json", ""])
+
+        // Ticket 42 at the fake Zendesk has had no first response since 2026-11-20: long breached.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-acktag-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let port = ActionLinkProcessTests.freePort()
+        try (ActionLinkProcessTests.key + "\n").write(to: directory.appendingPathComponent("action-key"), atomically: true, encoding: .utf8)
+        try "SEKRIT-ZD-TOKEN\n".write(to: directory.appendingPathComponent("token"), atomically: true, encoding: .utf8)
+        let config = directory.appendingPathComponent("slawatch.yaml").path
+        try """
+            state: state.db
+            poll_interval: 10m
+            listen: 127.0.0.1:\(port)
+            public_url: http://127.0.0.1:\(port)
+            actions:
+              key_file: action-key
+              ack_tag: sla-acked
+            sources:
+              - name: desk
+                type: zendesk
+                url: http://127.0.0.1:\(vendor)/wb
+                email: agent@example.com
+                token_file: token
+                write_back: true
+            policies:
+              - name: all
+                targets: { any: { first_response: 1h } }
+            teams:
+              default: { manager: [managers] }
+            ladders:
+              default:
+                - { at: breach, notify: manager }
+            channels:
+              managers: { type: log, path: out/managers.jsonl }
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(try SlawatchProcess.run(["check", "--config", config]).status == 0)
+
+        let daemon = try SlawatchProcess.start(SlawatchProcess.binary.path, ["run", "--config", config])
+        defer { _ = daemon.terminate() }
+        #expect(daemon.waitForLine(containing: "tick", stream: .stderr))
+        let fixture = try ActionLinkProcessTests.Fixture(reading: directory, port: port)
+        let link = try fixture.sign(ActionLinkProcessTests.key, ticket: "42", expiry: Date() + 3600)
+        // Signed for source `desk`, ticket 42, first_response, cycle 1.
+        let posted = try fixture.request("POST", "http://127.0.0.1:\(port)/a/\(link)", form: "by=dana")
+        #expect(posted.status == 200, "\(posted.body)")
+        #expect(daemon.waitForLine(containing: "ticket tagged", stream: .stderr, timeout: .seconds(10)))
+        let again = try fixture.request("POST", "http://127.0.0.1:\(port)/a/\(link)", form: "by=dana")
+        #expect(again.body.contains("lready acknowledged"), "\(again.body)")
+        usleep(500_000)
+
+        let records = try SlawatchProcess.runTool("/usr/bin/python3", ["-c", python, "http://127.0.0.1:\(vendor)/_records/wb"])
+        let requests = try JSONSerialization.jsonObject(with: Data(records.stdout.utf8)) as! [[String: Any]]
+        let tags = requests.filter { $0["method"] as? String == "PUT" && ($0["path"] as? String ?? "").hasPrefix("/api/v2/tickets/42/tags.json") }
+        // Tagged once: the second POST changed nothing.
+        #expect(tags.count == 1, "\(requests.map { "\($0["method"]!) \($0["path"]!)" })")
+        #expect((tags.first?["body"] as? String)?.contains("sla-acked") == true, "\(tags)")
+        #expect(!daemon.stderr.contains("SEKRIT"))
+    }
+}
+
+extension ActionLinkProcessTests.Fixture {
+    /// The link helpers (sign, request) for a daemon set up elsewhere.
+    init(reading directory: URL, port: Int) {
+        self.directory = directory
+        self.port = port
+    }
+}
