@@ -69,6 +69,10 @@ import Testing
         #expect(tags.count == 1, "\(requests.map { "\($0["method"]!) \($0["path"]!)" })")
         #expect((tags.first?["body"] as? String)?.contains("sla-acked") == true, "\(tags)")
         #expect(!daemon.stderr.contains("SEKRIT"))
+        // Counted once, as an answer through a link.
+        let metrics = try MetricsProcessTests.scrape(port)
+        #expect(metrics.contains("slawatch_acks_total{via=\"link\"} 1"), "\(metrics)")
+        #expect(metrics.contains("slawatch_acks_total{via=\"api\"} 0"), "\(metrics)")
     }
 }
 
