@@ -68,7 +68,9 @@ public enum StatusPage {
         let next = clock.nextStep.map { "\($0.step.label) → \($0.step.notify.joined(separator: ", "))" } ?? "-"
         var html = "<tr class=\"clock \(level)\" data-ticket=\"\(escape(ticket.key))\" data-due=\"\(due.map(milliseconds) ?? "")\">"
         html += "<td>\(id)</td><td class=\"subject\">\(escape(ticket.subject))</td>"
-        html += "<td>\(escape(clock.metric.words))\(clock.cycle > 1 ? " #\(clock.cycle)" : "")</td>"
+        // A group target names its group: the ticket's current group may be another.
+        let group = clock.group.map { " (\(escape($0)))" } ?? ""
+        html += "<td>\(escape(clock.metric.words))\(group)\(clock.cycle > 1 ? " #\(clock.cycle)" : "")</td>"
         html += "<td>\(ticket.priority.rawValue)</td><td><span class=\"badge\">\(clock.state.rawValue)</span></td>"
         html += "<td class=\"n\">\(used)</td><td>\(clock.dueAt.map { escape(shortTime($0)) } ?? "never")</td>"
         html += "<td class=\"countdown\">\(countdown)</td><td>\(escape(next))</td>"
