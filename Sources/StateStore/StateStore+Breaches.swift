@@ -13,6 +13,25 @@ struct BreachLedger: Sendable {
         var ticketID: String
         var at: Int64
     }
+
+    /// Takes the breaches not on record yet; returns them, as their clock key and their
+    /// position in `breaches`, for the store to write.
+    mutating func add(_ breaches: [BreachRecord]) -> [(clockKey: String, position: Int)] {
+        var new: [(clockKey: String, position: Int)] = []
+        clocks.reserveCapacity(clocks.count + breaches.count)
+        for (position, breach) in breaches.enumerated() {
+            let clockKey = ClockKey.make(breach.ticketKey, breach.metric, breach.cycle)
+            if clocks.insert(clockKey).inserted { new.append((clockKey, position)) }
+        }
+        entries.reserveCapacity(entries.count + new.count)
+        for (_, position) in new {
+            entries.append(Entry(
+                customerID: breaches[position].customerID, ticketID: breaches[position].ticketKey,
+                at: Int64(breaches[position].at.timeIntervalSince1970)
+            ))
+        }
+        return new
+    }
 }
 
 /// How many breaches each customer had within a window, to tell a repeated breach.
@@ -63,19 +82,7 @@ extension StateStore {
             ledger = try loadBreaches()
         }
         // New ones by position in `breaches`, in key order for SQLite.
-        var new: [(clockKey: String, position: Int)] = []
-        ledger.clocks.reserveCapacity(ledger.clocks.count + breaches.count)
-        for (position, breach) in breaches.enumerated() {
-            let clockKey = ClockKey.make(breach.ticketKey, breach.metric, breach.cycle)
-            if ledger.clocks.insert(clockKey).inserted { new.append((clockKey, position)) }
-        }
-        ledger.entries.reserveCapacity(ledger.entries.count + new.count)
-        for (_, position) in new {
-            ledger.entries.append(BreachLedger.Entry(
-                customerID: breaches[position].customerID, ticketID: breaches[position].ticketKey,
-                at: Int64(breaches[position].at.timeIntervalSince1970)
-            ))
-        }
+        var new = ledger.add(breaches)
         if !new.isEmpty {
             new.sort { $0.clockKey < $1.clockKey }
             let rows = new

@@ -8,11 +8,7 @@ extension StateStore {
     /// transitions recorded so far for the polled tickets (the history a snapshot-only
     /// source cannot give), by ticket key (`Ticket.key`). Tables key tickets by that key;
     /// the snapshots in memory are by source, then by the source's own id.
-    ///
-    /// The first group change of a ticket also records the group it left, at the ticket's
-    /// creation: a ticket without group events has been in its group since creation, and it
-    /// still has after it moves, so a `group_response` cycle timed before the move keeps its
-    /// place (and its number) after it.
+    /// What changed is worked out by `TicketObservation`.
     public func observe(_ tickets: [Ticket], source: String, at: Date) throws(StateStoreError) -> [String: [TicketEvent]] {
         let now = Int64(at.timeIntervalSince1970)
         // Taken out of the cache while in use, so updating them copies nothing; a failed
@@ -29,48 +25,23 @@ extension StateStore {
             // Taken out of the table while updated, so nothing is copied.
             var snapshots = all.removeValue(forKey: source) ?? [:]
             var transitions = try cached.1 ?? StateStore.loadTransitions(db)
+            let observed = TicketObservation(tickets, at: now, snapshots: &snapshots, transitions: &transitions)
             var insertTransition = try RowWriter(db, sql: "INSERT INTO transition (ticket_id, at, kind, value) VALUES (?, ?, ?, ?)")
-            // Only new and changed snapshots are written, in key order.
-            var changed: [(key: String, snapshot: Snapshot)] = []
-            // A first poll of a large source grows the table once, not by doubling.
-            if snapshots.count < tickets.count { snapshots.reserveCapacity(snapshots.count + tickets.count) }
-            for ticket in tickets {
-                let seen = Snapshot(status: ticket.status, priority: ticket.priority, assignee: ticket.assignee, group: ticket.group)
-                let old = snapshots.updateValue(seen, forKey: ticket.id)
-                guard old != seen else { continue }
-                changed.append((ticket.key, seen))
-                guard let old else { continue }
-                let changes: [(String, String?, String?)] = [
-                    ("status", old.status.rawValue, seen.status.rawValue), ("priority", old.priority.rawValue, seen.priority.rawValue),
-                    ("assignee", old.assignee, seen.assignee), ("group", old.group, seen.group),
-                ]
-                for (kind, before, after) in changes where before != after {
-                    if kind == "group", let before, !(transitions[ticket.key] ?? []).contains(where: \.isGroupChange) {
-                        let created = Int64(ticket.createdAt.timeIntervalSince1970.rounded(.down))
-                        try insertTransition.bind(ticket.key)
-                        try insertTransition.bind(min(created, now))
-                        try insertTransition.bind(kind)
-                        try insertTransition.bind(before)
-                        try insertTransition.run()
-                        transitions[ticket.key, default: []].insert(TicketEvent(at: Date(timeIntervalSince1970: TimeInterval(min(created, now))), .group(before)), at: 0)
-                    }
-                    try insertTransition.bind(ticket.key)
-                    try insertTransition.bind(now)
-                    try insertTransition.bind(kind)
-                    try insertTransition.bind(after)
-                    try insertTransition.run()
-                    if let event = StateStore.event(at: now, kind: kind, value: after) {
-                        transitions[ticket.key, default: []].append(event)
-                    }
-                }
+            for move in observed.moves {
+                try insertTransition.bind(move.ticket)
+                try insertTransition.bind(move.at)
+                try insertTransition.bind(move.kind)
+                try insertTransition.bind(move.value)
+                try insertTransition.run()
             }
+            // Only new and changed snapshots are written, in key order.
             var upsert = try RowWriter(db, sql: """
                 INSERT INTO ticket_snapshot (ticket_id, source, status, priority, assignee, grp, changed_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(ticket_id) DO UPDATE SET source = excluded.source, status = excluded.status,
                     priority = excluded.priority, assignee = excluded.assignee, grp = excluded.grp, changed_at = excluded.changed_at
                 """)
-            for (key, seen) in changed.sorted(by: { $0.key < $1.key }) {
+            for (key, seen) in observed.changed.sorted(by: { $0.key < $1.key }) {
                 for value in [key, source, seen.status.rawValue, seen.priority.rawValue, seen.assignee, seen.group] { try upsert.bind(value) }
                 try upsert.bind(now)
                 try upsert.run()
@@ -82,12 +53,7 @@ extension StateStore {
             $0.snapshots = snapshots
             $0.transitions = transitions
         }
-        var history: [String: [TicketEvent]] = [:]
-        for ticket in tickets {
-            let key = ticket.key
-            if let events = transitions[key] { history[key] = events }
-        }
-        return history
+        return TicketObservation.history(of: tickets, in: transitions)
     }
 
     private static func loadSnapshots(_ db: Database) throws -> [String: [String: Snapshot]] {
@@ -109,22 +75,11 @@ extension StateStore {
         var transitions: [String: [TicketEvent]] = [:]
         let rows = try Row.fetchCursor(db, sql: "SELECT ticket_id, at, kind, value FROM transition ORDER BY ticket_id, at, id")
         while let row = try rows.next() {
-            if let event = event(at: row["at"], kind: row["kind"], value: row["value"]) {
+            if let event = TicketObservation.event(at: row["at"], kind: row["kind"], value: row["value"]) {
                 transitions[row["ticket_id"], default: []].append(event)
             }
         }
         return transitions
-    }
-
-    static func event(at seconds: Int64, kind: String, value: String?) -> TicketEvent? {
-        let at = Date(timeIntervalSince1970: TimeInterval(seconds))
-        switch kind {
-        case "status": return value.flatMap(TicketStatus.init(rawValue:)).map { TicketEvent(at: at, .status($0)) }
-        case "priority": return value.flatMap(TicketPriority.init(rawValue:)).map { TicketEvent(at: at, .priority($0)) }
-        case "assignee": return TicketEvent(at: at, .assignee(value))
-        case "group": return TicketEvent(at: at, .group(value))
-        default: return nil
-        }
     }
 
     /// The cursor a source saved to resume from, if any.

@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 import Hummingbird
 import SLAEngine
@@ -20,20 +21,7 @@ enum Page {
             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func escape(_ text: String) -> String {
-        var output = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output
-    }
+    static func escape(_ text: String) -> String { HTML.escaped(text) }
 
     static func document(title: String, _ body: String) -> String {
         """

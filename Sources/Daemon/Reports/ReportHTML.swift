@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 import SLAReport
 
@@ -70,21 +71,7 @@ enum ReportHTML {
 
     static func day(_ date: Date) -> String { String(ReportText.time(date).prefix(10)) }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTML.escaped(text) }
 
     static let style = """
         body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:60rem;color:#1d2430;padding:0 1rem}

@@ -90,20 +90,5 @@ enum MIMEText {
         return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
     }
 
-    /// `&`, `<`, `>`, `"` and `'` as HTML entities.
-    static func htmlEscaped(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output
-    }
+    static func htmlEscaped(_ text: String) -> String { HTML.escaped(text) }
 }

@@ -22,40 +22,22 @@ extension PostgresStateStore {
             (all, transitions) = try await loadTickets()
         }
         var snapshots = all.removeValue(forKey: source) ?? [:]
+        let observed = TicketObservation(tickets, at: now, snapshots: &snapshots, transitions: &transitions)
         var moves = (tickets: [String](), at: [Int64](), kinds: [String](), values: NullableText())
+        for move in observed.moves {
+            moves.tickets.append(move.ticket)
+            moves.at.append(move.at)
+            moves.kinds.append(move.kind)
+            moves.values.append(move.value)
+        }
         var changed: (ids: [String], statuses: [String], priorities: [String], assignees: NullableText, groups: NullableText) =
             ([], [], [], NullableText(), NullableText())
-        for ticket in tickets {
-            let seen = StateStore.Snapshot(status: ticket.status, priority: ticket.priority, assignee: ticket.assignee, group: ticket.group)
-            let old = snapshots.updateValue(seen, forKey: ticket.id)
-            guard old != seen else { continue }
-            changed.ids.append(ticket.key)
+        for (key, seen) in observed.changed {
+            changed.ids.append(key)
             changed.statuses.append(seen.status.rawValue)
             changed.priorities.append(seen.priority.rawValue)
             changed.assignees.append(seen.assignee)
             changed.groups.append(seen.group)
-            guard let old else { continue }
-            let changes: [(String, String?, String?)] = [
-                ("status", old.status.rawValue, seen.status.rawValue), ("priority", old.priority.rawValue, seen.priority.rawValue),
-                ("assignee", old.assignee, seen.assignee), ("group", old.group, seen.group),
-            ]
-            for (kind, before, after) in changes where before != after {
-                // The first group change also records the group left, at the ticket's creation
-                // (as the SQLite store does), so a group_response cycle keeps its number.
-                if kind == "group", let before, !(transitions[ticket.key] ?? []).contains(where: \.isGroupChange) {
-                    let created = min(Int64(ticket.createdAt.timeIntervalSince1970.rounded(.down)), now)
-                    moves.tickets.append(ticket.key)
-                    moves.at.append(created)
-                    moves.kinds.append(kind)
-                    moves.values.append(before)
-                    transitions[ticket.key, default: []].insert(TicketEvent(at: Date(timeIntervalSince1970: TimeInterval(created)), .group(before)), at: 0)
-                }
-                moves.tickets.append(ticket.key)
-                moves.at.append(now)
-                moves.kinds.append(kind)
-                moves.values.append(after)
-                if let event = StateStore.event(at: now, kind: kind, value: after) { transitions[ticket.key, default: []].append(event) }
-            }
         }
         if !changed.ids.isEmpty {
             let rows = changed, moved = moves
@@ -86,12 +68,7 @@ extension PostgresStateStore {
             $0.snapshots = all
             $0.transitions = transitions
         }
-        var history: [String: [TicketEvent]] = [:]
-        for ticket in tickets {
-            let key = ticket.key
-            if let events = transitions[key] { history[key] = events }
-        }
-        return history
+        return TicketObservation.history(of: tickets, in: transitions)
     }
 
     private func loadTickets() async throws(StateStoreError) -> ([String: [String: StateStore.Snapshot]], [String: [TicketEvent]]) {
@@ -106,7 +83,7 @@ extension PostgresStateStore {
             var transitions: [String: [TicketEvent]] = [:]
             let moves = try await connection.query("SELECT ticket_id, at, kind, value FROM transition ORDER BY ticket_id, at, id", logger: logger)
             for try await (id, at, kind, value) in moves.decode((String, Int64, String, String?).self) {
-                if let event = StateStore.event(at: at, kind: kind, value: value) { transitions[id, default: []].append(event) }
+                if let event = TicketObservation.event(at: at, kind: kind, value: value) { transitions[id, default: []].append(event) }
             }
             return (snapshots, transitions)
         }
@@ -124,15 +101,11 @@ extension PostgresStateStore {
         var ledger: BreachLedger
         if let cached { ledger = cached } else { ledger = try await loadBreaches() }
         var rows = (keys: [String](), customers: [String](), tickets: [String](), at: [Int64]())
-        for breach in breaches {
-            let clockKey = ClockKey.make(breach.ticketKey, breach.metric, breach.cycle)
-            guard ledger.clocks.insert(clockKey).inserted else { continue }
-            let at = Int64(breach.at.timeIntervalSince1970)
-            ledger.entries.append(BreachLedger.Entry(customerID: breach.customerID, ticketID: breach.ticketKey, at: at))
+        for (clockKey, position) in ledger.add(breaches) {
             rows.keys.append(clockKey)
-            rows.customers.append(breach.customerID)
-            rows.tickets.append(breach.ticketKey)
-            rows.at.append(at)
+            rows.customers.append(breaches[position].customerID)
+            rows.tickets.append(breaches[position].ticketKey)
+            rows.at.append(Int64(breaches[position].at.timeIntervalSince1970))
         }
         if !rows.keys.isEmpty {
             let written = rows

@@ -37,12 +37,10 @@ extension RunCommand {
         }
         let transport: CurlTransport
         do {
-            transport = try CurlTransport(settings: TransportSettings(
-                maxConnectionsPerHost: OutboxDispatcher.attemptsInFlight(for: .webhook), maxConnections: 256))
+            transport = try RunCommand.deliveryTransport()
         } catch {
             await store.close()
-            Console.error("cannot start the HTTP and SMTP transport: \(error)")
-            throw ExitCode(ExitStatus.unavailable)
+            throw error
         }
         defer { transport.shutdown() }
         let wiring: Wiring
@@ -166,9 +164,7 @@ extension RunCommand {
         let log: any NotificationLog
         var dispatcher: OutboxDispatcher?
         if dryRun {
-            log = DryRunLog(base: store) { messages in
-                for message in messages { print("would send to \(message.channel) [\(message.key)]: \(message.subject)") }
-            }
+            log = RunCommand.dryRunLog(base: store)
         } else {
             guard case .leader = await leadership.round(progressing: true) else {
                 Console.error("\(store.endpoint): another slawatch daemon leads this state; run --once when none does")
@@ -187,8 +183,7 @@ extension RunCommand {
             let report = try await watcher.tick(at: fixedInstant ?? Date(), forcePoll: true)
             await dispatcher?.drain()
             await leadership.resign()
-            TickLoop.log(report, to: logger)
-            if !report.pollErrors.isEmpty && report.tickets == 0 { throw ExitCode(ExitStatus.unavailable) }
+            try RunCommand.finishOnce(report, logger: logger)
         } catch let error as StateStoreError {
             await leadership.resign()
             Console.error(error.description)

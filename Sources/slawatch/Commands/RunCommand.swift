@@ -65,16 +65,7 @@ struct RunCommand: AsyncParsableCommand {
             Console.error(error.description)
             throw ExitCode(ExitStatus.unavailable)
         }
-        let transport: CurlTransport
-        do {
-            // As many connections to one host as a delivery lane has attempts in flight, so a
-            // busy webhook lane reuses keep-alive connections instead of queueing behind eight.
-            transport = try CurlTransport(settings: TransportSettings(
-                maxConnectionsPerHost: OutboxDispatcher.attemptsInFlight(for: .webhook), maxConnections: 256))
-        } catch {
-            Console.error("cannot start the HTTP and SMTP transport: \(error)")
-            throw ExitCode(ExitStatus.unavailable)
-        }
+        let transport = try RunCommand.deliveryTransport()
         defer { transport.shutdown() }
         let wiring: Wiring
         do {
@@ -95,9 +86,7 @@ struct RunCommand: AsyncParsableCommand {
         if let store, !dryRun {
             log = store
         } else {
-            log = DryRunLog(base: store) { messages in
-                for message in messages { print("would send to \(message.channel) [\(message.key)]: \(message.subject)") }
-            }
+            log = RunCommand.dryRunLog(base: store)
         }
         let dispatcher = dryRun ? nil : store.map { store in
             OutboxDispatcher(
@@ -122,8 +111,7 @@ struct RunCommand: AsyncParsableCommand {
                 // One tick, then one attempt at every message due; failures wait in the outbox.
                 let report = try await watcher.tick(at: fixedInstant ?? Date(), forcePoll: true)
                 await dispatcher?.drain()
-                TickLoop.log(report, to: logger)
-                if !report.pollErrors.isEmpty && report.tickets == 0 { throw ExitCode(ExitStatus.unavailable) }
+                try RunCommand.finishOnce(report, logger: logger)
             } catch let error as StateStoreError {
                 Console.error(error.description)
                 throw ExitCode(ExitStatus.unavailable)
@@ -197,5 +185,32 @@ struct RunCommand: AsyncParsableCommand {
         }
         logger.info("stopped", metadata: ["version": "\(Slawatch.version)"])
     }
+}
 
+extension RunCommand {
+    /// The libcurl transport channels and sources share: as many connections to one host as
+    /// a delivery lane has attempts in flight, so a busy webhook lane reuses keep-alive
+    /// connections instead of queueing behind eight. Prints why and exits 69 when it cannot start.
+    static func deliveryTransport() throws -> CurlTransport {
+        do {
+            return try CurlTransport(settings: TransportSettings(
+                maxConnectionsPerHost: OutboxDispatcher.attemptsInFlight(for: .webhook), maxConnections: 256))
+        } catch {
+            Console.error("cannot start the HTTP and SMTP transport: \(error)")
+            throw ExitCode(ExitStatus.unavailable)
+        }
+    }
+
+    /// A dry run's state: `base` read, nothing written, what a tick would send printed.
+    static func dryRunLog(base: (any NotificationLog)?) -> DryRunLog {
+        DryRunLog(base: base) { messages in
+            for message in messages { print("would send to \(message.channel) [\(message.key)]: \(message.subject)") }
+        }
+    }
+
+    /// The end of `run --once`: the tick line, and exit 69 when no source could be read at all.
+    static func finishOnce(_ report: TickReport, logger: Logger) throws {
+        TickLoop.log(report, to: logger)
+        if !report.pollErrors.isEmpty && report.tickets == 0 { throw ExitCode(ExitStatus.unavailable) }
+    }
 }
