@@ -78,8 +78,10 @@ extension StateStore: OutboxStore {
             for part in stride(from: 0, to: keys.count, by: 500) {
                 let chunk = Array(keys[part..<min(keys.count, part + 500)])
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                // `+status`: looked up by key, not by scanning every pending row through
+                // the status index (SQLite's choice for an IN list of more than one key).
                 pending.formUnion(try String.fetchAll(
-                    db, sql: "SELECT key FROM outbox WHERE status = 'pending' AND key IN (\(marks))", arguments: StatementArguments(chunk)))
+                    db, sql: "SELECT key FROM outbox WHERE +status = 'pending' AND key IN (\(marks))", arguments: StatementArguments(chunk)))
             }
             return pending
         }
