@@ -16,7 +16,8 @@ import TestSupport
         var ports: [String: Int] = [:]
 
         /// T-1 (Support, 10 s target) and T-2 (Billing, 20 s target), created 4 s ago; on
-        /// each the lead hears of a breach, the manager 8 s after.
+        /// each the lead hears of a breach, the manager 8 s after. Polled once a minute: the
+        /// leader wakes at thresholds, and when told of an answer.
         init() throws {
             server = try PostgresServer.shared()
             database = try server.createDatabase()
@@ -37,7 +38,7 @@ import TestSupport
                 try """
                     state: "\(server.socketURL(database))"
                     lease: 3s
-                    poll_interval: 1s
+                    poll_interval: 60s
                     listen: 127.0.0.1:\(port)
                     public_url: http://127.0.0.1:\(port)
                     api_token_file: api-token
@@ -140,7 +141,8 @@ import TestSupport
         let listed = try #require(clocks.first { $0["ticket"] as? String == "T-1" })
         #expect(listed["source"] as? String == "file" && listed["metric"] as? String == "first_response")
         #expect(listed["state"] as? String == "breached" && listed["policy"] as? String == "support")
-        #expect((listed["remaining_seconds"] as? Int ?? 0) < 0 && listed["target_seconds"] as? Int == 10)
+        #expect((listed["remaining_seconds"] as? Int ?? 1) <= 0 && listed["target_seconds"] as? Int == 10)
+        let dueAt = try #require(ISO8601DateFormatter().date(from: listed["due_at"] as? String ?? ""))
         let page = try fixture.request("GET", standby + "/status")
         #expect(page.status == 200 && page.body.contains("T-1") && page.body.contains("stands by"), "\(page.body)")
 
@@ -152,10 +154,14 @@ import TestSupport
         #expect(try fixture.query("SELECT ticket_id, source, metric, cycle, kind, by_name, via FROM clock_hold")
                 == ["T-1|file|first_response|1|ack|dana|link"])
         let until = try #require(try fixture.query("SELECT until FROM clock_hold").first.flatMap(Double.init))
+        // The standby's page shows who holds the clock.
+        let held = try fixture.request("GET", standby + "/status")
+        #expect(held.body.contains("acknowledged by dana"), "\(held.body)")
         let heldUntil = Date(timeIntervalSince1970: until)
 
-        // The leader tells the lead at once, holds the manager's step, then resumes it once.
-        #expect(fixture.waitFor(8) {
+        // The leader tells the lead at once (it polls once a minute and the next threshold is
+        // seconds away: the state told it), holds the manager's step, then resumes it once.
+        #expect(fixture.waitFor(4) {
             fixture.lines("leads", by: "a").contains { ($0["subject"] as? String)?.contains("acknowledged by dana") == true }
         })
         #expect(fixture.waitFor(15) { Date() > heldUntil.addingTimeInterval(-0.5) })
@@ -165,6 +171,14 @@ import TestSupport
         let resumed = fixture.lines("managers", by: "a").filter { Fixture.tickets($0) == ["T-1"] }
         #expect(resumed.count == 1)
         #expect((resumed.first?["text"] as? String)?.contains("Acknowledged by dana at") == true)
+
+        // The standby's figures run on: business time past the due time, now (24x7 here).
+        let later = try fixture.request("GET", standby + "/api/v1/clocks")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(later.body.utf8)) as? [String: Any])
+        #expect((object["note"] as? String)?.contains("stands by") == true)
+        let clock = try #require((object["clocks"] as? [[String: Any]])?.first { $0["ticket"] as? String == "T-1" })
+        let past = Int(Date().timeIntervalSince(dueAt))
+        #expect((clock["remaining_seconds"] as? Int).map { (-past - 2)...(-past + 2) ~= $0 } == true, "\(clock) \(past)")
 
         // T-2 breached under the silence: recorded as silenced, never sent, by either daemon.
         #expect(try fixture.waitFor(20) {
@@ -176,5 +190,74 @@ import TestSupport
         // The standby sent nothing at all.
         #expect(fixture.lines("leads", by: "b").isEmpty && fixture.lines("managers", by: "b").isEmpty)
         #expect(b.role == "standby")
+    }
+
+    /// `actions.ack_tag` with an acknowledgement posted to the standby: the leader, told
+    /// through the state, tags the ticket at the helpdesk (a fake Zendesk), once.
+    @Test func anAcknowledgementOnTheStandbyTagsTheTicketOnceThroughTheLeader() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../TicketSourcesTests/Fixtures/vendor_server.py").standardized.path
+        let vendorServer = try SlawatchProcess.start("/usr/bin/python3", [script])
+        defer { vendorServer.terminate(SIGKILL) }
+        #expect(vendorServer.waitForLine(containing: "PORT "))
+        let vendor = try #require(vendorServer.stdout.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) })
+        let python = "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=sys.argv[2].encode() if len(sys.argv) > 2 else None)).read().decode())"
+        _ = try SlawatchProcess.runTool("/usr/bin/python3", ["-c", python, "http://127.0.0.1:\(vendor)/_load/wb?file=vendors/daemon_writeback.json", ""])
+
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        try "SEKRIT-ZD-TOKEN\n".write(to: fixture.directory.appendingPathComponent("token"), atomically: true, encoding: .utf8)
+        for name in ["a", "b"] {
+            let port = fixture.ports[name]!
+            try """
+                state: "\(fixture.server.socketURL(fixture.database))"
+                lease: 3s
+                poll_interval: 10m
+                listen: 127.0.0.1:\(port)
+                public_url: http://127.0.0.1:\(port)
+                actions:
+                  key_file: action-key
+                  ack_tag: sla-acked
+                sources:
+                  - { name: desk, type: zendesk, url: "http://127.0.0.1:\(vendor)/wb", email: agent@example.com, token_file: token,
+                      write_back: true }
+                policies:
+                  - name: all
+                    targets: { any: { first_response: 1h } }
+                teams:
+                  default: { manager: [managers] }
+                ladders:
+                  default:
+                    - { at: breach, notify: manager }
+                channels:
+                  managers: { type: log, path: out/managers-\(name).jsonl }
+                """.write(toFile: fixture.config(name), atomically: true, encoding: .utf8)
+        }
+        let a = try fixture.start("a")
+        defer { _ = a.terminate(SIGKILL) }
+        #expect(a.waitForLine(containing: "role: leader", stream: .stderr, timeout: .seconds(20)), "\(a.stderr)")
+        let b = try fixture.start("b")
+        defer { _ = b.terminate(SIGKILL) }
+        #expect(b.waitForLine(containing: "role: standby", stream: .stderr, timeout: .seconds(20)), "\(b.stderr)")
+
+        // Signed for source `desk`, ticket 42, first_response, cycle 1; posted to the standby.
+        let links = ActionLinkProcessTests.Fixture(reading: fixture.directory, port: fixture.ports["b"]!)
+        let link = try links.sign(SharedStateListenerTests.key, ticket: "42", expiry: Date() + 3600)
+        #expect(a.waitForLine(containing: "tick", stream: .stderr, timeout: .seconds(20)))
+        let posted = try fixture.request("POST", "http://127.0.0.1:\(fixture.ports["b"]!)/a/\(link)", form: "by=dana")
+        #expect(posted.status == 200 && posted.body.contains("Acknowledged by dana"), "\(posted.body)")
+        #expect(a.waitForLine(containing: "ticket tagged", stream: .stderr, timeout: .seconds(10)), "\(a.stderr)")
+        let again = try fixture.request("POST", "http://127.0.0.1:\(fixture.ports["a"]!)/a/\(link)", form: "by=erin")
+        #expect(again.body.contains("Already acknowledged by dana"), "\(again.body)")
+        usleep(1_000_000)
+
+        let records = try SlawatchProcess.runTool("/usr/bin/python3", ["-c", python, "http://127.0.0.1:\(vendor)/_records/wb"])
+        let requests = try #require(try JSONSerialization.jsonObject(with: Data(records.stdout.utf8)) as? [[String: Any]])
+        let tags = requests.filter { $0["method"] as? String == "PUT" && ($0["path"] as? String ?? "").hasPrefix("/api/v2/tickets/42/tags.json") }
+        #expect(tags.count == 1, "\(requests.map { "\($0["method"]!) \($0["path"]!)" })")
+        #expect((tags.first?["body"] as? String)?.contains("sla-acked") == true)
+        #expect(!b.stderr.contains("ticket tagged") && !a.stderr.contains("SEKRIT") && !b.stderr.contains("SEKRIT"))
+        // Counted where it was taken.
+        #expect(try MetricsProcessTests.scrape(fixture.ports["b"]!).contains("slawatch_acks_total{via=\"link\"} 1"))
     }
 }
