@@ -32,33 +32,42 @@ import TestSupport
                 """.write(to: directory.appendingPathComponent("tickets.json"), atomically: true, encoding: .utf8)
             try (SharedStateListenerTests.key + "\n").write(to: directory.appendingPathComponent("action-key"), atomically: true, encoding: .utf8)
             try (SharedStateListenerTests.token + "\n").write(to: directory.appendingPathComponent("api-token"), atomically: true, encoding: .utf8)
-            for name in ["a", "b"] {
-                let port = ActionLinkProcessTests.freePort()
-                ports[name] = port
+            for name in ["a", "b"] { ports[name] = ActionLinkProcessTests.freePort() }
+            try configure { name in
+                """
+                lease: 3s
+                poll_interval: 60s
+                sources:
+                  - { name: file, type: file, path: tickets.json }
+                policies:
+                  - { name: support, match: { group: Support }, targets: { any: { first_response: 10s } } }
+                  - { name: billing, match: { group: Billing }, targets: { any: { first_response: 20s } } }
+                teams:
+                  default: { lead: [leads], manager: [managers] }
+                ladders:
+                  default:
+                    - { at: breach, notify: lead }
+                    - { at: breach+8s, notify: manager }
+                channels:
+                  leads: { type: log, path: out/leads-\(name).jsonl, digest: false }
+                  managers: { type: log, path: out/managers-\(name).jsonl, digest: false }
+                """
+            }
+        }
+
+        /// Writes each daemon's configuration: the shared state, its own listener and
+        /// `public_url`, the shared key and token, then `rest` (after `actions:`' key).
+        func configure(_ rest: (String) -> String) throws {
+            for (name, port) in ports {
                 try """
                     state: "\(server.socketURL(database))"
-                    lease: 3s
-                    poll_interval: 60s
                     listen: 127.0.0.1:\(port)
                     public_url: http://127.0.0.1:\(port)
                     api_token_file: api-token
                     actions:
                       key_file: action-key
-                    sources:
-                      - { name: file, type: file, path: tickets.json }
-                    policies:
-                      - { name: support, match: { group: Support }, targets: { any: { first_response: 10s } } }
-                      - { name: billing, match: { group: Billing }, targets: { any: { first_response: 20s } } }
-                    teams:
-                      default: { lead: [leads], manager: [managers] }
-                    ladders:
-                      default:
-                        - { at: breach, notify: lead }
-                        - { at: breach+8s, notify: manager }
-                    channels:
-                      leads: { type: log, path: out/leads-\(name).jsonl, digest: false }
-                      managers: { type: log, path: out/managers-\(name).jsonl, digest: false }
-                    """.write(to: directory.appendingPathComponent("\(name).yaml"), atomically: true, encoding: .utf8)
+
+                    """.appending(rest(name)).write(to: directory.appendingPathComponent("\(name).yaml"), atomically: true, encoding: .utf8)
             }
         }
 
@@ -195,43 +204,29 @@ import TestSupport
     /// `actions.ack_tag` with an acknowledgement posted to the standby: the leader, told
     /// through the state, tags the ticket at the helpdesk (a fake Zendesk), once.
     @Test func anAcknowledgementOnTheStandbyTagsTheTicketOnceThroughTheLeader() throws {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../TicketSourcesTests/Fixtures/vendor_server.py").standardized.path
-        let vendorServer = try SlawatchProcess.start("/usr/bin/python3", [script])
-        defer { vendorServer.terminate(SIGKILL) }
-        #expect(vendorServer.waitForLine(containing: "PORT "))
-        let vendor = try #require(vendorServer.stdout.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) })
-        let python = "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=sys.argv[2].encode() if len(sys.argv) > 2 else None)).read().decode())"
-        _ = try SlawatchProcess.runTool("/usr/bin/python3", ["-c", python, "http://127.0.0.1:\(vendor)/_load/wb?file=vendors/daemon_writeback.json", ""])
-
+        let zendesk = try FakeZendesk()
+        defer { zendesk.stop() }
         let fixture = try Fixture()
         defer { fixture.remove() }
         try "SEKRIT-ZD-TOKEN\n".write(to: fixture.directory.appendingPathComponent("token"), atomically: true, encoding: .utf8)
-        for name in ["a", "b"] {
-            let port = fixture.ports[name]!
-            try """
-                state: "\(fixture.server.socketURL(fixture.database))"
-                lease: 3s
-                poll_interval: 10m
-                listen: 127.0.0.1:\(port)
-                public_url: http://127.0.0.1:\(port)
-                actions:
-                  key_file: action-key
-                  ack_tag: sla-acked
-                sources:
-                  - { name: desk, type: zendesk, url: "http://127.0.0.1:\(vendor)/wb", email: agent@example.com, token_file: token,
-                      write_back: true }
-                policies:
-                  - name: all
-                    targets: { any: { first_response: 1h } }
-                teams:
-                  default: { manager: [managers] }
-                ladders:
-                  default:
-                    - { at: breach, notify: manager }
-                channels:
-                  managers: { type: log, path: out/managers-\(name).jsonl }
-                """.write(toFile: fixture.config(name), atomically: true, encoding: .utf8)
+        try fixture.configure { name in
+            """
+              ack_tag: sla-acked
+            lease: 3s
+            poll_interval: 10m
+            sources:
+              - { name: desk, type: zendesk, url: "\(zendesk.url)", email: agent@example.com, token_file: token, write_back: true }
+            policies:
+              - name: all
+                targets: { any: { first_response: 1h } }
+            teams:
+              default: { manager: [managers] }
+            ladders:
+              default:
+                - { at: breach, notify: manager }
+            channels:
+              managers: { type: log, path: out/managers-\(name).jsonl }
+            """
         }
         let a = try fixture.start("a")
         defer { _ = a.terminate(SIGKILL) }
@@ -251,8 +246,7 @@ import TestSupport
         #expect(again.body.contains("Already acknowledged by dana"), "\(again.body)")
         usleep(1_000_000)
 
-        let records = try SlawatchProcess.runTool("/usr/bin/python3", ["-c", python, "http://127.0.0.1:\(vendor)/_records/wb"])
-        let requests = try #require(try JSONSerialization.jsonObject(with: Data(records.stdout.utf8)) as? [[String: Any]])
+        let requests = try zendesk.requests()
         let tags = requests.filter { $0["method"] as? String == "PUT" && ($0["path"] as? String ?? "").hasPrefix("/api/v2/tickets/42/tags.json") }
         #expect(tags.count == 1, "\(requests.map { "\($0["method"]!) \($0["path"]!)" })")
         #expect((tags.first?["body"] as? String)?.contains("sla-acked") == true)
