@@ -73,6 +73,15 @@ import TestSupport
 
         func config(_ name: String) -> String { directory.appendingPathComponent("\(name).yaml").path }
 
+        /// Starts `a`, waits until it leads, then `b`, until it stands by.
+        func startLeaderAndStandby() throws -> (SlawatchProcess.Running, SlawatchProcess.Running) {
+            let a = try start("a")
+            #expect(a.waitForLine(containing: "role: leader", stream: .stderr, timeout: .seconds(20)), "\(a.stderr)")
+            let b = try start("b")
+            #expect(b.waitForLine(containing: "role: standby", stream: .stderr, timeout: .seconds(20)), "\(b.stderr)")
+            return (a, b)
+        }
+
         func start(_ name: String) throws -> SlawatchProcess.Running {
             try SlawatchProcess.start(SlawatchProcess.binary.path, ["run", "--config", config(name)])
         }
@@ -118,12 +127,8 @@ import TestSupport
     @Test func theStandbyServesTheStateAndTheLeaderActsOnWhatItRecords() throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
-        let a = try fixture.start("a")
-        defer { _ = a.terminate(SIGKILL) }
-        #expect(a.waitForLine(containing: "role: leader", stream: .stderr, timeout: .seconds(20)), "\(a.stderr)")
-        let b = try fixture.start("b")
-        defer { _ = b.terminate(SIGKILL) }
-        #expect(b.waitForLine(containing: "role: standby", stream: .stderr, timeout: .seconds(20)), "\(b.stderr)")
+        let (a, b) = try fixture.startLeaderAndStandby()
+        defer { _ = a.terminate(SIGKILL); _ = b.terminate(SIGKILL) }
         let standby = "http://127.0.0.1:\(fixture.ports["b"]!)"
 
         // A silence set through the standby's API, before T-2 (Billing) breaches.
@@ -167,6 +172,11 @@ import TestSupport
         let held = try fixture.request("GET", standby + "/status")
         #expect(held.body.contains("acknowledged by dana"), "\(held.body)")
         let heldUntil = Date(timeIntervalSince1970: until)
+
+        // `slawatch ack` pointed at the standby finds the clock the ladder acted on.
+        let acked = try SlawatchProcess.run(["ack", "--config", fixture.config("b"), "--ticket", "T-1", "--by", "erin"])
+        #expect(acked.status == 0 && acked.stdout.contains("already acknowledged by dana"), "\(acked.stdout) \(acked.stderr)")
+        #expect(try SlawatchProcess.run(["ack", "--config", fixture.config("b"), "--ticket", "T-9", "--by", "erin"]).status == 66)
 
         // The leader tells the lead at once (it polls once a minute and the next threshold is
         // seconds away: the state told it), holds the manager's step, then resumes it once.
@@ -228,12 +238,8 @@ import TestSupport
               managers: { type: log, path: out/managers-\(name).jsonl }
             """
         }
-        let a = try fixture.start("a")
-        defer { _ = a.terminate(SIGKILL) }
-        #expect(a.waitForLine(containing: "role: leader", stream: .stderr, timeout: .seconds(20)), "\(a.stderr)")
-        let b = try fixture.start("b")
-        defer { _ = b.terminate(SIGKILL) }
-        #expect(b.waitForLine(containing: "role: standby", stream: .stderr, timeout: .seconds(20)), "\(b.stderr)")
+        let (a, b) = try fixture.startLeaderAndStandby()
+        defer { _ = a.terminate(SIGKILL); _ = b.terminate(SIGKILL) }
 
         // Signed for source `desk`, ticket 42, first_response, cycle 1; posted to the standby.
         let links = ActionLinkProcessTests.Fixture(reading: fixture.directory, port: fixture.ports["b"]!)
