@@ -209,6 +209,17 @@ import TestSupport
         // The standby sent nothing at all.
         #expect(fixture.lines("leads", by: "b").isEmpty && fixture.lines("managers", by: "b").isEmpty)
         #expect(b.role == "standby")
+
+        // A rotated API token holds on the standby from its SIGHUP on.
+        try "rotated-api-token-0123456789abcdef\n".write(
+            to: fixture.directory.appendingPathComponent("api-token"), atomically: true, encoding: .utf8)
+        let list = ["silence", "list", "--config", fixture.config("b")]
+        #expect(try SlawatchProcess.run(list).status == 77)
+        kill(b.process.processIdentifier, SIGHUP)
+        #expect(b.waitForLine(containing: "configuration reloaded", stream: .stderr, timeout: .seconds(10)), "\(b.stderr)")
+        let silences = try SlawatchProcess.run(list)
+        #expect(silences.status == 0 && silences.stdout.contains(silence), "\(silences.stdout) \(silences.stderr)")
+        #expect(!b.stderr.contains("rotated-api-token") && !b.stderr.contains(SharedStateListenerTests.token))
     }
 
     /// `actions.ack_tag` with an acknowledgement posted to the standby: the leader, told
