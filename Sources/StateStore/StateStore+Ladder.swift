@@ -139,12 +139,17 @@ extension StateStore {
                 guard db.changesCount == 1, let row = try StateStore.intentRow(id, db: db) else { continue }
                 changed.append((row.0, row.1, row.2, .muted))
             }
-            let enqueue = try db.makeStatement(sql: """
+            var enqueue = try RowWriter(db, sql: """
                 INSERT OR IGNORE INTO outbox (key, channel, message, status, attempts, next_attempt_at, created_at)
                 VALUES (?, ?, ?, 'pending', 0, ?, ?)
                 """)
             for (message, data) in zip(tick.messages, encoded) {
-                try enqueue.execute(arguments: [message.key, message.channel, data, now, now])
+                try enqueue.bind(message.key)
+                try enqueue.bind(message.channel)
+                try enqueue.bind(data)
+                try enqueue.bind(now)
+                try enqueue.bind(now)
+                try enqueue.run()
             }
             try StateStore.write(tick.surges, db: db)
         }
@@ -189,7 +194,7 @@ extension StateStore {
     /// Messages encoded per part; a smaller set is encoded in one.
     static let messagesPerPart = 512
 
-    /// The outbox form of each message, in order, encoded on every core.
+    /// The outbox form of each message (`OutboxJSON`), in order, encoded on every core.
     static func encode(_ messages: [OutboundMessage]) throws(StateStoreError) -> [Data] {
         let parts = (messages.count + messagesPerPart - 1) / messagesPerPart
         let encoded = Mutex<[Int: [Data]]>([:])
@@ -197,7 +202,9 @@ extension StateStore {
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let encoder = JSONEncoder()
             do {
-                let chunk = try messages[part * messagesPerPart..<min(messages.count, (part + 1) * messagesPerPart)].map(encoder.encode)
+                let chunk = try messages[part * messagesPerPart..<min(messages.count, (part + 1) * messagesPerPart)].map { message in
+                    try OutboxJSON.encode(message) ?? encoder.encode(message)
+                }
                 encoded.withLock { $0[part] = chunk }
             } catch {
                 failed.withLock { $0 = error }
