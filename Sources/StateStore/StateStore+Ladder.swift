@@ -75,20 +75,20 @@ extension StateStore {
                     late, template, reason, status, not_before, message_key, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            // In key order: SQLite appends to its index instead of inserting all over it,
-            // which halves the cost of a large catch-up. Positions are sorted, not intents,
-            // and intents are read in place.
+            // In key order (clock key, then step and channel, as an id reads): SQLite appends
+            // to its index instead of inserting all over it, which halves the cost of a large
+            // catch-up. Positions are sorted, not intents, and intents are read in place; ids
+            // are made row by row, as they are bound, so a large commit holds none of them.
             var clockKeys: [String] = []
-            var ids: [String] = []
             clockKeys.reserveCapacity(tick.intents.count)
-            ids.reserveCapacity(tick.intents.count)
-            for intent in tick.intents {
-                clockKeys.append(intent.clockKey)
-                ids.append(Intent.id(clockKey: clockKeys[clockKeys.count - 1], step: intent.step, channel: intent.channel))
-            }
+            for intent in tick.intents { clockKeys.append(intent.clockKey) }
             added.reserveCapacity(tick.intents.count)
             try tick.intents.withUnsafeBufferPointer { intents in
-                for position in ids.indices.sorted(by: { ids[$0] < ids[$1] }) {
+                let order = clockKeys.indices.sorted { a, b in
+                    guard clockKeys[a] == clockKeys[b] else { return clockKeys[a] < clockKeys[b] }
+                    return "\(intents[a].step)@\(intents[a].channel ?? "-")" < "\(intents[b].step)@\(intents[b].channel ?? "-")"
+                }
+                for position in order {
                     let messageKey = position < tick.messageKeys.count ? tick.messageKeys[position] : nil
                     let kind = intents[position].kind
                     let muted = intents[position].silencing.flatMap { silencing -> Silence? in
@@ -99,7 +99,7 @@ extension StateStore {
                         step: intents[position].step, channel: intents[position].channel, kind: kind, isHeld: status == "held",
                         isSilenced: muted != nil, role: muted != nil ? intents[position].role : nil
                     )))
-                    try insert.bind(ids[position])
+                    try insert.bind(Intent.id(clockKey: clockKeys[position], step: intents[position].step, channel: intents[position].channel))
                     try insert.bind(clockKeys[position])
                     try insert.bind(intents[position].ticketKey)
                     try insert.bind(intents[position].metric?.rawValue ?? intents[position].risk?.rawValue)
