@@ -55,6 +55,9 @@ import TestSupport
         }
     }
 
+    /// Both stores keep clock outcomes.
+    func log(_ store: any StateUnderTest) throws -> any ClockOutcomeLog { try #require(store as? any ClockOutcomeLog) }
+
     @Test(arguments: Backend.allCases) func awkwardValuesComeBackAsTheyWentIn(_ backend: Backend) async throws {
         let subject = try await backend.make()
         let store = try await subject.open()
@@ -75,8 +78,8 @@ import TestSupport
 
         // Clock outcomes.
         let outcomes = BulkWriteTests.outcomes(state: .breached)
-        try await store.recordOutcomes(outcomes, at: at("2026-11-20T10:00:00Z"))
-        let read = try await subject.open().clockOutcomes(countingFrom: at("2026-11-20T00:00:00Z"), until: at("2026-11-21T00:00:00Z"))
+        try await log(store).recordOutcomes(outcomes, at: at("2026-11-20T10:00:00Z"))
+        let read = try await log(subject.open()).clockOutcomes(countingFrom: at("2026-11-20T00:00:00Z"), until: at("2026-11-21T00:00:00Z"))
         #expect(Set(read) == Set(outcomes))
 
         // Breaches, counted per customer by a new store.
@@ -100,19 +103,19 @@ import TestSupport
 
     @Test(arguments: Backend.allCases) func rowsAlreadyOnRecordAreSettledNotAnError(_ backend: Backend) async throws {
         let subject = try await backend.make()
-        try await subject.open().recordOutcomes(BulkWriteTests.outcomes(state: .breached), at: at("2026-11-20T10:00:00Z"))
+        try await log(subject.open()).recordOutcomes(BulkWriteTests.outcomes(state: .breached), at: at("2026-11-20T10:00:00Z"))
         try await subject.open().commit(TickCommit(at: at("2026-11-20T13:00:00Z"), intents: BulkWriteTests.intents,
                                                    messages: BulkWriteTests.messages))
         // A store that knows none of it writes the same rows again: outcomes are updated,
         // intents and messages stay as they were, once each.
         let missed = BulkWriteTests.outcomes(state: .missed)
         let again = try await subject.open()
-        try await again.recordOutcomes(missed, at: at("2026-11-20T11:00:00Z"))
+        try await log(again).recordOutcomes(missed, at: at("2026-11-20T11:00:00Z"))
         var changed = BulkWriteTests.messages
         for index in changed.indices { changed[index].text = "changed" }
         try await again.commit(TickCommit(at: at("2026-11-20T14:00:00Z"), intents: BulkWriteTests.intents, messages: changed))
         let fresh = try await subject.open()
-        #expect(Set(try await fresh.clockOutcomes(countingFrom: at("2026-11-20T00:00:00Z"), until: at("2026-11-21T00:00:00Z"))) == Set(missed))
+        #expect(Set(try await log(fresh).clockOutcomes(countingFrom: at("2026-11-20T00:00:00Z"), until: at("2026-11-21T00:00:00Z"))) == Set(missed))
         #expect(Set(try await fresh.heldIntents(dueBy: at("2026-11-21T09:00:00Z"))) == Set(BulkWriteTests.intents))
         #expect(Set(try await fresh.pendingMessages().map(\.message)) == Set(BulkWriteTests.messages))
         #expect(try await fresh.outboxDepth() == OutboxDepth(pending: BulkWriteTests.many, dead: 0, held: BulkWriteTests.many))
