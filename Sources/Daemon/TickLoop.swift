@@ -23,6 +23,8 @@ public struct TickLoop: Service {
     /// The longest the loop sleeps or waits for polls between heartbeats; nil: as long as
     /// the next poll or threshold is away. A leader keeps it under its lease.
     let maxPause: Duration?
+    /// Forgets what ended more than `retention` ago, between ticks.
+    let pruner: StatePruner
 
     public init(
         watcher: Watcher, notifier: SystemdNotifier, heartbeat: LoopHeartbeat, metrics: MetricsRegistry,
@@ -36,6 +38,7 @@ public struct TickLoop: Service {
         self.metrics = metrics
         self.progress = progress
         self.logger = logger
+        pruner = StatePruner(metrics: metrics, logger: logger)
     }
 
     /// How long a tick waits for its polls: a slower one (a first export of a large
@@ -58,6 +61,7 @@ public struct TickLoop: Service {
                 try? notifier.status(line)
             }
             TickLoop.log(report, to: logger)
+            await pruner.pruneIfDue(watcher, at: report.at)
             // Wake for the next poll or threshold, and often enough to keep the watchdog fed.
             var wait = max(0.05, (report.nextWake ?? Date() + 60).timeIntervalSinceNow)
             if let ping = notifier.watchdogPingInterval {

@@ -35,6 +35,9 @@ public struct Configuration: Sendable {
     public var stateLocation: StateLocation
     /// `state_password_file`: the password of a PostgreSQL `state`; nil for none (or the URL's).
     public var statePasswordFile: SecretReference?
+    /// `retention`, in seconds: how long the state keeps what is over (closed tickets, sent
+    /// messages, delivery history, ended silences and holds); default 400 days.
+    public var retention: Int
     /// `lease`: seconds a PostgreSQL leader's heartbeat may go unrenewed before a standby
     /// takes over; the leader renews it every third of that. Default 15.
     public var lease: Int
@@ -106,6 +109,7 @@ public struct Configuration: Sendable {
         "state", "poll_interval", "listen", "ops_channel", "sources", "calendars", "policies", "pause",
         "teams", "ladders", "channels", "relays", "templates", "customer_channel", "repeated_breaches", "customer_notices",
         "api_token_file", "risks", "surges", "credits", "reports", "public_url", "actions", "exceptions", "state_password_file", "lease",
+        "retention",
     ]
 
     // MARK: Loading
@@ -211,6 +215,7 @@ public struct Configuration: Sendable {
         risks = Configuration.readRisks(top["risks"], channels: channelNames ?? [], customerChannels: customerChannels)
         surges = Configuration.readSurges(top["surges"], channels: channelNames ?? [], customerChannels: customerChannels)
         customerNotices = Configuration.readCustomerNotices(top["customer_notices"])
+        retention = Configuration.readRetention(top["retention"], repeatedBreaches: repeatedBreaches)
         apiToken = top["api_token_file"]?.secret(.file)
         publicURL = Configuration.readPublicURL(top["public_url"])
         actions = Configuration.readActions(top["actions"])

@@ -46,7 +46,8 @@ struct SlawatchProcess {
             let pid = process.processIdentifier
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(killAfter.components.seconds * 1000
                 + killAfter.components.attoseconds / 1_000_000_000_000_000))) {
-                kill(pid, SIGKILL)
+                // Not once it has ended: its pid may be another process's by then.
+                if process.isRunning { kill(pid, SIGKILL) }
             }
         }
         // Read both pipes to the end before waiting, so a large output cannot block the child.
@@ -72,9 +73,9 @@ struct SlawatchProcess {
         private let input: Pipe
         private let output = Output()
 
-        /// What the process printed so far.
+        /// What the process printed so far, and how many of its two streams have ended.
         final class Output: Sendable {
-            let text = Mutex<(stdout: String, stderr: String)>(("", ""))
+            let text = Mutex<(stdout: String, stderr: String, ended: Int)>(("", "", 0))
         }
 
         init(path: String, arguments: [String], environment: [String: String]) throws {
@@ -92,12 +93,20 @@ struct SlawatchProcess {
             self.input = input
             self.process = process
             out.fileHandleForReading.readabilityHandler = { [output] handle in
-                let text = String(decoding: handle.availableData, as: UTF8.self)
-                output.text.withLock { $0.stdout += text }
+                let data = handle.availableData
+                if data.isEmpty { handle.readabilityHandler = nil }
+                output.text.withLock {
+                    $0.stdout += String(decoding: data, as: UTF8.self)
+                    if data.isEmpty { $0.ended += 1 }
+                }
             }
             err.fileHandleForReading.readabilityHandler = { [output] handle in
-                let text = String(decoding: handle.availableData, as: UTF8.self)
-                output.text.withLock { $0.stderr += text }
+                let data = handle.availableData
+                if data.isEmpty { handle.readabilityHandler = nil }
+                output.text.withLock {
+                    $0.stderr += String(decoding: data, as: UTF8.self)
+                    if data.isEmpty { $0.ended += 1 }
+                }
             }
             try process.run()
         }
@@ -112,10 +121,20 @@ struct SlawatchProcess {
             while ContinuousClock.now < deadline {
                 let seen = stream == .stdout ? stdout : stderr
                 if seen.contains(text) { return true }
-                if !process.isRunning { return false }
+                if !process.isRunning {
+                    awaitEndOfOutput()
+                    return (stream == .stdout ? stdout : stderr).contains(text)
+                }
                 usleep(20_000)
             }
             return false
+        }
+
+        /// What an ended process printed last is read after it exits: waits (up to 5 s)
+        /// until both of its streams have been read to their end.
+        private func awaitEndOfOutput() {
+            let deadline = ContinuousClock.now + .seconds(5)
+            while output.text.withLock({ $0.ended }) < 2 && ContinuousClock.now < deadline { usleep(10_000) }
         }
 
         /// Sends `signal` and waits for the process to end; returns its exit status.
@@ -123,6 +142,7 @@ struct SlawatchProcess {
         func terminate(_ signal: Int32 = SIGTERM) -> Int32 {
             if process.isRunning { kill(process.processIdentifier, signal) }
             process.waitUntilExit()
+            awaitEndOfOutput()
             return process.terminationStatus
         }
     }

@@ -86,6 +86,16 @@ extension MetricsRegistry {
         }
     }
 
+    /// `table`: a table of the state.
+    public struct TableLabel: MetricLabels {
+        public var table: String
+        public static let labelNames = ["table"]
+        public var labelValues: [String] { [table] }
+        public init(table: String) {
+            self.table = table
+        }
+    }
+
     /// `version`, for `slawatch_build_info`.
     struct BuildLabels: MetricLabels {
         var version: String

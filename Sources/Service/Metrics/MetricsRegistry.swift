@@ -54,6 +54,8 @@ public final class MetricsRegistry: Sendable {
     public let lastReloadSuccessful: MetricGauge<NoLabels>
     /// `slawatch_last_tick_timestamp_seconds`: when the last tick finished, Unix seconds.
     public let lastTick: MetricGauge<NoLabels>
+    /// `slawatch_state_pruned_rows_total{table}`: state rows forgotten past the retention.
+    public let statePruned: MetricCounter<TableLabel>
 
     private let registry: PrometheusCollectorRegistry
     /// Every declared metric name, so that a name declared twice is caught.
@@ -115,6 +117,9 @@ public final class MetricsRegistry: Sendable {
         lastReloadSuccessful = MetricGauge(family: family(
             "slawatch_config_last_reload_successful", .gauge,
             "Whether the last configuration load or reload succeeded (1) or was refused (0).", NoLabels.self))
+        statePruned = MetricCounter(family: family(
+            "slawatch_state_pruned_rows_total", .counter, "State rows forgotten once older than the retention, by table.",
+            TableLabel.self))
         lastTick = MetricGauge(family: family(
             "slawatch_last_tick_timestamp_seconds", .gauge, "When the last tick finished, in Unix seconds.", NoLabels.self))
         let buildInfo = family(

@@ -182,6 +182,7 @@ extension RunCommand {
             try await dispatcher?.resume()
             let report = try await watcher.tick(at: fixedInstant ?? Date(), forcePoll: true)
             await dispatcher?.drain()
+            await StatePruner(metrics: nil, logger: logger).prune(watcher, at: report.at)
             await leadership.resign()
             try RunCommand.finishOnce(report, logger: logger)
         } catch let error as StateStoreError {

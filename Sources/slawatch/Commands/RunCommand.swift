@@ -111,6 +111,7 @@ struct RunCommand: AsyncParsableCommand {
                 // One tick, then one attempt at every message due; failures wait in the outbox.
                 let report = try await watcher.tick(at: fixedInstant ?? Date(), forcePoll: true)
                 await dispatcher?.drain()
+                await StatePruner(metrics: nil, logger: logger).prune(watcher, at: report.at)
                 try RunCommand.finishOnce(report, logger: logger)
             } catch let error as StateStoreError {
                 Console.error(error.description)
