@@ -91,20 +91,25 @@ extension StateStore: ClockOutcomeLog {
                 SELECT * FROM clock_outcome WHERE fulfilled_at >= ? AND fulfilled_at < ?
                 UNION SELECT * FROM clock_outcome WHERE due_at >= ? AND due_at < ?
                 """, arguments: [from, to, from, to])
-            func date(_ value: Int64?) -> Date? { value.map { Date(timeIntervalSince1970: TimeInterval($0)) } }
             while let row = try rows.next() {
-                guard let metric = Metric(rawValue: row["metric"]), let state = ClockState(rawValue: row["state"]),
-                      let priority = TicketPriority(rawValue: row["priority"])
-                else { continue }
-                outcomes.append(ClockOutcome(
-                    source: row["source"] ?? "", ticketID: row["ticket_id"], metric: metric, cycle: row["cycle"], state: state,
-                    policy: row["policy"], calendar: row["calendar"], targetSeconds: row["target_seconds"],
-                    startedAt: date(row["started_at"])!, dueAt: date(row["due_at"]), fulfilledAt: date(row["fulfilled_at"]),
-                    elapsedSeconds: row["elapsed_seconds"], pausedSeconds: row["paused_seconds"], customer: row["customer"],
-                    tier: row["tier"], group: row["grp"], team: row["team"], channel: row["channel"], priority: priority))
+                if let outcome = StateStore.outcome(row) { outcomes.append(outcome) }
             }
             return outcomes
         }
+    }
+
+    /// A `clock_outcome` row; nil for one this slawatch cannot read.
+    static func outcome(_ row: Row) -> ClockOutcome? {
+        func date(_ value: Int64?) -> Date? { value.map { Date(timeIntervalSince1970: TimeInterval($0)) } }
+        guard let metric = Metric(rawValue: row["metric"]), let state = ClockState(rawValue: row["state"]),
+              let priority = TicketPriority(rawValue: row["priority"])
+        else { return nil }
+        return ClockOutcome(
+            source: row["source"] ?? "", ticketID: row["ticket_id"], metric: metric, cycle: row["cycle"], state: state,
+            policy: row["policy"], calendar: row["calendar"], targetSeconds: row["target_seconds"],
+            startedAt: date(row["started_at"])!, dueAt: date(row["due_at"]), fulfilledAt: date(row["fulfilled_at"]),
+            elapsedSeconds: row["elapsed_seconds"], pausedSeconds: row["paused_seconds"], customer: row["customer"],
+            tier: row["tier"], group: row["grp"], team: row["team"], channel: row["channel"], priority: priority)
     }
 }
 

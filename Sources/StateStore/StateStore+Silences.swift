@@ -66,14 +66,19 @@ extension StateStore: SilenceLog {
         return String(decoding: data, as: UTF8.self)
     }
 
-    private static func silence(_ row: Row) -> Silence? {
-        let text: String = row["matchers"]
+    /// The matchers `matchersText` wrote; nil for a field this slawatch does not know.
+    static func matchers(_ text: String) -> [TicketMatch.Field: [String]]? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [String]] else { return nil }
         var matchers: [TicketMatch.Field: [String]] = [:]
         for (key, values) in object {
             guard let field = TicketMatch.Field(rawValue: key) else { return nil }
             matchers[field] = values
         }
+        return matchers
+    }
+
+    private static func silence(_ row: Row) -> Silence? {
+        guard let matchers = matchers(row["matchers"]) else { return nil }
         return Silence(
             id: row["id"], matchers: matchers, mutesBreaches: row["breaches"], reason: row["reason"], createdBy: row["created_by"],
             startsAt: Date(timeIntervalSince1970: TimeInterval(row["starts_at"] as Int64)),

@@ -5,14 +5,8 @@ import Testing
 /// helpdesk (a fake Zendesk), on a source with `write_back: true`, once.
 @Suite(.serialized) struct AckTagProcessTests {
     @Test func anAcknowledgementTagsTheTicketAtTheHelpdesk() throws {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../TicketSourcesTests/Fixtures/vendor_server.py").standardized.path
-        let server = try SlawatchProcess.start("/usr/bin/python3", [script])
-        defer { server.terminate(SIGKILL) }
-        #expect(server.waitForLine(containing: "PORT "))
-        let vendor = try #require(server.stdout.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) })
-        let python = "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=sys.argv[2].encode() if len(sys.argv) > 2 else None)).read().decode())"
-        _ = try SlawatchProcess.runTool("/usr/bin/python3", ["-c", python, "http://127.0.0.1:\(vendor)/_load/wb?file=vendors/daemon_writeback.json", ""])
+        let zendesk = try FakeZendesk()
+        defer { zendesk.stop() }
 
         // Ticket 42 at the fake Zendesk has had no first response since 2026-11-20: long breached.
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-acktag-\(UUID())")
@@ -32,7 +26,7 @@ import Testing
             sources:
               - name: desk
                 type: zendesk
-                url: http://127.0.0.1:\(vendor)/wb
+                url: \(zendesk.url)
                 email: agent@example.com
                 token_file: token
                 write_back: true
@@ -62,8 +56,7 @@ import Testing
         #expect(again.body.contains("lready acknowledged"), "\(again.body)")
         usleep(500_000)
 
-        let records = try SlawatchProcess.runTool("/usr/bin/python3", ["-c", python, "http://127.0.0.1:\(vendor)/_records/wb"])
-        let requests = try JSONSerialization.jsonObject(with: Data(records.stdout.utf8)) as! [[String: Any]]
+        let requests = try zendesk.requests()
         let tags = requests.filter { $0["method"] as? String == "PUT" && ($0["path"] as? String ?? "").hasPrefix("/api/v2/tickets/42/tags.json") }
         // Tagged once: the second POST changed nothing.
         #expect(tags.count == 1, "\(requests.map { "\($0["method"]!) \($0["path"]!)" })")

@@ -4,14 +4,8 @@ import Testing
 /// A ladder step that raises priority and tags the ticket at a (fake) Zendesk.
 @Suite struct WriteBackProcessTests {
     @Test func aBreachStepRaisesPriorityAndTagsTheTicketOnce() throws {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../TicketSourcesTests/Fixtures/vendor_server.py").standardized.path
-        let server = try SlawatchProcess.start("/usr/bin/python3", [script])
-        defer { server.terminate(SIGKILL) }
-        #expect(server.waitForLine(containing: "PORT "))
-        let port = try #require(server.stdout.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) })
-        let python = "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=sys.argv[2].encode() if len(sys.argv) > 2 else None)).read().decode())"
-        _ = try SlawatchProcess.runTool("/usr/bin/python3", ["-c", python, "http://127.0.0.1:\(port)/_load/wb?file=vendors/daemon_writeback.json", ""])
+        let zendesk = try FakeZendesk()
+        defer { zendesk.stop() }
 
         let fixture = try DaemonFixture(tickets: "[]")
         var yaml = try String(contentsOfFile: fixture.config, encoding: .utf8)
@@ -22,7 +16,7 @@ import Testing
             """, with: """
               - name: desk
                 type: zendesk
-                url: http://127.0.0.1:\(port)/wb
+                url: \(zendesk.url)
                 email: agent@example.com
                 token_file: token
                 write_back: true
@@ -37,8 +31,7 @@ import Testing
             #expect(run.status == 0, "\(run.stderr)")
             #expect(!run.stderr.contains("SEKRIT"))
         }
-        let records = try SlawatchProcess.runTool("/usr/bin/python3", ["-c", python, "http://127.0.0.1:\(port)/_records/wb"])
-        let requests = try JSONSerialization.jsonObject(with: Data(records.stdout.utf8)) as! [[String: Any]]
+        let requests = try zendesk.requests()
         let writes = requests.filter { $0["method"] as? String == "PUT" }.map { "\($0["path"]!) \($0["body"]!)" }
         #expect(writes.count == 2, "\(writes)")
         #expect(writes.contains { $0.hasPrefix("/api/v2/tickets/42.json") && $0.contains("urgent") })

@@ -251,51 +251,55 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
         id: "0123456789ab", matchers: [.group: ["Billing"], .priority: ["low", "normal"]], mutesBreaches: true,
         reason: "payments incident", createdBy: "dana", startsAt: at("2026-11-20T12:00:00Z"), endsAt: at("2026-11-20T14:00:00Z"))
 
-    @Test func silencesAreKeptListedAndExpiredOnce() throws {
-        let path = temporaryDatabase()
-        let store = try StateStore(path: path)
-        try store.recordSilence(Self.silence)
-        #expect(try StateStore(path: path).silences(endingAfter: at("2026-11-20T13:00:00Z")) == [Self.silence])
-        #expect(try store.silences(endingAfter: at("2026-11-20T14:00:00Z")).isEmpty)
-        let expired = try #require(try store.expireSilence(id: Self.silence.id, at: at("2026-11-20T13:00:00Z")))
+    @Test(arguments: Backend.allCases) func silencesAreKeptListedAndExpiredOnce(_ backend: Backend) async throws {
+        let subject = try await backend.make()
+        let store = try await subject.open()
+        try await store.recordSilence(Self.silence)
+        #expect(try await subject.open().silences(endingAfter: at("2026-11-20T13:00:00Z")) == [Self.silence])
+        #expect(try await store.silences(endingAfter: at("2026-11-20T14:00:00Z")).isEmpty)
+        let expired = try #require(try await store.expireSilence(id: Self.silence.id, at: at("2026-11-20T13:00:00Z")))
         #expect(expired.expired && expired.silence.endsAt == at("2026-11-20T13:00:00Z"))
         #expect(expired.silence.matchers == Self.silence.matchers && expired.silence.reason == "payments incident")
-        let again = try #require(try store.expireSilence(id: Self.silence.id, at: at("2026-11-20T13:30:00Z")))
+        let again = try #require(try await store.expireSilence(id: Self.silence.id, at: at("2026-11-20T13:30:00Z")))
         #expect(!again.expired && again.silence.endsAt == at("2026-11-20T13:00:00Z"))
-        #expect(try store.expireSilence(id: "nope", at: at("2026-11-20T13:30:00Z")) == nil)
+        #expect(try await store.expireSilence(id: "nope", at: at("2026-11-20T13:30:00Z")) == nil)
+        // Latest started first; one without a name or breaches reads back as written.
+        let later = Silence(
+            id: "fedcba987654", matchers: [.tags: ["payments"]], mutesBreaches: false, reason: "r", createdBy: nil,
+            startsAt: at("2026-11-20T13:10:00Z"), endsAt: at("2026-11-20T15:00:00Z"))
+        try await store.recordSilence(later)
+        #expect(try await store.silences(endingAfter: at("2026-11-20T12:00:00Z")).map(\.id) == [later.id, Self.silence.id])
+        #expect(try await subject.open().silences(endingAfter: at("2026-11-20T14:00:00Z")) == [later])
     }
 
-    @Test func mutedIntentsCountAsFiredAndTheCatchUpReleasesThem() throws {
-        let path = temporaryDatabase()
-        let store = try StateStore(path: path)
+    @Test(arguments: Backend.allCases) func mutedIntentsCountAsFiredAndTheCatchUpReleasesThem(_ backend: Backend) async throws {
+        let subject = try await backend.make()
+        let store = try await subject.open()
         var muted = Intent(ticketID: "T-1", source: "desk", metric: .resolution, cycle: 1, step: "breach", kind: .breach,
                            channel: "managers", role: .manager)
         muted.silencing = .muted(Self.silence)
         let held = Intent(ticketID: "T-2", source: "desk", metric: .resolution, cycle: 1, step: "75%", kind: .warning,
                           channel: "leads", notBefore: at("2026-11-20T13:00:00Z"))
-        try store.commit(TickCommit(at: at("2026-11-20T12:30:00Z"), intents: [muted, held]))
-        #expect(try store.ladderHistory()["desk:T-1/resolution/1"] == [
+        try await store.commit(TickCommit(at: at("2026-11-20T12:30:00Z"), intents: [muted, held]))
+        #expect(try await store.ladderHistory()["desk:T-1/resolution/1"] == [
             LadderRecord(step: "breach", channel: "managers", kind: .breach, isSilenced: true, role: .manager),
         ])
-        #expect(try store.silencedMessages(since: at("2026-11-20T12:00:00Z"), until: at("2026-11-20T13:00:00Z")).map(\.count) == [1])
+        #expect(try await store.silencedMessages(since: at("2026-11-20T12:00:00Z"), until: at("2026-11-20T13:00:00Z")).map(\.count) == [1])
         // The held warning's hours end under the silence; the breach's silence ends.
-        try store.commit(TickCommit(
+        try await store.commit(TickCommit(
             at: at("2026-11-20T14:00:00Z"), released: [(muted.id, muted.id)], messages: [
                 OutboundMessage(key: muted.id, channel: "managers", subject: "s", text: "t", createdAt: at("2026-11-20T14:00:00Z")),
             ]))
         var commit = TickCommit(at: at("2026-11-20T14:00:00Z"))
         commit.muted = [(held.id, Self.silence)]
-        try store.commit(commit)
-        for history in [try store.ladderHistory(), try StateStore(path: path).ladderHistory()] {
+        try await store.commit(commit)
+        for history in [try await store.ladderHistory(), try await subject.open().ladderHistory()] {
             #expect(history["desk:T-1/resolution/1"]?.map(\.isSilenced) == [false])
             #expect(history["desk:T-2/resolution/1"]?.map { [$0.isSilenced, $0.isHeld] } == [[true, false]])
         }
-        let rows = try DatabaseQueue(path: path).read { db in
-            try Row.fetchAll(db, sql: "SELECT ticket_id, status, reason FROM intent ORDER BY ticket_id").map {
-                "\($0["ticket_id"] as String)|\($0["status"] as String)|\(($0["reason"] as String?) ?? "-")"
-            }
-        }
+        let rows = try await subject.strings("SELECT ticket_id || '|' || status || '|' || coalesce(reason, '-') FROM intent ORDER BY ticket_id")
         #expect(rows == ["desk:T-1|queued|silence 0123456789ab: payments incident", "desk:T-2|silenced|silence 0123456789ab: payments incident"])
-        #expect(try store.silencedMessages(since: at("2026-11-20T12:00:00Z"), until: at("2026-11-20T15:00:00Z")).map(\.count) == [1])
+        let counted = try await store.silencedMessages(since: at("2026-11-20T12:00:00Z"), until: at("2026-11-20T15:00:00Z"))
+        #expect(counted.map(\.count) == [1] && counted.map(\.reason) == ["silence 0123456789ab: payments incident"])
     }
 }

@@ -7,7 +7,7 @@ import TestSupport
 @testable import StateStore
 
 /// What the store tests need of a state, whichever database holds it.
-protocol StateUnderTest: NotificationLog, OutboxStore {
+protocol StateUnderTest: NotificationLog, OutboxStore, HoldLog, SilenceLog, RecordedClockLog, ClockOutcomeLog {
     func cursor(source: String) throws(StateStoreError) -> String?
     func saveCursor(_ cursor: String, source: String, at: Date) throws(StateStoreError)
 }

@@ -18,24 +18,22 @@ public struct APIRoutes: Sendable {
 
     let credentials: ListenerCredentials
     let desk: ActionDesk
-    let store: StateStore
-    let logger: Logger
-    let openClocks: OpenClocks
     /// Where silences are kept.
     let silenceLog: any SilenceLog
+    let logger: Logger
+    let openClocks: OpenClocks
     /// Called after a silence is added or expired, so the daemon acts on it at once.
     let silencesChanged: @Sendable () async -> Void
 
     public init(
-        credentials: ListenerCredentials, desk: ActionDesk, store: StateStore, logger: Logger, openClocks: @escaping OpenClocks,
+        credentials: ListenerCredentials, desk: ActionDesk, silenceLog: any SilenceLog, logger: Logger, openClocks: @escaping OpenClocks,
         silencesChanged: @escaping @Sendable () async -> Void = {}
     ) {
         self.credentials = credentials
         self.desk = desk
-        self.store = store
+        self.silenceLog = silenceLog
         self.logger = logger
         self.openClocks = openClocks
-        silenceLog = store
         self.silencesChanged = silencesChanged
     }
 

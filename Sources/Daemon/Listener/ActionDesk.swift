@@ -14,14 +14,14 @@ public struct ActionDesk: Sendable {
         public var labelValues: [String] { [rawValue] }
     }
 
-    let store: StateStore
+    let store: any ListenerStore
     let settings: ActionSettings
     let acks: MetricCounter<Via>
     let answered: @Sendable (HoldRequest) async -> Void
 
     /// - Parameter answered: called after a new hold is recorded (not for a repeat).
     public init(
-        store: StateStore, settings: ActionSettings, metrics: MetricsRegistry,
+        store: any ListenerStore, settings: ActionSettings, metrics: MetricsRegistry,
         answered: @escaping @Sendable (HoldRequest) async -> Void
     ) {
         self.store = store
@@ -53,7 +53,7 @@ public struct ActionDesk: Sendable {
         let request = HoldRequest(
             source: source, ticketID: ticketID, metric: metric, cycle: cycle,
             hold: ClockHold(kind: kind, by: by, at: now, until: now + TimeInterval(length)), via: via.rawValue)
-        let outcome = try store.recordHold(request)
+        let outcome = try await store.recordHold(request)
         if case .recorded = outcome {
             acks.increment(via)
             await answered(request)

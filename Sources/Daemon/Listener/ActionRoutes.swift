@@ -52,7 +52,7 @@ public struct ActionRoutes: Sendable {
         let kind: ClockHold.Kind = token.action == .ack ? .ack : .snooze
         let polled = await ticket(token.source, token.ticketID)
         guard acting else {
-            let holds = (try? desk.store.holds(ticketID: token.ticketID)) ?? []
+            let holds = (try? await desk.store.holds(ticketID: token.ticketID)) ?? []
             let standing = holds.last { $0.clockKey == ClockKey.make(TicketKey.make(token.source, token.ticketID), token.metric, token.cycle) && $0.hold.holds(at: now) }
             return Page.html(.ok, Page.form(token: token, ticket: polled, standing: standing?.hold, defaultFor: kind == .ack
                 ? desk.settings.ackFor : desk.settings.snoozeFor))

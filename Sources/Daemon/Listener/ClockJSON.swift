@@ -7,6 +7,11 @@ public import Transport
 public enum ClockJSON {
     /// One clock as the next entry of `writer`.
     public static func write(_ clock: SLAClock, to writer: inout JSONWriter) {
+        write(ClockView(clock), to: &writer)
+    }
+
+    /// One clock's figures as the next entry of `writer`.
+    public static func write(_ clock: ClockView, to writer: inout JSONWriter) {
         func time(_ date: Date?) {
             if let date { Timestamp(date).withUTF8 { writer.string(utf8: $0) } } else { writer.null() }
         }
@@ -36,7 +41,7 @@ public enum ClockJSON {
             writer.key(key.step); writer.string(next.label)
             writer.key(key.notify)
             writer.beginArray()
-            for target in next.step.notify { writer.string(target) }
+            for target in next.notify { writer.string(target) }
             writer.endArray()
             writer.endObject()
         } else {

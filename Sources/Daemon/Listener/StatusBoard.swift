@@ -11,7 +11,7 @@ public struct StatusBoard: Sendable {
     /// One clock and the ticket it belongs to.
     public struct Entry: Sendable {
         public var ticket: Ticket
-        public var clock: SLAClock
+        public var clock: ClockView
         /// The ticket's team (`teams:`); `-` when none matches.
         public var team: String
         /// The acknowledgement or snooze holding the clock's ladder now; nil for none.
@@ -23,16 +23,20 @@ public struct StatusBoard: Sendable {
     public var entries: [Entry]
     /// Open clocks in all, at risk or not.
     public var openClocks: Int
+    /// What the reader should know of where the clocks come from (a standby's recorded
+    /// clocks); nil for clocks evaluated now.
+    public var note: String?
 
     /// The share of the target from which a running clock counts as at risk.
     public static let riskPercent = 50.0
     /// A clock due within this many seconds is at risk whatever its share.
     public static let riskWithinSeconds = 3600.0
 
-    public init(at: Date, entries: [Entry], openClocks: Int) {
+    public init(at: Date, entries: [Entry], openClocks: Int, note: String? = nil) {
         self.at = at
         self.entries = entries
         self.openClocks = openClocks
+        self.note = note
     }
 
     /// Evaluates `tickets` at `now` and keeps the clocks at risk.
@@ -52,14 +56,18 @@ public struct StatusBoard: Sendable {
                 guard clock.state == .breached || clock.percent >= StatusBoard.riskPercent || dueSoon else { continue }
                 if team == nil { team = escalator.team(for: ticket)?.name ?? "-" }
                 let hold = holds.isEmpty ? nil : holds[ClockKey.make(ticket.key, clock.metric, clock.cycle)].flatMap { $0.until > now ? $0 : nil }
-                entries.append(Entry(ticket: ticket, clock: clock, team: team!, hold: hold))
+                entries.append(Entry(ticket: ticket, clock: ClockView(clock), team: team!, hold: hold))
             }
         }
-        entries.sort { a, b in
+        self.init(at: now, entries: StatusBoard.worstFirst(entries), openClocks: open)
+    }
+
+    /// The largest share of the target used first, then the earliest due time.
+    static func worstFirst(_ entries: [Entry]) -> [Entry] {
+        entries.sorted { a, b in
             if a.clock.percent != b.clock.percent { return a.clock.percent > b.clock.percent }
             return (a.clock.dueAt ?? .distantFuture, a.ticket.key) < (b.clock.dueAt ?? .distantFuture, b.ticket.key)
         }
-        self.init(at: now, entries: entries, openClocks: open)
     }
 
     /// The entries by team, teams in the order of their worst clock.

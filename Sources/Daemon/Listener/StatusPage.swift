@@ -26,6 +26,7 @@ public enum StatusPage {
         <p class="meta">Open clocks past half their target or due within the hour, worst first. \
         Countdowns run in real time to each due time; used is business time. \
         <span id="updated" data-now="\(milliseconds(board.at))">As of \(ReportText.time(board.at)).</span></p></header>
+        \(board.note.map { "<p class=\"note\">\(escape($0))</p>" } ?? "")
         <main id="board">\(renderBoard(board, acknowledge: acknowledge))</main>
         <script>\(script)</script>
         </body></html>
@@ -65,7 +66,7 @@ public enum StatusPage {
         if let url = ticket.url, url.hasPrefix("https://") || url.hasPrefix("http://") { id = "<a href=\"\(escape(url))\">\(id)</a>" }
         let used = clock.percent > 999.9 ? ">999%" : String(format: "%.0f%%", clock.percent)
         let countdown = due.map { countdownText($0.timeIntervalSince(now)) } ?? "paused"
-        let next = clock.nextStep.map { "\($0.step.label) → \($0.step.notify.joined(separator: ", "))" } ?? "-"
+        let next = clock.nextStep.map { "\($0.label) → \($0.notify.joined(separator: ", "))" } ?? "-"
         var html = "<tr class=\"clock \(level)\" data-ticket=\"\(escape(ticket.key))\" data-due=\"\(due.map(milliseconds) ?? "")\">"
         html += "<td>\(id)</td><td class=\"subject\">\(escape(ticket.subject))</td>"
         // A group target names its group: the ticket's current group may be another.
@@ -180,6 +181,7 @@ public enum StatusPage {
         body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:1.5rem;color:#1d2430}
         h1{font-size:1.4rem;margin:0}h2{font-size:1.05rem;margin:1.5rem 0 .4rem}
         .meta,.count{color:#5b6473;font-size:.85rem}.calm{font-size:1.1rem;color:#2e7d32}
+        .note{background:#fff8e1;border-left:4px solid #f9a825;padding:.4rem .6rem;font-size:.9rem}
         table{border-collapse:collapse;width:100%;font-size:.9rem}
         th,td{border-bottom:1px solid #e3e7ec;padding:.3rem .5rem;text-align:left;vertical-align:top}
         th{background:#f3f5f8}.n{text-align:right;font-variant-numeric:tabular-nums}

@@ -43,6 +43,11 @@ public enum StatusRoutes {
             writer.beginObject()
             writer.key("at")
             writer.string(Timestamp(current.at).description)
+            // A standby's clocks are as the leader recorded them: it says so.
+            if let note = current.note {
+                writer.key("note")
+                writer.string(note)
+            }
             writer.key("clocks")
             writer.beginArray()
             for entry in current.entries { ClockJSON.write(entry.clock, to: &writer) }

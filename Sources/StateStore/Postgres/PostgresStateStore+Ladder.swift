@@ -8,11 +8,13 @@ extension PostgresStateStore {
         if let cached = cache.withLock({ $0.ladder }) { return cached }
         let loaded = try await read { connection, logger in
             var history: [String: [LadderRecord]] = [:]
-            let rows = try await connection.query("SELECT clock_key, step, channel, kind, status FROM intent", logger: logger)
-            for try await (clockKey, step, channel, kind, status) in rows.decode((String, String, String?, String, String).self) {
+            let rows = try await connection.query("SELECT clock_key, step, channel, kind, status, role FROM intent", logger: logger)
+            for try await (clockKey, step, channel, kind, status, role) in rows.decode((String, String, String?, String, String, String?).self) {
+                let silenced = status == "silenced"
                 history[clockKey, default: []].append(LadderRecord(
                     step: step, channel: channel,
-                    kind: status == "withdrawn" ? .skipped : Intent.Kind(rawValue: kind) ?? .skipped, isHeld: status == "held"))
+                    kind: status == "withdrawn" ? .skipped : Intent.Kind(rawValue: kind) ?? .skipped, isHeld: status == "held",
+                    isSilenced: silenced, role: silenced ? role.flatMap(Role.init(rawValue:)) : nil))
             }
             return history
         }
@@ -61,11 +63,20 @@ extension PostgresStateStore {
         added.reserveCapacity(tick.intents.count)
         for (position, intent) in tick.intents.enumerated() {
             let messageKey = position < tick.messageKeys.count ? tick.messageKeys[position] : nil
-            let status = intent.kind == .skipped ? "skipped" : messageKey == nil ? "held" : "queued"
+            // A muted intent counts as fired, recorded with the silence that muted it.
+            let muted = intent.silencing.flatMap { silencing -> Silence? in
+                if case .muted(let silence) = silencing { silence } else { nil }
+            }
+            let status = intent.kind == .skipped ? "skipped" : muted != nil ? "silenced" : messageKey == nil ? "held" : "queued"
             let clockKey = intent.clockKey
-            rows.append(intent, clockKey: clockKey, status: status, messageKey: messageKey)
-            added.append((clockKey, LadderRecord(step: intent.step, channel: intent.channel, kind: intent.kind, isHeld: status == "held")))
+            var row = intent
+            if let muted { row.reason = StateStore.silencedReason(muted) }
+            rows.append(row, clockKey: clockKey, status: status, messageKey: messageKey)
+            added.append((clockKey, LadderRecord(
+                step: intent.step, channel: intent.channel, kind: intent.kind, isHeld: status == "held", isSilenced: muted != nil,
+                role: muted != nil ? intent.role : nil)))
         }
+        let muted = (ids: tick.muted.map(\.id), reasons: tick.muted.map { StateStore.silencedReason($0.silence) })
         let messages = MessageRows(tick.messages, encoded)
         let released = (ids: tick.released.map(\.id), keys: tick.released.map(\.messageKey))
         let withdrawn = tick.withdrawn
@@ -80,9 +91,17 @@ extension PostgresStateStore {
                 let result = try await connection.query("""
                     UPDATE intent SET status = 'queued', message_key = r.message_key
                     FROM unnest(\(released.ids)::text[], \(released.keys)::text[]) AS r(id, message_key)
-                    WHERE intent.id = r.id AND intent.status = 'held' RETURNING intent.clock_key, intent.step, intent.channel
+                    WHERE intent.id = r.id AND intent.status IN ('held', 'silenced') RETURNING intent.clock_key, intent.step, intent.channel
                     """, logger: logger)
                 for try await (key, step, channel) in result.decode((String, String, String?).self) { changed.append((key, step, channel, false)) }
+            }
+            // Held by quiet hours, then muted by a silence when they ended.
+            if !muted.ids.isEmpty {
+                try await connection.query("""
+                    UPDATE intent SET status = 'silenced', reason = m.reason
+                    FROM unnest(\(muted.ids)::text[], \(muted.reasons)::text[]) AS m(id, reason)
+                    WHERE intent.id = m.id AND intent.status = 'held'
+                    """, logger: logger)
             }
             if !withdrawn.isEmpty {
                 let result = try await connection.query("""
@@ -105,8 +124,11 @@ extension PostgresStateStore {
             for (key, step, channel, withdrawn) in changed {
                 guard let index = cache.ladder![key]?.firstIndex(where: { $0.step == step && $0.channel == channel }) else { continue }
                 cache.ladder![key]![index].isHeld = false
+                cache.ladder![key]![index].isSilenced = false
                 if withdrawn { cache.ladder![key]![index].kind = .skipped }
             }
+            // Muted after a hold (rare): read back from the table next time.
+            if !muted.ids.isEmpty { cache.ladder = nil }
         }
     }
 }

@@ -8,22 +8,18 @@ import Transport
 
 /// What the daemon's listener serves besides `/metrics`, `/healthz` and `/readyz`: the
 /// signed action links, the API and Slack's buttons, each when configured, and the status
-/// page with `/api/v1/clocks`.
+/// page with `/api/v1/clocks`. The same on SQLite and on a shared PostgreSQL state, leader
+/// or standby: `backend` says where clocks and tickets come from.
 enum Listener {
     static func routes(
-        wiring: Wiring, credentials: ListenerCredentials, store: StateStore, watcher: Watcher, metrics: MetricsRegistry,
+        wiring: Wiring, credentials: ListenerCredentials, store: any ListenerStore, backend: ListenerBackend, metrics: MetricsRegistry,
         transport: CurlTransport, logger: Logger
     ) -> @Sendable (Router<ListenerContext>) -> Void {
-        let desk = ActionDesk(store: store, settings: wiring.configuration.actions, metrics: metrics) { request in
-            await watcher.answered(source: request.source, ticketID: request.ticketID, kind: request.hold.kind)
-        }
-        let links = ActionRoutes(credentials: credentials, desk: desk, logger: logger) {
-            await watcher.polledTicket(source: $0, ticketID: $1)
-        }
+        let desk = ActionDesk(store: store, settings: wiring.configuration.actions, metrics: metrics, answered: backend.answered)
+        let links = ActionRoutes(credentials: credentials, desk: desk, logger: logger, ticket: backend.ticket)
         let api = APIRoutes(
-            credentials: credentials, desk: desk, store: store, logger: logger,
-            openClocks: { source, id, metric, at in await watcher.openClocks(source: source, ticketID: id, metric: metric, at: at) },
-            silencesChanged: { watcher.nudge() })
+            credentials: credentials, desk: desk, silenceLog: store, logger: logger, openClocks: backend.openClocks,
+            silencesChanged: backend.silencesChanged)
         let slack = SlackRoutes(credentials: credentials, desk: desk, logger: logger, transport: transport)
         // The status page's acknowledge buttons post to each clock's signed link, as a
         // message's link does, signed with the key in force; without `public_url` and a key
@@ -46,8 +42,20 @@ enum Listener {
             api.install(on: router)
             slack.install(on: router)
             StatusRoutes.add(
-                to: router, access: { credentials.now.access }, board: { await watcher.statusBoard(at: Date()) },
+                to: router, access: { credentials.now.access }, board: { await backend.board(Date()) },
                 acknowledge: acknowledge, actionOrigin: publicURL.flatMap { ActionOrigin.of($0) })
         }
+    }
+}
+
+extension ListenerCredentials {
+    /// The keys, token and secret a wiring read.
+    convenience init(_ wiring: Wiring) {
+        self.init(actionKeys: wiring.actionKeys, apiToken: wiring.apiToken, slackSigningSecret: wiring.slackSigningSecret)
+    }
+
+    /// Puts a reloaded wiring's keys, token and secret in force.
+    func replace(with wiring: Wiring) {
+        replace(actionKeys: wiring.actionKeys, apiToken: wiring.apiToken, slackSigningSecret: wiring.slackSigningSecret)
     }
 }

@@ -73,7 +73,7 @@ extension RunCommand {
                 metrics: metrics, logger: logger, failpoint: failpoint, heartbeat: deliveryBeat)
             let watcher = Watcher(
                 configuration: wiring.configuration, templates: wiring.templates, store: store, sources: wiring.sources,
-                dispatcher: dispatcher, logger: logger, failpoint: failpoint)
+                dispatcher: dispatcher, logger: logger, failpoint: failpoint, links: wiring.links)
             let progress = LoopProgress()
             try await dispatcher.resume()
             current.withLock { $0 = ($0.wiring, watcher, dispatcher, progress) }
@@ -84,6 +84,13 @@ extension RunCommand {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await DeliveryService(dispatcher: dispatcher).run() }
                 group.addTask { try await tick.run() }
+                // Answers and silences any daemon's listener records wake the loop at once.
+                group.addTask {
+                    await store.listenForAnswers { notice in
+                        guard case .hold(let source, let ticketID, let kind) = notice else { return watcher.nudge() }
+                        await watcher.answered(source: source, ticketID: ticketID, kind: kind)
+                    }
+                }
                 // Either ending (a stop, a failure) ends both.
                 try await group.next()
                 group.cancelAll()
@@ -92,6 +99,15 @@ extension RunCommand {
         }
         let heartbeat = LoopHeartbeat()
         let path = options.config
+        let credentials = ListenerCredentials(wiring)
+        // The listener serves from the watcher's polled tickets while this daemon leads (it
+        // hears of answers through the state, as every daemon's listener records them), and
+        // from what the state records while it stands by.
+        let backend = ListenerBackend.either(
+            leading: { current.withLock { $0.watcher }.map { .polling($0, toldByState: true) } },
+            standing: .recorded(
+                store, sources: { current.withLock { $0.wiring.configuration.sources.map(\.name) } },
+                calendars: { current.withLock { $0.wiring.configuration.calendars } }))
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: RoleService(
                 leadership: leadership, role: role, notifier: notifier, heartbeat: heartbeat, metrics: metrics,
@@ -102,7 +118,9 @@ extension RunCommand {
                     current.wiring = fresh
                     return (current.watcher, current.dispatcher)
                 }
-                await watcher?.reload(configuration: fresh.configuration, templates: fresh.templates, sources: fresh.sources)
+                await watcher?.reload(
+                    configuration: fresh.configuration, templates: fresh.templates, sources: fresh.sources, links: fresh.links)
+                credentials.replace(with: fresh)
                 await dispatcher?.use(notifiers: fresh.notifiers, opsChannel: fresh.configuration.opsChannel, templates: fresh.templates)
                 metrics.retain(channels: Set(fresh.configuration.channels.keys), sources: Set(fresh.configuration.sources.map(\.name)))
             }),
@@ -121,7 +139,10 @@ extension RunCommand {
                         return await watcher.readiness(firstTickAt: progress.firstTickAt, at: Date())
                     }
                 },
-                role: { role.value?.rawValue })
+                role: { role.value?.rawValue },
+                routes: Listener.routes(
+                    wiring: wiring, credentials: credentials, store: store, backend: backend,
+                    metrics: metrics, transport: transport, logger: logger))
             try server.listen.probe()
         } catch let error as StatusServerError {
             await store.close()

@@ -124,8 +124,7 @@ struct RunCommand: AsyncParsableCommand {
         let heartbeat = LoopHeartbeat()
         let progress = LoopProgress()
         let path = options.config
-        let credentials = ListenerCredentials(
-            actionKeys: wiring.actionKeys, apiToken: wiring.apiToken, slackSigningSecret: wiring.slackSigningSecret)
+        let credentials = ListenerCredentials(wiring)
         // Stopped in reverse order: the tick loop first, so nothing new reaches the dispatcher.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = dispatcher.map { [.init(service: DeliveryService(dispatcher: $0))] } ?? []
         services += [
@@ -135,8 +134,7 @@ struct RunCommand: AsyncParsableCommand {
                 let fresh = try Wiring.load(path: path, environment: environment, transport: transport, store: store)
                 await watcher.reload(
                     configuration: fresh.configuration, templates: fresh.templates, sources: fresh.sources, links: fresh.links)
-                credentials.replace(
-                    actionKeys: fresh.actionKeys, apiToken: fresh.apiToken, slackSigningSecret: fresh.slackSigningSecret)
+                credentials.replace(with: fresh)
                 await dispatcher?.use(notifiers: fresh.notifiers, opsChannel: fresh.configuration.opsChannel, templates: fresh.templates)
                 metrics.retain(channels: Set(fresh.configuration.channels.keys), sources: Set(fresh.configuration.sources.map(\.name)))
             }),
@@ -144,8 +142,8 @@ struct RunCommand: AsyncParsableCommand {
         let server: StatusServer
         do {
             let routes = store.map { Listener.routes(
-                wiring: wiring, credentials: credentials, store: $0, watcher: watcher, metrics: metrics, transport: transport,
-                logger: logger) }
+                wiring: wiring, credentials: credentials, store: $0, backend: .polling(watcher), metrics: metrics,
+                transport: transport, logger: logger) }
             server = try StatusServer(
                 listen: configuration.listen, metrics: metrics, logger: logger,
                 readiness: { await watcher.readiness(firstTickAt: progress.firstTickAt, at: Date()) },
