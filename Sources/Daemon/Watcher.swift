@@ -131,11 +131,14 @@ public actor Watcher {
         var reportsDone = self.reportsDone
         try await commitInParts(decided, at: now, into: &report, phase: &phase, surges: surges.commit) {
             () async throws(StateStoreError) -> [OutboundMessage] in
-            try await breachesRecorded.value.get()
             // Scheduled reports due now, from the outcomes recorded above; none in a dry run.
-            guard dispatcher != nil, let log = store as? any ClockOutcomeLog else { return notices + surges.messages }
+            // Without reports the commit waits for nothing: a PostgreSQL state writes the
+            // intents while the breaches and outcomes are still going in.
+            guard dispatcher != nil, !configuration.reports.isEmpty, let log = store as? any ClockOutcomeLog else { return notices + surges.messages }
+            try await breachesRecorded.value.get()
             return try await notices + surges.messages + ReportScheduler(configuration: configuration).messages(at: now, log: log, done: &reportsDone)
         }
+        try await breachesRecorded.value.get()
         self.reportsDone = reportsDone
         Failpoint.afterCommit.trigger(failpoint)
 
