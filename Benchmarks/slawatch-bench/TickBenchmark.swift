@@ -4,6 +4,7 @@ import Logging
 import SLAConfig
 import SLAEngine
 import StateStore
+import Synchronization
 import TicketSources
 
 /// tick: one daemon tick over synthetic open tickets with a real state database: record
@@ -13,11 +14,23 @@ import TicketSources
 /// Delivery is the dispatcher's, after the tick, timed apart. Then a second tick a minute later, as the daemon runs
 /// between changes.
 enum TickBenchmark {
-    /// Hands the daemon tickets already in memory.
-    struct MemorySource: TicketSource {
+    /// Hands the daemon tickets made before the tick, each poll's batch once: like a real
+    /// source, whose decoded tickets belong to the daemon once returned, it keeps no copy
+    /// (a kept copy would count the tickets twice in the peak memory).
+    final class MemorySource: TicketSource, Sendable {
         let name = "memory"
-        let tickets: [Ticket]
-        func poll() async throws -> TicketBatch { TicketBatch(tickets: tickets) }
+        private let batches: Mutex<[[Ticket]]>
+        private let count: Int
+
+        init(count: Int, polls: Int) {
+            self.count = count
+            batches = Mutex((0..<polls).map { _ in syntheticTickets(count: count, now: benchmarkNow) })
+        }
+
+        func poll() async throws -> TicketBatch {
+            let next = batches.withLock { $0.isEmpty ? nil : $0.removeFirst() }
+            return TicketBatch(tickets: next ?? syntheticTickets(count: count, now: benchmarkNow))
+        }
     }
 
     /// The configuration; `notices` puts DESIGN.md's customer delay notice on the breach step.
@@ -105,7 +118,6 @@ enum TickBenchmark {
         let configuration = try Configuration.parse(yaml: yaml(notices: notices), file: "bench.yaml", baseDirectory: directory.path)
         let sqlite = shared == nil ? try StateStore(path: configuration.state, exclusive: true) : nil
         let store: any NotificationLog & OutboxStore = shared ?? sqlite!
-        let tickets = syntheticTickets(count: count, now: benchmarkNow)
         let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let dispatcher = OutboxDispatcher(
             store: store, notifiers: [
@@ -117,7 +129,7 @@ enum TickBenchmark {
         let watcher = Watcher(
             configuration: configuration, templates: try MessageTemplates(directory: nil),
             store: outcomes || sqlite == nil ? store : WithoutOutcomes(base: sqlite!),
-            sources: [Watcher.Source(config: configuration.sources[0], reader: MemorySource(tickets: tickets))],
+            sources: [Watcher.Source(config: configuration.sources[0], reader: MemorySource(count: count, polls: names.count))],
             dispatcher: dispatcher, logger: logger
         )
         for (index, name) in names.enumerated() {

@@ -9,6 +9,10 @@
 //   slawatch-bench status-page [CLOCKS] [PATH]   GET /status with CLOCKS open clocks at risk (default 2,000);
 //                                                 PATH receives the page, for scripts/bench-status-page.py
 import Foundation
+import Service
+
+// As the daemon (`slawatch run`) does.
+LargeAllocations.returnToSystemWhenFreed()
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.count > 0 ? arguments[0] : "all"

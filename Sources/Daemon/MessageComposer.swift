@@ -115,7 +115,11 @@ public struct MessageComposer: Sendable {
     ///
     /// Messages of one ticket each are worded on every core: wording is pure, and a large
     /// tick words tens of thousands.
-    public func compose(_ items: [Item], at now: Date) -> [(message: OutboundMessage, items: [Int])] {
+    /// `items` may be a view that makes each item as it is read (the tick's `ReadyItems`), so
+    /// a large tick holds no second copy of its intents.
+    public func compose<Items: RandomAccessCollection<Item> & Sendable>(
+        _ items: Items, at now: Date
+    ) -> [(message: OutboundMessage, items: [Int])] where Items.Index == Int {
         // Digests gather indices into `items`, so a large tick copies no items.
         var byChannel: [String: [Int]] = [:]
         var order: [String] = []
@@ -124,7 +128,8 @@ public struct MessageComposer: Sendable {
         // (first response and resolution breached together) are one message, worded about
         // the clock furthest past its due time, carrying both intents.
         var notices: [NoticeOf: Int] = [:]
-        for (index, item) in items.enumerated() {
+        for index in items.indices {
+            let item = items[index]
             guard let channel = item.intent.channel else { continue }
             if item.intent.kind == .customerNotice {
                 let of = NoticeOf(ticket: item.ticket.key, channel: channel)
@@ -143,9 +148,9 @@ public struct MessageComposer: Sendable {
         }
         let groups = singles
         var result = wordInParallel(groups.count) { n in
-            let worded = groups[n].count == 1 ? groups[n][0]
-                : groups[n].max { (items[$0].clockPercent ?? 0) < (items[$1].clockPercent ?? 0) }!
-            return (self.single(items[worded], channel: items[worded].intent.channel!, at: now), groups[n])
+            let worded = groups[n].count == 1 ? items[groups[n][0]]
+                : groups[n].lazy.map { items[$0] }.max { ($0.clockPercent ?? 0) < ($1.clockPercent ?? 0) }!
+            return (self.single(worded, channel: worded.intent.channel!, at: now), groups[n])
         }
         for channel in order {
             let group = byChannel[channel]!
@@ -242,7 +247,9 @@ public struct MessageComposer: Sendable {
     // MARK: Digests
 
     /// The digest of the items at `positions` in `all`.
-    private func digest(_ positions: [Int], of all: [Item], channel: String, at now: Date) -> OutboundMessage {
+    private func digest<Items: RandomAccessCollection<Item>>(
+        _ positions: [Int], of all: Items, channel: String, at now: Date
+    ) -> OutboundMessage where Items.Index == Int {
         // One pass reading fields in place: copying 100,000 items six times is measurable.
         // Ids are hashed as they are made, not kept; the few ties need them again.
         var idHash = SetHash()
@@ -253,12 +260,14 @@ public struct MessageComposer: Sendable {
         var roles = Set<String>()
         var isUrgent = false
         for position in positions {
-            idHash.add(all[position].intent.id)
-            percents.append(all[position].clockPercent ?? 0)
-            if all[position].clockState == .breached { breachedTickets.insert(all[position].subject.ticket.key) }
-            ticketIDs.insert(all[position].subject.ticket.key)
-            if let role = all[position].intent.role { roles.insert(role.rawValue) }
-            isUrgent = isUrgent || all[position].intent.isUrgent
+            let item = all[position]
+            idHash.add(item.intent.id)
+            percents.append(item.clockPercent ?? 0)
+            let ticket = item.subject.ticket.key
+            if item.clockState == .breached { breachedTickets.insert(ticket) }
+            ticketIDs.insert(ticket)
+            if let role = item.intent.role { roles.insert(role.rawValue) }
+            isUrgent = isUrgent || item.intent.isUrgent
         }
         // Worst first: the furthest past (or nearest) its due time.
         let shown = worst(MessageComposer.digestLines, of: percents.indices) { a, b in

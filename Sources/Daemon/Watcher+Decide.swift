@@ -8,7 +8,7 @@ extension Watcher {
     struct Decided {
         var plan: TickPlanner.Plan
         /// `items[n]` words intent number `plan.ready[n]`.
-        var items: [MessageComposer.Item]
+        var items: ReadyItems
         /// Sources whose data is stale, with since when.
         var stale: [String: Date]
         var writeBacks: [(intent: Intent, step: LadderStep)]
@@ -35,11 +35,8 @@ extension Watcher {
                 }
             ),
             at: now)
-        let items = plan.ready.map { number in
-            let intent = plan.intent(number)
-            return MessageComposer.Item(intent: intent, subject: clocks[intent.ticketKey]!)
-        }
-        return Decided(plan: plan, items: items, stale: stale, writeBacks: writeBackPlan(plan.decided, clocks: clocks))
+        let subjects = plan.ready.map { number in clocks[plan.intent(number).ticketKey]! }
+        return Decided(plan: plan, items: ReadyItems(plan: plan, subjects: subjects), stale: stale, writeBacks: writeBackPlan(plan.decided, clocks: clocks))
     }
 
     /// Words the decided intents a part at a time and commits each part with the intents
@@ -55,15 +52,19 @@ extension Watcher {
     ) async throws(StateStoreError) {
         let parts = TickPlanner.parts(
             of: decided.items.indices, size: Watcher.messagesPerCommit,
-            isDigest: { composer.digestChannels.contains(decided.items[$0].intent.channel ?? "") && decided.items[$0].intent.kind != .customerNotice },
-            ticketOf: { decided.items[$0].intent.ticketKey })
+            isDigest: { item in
+                let intent = decided.plan.intent(decided.plan.ready[item])
+                return composer.digestChannels.contains(intent.channel ?? "") && intent.kind != .customerNotice
+            },
+            ticketOf: { decided.plan.intent(decided.plan.ready[$0]).ticketKey })
         // The key of the message carrying each intent, by number, filled in part by part.
         var messageKeys = [String?](repeating: nil, count: decided.plan.decided.count + decided.plan.released.count)
         for (index, part) in parts.enumerated() {
             // One part (most ticks, and a digest-only catch-up of any size) words the items
-            // where they are: a large catch-up's items are not copied.
+            // where they are; a part is a view of them. Items are made from the plan's intents
+            // as they are read, never copied as a whole.
             let whole = parts.count == 1
-            var composed = composer.compose(whole ? decided.items : part.map { decided.items[$0] }, at: now)
+            var composed = composer.compose(whole ? decided.items : decided.items.part(part), at: now)
             if !decided.stale.isEmpty { noteStaleSources(decided.stale, in: &composed) }
             for (message, carried) in composed {
                 for item in carried { messageKeys[decided.plan.ready[whole ? item : part[item]]] = message.key }
@@ -105,5 +106,28 @@ extension Watcher {
                 "reason": "\(intent.reason ?? "")",
             ])
         }
+    }
+}
+
+/// The items a tick words, each made as it is read from the plan's intent and its ticket's
+/// clocks: a large catch-up's intents are held once, in the plan, not again as items.
+struct ReadyItems: RandomAccessCollection, Sendable {
+    let plan: TickPlanner.Plan
+    /// The ticket and clocks of the intent numbered `plan.ready[n]`.
+    let subjects: [MessageComposer.TicketClocks]
+    /// The positions in `plan.ready` this view holds, in order; nil for all of them.
+    var positions: [Int]? = nil
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { positions?.count ?? subjects.count }
+
+    subscript(index: Int) -> MessageComposer.Item {
+        let n = positions?[index] ?? index
+        return MessageComposer.Item(intent: plan.intent(plan.ready[n]), subject: subjects[n])
+    }
+
+    /// The items at `positions` (positions in the whole plan), as a view.
+    func part(_ positions: [Int]) -> ReadyItems {
+        ReadyItems(plan: plan, subjects: subjects, positions: positions.map { self.positions?[$0] ?? $0 })
     }
 }

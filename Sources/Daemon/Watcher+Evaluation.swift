@@ -62,6 +62,7 @@ extension Watcher {
         var result = Evaluation()
         merged.intents.reserveCapacity(evaluated.reduce(0) { $0 + $1.0.intents.count })
         merged.breaches.reserveCapacity(evaluated.reduce(0) { $0 + $1.0.breaches.count })
+        merged.outcomes.reserveCapacity(evaluated.reduce(0) { $0 + $1.0.outcomes.count })
         result.clocks.reserveCapacity(evaluated.reduce(0) { $0 + $1.clocks.count })
         while let (part, clocks) = evaluated.popLast() {
             merged.merge(part)

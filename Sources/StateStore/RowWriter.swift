@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -18,6 +19,8 @@ struct RowWriter {
     private var textColumns: [(column: Int32, start: Int, count: Int)] = []
 
     private static let unchanging = unsafeBitCast(OpaquePointer(bitPattern: 0), to: sqlite3_destructor_type.self)
+    /// `SQLITE_TRANSIENT`: SQLite copies the value before the bind returns.
+    private static let copied = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
     init(_ db: Database, sql: String) throws {
         statement = try db.makeStatement(sql: sql)
@@ -39,6 +42,15 @@ struct RowWriter {
     }
 
     mutating func bind(_ value: Int) throws { try bind(Int64(value)) }
+
+    /// Binds a blob; SQLite takes its own copy (an outbox row's message, a few hundred bytes).
+    mutating func bind(_ value: Data) throws {
+        column += 1
+        let code = value.withUnsafeBytes { bytes in
+            sqlite3_bind_blob(statement.sqliteStatement, column, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, Int32(bytes.count), RowWriter.copied)
+        }
+        try check(code)
+    }
 
     mutating func bind(_ value: Bool) throws { try bind(value ? 1 : 0) }
 

@@ -75,20 +75,20 @@ extension StateStore {
                     late, template, reason, status, not_before, message_key, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            // In key order: SQLite appends to its index instead of inserting all over it,
-            // which halves the cost of a large catch-up. Positions are sorted, not intents,
-            // and intents are read in place.
+            // In key order (clock key, then step and channel, as an id reads): SQLite appends
+            // to its index instead of inserting all over it, which halves the cost of a large
+            // catch-up. Positions are sorted, not intents, and intents are read in place; ids
+            // are made row by row, as they are bound, so a large commit holds none of them.
             var clockKeys: [String] = []
-            var ids: [String] = []
             clockKeys.reserveCapacity(tick.intents.count)
-            ids.reserveCapacity(tick.intents.count)
-            for intent in tick.intents {
-                clockKeys.append(intent.clockKey)
-                ids.append(Intent.id(clockKey: clockKeys[clockKeys.count - 1], step: intent.step, channel: intent.channel))
-            }
+            for intent in tick.intents { clockKeys.append(intent.clockKey) }
             added.reserveCapacity(tick.intents.count)
             try tick.intents.withUnsafeBufferPointer { intents in
-                for position in ids.indices.sorted(by: { ids[$0] < ids[$1] }) {
+                let order = clockKeys.indices.sorted { a, b in
+                    guard clockKeys[a] == clockKeys[b] else { return clockKeys[a] < clockKeys[b] }
+                    return "\(intents[a].step)@\(intents[a].channel ?? "-")" < "\(intents[b].step)@\(intents[b].channel ?? "-")"
+                }
+                for position in order {
                     let messageKey = position < tick.messageKeys.count ? tick.messageKeys[position] : nil
                     let kind = intents[position].kind
                     let muted = intents[position].silencing.flatMap { silencing -> Silence? in
@@ -99,7 +99,7 @@ extension StateStore {
                         step: intents[position].step, channel: intents[position].channel, kind: kind, isHeld: status == "held",
                         isSilenced: muted != nil, role: muted != nil ? intents[position].role : nil
                     )))
-                    try insert.bind(ids[position])
+                    try insert.bind(Intent.id(clockKey: clockKeys[position], step: intents[position].step, channel: intents[position].channel))
                     try insert.bind(clockKeys[position])
                     try insert.bind(intents[position].ticketKey)
                     try insert.bind(intents[position].metric?.rawValue ?? intents[position].risk?.rawValue)
@@ -139,12 +139,17 @@ extension StateStore {
                 guard db.changesCount == 1, let row = try StateStore.intentRow(id, db: db) else { continue }
                 changed.append((row.0, row.1, row.2, .muted))
             }
-            let enqueue = try db.makeStatement(sql: """
+            var enqueue = try RowWriter(db, sql: """
                 INSERT OR IGNORE INTO outbox (key, channel, message, status, attempts, next_attempt_at, created_at)
                 VALUES (?, ?, ?, 'pending', 0, ?, ?)
                 """)
             for (message, data) in zip(tick.messages, encoded) {
-                try enqueue.execute(arguments: [message.key, message.channel, data, now, now])
+                try enqueue.bind(message.key)
+                try enqueue.bind(message.channel)
+                try enqueue.bind(data)
+                try enqueue.bind(now)
+                try enqueue.bind(now)
+                try enqueue.run()
             }
             try StateStore.write(tick.surges, db: db)
         }
@@ -189,7 +194,7 @@ extension StateStore {
     /// Messages encoded per part; a smaller set is encoded in one.
     static let messagesPerPart = 512
 
-    /// The outbox form of each message, in order, encoded on every core.
+    /// The outbox form of each message (`OutboxJSON`), in order, encoded on every core.
     static func encode(_ messages: [OutboundMessage]) throws(StateStoreError) -> [Data] {
         let parts = (messages.count + messagesPerPart - 1) / messagesPerPart
         let encoded = Mutex<[Int: [Data]]>([:])
@@ -197,7 +202,9 @@ extension StateStore {
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let encoder = JSONEncoder()
             do {
-                let chunk = try messages[part * messagesPerPart..<min(messages.count, (part + 1) * messagesPerPart)].map(encoder.encode)
+                let chunk = try messages[part * messagesPerPart..<min(messages.count, (part + 1) * messagesPerPart)].map { message in
+                    try OutboxJSON.encode(message) ?? encoder.encode(message)
+                }
                 encoded.withLock { $0[part] = chunk }
             } catch {
                 failed.withLock { $0 = error }

@@ -37,6 +37,7 @@ struct RunCommand: AsyncParsableCommand {
     var at: String?
 
     func run() async throws {
+        LargeAllocations.returnToSystemWhenFreed()
         let environment = ProcessInfo.processInfo.environment
         LoggingSystem.bootstrap { label in JournalLogHandler(label: label) }
         let logger = Logger(label: "slawatch")
