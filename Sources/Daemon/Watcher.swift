@@ -97,12 +97,21 @@ public actor Watcher {
         let nextThreshold = evaluation.nextThreshold
         // Breaches are recorded on the store's writer while the messages are worded here.
         let breachesRecorded = Task.detached { [store, breaches = evaluation.breaches, outcomes = evaluation.outcomes] () -> Result<Void, StateStoreError> in
+            // Clock outcomes for reports: a breach when it happens, updated on fulfilment. Apart
+            // from the breaches, so a PostgreSQL state writes both at once, on two connections.
+            let outcomesRecorded = Task { () -> Result<Void, StateStoreError> in
+                do throws(StateStoreError) {
+                    if let log = store as? any ClockOutcomeLog { try await log.recordOutcomes(outcomes, at: now) }
+                    return .success(())
+                } catch { return .failure(error) }
+            }
             do throws(StateStoreError) {
                 try await store.recordBreaches(breaches)
-                // Clock outcomes for reports: a breach when it happens, updated on fulfilment.
-                if let log = store as? any ClockOutcomeLog { try await log.recordOutcomes(outcomes, at: now) }
-                return .success(())
-            } catch { return .failure(error) }
+            } catch {
+                _ = await outcomesRecorded.value
+                return .failure(error)
+            }
+            return await outcomesRecorded.value
         }
         // The clocks are let go here: a large tick's memory peaks in the commit.
         let decided = decide(
@@ -122,11 +131,14 @@ public actor Watcher {
         var reportsDone = self.reportsDone
         try await commitInParts(decided, at: now, into: &report, phase: &phase, surges: surges.commit) {
             () async throws(StateStoreError) -> [OutboundMessage] in
-            try await breachesRecorded.value.get()
             // Scheduled reports due now, from the outcomes recorded above; none in a dry run.
-            guard dispatcher != nil, let log = store as? any ClockOutcomeLog else { return notices + surges.messages }
+            // Without reports the commit waits for nothing: a PostgreSQL state writes the
+            // intents while the breaches and outcomes are still going in.
+            guard dispatcher != nil, !configuration.reports.isEmpty, let log = store as? any ClockOutcomeLog else { return notices + surges.messages }
+            try await breachesRecorded.value.get()
             return try await notices + surges.messages + ReportScheduler(configuration: configuration).messages(at: now, log: log, done: &reportsDone)
         }
+        try await breachesRecorded.value.get()
         self.reportsDone = reportsDone
         Failpoint.afterCommit.trigger(failpoint)
 

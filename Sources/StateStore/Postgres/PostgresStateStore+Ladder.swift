@@ -81,12 +81,11 @@ extension PostgresStateStore {
         let released = (ids: tick.released.map(\.id), keys: tick.released.map(\.messageKey))
         let withdrawn = tick.withdrawn
         let surges = tick.surges
-        let insertIntents = rows.ids.isEmpty ? nil : rows.insert(createdAt: now)
-        let insertMessages = messages.keys.isEmpty ? nil : messages.insert(at: now)
+        let intents = rows
         let changed = try await write { connection, logger -> [(String, String, String?, Bool)] in
-            if let insertIntents {
-                try await connection.query(insertIntents, logger: logger)
-            }
+            try await connection.insert(
+                intents.ids.count, into: "intent", copying: { intents.copy(createdAt: now) }, otherwise: { intents.insert(createdAt: now) },
+                logger: logger)
             var changed: [(String, String, String?, Bool)] = []
             if !released.ids.isEmpty {
                 let result = try await connection.query("""
@@ -111,9 +110,9 @@ extension PostgresStateStore {
                     """, logger: logger)
                 for try await (key, step, channel) in result.decode((String, String, String?).self) { changed.append((key, step, channel, true)) }
             }
-            if let insertMessages {
-                try await connection.query(insertMessages, logger: logger)
-            }
+            try await connection.insert(
+                messages.keys.count, into: "outbox", copying: { messages.copy(at: now) }, otherwise: { messages.insert(at: now) },
+                logger: logger)
             try await PostgresStateStore.write(surges, on: connection, logger: logger)
             return changed
         }
@@ -167,6 +166,33 @@ struct IntentRows: Sendable {
         notBeforeNull.append(intent.notBefore == nil)
     }
 
+    func copy(createdAt: Int64) -> CopyRows {
+        var rows = CopyRows(
+            columns: ["id", "clock_key", "ticket_id", "metric", "cycle", "step", "kind", "channel", "role", "late", "template", "reason",
+                      "status", "not_before", "message_key", "created_at"],
+            capacity: ids.count)
+        for index in ids.indices {
+            rows.text(ids[index])
+            rows.text(clockKeys[index])
+            rows.text(tickets[index])
+            rows.text(metrics[index])
+            rows.number(cycles[index])
+            rows.text(steps[index])
+            rows.text(kinds[index])
+            rows.text(channels[index])
+            rows.text(roles[index])
+            rows.bool(late[index])
+            rows.text(templates[index])
+            rows.text(reasons[index])
+            rows.text(statuses[index])
+            rows.number(notBeforeNull[index] ? nil : notBefore[index])
+            rows.text(messageKeys[index])
+            rows.number(createdAt)
+            rows.endRow()
+        }
+        return rows
+    }
+
     func insert(createdAt: Int64) -> PostgresQuery {
         """
         INSERT INTO intent (id, clock_key, ticket_id, metric, cycle, step, kind, channel, role, late, template, reason,
@@ -196,6 +222,8 @@ struct NullableText: Sendable {
         values.append(value ?? "")
         nulls.append(value == nil)
     }
+
+    subscript(index: Int) -> String? { nulls[index] ? nil : values[index] }
 }
 
 /// Outbox rows, the messages as the JSON text the SQLite outbox holds as a blob.
@@ -208,6 +236,22 @@ struct MessageRows: Sendable {
             channels.append(message.channel)
             bodies.append(String(decoding: data, as: UTF8.self))
         }
+    }
+
+    func copy(at now: Int64) -> CopyRows {
+        var rows = CopyRows(
+            columns: ["key", "channel", "message", "status", "attempts", "next_attempt_at", "created_at"], capacity: keys.count)
+        for index in keys.indices {
+            rows.text(keys[index])
+            rows.text(channels[index])
+            rows.bytes(bodies[index].utf8)
+            rows.text("pending")
+            rows.number(0)
+            rows.number(now)
+            rows.number(now)
+            rows.endRow()
+        }
+        return rows
     }
 
     func insert(at now: Int64) -> PostgresQuery {

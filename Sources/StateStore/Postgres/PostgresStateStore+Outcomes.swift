@@ -23,8 +23,11 @@ extension PostgresStateStore: ClockOutcomeLog {
         let rows = OutcomeRows(outcomes)
         let recordedAt = Int64(now.timeIntervalSince1970)
         do {
+            // Mostly new clocks: a COPY, or the upsert when one is already on record.
             try await write { connection, logger in
-                try await connection.query(rows.upsert(recordedAt: recordedAt), logger: logger)
+                try await connection.insert(
+                    rows.keys.count, into: "clock_outcome", copying: { rows.copy(recordedAt: recordedAt) },
+                    otherwise: { rows.upsert(recordedAt: recordedAt) }, logger: logger)
             }
         } catch {
             cache.withLock { $0.outcomes = nil }
@@ -105,6 +108,39 @@ struct OutcomeRows: Sendable {
         }
     }
 
+    func copy(recordedAt: Int64) -> CopyRows {
+        var rows = CopyRows(
+            columns: ["clock_key", "source", "ticket_id", "metric", "cycle", "state", "policy", "calendar", "target_seconds", "started_at",
+                      "due_at", "fulfilled_at", "elapsed_seconds", "paused_seconds", "customer", "tier", "grp", "team", "channel",
+                      "priority", "recorded_at"],
+            capacity: keys.count)
+        for index in keys.indices {
+            rows.text(keys[index])
+            rows.text(sources[index])
+            rows.text(tickets[index])
+            rows.text(metrics[index])
+            rows.number(cycles[index])
+            rows.text(states[index])
+            rows.text(policies[index])
+            rows.text(calendars[index])
+            rows.number(targets[index])
+            rows.number(started[index])
+            rows.number(due[index])
+            rows.number(fulfilled[index])
+            rows.number(elapsed[index])
+            rows.number(paused[index])
+            rows.text(customers[index])
+            rows.text(tiers[index])
+            rows.text(groups[index])
+            rows.text(teams[index])
+            rows.text(channels[index])
+            rows.text(priorities[index])
+            rows.number(recordedAt)
+            rows.endRow()
+        }
+        return rows
+    }
+
     func upsert(recordedAt: Int64) -> PostgresQuery {
         """
         INSERT INTO clock_outcome (clock_key, source, ticket_id, metric, cycle, state, policy, calendar, target_seconds, started_at,
@@ -138,4 +174,6 @@ struct NullableNumber: Sendable {
         values.append(value ?? 0)
         nulls.append(value == nil)
     }
+
+    subscript(index: Int) -> Int64? { nulls[index] ? nil : values[index] }
 }

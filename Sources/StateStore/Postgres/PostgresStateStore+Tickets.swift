@@ -22,45 +22,22 @@ extension PostgresStateStore {
             (all, transitions) = try await loadTickets()
         }
         var snapshots = all.removeValue(forKey: source) ?? [:]
+        // Tickets never seen are new rows; the others' rows are updated.
+        let fresh = Set(tickets.lazy.filter { snapshots[$0.id] == nil }.map(\.key))
         let observed = TicketObservation(tickets, at: now, snapshots: &snapshots, transitions: &transitions)
-        var moves = (tickets: [String](), at: [Int64](), kinds: [String](), values: NullableText())
-        for move in observed.moves {
-            moves.tickets.append(move.ticket)
-            moves.at.append(move.at)
-            moves.kinds.append(move.kind)
-            moves.values.append(move.value)
-        }
-        var changed: (ids: [String], statuses: [String], priorities: [String], assignees: NullableText, groups: NullableText) =
-            ([], [], [], NullableText(), NullableText())
+        var rows = (fresh: SnapshotRows(source: source, at: now), known: SnapshotRows(source: source, at: now))
         for (key, seen) in observed.changed {
-            changed.ids.append(key)
-            changed.statuses.append(seen.status.rawValue)
-            changed.priorities.append(seen.priority.rawValue)
-            changed.assignees.append(seen.assignee)
-            changed.groups.append(seen.group)
+            if fresh.contains(key) { rows.fresh.append(key, seen) } else { rows.known.append(key, seen) }
         }
-        if !changed.ids.isEmpty {
-            let rows = changed, moved = moves
+        if !observed.changed.isEmpty {
+            let (written, moves) = (rows, TicketObservation.copy(observed.moves))
             try await write { connection, logger in
-                if !moved.tickets.isEmpty {
-                    try await connection.query("""
-                        INSERT INTO transition (ticket_id, at, kind, value)
-                        SELECT ticket_id, at, kind, CASE WHEN value_null THEN NULL ELSE value END
-                        FROM unnest(\(moved.tickets)::text[], \(moved.at)::int8[], \(moved.kinds)::text[], \(moved.values.values)::text[],
-                            \(moved.values.nulls)::bool[]) WITH ORDINALITY AS t(ticket_id, at, kind, value, value_null, n)
-                        ORDER BY n
-                        """, logger: logger)
-                }
-                try await connection.query("""
-                    INSERT INTO ticket_snapshot (ticket_id, source, status, priority, assignee, grp, changed_at)
-                    SELECT id, \(source), status, priority, CASE WHEN assignee_null THEN NULL ELSE assignee END,
-                        CASE WHEN grp_null THEN NULL ELSE grp END, \(now)
-                    FROM unnest(\(rows.ids)::text[], \(rows.statuses)::text[], \(rows.priorities)::text[],
-                        \(rows.assignees.values)::text[], \(rows.assignees.nulls)::bool[], \(rows.groups.values)::text[],
-                        \(rows.groups.nulls)::bool[]) AS t(id, status, priority, assignee, assignee_null, grp, grp_null)
-                    ON CONFLICT (ticket_id) DO UPDATE SET source = excluded.source, status = excluded.status,
-                        priority = excluded.priority, assignee = excluded.assignee, grp = excluded.grp, changed_at = excluded.changed_at
-                    """, logger: logger)
+                // In the order they happened: their ids keep it.
+                try await connection.copy(moves, into: "transition", logger: logger)
+                try await connection.insert(
+                    written.fresh.count, into: "ticket_snapshot", copying: { written.fresh.copy }, otherwise: { written.fresh.upsert },
+                    logger: logger)
+                if written.known.count > 0 { try await connection.query(written.known.upsert, logger: logger) }
             }
         }
         all[source] = snapshots
@@ -100,21 +77,13 @@ extension PostgresStateStore {
         }
         var ledger: BreachLedger
         if let cached { ledger = cached } else { ledger = try await loadBreaches() }
-        var rows = (keys: [String](), customers: [String](), tickets: [String](), at: [Int64]())
-        for (clockKey, position) in ledger.add(breaches) {
-            rows.keys.append(clockKey)
-            rows.customers.append(breaches[position].customerID)
-            rows.tickets.append(breaches[position].ticketKey)
-            rows.at.append(Int64(breaches[position].at.timeIntervalSince1970))
-        }
-        if !rows.keys.isEmpty {
+        var rows = BreachRows()
+        for (clockKey, position) in ledger.add(breaches) { rows.append(clockKey, breaches[position]) }
+        if rows.count > 0 {
             let written = rows
             try await write { connection, logger in
-                try await connection.query("""
-                    INSERT INTO breach (clock_key, customer_id, ticket_id, at)
-                    SELECT * FROM unnest(\(written.keys)::text[], \(written.customers)::text[], \(written.tickets)::text[], \(written.at)::int8[])
-                    ON CONFLICT (clock_key) DO NOTHING
-                    """, logger: logger)
+                try await connection.insert(
+                    written.count, into: "breach", copying: { written.copy }, otherwise: { written.insert }, logger: logger)
             }
         }
         cache.withLock { $0.breaches = ledger }
@@ -142,5 +111,103 @@ extension PostgresStateStore {
             }
             return ledger
         }
+    }
+}
+
+extension TicketObservation {
+    /// Transitions as `COPY` rows, in the order given.
+    static func copy(_ moves: [Move]) -> CopyRows {
+        var rows = CopyRows(columns: ["ticket_id", "at", "kind", "value"], capacity: moves.count)
+        for move in moves {
+            rows.text(move.ticket)
+            rows.number(move.at)
+            rows.text(move.kind)
+            rows.text(move.value)
+            rows.endRow()
+        }
+        return rows
+    }
+}
+
+/// Ticket snapshots of one source, seen at one time, to write: as `COPY` rows when they
+/// are new, or as arrays for one upsert.
+struct SnapshotRows: Sendable {
+    let source: String
+    let at: Int64
+    var ids: [String] = [], statuses: [String] = [], priorities: [String] = [], assignees = NullableText(), groups = NullableText()
+    var count: Int { ids.count }
+
+    init(source: String, at: Int64) {
+        self.source = source
+        self.at = at
+    }
+
+    mutating func append(_ key: String, _ seen: StateStore.Snapshot) {
+        ids.append(key)
+        statuses.append(seen.status.rawValue)
+        priorities.append(seen.priority.rawValue)
+        assignees.append(seen.assignee)
+        groups.append(seen.group)
+    }
+
+    var copy: CopyRows {
+        var rows = CopyRows(columns: ["ticket_id", "source", "status", "priority", "assignee", "grp", "changed_at"], capacity: count)
+        for index in ids.indices {
+            rows.text(ids[index])
+            rows.text(source)
+            rows.text(statuses[index])
+            rows.text(priorities[index])
+            rows.text(assignees[index])
+            rows.text(groups[index])
+            rows.number(at)
+            rows.endRow()
+        }
+        return rows
+    }
+
+    var upsert: PostgresQuery {
+        """
+        INSERT INTO ticket_snapshot (ticket_id, source, status, priority, assignee, grp, changed_at)
+        SELECT id, \(source), status, priority, CASE WHEN assignee_null THEN NULL ELSE assignee END,
+            CASE WHEN grp_null THEN NULL ELSE grp END, \(at)
+        FROM unnest(\(ids)::text[], \(statuses)::text[], \(priorities)::text[], \(assignees.values)::text[], \(assignees.nulls)::bool[],
+            \(groups.values)::text[], \(groups.nulls)::bool[]) AS t(id, status, priority, assignee, assignee_null, grp, grp_null)
+        ON CONFLICT (ticket_id) DO UPDATE SET source = excluded.source, status = excluded.status,
+            priority = excluded.priority, assignee = excluded.assignee, grp = excluded.grp, changed_at = excluded.changed_at
+        """
+    }
+}
+
+/// New breaches to write: as `COPY` rows, or as arrays for one insert that skips a clock
+/// already on record.
+struct BreachRows: Sendable {
+    var keys: [String] = [], customers: [String] = [], tickets: [String] = [], at: [Int64] = []
+    var count: Int { keys.count }
+
+    mutating func append(_ clockKey: String, _ breach: BreachRecord) {
+        keys.append(clockKey)
+        customers.append(breach.customerID)
+        tickets.append(breach.ticketKey)
+        at.append(Int64(breach.at.timeIntervalSince1970))
+    }
+
+    var copy: CopyRows {
+        var rows = CopyRows(columns: ["clock_key", "customer_id", "ticket_id", "at"], capacity: count)
+        for index in keys.indices {
+            rows.text(keys[index])
+            rows.text(customers[index])
+            rows.text(tickets[index])
+            rows.number(at[index])
+            rows.endRow()
+        }
+        return rows
+    }
+
+    var insert: PostgresQuery {
+        """
+        INSERT INTO breach (clock_key, customer_id, ticket_id, at)
+        SELECT * FROM unnest(\(keys)::text[], \(customers)::text[], \(tickets)::text[], \(at)::int8[])
+        ON CONFLICT (clock_key) DO NOTHING
+        """
     }
 }

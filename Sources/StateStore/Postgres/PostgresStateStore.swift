@@ -103,7 +103,9 @@ public final class PostgresStateStore: Sendable {
     }
 
     /// Runs `body` in a transaction; `fencing` first checks, under a share lock on the
-    /// leader row, that this daemon's epoch is still the current one.
+    /// leader row, that this daemon's epoch is still the current one. A body that is one
+    /// statement returns its rows, which a caller may leave unread.
+    @discardableResult
     func write<T: Sendable>(
         fencing: Bool = true, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
     ) async throws(StateStoreError) -> T {
