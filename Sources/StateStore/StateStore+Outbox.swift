@@ -77,12 +77,17 @@ extension StateStore: OutboxStore {
             var pending: Set<String> = []
             for part in stride(from: 0, to: keys.count, by: 500) {
                 let chunk = Array(keys[part..<min(keys.count, part + 500)])
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-                pending.formUnion(try String.fetchAll(
-                    db, sql: "SELECT key FROM outbox WHERE status = 'pending' AND key IN (\(marks))", arguments: StatementArguments(chunk)))
+                pending.formUnion(try String.fetchAll(db, sql: StateStore.claimQuery(keys: chunk.count), arguments: StatementArguments(chunk)))
             }
             return pending
         }
+    }
+
+    /// Which of `keys` placeholders are still pending. `+status` keeps SQLite looking each
+    /// key up by key: for an IN list of more than one key it would otherwise read every
+    /// pending row through the status index, once per claim.
+    static func claimQuery(keys count: Int) -> String {
+        "SELECT key FROM outbox WHERE +status = 'pending' AND key IN (\(Array(repeating: "?", count: count).joined(separator: ", ")))"
     }
 
     public func channelOutages() throws(StateStoreError) -> [String: ChannelOutage] {

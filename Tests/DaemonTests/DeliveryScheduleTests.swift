@@ -57,6 +57,26 @@ import Testing
         #expect(schedule.nextDue() == nil)
     }
 
+    @Test func aLaneWhoseReceiverKeepsUpTakesMoreInFlightUntilAnAttemptFails() {
+        var schedule = DeliverySchedule(limits: ["hooks": 4])
+        schedule.keepingUpLimits = ["hooks": 8]
+        for n in 0..<100 { schedule.add(Self.message("h\(n)", "hooks"), due: Self.t0) }
+        // A lane not yet heard from: its bound.
+        let first = schedule.take(now: Self.t0)
+        #expect(first.count == 4)
+        for entry in first { _ = schedule.finish(entry, Self.outcome(entry, .delivered), at: Self.t0, random: 0.5) }
+        // As many successes in a row as its bound: the lane takes up to its keeping-up bound.
+        let second = schedule.take(now: Self.t0)
+        #expect(second.count == 8)
+        #expect(schedule.nextDue() == nil)
+        for entry in second.dropLast() { _ = schedule.finish(entry, Self.outcome(entry, .delivered), at: Self.t0, random: 0.5) }
+        #expect(schedule.take(now: Self.t0).count == 7)
+        // One failure: back to the bound, until it has kept up again.
+        _ = schedule.finish(second.last!, Self.outcome(second.last!, .failed, Self.unavailable), at: Self.t0, random: 0.5)
+        #expect(schedule.inFlight("hooks") == 7)
+        #expect(schedule.take(now: Self.t0).isEmpty)
+    }
+
     @Test func retryAfterIsHonouredToTheSecond() {
         var schedule = DeliverySchedule()
         schedule.add(Self.message("m", "hooks"), due: Self.t0)

@@ -29,6 +29,12 @@ final class MemoryOutbox: OutboxStore {
         }
     }
     func channelOutages() -> [String: ChannelOutage] { state.withLock { $0.outages } }
+    /// Grants every claim, as SQLite's daemon lock does, and keeps how many keys each claimed.
+    func claim(_ keys: [String]) -> Set<String> {
+        claimSizes.withLock { $0.append(keys.count) }
+        return Set(keys)
+    }
+    let claimSizes = Mutex<[Int]>([])
 
     var batches: [[AttemptRecord]] { state.withLock { $0.records } }
     var records: [AttemptRecord] { batches.flatMap { $0 } }
@@ -102,6 +108,25 @@ final class ScriptedNotifier: Notifier {
         #expect(store.records.count == 500)
         #expect(Set(store.records.map(\.key)).count == 500)
         #expect(store.batches.count < 500)
+    }
+
+    @Test func attemptsEndingTogetherAreClaimedForInOneRead() async throws {
+        let store = MemoryOutbox()
+        // Each attempt gives up its thread once, so ends arrive while others are being taken.
+        let hooks = ScriptedNotifier("hooks") { _ in
+            await Task.yield()
+            return .delivered
+        }
+        let dispatcher = OutboxDispatcher(store: store, notifiers: ["hooks": hooks], opsChannel: nil, templates: Self.templates, logger: Self.logger)
+        await dispatcher.submit((0..<2_000).map { Self.message("m\($0)", "hooks") })
+        await dispatcher.drain()
+        #expect(Set(store.records.map(\.key)).count == 2_000)
+        let claims = store.claimSizes.withLock { $0 }
+        // Every message claimed once, before its attempt...
+        #expect(claims.reduce(0, +) == 2_000)
+        #expect(Set(hooks.keys).count == 2_000)
+        // ...in reads that each take what ended meanwhile, not one read per ended attempt.
+        #expect(claims.count < 2_000 / 4, "\(claims.count) claims")
     }
 
     @Test func aRestartMakesEveryHeldMessageDueAtOnceAndKeepsItsAttempts() async throws {

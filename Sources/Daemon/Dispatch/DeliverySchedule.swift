@@ -50,6 +50,8 @@ public struct DeliverySchedule: Sendable {
         var inFlight = 0
         /// Attempts that failed, recoverably, since the lane's last success.
         var failing = 0
+        /// Attempts that succeeded in a row.
+        var succeeding = 0
         /// While probing: no attempt starts before this instant.
         var heldUntil: Date?
 
@@ -65,6 +67,11 @@ public struct DeliverySchedule: Sendable {
     public var policy: RetryPolicy
     /// Attempts in flight at once per channel, by channel; `defaultLimit` for the rest.
     public var limits: [String: Int]
+    /// Attempts in flight at once on a channel whose receiver keeps up (its last `limits`
+    /// attempts all succeeded), by channel; its `limits` bound when not given. The attempts
+    /// past the bound wait in the transport for one of the connections the lane has open,
+    /// so each connection has its next request ready as soon as it answers.
+    public var keepingUpLimits: [String: Int] = [:]
     public var defaultLimit: Int
     /// Which channels are failing, to tell ops once per outage.
     public private(set) var health: ChannelHealth
@@ -98,7 +105,7 @@ public struct DeliverySchedule: Sendable {
         // lane's queue on each change.
         for channel in Array(lanes.keys) {
             if let held = lanes[channel]!.heldUntil, held > now { continue }
-            let limit = lanes[channel]!.probing ? 1 : limits[channel] ?? defaultLimit
+            let limit = limit(channel, lanes[channel]!)
             var aside: [Entry] = []
             while lanes[channel]!.inFlight < limit, let next = lanes[channel]!.waiting.min, next.due <= now {
                 let entry = lanes[channel]!.waiting.removeMin()
@@ -157,6 +164,7 @@ public struct DeliverySchedule: Sendable {
             finished = Finished(result: .delivered, record: AttemptRecord(key: key, at: now, result: .delivered(detail: detail)))
             finished.notice = health.record(channel: channel, .succeeded, at: now)
             lanes[channel]?.failing = 0
+            lanes[channel]?.succeeding += 1
             lanes[channel]?.heldUntil = nil
         case .failed, .deadLettered:
             let error = outcome.error ?? DeliveryError(code: .protocolError, recoverable: true, message: "the attempt failed")
@@ -170,6 +178,7 @@ public struct DeliverySchedule: Sendable {
                 again.due = now + delay
                 lanes[channel, default: Lane()].waiting.insert(again)
                 lanes[channel]!.failing += 1
+                lanes[channel]!.succeeding = 0
                 if lanes[channel]!.probing {
                     // The lane's own backoff, by its failures in a row: a dead receiver hears
                     // one probe per interval, up to the policy's ceiling, whatever the queue.
@@ -183,6 +192,7 @@ public struct DeliverySchedule: Sendable {
                 finished.notice = health.record(channel: channel, .failed(error.code), at: now)
             case .giveUp:
                 known.remove(key)
+                lanes[channel]?.succeeding = 0
                 finished = Finished(result: .dead, record: AttemptRecord(
                     key: key, at: now, result: .dead(reason: error.label, detail: error.description)))
                 finished.notice = health.record(channel: channel, .deadLettered(error.code), at: now)
@@ -235,10 +245,18 @@ public struct DeliverySchedule: Sendable {
         return expired
     }
 
+    /// How many attempts a lane may have in flight now: one while it probes, more while its
+    /// receiver keeps up.
+    private func limit(_ channel: String, _ lane: Lane) -> Int {
+        if lane.probing { return 1 }
+        let bound = limits[channel] ?? defaultLimit
+        return lane.succeeding >= bound ? max(bound, keepingUpLimits[channel] ?? bound) : bound
+    }
+
     /// The earliest instant a waiting message of a lane with room falls due; nil when none waits.
     public func nextDue() -> Date? {
         var earliest: Date?
-        for (channel, lane) in lanes where lane.inFlight < (lane.probing ? 1 : limits[channel] ?? defaultLimit) {
+        for (channel, lane) in lanes where lane.inFlight < limit(channel, lane) {
             if let due = lane.waiting.min?.due {
                 let start = max(due, lane.heldUntil ?? due)
                 earliest = min(earliest ?? start, start)

@@ -25,10 +25,10 @@ public actor OutboxDispatcher {
     /// What ops notices are worded with.
     private var templates: MessageTemplates
     private let store: any OutboxStore
-    private let clock: any DeliveryClock
+    let clock: any DeliveryClock
     private let random: @Sendable () -> Double
-    private let logger: Logger
-    private let metrics: MetricsRegistry?
+    let logger: Logger
+    let metrics: MetricsRegistry?
     private let failpoint: Failpoint?
     /// Marked on every turn of the loop: the watchdog's sign that delivery is not wedged.
     public nonisolated let heartbeat: LoopHeartbeat
@@ -40,6 +40,8 @@ public actor OutboxDispatcher {
     private var attemptsStarted = 0
     /// False once a stop is under way: no new attempt starts.
     private var accepting = true
+    /// A pump is queued behind the attempt ends waiting for the actor (`pumpSoon`).
+    private var pumpPending = false
     /// While draining: the keys attempted, so each message gets one attempt.
     private var attempted: Set<String>?
     /// When waiting messages were last checked for age.
@@ -51,20 +53,7 @@ public actor OutboxDispatcher {
     private var outageChanges: [String: ChannelOutage?] = [:]
     private var recording = false
     /// Each channel's results since its lane last went quiet, for one log line per round.
-    private var rounds: [String: Round] = [:]
-
-    private struct Round {
-        /// When it began, on the delivery clock's monotonic scale.
-        var started: TimeInterval
-        var delivered = 0
-        var failed = 0
-        var dead = 0
-        var reasons: Set<String> = []
-    }
-
-    /// A round that lasts longer than this (a backlog through a slow receiver) is reported
-    /// so far, and a new one begins.
-    static let longRound = 60.0
+    var rounds: [String: Round] = [:]
 
     /// How long in-flight attempts may finish after a stop is asked for; the rest stay in the outbox.
     public static let stopGrace = 2.0
@@ -87,7 +76,7 @@ public actor OutboxDispatcher {
         self.metrics = metrics
         self.logger = logger
         self.failpoint = failpoint
-        schedule = DeliverySchedule(policy: policy, limits: OutboxDispatcher.limits(notifiers))
+        schedule = OutboxDispatcher.schedule(notifiers, policy: policy)
     }
 
     /// Attempts in flight at once on one channel: a `log` file is written in order, a mail
@@ -100,8 +89,24 @@ public actor OutboxDispatcher {
         }
     }
 
+    /// Attempts in flight at once on a channel whose receiver keeps up: a webhook lane twice
+    /// its connections, so each has its next request waiting in the transport; a `log` file
+    /// and a mail relay no more than ever.
+    public static func attemptsInFlightKeepingUp(for kind: ChannelKind) -> Int {
+        switch kind {
+        case .log, .email: attemptsInFlight(for: kind)
+        default: 2 * attemptsInFlight(for: kind)
+        }
+    }
+
     static func limits(_ notifiers: [String: any Notifier]) -> [String: Int] {
         notifiers.mapValues { attemptsInFlight(for: $0.kind) }
+    }
+
+    static func schedule(_ notifiers: [String: any Notifier], policy: RetryPolicy, health: ChannelHealth = ChannelHealth()) -> DeliverySchedule {
+        var schedule = DeliverySchedule(policy: policy, limits: limits(notifiers), health: health)
+        schedule.keepingUpLimits = notifiers.mapValues { attemptsInFlightKeepingUp(for: $0.kind) }
+        return schedule
     }
 
     /// Loads what the outbox holds, every message due now, and the outages ops already heard of.
@@ -110,7 +115,7 @@ public actor OutboxDispatcher {
             ChannelHealth.Outage(since: $0.since, deadLetters: $0.deadLetters)
         })
         let now = clock.date()
-        var restored = DeliverySchedule(policy: schedule.policy, limits: schedule.limits, health: health)
+        var restored = OutboxDispatcher.schedule(notifiers, policy: schedule.policy, health: health)
         for pending in try await store.pendingMessages() {
             restored.add(pending.message, attempts: pending.attempts, due: now)
         }
@@ -131,6 +136,7 @@ public actor OutboxDispatcher {
         self.opsChannel = opsChannel
         self.templates = templates
         schedule.limits = OutboxDispatcher.limits(notifiers)
+        schedule.keepingUpLimits = notifiers.mapValues { OutboxDispatcher.attemptsInFlightKeepingUp(for: $0.kind) }
         pump()
     }
 
@@ -200,6 +206,24 @@ public actor OutboxDispatcher {
         }
     }
 
+    /// Pumps once the attempt ends already queued behind this one are taken: a busy lane
+    /// claims its next messages in one read of the store, not one read per ended attempt.
+    /// Counts as an attempt in flight until it has pumped, so a drain or a stop waits for it.
+    private func pumpSoon() {
+        guard accepting, !pumpPending else { return }
+        pumpPending = true
+        attemptsStarted += 1
+        let number = attemptsStarted
+        attempts[number] = Task { [self] in pumpNow(number) }
+    }
+
+    private func pumpNow(_ number: Int) {
+        attempts[number] = nil
+        pumpPending = false
+        pump()
+        if attempts.isEmpty { doorbell.ring() }
+    }
+
     /// Starts an attempt at each claimed message; the others wait in their lane for the next
     /// claim (a deposed leader's claims are never granted, and its dispatcher is stopped).
     private func start(_ claim: Int, _ entries: [DeliverySchedule.Entry], granted: Set<String>, failure: StateStoreError?) {
@@ -218,7 +242,8 @@ public actor OutboxDispatcher {
             attemptsStarted += 1
             let number = attemptsStarted
             let notifier = notifiers[entry.message.channel]
-            attempts[number] = Task { [self] in
+            // Detached: the attempt starts on the pool at once, not after a turn on this actor.
+            attempts[number] = Task.detached { [self] in
                 let outcome = await notifier?.deliver(entry.message)
                 await finish(number, entry, outcome)
             }
@@ -239,7 +264,7 @@ public actor OutboxDispatcher {
         let now = clock.date()
         let message = entry.message
         take(schedule.finish(entry, outcome, at: now, random: random()), of: message, outcome, at: now)
-        pump()
+        pumpSoon()
         if schedule.isQuiet(message.channel, at: now) { endRound(of: message.channel) }
         recordLater()
         if attempts.isEmpty { doorbell.ring() }
@@ -261,66 +286,6 @@ public actor OutboxDispatcher {
         lastExpiry = now
         for (message, finished) in schedule.expire(now: now) {
             take(finished, of: message, nil, at: now)
-        }
-    }
-
-    /// Metrics and the per-round log of one attempt's end.
-    private func count(_ finished: DeliverySchedule.Finished, of message: OutboundMessage, _ outcome: DeliveryOutcome?) {
-        let channel = message.channel
-        // The reason and detail as recorded: the receiver's error, `no_channel`, or `expired`.
-        var reason = outcome?.error?.label ?? "no_channel", detail = outcome?.error.map { "\($0)" }
-        switch finished.record?.result {
-        case .retry(_, let recorded, let text)?, .dead(let recorded, let text)?: (reason, detail) = (recorded, text)
-        default: break
-        }
-        switch finished.result {
-        case .delivered:
-            rounds[channel, default: Round(started: clock.now())].delivered += 1
-            let result: MetricsRegistry.NotificationResult = outcome?.status == .partiallyDelivered ? .partiallyDelivered : .delivered
-            metrics?.notifications.increment(channel: channel, result: result)
-            logger.debug("message delivered", metadata: ["channel": "\(channel)", "key": "\(message.key)"])
-        case .retry(let at):
-            rounds[channel, default: Round(started: clock.now())].failed += 1
-            rounds[channel, default: Round(started: clock.now())].reasons.insert(reason)
-            metrics?.deliveryRetries.increment(channel: channel, by: 1)
-            logger.debug("delivery failed, will retry", metadata: [
-                "channel": "\(channel)", "key": "\(message.key)", "reason": "\(reason)", "retry_at": "\(Timestamp(at))",
-            ])
-        case .dead:
-            rounds[channel, default: Round(started: clock.now())].dead += 1
-            rounds[channel, default: Round(started: clock.now())].reasons.insert(reason)
-            metrics?.notifications.increment(channel: channel, result: .deadLettered)
-            metrics?.deadLetters.increment(channel: channel, by: 1)
-            logger.error("message dead-lettered", metadata: [
-                "channel": "\(channel)", "key": "\(message.key)", "reason": "\(reason)",
-                "error": "\(detail ?? reason)",
-            ])
-        case .cancelled:
-            metrics?.notifications.increment(channel: channel, result: .cancelled)
-        }
-    }
-
-    /// Reports the rounds that have gone on for longer than `longRound` so far.
-    private func reportLongRounds() {
-        let now = clock.now()
-        for (channel, round) in rounds where now - round.started >= OutboxDispatcher.longRound {
-            endRound(of: channel, ongoing: true)
-        }
-    }
-
-    /// One line per channel each time its lane goes quiet, and every `longRound` seconds while
-    /// it does not: what the round delivered and what failed.
-    private func endRound(of channel: String, ongoing: Bool = false) {
-        guard let round = rounds.removeValue(forKey: channel) else { return }
-        var metadata: Logger.Metadata = [
-            "channel": "\(channel)", "delivered": "\(round.delivered)", "failed": "\(round.failed)", "dead": "\(round.dead)",
-            "reasons": "\(round.reasons.sorted().joined(separator: ","))",
-        ]
-        if ongoing { metadata["ongoing"] = "true" }
-        if round.failed + round.dead > 0 {
-            logger.warning("deliveries", metadata: metadata)
-        } else {
-            logger.info("deliveries", metadata: metadata)
         }
     }
 

@@ -127,7 +127,7 @@ public struct EmailNotifier: Notifier {
         let result = await SingleAttempt(limiter: limiter).run {
             do {
                 let response = try await transport.send(request)
-                return .success(ReceiverAnswer(status: response.code, excerpt: ReceiverAnswer.excerpt(of: Array(response.reply.utf8), redaction: redaction)))
+                return .success(ReceiverAnswer(status: response.code, excerpt: ReceiverAnswer.excerpt(of: Array(response.reply.utf8), redaction: { redaction })))
             } catch let error as TransportError {
                 var failure = DeliveryError(error)
                 failure.message = redaction.apply(failure.message)

@@ -52,11 +52,13 @@ public struct HTTPNotifier: Notifier {
                 nil)
         }
         request.timeout = policy.timeout
-        let redaction = Redaction(url: request.url, headers: request.headers, extra: encoder.secrets)
+        // Worked out only for an answer long enough to hold a secret, or an error.
+        let redaction = { [encoder, request] in Redaction(url: request.url, headers: request.headers, extra: encoder.secrets) }
         do {
             let response = try await transport.send(request)
             let answer = ReceiverAnswer(status: response.status, excerpt: ReceiverAnswer.excerpt(of: response.body, redaction: redaction))
-            guard
+            // A 2xx is delivered: no wait to read from it.
+            guard !(200..<300).contains(response.status),
                 let failure = DeliveryError(
                     status: response.status, host: request.host, excerpt: answer.excerpt,
                     retryAfter: encoder.retryAfter(in: response, now: context.clock.date()))
@@ -64,7 +66,7 @@ public struct HTTPNotifier: Notifier {
             return .failure(failure, answer)
         } catch let error as TransportError {
             var failure = DeliveryError(error)
-            failure.message = redaction.apply(failure.message)
+            failure.message = redaction().apply(failure.message)
             return .failure(failure, nil)
         } catch is CancellationError {
             throw CancellationError()

@@ -17,11 +17,13 @@ public struct ReceiverAnswer: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { excerpt.isEmpty ? "\(status)" : "\(status) \(excerpt)" }
 
-    /// The first 300 characters of `body`, redacted and on one line.
-    static func excerpt(of body: some Collection<UInt8>, redaction: Redaction) -> String {
+    /// The first 300 characters of `body`, redacted and on one line. `redaction` is asked
+    /// for only when the text is long enough to hold a secret (four characters).
+    static func excerpt(of body: some Collection<UInt8>, redaction: () -> Redaction) -> String {
         let text = String(decoding: body.prefix(4096), as: UTF8.self)
         let flat = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? " " : $0 }))
-        let redacted = redaction.apply(flat.trimmingCharactersOfWhitespace())
+        let trimmed = flat.trimmingCharactersOfWhitespace()
+        let redacted = trimmed.unicodeScalars.count < 4 ? trimmed : redaction().apply(trimmed)
         return redacted.count > 300 ? String(redacted.prefix(300)) + "…" : redacted
     }
 }

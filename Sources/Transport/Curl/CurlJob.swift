@@ -1,6 +1,10 @@
 import Foundation
 
 /// A request handed to the curl thread, with the continuation that gets its result.
+///
+/// The continuation is resumed exactly once by `CurlMultiLoop`: refused at `submit`, failed
+/// by a cancellation or shutdown, or finished by `collect`, each of which takes the job or
+/// its transfer out of the loop's hands first.
 struct CurlJob: Sendable {
     enum Work: Sendable {
         case http(HTTPRequest)
@@ -9,5 +13,5 @@ struct CurlJob: Sendable {
 
     let id: UInt64
     let work: Work
-    let continuation: CheckedContinuation<CurlResult, any Error>
+    let continuation: UnsafeContinuation<CurlResult, any Error>
 }

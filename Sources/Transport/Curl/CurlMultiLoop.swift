@@ -4,7 +4,7 @@ import Synchronization
 
 /// The thread that owns libcurl's multi handle and runs every transfer on it.
 ///
-/// **The `@unchecked Sendable` invariant.** `multi`, `transfers` and `transfersByID` (and the
+/// **The `@unchecked Sendable` invariant.** `multi`, `transfers`, `transfersByID` and `spares` (and the
 /// easy handles and `CurlTransfer`s they hold) are touched only by the thread `run()` runs
 /// on, from the moment it starts until it returns; `init` merely creates and configures the
 /// multi handle before that thread exists, and `run()` cleans it up as its last act. Every
@@ -35,6 +35,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     /// Curl-thread only.
     private var transfersByID: [UInt64: CurlTransfer] = [:]
+    /// Easy handles of finished transfers, reset, for the next ones (libcurl keeps their
+    /// buffers): curl-thread only, at most `spareLimit`.
+    private var spares: [UnsafeMutableRawPointer] = []
+    private static let spareLimit = 256
 
     init(settings: TransportSettings) throws {
         CurlMultiLoop.initializeLibcurl
@@ -153,13 +157,15 @@ final class CurlMultiLoop: @unchecked Sendable {
             collect(into: &finished)
             curl_multi_poll(multi, nil, 0, 1000, nil)
         }
+        for easy in spares { curl_easy_cleanup(easy) }
+        spares.removeAll()
         curl_multi_cleanup(multi)
     }
 
     private func start(_ job: CurlJob, finished: inout [UInt64]) {
         let transfer: CurlTransfer
         do {
-            transfer = try CurlTransfer(job: job, settings: settings)
+            transfer = try CurlTransfer(job: job, settings: settings, reusing: spares.popLast())
         } catch {
             job.continuation.resume(throwing: error)
             finished.append(job.id)
@@ -198,7 +204,9 @@ final class CurlMultiLoop: @unchecked Sendable {
             curl_multi_remove_handle(multi, easy)
             transfersByID[transfer.id] = nil
             finished.append(transfer.id)
-            transfer.continuation.resume(with: transfer.result(for: code).mapError { $0 as any Error })
+            let result = transfer.result(for: code)
+            if spares.count < CurlMultiLoop.spareLimit { spares.append(transfer.handBack()) }
+            transfer.continuation.resume(with: result.mapError { $0 as any Error })
         }
     }
 }

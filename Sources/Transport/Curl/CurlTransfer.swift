@@ -9,11 +9,12 @@ import Foundation
 final class CurlTransfer {
     let id: UInt64
     let easy: UnsafeMutableRawPointer
-    let continuation: CheckedContinuation<CurlResult, any Error>
+    let continuation: UnsafeContinuation<CurlResult, any Error>
     let host: String
     let isMail: Bool
-    /// Secrets to blank out of curl's error text.
-    let redaction: Redaction
+    /// Secrets to blank out of curl's error text, worked out only when there is an error.
+    private let secrets: (urls: [Secret], headers: [HTTPHeader], extra: [Secret])
+    var redaction: Redaction { Redaction(urls: secrets.urls, headers: secrets.headers, extra: secrets.extra) }
     /// What the error says about the recipient or sender.
     let recipient: String?
     let sender: String?
@@ -32,8 +33,11 @@ final class CurlTransfer {
 
     /// Creates the easy handle and sets every option; throws `invalid_request` when libcurl
     /// refuses one (a header with CR or LF, an option this libcurl lacks).
-    init(job: CurlJob, settings: TransportSettings) throws {
-        guard let easy = curl_easy_init() else {
+    ///
+    /// `reusing` is an easy handle a finished transfer gave back (`handBack()`), reset to
+    /// libcurl's defaults; without one a new handle is made.
+    init(job: CurlJob, settings: TransportSettings, reusing spare: UnsafeMutableRawPointer? = nil) throws {
+        guard let easy = spare ?? curl_easy_init() else {
             throw TransportError(
                 code: .protocolError, host: "libcurl", message: "libcurl could not create a transfer (out of memory?)",
                 recoverable: true)
@@ -47,7 +51,7 @@ final class CurlTransfer {
         case .http(let request):
             host = request.host
             isMail = false
-            redaction = Redaction(urls: [request.url] + (settings.proxy.map { [$0] } ?? []), headers: request.headers)
+            secrets = ([request.url] + (settings.proxy.map { [$0] } ?? []), request.headers, [])
             recipient = nil
             sender = nil
             timeout = request.timeout ?? settings.timeout
@@ -56,7 +60,7 @@ final class CurlTransfer {
         case .mail(let mail):
             host = mail.host
             isMail = true
-            redaction = Redaction(url: Secret(mail.url), extra: mail.password.map { [$0] } ?? [])
+            secrets = ([Secret(mail.url)], [], mail.password.map { [$0] } ?? [])
             recipient = mail.recipient
             sender = mail.sender
             timeout = mail.timeout ?? settings.timeout
@@ -65,11 +69,22 @@ final class CurlTransfer {
         }
     }
 
+    /// The easy handle was given back for another transfer: not cleaned up here.
+    private var handedBack = false
+
     deinit {
-        curl_easy_cleanup(easy)
+        if !handedBack { curl_easy_cleanup(easy) }
         curl_slist_free_all(headerList)
         curl_slist_free_all(recipientList)
         errorBuffer.deallocate()
+    }
+
+    /// Gives the easy handle back, reset to libcurl's defaults, for the next transfer; call
+    /// once the handle is off the multi handle. Its buffers and state go with it.
+    func handBack() -> UnsafeMutableRawPointer {
+        handedBack = true
+        curl_easy_reset(easy)
+        return easy
     }
 
     // MARK: Options
@@ -225,20 +240,31 @@ final class CurlTransfer {
         return count
     }
 
+    /// One header line (or SMTP reply line), read as bytes: only a header's name and value
+    /// become strings.
     private func receiveHeader(_ data: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
         guard let data, count > 0 else { return count }
-        let line = String(decoding: UnsafeRawBufferPointer(start: data, count: count), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let raw = UnsafeRawBufferPointer(start: data, count: count).bindMemory(to: UInt8.self)
+        let line = CurlTransfer.trimmed(raw[...])
         if isMail {
-            if !line.isEmpty { lastReply = line }
-        } else if line.hasPrefix("HTTP/") {
+            if !line.isEmpty { lastReply = String(decoding: UnsafeBufferPointer(rebasing: line), as: UTF8.self) }
+        } else if line.starts(with: "HTTP/".utf8) {
             headers.removeAll()  // a new response (after a 1xx or a redirect) starts over
-        } else if let colon = line.firstIndex(of: ":") {
-            let name = String(line[..<colon])
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            let name = String(decoding: UnsafeBufferPointer(rebasing: line[..<colon]), as: UTF8.self)
+            let value = String(decoding: UnsafeBufferPointer(rebasing: CurlTransfer.trimmed(line[(colon + 1)...])), as: UTF8.self)
             headers.append(HTTPHeader(name, value))
         }
         return count
+    }
+
+    /// `bytes` without leading and trailing ASCII white space (CR and LF included).
+    private static func trimmed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Slice<UnsafeBufferPointer<UInt8>> {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return bytes[start..<end]
     }
 
     private func send(into buffer: UnsafeMutablePointer<CChar>?, _ room: Int) -> Int {

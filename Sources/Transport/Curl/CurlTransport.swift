@@ -42,7 +42,7 @@ public final class CurlTransport: HTTPTransport, MailTransport {
         let loop = self.loop
         let id = loop.register()
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
+            try await withUnsafeThrowingContinuation { continuation in
                 loop.submit(CurlJob(id: id, work: work, continuation: continuation))
             }
         } onCancel: {

@@ -4,7 +4,7 @@ public import Foundation
 /// what `evaluate` and `log` channels print.
 ///
 /// Objects keep their members in the order written (`JSONObject`). Two ways out:
-/// `encoded()` (compact, keys sorted, through `JSONEncoder`: request bodies, the same
+/// `encoded()` (compact, keys sorted: request bodies, the same
 /// message giving the same bytes) and `serialized(pretty:)` (keys in the order written:
 /// output documented in that order). Sources read documents with their own parser.
 public enum JSONValue: Sendable, Hashable, Encodable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
@@ -41,11 +41,43 @@ public enum JSONValue: Sendable, Hashable, Encodable, ExpressibleByStringLiteral
 
     /// Compact UTF-8 JSON with sorted keys and unescaped slashes, so the same value always
     /// gives the same bytes; a non-finite `double` is written as null.
+    ///
+    /// Written by `JSONWriter` (every request body of every channel goes through here, so
+    /// `JSONEncoder`'s boxing of each value is not paid per message): keys in the order of
+    /// their UTF-8 bytes, a repeated key once with its last value, a whole `double` without
+    /// a decimal (`100`), as `JSONEncoder` writes them.
     public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Every value here is encodable (non-finite numbers are null), so this never falls back.
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
+        var writer = JSONWriter()
+        writeSorted(to: &writer)
+        return Data(writer.bytes)
+    }
+
+    private func writeSorted(to writer: inout JSONWriter) {
+        switch self {
+        case .double(let value) where value.isFinite && value == value.rounded() && abs(value) < 1e15:
+            writer.int(Int(value))
+        case .array(let items):
+            writer.beginArray()
+            for item in items { item.writeSorted(to: &writer) }
+            writer.endArray()
+        case .object(let object):
+            writer.beginObject()
+            var members = object.members
+            if members.count > 1 {
+                // Stable, so of a repeated key the last member is the last of its run.
+                members = members.enumerated().sorted {
+                    $0.element.key.utf8.lexicographicallyPrecedes($1.element.key.utf8)
+                        || ($0.element.key == $1.element.key && $0.offset < $1.offset)
+                }.map(\.element)
+            }
+            for (index, member) in members.enumerated() where index + 1 == members.count || members[index + 1].key != member.key {
+                writer.key(member.key)
+                member.value.writeSorted(to: &writer)
+            }
+            writer.endObject()
+        default:
+            write(to: &writer)
+        }
     }
 
     /// The member `key` of an object (the last one, if repeated); nil for anything else.

@@ -1,0 +1,43 @@
+import Foundation
+import SLAEngine
+import Testing
+@testable import Delivery
+import Transport
+
+/// `JSONValue.encoded()`, the bytes of every request body: compact, keys sorted, the same
+/// value giving the same bytes, and the same document `JSONEncoder` would have written.
+@Suite struct JSONEncodedTests {
+    @Test func keysAreSortedByTheirBytesAndARepeatedKeyKeepsItsLastValue() {
+        var object = JSONObject()
+        object.append("b", .int(1))
+        object.append("a_b", .array([.double(2), .double(2.5), .double(.infinity), .bool(true)]))
+        object.append("aB", .object(["y": .null, "x": .string("é/\"\\\n\t\u{1}")]))
+        object.append("Z", .int(-3))
+        object.append("b", .int(4))
+        #expect(String(decoding: JSONValue.object(object).encoded(), as: UTF8.self)
+            == #"{"Z":-3,"aB":{"x":"é/\"\\\n\t\u0001","y":null},"a_b":[2,2.5,null,true],"b":4}"#)
+    }
+
+    @Test func timesAreWrittenInUTCToTheSecond() {
+        #expect(Date(timeIntervalSince1970: 1_767_225_600.9).rfc3339 == "2026-01-01T00:00:00Z")
+        #expect(Date(timeIntervalSince1970: 0).rfc3339 == "1970-01-01T00:00:00Z")
+        #expect(Date(timeIntervalSince1970: 951_827_696).rfc3339 == "2000-02-29T12:34:56Z")
+    }
+
+    /// A webhook body, hostile text included, reads back as the document `JSONEncoder`
+    /// (sorted keys, slashes unescaped) writes for the same value.
+    @Test func aWebhookBodyReadsBackAsJSONEncodersDoes() throws {
+        var message = Samples.message()
+        message.subject = Samples.hostile
+        message.text = Samples.hostile + "\u{2028}\u{8}\u{c}\u{7f}"
+        let value = try WebhookEncoder(url: Secret("https://hooks.example.com/in/XXXX")).body(for: message)
+        let reference = JSONEncoder()
+        reference.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let ours = try JSONSerialization.jsonObject(with: value.encoded()) as? NSDictionary
+        let theirs = try JSONSerialization.jsonObject(with: reference.encode(value)) as? NSDictionary
+        #expect(ours != nil)
+        #expect(ours == theirs)
+        // The same message, the same bytes.
+        #expect(value.encoded() == value.encoded())
+    }
+}
