@@ -69,12 +69,7 @@ extension StateStore {
     /// evaluation. So the daemon records breaches while it words the tick's messages.
     public func recordBreaches(_ breaches: [BreachRecord]) async throws(StateStoreError) {
         guard !breaches.isEmpty else { return }
-        // Taken out of the cache while in use, so adding to it copies nothing; a failed
-        // write leaves the cache empty and the next use reads the table again.
-        let cached = cache.withLock { cache in
-            defer { cache.breaches = nil }
-            return cache.breaches
-        }
+        let cached = cache.withLock { $0.takeBreaches() }
         var ledger: BreachLedger
         if let cached {
             ledger = cached

@@ -76,11 +76,7 @@ extension StateStore: ClockOutcomeLog {
             cache.withLock { $0.outcomes = nil }
             throw StateStore.describe(error, path: path)
         }
-        cache.withLock { cache in
-            guard cache.outcomes != nil else { return }
-            cache.outcomes!.reserveCapacity(cache.outcomes!.count + outcomes.count)
-            for outcome in outcomes { cache.outcomes!.record(outcome) }
-        }
+        cache.withLock { $0.record(outcomes) }
     }
 
     public func clockOutcomes(countingFrom since: Date, until: Date) throws(StateStoreError) -> [ClockOutcome] {

@@ -11,20 +11,12 @@ extension StateStore {
     /// What changed is worked out by `TicketObservation`.
     public func observe(_ tickets: [Ticket], source: String, at: Date) throws(StateStoreError) -> [String: [TicketEvent]] {
         let now = Int64(at.timeIntervalSince1970)
-        // Taken out of the cache while in use, so updating them copies nothing; a failed
-        // write leaves the cache empty and the next poll reads the tables again.
-        let cached = cache.withLock { cache in
-            defer {
-                cache.snapshots = nil
-                cache.transitions = nil
-            }
-            return (cache.snapshots, cache.transitions)
-        }
+        let cached = cache.withLock { $0.takeTickets() }
         let (snapshots, transitions) = try write { db -> ([String: [String: Snapshot]], [String: [TicketEvent]]) in
-            var all = try cached.0 ?? StateStore.loadSnapshots(db)
+            var all = try cached.snapshots ?? StateStore.loadSnapshots(db)
             // Taken out of the table while updated, so nothing is copied.
             var snapshots = all.removeValue(forKey: source) ?? [:]
-            var transitions = try cached.1 ?? StateStore.loadTransitions(db)
+            var transitions = try cached.transitions ?? StateStore.loadTransitions(db)
             let observed = TicketObservation(tickets, at: now, snapshots: &snapshots, transitions: &transitions)
             var insertTransition = try RowWriter(db, sql: "INSERT INTO transition (ticket_id, at, kind, value) VALUES (?, ?, ?, ?)")
             for move in observed.moves {

@@ -34,6 +34,26 @@ public final class StateStore: Sendable {
         var breaches: BreachLedger?
         /// What is on record of clock outcomes.
         var outcomes: RecordedOutcomes?
+
+        /// The snapshots and transitions, taken out while a poll updates them so nothing is
+        /// copied; a failed write leaves them out, and the next poll reads the tables again.
+        mutating func takeTickets() -> (snapshots: [String: [String: Snapshot]]?, transitions: [String: [TicketEvent]]?) {
+            defer { (snapshots, transitions) = (nil, nil) }
+            return (snapshots, transitions)
+        }
+
+        /// The breach ledger, taken out while breaches are added, as `takeTickets`.
+        mutating func takeBreaches() -> BreachLedger? {
+            defer { breaches = nil }
+            return breaches
+        }
+
+        /// Adds outcomes just written to what is on record, once that has been read.
+        mutating func record(_ written: [ClockOutcome]) {
+            guard outcomes != nil else { return }
+            outcomes!.reserveCapacity(outcomes!.count + written.count)
+            for outcome in written { outcomes!.record(outcome) }
+        }
     }
 
     /// The values of a ticket the last poll saw; forty bytes, as there is one per open ticket.

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TestSupport
 
 /// Daemons sharing one PostgreSQL state, as ops run them on two hosts: each with its own
@@ -57,6 +58,22 @@ struct SharedStateFixture {
 
     func start(_ name: String) throws -> SlawatchProcess.Running {
         try SlawatchProcess.start(SlawatchProcess.binary.path, ["run", "--config", config(name)])
+    }
+
+    /// Starts `a`, waits until it leads, then `b`, until it stands by.
+    func startLeaderAndStandby() throws -> (SlawatchProcess.Running, SlawatchProcess.Running) {
+        try SharedStateFixture.startLeaderAndStandby(start)
+    }
+
+    /// Starts `a` with `start`, waits until it leads, then `b`, until it stands by.
+    static func startLeaderAndStandby(
+        _ start: (String) throws -> SlawatchProcess.Running
+    ) throws -> (SlawatchProcess.Running, SlawatchProcess.Running) {
+        let a = try start("a")
+        #expect(a.waitForLine(containing: "role: leader", stream: .stderr, timeout: .seconds(20)), "\(a.stderr)")
+        let b = try start("b")
+        #expect(b.waitForLine(containing: "role: standby", stream: .stderr, timeout: .seconds(20)), "\(b.stderr)")
+        return (a, b)
     }
 
     /// The ticket a message key is about (`file:S-7/…`).

@@ -75,11 +75,7 @@ import TestSupport
 
         /// Starts `a`, waits until it leads, then `b`, until it stands by.
         func startLeaderAndStandby() throws -> (SlawatchProcess.Running, SlawatchProcess.Running) {
-            let a = try start("a")
-            #expect(a.waitForLine(containing: "role: leader", stream: .stderr, timeout: .seconds(20)), "\(a.stderr)")
-            let b = try start("b")
-            #expect(b.waitForLine(containing: "role: standby", stream: .stderr, timeout: .seconds(20)), "\(b.stderr)")
-            return (a, b)
+            try SharedStateFixture.startLeaderAndStandby(start)
         }
 
         func start(_ name: String) throws -> SlawatchProcess.Running {

@@ -60,12 +60,11 @@ import TestSupport
     @Test func aPausedLeaderIsFencedAndComesBackAsAStandby() throws {
         let fixture = try SharedStateFixture(tickets: 16, firstDueIn: 3)
         defer { fixture.remove() }
-        let a = try fixture.start("a")
-        defer { _ = a.terminate(SIGKILL) }
-        #expect(a.waitForLine(containing: "role: leader", stream: .stderr), "\(a.stderr)")
-        let b = try fixture.start("b")
-        defer { _ = b.terminate(SIGKILL) }
-        #expect(b.waitForLine(containing: "role: standby", stream: .stderr), "\(b.stderr)")
+        let (a, b) = try fixture.startLeaderAndStandby()
+        defer {
+            _ = a.terminate(SIGKILL)
+            _ = b.terminate(SIGKILL)
+        }
         // The leader sends a first breach or two, then hangs.
         let deadline = Date() + 10
         while try fixture.hooks(from: "a").isEmpty, Date() < deadline { usleep(100_000) }
@@ -97,12 +96,11 @@ import TestSupport
     @Test func postgreSQLRestartedUnderBothDaemons() throws {
         let fixture = try SharedStateFixture(tickets: 12, firstDueIn: 3)
         defer { fixture.remove() }
-        let a = try fixture.start("a")
-        defer { _ = a.terminate(SIGKILL) }
-        #expect(a.waitForLine(containing: "role: leader", stream: .stderr), "\(a.stderr)")
-        let b = try fixture.start("b")
-        defer { _ = b.terminate(SIGKILL) }
-        #expect(b.waitForLine(containing: "role: standby", stream: .stderr), "\(b.stderr)")
+        let (a, b) = try fixture.startLeaderAndStandby()
+        defer {
+            _ = a.terminate(SIGKILL)
+            _ = b.terminate(SIGKILL)
+        }
         usleep(2_000_000)
         let leads = a.count("role: leader") + b.count("role: leader")
         try fixture.server.restart()

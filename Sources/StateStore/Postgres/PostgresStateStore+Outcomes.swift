@@ -33,11 +33,7 @@ extension PostgresStateStore: ClockOutcomeLog {
             cache.withLock { $0.outcomes = nil }
             throw error
         }
-        cache.withLock { cache in
-            guard cache.outcomes != nil else { return }
-            cache.outcomes!.reserveCapacity(cache.outcomes!.count + outcomes.count)
-            for outcome in outcomes { cache.outcomes!.record(outcome) }
-        }
+        cache.withLock { $0.record(outcomes) }
     }
 
     public func clockOutcomes(countingFrom since: Date, until: Date) async throws(StateStoreError) -> [ClockOutcome] {

@@ -7,16 +7,10 @@ extension PostgresStateStore {
     /// transition at `at`; returns the transitions recorded so far for the polled tickets.
     public func observe(_ tickets: [Ticket], source: String, at: Date) async throws(StateStoreError) -> [String: [TicketEvent]] {
         let now = Int64(at.timeIntervalSince1970)
-        let cached = cache.withLock { cache in
-            defer {
-                cache.snapshots = nil
-                cache.transitions = nil
-            }
-            return (cache.snapshots, cache.transitions)
-        }
+        let cached = cache.withLock { $0.takeTickets() }
         var all: [String: [String: StateStore.Snapshot]]
         var transitions: [String: [TicketEvent]]
-        if let snapshots = cached.0, let known = cached.1 {
+        if let snapshots = cached.snapshots, let known = cached.transitions {
             (all, transitions) = (snapshots, known)
         } else {
             (all, transitions) = try await loadTickets()
@@ -71,10 +65,7 @@ extension PostgresStateStore {
     /// Records the clocks that went past their due time; a clock breaches once.
     public func recordBreaches(_ breaches: [BreachRecord]) async throws(StateStoreError) {
         guard !breaches.isEmpty else { return }
-        let cached = cache.withLock { cache in
-            defer { cache.breaches = nil }
-            return cache.breaches
-        }
+        let cached = cache.withLock { $0.takeBreaches() }
         var ledger: BreachLedger
         if let cached { ledger = cached } else { ledger = try await loadBreaches() }
         var rows = BreachRows()

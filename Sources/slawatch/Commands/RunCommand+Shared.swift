@@ -118,11 +118,7 @@ extension RunCommand {
                     current.wiring = fresh
                     return (current.watcher, current.dispatcher)
                 }
-                await watcher?.reload(
-                    configuration: fresh.configuration, templates: fresh.templates, sources: fresh.sources, links: fresh.links)
-                credentials.replace(with: fresh)
-                await dispatcher?.use(notifiers: fresh.notifiers, opsChannel: fresh.configuration.opsChannel, templates: fresh.templates)
-                metrics.retain(channels: Set(fresh.configuration.channels.keys), sources: Set(fresh.configuration.sources.map(\.name)))
+                await RunCommand.apply(fresh, watcher: watcher, dispatcher: dispatcher, credentials: credentials, metrics: metrics)
             }),
         ]
         let server: StatusServer

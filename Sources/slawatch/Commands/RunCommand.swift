@@ -133,11 +133,7 @@ struct RunCommand: AsyncParsableCommand {
                                     progress: progress, logger: logger)),
             .init(service: ReloadService(notifier: notifier, metrics: metrics, logger: logger) {
                 let fresh = try Wiring.load(path: path, environment: environment, transport: transport, store: store)
-                await watcher.reload(
-                    configuration: fresh.configuration, templates: fresh.templates, sources: fresh.sources, links: fresh.links)
-                credentials.replace(with: fresh)
-                await dispatcher?.use(notifiers: fresh.notifiers, opsChannel: fresh.configuration.opsChannel, templates: fresh.templates)
-                metrics.retain(channels: Set(fresh.configuration.channels.keys), sources: Set(fresh.configuration.sources.map(\.name)))
+                await RunCommand.apply(fresh, watcher: watcher, dispatcher: dispatcher, credentials: credentials, metrics: metrics)
             }),
         ]
         let server: StatusServer
@@ -199,6 +195,18 @@ extension RunCommand {
             Console.error("cannot start the HTTP and SMTP transport: \(error)")
             throw ExitCode(ExitStatus.unavailable)
         }
+    }
+
+    /// Puts a reloaded configuration in force: the tick's, the dispatcher's (when this
+    /// daemon delivers), the listener's keys and tokens, and the metrics' series.
+    static func apply(
+        _ fresh: Wiring, watcher: Watcher?, dispatcher: OutboxDispatcher?, credentials: ListenerCredentials, metrics: MetricsRegistry
+    ) async {
+        await watcher?.reload(
+            configuration: fresh.configuration, templates: fresh.templates, sources: fresh.sources, links: fresh.links)
+        credentials.replace(with: fresh)
+        await dispatcher?.use(notifiers: fresh.notifiers, opsChannel: fresh.configuration.opsChannel, templates: fresh.templates)
+        metrics.retain(channels: Set(fresh.configuration.channels.keys), sources: Set(fresh.configuration.sources.map(\.name)))
     }
 
     /// A dry run's state: `base` read, nothing written, what a tick would send printed.
