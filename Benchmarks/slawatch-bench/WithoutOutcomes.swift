@@ -7,7 +7,7 @@ import StateStore
 struct WithoutOutcomes: NotificationLog {
     let base: StateStore
 
-    func ladderHistory() throws(StateStoreError) -> [String: [LadderRecord]] { try base.ladderHistory() }
+    func ladderHistory() throws(StateStoreError) -> LadderHistory { try base.ladderHistory() }
     func heldIntents(dueBy now: Date) throws(StateStoreError) -> [Intent] { try base.heldIntents(dueBy: now) }
     func breachCounts(since: Date) throws(StateStoreError) -> BreachCounts { try base.breachCounts(since: since) }
     func recordBreaches(_ breaches: [BreachRecord]) async throws(StateStoreError) { try await base.recordBreaches(breaches) }

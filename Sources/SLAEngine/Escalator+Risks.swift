@@ -14,7 +14,7 @@ extension Escalator {
     /// occurrence reaching a channel withdraws an earlier one still held for it. A silence
     /// standing over the ticket mutes them, as it mutes warnings.
     public func decideRisks(
-        ticket: Ticket, risks: [RiskOccurrence], rules: [RiskRule], history: [String: [LadderRecord]], now: Date,
+        ticket: Ticket, risks: [RiskOccurrence], rules: [RiskRule], history: LadderHistory, now: Date,
         silences: [Silence] = []
     ) -> Decision {
         var decision = Decision()
@@ -23,7 +23,7 @@ extension Escalator {
             let found = risks.filter { $0.risk == rule.kind }
             guard let latest = found.last else { continue }
             let series = RiskKey.series(ticket.key, rule.kind)
-            let records = history[series] ?? []
+            let records = history.records(for: series)
             let fired = records.compactMap { Int($0.step) }.max() ?? 0
             let owed = found.filter { $0.occurrence > fired }
             guard latest.occurrence > fired else { continue }

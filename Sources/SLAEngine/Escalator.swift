@@ -67,13 +67,13 @@ public struct Escalator: Sendable {
     /// `holds` gives, by clock key, the latest acknowledgement or snooze of a clock;
     /// `silences` the silences standing and those that ended (for the catch-up's words).
     public func decide(
-        ticket: Ticket, clocks: [SLAClock], history: [String: [LadderRecord]], earlierBreaches: Int, now: Date,
+        ticket: Ticket, clocks: [SLAClock], history: LadderHistory, earlierBreaches: Int, now: Date,
         holds: [String: ClockHold] = [:], silences: [Silence] = []
     ) -> Decision {
         var decision = Decision()
         for clock in clocks {
             let key = ClockKey.make(ticket.key, clock.metric, clock.cycle)
-            let records = history[key] ?? []
+            let records = history.records(for: key)
             if clock.state.isOpen {
                 let hold = holds.isEmpty ? nil : holds[key]
                 open(

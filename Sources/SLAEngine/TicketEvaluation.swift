@@ -55,7 +55,7 @@ extension SLAEngine {
     ///   (or is new) is returned in `outcomes`. Nil: no outcomes are collected.
     /// - `silences` are the silences standing, and those that ended, for the catch-ups.
     public func evaluate(
-        _ tickets: [Ticket], in range: Range<Int>, escalator: Escalator, history: [String: [LadderRecord]],
+        _ tickets: [Ticket], in range: Range<Int>, escalator: Escalator, history: LadderHistory,
         observed: (String) -> [TicketEvent], earlierBreaches: (Ticket) -> Int, keeping: Set<String>, now: Date,
         recordedOutcomes: RecordedOutcomes? = nil,
         holds: [String: ClockHold] = [:], silences: [Silence] = []

@@ -10,7 +10,7 @@ public import SLAEngine
 /// networked database answers over a socket; SQLite's synchronous methods satisfy them.
 public protocol NotificationLog: Sendable {
     /// What earlier ticks recorded, by clock key.
-    func ladderHistory() async throws(StateStoreError) -> [String: [LadderRecord]]
+    func ladderHistory() async throws(StateStoreError) -> LadderHistory
     /// Intents held by quiet hours whose hold ends by `now`.
     func heldIntents(dueBy now: Date) async throws(StateStoreError) -> [Intent]
     /// Breaches per customer since `since`.
@@ -47,7 +47,7 @@ public struct DryRunLog: NotificationLog {
         self.onCommit = onCommit
     }
 
-    public func ladderHistory() async throws(StateStoreError) -> [String: [LadderRecord]] { try await base?.ladderHistory() ?? [:] }
+    public func ladderHistory() async throws(StateStoreError) -> LadderHistory { try await base?.ladderHistory() ?? LadderHistory() }
     public func heldIntents(dueBy now: Date) async throws(StateStoreError) -> [Intent] { try await base?.heldIntents(dueBy: now) ?? [] }
     public func breachCounts(since: Date) async throws(StateStoreError) -> BreachCounts {
         try await base?.breachCounts(since: since) ?? BreachCounts()

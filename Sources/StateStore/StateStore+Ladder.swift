@@ -8,20 +8,21 @@ extension StateStore {
     ///
     /// A withdrawn intent counts as fired (its step never fires again) but not as sent, so
     /// it is reported as skipped.
-    public func ladderHistory() throws(StateStoreError) -> [String: [LadderRecord]] {
+    public func ladderHistory() throws(StateStoreError) -> LadderHistory {
         if let cached = cache.withLock({ $0.ladder }) { return cached }
         let loaded = try read { db in
-            var history: [String: [LadderRecord]] = [:]
+            var history = LadderHistory()
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM intent") ?? 0
+            history.reserveCapacity(clocks: count, records: count)
             let rows = try Row.fetchCursor(db, sql: "SELECT clock_key, step, channel, kind, status, role FROM intent")
             while let row = try rows.next() {
                 let status: String = row["status"]
-                let silenced = status == "silenced"
-                history[row["clock_key"], default: []].append(LadderRecord(
+                history.append(LadderRecord(
                     step: row["step"], channel: row["channel"],
                     kind: status == "withdrawn" ? .skipped : Intent.Kind(rawValue: row["kind"]) ?? .skipped,
-                    isHeld: status == "held", isSilenced: silenced,
-                    role: silenced ? (row["role"] as String?).flatMap(Role.init(rawValue:)) : nil
-                ))
+                    isHeld: status == "held", isSilenced: status == "silenced",
+                    role: (row["role"] as String?).flatMap(Role.init(rawValue:))
+                ), to: row["clock_key"])
             }
             return history
         }
@@ -97,7 +98,7 @@ extension StateStore {
                     let status = kind == .skipped ? "skipped" : muted != nil ? "silenced" : messageKey == nil ? "held" : "queued"
                     added.append((clockKeys[position], LadderRecord(
                         step: intents[position].step, channel: intents[position].channel, kind: kind, isHeld: status == "held",
-                        isSilenced: muted != nil, role: muted != nil ? intents[position].role : nil
+                        isSilenced: muted != nil, role: intents[position].role
                     )))
                     try insert.bind(Intent.id(clockKey: clockKeys[position], step: intents[position].step, channel: intents[position].channel))
                     try insert.bind(clockKeys[position])
@@ -154,15 +155,17 @@ extension StateStore {
             try StateStore.write(tick.surges, db: db)
         }
         cache.withLock { cache in
-            cache.ladder!.reserveCapacity(cache.ladder!.count + added.count)
-            for (key, record) in added { cache.ladder![key, default: []].append(record) }
+            guard cache.ladder != nil else { return }
+            cache.ladder!.reserveCapacity(clocks: cache.ladder!.count + added.count, records: cache.ladder!.recordCount + added.count)
+            for (key, record) in added { cache.ladder!.record(record, for: key) }
             for (key, step, channel, change) in changed {
-                guard let index = cache.ladder![key]?.firstIndex(where: { $0.step == step && $0.channel == channel }) else { continue }
-                cache.ladder![key]![index].isHeld = false
-                switch change {
-                case .released: cache.ladder![key]![index].isSilenced = false
-                case .withdrawn: cache.ladder![key]![index].kind = .skipped
-                case .muted: cache.ladder![key]![index].isSilenced = true
+                cache.ladder!.update(key, step: step, channel: channel) { status in
+                    status.isHeld = false
+                    switch change {
+                    case .released: status.isSilenced = false
+                    case .withdrawn: status.kind = .skipped
+                    case .muted: status.isSilenced = true
+                    }
                 }
             }
         }

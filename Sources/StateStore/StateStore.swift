@@ -29,7 +29,7 @@ public final class StateStore: Sendable {
         /// By ticket id, in time order.
         var transitions: [String: [TicketEvent]]?
         /// By clock key.
-        var ladder: [String: [LadderRecord]]?
+        var ladder: LadderHistory?
         /// The breach table.
         var breaches: BreachLedger?
         /// What is on record of clock outcomes.

@@ -31,7 +31,7 @@ import BusinessTime
 
     func decide(_ now: String, history: [String: [LadderRecord]] = [:], earlierBreaches: Int = 0) -> Escalator.Decision {
         let clocks = engine.clocks(for: ticket, at: at(now))
-        return escalator.decide(ticket: ticket, clocks: clocks, history: history, earlierBreaches: earlierBreaches, now: at(now))
+        return escalator.decide(ticket: ticket, clocks: clocks, history: LadderHistory(history), earlierBreaches: earlierBreaches, now: at(now))
     }
 
     /// What a decision's intents recorded, as the store would hand them back.

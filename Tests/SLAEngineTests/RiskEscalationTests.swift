@@ -31,7 +31,7 @@ import BusinessTime
     static func decide(_ ticket: Ticket, history: [String: [LadderRecord]] = [:], at now: String) -> Escalator.Decision {
         let clocks = sla.clocks(for: ticket, at: at(now))
         let risks = sla.risks(for: ticket, clocks: clocks, at: at(now))
-        return escalator.decideRisks(ticket: ticket, risks: risks, rules: rules, history: history, now: at(now))
+        return escalator.decideRisks(ticket: ticket, risks: risks, rules: rules, history: LadderHistory(history), now: at(now))
     }
 
     static func recorded(_ intents: [Intent], held: Bool = false) -> [String: [LadderRecord]] {

@@ -40,7 +40,7 @@ import Testing
         for time in times {
             let clocks = engine.clocks(for: ticket, at: at(time))
             let decision = escalator.decide(
-                ticket: ticket, clocks: clocks, history: history, earlierBreaches: 0, now: at(time), silences: silences)
+                ticket: ticket, clocks: clocks, history: LadderHistory(history), earlierBreaches: 0, now: at(time), silences: silences)
             for intent in decision.intents {
                 history[intent.clockKey, default: []].append(LadderRecord(
                     step: intent.step, channel: intent.channel, kind: intent.kind, isSilenced: intent.isMuted, role: intent.role))
@@ -113,7 +113,7 @@ import Testing
     @Test func theCatchUpNamesTheSilenceThatEnded() {
         let silence = Self.silence("s1", breaches: true)
         let clocks = engine.clocks(for: billing, at: at("2026-11-20T15:00:00Z"))
-        let history = ["desk:T-1/resolution/1": [
+        let history: LadderHistory = ["desk:T-1/resolution/1": [
             LadderRecord(step: "90%", channel: "ops-manager", kind: .warning, isSilenced: true, role: .manager),
             LadderRecord(step: "breach", channel: "ops-manager", kind: .breach, isSilenced: true, role: .manager),
             LadderRecord(step: "customer_notice", channel: "customers", kind: .customerNotice),
@@ -131,7 +131,7 @@ import Testing
 
     @Test func acknowledgementsAndAllClearsSkipChannelsThatHeardNothing() {
         // Muted records told nobody: nobody hears who acknowledged or that the clock was met.
-        let history = ["desk:T-1/resolution/1": [LadderRecord(step: "75%", channel: "billing-leads", kind: .warning, isSilenced: true)]]
+        let history: LadderHistory = ["desk:T-1/resolution/1": [LadderRecord(step: "75%", channel: "billing-leads", kind: .warning, isSilenced: true)]]
         let hold = ClockHold(kind: .ack, by: "dana", at: at("2026-11-20T13:10:00Z"), until: at("2026-11-20T17:00:00Z"))
         let held = escalator.decide(
             ticket: billing, clocks: engine.clocks(for: billing, at: at("2026-11-20T13:20:00Z")), history: history,

@@ -4,17 +4,16 @@ public import SLAEngine
 
 extension PostgresStateStore {
     /// What earlier ticks recorded, by clock key; read once, then kept in memory.
-    public func ladderHistory() async throws(StateStoreError) -> [String: [LadderRecord]] {
+    public func ladderHistory() async throws(StateStoreError) -> LadderHistory {
         if let cached = cache.withLock({ $0.ladder }) { return cached }
         let loaded = try await read { connection, logger in
-            var history: [String: [LadderRecord]] = [:]
+            var history = LadderHistory()
             let rows = try await connection.query("SELECT clock_key, step, channel, kind, status, role FROM intent", logger: logger)
             for try await (clockKey, step, channel, kind, status, role) in rows.decode((String, String, String?, String, String, String?).self) {
-                let silenced = status == "silenced"
-                history[clockKey, default: []].append(LadderRecord(
+                history.append(LadderRecord(
                     step: step, channel: channel,
                     kind: status == "withdrawn" ? .skipped : Intent.Kind(rawValue: kind) ?? .skipped, isHeld: status == "held",
-                    isSilenced: silenced, role: silenced ? role.flatMap(Role.init(rawValue:)) : nil))
+                    isSilenced: status == "silenced", role: role.flatMap(Role.init(rawValue:))), to: clockKey)
             }
             return history
         }
@@ -74,7 +73,7 @@ extension PostgresStateStore {
             rows.append(row, clockKey: clockKey, status: status, messageKey: messageKey)
             added.append((clockKey, LadderRecord(
                 step: intent.step, channel: intent.channel, kind: intent.kind, isHeld: status == "held", isSilenced: muted != nil,
-                role: muted != nil ? intent.role : nil)))
+                role: intent.role)))
         }
         let muted = (ids: tick.muted.map(\.id), reasons: tick.muted.map { StateStore.silencedReason($0.silence) })
         let messages = MessageRows(tick.messages, encoded)
@@ -118,14 +117,13 @@ extension PostgresStateStore {
         }
         cache.withLock { cache in
             guard cache.ladder != nil else { return }
-            for (key, record) in added where !(cache.ladder![key]?.contains { $0.step == record.step && $0.channel == record.channel } ?? false) {
-                cache.ladder![key, default: []].append(record)
-            }
+            for (key, record) in added { cache.ladder!.record(record, for: key) }
             for (key, step, channel, withdrawn) in changed {
-                guard let index = cache.ladder![key]?.firstIndex(where: { $0.step == step && $0.channel == channel }) else { continue }
-                cache.ladder![key]![index].isHeld = false
-                cache.ladder![key]![index].isSilenced = false
-                if withdrawn { cache.ladder![key]![index].kind = .skipped }
+                cache.ladder!.update(key, step: step, channel: channel) { status in
+                    status.isHeld = false
+                    status.isSilenced = false
+                    if withdrawn { status.kind = .skipped }
+                }
             }
             // Muted after a hold (rare): read back from the table next time.
             if !muted.ids.isEmpty { cache.ladder = nil }
