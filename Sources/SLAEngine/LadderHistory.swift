@@ -50,9 +50,11 @@ public struct LadderHistory: Sendable {
 
     public var isEmpty: Bool { chains.isEmpty }
 
+    /// Room for `clocks` and `records` in all. The store grows by doubling when a few are
+    /// added a tick: an exact reservation would copy it whole every time.
     public mutating func reserveCapacity(clocks: Int, records: Int) {
         chains.reserveCapacity(clocks)
-        entries.reserveCapacity(records)
+        if records > entries.capacity { entries.reserveCapacity(max(records, entries.capacity * 2)) }
     }
 
     // MARK: Reading
