@@ -46,6 +46,9 @@ extension Watcher {
     /// scheduled reports); it runs once, after the first part is worded.
     /// Each intent is committed with the message that carries it, so a crash between parts
     /// loses nothing: the next tick decides the rest again.
+    ///
+    /// The store commits a part while the next one is worded (on another core), one commit
+    /// at a time and in order: a part's commit starts once the one before has ended.
     func commitInParts(
         _ decided: Decided, at now: Date, into report: inout TickReport, phase: inout ContinuousClock.Instant,
         surges: SurgeCommit = SurgeCommit(), beforeFirstCommit: () async throws(StateStoreError) -> [OutboundMessage]
@@ -59,6 +62,7 @@ extension Watcher {
             ticketOf: { decided.plan.intent(decided.plan.ready[$0]).ticketKey })
         // The key of the message carrying each intent, by number, filled in part by part.
         var messageKeys = [String?](repeating: nil, count: decided.plan.decided.count + decided.plan.released.count)
+        var committing: Committing?
         for (index, part) in parts.enumerated() {
             // One part (most ticks, and a digest-only catch-up of any size) words the items
             // where they are; a part is a view of them. Items are made from the plan's intents
@@ -72,17 +76,48 @@ extension Watcher {
             var commit = TickPlanner.commit(
                 decided.plan, numbers: whole ? nil : part.map { decided.plan.ready[$0] }, messages: composed.map(\.message),
                 messageKeys: messageKeys, first: index == 0, at: now)
+            composed = []
             report.lap("compose", since: &phase)
             if index == 0 {
                 commit.messages += try await beforeFirstCommit()
                 commit.surges = surges
             }
             logSkipped(commit.intents)
-            try await store.commit(commit)
-            report.enqueued += commit.messages.count
-            report.lap("commit", since: &phase)
-            await dispatcher?.submit(commit.messages)
+            if let previous = committing.take() {
+                try await submit(previous, into: &report)
+                report.lap("commit", since: &phase)
+            }
+            committing = Committing(commit, to: store)
         }
+        if let last = committing.take() {
+            try await submit(last, into: &report)
+            report.lap("commit", since: &phase)
+        }
+    }
+
+    /// A part's commit under way on the store's writer, and the messages it puts in the outbox.
+    struct Committing {
+        let task: Task<Result<Void, StateStoreError>, Never>
+        let messages: [OutboundMessage]
+
+        init(_ commit: TickCommit, to store: any NotificationLog) {
+            messages = commit.messages
+            task = Task.detached {
+                do throws(StateStoreError) {
+                    try await store.commit(commit)
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+    }
+
+    /// Waits for a part's commit, then hands its messages to the dispatcher.
+    private func submit(_ part: Committing, into report: inout TickReport) async throws(StateStoreError) {
+        try await part.task.value.get()
+        report.enqueued += part.messages.count
+        await dispatcher?.submit(part.messages)
     }
 
     /// Says in each message about a stale source's ticket that its data may be out of date.

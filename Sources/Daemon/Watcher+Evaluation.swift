@@ -13,9 +13,64 @@ extension Watcher {
         /// Muted intents sent now as catch-ups: their silence ended.
         var unsilenced: [Intent] = []
         var breaches: [BreachRecord] = []
-        /// Clock outcomes new or changed since recorded.
-        var outcomes: [ClockOutcome] = []
+        /// Clock outcomes new or changed since recorded, in the parts they were evaluated in,
+        /// joined off the tick's path as they are written (`record`).
+        var outcomes: [[ClockOutcome]] = []
         var nextThreshold: Date?
+    }
+
+    /// Records the tick's breaches and clock outcomes on the store's writer, while the tick
+    /// words its messages: outcomes (what reports read: a breach when it happens, updated on
+    /// fulfilment) apart from the breaches, so a PostgreSQL state writes both at once, on two
+    /// connections. Both are let go once written.
+    ///
+    /// The outcomes go in one transaction, queued ahead of the commit as soon as they are
+    /// joined, so they are written and gone before the commit's own peak: runs written one
+    /// after another each wait for the disk, and those queued behind the commit stay held
+    /// through it.
+    /// The breaches and outcomes are taken out of `evaluation`, so nothing else holds them.
+    func record(takingFrom evaluation: inout Evaluation, at now: Date) -> Task<Result<Void, StateStoreError>, Never> {
+        let store = store
+        let breaches = evaluation.breaches
+        let outcomes = OutcomeParts(evaluation.outcomes)
+        (evaluation.breaches, evaluation.outcomes) = ([], [])
+        let outcomesRecorded = Task.detached { () -> Result<Void, StateStoreError> in
+            guard let log = store as? any ClockOutcomeLog else { return .success(()) }
+            do throws(StateStoreError) {
+                try await log.recordOutcomes(outcomes.joined(), at: now)
+                return .success(())
+            } catch { return .failure(error) }
+        }
+        let breachesRecorded = Task.detached { () -> Result<Void, StateStoreError> in
+            do throws(StateStoreError) {
+                try await store.recordBreaches(breaches)
+                return .success(())
+            } catch { return .failure(error) }
+        }
+        return Task.detached {
+            let breaches = await breachesRecorded.value, outcomes = await outcomesRecorded.value
+            if case .failure = breaches { return breaches }
+            return outcomes
+        }
+    }
+
+    /// Clock outcomes in the parts they were evaluated in, until joined: each part is taken
+    /// out as it is joined, so the parts and the whole are never held at once (a part's
+    /// array has a mapping of its own, given back when it is freed).
+    final class OutcomeParts: Sendable {
+        private let parts: Mutex<[[ClockOutcome]]>
+
+        init(_ parts: [[ClockOutcome]]) { self.parts = Mutex(parts.reversed()) }
+
+        /// Every part, first part first, in one array of just their size; none are left.
+        func joined() -> [ClockOutcome] {
+            parts.withLock { parts in
+                var joined: [ClockOutcome] = []
+                joined.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+                while let part = parts.popLast() { joined += part }
+                return joined
+            }
+        }
     }
 
     /// Tickets evaluated per part; a smaller set is evaluated in one.
@@ -51,6 +106,11 @@ extension Watcher {
                 clocks[batch[position].key] = MessageComposer.TicketClocks(batch, position, clocks: ticketClocks, risks: risks)
             }
             evaluated.kept = []
+            // Arrays grown by doubling hold up to twice their elements; every part is held
+            // until merged (outcomes until written), so each keeps only what it has.
+            evaluated.intents.shrinkToFit()
+            evaluated.breaches.shrinkToFit()
+            evaluated.outcomes.shrinkToFit()
             parts.withLock { $0[part] = (evaluated, clocks) }
         }
         // Last part first, so each part is let go as soon as it is merged.
@@ -62,9 +122,12 @@ extension Watcher {
         var result = Evaluation()
         merged.intents.reserveCapacity(evaluated.reduce(0) { $0 + $1.0.intents.count })
         merged.breaches.reserveCapacity(evaluated.reduce(0) { $0 + $1.0.breaches.count })
-        merged.outcomes.reserveCapacity(evaluated.reduce(0) { $0 + $1.0.outcomes.count })
         result.clocks.reserveCapacity(evaluated.reduce(0) { $0 + $1.clocks.count })
-        while let (part, clocks) = evaluated.popLast() {
+        result.outcomes.reserveCapacity(evaluated.count)
+        while let (evaluatedPart, clocks) = evaluated.popLast() {
+            var part = evaluatedPart
+            if !part.outcomes.isEmpty { result.outcomes.append(part.outcomes) }
+            part.outcomes = []
             merged.merge(part)
             result.clocks.merge(clocks) { $1 }
         }
@@ -86,8 +149,18 @@ extension Watcher {
         result.unsilenced = merged.unsilenced
         report.silenced = merged.intents.reduce(0) { $0 + ($1.isMuted ? 1 : 0) }
         result.breaches = merged.breaches
-        result.outcomes = merged.outcomes
         result.nextThreshold = merged.nextThreshold
         return result
+    }
+}
+
+extension Array {
+    /// Keeps only as much room as the elements take: an array grown by doubling may hold
+    /// twice that.
+    mutating func shrinkToFit() {
+        guard capacity > count else { return }
+        self = Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = withUnsafeBufferPointer { buffer.initialize(from: $0).1 }
+        }
     }
 }

@@ -92,27 +92,11 @@ public actor Watcher {
         let heldDue = try await store.heldIntents(dueBy: now)
         // Silences standing, and those ended lately: a breached clock they muted gets its catch-up.
         let silences = try await (store as? any SilenceLog)?.silences(endingAfter: now - Watcher.silenceMemory) ?? []
-        let evaluation = try await evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketKey)), silences: silences, into: &report)
+        var evaluation = try await evaluate(at: now, keepingClocksOf: Set(heldDue.map(\.ticketKey)), silences: silences, into: &report)
         report.lap("evaluate", since: &phase)
         let nextThreshold = evaluation.nextThreshold
         // Breaches are recorded on the store's writer while the messages are worded here.
-        let breachesRecorded = Task.detached { [store, breaches = evaluation.breaches, outcomes = evaluation.outcomes] () -> Result<Void, StateStoreError> in
-            // Clock outcomes for reports: a breach when it happens, updated on fulfilment. Apart
-            // from the breaches, so a PostgreSQL state writes both at once, on two connections.
-            let outcomesRecorded = Task { () -> Result<Void, StateStoreError> in
-                do throws(StateStoreError) {
-                    if let log = store as? any ClockOutcomeLog { try await log.recordOutcomes(outcomes, at: now) }
-                    return .success(())
-                } catch { return .failure(error) }
-            }
-            do throws(StateStoreError) {
-                try await store.recordBreaches(breaches)
-            } catch {
-                _ = await outcomesRecorded.value
-                return .failure(error)
-            }
-            return await outcomesRecorded.value
-        }
+        let breachesRecorded = record(takingFrom: &evaluation, at: now)
         // The clocks are let go here: a large tick's memory peaks in the commit.
         let decided = decide(
             consume evaluation, heldDue: heldDue, silences: silences, stale: await poller.staleSources(at: now), at: now)

@@ -7,30 +7,33 @@ public import Foundation
 /// A breach is recorded when it happens and updated on fulfilment (the clock is then
 /// `missed`); a clock met in time is recorded when it is met.
 public struct ClockOutcome: Sendable, Hashable {
+    // Declared so the one-byte values and the optional instants come last: 216 bytes
+    // instead of 240, for the hundred thousand a first tick over a backlog records.
+
     /// The configured source the ticket came from; empty when read from a tickets file.
     public var source: String
     public var ticketID: String
-    public var metric: Metric
-    public var cycle: Int
-    /// `met`, `missed` or `breached` (open and past due when recorded).
-    public var state: ClockState
     public var policy: String
     public var calendar: String
-    public var targetSeconds: Int
-    public var startedAt: Date
-    /// Nil only for a calendar that never reaches the target.
-    public var dueAt: Date?
-    public var fulfilledAt: Date?
-    /// Business seconds the clock ran, paused time excluded: start to fulfilment (or to the
-    /// instant it was judged, while open).
-    public var elapsedSeconds: Int
-    public var pausedSeconds: Int
     public var customer: String
     public var tier: String?
     public var group: String?
     /// The team the ticket belonged to (`teams:`); nil when no team matches.
     public var team: String?
     public var channel: String?
+    public var cycle: Int
+    public var targetSeconds: Int
+    public var startedAt: Date
+    /// Business seconds the clock ran, paused time excluded: start to fulfilment (or to the
+    /// instant it was judged, while open).
+    public var elapsedSeconds: Int
+    public var pausedSeconds: Int
+    /// Nil only for a calendar that never reaches the target.
+    public var dueAt: Date?
+    public var fulfilledAt: Date?
+    public var metric: Metric
+    /// `met`, `missed` or `breached` (open and past due when recorded).
+    public var state: ClockState
     public var priority: TicketPriority
 
     public init(

@@ -21,9 +21,7 @@ public struct RecordedOutcomes: Sendable {
 
     /// Notes a row as read back: its clock key as stored and its mark.
     public mutating func record(clockKey: String, state: ClockState, dueAt: Int64?, fulfilledAt: Int64?) {
-        var hash = RecordedOutcomes.offset
-        for byte in clockKey.utf8 { hash = (hash ^ UInt64(byte)) &* RecordedOutcomes.prime }
-        marks[hash] = RecordedOutcomes.mark(state, dueAt: dueAt, fulfilledAt: fulfilledAt)
+        marks[ClockKey.digest(of: clockKey)] = RecordedOutcomes.mark(state, dueAt: dueAt, fulfilledAt: fulfilledAt)
     }
 
     /// True when `clock` of `ticket` is on record as it stands.
@@ -34,46 +32,34 @@ public struct RecordedOutcomes: Sendable {
 
     // MARK: Digests
 
-    static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
-    static let prime: UInt64 = 0x0000_0100_0000_01b3
-
-    /// FNV-1a over the bytes of `ClockKey.make(TicketKey.make(source, id), metric, cycle)`.
+    /// The digest of `ClockKey.make(TicketKey.make(source, id), metric, cycle)`.
     static func key(_ source: String, _ id: String, _ metric: Metric, _ cycle: Int) -> UInt64 {
-        var hash = offset
-        func add(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* prime }
+        var digest = ClockKey.Digest()
         if !source.isEmpty {
-            for byte in source.utf8 { add(byte) }
-            add(UInt8(ascii: ":"))
+            digest.add(source)
+            digest.add(UInt8(ascii: ":"))
         }
-        for byte in id.utf8 { add(byte) }
-        add(UInt8(ascii: "/"))
-        for byte in metric.rawValue.utf8 { add(byte) }
-        add(UInt8(ascii: "/"))
-        if cycle < 0 { add(UInt8(ascii: "-")) }
-        // The decimal digits, most significant first, with no string built.
-        let value = cycle.magnitude
-        var divisor: UInt = 1
-        while value / divisor >= 10 { divisor *= 10 }
-        repeat {
-            add(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-            divisor /= 10
-        } while divisor > 0
-        return hash
+        digest.add(id)
+        digest.add(UInt8(ascii: "/"))
+        digest.add(metric.rawValue)
+        digest.add(UInt8(ascii: "/"))
+        digest.add(cycle)
+        return digest.value
     }
 
     static func mark(_ state: ClockState, dueAt: Int64?, fulfilledAt: Int64?) -> UInt64 {
-        var hash = offset
+        var digest = ClockKey.Digest()
         func add(_ value: UInt64) {
             var v = value
             for _ in 0..<8 {
-                hash = (hash ^ (v & 0xff)) &* prime
+                digest.add(UInt8(v & 0xff))
                 v >>= 8
             }
         }
         add(UInt64(state.index))
         add(UInt64(bitPattern: dueAt ?? .min))
         add(UInt64(bitPattern: fulfilledAt ?? .min))
-        return hash
+        return digest.value
     }
 }
 

@@ -25,51 +25,88 @@ public enum ClockState: String, Sendable, Hashable, Codable {
 /// What only explanations need (the rival policies, the stops, every threshold) is
 /// worked out on demand from what the clock keeps, so evaluating stays cheap.
 public struct SLAClock: Sendable, Hashable {
+    // One is kept for every clock of every ticket something is owed about, so the stored
+    // properties are laid out to take 168 bytes (`SLAClockLayoutTests`): instants as epoch
+    // seconds, the one-byte values last, what a clock rarely has behind a reference.
+
     /// The source's own id of the ticket.
     public var ticketID: String
     /// The ticket's source (see `Ticket.source`).
     public var source: String
-    public var metric: Metric
-    /// 1 for `first_response` and `resolution`; numbered from 1 per cycle for `next_reply`
-    /// and `periodic_update`.
-    public var cycle: Int
-    /// The ticket's priority, which chose every target.
-    public var priority: TicketPriority
+    /// The group a `group_response` clock is about; nil for every other metric.
+    public var group: String?
     /// The policy whose target won (the earliest due time; on a tie the one listed first).
     let origin: PolicyPlan
     /// Every policy that matched the ticket, in configuration order.
     let rivals: [PolicyPlan]
+    let factor: ExceptionFactor?
+    /// 1 for `first_response` and `resolution`; numbered from 1 per cycle for `next_reply`
+    /// and `periodic_update`.
+    public var cycle: Int
     public var targetSeconds: Int
+    public var elapsedSeconds: Int
+    /// Business seconds the clock stood still in pause statuses (and, for resolution, solved spells).
+    public var pausedSeconds: Int
+    /// When the clock started, in epoch seconds; business time is placed from here.
+    let start: Int64
+    /// The due time and the fulfilment in epoch seconds; `Int64.min` for none.
+    private let due: Int64, fulfilment: Int64
+    /// The first step crossing after the evaluation instant, by position in the ladder: a
+    /// step is large to copy into every clock. `nextStep` reads it.
+    let next: NextCrossing
+    /// The spells the clock stood still, in time order, disjoint.
+    let spells: [StopSpell]
+    public var metric: Metric
+    /// The ticket's priority, which chose every target.
+    public var priority: TicketPriority
+    public var state: ClockState
+
+    init(
+        ticketID: String, source: String, metric: Metric, cycle: Int, priority: TicketPriority, origin: PolicyPlan,
+        rivals: [PolicyPlan], targetSeconds: Int, factor: ExceptionFactor?, start: Int64, dueAt: Int64?,
+        fulfilledAt: Int64?, elapsedSeconds: Int, pausedSeconds: Int, state: ClockState, next: NextCrossing,
+        spells: [StopSpell], group: String?
+    ) {
+        self.ticketID = ticketID
+        self.source = source
+        self.group = group
+        self.origin = origin
+        self.rivals = rivals
+        self.factor = factor
+        self.cycle = cycle
+        self.targetSeconds = targetSeconds
+        self.elapsedSeconds = elapsedSeconds
+        self.pausedSeconds = pausedSeconds
+        self.start = start
+        due = dueAt ?? .min
+        fulfilment = fulfilledAt ?? .min
+        self.next = next
+        self.spells = spells
+        self.metric = metric
+        self.priority = priority
+        self.state = state
+    }
+
     /// The exception whose `targets_factor` multiplied the target, and the factor; nil when none.
     public var targetsFactor: (exception: String, factor: Double)? {
         factor.map { ($0.name, $0.value) }
     }
-    let factor: ExceptionFactor?
-    public var startedAt: Date
+    public var startedAt: Date { date(start) }
     /// Nil only when the calendar never accumulates the target (a calendar with no open time).
     /// For a paused clock, the due time if it resumed at the evaluation instant.
-    public var dueAt: Date?
+    public var dueAt: Date? { due == .min ? nil : date(due) }
     /// When the clock was fulfilled (reply, solve); nil while open.
-    public var fulfilledAt: Date?
-    public var elapsedSeconds: Int
-    /// Business seconds the clock stood still in pause statuses (and, for resolution, solved spells).
-    public var pausedSeconds: Int
-    public var state: ClockState
-    /// The first step crossing after the evaluation instant, by position in the ladder: a
-    /// step is large to copy into every clock. `nextStep` reads it.
-    let next: NextCrossing?
+    public var fulfilledAt: Date? { fulfilment == .min ? nil : date(fulfilment) }
     /// How the clock's business time maps onto instants.
-    let schedule: ClockSchedule
-    /// The group a `group_response` clock is about; nil for every other metric.
-    public var group: String? = nil
+    var schedule: ClockSchedule { ClockSchedule(calendar: origin.calendar, start: start, spells: spells) }
 
     /// The first step crossing after the evaluation instant; nil for a fulfilled clock.
     public var nextStep: StepCrossing? {
-        guard let next, let step = ladder?.steps[next.step] else { return nil }
-        return StepCrossing(step: step, repetition: next.repetition, elapsedSeconds: next.elapsedSeconds, at: next.at)
+        guard next.step >= 0, let step = ladder?.steps[Int(next.step)] else { return nil }
+        return StepCrossing(step: step, repetition: Int(next.repetition), elapsedSeconds: next.elapsedSeconds, at: next.instant)
     }
     /// When `nextStep` crosses, without building it.
-    public var nextStepAt: Date? { next?.at }
+    public var nextStepAt: Date? { next.step >= 0 ? next.instant : nil }
 
     /// The name of the winning policy.
     public var policy: String { origin.name }
@@ -122,18 +159,37 @@ public struct SLAClock: Sendable, Hashable {
     }
 }
 
-/// A `targets_factor` that applied to a clock.
-struct ExceptionFactor: Sendable, Hashable {
-    var name: String
-    var value: Double
+/// A `targets_factor` that applied to a clock: a reference, as few clocks have one.
+final class ExceptionFactor: Sendable, Hashable {
+    let name: String
+    let value: Double
+
+    init(name: String, value: Double) {
+        self.name = name
+        self.value = value
+    }
+
+    static func == (lhs: ExceptionFactor, rhs: ExceptionFactor) -> Bool { lhs.name == rhs.name && lhs.value == rhs.value }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(value)
+    }
 }
 
-/// Where a clock's next crossing is: a step of its ladder, by position.
+/// Where a clock's next crossing is: a step of its ladder, by position; `none` when no step
+/// is ahead (a fulfilled clock, or no ladder).
 struct NextCrossing: Sendable, Hashable {
-    var step: Int
-    var repetition: Int
+    /// -1 for none.
+    var step: Int32
+    var repetition: Int32
     var elapsedSeconds: Int
-    var at: Date?
+    /// Epoch seconds; `Int64.min` when the calendar never gets there.
+    var at: Int64
+
+    static let none = NextCrossing(step: -1, repetition: 0, elapsedSeconds: 0, at: .min)
+
+    var instant: Date? { at == .min ? nil : date(at) }
 }
 
 /// A ladder step and the instant the clock crosses it.

@@ -227,7 +227,7 @@ public struct SLAEngine: Sendable {
             state = .running
         }
 
-        var next: NextCrossing?
+        var next = NextCrossing.none
         if let ladder = plan.ladders[m], state.isOpen {
             // The crossing after now is the smallest threshold still above the elapsed time.
             var best: (elapsed: Int, step: Int, repetition: Int)?
@@ -244,8 +244,8 @@ public struct SLAEngine: Sendable {
             }
             if let best {
                 next = NextCrossing(
-                    step: best.step, repetition: best.repetition, elapsedSeconds: best.elapsed,
-                    at: schedule.instant(reaching: Int64(best.elapsed)).map(date)
+                    step: Int32(best.step), repetition: Int32(clamping: best.repetition), elapsedSeconds: best.elapsed,
+                    at: schedule.instant(reaching: Int64(best.elapsed)) ?? .min
                 )
             }
         }
@@ -253,8 +253,8 @@ public struct SLAEngine: Sendable {
         return SLAClock(
             ticketID: ticket, source: source, metric: metric, cycle: cycle, priority: priority, origin: plan, rivals: plans,
             targetSeconds: target, factor: exceptions.factor.map { ExceptionFactor(name: $0.name, value: $0.value) },
-            startedAt: date(start), dueAt: winnerDue.map(date), fulfilledAt: span.end.map(date),
-            elapsedSeconds: elapsed, pausedSeconds: Int(paused), state: state, next: next, schedule: schedule, group: group
+            start: start, dueAt: winnerDue, fulfilledAt: span.end,
+            elapsedSeconds: elapsed, pausedSeconds: Int(paused), state: state, next: next, spells: spells, group: group
         )
     }
 }

@@ -8,6 +8,9 @@ public import SLAEngine
 public protocol OutboxStore: Sendable {
     /// Every message still pending, oldest first, with its attempts and next attempt.
     func pendingMessages() async throws(StateStoreError) -> [PendingMessage]
+    /// Every message still pending, oldest first, without its body: what a restarted
+    /// dispatcher queues (it reads each body back when it claims the message).
+    func pendingKeys() async throws(StateStoreError) -> [PendingKey]
     /// Puts messages in the outbox; one already there (by key) is left as it is.
     func enqueue(_ messages: [OutboundMessage]) async throws(StateStoreError)
     /// Records finished attempts and the channel outages they changed, in one transaction.
@@ -18,17 +21,62 @@ public protocol OutboxStore: Sendable {
     func record(_ attempts: [AttemptRecord], outages: [String: ChannelOutage?]) async throws(StateStoreError)
     /// Channels in an outage, by name: ops hear once per outage, also across restarts.
     func channelOutages() async throws(StateStoreError) -> [String: ChannelOutage]
-    /// Takes the messages about to be attempted; returns the keys this daemon may send.
+    /// Takes the messages about to be attempted: grants the keys this daemon may send, and
+    /// reads back the message of each granted key in `reading` (those the dispatcher queued
+    /// without their body), in the same look-up.
     ///
     /// A shared store grants claims only while this daemon leads, checked in the database
     /// against the leader's epoch, so a leader that was paused or lost its session starts
-    /// nothing once another has taken over. A store one daemon owns grants every claim.
-    func claim(_ keys: [String]) async throws(StateStoreError) -> Set<String>
+    /// nothing once another has taken over. A store one daemon owns grants every claim of a
+    /// message still pending.
+    func claim(_ keys: [String], reading: Set<String>) async throws(StateStoreError) -> OutboxClaim
 }
 
 extension OutboxStore {
-    /// One daemon owns the store (SQLite's daemon lock, a test's memory): every claim holds.
-    public func claim(_ keys: [String]) async throws(StateStoreError) -> Set<String> { Set(keys) }
+    /// The keys of `keys` this daemon may send.
+    public func claim(_ keys: [String]) async throws(StateStoreError) -> Set<String> {
+        try await claim(keys, reading: []).granted
+    }
+
+    /// Read from the messages themselves, for a store that keeps them in memory.
+    public func pendingKeys() async throws(StateStoreError) -> [PendingKey] {
+        try await pendingMessages().map {
+            PendingKey(key: $0.message.key, channel: $0.message.channel, createdAt: $0.message.createdAt,
+                       attempts: $0.attempts, nextAttemptAt: $0.nextAttemptAt)
+        }
+    }
+}
+
+/// What a claim granted: the keys, and the messages read back for the keys asked for.
+public struct OutboxClaim: Sendable {
+    public var granted: Set<String>
+    /// Granted messages by key, for the keys the claim was asked to read.
+    public var messages: [String: OutboundMessage]
+
+    public init(granted: Set<String>, messages: [String: OutboundMessage] = [:]) {
+        self.granted = granted
+        self.messages = messages
+    }
+}
+
+/// A pending outbox message without its body: what ordering and retry need.
+public struct PendingKey: Sendable, Hashable {
+    public var key: String
+    public var channel: String
+    /// When it was decided (for the retry policy's maximum age).
+    public var createdAt: Date
+    /// Attempts already made.
+    public var attempts: Int
+    /// When the next attempt is due.
+    public var nextAttemptAt: Date
+
+    public init(key: String, channel: String, createdAt: Date, attempts: Int, nextAttemptAt: Date) {
+        self.key = key
+        self.channel = channel
+        self.createdAt = createdAt
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+    }
 }
 
 /// How one delivery attempt of an outbox message ended, as the state records it.

@@ -4,8 +4,12 @@ public import SLAEngine
 
 /// The breaches on record: which clocks breached (each is recorded once), and whose they
 /// were and when, for counting a customer's repeated breaches.
+///
+/// A clock is held as the digest of its key (`ClockKey.digest`), 8 bytes instead of a key
+/// string of some 80: the ledger lives as long as the daemon, and a large backlog has a
+/// breach for most of its clocks.
 struct BreachLedger: Sendable {
-    var clocks: Set<String> = []
+    var clocks: Set<UInt64> = []
     var entries: [Entry] = []
 
     struct Entry: Sendable {
@@ -14,24 +18,44 @@ struct BreachLedger: Sendable {
         var at: Int64
     }
 
-    /// Takes the breaches not on record yet; returns them, as their clock key and their
-    /// position in `breaches`, for the store to write.
-    mutating func add(_ breaches: [BreachRecord]) -> [(clockKey: String, position: Int)] {
-        var new: [(clockKey: String, position: Int)] = []
+    /// Notes a row read back from the breach table.
+    mutating func note(clockKey: String, customerID: String, ticketID: String, at: Int64) {
+        clocks.insert(ClockKey.digest(of: clockKey))
+        entries.append(Entry(customerID: customerID, ticketID: ticketID, at: at))
+    }
+
+    /// Takes the breaches not on record yet; returns their positions in `breaches`, in
+    /// clock key order (as SQLite's index wants them), for the store to write. Keys are
+    /// made as each row is written (`BreachRecord.clockKey`).
+    mutating func add(_ breaches: [BreachRecord]) -> [Int] {
+        var new: [Int] = []
         clocks.reserveCapacity(clocks.count + breaches.count)
-        for (position, breach) in breaches.enumerated() {
-            let clockKey = ClockKey.make(breach.ticketKey, breach.metric, breach.cycle)
-            if clocks.insert(clockKey).inserted { new.append((clockKey, position)) }
+        for (position, breach) in breaches.enumerated()
+        where clocks.insert(ClockKey.digest(breach.ticketKey, breach.metric, breach.cycle)).inserted {
+            new.append(position)
         }
         entries.reserveCapacity(entries.count + new.count)
-        for (_, position) in new {
+        for position in new {
             entries.append(Entry(
                 customerID: breaches[position].customerID, ticketID: breaches[position].ticketKey,
                 at: Int64(breaches[position].at.timeIntervalSince1970)
             ))
         }
+        // By ticket key, metric and cycle: the order of the keys but for a ticket key that
+        // starts another one, which only costs SQLite a little more work.
+        new.sort { a, b in
+            let (x, y) = (breaches[a], breaches[b])
+            if x.ticketKey != y.ticketKey { return x.ticketKey < y.ticketKey }
+            if x.metric != y.metric { return x.metric.rawValue < y.metric.rawValue }
+            return x.cycle < y.cycle
+        }
         return new
     }
+}
+
+extension BreachRecord {
+    /// The key of the clock that breached.
+    var clockKey: String { ClockKey.make(ticketKey, metric, cycle) }
 }
 
 /// How many breaches each customer had within a window, to tell a repeated breach.
@@ -76,19 +100,17 @@ extension StateStore {
         } else {
             ledger = try loadBreaches()
         }
-        // New ones by position in `breaches`, in key order for SQLite.
-        var new = ledger.add(breaches)
+        let new = ledger.add(breaches)
         if !new.isEmpty {
-            new.sort { $0.clockKey < $1.clockKey }
-            let rows = new
             do {
                 try await pool.write { db in
                     var insert = try RowWriter(db, sql: "INSERT OR IGNORE INTO breach (clock_key, customer_id, ticket_id, at) VALUES (?, ?, ?, ?)")
-                    for (clockKey, position) in rows {
-                        try insert.bind(clockKey)
-                        try insert.bind(breaches[position].customerID)
-                        try insert.bind(breaches[position].ticketKey)
-                        try insert.bind(Int64(breaches[position].at.timeIntervalSince1970))
+                    for position in new {
+                        let breach = breaches[position]
+                        try insert.bind(breach.clockKey)
+                        try insert.bind(breach.customerID)
+                        try insert.bind(breach.ticketKey)
+                        try insert.bind(Int64(breach.at.timeIntervalSince1970))
                         try insert.run()
                     }
                 }
@@ -116,8 +138,7 @@ extension StateStore {
             var ledger = BreachLedger()
             let rows = try Row.fetchCursor(db, sql: "SELECT clock_key, customer_id, ticket_id, at FROM breach")
             while let row = try rows.next() {
-                ledger.clocks.insert(row["clock_key"])
-                ledger.entries.append(BreachLedger.Entry(customerID: row["customer_id"], ticketID: row["ticket_id"], at: row["at"]))
+                ledger.note(clockKey: row["clock_key"], customerID: row["customer_id"], ticketID: row["ticket_id"], at: row["at"])
             }
             return ledger
         }

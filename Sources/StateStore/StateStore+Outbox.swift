@@ -16,6 +16,18 @@ extension StateStore: OutboxStore {
         }
     }
 
+    public func pendingKeys() throws(StateStoreError) -> [PendingKey] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT key, channel, created_at, attempts, next_attempt_at FROM outbox WHERE status = 'pending' ORDER BY created_at, key
+                """).map { row in
+                PendingKey(
+                    key: row["key"], channel: row["channel"], createdAt: Date(timeIntervalSince1970: TimeInterval(row["created_at"] as Int64)),
+                    attempts: row["attempts"], nextAttemptAt: Date(timeIntervalSince1970: TimeInterval(row["next_attempt_at"] as Int64)))
+            }
+        }
+    }
+
     public func enqueue(_ messages: [OutboundMessage]) throws(StateStoreError) {
         guard !messages.isEmpty else { return }
         try commit(TickCommit(at: messages.map(\.createdAt).max() ?? Date(), messages: messages))
@@ -70,16 +82,24 @@ extension StateStore: OutboxStore {
         }
     }
 
-    /// The daemon lock makes this daemon the only one: every message still pending is its to send.
-    public func claim(_ keys: [String]) throws(StateStoreError) -> Set<String> {
-        guard !keys.isEmpty else { return [] }
+    /// The daemon lock makes this daemon the only one: every message still pending is its to
+    /// send. The messages of the keys in `reading` are read in the same look-up.
+    public func claim(_ keys: [String], reading: Set<String>) throws(StateStoreError) -> OutboxClaim {
+        guard !keys.isEmpty else { return OutboxClaim(granted: []) }
+        let decoder = JSONDecoder()
         return try read { db in
-            var pending: Set<String> = []
+            var claim = OutboxClaim(granted: [])
             for part in stride(from: 0, to: keys.count, by: 500) {
                 let chunk = Array(keys[part..<min(keys.count, part + 500)])
-                pending.formUnion(try String.fetchAll(db, sql: StateStore.claimQuery(keys: chunk.count), arguments: StatementArguments(chunk)))
+                let rows = try Row.fetchCursor(db, sql: StateStore.claimQuery(keys: chunk.count), arguments: StatementArguments(chunk))
+                while let row = try rows.next() {
+                    let key: String = row[0]
+                    claim.granted.insert(key)
+                    guard reading.contains(key) else { continue }
+                    claim.messages[key] = try decoder.decode(OutboundMessage.self, from: row[1] as Data)
+                }
             }
-            return pending
+            return claim
         }
     }
 
@@ -87,7 +107,7 @@ extension StateStore: OutboxStore {
     /// key up by key: for an IN list of more than one key it would otherwise read every
     /// pending row through the status index, once per claim.
     static func claimQuery(keys count: Int) -> String {
-        "SELECT key FROM outbox WHERE +status = 'pending' AND key IN (\(Array(repeating: "?", count: count).joined(separator: ", ")))"
+        "SELECT key, message FROM outbox WHERE +status = 'pending' AND key IN (\(Array(repeating: "?", count: count).joined(separator: ", ")))"
     }
 
     public func channelOutages() throws(StateStoreError) -> [String: ChannelOutage] {

@@ -33,9 +33,9 @@ extension StateStore: ClockOutcomeLog {
 
     public func recordOutcomes(_ outcomes: [ClockOutcome], at now: Date) async throws(StateStoreError) {
         guard !outcomes.isEmpty else { return }
-        // In key order for SQLite, sorting positions rather than copying outcomes.
-        let keys = outcomes.map(\.clockKey)
-        let order = keys.indices.sorted { keys[$0] < keys[$1] }
+        // In about key order for SQLite, sorting positions rather than copying outcomes; each
+        // key is made as its row is bound, so a large tick's outcomes never hold one apiece.
+        let order = outcomes.indices.sorted { a, b in ClockOutcome.keyOrder(outcomes[a], outcomes[b]) }
         let recordedAt = Int64(now.timeIntervalSince1970)
         do {
             try await pool.write { db in
@@ -47,7 +47,7 @@ extension StateStore: ClockOutcomeLog {
                     """)
                 for position in order {
                     let outcome = outcomes[position]
-                    try upsert.bind(keys[position])
+                    try upsert.bind(outcome.clockKey)
                     try upsert.bind(outcome.source)
                     try upsert.bind(outcome.ticketID)
                     try upsert.bind(outcome.metric.rawValue)
@@ -106,6 +106,17 @@ extension StateStore: ClockOutcomeLog {
             startedAt: date(row["started_at"])!, dueAt: date(row["due_at"]), fulfilledAt: date(row["fulfilled_at"]),
             elapsedSeconds: row["elapsed_seconds"], pausedSeconds: row["paused_seconds"], customer: row["customer"],
             tier: row["tier"], group: row["grp"], team: row["team"], channel: row["channel"], priority: priority)
+    }
+}
+
+extension ClockOutcome {
+    /// The order of clock keys (`SOURCE:ID/metric/cycle`) by their parts, but for an id that
+    /// starts another (`7` and `7/`…), which only costs an index a little more work.
+    static func keyOrder(_ a: ClockOutcome, _ b: ClockOutcome) -> Bool {
+        if a.source != b.source { return a.source < b.source }
+        if a.ticketID != b.ticketID { return a.ticketID < b.ticketID }
+        if a.metric != b.metric { return a.metric.rawValue < b.metric.rawValue }
+        return a.cycle < b.cycle
     }
 }
 

@@ -14,7 +14,7 @@ import Testing
     }
 
     static func outcome(_ entry: DeliverySchedule.Entry, _ status: DeliveryOutcome.Status, _ error: DeliveryError? = nil) -> DeliveryOutcome {
-        DeliveryOutcome(key: entry.message.key, channel: entry.message.channel, kind: .webhook, status: status, attempts: 1, error: error)
+        DeliveryOutcome(key: entry.key, channel: entry.channel, kind: .webhook, status: status, attempts: 1, error: error)
     }
 
     static let unavailable = DeliveryError(code: .serverError, recoverable: true, message: "503", status: 503)
@@ -28,10 +28,10 @@ import Testing
         // Ten seconds of a receiver that answers 503 to everything, in steps of 100 ms.
         for _ in 0..<100 {
             for entry in schedule.take(now: now) {
-                let failing = entry.message.channel == "hooks"
+                let failing = entry.channel == "hooks"
                 let finished = schedule.finish(
                     entry, Self.outcome(entry, failing ? .failed : .delivered, failing ? Self.unavailable : nil), at: now, random: 0.5)
-                if !failing { leadsDelivered[entry.message.key] = now }
+                if !failing { leadsDelivered[entry.key] = now }
                 if failing, case .retry(let at) = finished.result { #expect(at > now) }
             }
             #expect(schedule.inFlight("hooks") <= 8)
@@ -48,11 +48,11 @@ import Testing
         for n in 0..<10 { schedule.add(Self.message("h\(n)", "hooks"), due: Self.t0) }
         schedule.add(Self.message("l0", "leads"), due: Self.t0)
         let first = schedule.take(now: Self.t0)
-        #expect(first.filter { $0.message.channel == "hooks" }.count == 4)
-        #expect(first.contains { $0.message.key == "l0" })
+        #expect(first.filter { $0.channel == "hooks" }.count == 4)
+        #expect(first.contains { $0.key == "l0" })
         // Nothing of hooks ends (it hangs); a new leads message still goes at once.
         schedule.add(Self.message("l1", "leads"), due: Self.t0 + 1)
-        #expect(schedule.take(now: Self.t0 + 1).map(\.message.key) == ["l1"])
+        #expect(schedule.take(now: Self.t0 + 1).map(\.key) == ["l1"])
         // The next due instant is never one of the full lane's.
         #expect(schedule.nextDue() == nil)
     }
@@ -120,7 +120,7 @@ import Testing
         var schedule = DeliverySchedule()
         schedule.add(Self.message("m", "hooks"), due: Self.t0)
         schedule.add(Self.message("n", "gone"), due: Self.t0)
-        let taken = schedule.take(now: Self.t0).sorted { $0.message.key < $1.message.key }
+        let taken = schedule.take(now: Self.t0).sorted { $0.key < $1.key }
         let gone = DeliveryError(code: .clientError, recoverable: false, message: "404", status: 404)
         let dead = schedule.finish(taken[0], Self.outcome(taken[0], .failed, gone), at: Self.t0, random: 0.5)
         #expect(dead.result == .dead)

@@ -29,10 +29,12 @@ final class MemoryOutbox: OutboxStore {
         }
     }
     func channelOutages() -> [String: ChannelOutage] { state.withLock { $0.outages } }
-    /// Grants every claim, as SQLite's daemon lock does, and keeps how many keys each claimed.
-    func claim(_ keys: [String]) -> Set<String> {
+    /// Grants every claim, as SQLite's daemon lock does, and keeps how many keys each claimed;
+    /// reads back the pending messages asked for.
+    func claim(_ keys: [String], reading: Set<String>) -> OutboxClaim {
         claimSizes.withLock { $0.append(keys.count) }
-        return Set(keys)
+        let messages = state.withLock { $0.pending.map(\.message) + $0.enqueued }.filter { reading.contains($0.key) }
+        return OutboxClaim(granted: Set(keys), messages: Dictionary(messages.map { ($0.key, $0) }) { first, _ in first })
     }
     let claimSizes = Mutex<[Int]>([])
 

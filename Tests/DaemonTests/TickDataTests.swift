@@ -38,6 +38,21 @@ import SLAEngine
         #expect(tickets["b:3"]?.ticket.subject == "b3")
     }
 
+    @Test func aLargeBatchIsFoundByKeyWithFourBytesASlot() {
+        let count = 100_000
+        var tickets = PolledTickets()
+        tickets.replace("desk", with: (0..<count).map { Self.ticket("T\($0)", subject: "s\($0)", source: "desk") })
+        #expect(tickets.count == count)
+        for n in stride(from: 0, to: count, by: 997) {
+            #expect(tickets["desk:T\(n)"]?.ticket.subject == "s\(n)")
+        }
+        #expect(tickets["desk:T\(count)"] == nil)
+        #expect(tickets["desk:"] == nil)
+        #expect(tickets["T1"] == nil)
+        // 262,144 slots of four bytes: 1 MiB, where a dictionary from key to place took ten.
+        #expect(PositionIndex(tickets.batches["desk"]!).byteCount == 1 << 20)
+    }
+
     @Test func partsCoverEveryTicketOnce() {
         var tickets = PolledTickets()
         tickets.replace("a", with: (0..<10).map { Self.ticket("a\($0)") })

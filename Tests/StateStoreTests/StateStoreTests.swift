@@ -83,6 +83,11 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
 
         #expect(try await store.pendingMessages().map(\.message) == [message(warning.id)])
         #expect(try await store.claim([warning.id, "unknown"]) == [warning.id])
+        // A claim reads back the messages asked for, and only those; a restart queues keys.
+        let claimed = try await store.claim([warning.id, "unknown"], reading: [warning.id, "unknown"])
+        #expect(claimed.granted == [warning.id] && claimed.messages == [warning.id: message(warning.id)])
+        #expect(try await store.claim([warning.id], reading: []).messages.isEmpty)
+        #expect(try await store.pendingKeys().map { [$0.key, $0.channel, "\($0.attempts)"] } == [[warning.id, "leads", "0"]])
         try await store.record([AttemptRecord(key: warning.id, at: at("2026-11-20T13:00:01Z"), result: .delivered(detail: nil))], outages: [:])
         // Recorded once: a second record of the same delivery changes nothing.
         try await store.record([AttemptRecord(key: warning.id, at: at("2026-11-20T13:00:02Z"), result: .delivered(detail: nil))], outages: [:])

@@ -12,10 +12,21 @@ public import Transport
 /// Pure, like the connection pool state machines it is modelled on: the dispatcher asks it
 /// which attempts to start (`take`), tells it how each ended (`finish`) and does what it
 /// returns (record, announce, sleep until `nextDue`). Time and randomness are arguments.
+///
+/// A lane holds at most `bodiesPerLane` messages whole; past that it keeps only what
+/// ordering and retry need (key, channel, age, attempts, due) and the dispatcher reads each
+/// body back from the outbox when it claims the message, so a backlog of any size costs a
+/// few dozen bytes a message.
 public struct DeliverySchedule: Sendable {
     /// A message with its attempts so far and when its next attempt is due.
     public struct Entry: Sendable, Comparable {
-        public var message: OutboundMessage
+        public let key: String
+        public let channel: String
+        /// When the message was decided, for the retry policy's maximum age.
+        public let createdAt: Date
+        /// The message itself; nil when the lane was full of bodies as it was queued: the
+        /// claim reads it back from the outbox.
+        public var message: OutboundMessage?
         public var attempts: Int
         public var due: Date
         /// Arrival order, so messages due at the same instant go first come, first served.
@@ -54,6 +65,8 @@ public struct DeliverySchedule: Sendable {
         var succeeding = 0
         /// While probing: no attempt starts before this instant.
         var heldUntil: Date?
+        /// Waiting entries that hold their message.
+        var bodies = 0
 
         /// A lane whose receiver keeps failing sends one probe at a time, when the last
         /// failed attempt's retry falls due, instead of every message on its own schedule.
@@ -62,6 +75,10 @@ public struct DeliverySchedule: Sendable {
 
     /// Failures in a row after which a lane only probes its receiver.
     public static let probeAfter = 3
+
+    /// Messages a lane holds whole by default: enough to keep its attempts in flight fed
+    /// between two reads of the outbox, few enough that a backlog's bodies stay on disk.
+    public static let defaultBodiesPerLane = 4096
 
     /// When to retry and when to give up.
     public var policy: RetryPolicy
@@ -73,6 +90,8 @@ public struct DeliverySchedule: Sendable {
     /// so each connection has its next request ready as soon as it answers.
     public var keepingUpLimits: [String: Int] = [:]
     public var defaultLimit: Int
+    /// Waiting messages a lane holds whole; the rest wait as keys.
+    public let bodiesPerLane: Int
     /// Which channels are failing, to tell ops once per outage.
     public private(set) var health: ChannelHealth
     private var lanes: [String: Lane] = [:]
@@ -80,8 +99,12 @@ public struct DeliverySchedule: Sendable {
     private var known: Set<String> = []
     private var arrivals = 0
 
-    public init(policy: RetryPolicy = .delivery, limits: [String: Int] = [:], defaultLimit: Int = 32, health: ChannelHealth = ChannelHealth()) {
+    public init(
+        policy: RetryPolicy = .delivery, limits: [String: Int] = [:], defaultLimit: Int = 32, health: ChannelHealth = ChannelHealth(),
+        bodiesPerLane: Int = DeliverySchedule.defaultBodiesPerLane
+    ) {
         self.policy = policy
+        self.bodiesPerLane = bodiesPerLane
         self.limits = limits
         self.defaultLimit = defaultLimit
         self.health = health
@@ -93,9 +116,46 @@ public struct DeliverySchedule: Sendable {
     public mutating func add(_ message: OutboundMessage, attempts: Int = 0, due: Date) -> Bool {
         guard known.insert(message.key).inserted else { return false }
         arrivals += 1
-        lanes[message.channel, default: Lane()].waiting.insert(Entry(message: message, attempts: attempts, due: due, order: arrivals))
+        queue(Entry(key: message.key, channel: message.channel, createdAt: message.createdAt, message: message,
+                    attempts: attempts, due: due, order: arrivals))
         return true
     }
+
+    /// Queues a message by key only (one resumed after a restart): its body is read back
+    /// when it is claimed. Returns false when it is already queued or in flight.
+    @discardableResult
+    public mutating func add(_ pending: PendingKey, due: Date) -> Bool {
+        guard known.insert(pending.key).inserted else { return false }
+        arrivals += 1
+        queue(Entry(key: pending.key, channel: pending.channel, createdAt: pending.createdAt, message: nil,
+                    attempts: pending.attempts, due: due, order: arrivals))
+        return true
+    }
+
+    /// Puts an entry in its lane's queue, with its message while the lane holds fewer than
+    /// `bodiesPerLane`, as a key otherwise. A mail narrowed to the recipients still owed
+    /// keeps its message: the outbox may not have recorded the narrowing yet.
+    private mutating func queue(_ entry: Entry) {
+        var entry = entry
+        if entry.message != nil {
+            if (lanes[entry.channel]?.bodies ?? 0) < bodiesPerLane || entry.message?.retryTo != nil {
+                lanes[entry.channel, default: Lane()].bodies += 1
+            } else {
+                entry.message = nil
+            }
+        }
+        lanes[entry.channel, default: Lane()].waiting.insert(entry)
+    }
+
+    /// Takes the lane's first waiting entry, counting its message out.
+    private mutating func removeFirst(_ channel: String) -> Entry {
+        let entry = lanes[channel]!.waiting.removeMin()
+        if entry.message != nil { lanes[channel]!.bodies -= 1 }
+        return entry
+    }
+
+    /// Waiting messages held whole, in all.
+    public var bodies: Int { lanes.values.reduce(0) { $0 + $1.bodies } }
 
     /// The attempts to start now: every lane's due messages, oldest first, up to its limit.
     /// Messages whose key is in `skipping` stay where they are (a drain tries each once).
@@ -108,15 +168,15 @@ public struct DeliverySchedule: Sendable {
             let limit = limit(channel, lanes[channel]!)
             var aside: [Entry] = []
             while lanes[channel]!.inFlight < limit, let next = lanes[channel]!.waiting.min, next.due <= now {
-                let entry = lanes[channel]!.waiting.removeMin()
-                if skipping.contains(entry.message.key) {
+                let entry = removeFirst(channel)
+                if skipping.contains(entry.key) {
                     aside.append(entry)
                     continue
                 }
                 started.append(entry)
                 lanes[channel]!.inFlight += 1
             }
-            for entry in aside { lanes[channel]!.waiting.insert(entry) }
+            for entry in aside { queue(entry) }
         }
         return started
     }
@@ -124,19 +184,18 @@ public struct DeliverySchedule: Sendable {
     /// Puts back a message `take` handed out that was not attempted (its claim was refused
     /// or failed), due again at `due`, its attempts unchanged.
     public mutating func release(_ entry: Entry, due: Date) {
-        let channel = entry.message.channel
-        lanes[channel]?.inFlight -= 1
+        lanes[entry.channel]?.inFlight -= 1
         var again = entry
         again.due = due
-        lanes[channel, default: Lane()].waiting.insert(again)
+        queue(again)
     }
 
     /// Records how an attempt that `take` started ended (`outcome` nil: the channel is no
     /// longer configured) and schedules what follows.
     public mutating func finish(_ entry: Entry, _ outcome: DeliveryOutcome?, at now: Date, random: Double) -> Finished {
-        let channel = entry.message.channel
+        let channel = entry.channel
         lanes[channel]?.inFlight -= 1
-        let key = entry.message.key
+        let key = entry.key
         guard let outcome else {
             known.remove(key)
             return Finished(result: .dead, record: AttemptRecord(
@@ -152,7 +211,7 @@ public struct DeliverySchedule: Sendable {
         case .partiallyDelivered where partialRetry != nil:
             // Some recipients have it, others were refused for now: the same mail again, only to those.
             let (again, error) = partialRetry!
-            lanes[channel, default: Lane()].waiting.insert(again)
+            queue(again)
             finished = Finished(result: .retry(at: again.due), record: AttemptRecord(
                 key: key, at: now, result: .retry(at: again.due, reason: error.label, detail: error.description), next: again.message))
             // The relay took it for some: the channel works.
@@ -170,13 +229,13 @@ public struct DeliverySchedule: Sendable {
             let error = outcome.error ?? DeliveryError(code: .protocolError, recoverable: true, message: "the attempt failed")
             let attempts = entry.attempts + 1
             let decision = policy.decision(
-                afterAttempt: attempts, failure: error, random: random, age: now.timeIntervalSince(entry.message.createdAt))
+                afterAttempt: attempts, failure: error, random: random, age: now.timeIntervalSince(entry.createdAt))
             switch decision {
             case .retry(let delay):
                 var again = entry
                 again.attempts = attempts
                 again.due = now + delay
-                lanes[channel, default: Lane()].waiting.insert(again)
+                queue(again)
                 lanes[channel]!.failing += 1
                 lanes[channel]!.succeeding = 0
                 if lanes[channel]!.probing {
@@ -209,35 +268,36 @@ public struct DeliverySchedule: Sendable {
         _ entry: Entry, _ outcome: DeliveryOutcome, at now: Date, random: Double
     ) -> (Entry, DeliveryError)? {
         let refused = outcome.recipients.filter { $0.status == .failed && $0.error?.recoverable == true }
-        guard let error = refused.first?.error,
+        guard let error = refused.first?.error, entry.message != nil,
               case .retry(let delay) = policy.decision(
-                afterAttempt: entry.attempts + 1, failure: error, random: random, age: now.timeIntervalSince(entry.message.createdAt))
+                afterAttempt: entry.attempts + 1, failure: error, random: random, age: now.timeIntervalSince(entry.createdAt))
         else { return nil }
         var again = entry
         again.attempts += 1
         again.due = now + delay
-        again.message.retryTo = refused.map(\.address)
+        again.message?.retryTo = refused.map(\.address)
         return (again, error)
     }
 
     /// Gives up on waiting messages older than the policy's maximum age, which a lane that
     /// only probes its receiver may never have tried again: each a dead letter, with the
     /// error that last failed it (its message, for a message never tried: `expired`).
-    public mutating func expire(now: Date) -> [(message: OutboundMessage, finished: Finished)] {
+    public mutating func expire(now: Date) -> [(entry: Entry, finished: Finished)] {
         guard let maxAge = policy.maxAge else { return [] }
-        var expired: [(message: OutboundMessage, finished: Finished)] = []
+        var expired: [(entry: Entry, finished: Finished)] = []
         for channel in Array(lanes.keys) {
-            let old = lanes[channel]!.waiting.unordered.filter { now.timeIntervalSince($0.message.createdAt) > maxAge }
+            let old = lanes[channel]!.waiting.unordered.filter { now.timeIntervalSince($0.createdAt) > maxAge }
             guard !old.isEmpty else { continue }
-            lanes[channel]!.waiting = Heap(lanes[channel]!.waiting.unordered.filter { now.timeIntervalSince($0.message.createdAt) <= maxAge })
+            lanes[channel]!.waiting = Heap(lanes[channel]!.waiting.unordered.filter { now.timeIntervalSince($0.createdAt) <= maxAge })
+            lanes[channel]!.bodies = lanes[channel]!.waiting.unordered.count { $0.message != nil }
             let before = health.outages[channel]
             for entry in old {
-                known.remove(entry.message.key)
+                known.remove(entry.key)
                 var finished = Finished(result: .dead, record: AttemptRecord(
-                    key: entry.message.key, at: now,
+                    key: entry.key, at: now,
                     result: .dead(reason: "expired", detail: "not delivered within \(Int(maxAge)) s of being decided")))
                 finished.notice = health.record(channel: channel, .deadLettered(.timeout), at: now)
-                expired.append((entry.message, finished))
+                expired.append((entry, finished))
             }
             let after = health.outages[channel]
             if after != before, let last = expired.indices.last { expired[last].finished.outage = .some(after) }

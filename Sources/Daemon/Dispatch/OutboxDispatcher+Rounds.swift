@@ -21,7 +21,7 @@ extension OutboxDispatcher {
     static let longRound = 60.0
 
     /// Metrics and the per-round log of one attempt's end.
-    func count(_ finished: DeliverySchedule.Finished, of message: OutboundMessage, _ outcome: DeliveryOutcome?) {
+    func count(_ finished: DeliverySchedule.Finished, of message: DeliverySchedule.Entry, _ outcome: DeliveryOutcome?) {
         let channel = message.channel
         // The reason and detail as recorded: the receiver's error, `no_channel`, or `expired`.
         var reason = outcome?.error?.label ?? "no_channel", detail = outcome?.error.map { "\($0)" }

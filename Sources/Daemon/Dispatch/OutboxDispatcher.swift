@@ -48,9 +48,8 @@ public actor OutboxDispatcher {
     private var lastExpiry = Date.distantPast
     static let expiryTurn = 10.0
 
-    /// Attempts that ended and wait for the actor to finish them, in the order they ended.
+    /// Attempts that ended, waiting for the actor, and the turns it took to finish such batches.
     nonisolated let ended = Mutex<[AttemptEnd]>([])
-    /// Turns of the actor that finished ended attempts (each finishes all that ended meanwhile).
     private(set) var endTurns = 0
 
     /// Attempt ends waiting to be recorded, the outages they changed, and whether a write is under way.
@@ -69,7 +68,8 @@ public actor OutboxDispatcher {
         store: any OutboxStore, notifiers: [String: any Notifier], opsChannel: String?, templates: MessageTemplates,
         policy: RetryPolicy = .delivery,
         clock: any DeliveryClock = SystemDeliveryClock(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        metrics: MetricsRegistry? = nil, logger: Logger, failpoint: Failpoint? = nil, heartbeat: LoopHeartbeat = LoopHeartbeat()
+        metrics: MetricsRegistry? = nil, logger: Logger, failpoint: Failpoint? = nil, heartbeat: LoopHeartbeat = LoopHeartbeat(),
+        bodiesPerLane: Int = DeliverySchedule.defaultBodiesPerLane
     ) {
         self.heartbeat = heartbeat
         self.store = store
@@ -81,7 +81,7 @@ public actor OutboxDispatcher {
         self.metrics = metrics
         self.logger = logger
         self.failpoint = failpoint
-        schedule = OutboxDispatcher.schedule(notifiers, policy: policy)
+        schedule = OutboxDispatcher.schedule(notifiers, policy: policy, bodiesPerLane: bodiesPerLane)
     }
 
     /// Attempts in flight at once on one channel: a `log` file is written in order, a mail
@@ -108,24 +108,30 @@ public actor OutboxDispatcher {
         notifiers.mapValues { attemptsInFlight(for: $0.kind) }
     }
 
-    static func schedule(_ notifiers: [String: any Notifier], policy: RetryPolicy, health: ChannelHealth = ChannelHealth()) -> DeliverySchedule {
-        var schedule = DeliverySchedule(policy: policy, limits: limits(notifiers), health: health)
+    static func schedule(
+        _ notifiers: [String: any Notifier], policy: RetryPolicy, health: ChannelHealth = ChannelHealth(), bodiesPerLane: Int
+    ) -> DeliverySchedule {
+        var schedule = DeliverySchedule(policy: policy, limits: limits(notifiers), health: health, bodiesPerLane: bodiesPerLane)
         schedule.keepingUpLimits = notifiers.mapValues { attemptsInFlightKeepingUp(for: $0.kind) }
         return schedule
     }
 
-    /// Loads what the outbox holds, every message due now, and the outages ops already heard of.
+    /// Loads what the outbox holds, every message due now (by key: each body is read back
+    /// when it is claimed), and the outages ops already heard of.
     public func resume() async throws(StateStoreError) {
         let health = ChannelHealth(outages: try await store.channelOutages().mapValues {
             ChannelHealth.Outage(since: $0.since, deadLetters: $0.deadLetters)
         })
         let now = clock.date()
-        var restored = OutboxDispatcher.schedule(notifiers, policy: schedule.policy, health: health)
-        for pending in try await store.pendingMessages() {
-            restored.add(pending.message, attempts: pending.attempts, due: now)
+        var restored = OutboxDispatcher.schedule(notifiers, policy: schedule.policy, health: health, bodiesPerLane: schedule.bodiesPerLane)
+        for pending in try await store.pendingKeys() {
+            restored.add(pending, due: now)
         }
         schedule = restored
     }
+
+    /// Waiting messages the lanes hold whole; the rest wait as keys.
+    public var bodiesHeld: Int { schedule.bodies }
 
     /// Takes messages the tick just committed.
     public func submit(_ messages: [OutboundMessage]) {
@@ -196,18 +202,20 @@ public actor OutboxDispatcher {
         guard accepting else { return }
         let due = schedule.take(now: clock.date(), skipping: attempted ?? [])
         guard !due.isEmpty else { return }
-        for entry in due { attempted?.insert(entry.message.key) }
+        for entry in due { attempted?.insert(entry.key) }
         attemptsStarted += 1
         let number = attemptsStarted
         let store = store
         // The claim counts as an attempt in flight, so a drain or a stop waits for it.
         attempts[number] = Task { [self] in
-            var granted: Set<String> = []
+            var claim = OutboxClaim(granted: [])
             var failure: StateStoreError?
             if !Task.isCancelled {
-                do throws(StateStoreError) { granted = try await store.claim(due.map(\.message.key)) } catch { failure = error }
+                // The messages the lanes hold as keys are read back in the same look-up.
+                let reading = Set(due.lazy.filter { $0.message == nil }.map(\.key))
+                do throws(StateStoreError) { claim = try await store.claim(due.map(\.key), reading: reading) } catch { failure = error }
             }
-            start(number, due, granted: granted, failure: failure)
+            start(number, due, claim: claim, failure: failure)
         }
     }
 
@@ -233,26 +241,28 @@ public actor OutboxDispatcher {
 
     /// Starts an attempt at each claimed message; the others wait in their lane for the next
     /// claim (a deposed leader's claims are never granted, and its dispatcher is stopped).
-    private func start(_ claim: Int, _ entries: [DeliverySchedule.Entry], granted: Set<String>, failure: StateStoreError?) {
-        attempts[claim] = nil
+    private func start(_ number: Int, _ entries: [DeliverySchedule.Entry], claim: OutboxClaim, failure: StateStoreError?) {
+        attempts[number] = nil
+        let granted = claim.granted
         if let failure {
             logger.error("cannot claim messages to deliver", metadata: ["error": "\(failure)", "count": "\(entries.count)"])
         } else if granted.count < entries.count {
             logger.warning("messages not claimed: another daemon leads", metadata: ["count": "\(entries.count - granted.count)"])
         }
         let later = clock.date() + OutboxDispatcher.claimRetry
-        for entry in entries {
-            guard accepting, granted.contains(entry.message.key) else {
+        for var entry in entries {
+            entry.message = entry.message ?? claim.messages[entry.key]
+            guard accepting, granted.contains(entry.key), let message = entry.message else {
                 schedule.release(entry, due: later)
                 continue
             }
             attemptsStarted += 1
             let number = attemptsStarted
-            let notifier = notifiers[entry.message.channel]
+            let notifier = notifiers[entry.channel]
             // Detached: the attempt starts on the pool at once, not after a turn on this actor.
             // Its end goes to `ended`; only the end that finds it empty takes a turn here.
             attempts[number] = Task.detached { [self] in
-                let outcome = await notifier?.deliver(entry.message)
+                let outcome = await notifier?.deliver(message)
                 if handOver(AttemptEnd(number: number, entry: entry, outcome: outcome)) { await finishEnded() }
             }
         }
@@ -275,7 +285,6 @@ public actor OutboxDispatcher {
     }
 
     /// Takes the ended attempts into the schedule; false when none had ended.
-    @discardableResult
     private func settleEnded() -> Bool {
         let ends = ended.withLock { ends in
             defer { ends.removeAll(keepingCapacity: true) }
@@ -289,17 +298,17 @@ public actor OutboxDispatcher {
             attempts[end.number] = nil
             let status = end.outcome?.status
             if status != .cancelled { Failpoint.afterSend.trigger(failpoint) }
-            // Jitter only for what may be scheduled again: a delivered message draws none.
+            // Jitter only for what may be scheduled again.
             let jitter = end.outcome == nil || status == .delivered || status == .cancelled ? 0 : random()
-            take(schedule.finish(end.entry, end.outcome, at: now, random: jitter), of: end.entry.message, end.outcome, at: now)
-            channels.insert(end.entry.message.channel)
+            take(schedule.finish(end.entry, end.outcome, at: now, random: jitter), of: end.entry, end.outcome, at: now)
+            channels.insert(end.entry.channel)
         }
         for channel in channels where schedule.isQuiet(channel, at: now) { endRound(of: channel) }
         return true
     }
 
     /// Records, counts and announces what the schedule made of an attempt's end.
-    private func take(_ finished: DeliverySchedule.Finished, of message: OutboundMessage, _ outcome: DeliveryOutcome?, at now: Date) {
+    private func take(_ finished: DeliverySchedule.Finished, of message: DeliverySchedule.Entry, _ outcome: DeliveryOutcome?, at now: Date) {
         if let record = finished.record { unrecorded.append(record) }
         if let outage = finished.outage {
             outageChanges[message.channel] = outage.map { ChannelOutage(since: $0.since, deadLetters: $0.deadLetters) }
@@ -312,8 +321,8 @@ public actor OutboxDispatcher {
     private func expireOld(at now: Date) {
         guard now >= lastExpiry + OutboxDispatcher.expiryTurn else { return }
         lastExpiry = now
-        for (message, finished) in schedule.expire(now: now) {
-            take(finished, of: message, nil, at: now)
+        for (entry, finished) in schedule.expire(now: now) {
+            take(finished, of: entry, nil, at: now)
         }
     }
 

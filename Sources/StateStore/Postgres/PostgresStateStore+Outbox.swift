@@ -28,17 +28,46 @@ extension PostgresStateStore: NotificationLog, OutboxStore {
         try await commit(TickCommit(at: messages.map(\.createdAt).max() ?? Date(), messages: messages))
     }
 
-    /// Grants the claims of messages still pending while this daemon's epoch is current,
-    /// and marks each with that epoch.
-    public func claim(_ keys: [String]) async throws(StateStoreError) -> Set<String> {
-        guard !keys.isEmpty else { return [] }
-        let epoch = fenced ? epoch.withLock { $0 } : 0
-        return try await write { connection, logger in
-            let rows = try await connection.query("""
-                UPDATE outbox SET claimed_epoch = \(epoch) WHERE key = ANY(\(keys)::text[]) AND status = 'pending' RETURNING key
+    public func pendingKeys() async throws(StateStoreError) -> [PendingKey] {
+        try await read { connection, logger in
+            var keys: [PendingKey] = []
+            let result = try await connection.query("""
+                SELECT key, channel, created_at, attempts, next_attempt_at FROM outbox WHERE status = 'pending' ORDER BY created_at, key
                 """, logger: logger)
-            return Set(try await rows.all(String.self))
+            for try await (key, channel, created, attempts, next) in result.decode((String, String, Int64, Int, Int64).self) {
+                keys.append(PendingKey(
+                    key: key, channel: channel, createdAt: Date(timeIntervalSince1970: TimeInterval(created)), attempts: attempts,
+                    nextAttemptAt: Date(timeIntervalSince1970: TimeInterval(next))))
+            }
+            return keys
         }
+    }
+
+    /// Grants the claims of messages still pending while this daemon's epoch is current,
+    /// and marks each with that epoch; returns the messages of the keys in `reading`.
+    public func claim(_ keys: [String], reading: Set<String>) async throws(StateStoreError) -> OutboxClaim {
+        guard !keys.isEmpty else { return OutboxClaim(granted: []) }
+        let epoch = fenced ? epoch.withLock { $0 } : 0
+        let wanted = Array(reading)
+        let rows = try await write { connection, logger in
+            let rows = try await connection.query("""
+                UPDATE outbox SET claimed_epoch = \(epoch) WHERE key = ANY(\(keys)::text[]) AND status = 'pending'
+                RETURNING key, CASE WHEN key = ANY(\(wanted)::text[]) THEN message END
+                """, logger: logger)
+            var granted: [(String, Data?)] = []
+            for try await row in rows.decode((String, Data?).self) { granted.append(row) }
+            return granted
+        }
+        var claim = OutboxClaim(granted: Set(rows.map(\.0)))
+        let decoder = JSONDecoder()
+        for case (let key, let message?) in rows {
+            do {
+                claim.messages[key] = try decoder.decode(OutboundMessage.self, from: message)
+            } catch {
+                throw StateStoreError(.corrupt, "\(endpoint): an outbox message cannot be read (\(error)); restore a backup of the database")
+            }
+        }
+        return claim
     }
 
     /// Records finished attempts, and the outages they changed, while this daemon leads.

@@ -69,7 +69,7 @@ extension PostgresStateStore {
         var ledger: BreachLedger
         if let cached { ledger = cached } else { ledger = try await loadBreaches() }
         var rows = BreachRows()
-        for (clockKey, position) in ledger.add(breaches) { rows.append(clockKey, breaches[position]) }
+        for position in ledger.add(breaches) { rows.append(breaches[position].clockKey, breaches[position]) }
         if rows.count > 0 {
             let written = rows
             try await write { connection, logger in
@@ -97,8 +97,7 @@ extension PostgresStateStore {
             var ledger = BreachLedger()
             let rows = try await connection.query("SELECT clock_key, customer_id, ticket_id, at FROM breach", logger: logger)
             for try await (key, customer, ticket, at) in rows.decode((String, String, String, Int64).self) {
-                ledger.clocks.insert(key)
-                ledger.entries.append(BreachLedger.Entry(customerID: customer, ticketID: ticket, at: at))
+                ledger.note(clockKey: key, customerID: customer, ticketID: ticket, at: at)
             }
             return ledger
         }

@@ -1,0 +1,98 @@
+import Delivery
+import Foundation
+import Logging
+import SLAEngine
+import StateStore
+import Synchronization
+import Testing
+@testable import Daemon
+
+/// A lane past its bound of bodies holds the rest as keys and reads each body back from the
+/// outbox when it claims the message: every message still goes once, in order, whole.
+@Suite struct LaneBodiesTests {
+    static let t0 = Date(timeIntervalSince1970: 1_780_000_000)
+
+    static func message(_ n: Int) -> OutboundMessage {
+        OutboundMessage(key: String(format: "m%03d", n), channel: "leads", subject: "subject \(n)", text: "body of message \(n)", createdAt: t0)
+    }
+
+    @Test func aLaneHoldsAtMostItsBoundOfBodies() {
+        var schedule = DeliverySchedule(limits: ["leads": 1000], bodiesPerLane: 8)
+        for n in 0..<100 { schedule.add(Self.message(n), due: Self.t0) }
+        #expect(schedule.bodies == 8)
+        #expect(schedule.waiting == 100)
+        let taken = schedule.take(now: Self.t0)
+        // In order of arrival; the first eight whole, the rest keys for the claim to read.
+        #expect(taken.map(\.key) == (0..<100).map { Self.message($0).key })
+        #expect(taken.prefix(8).allSatisfy { $0.message == Self.message(Int($0.key.dropFirst())!) })
+        #expect(taken.dropFirst(8).allSatisfy { $0.message == nil })
+        #expect(schedule.bodies == 0)
+        // A retried message without room for its body waits as a key too.
+        for n in 100..<110 { schedule.add(Self.message(n), due: Self.t0) }
+        var retried = taken[0]
+        retried.message = Self.message(0)
+        let failed = DeliveryOutcome(key: retried.key, channel: "leads", kind: .log, status: .failed, attempts: 1,
+                                     error: DeliveryError(code: .serverError, recoverable: true, message: "503", status: 503))
+        _ = schedule.finish(retried, failed, at: Self.t0, random: 0.5)
+        #expect(schedule.bodies == 8)
+        #expect(schedule.waiting == 11)
+    }
+
+    /// Committed to a real outbox, submitted to a dispatcher whose lane holds 8 bodies: all
+    /// 300 delivered once, in order, each with the body the outbox holds.
+    @Test func aLanePastItsBoundDeliversEveryMessageOnceInOrder() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lane-bodies-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try StateStore(path: directory.appendingPathComponent("state.db").path)
+        let messages = (0..<300).map(Self.message)
+        try store.enqueue(messages)
+        let held = Mutex<[Int]>([])
+        let texts = Mutex<[String: String]>([:])
+        let box = Mutex<OutboxDispatcher?>(nil)
+        let leads = ScriptedNotifier("leads", kind: .log) { message in
+            texts.withLock { $0[message.key, default: ""] += message.text }
+            if let dispatcher = box.withLock({ $0 }) {
+                let count = await dispatcher.bodiesHeld
+                held.withLock { $0.append(count) }
+            }
+            return .delivered
+        }
+        let dispatcher = OutboxDispatcher(
+            store: store, notifiers: ["leads": leads], opsChannel: nil, templates: OutboxDispatcherTests.templates,
+            logger: OutboxDispatcherTests.logger, bodiesPerLane: 8)
+        box.withLock { $0 = dispatcher }
+        await dispatcher.submit(messages)
+        #expect(await dispatcher.bodiesHeld <= 8)
+        await dispatcher.drain()
+        #expect(leads.keys == messages.map(\.key))
+        #expect(texts.withLock { $0 } == Dictionary(uniqueKeysWithValues: messages.map { ($0.key, $0.text) }))
+        #expect(held.withLock { $0.count } == 300)
+        #expect(held.withLock { $0 }.allSatisfy { $0 <= 8 })
+        #expect(try store.outboxDepth().pending == 0)
+    }
+
+    /// A restarted dispatcher queues the outbox by key and reads every body back.
+    @Test func aResumedDispatcherHoldsKeysOnly() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lane-bodies-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try StateStore(path: directory.appendingPathComponent("state.db").path)
+        let messages = (0..<50).map(Self.message)
+        try store.enqueue(messages)
+        let texts = Mutex<[String]>([])
+        let leads = ScriptedNotifier("leads", kind: .log) { message in
+            texts.withLock { $0.append(message.text) }
+            return .delivered
+        }
+        let dispatcher = OutboxDispatcher(
+            store: store, notifiers: ["leads": leads], opsChannel: nil, templates: OutboxDispatcherTests.templates,
+            logger: OutboxDispatcherTests.logger)
+        try await dispatcher.resume()
+        #expect(await dispatcher.bodiesHeld == 0)
+        await dispatcher.drain()
+        #expect(leads.keys == messages.map(\.key))
+        #expect(texts.withLock { $0 } == messages.map(\.text))
+        #expect(try store.outboxDepth().pending == 0)
+    }
+}
