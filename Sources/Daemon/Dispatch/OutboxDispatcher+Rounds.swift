@@ -21,8 +21,8 @@ extension OutboxDispatcher {
     static let longRound = 60.0
 
     /// Metrics and the per-round log of one attempt's end.
-    func count(_ finished: DeliverySchedule.Finished, of message: DeliverySchedule.Entry, _ outcome: DeliveryOutcome?) {
-        let channel = message.channel
+    func count(_ finished: DeliverySchedule.Finished, of entry: DeliverySchedule.Entry, _ outcome: DeliveryOutcome?) {
+        let channel = entry.channel
         // The reason and detail as recorded: the receiver's error, `no_channel`, or `expired`.
         var reason = outcome?.error?.label ?? "no_channel", detail = outcome?.error.map { "\($0)" }
         switch finished.record?.result {
@@ -34,13 +34,13 @@ extension OutboxDispatcher {
             rounds[channel, default: Round(started: clock.now())].delivered += 1
             let result: MetricsRegistry.NotificationResult = outcome?.status == .partiallyDelivered ? .partiallyDelivered : .delivered
             metrics?.notifications.increment(channel: channel, result: result)
-            logger.debug("message delivered", metadata: ["channel": "\(channel)", "key": "\(message.key)"])
+            logger.debug("message delivered", metadata: ["channel": "\(channel)", "key": "\(entry.key)"])
         case .retry(let at):
             rounds[channel, default: Round(started: clock.now())].failed += 1
             rounds[channel, default: Round(started: clock.now())].reasons.insert(reason)
             metrics?.deliveryRetries.increment(channel: channel, by: 1)
             logger.debug("delivery failed, will retry", metadata: [
-                "channel": "\(channel)", "key": "\(message.key)", "reason": "\(reason)", "retry_at": "\(Timestamp(at))",
+                "channel": "\(channel)", "key": "\(entry.key)", "reason": "\(reason)", "retry_at": "\(Timestamp(at))",
             ])
         case .dead:
             rounds[channel, default: Round(started: clock.now())].dead += 1
@@ -48,7 +48,7 @@ extension OutboxDispatcher {
             metrics?.notifications.increment(channel: channel, result: .deadLettered)
             metrics?.deadLetters.increment(channel: channel, by: 1)
             logger.error("message dead-lettered", metadata: [
-                "channel": "\(channel)", "key": "\(message.key)", "reason": "\(reason)",
+                "channel": "\(channel)", "key": "\(entry.key)", "reason": "\(reason)",
                 "error": "\(detail ?? reason)",
             ])
         case .cancelled:

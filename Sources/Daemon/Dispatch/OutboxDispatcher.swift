@@ -308,13 +308,13 @@ public actor OutboxDispatcher {
     }
 
     /// Records, counts and announces what the schedule made of an attempt's end.
-    private func take(_ finished: DeliverySchedule.Finished, of message: DeliverySchedule.Entry, _ outcome: DeliveryOutcome?, at now: Date) {
+    private func take(_ finished: DeliverySchedule.Finished, of entry: DeliverySchedule.Entry, _ outcome: DeliveryOutcome?, at now: Date) {
         if let record = finished.record { unrecorded.append(record) }
         if let outage = finished.outage {
-            outageChanges[message.channel] = outage.map { ChannelOutage(since: $0.since, deadLetters: $0.deadLetters) }
+            outageChanges[entry.channel] = outage.map { ChannelOutage(since: $0.since, deadLetters: $0.deadLetters) }
         }
-        count(finished, of: message, outcome)
-        if let notice = finished.notice, message.channel != opsChannel { announce(notice, at: now) }
+        count(finished, of: entry, outcome)
+        if let notice = finished.notice, entry.channel != opsChannel { announce(notice, at: now) }
     }
 
     /// Dead-letters what waited past the maximum age; at most once every `expiryTurn` seconds.
