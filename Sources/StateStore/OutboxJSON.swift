@@ -7,7 +7,7 @@ public import SLAEngine
 ///
 /// A first tick over a large backlog puts a hundred thousand messages in the outbox, and
 /// `JSONEncoder`'s boxed containers were a third of that commit. The rows stay JSON, read
-/// back with `JSONDecoder`, so rows written by either are read the same way.
+/// back by `OutboxJSON.message(from:)`, so rows written by either are read the same way.
 public enum OutboxJSON {
     /// `message` as outbox JSON; nil when a date cannot be written as a JSON number (never
     /// for a date a tick makes), which the caller encodes with `JSONEncoder` instead.

@@ -4,13 +4,12 @@ public import SLAEngine
 
 extension StateStore: OutboxStore {
     public func pendingMessages() throws(StateStoreError) -> [PendingMessage] {
-        let decoder = JSONDecoder()
         return try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT message, attempts, next_attempt_at FROM outbox WHERE status = 'pending' ORDER BY created_at, key
                 """).map { row in
                 PendingMessage(
-                    message: try decoder.decode(OutboundMessage.self, from: row["message"] as Data), attempts: row["attempts"],
+                    message: try OutboxJSON.message(from: row["message"] as Data), attempts: row["attempts"],
                     nextAttemptAt: Date(timeIntervalSince1970: TimeInterval(row["next_attempt_at"] as Int64)))
             }
         }
@@ -86,7 +85,6 @@ extension StateStore: OutboxStore {
     /// send. The messages of the keys in `reading` are read in the same look-up.
     public func claim(_ keys: [String], reading: Set<String>) throws(StateStoreError) -> OutboxClaim {
         guard !keys.isEmpty else { return OutboxClaim(granted: []) }
-        let decoder = JSONDecoder()
         return try read { db in
             var claim = OutboxClaim(granted: [])
             for part in stride(from: 0, to: keys.count, by: 500) {
@@ -96,7 +94,7 @@ extension StateStore: OutboxStore {
                     let key: String = row[0]
                     claim.granted.insert(key)
                     guard reading.contains(key) else { continue }
-                    claim.messages[key] = try decoder.decode(OutboundMessage.self, from: row[1] as Data)
+                    claim.messages[key] = try OutboxJSON.message(from: row[1] as Data)
                 }
             }
             return claim

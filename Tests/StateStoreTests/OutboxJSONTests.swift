@@ -44,6 +44,47 @@ import Testing
         #expect(written == expected)
     }
 
+    /// Rows written now and rows `JSONEncoder` wrote (slashes escaped) read back as the message
+    /// by the outbox's own reader, not by `JSONDecoder`.
+    @Test(arguments: messages) func rowsAreReadWithoutJSONDecoder(_ message: OutboundMessage) throws {
+        for row in [try #require(OutboxJSON.encode(message)), try JSONEncoder().encode(message)] {
+            let read = OutboxJSON.read(row)
+            #expect(read == message)
+            #expect(try OutboxJSON.message(from: row) == message)
+        }
+    }
+
+    /// Escapes any JSON writer may use (`\u` with a surrogate pair, `\b`, `\f`, `\/`) and space between tokens.
+    @Test func escapesAndSpacingAreRead() throws {
+        let row = Data(#"""
+            { "key" : "k\u00e9\ud83d\ude00\/x", "channel":"c", "audience":"team", "isUrgent":false,
+              "subject":"a\bb\fc", "text":"\"q\"\\", "role":null, "tickets":[ ], "recipients":["r"], "createdAt": -1.5e0 }
+            """#.utf8)
+        let read = try #require(OutboxJSON.read(row))
+        #expect(read.key == "ké😀/x")
+        #expect(read.subject == "a\u{08}b\u{0C}c")
+        #expect(read.text == #""q"\"#)
+        #expect(read.role == nil)
+        #expect(read.recipients == ["r"])
+        #expect(read.createdAt == Date(timeIntervalSinceReferenceDate: -1.5))
+        #expect(try JSONDecoder().decode(OutboundMessage.self, from: row) == read)
+    }
+
+    /// A row the reader does not know member for member (a member it has never seen) is still
+    /// read, by `JSONDecoder`; a row that is no message fails.
+    @Test func rowsItDoesNotKnowFallBackToJSONDecoder() throws {
+        let unknown = Data(#"{"key":"k","channel":"c","audience":"team","isUrgent":true,"subject":"s","text":"t","tickets":[],"recipients":[],"createdAt":0,"priority":3}"#.utf8)
+        #expect(OutboxJSON.read(unknown) == nil)
+        #expect(try OutboxJSON.message(from: unknown).isUrgent)
+        for broken in [#"{"key":"k""#, #"{"key":"k\q","channel":"c"}"#, #"{"key":7}"#, "[]", ""] {
+            let row = Data(broken.utf8)
+            #expect(OutboxJSON.read(row) == nil)
+            #expect(throws: (any Error).self) { try OutboxJSON.message(from: row) }
+        }
+        let loneSurrogate = Data(#"{"key":"\ud83d","channel":"c","audience":"team","isUrgent":true,"subject":"s","text":"t","tickets":[],"recipients":[],"createdAt":0}"#.utf8)
+        #expect(OutboxJSON.read(loneSurrogate) == nil)
+    }
+
     /// A row queued by an earlier slawatch (written by `JSONEncoder`, slashes escaped) is
     /// still delivered, beside one written now.
     @Test func rowsQueuedByJSONEncoderAreStillDelivered() async throws {

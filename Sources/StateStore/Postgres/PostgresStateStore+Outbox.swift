@@ -12,10 +12,9 @@ extension PostgresStateStore: NotificationLog, OutboxStore {
             for try await row in result.decode((Data, Int, Int64).self) { rows.append(row) }
             return rows
         }
-        let decoder = JSONDecoder()
         do {
             return try rows.map { message, attempts, next in
-                PendingMessage(message: try decoder.decode(OutboundMessage.self, from: message), attempts: attempts,
+                PendingMessage(message: try OutboxJSON.message(from: message), attempts: attempts,
                                nextAttemptAt: Date(timeIntervalSince1970: TimeInterval(next)))
             }
         } catch {
@@ -59,10 +58,9 @@ extension PostgresStateStore: NotificationLog, OutboxStore {
             return granted
         }
         var claim = OutboxClaim(granted: Set(rows.map(\.0)))
-        let decoder = JSONDecoder()
         for case (let key, let message?) in rows {
             do {
-                claim.messages[key] = try decoder.decode(OutboundMessage.self, from: message)
+                claim.messages[key] = try OutboxJSON.message(from: message)
             } catch {
                 throw StateStoreError(.corrupt, "\(endpoint): an outbox message cannot be read (\(error)); restore a backup of the database")
             }

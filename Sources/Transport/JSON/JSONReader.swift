@@ -1,12 +1,11 @@
-import Foundation
-import Transport
+public import Foundation
 
 extension JSONValue {
     /// Parses a response body; nil when it is not one JSON document.
     ///
     /// A plain recursive-descent reader over the bytes: `JSONDecoder` into an enum tries
     /// each type in turn and is far too slow for thousand-ticket pages.
-    static func parse(_ data: Data) -> JSONValue? {
+    public static func parse(_ data: Data) -> JSONValue? {
         Array(data).withUnsafeBufferPointer { buffer in
             var reader = JSONReader(buffer)
             // A UTF-8 byte order mark is allowed and skipped.
@@ -24,32 +23,32 @@ extension JSONValue {
 ///
 /// `value(depth:)` builds a `JSONValue`; the canonical ticket decoder (`TicketRecordReader`)
 /// reads members by their raw keys and builds a `Ticket` directly.
-struct JSONReader {
-    let bytes: UnsafeBufferPointer<UInt8>
-    var index = 0
+public struct JSONReader {
+    public let bytes: UnsafeBufferPointer<UInt8>
+    public var index = 0
     /// When set, a `\u` escape of a lone surrogate fails the string (as `JSONDecoder`
     /// does) instead of reading as U+FFFD.
-    var strictSurrogates = false
+    public var strictSurrogates = false
 
-    static let maxDepth = 512
+    @usableFromInline static let maxDepth = 512
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, strictSurrogates: Bool = false) {
+    @inlinable public init(_ bytes: UnsafeBufferPointer<UInt8>, strictSurrogates: Bool = false) {
         self.bytes = bytes
         self.strictSurrogates = strictSurrogates
     }
 
-    var atEnd: Bool { index == bytes.count }
+    @inlinable public var atEnd: Bool { index == bytes.count }
 
     /// The byte at the reading position; nil at the end.
-    var next: UInt8? { index < bytes.count ? bytes[index] : nil }
+    @inlinable public var next: UInt8? { index < bytes.count ? bytes[index] : nil }
 
-    mutating func skipSpace() {
+    @inlinable public mutating func skipSpace() {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
             index += 1
         }
     }
 
-    mutating func value(depth: Int) -> JSONValue? {
+    @inlinable public mutating func value(depth: Int) -> JSONValue? {
         guard index < bytes.count, depth < JSONReader.maxDepth else { return nil }
         switch bytes[index] {
         case UInt8(ascii: "{"): return object(depth: depth)
@@ -62,14 +61,14 @@ struct JSONReader {
         }
     }
 
-    mutating func literal(_ text: String, _ node: JSONValue) -> JSONValue? {
+    @inlinable public mutating func literal(_ text: String, _ node: JSONValue) -> JSONValue? {
         let count = text.utf8.count
         guard index + count <= bytes.count, bytes[index..<(index + count)].elementsEqual(text.utf8) else { return nil }
         index += count
         return node
     }
 
-    private mutating func object(depth: Int) -> JSONValue? {
+    @inlinable mutating func object(depth: Int) -> JSONValue? {
         var members = JSONObject()
         let read = container(close: UInt8(ascii: "}")) { reader in
             guard reader.next == UInt8(ascii: "\""), let key = reader.string(), reader.colon(),
@@ -81,7 +80,7 @@ struct JSONReader {
         return read ? .object(members) : nil
     }
 
-    private mutating func array(depth: Int) -> JSONValue? {
+    @inlinable mutating func array(depth: Int) -> JSONValue? {
         var items: [JSONValue] = []
         let read = container(close: UInt8(ascii: "]")) { reader in
             guard let item = reader.value(depth: depth + 1) else { return false }
@@ -94,7 +93,7 @@ struct JSONReader {
     /// Reads an object member by member: `body` gets each key's bytes as written, with the
     /// reader at its value, and must read that value. False when the object is not well
     /// formed, a key holds an escape, or `body` returns false.
-    mutating func members(_ body: (inout JSONReader, UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+    @inlinable public mutating func members(_ body: (inout JSONReader, UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
         guard next == UInt8(ascii: "{") else { return false }
         return container(close: UInt8(ascii: "}")) { reader in
             guard reader.next == UInt8(ascii: "\""), let key = reader.plainString(), reader.colon() else { return false }
@@ -104,14 +103,14 @@ struct JSONReader {
 
     /// Reads an array item by item: `body` is called with the reader at each item and must
     /// read it. False when the array is not well formed or `body` returns false.
-    mutating func items(_ body: (inout JSONReader) -> Bool) -> Bool {
+    @inlinable public mutating func items(_ body: (inout JSONReader) -> Bool) -> Bool {
         guard next == UInt8(ascii: "[") else { return false }
         return container(close: UInt8(ascii: "]"), body)
     }
 
     /// An object's or array's entries from its opening bracket to `close`, separated by
     /// commas, each read by `entry` with the reader past any space before it.
-    private mutating func container(close: UInt8, _ entry: (inout JSONReader) -> Bool) -> Bool {
+    @inlinable mutating func container(close: UInt8, _ entry: (inout JSONReader) -> Bool) -> Bool {
         index += 1
         skipSpace()
         if next == close {
@@ -130,7 +129,7 @@ struct JSONReader {
     }
 
     /// Space, a colon and space, as between a key and its value.
-    private mutating func colon() -> Bool {
+    @inlinable mutating func colon() -> Bool {
         skipSpace()
         guard next == UInt8(ascii: ":") else { return false }
         index += 1
@@ -140,7 +139,7 @@ struct JSONReader {
 
     /// The bytes of a string without escapes, starting at the opening quote; nil (the
     /// position left undefined) for one with an escape or a control character.
-    mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
+    @inlinable public mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
         index += 1
         let start = index
         while index < bytes.count {
@@ -156,7 +155,7 @@ struct JSONReader {
     }
 
     /// A string starting at the opening quote.
-    mutating func string() -> String? {
+    @inlinable public mutating func string() -> String? {
         index += 1
         let start = index
         // Fast path: no escapes.
@@ -219,7 +218,7 @@ struct JSONReader {
         return nil
     }
 
-    private mutating func hex4() -> UInt32? {
+    @inlinable mutating func hex4() -> UInt32? {
         guard index + 4 <= bytes.count else { return nil }
         var value: UInt32 = 0
         for byte in bytes[index..<(index + 4)] {
@@ -237,7 +236,7 @@ struct JSONReader {
     }
 
     /// An RFC 8259 number: an integer that fits is `.int`, anything else `.double`.
-    mutating func number() -> JSONValue? {
+    @inlinable public mutating func number() -> JSONValue? {
         let start = index
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
         let digitsStart = index
