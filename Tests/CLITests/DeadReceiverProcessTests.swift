@@ -59,7 +59,8 @@ import Testing
         func poll(start: Date) throws {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
             let now = Date().timeIntervalSince(start)
-            for line in text.split(separator: "\n") {
+            // Only whole lines: the daemon may be writing the last one as it is read.
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() where !line.isEmpty {
                 let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
                 let tickets = json["tickets"] as! [[String: Any]]
                 let key = "\(tickets[0]["id"]!)/\(tickets[0]["step"]!)"

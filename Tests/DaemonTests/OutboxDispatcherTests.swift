@@ -226,4 +226,42 @@ final class ScriptedNotifier: Notifier {
         #expect(reported.first?["channel"] == "hooks")
         #expect(Int("\(reported.first?["delivered"] ?? "0")") ?? 0 > 0)
     }
+
+    @Test func attemptsEndingTogetherAreFinishedInOneTurnOfTheDispatcher() async throws {
+        let store = MemoryOutbox()
+        // Each attempt gives up its thread once, so ends arrive while others are being finished.
+        let hooks = ScriptedNotifier("hooks") { _ in
+            await Task.yield()
+            return .delivered
+        }
+        let dispatcher = OutboxDispatcher(store: store, notifiers: ["hooks": hooks], opsChannel: nil, templates: Self.templates, logger: Self.logger)
+        await dispatcher.submit((0..<2_000).map { Self.message("m\($0)", "hooks") })
+        await dispatcher.drain()
+        #expect(Set(store.records.map(\.key)).count == 2_000)
+        #expect(store.records.count == 2_000)
+        let turns = await dispatcher.endTurns
+        #expect(turns >= 1)
+        // Not one turn on the actor per ended attempt: the ends queued meanwhile go together.
+        #expect(turns < 2_000 / 2, "\(turns) turns")
+    }
+
+    @Test func onlyAnAttemptThatMayBeTriedAgainDrawsJitter() async throws {
+        let draws = Mutex(0)
+        let hooks = ScriptedNotifier("hooks") { _ in .delivered }
+        let down = ScriptedNotifier("down") { _ in .failed }
+        let dispatcher = OutboxDispatcher(
+            store: MemoryOutbox(), notifiers: ["hooks": hooks, "down": down], opsChannel: nil, templates: Self.templates,
+            random: {
+                draws.withLock { $0 += 1 }
+                return 0.5
+            }, logger: Self.logger)
+        await dispatcher.submit((0..<200).map { Self.message("m\($0)", "hooks") })
+        await dispatcher.drain()
+        #expect(hooks.keys.count == 200)
+        #expect(draws.withLock { $0 } == 0)
+        await dispatcher.submit((0..<3).map { Self.message("f\($0)", "down") })
+        await dispatcher.drain()
+        #expect(down.keys.count == 3)
+        #expect(draws.withLock { $0 } == 3)
+    }
 }

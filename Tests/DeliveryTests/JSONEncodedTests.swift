@@ -40,4 +40,28 @@ import Transport
         // The same message, the same bytes.
         #expect(value.encoded() == value.encoded())
     }
+
+    /// The webhook body written straight into bytes is, byte for byte, the sorted encoding
+    /// of its document: every optional present and absent, hostile text, several tickets.
+    @Test func aWebhookBodyWrittenDirectlyIsItsDocumentsEncoding() throws {
+        let encoder = try WebhookEncoder(url: Secret("https://hooks.example.com/in/XXXX"))
+        var full = Samples.ticket("T-1 " + Samples.hostile, subject: Samples.hostile)
+        full.risk = .followUps
+        full.ackURL = "https://slawatch.example.com/a/1?t=x&y=\"z\""
+        full.snoozeURL = "https://slawatch.example.com/s/1"
+        let bare = MessageTicket(id: "T-2", source: "desk", subject: "", metric: nil, cycle: 3, step: "breach", dueAt: nil)
+        var messages = [
+            Samples.message(),
+            Samples.message(
+                subject: Samples.hostile, text: Samples.hostile + "\u{2028}\u{8}\u{c}\u{7f}", urgent: true, tickets: [full, bare],
+                recipients: ["a@example.com", "b\"@example.com"], html: "<p>\(Samples.hostile)</p>"),
+            Samples.message(tickets: []),
+        ]
+        messages[2].role = nil
+        for message in messages {
+            let direct = encoder.bodyBytes(for: message)
+            #expect(Data(direct) == encoder.body(for: message).encoded(), "\(String(decoding: direct, as: UTF8.self))")
+        }
+        #expect(try encoder.request(for: messages[1], at: Samples.createdAt).body == Data(encoder.bodyBytes(for: messages[1])))
+    }
 }

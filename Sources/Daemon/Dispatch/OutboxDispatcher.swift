@@ -48,6 +48,10 @@ public actor OutboxDispatcher {
     private var lastExpiry = Date.distantPast
     static let expiryTurn = 10.0
 
+    /// Attempts that ended, waiting for the actor, and the turns it took to finish such batches.
+    nonisolated let ended = Mutex<[AttemptEnd]>([])
+    private(set) var endTurns = 0
+
     /// Attempt ends waiting to be recorded, the outages they changed, and whether a write is under way.
     private var unrecorded: [AttemptRecord] = []
     private var outageChanges: [String: ChannelOutage?] = [:]
@@ -229,6 +233,8 @@ public actor OutboxDispatcher {
     private func pumpNow(_ number: Int) {
         attempts[number] = nil
         pumpPending = false
+        // What ended by now leaves its room first, so one claim takes it all.
+        if settleEnded() { recordLater() }
         pump()
         if attempts.isEmpty { doorbell.ring() }
     }
@@ -254,9 +260,10 @@ public actor OutboxDispatcher {
             let number = attemptsStarted
             let notifier = notifiers[entry.channel]
             // Detached: the attempt starts on the pool at once, not after a turn on this actor.
+            // Its end goes to `ended`; only the end that finds it empty takes a turn here.
             attempts[number] = Task.detached { [self] in
                 let outcome = await notifier?.deliver(message)
-                await finish(number, entry, outcome)
+                if handOver(AttemptEnd(number: number, entry: entry, outcome: outcome)) { await finishEnded() }
             }
         }
         if attempts.isEmpty { doorbell.ring() }
@@ -269,15 +276,35 @@ public actor OutboxDispatcher {
         for attempt in attempts.values { attempt.cancel() }
     }
 
-    private func finish(_ number: Int, _ entry: DeliverySchedule.Entry, _ outcome: DeliveryOutcome?) {
-        attempts[number] = nil
-        if outcome?.status != .cancelled { Failpoint.afterSend.trigger(failpoint) }
-        let now = clock.date()
-        take(schedule.finish(entry, outcome, at: now, random: random()), of: entry, outcome, at: now)
+    /// Finishes every attempt that ended meanwhile in one turn, then claims for the room they left.
+    private func finishEnded() {
+        guard settleEnded() else { return }
         pumpSoon()
-        if schedule.isQuiet(entry.channel, at: now) { endRound(of: entry.channel) }
         recordLater()
         if attempts.isEmpty { doorbell.ring() }
+    }
+
+    /// Takes the ended attempts into the schedule; false when none had ended.
+    private func settleEnded() -> Bool {
+        let ends = ended.withLock { ends in
+            defer { ends.removeAll(keepingCapacity: true) }
+            return ends
+        }
+        guard !ends.isEmpty else { return false }
+        endTurns += 1
+        let now = clock.date()
+        var channels: Set<String> = []
+        for end in ends {
+            attempts[end.number] = nil
+            let status = end.outcome?.status
+            if status != .cancelled { Failpoint.afterSend.trigger(failpoint) }
+            // Jitter only for what may be scheduled again.
+            let jitter = end.outcome == nil || status == .delivered || status == .cancelled ? 0 : random()
+            take(schedule.finish(end.entry, end.outcome, at: now, random: jitter), of: end.entry, end.outcome, at: now)
+            channels.insert(end.entry.channel)
+        }
+        for channel in channels where schedule.isQuiet(channel, at: now) { endRound(of: channel) }
+        return true
     }
 
     /// Records, counts and announces what the schedule made of an attempt's end.

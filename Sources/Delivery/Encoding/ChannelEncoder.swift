@@ -27,9 +27,14 @@ extension ChannelEncoder {
 
     /// A JSON POST to `url`.
     func jsonRequest(to url: Secret, body: JSONValue, extraHeaders: [HTTPHeader] = []) throws -> HTTPRequest {
+        try jsonRequest(to: url, body: body.encoded(), extraHeaders: extraHeaders)
+    }
+
+    /// A JSON POST to `url` of a body already written.
+    func jsonRequest(to url: Secret, body: Data, extraHeaders: [HTTPHeader] = []) throws -> HTTPRequest {
         HTTPRequest(
             method: .post, url: url,
-            headers: [HTTPHeader("Content-Type", "application/json; charset=utf-8")] + extraHeaders, body: body.encoded(),
+            headers: [HTTPHeader("Content-Type", "application/json; charset=utf-8")] + extraHeaders, body: body,
             maxResponseBytes: 64 * 1024)
     }
 }

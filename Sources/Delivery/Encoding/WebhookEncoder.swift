@@ -45,7 +45,7 @@ public struct WebhookEncoder: ChannelEncoder {
     public func request(for message: OutboundMessage, at date: Date) throws -> HTTPRequest {
         let id = MIMEText.headerSafe(message.key)
         let timestamp = Int(date.timeIntervalSince1970.rounded(.down))
-        var request = try jsonRequest(to: url, body: body(for: message))
+        var request = try jsonRequest(to: url, body: Data(bodyBytes(for: message)))
         request.headers += [HTTPHeader("webhook-id", id), HTTPHeader("webhook-timestamp", String(timestamp))]
         if let signer {
             request.headers.append(HTTPHeader("webhook-signature", signer.signature(id: id, timestamp: timestamp, body: request.body)))
@@ -85,5 +85,96 @@ public struct WebhookEncoder: ChannelEncoder {
             "created_at": .string(message.createdAt.rfc3339),
         ]
         return ["type": "sla.notification", "timestamp": .string(message.createdAt.rfc3339), "data": data]
+    }
+
+    /// The bytes `body(for:).encoded()` gives, written straight into one buffer: the keys
+    /// in the sorted order that spells, with no value tree built and sorted per message.
+    func bodyBytes(for message: OutboundMessage) -> [UInt8] {
+        typealias K = BodyKeys
+        var json = JSONWriter()
+        json.reserveCapacity(512 + message.subject.utf8.count + message.text.utf8.count + (message.html?.utf8.count ?? 0))
+        json.beginObject()
+        json.key(K.data)
+        json.beginObject()
+        json.key(K.audience)
+        json.string(message.audience.rawValue)
+        json.key(K.channel)
+        json.string(message.channel)
+        json.key(K.createdAt)
+        json.string(message.createdAt.rfc3339)
+        json.key(K.html)
+        json.optional(message.html)
+        json.key(K.key)
+        json.string(message.key)
+        json.key(K.recipients)
+        json.beginArray()
+        for recipient in message.recipients { json.string(recipient) }
+        json.endArray()
+        json.key(K.role)
+        json.optional(message.role)
+        json.key(K.subject)
+        json.string(message.subject)
+        json.key(K.text)
+        json.string(message.text)
+        json.key(K.tickets)
+        json.beginArray()
+        for ticket in message.tickets {
+            json.beginObject()
+            json.key(K.ackURL)
+            json.optional(ticket.ackURL)
+            json.key(K.cycle)
+            json.int(ticket.cycle)
+            json.key(K.dueAt)
+            json.optional(ticket.dueAt?.rfc3339)
+            json.key(K.id)
+            json.string(ticket.id)
+            json.key(K.metric)
+            json.optional(ticket.metric?.rawValue)
+            if let risk = ticket.risk {
+                json.key(K.risk)
+                json.string(risk.rawValue)
+            }
+            json.key(K.snoozeURL)
+            json.optional(ticket.snoozeURL)
+            json.key(K.source)
+            json.string(ticket.source)
+            json.key(K.step)
+            json.string(ticket.step)
+            json.key(K.subject)
+            json.string(ticket.subject)
+            json.key(K.url)
+            json.optional(ticket.url)
+            json.endObject()
+        }
+        json.endArray()
+        json.key(K.urgent)
+        json.bool(message.isUrgent)
+        json.endObject()
+        json.key(K.timestamp)
+        json.string(message.createdAt.rfc3339)
+        json.key(K.type)
+        json.string("sla.notification")
+        json.endObject()
+        return json.bytes
+    }
+
+    /// The body's keys, quoted once.
+    private enum BodyKeys {
+        static let data = JSONWriter.Key("data"), timestamp = JSONWriter.Key("timestamp"), type = JSONWriter.Key("type")
+        static let audience = JSONWriter.Key("audience"), channel = JSONWriter.Key("channel")
+        static let createdAt = JSONWriter.Key("created_at"), html = JSONWriter.Key("html"), key = JSONWriter.Key("key")
+        static let recipients = JSONWriter.Key("recipients"), role = JSONWriter.Key("role")
+        static let subject = JSONWriter.Key("subject"), text = JSONWriter.Key("text"), tickets = JSONWriter.Key("tickets")
+        static let urgent = JSONWriter.Key("urgent"), ackURL = JSONWriter.Key("ack_url"), cycle = JSONWriter.Key("cycle")
+        static let dueAt = JSONWriter.Key("due_at"), id = JSONWriter.Key("id"), metric = JSONWriter.Key("metric")
+        static let risk = JSONWriter.Key("risk"), snoozeURL = JSONWriter.Key("snooze_url"), source = JSONWriter.Key("source")
+        static let step = JSONWriter.Key("step"), url = JSONWriter.Key("url")
+    }
+}
+
+extension JSONWriter {
+    /// A string, or `null` when there is none.
+    fileprivate mutating func optional(_ value: String?) {
+        if let value { string(value) } else { null() }
     }
 }
