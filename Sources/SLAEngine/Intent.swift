@@ -219,11 +219,7 @@ public enum ClockKey {
     public static func digest(_ ticketKey: String, _ metric: Metric, _ cycle: Int) -> UInt64 {
         var digest = Digest()
         digest.add(ticketKey)
-        digest.add(UInt8(ascii: "/"))
-        digest.add(metric.rawValue)
-        digest.add(UInt8(ascii: "/"))
-        digest.add(cycle)
-        return digest.value
+        return digest.clock(metric, cycle)
     }
 
     /// The digest of a clock key as stored.
@@ -267,6 +263,15 @@ public enum ClockKey {
                 add(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
                 divisor /= 10
             } while divisor > 0
+        }
+
+        /// The rest of a clock key after its ticket key (`/metric/cycle`), and the digest.
+        mutating func clock(_ metric: Metric, _ cycle: Int) -> UInt64 {
+            add(UInt8(ascii: "/"))
+            add(metric.rawValue)
+            add(UInt8(ascii: "/"))
+            add(cycle)
+            return value
         }
     }
 }

@@ -40,11 +40,7 @@ public struct RecordedOutcomes: Sendable {
             digest.add(UInt8(ascii: ":"))
         }
         digest.add(id)
-        digest.add(UInt8(ascii: "/"))
-        digest.add(metric.rawValue)
-        digest.add(UInt8(ascii: "/"))
-        digest.add(cycle)
-        return digest.value
+        return digest.clock(metric, cycle)
     }
 
     static func mark(_ state: ClockState, dueAt: Int64?, fulfilledAt: Int64?) -> UInt64 {
