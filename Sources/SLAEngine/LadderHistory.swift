@@ -113,23 +113,10 @@ public struct LadderHistory: Sendable {
         return true
     }
 
-    /// The clock key's records; setting them replaces the clock's records.
+    /// The clock key's records; nil when it has none.
     public subscript(clockKey: String) -> [LadderRecord]? {
-        get {
-            let records = records(for: clockKey)
-            return records.isEmpty ? nil : records
-        }
-        set {
-            // The old records stay in the store, unlinked: replacing is for building a history, not for a tick.
-            let digest = ClockKey.digest(of: clockKey)
-            chains[digest] = nil
-            for record in newValue ?? [] { append(record, digest: digest) }
-        }
-    }
-
-    public subscript(clockKey: String, default records: [LadderRecord]) -> [LadderRecord] {
-        get { self[clockKey] ?? records }
-        set { self[clockKey] = newValue }
+        let records = records(for: clockKey)
+        return records.isEmpty ? nil : records
     }
 
     private mutating func append(_ record: LadderRecord, digest: UInt64) {

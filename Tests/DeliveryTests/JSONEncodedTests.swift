@@ -30,7 +30,7 @@ import Transport
         var message = Samples.message()
         message.subject = Samples.hostile
         message.text = Samples.hostile + "\u{2028}\u{8}\u{c}\u{7f}"
-        let value = try WebhookEncoder(url: Secret("https://hooks.example.com/in/XXXX")).body(for: message)
+        let value = try WebhookEncoder(url: Secret("https://hooks.example.com/in/XXXX")).document(for: message)
         let reference = JSONEncoder()
         reference.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let ours = try JSONSerialization.jsonObject(with: value.encoded()) as? NSDictionary
@@ -60,8 +60,45 @@ import Transport
         messages[2].role = nil
         for message in messages {
             let direct = encoder.bodyBytes(for: message)
-            #expect(Data(direct) == encoder.body(for: message).encoded(), "\(String(decoding: direct, as: UTF8.self))")
+            #expect(Data(direct) == encoder.document(for: message).encoded(), "\(String(decoding: direct, as: UTF8.self))")
         }
         #expect(try encoder.request(for: messages[1], at: Samples.createdAt).body == Data(encoder.bodyBytes(for: messages[1])))
+    }
+}
+
+extension WebhookEncoder {
+    /// The webhook body as a value tree, member by member as DESIGN.md lists it: what the
+    /// bytes the encoder writes directly are checked against.
+    func document(for message: OutboundMessage) -> JSONValue {
+        let tickets: [JSONValue] = message.tickets.map { ticket in
+            var item: JSONObject = [
+                "id": .string(ticket.id),
+                "source": .string(ticket.source),
+                "subject": .string(ticket.subject),
+                "url": ticket.url.map(JSONValue.string) ?? .null,
+                "metric": ticket.metric.map { .string($0.rawValue) } ?? .null,
+                "cycle": .int(ticket.cycle),
+                "step": .string(ticket.step),
+                "due_at": ticket.dueAt.map { .string($0.rfc3339) } ?? .null,
+                "ack_url": ticket.ackURL.map(JSONValue.string) ?? .null,
+                "snooze_url": ticket.snoozeURL.map(JSONValue.string) ?? .null,
+            ]
+            if let risk = ticket.risk { item["risk"] = .string(risk.rawValue) }
+            return .object(item)
+        }
+        let data: JSONValue = [
+            "key": .string(message.key),
+            "channel": .string(message.channel),
+            "role": message.role.map(JSONValue.string) ?? .null,
+            "audience": .string(message.audience.rawValue),
+            "urgent": .bool(message.isUrgent),
+            "subject": .string(message.subject),
+            "text": .string(message.text),
+            "html": message.html.map(JSONValue.string) ?? .null,
+            "tickets": .array(tickets),
+            "recipients": .array(message.recipients.map(JSONValue.string)),
+            "created_at": .string(message.createdAt.rfc3339),
+        ]
+        return ["type": "sla.notification", "timestamp": .string(message.createdAt.rfc3339), "data": data]
     }
 }

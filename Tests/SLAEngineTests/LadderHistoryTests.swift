@@ -75,13 +75,13 @@ import Testing
         appended.append(LadderRecord(step: "breach", channel: "ops", kind: .breach), to: "desk:T-2/resolution/1")
         appended.append(LadderRecord(step: "75%", channel: "leads", kind: .warning), to: Self.key)
         #expect(built == appended)
-        var replaced = appended
-        replaced[Self.key] = [LadderRecord(step: "75%", channel: "leads", kind: .warning, isHeld: true)]
-        #expect(replaced != appended)
-        replaced[Self.key]![0].isHeld = false
-        #expect(replaced == appended)
-        replaced["desk:T-3/resolution/1", default: []].append(LadderRecord(step: "75%", channel: "leads", kind: .warning))
-        #expect(replaced != appended)
-        #expect(replaced.count == 3)
+        var changed = appended
+        changed.update(Self.key, step: "75%", channel: "leads") { $0.isHeld = true }
+        #expect(changed != appended)
+        changed.update(Self.key, step: "75%", channel: "leads") { $0.isHeld = false }
+        #expect(changed == appended)
+        changed.append(LadderRecord(step: "75%", channel: "leads", kind: .warning), to: "desk:T-3/resolution/1")
+        #expect(changed != appended)
+        #expect(changed.count == 3)
     }
 }

@@ -54,41 +54,8 @@ public struct WebhookEncoder: ChannelEncoder {
         return request
     }
 
-    func body(for message: OutboundMessage) -> JSONValue {
-        let tickets: [JSONValue] = message.tickets.map { ticket in
-            var item: JSONObject = [
-                "id": .string(ticket.id),
-                "source": .string(ticket.source),
-                "subject": .string(ticket.subject),
-                "url": ticket.url.map(JSONValue.string) ?? .null,
-                "metric": ticket.metric.map { .string($0.rawValue) } ?? .null,
-                "cycle": .int(ticket.cycle),
-                "step": .string(ticket.step),
-                "due_at": ticket.dueAt.map { .string($0.rfc3339) } ?? .null,
-                "ack_url": ticket.ackURL.map(JSONValue.string) ?? .null,
-                "snooze_url": ticket.snoozeURL.map(JSONValue.string) ?? .null,
-            ]
-            if let risk = ticket.risk { item["risk"] = .string(risk.rawValue) }
-            return .object(item)
-        }
-        let data: JSONValue = [
-            "key": .string(message.key),
-            "channel": .string(message.channel),
-            "role": message.role.map(JSONValue.string) ?? .null,
-            "audience": .string(message.audience.rawValue),
-            "urgent": .bool(message.isUrgent),
-            "subject": .string(message.subject),
-            "text": .string(message.text),
-            "html": message.html.map(JSONValue.string) ?? .null,
-            "tickets": .array(tickets),
-            "recipients": .array(message.recipients.map(JSONValue.string)),
-            "created_at": .string(message.createdAt.rfc3339),
-        ]
-        return ["type": "sla.notification", "timestamp": .string(message.createdAt.rfc3339), "data": data]
-    }
-
-    /// The bytes `body(for:).encoded()` gives, written straight into one buffer: the keys
-    /// in the sorted order that spells, with no value tree built and sorted per message.
+    /// The body, written straight into one buffer with its keys in the order of their bytes
+    /// (as `JSONValue.encoded()` sorts them), with no value tree built and sorted per message.
     func bodyBytes(for message: OutboundMessage) -> [UInt8] {
         typealias K = BodyKeys
         var json = JSONWriter()
