@@ -31,7 +31,8 @@ public struct LogChannel: Notifier {
         }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        // Read as well as write: the last byte is read back to find a line cut short.
+        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else { return failed(String(cString: strerror(errno))) }
         defer { close(fd) }
         // A line cut short by a kill mid-write (its message was never recorded as delivered,

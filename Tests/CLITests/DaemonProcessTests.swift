@@ -53,17 +53,10 @@ struct DaemonFixture {
     /// Every JSON line the log channels received. A line cut short by a SIGKILL mid-write
     /// is left out, and must be the start of a whole line written again after the restart.
     func lines() throws -> [[String: Any]] {
-        try ["leads", "hooks"].flatMap { name -> [[String: Any]] in
-            let path = directory.appendingPathComponent("out/\(name).jsonl").path
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
-            let lines = text.split(separator: "\n")
-            return lines.compactMap { line in
-                guard let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-                    #expect(lines.contains { $0.count > line.count && $0.hasPrefix(line) }, "a torn line never written whole: \(line)")
-                    return nil
-                }
-                return json
-            }
+        ["leads", "hooks"].flatMap { name -> [[String: Any]] in
+            let file = LogFile(directory.appendingPathComponent("out/\(name).jsonl").path)
+            #expect(file.tornNeverWrittenWhole.isEmpty, "\(name): a line cut short and never written whole: \(file.tornNeverWrittenWhole)")
+            return file.entries
         }
     }
 

@@ -62,7 +62,9 @@ import Testing
         hooks = try receiver.records("slow").compactMap { record in
             (record["headers"] as? [[String]] ?? []).first { $0[0].lowercased() == "webhook-id" }?[1]
         }
-        let leads = try logLines("leads.jsonl", in: directory).map { $0["key"] as! String }
+        let file = LogFile(directory.appendingPathComponent("leads.jsonl").path)
+        let leads = file.keys
+        #expect(file.tornNeverWrittenWhole.isEmpty, "a line cut short and never written whole: \(file.tornNeverWrittenWhole)")
 
         // Nothing lost.
         #expect(Set(hooks).count == Self.tickets)
@@ -71,11 +73,5 @@ import Testing
         // flight at a time, the webhook lane at most 32.
         #expect(leads.count - Set(leads).count <= Self.kills, "\(leads.count - Set(leads).count) log lines sent twice")
         #expect(hooks.count - Set(hooks).count <= 32 * Self.kills, "\(hooks.count - Set(hooks).count) webhooks sent twice")
-    }
-
-    /// The JSON lines of a `log` channel's file; a line cut short by the kill is left out.
-    func logLines(_ name: String, in directory: URL) throws -> [[String: Any]] {
-        guard let text = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
 }

@@ -93,10 +93,7 @@ struct SharedStateFixture {
 
     /// The keys daemon `name` wrote to its `log` channel; a line cut short by a kill is left out.
     func logged(by name: String) -> [String] {
-        guard let text = try? String(contentsOf: directory.appendingPathComponent("leads-\(name).jsonl"), encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap {
-            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["key"] as? String
-        }
+        LogFile(directory.appendingPathComponent("leads-\(name).jsonl").path).keys
     }
 
     /// Waits until every ticket's breach reached both channels (from whichever daemon).

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import Daemon
+import SLAEngine
+
+/// The `log` channel appends one whole JSON line per message, also after a kill cut a line short.
+@Suite struct LogChannelTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-log-\(UUID())")
+    var path: String { directory.appendingPathComponent("out/leads.jsonl").path }
+
+    func message(_ key: String) -> OutboundMessage {
+        OutboundMessage(
+            key: key, channel: "leads", subject: "T-1 breached", text: "Overdue — by 2 hours",
+            createdAt: Date(timeIntervalSince1970: 1_795_176_000))
+    }
+
+    func fileLines() throws -> [Substring] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    @Test func eachMessageIsOneLineInItsOwnDirectory() async throws {
+        let channel = LogChannel(channel: "leads", path: path)
+        #expect(await channel.deliver(message("a")).status == .delivered)
+        #expect(await channel.deliver(message("b")).status == .delivered)
+        let lines = try fileLines()
+        #expect(lines.count == 3 && lines[2].isEmpty)
+        let keys = try lines.dropLast().map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }.map { $0["key"] as! String }
+        #expect(keys == ["a", "b"])
+        #expect(lines[0].hasPrefix(#"{"at":"2026-11-20T12:00:00Z","channel":"leads","key":"a","#))
+    }
+
+    /// A kill in the middle of a write leaves the start of a line, here cut inside the
+    /// three bytes of "—". The next line starts on a line of its own.
+    @Test func aLineCutShortIsClosedBeforeTheNext() async throws {
+        let channel = LogChannel(channel: "leads", path: path)
+        #expect(await channel.deliver(message("a")).status == .delivered)
+        let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+        let cut = whole.prefix(through: whole.firstIndex(of: 0xE2)!)
+        try cut.write(to: URL(fileURLWithPath: path))
+        #expect(await channel.deliver(message("a")).status == .delivered)
+        #expect(await channel.deliver(message("b")).status == .delivered)
+        let written = try Data(contentsOf: URL(fileURLWithPath: path))
+        let lines = written.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        #expect(lines.count == 4)
+        #expect(Data(lines[0]) == Data(cut))
+        #expect(Data(lines[1]) + [0x0A] == whole)
+        #expect(try JSONSerialization.jsonObject(with: Data(lines[2])) as? [String: Any] != nil)
+        #expect(lines[3].isEmpty)
+    }
+
+    @Test func aDirectoryItCannotWriteFailsNamingThePath() async throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // A file where the directory should be: neither root nor anyone else can create it.
+        try Data().write(to: directory.appendingPathComponent("out"))
+        let outcome = await LogChannel(channel: "leads", path: path).deliver(message("a"))
+        #expect(outcome.status == .failed)
+        #expect(outcome.error?.recoverable == true)
+        #expect(outcome.error?.message.hasPrefix(path) == true)
+    }
+}
