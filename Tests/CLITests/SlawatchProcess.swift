@@ -73,9 +73,10 @@ struct SlawatchProcess {
         private let input: Pipe
         private let output = Output()
 
-        /// What the process printed so far, and how many of its two streams have ended.
+        /// What the process printed so far, as bytes (a character may arrive in two pieces),
+        /// and how many of its two streams have ended.
         final class Output: Sendable {
-            let text = Mutex<(stdout: String, stderr: String, ended: Int)>(("", "", 0))
+            let text = Mutex<(stdout: Data, stderr: Data, ended: Int)>((Data(), Data(), 0))
         }
 
         init(path: String, arguments: [String], environment: [String: String]) throws {
@@ -96,7 +97,7 @@ struct SlawatchProcess {
                 let data = handle.availableData
                 if data.isEmpty { handle.readabilityHandler = nil }
                 output.text.withLock {
-                    $0.stdout += String(decoding: data, as: UTF8.self)
+                    $0.stdout += data
                     if data.isEmpty { $0.ended += 1 }
                 }
             }
@@ -104,23 +105,27 @@ struct SlawatchProcess {
                 let data = handle.availableData
                 if data.isEmpty { handle.readabilityHandler = nil }
                 output.text.withLock {
-                    $0.stderr += String(decoding: data, as: UTF8.self)
+                    $0.stderr += data
                     if data.isEmpty { $0.ended += 1 }
                 }
             }
             try process.run()
         }
 
-        var stdout: String { output.text.withLock { $0.stdout } }
-        var stderr: String { output.text.withLock { $0.stderr } }
+        var stdout: String { String(decoding: output.text.withLock { $0.stdout }, as: UTF8.self) }
+        var stderr: String { String(decoding: output.text.withLock { $0.stderr }, as: UTF8.self) }
 
-        /// Waits (up to `timeout`) until a line containing `text` has been printed.
+        /// Waits (up to `timeout`) until a whole line containing `text` has been printed: a
+        /// line arrives in pieces when its writer writes it so (`PORT`, then the number).
         @discardableResult
         func waitForLine(containing text: String, stream: Stream = .stdout, timeout: Duration = .seconds(20)) -> Bool {
             let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
+            func wholeLines() -> Substring {
                 let seen = stream == .stdout ? stdout : stderr
-                if seen.contains(text) { return true }
+                return seen[..<(seen.lastIndex(of: "\n") ?? seen.startIndex)]
+            }
+            while ContinuousClock.now < deadline {
+                if wholeLines().contains(text) { return true }
                 if !process.isRunning {
                     awaitEndOfOutput()
                     return (stream == .stdout ? stdout : stderr).contains(text)

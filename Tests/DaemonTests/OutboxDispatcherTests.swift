@@ -101,6 +101,28 @@ final class ScriptedNotifier: Notifier {
         #expect(store.records.count == 20)
     }
 
+    /// With every message in flight and nothing else due, the loop would sleep a whole turn:
+    /// a stop still ends when its grace does, not at the next turn after it.
+    @Test func aStopEndsWhenItsGraceEnds() async throws {
+        let store = MemoryOutbox()
+        let hooks = ScriptedNotifier("hooks") { _ in
+            try? await Task.sleep(for: .seconds(3600))
+            return .cancelled
+        }
+        let dispatcher = OutboxDispatcher(store: store, notifiers: ["hooks": hooks], opsChannel: nil, templates: Self.templates, logger: Self.logger)
+        let running = Task { await dispatcher.run() }
+        await dispatcher.submit((0..<5).map { Self.message("h\($0)", "hooks") })
+        let deadline = ContinuousClock.now + .seconds(10)
+        while hooks.keys.count < 5, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        dispatcher.requestStop()
+        let stopped = ContinuousClock.now
+        await running.value
+        let took = ContinuousClock.now - stopped
+        #expect(took >= .seconds(OutboxDispatcher.stopGrace))
+        #expect(took < .seconds(OutboxDispatcher.stopGrace + 0.6))
+        #expect(store.records.isEmpty)
+    }
+
     @Test func attemptsEndingTogetherAreRecordedInBatches() async throws {
         let store = MemoryOutbox()
         let hooks = ScriptedNotifier("hooks") { _ in .delivered }
