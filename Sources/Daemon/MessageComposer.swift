@@ -147,10 +147,10 @@ public struct MessageComposer: Sendable {
             }
         }
         let groups = singles
-        var result = wordInParallel(groups.count) { n in
+        var result = wordInParallel(groups.count) { n, dates -> (message: OutboundMessage, items: [Int]) in
             let worded = groups[n].count == 1 ? items[groups[n][0]]
                 : groups[n].lazy.map { items[$0] }.max { ($0.clockPercent ?? 0) < ($1.clockPercent ?? 0) }!
-            return (self.single(worded, channel: worded.intent.channel!, at: now), groups[n])
+            return (self.single(worded, channel: worded.intent.channel!, at: now, dates: &dates), groups[n])
         }
         for channel in order {
             let group = byChannel[channel]!
@@ -171,9 +171,13 @@ public struct MessageComposer: Sendable {
     /// Messages per part when wording on every core: large enough that handing out parts costs nothing.
     static let messagesPerPart = 256
 
-    /// `count` values made by `make`, in order, on every core.
-    private func wordInParallel<T: Sendable>(_ count: Int, _ make: @Sendable (Int) -> T) -> [T] {
-        guard count > MessageComposer.messagesPerPart else { return (0..<count).map(make) }
+    /// `count` values made by `make`, in order, on every core; each part of the work has
+    /// dates of its own to remember.
+    private func wordInParallel<T: Sendable>(_ count: Int, _ make: @Sendable (Int, inout RecentDates) -> T) -> [T] {
+        guard count > MessageComposer.messagesPerPart else {
+            var dates = RecentDates()
+            return (0..<count).map { make($0, &dates) }
+        }
         let parts = (count + MessageComposer.messagesPerPart - 1) / MessageComposer.messagesPerPart
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             let base = buffer.baseAddress!
@@ -181,7 +185,8 @@ public struct MessageComposer: Sendable {
             nonisolated(unsafe) let slots = base
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let range = part * MessageComposer.messagesPerPart..<min(count, (part + 1) * MessageComposer.messagesPerPart)
-                for n in range { (slots + n).initialize(to: make(n)) }
+                var dates = RecentDates()
+                for n in range { (slots + n).initialize(to: make(n, &dates)) }
             }
             initialized = count
         }
@@ -204,8 +209,14 @@ public struct MessageComposer: Sendable {
 
     /// One intent's message.
     public func single(_ item: Item, channel: String, at now: Date) -> OutboundMessage {
+        var dates = RecentDates()
+        return single(item, channel: channel, at: now, dates: &dates)
+    }
+
+    /// The same, with the dates worded lately for other messages.
+    func single(_ item: Item, channel: String, at now: Date, dates: inout RecentDates) -> OutboundMessage {
         let intent = item.intent
-        if intent.kind == .customerNotice { return customerNotice(item, channel: channel, at: now) }
+        if intent.kind == .customerNotice { return customerNotice(item, channel: channel, at: now, dates: &dates) }
         let line = line(item)
         let context = TemplateContext.team([line], channel: channel, more: 0, at: now)
         var rendered = templates.render(MessageComposer.templateName(for: intent), context: context, withHTML: wantsHTML(channel))
@@ -223,7 +234,7 @@ public struct MessageComposer: Sendable {
         )
     }
 
-    private func customerNotice(_ item: Item, channel: String, at now: Date) -> OutboundMessage {
+    private func customerNotice(_ item: Item, channel: String, at now: Date, dates: inout RecentDates) -> OutboundMessage {
         let ticket = item.ticket
         let calendar = item.clock?.businessCalendar ?? .alwaysOpen
         let zone = ticket.customer.timeZone.flatMap(TimeZone.init(identifier:)) ?? calendar.timeZone
@@ -234,7 +245,8 @@ public struct MessageComposer: Sendable {
         let link = ticket.link
         let context = TemplateContext.customer(
             ticket: ticket, link: link, clock: item.clock, nextUpdate: nextUpdate,
-            remedy: ticket.customer.tier.flatMap { customerNotices.remedies[$0.lowercased()] }, timeZone: zone, at: now
+            remedy: ticket.customer.tier.flatMap { customerNotices.remedies[$0.lowercased()] }, timeZone: zone, at: now,
+            dates: &dates
         )
         let rendered = templates.render(MessageComposer.templateName(for: item.intent), context: context, withHTML: wantsHTML(channel))
         return OutboundMessage(

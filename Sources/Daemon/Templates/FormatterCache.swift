@@ -54,3 +54,39 @@ final class FormatterCache: Sendable {
         return formatter
     }
 }
+
+/// Dates worded lately by one thread, by zone and pattern: the messages of a tick's part
+/// mostly say the same few instants (when they are sent, when the next update comes), and
+/// looking them up here takes no lock. Dates within one second read the same, as in
+/// `FormatterCache`.
+struct RecentDates {
+    private var entries: [Entry] = []
+    private var next = 0
+    /// Instants remembered; the oldest is replaced.
+    static let limit = 8
+
+    private struct Entry {
+        let second: Int64
+        let pattern: String
+        let zone: String
+        let text: String
+    }
+
+    mutating func string(from date: Date, zone: TimeZone, pattern: String, cache: FormatterCache) -> String {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        guard abs(seconds) < 1e15 else { return cache.string(from: date, zone: zone, pattern: pattern) }
+        let second = Int64(seconds), identifier = zone.identifier
+        for entry in entries where entry.second == second && entry.pattern == pattern && entry.zone == identifier {
+            return entry.text
+        }
+        let text = cache.string(from: date, zone: zone, pattern: pattern)
+        let entry = Entry(second: second, pattern: pattern, zone: identifier, text: text)
+        if entries.count < RecentDates.limit {
+            entries.append(entry)
+        } else {
+            entries[next] = entry
+            next = (next + 1) % RecentDates.limit
+        }
+        return text
+    }
+}

@@ -7,11 +7,15 @@ extension MessageTemplates {
     /// Subjects are one line: each run of line breaks becomes a space, and spaces and
     /// tabs (any Unicode space) are trimmed from both ends.
     static func subjectLine(_ rendered: String) -> String {
+        subjectLine(utf8: Array(rendered.utf8))
+    }
+
+    /// The same, of what a template rendered, as UTF-8.
+    static func subjectLine(utf8 bytes: [UInt8]) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(rendered.utf8.count)
+        out.reserveCapacity(bytes.count)
         var pendingBreak = false
         var ascii = true
-        let bytes = Array(rendered.utf8)
         var index = 0
         while index < bytes.count {
             // Line breaks are LF, VT, FF, CR, NEL (C2 85), LS and PS (E2 80 A8/A9); each is a
@@ -52,7 +56,11 @@ extension MessageTemplates {
 
     /// Text forms: no trailing spaces, at most one blank line in a row, no blank ends.
     static func tidy(_ text: String) -> String {
-        let bytes = Array(text.utf8)
+        tidy(utf8: Array(text.utf8))
+    }
+
+    /// The same, of what a template rendered, as UTF-8.
+    static func tidy(utf8 bytes: [UInt8]) -> String {
         var lines: [Range<Int>] = []
         var start = 0
         for index in 0...bytes.count {
@@ -63,7 +71,7 @@ extension MessageTemplates {
             var end = index
             while end > start, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
             // A space after a prepended mark belongs to that character: decided by character.
-            if end < index, end > start, bytes[end - 1] >= 0x80 { return tidyByCharacter(text) }
+            if end < index, end > start, bytes[end - 1] >= 0x80 { return tidyByCharacter(String(decoding: bytes, as: UTF8.self)) }
             if end == start, lines.last?.isEmpty ?? true {
                 start = index + 1
                 continue

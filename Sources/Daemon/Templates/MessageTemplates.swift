@@ -37,6 +37,14 @@ public struct MessageTemplates: Sendable {
     private let compiledHTML: CompiledTemplates
     /// Where each template file came from, for errors.
     private let origins: [String: String]
+    /// The positions of each template's three forms, for the templates whose forms all compiled.
+    private let compiledForms: [String: Forms]
+
+    private struct Forms: Sendable {
+        var subject: Int
+        var text: Int
+        var html: Int
+    }
 
     /// What one template renders to.
     public struct Rendered: Sendable, Hashable {
@@ -112,6 +120,15 @@ public struct MessageTemplates: Sendable {
         compiledText = CompiledTemplates(textSources)
         compiledHTML = CompiledTemplates(htmlSources)
         self.origins = origins
+        var forms: [String: Forms] = [:]
+        for file in files.keys where file.hasSuffix(".subject.mustache") {
+            let name = String(file.dropLast(".subject.mustache".count))
+            if let subject = compiledText.position(of: "\(name).subject"), let text = compiledText.position(of: "\(name).text"),
+               let html = compiledHTML.position(of: "\(name).html") {
+                forms[name] = Forms(subject: subject, text: text, html: html)
+            }
+        }
+        compiledForms = forms
         if problems.isEmpty { problems = validateOutput() }
         guard problems.isEmpty else { throw TemplateError(problems) }
     }
@@ -131,7 +148,19 @@ public struct MessageTemplates: Sendable {
     /// Renders template `name` with `context`; the HTML form only `withHTML` (a chat
     /// channel never shows it, and it costs as much as the rest).
     public func render(_ name: String, context: TemplateValue, withHTML: Bool = true) -> Rendered {
-        Rendered(
+        if let forms = compiledForms[name] {
+            // The three forms in turn, with one buffer, each cleaned up from its bytes.
+            var renderer = TemplateRenderer(compiledText, context: context)
+            renderer.render(forms.subject)
+            let subject = MessageTemplates.subjectLine(utf8: renderer.out)
+            renderer.render(forms.text)
+            let text = MessageTemplates.tidy(utf8: renderer.out)
+            guard withHTML else { return Rendered(subject: subject, text: text, html: "") }
+            renderer.use(compiledHTML)
+            renderer.render(forms.html)
+            return Rendered(subject: subject, text: text, html: String(decoding: renderer.out, as: UTF8.self))
+        }
+        return Rendered(
             subject: MessageTemplates.subjectLine(render("\(name).subject", compiledText, text, context)),
             text: MessageTemplates.tidy(render("\(name).text", compiledText, text, context)),
             html: withHTML ? render("\(name).html", compiledHTML, html, context) : ""

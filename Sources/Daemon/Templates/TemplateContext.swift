@@ -103,17 +103,45 @@ public enum TemplateContext {
     public static func customer(
         ticket: Ticket, link: String?, clock: SLAClock?, nextUpdate: Date?, remedy: String?, timeZone: TimeZone, at now: Date
     ) -> TemplateValue {
-        var context: TemplateValue = [
-            "ticket": ["id": .string(ticket.id), "subject": .string(ticket.subject), "url": .orFalse(link)],
-            "customer": ["name": .orFalse(ticket.customer.name)],
-            "now": .string(customerTime(now, in: timeZone)),
-        ]
-        if let clock {
-            context["clock"] = ["metric": .string(clock.metric.words), "due": .orFalse(clock.dueAt.map { customerTime($0, in: timeZone) })]
+        var dates = RecentDates()
+        return customer(ticket: ticket, link: link, clock: clock, nextUpdate: nextUpdate, remedy: remedy, timeZone: timeZone, at: now, dates: &dates)
+    }
+
+    /// The same, with the dates worded lately for other notices: a tick's notices mostly
+    /// say the same instants (when they are sent, when the next update comes).
+    ///
+    /// Built from fixed lists of keys, so a notice's context costs an array of values per
+    /// object and nothing else.
+    static func customer(
+        ticket: Ticket, link: String?, clock: SLAClock?, nextUpdate: Date?, remedy: String?, timeZone: TimeZone, at now: Date,
+        dates: inout RecentDates
+    ) -> TemplateValue {
+        let customerTime = { (date: Date, dates: inout RecentDates) in
+            dates.string(from: date, zone: timeZone, pattern: customerPattern, cache: formatters)
         }
-        context["next_update"] = .orFalse(nextUpdate.map { customerTime($0, in: timeZone) })
-        context["remedy"] = .orFalse(remedy)
-        return context
+        let ticketValues = TemplateObject(keys: CustomerKeys.ticket, values: [.string(ticket.id), .string(ticket.subject), .orFalse(link)])
+        let customerValues = TemplateObject(keys: CustomerKeys.customer, values: [.orFalse(ticket.customer.name)])
+        let nowText = customerTime(now, &dates)
+        let next: TemplateValue = nextUpdate.map { .string(customerTime($0, &dates)) } ?? false
+        guard let clock else {
+            return .object(TemplateObject(keys: CustomerKeys.withoutClock, values: [
+                .object(ticketValues), .object(customerValues), .string(nowText), next, .orFalse(remedy),
+            ]))
+        }
+        let due: TemplateValue = clock.dueAt.map { .string(customerTime($0, &dates)) } ?? false
+        let clockValues = TemplateObject(keys: CustomerKeys.clock, values: [.string(clock.metric.words), due])
+        return .object(TemplateObject(keys: CustomerKeys.withClock, values: [
+            .object(ticketValues), .object(customerValues), .string(nowText), .object(clockValues), next, .orFalse(remedy),
+        ]))
+    }
+
+    /// The keys of a customer context, in the order of its values.
+    private enum CustomerKeys {
+        static let ticket = ["id", "subject", "url"]
+        static let customer = ["name"]
+        static let clock = ["metric", "due"]
+        static let withClock = ["ticket", "customer", "now", "clock", "next_update", "remedy"]
+        static let withoutClock = ["ticket", "customer", "now", "next_update", "remedy"]
     }
 
     /// `Mon 23 Nov 13:00 EST`: compact, for the team.
@@ -123,8 +151,10 @@ public enum TemplateContext {
 
     /// `Monday 23 November 2026 at 13:00 EST`: for customers.
     static func customerTime(_ date: Date, in zone: TimeZone) -> String {
-        format(date, zone: zone, pattern: "EEEE d MMMM yyyy 'at' HH:mm zzz")
+        format(date, zone: zone, pattern: customerPattern)
     }
+
+    private static let customerPattern = "EEEE d MMMM yyyy 'at' HH:mm zzz"
 
     private static func format(_ date: Date, zone: TimeZone, pattern: String) -> String {
         formatters.string(from: date, zone: zone, pattern: pattern)

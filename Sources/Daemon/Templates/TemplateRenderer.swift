@@ -7,22 +7,40 @@
 /// that; no Mustache engine among the packages this project can use renders from typed
 /// values.
 struct TemplateRenderer {
-    private let library: CompiledTemplates
-    private var out: [UInt8] = []
-    private var stack: [TemplateValue]
+    private var library: CompiledTemplates
+    /// What the last `render` wrote, in UTF-8.
+    private(set) var out: [UInt8] = []
+    private var stack: [TemplateValue] = []
+    private let context: TemplateValue
 
     /// Template `position` of `library`, rendered with `context`; variables escaped as HTML
     /// unless the template says `{{% CONTENT_TYPE: TEXT}}`.
     static func render(_ position: Int, of library: CompiledTemplates, context: TemplateValue) -> String {
-        var renderer = TemplateRenderer(library: library, stack: [context])
-        renderer.out.reserveCapacity(1024)
-        renderer.render(library.templates[position], escapes: true, indentation: nil)
+        var renderer = TemplateRenderer(library, context: context)
+        renderer.render(position)
         return String(decoding: renderer.out, as: UTF8.self)
     }
 
-    private init(library: CompiledTemplates, stack: [TemplateValue]) {
+    /// A renderer of templates of `library` with `context`, which renders several forms of
+    /// one message in turn with the same buffers.
+    init(_ library: CompiledTemplates, context: TemplateValue) {
         self.library = library
-        self.stack = stack
+        self.context = context
+        out.reserveCapacity(1024)
+        stack.reserveCapacity(4)
+    }
+
+    /// Renders template `position` of the library into `out`, in place of what it held.
+    mutating func render(_ position: Int) {
+        out.removeAll(keepingCapacity: true)
+        stack.removeAll(keepingCapacity: true)
+        stack.append(context)
+        render(library.templates[position], escapes: true, indentation: nil)
+    }
+
+    /// Renders the templates of `library` from now on (the HTML forms after the text ones).
+    mutating func use(_ library: CompiledTemplates) {
+        self.library = library
     }
 
     /// One template (a whole one, a section's body, a partial) on its own: indentation is

@@ -72,6 +72,14 @@ public struct TemplateObject: Sendable {
         assert(Set(keys).count == keys.count, "a key is set twice: \(keys)")
     }
 
+    /// An object of `keys` (distinct) with `values`, in the same order: a context made
+    /// many times over shares one list of keys.
+    init(keys: [String], values: [TemplateValue]) {
+        assert(keys.count == values.count && Set(keys).count == keys.count, "keys and values do not match: \(keys)")
+        self.keys = keys
+        self.values = values
+    }
+
     /// Room for `count` more keys.
     public mutating func reserve(_ count: Int) {
         keys.reserveCapacity(keys.count + count)
