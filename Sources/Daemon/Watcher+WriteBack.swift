@@ -49,12 +49,6 @@ extension Watcher {
 }
 
 extension Watcher {
-    /// Someone answered a ping: the tick this starts at once tells the channels already
-    /// pinged and, with `actions.ack_tag`, tags an acknowledged ticket (`tagAcknowledged`).
-    public func answered(source: String, ticketID: String, kind: ClockHold.Kind) {
-        nudge()
-    }
-
     /// Tags, with `actions.ack_tag`, every ticket in view that an acknowledgement standing
     /// now holds and whose last poll lacks the tag, on sources with `write_back`; once per
     /// process. So an acknowledgement recorded while no daemon led, or whose tagging

@@ -201,7 +201,8 @@ public actor Watcher {
     }
 
     /// Wakes the loop for a tick now: someone answered a ping, and the channels already
-    /// pinged hear it at once rather than at the next poll or threshold.
+    /// pinged hear it at once rather than at the next poll or threshold (and, with
+    /// `actions.ack_tag`, an acknowledged ticket is tagged: `tagAcknowledged`).
     public nonisolated func nudge() {
         answered.ring()
     }
