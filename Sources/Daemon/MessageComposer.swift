@@ -235,8 +235,8 @@ public struct MessageComposer: Sendable {
     }
 
     private func customerNotice(_ item: Item, channel: String, at now: Date, dates: inout RecentDates) -> OutboundMessage {
-        let ticket = item.ticket
-        let calendar = item.clock?.businessCalendar ?? .alwaysOpen
+        let ticket = item.ticket, clock = item.clock
+        let calendar = clock?.businessCalendar ?? .alwaysOpen
         let zone = ticket.customer.timeZone.flatMap(TimeZone.init(identifier:)) ?? calendar.timeZone
         // The next update: a running periodic_update clock's due time, else the configured
         // interval in business time from now.
@@ -244,14 +244,15 @@ public struct MessageComposer: Sendable {
         let nextUpdate = periodic ?? calendar.adding(customerNotices.updateEvery, to: now)
         let link = ticket.link
         let context = TemplateContext.customer(
-            ticket: ticket, link: link, clock: item.clock, nextUpdate: nextUpdate,
+            ticket: ticket, link: link, clock: clock, nextUpdate: nextUpdate,
             remedy: ticket.customer.tier.flatMap { customerNotices.remedies[$0.lowercased()] }, timeZone: zone, at: now,
             dates: &dates
         )
         let rendered = templates.render(MessageComposer.templateName(for: item.intent), context: context, withHTML: wantsHTML(channel))
         return OutboundMessage(
             key: item.intent.id, channel: channel, audience: .customer, isUrgent: true, subject: rendered.subject,
-            text: rendered.text, html: rendered.html, tickets: [messageTicket(item, link: link, at: now, withLinks: false)],
+            text: rendered.text, html: rendered.html,
+            tickets: [messageTicket(item, link: link, dueAt: clock?.dueAt, at: now, withLinks: false)],
             recipients: ticket.customer.email.map { [$0] } ?? [], createdAt: now
         )
     }
@@ -271,13 +272,25 @@ public struct MessageComposer: Sendable {
         var ticketIDs = Set<String>()
         var roles = Set<String>()
         var isUrgent = false
+        // A ticket's intents mostly come one after another, about the same subject: its key
+        // is made and counted once for the run.
+        var last: (subject: TicketClocks, key: String, breached: Bool)?
         for position in positions {
             let item = all[position]
             idHash.add(item.intent.id)
             percents.append(item.clockPercent ?? 0)
-            let ticket = item.subject.ticket.key
-            if item.clockState == .breached { breachedTickets.insert(ticket) }
-            ticketIDs.insert(ticket)
+            let breached = item.clockState == .breached
+            if let run = last, run.subject === item.subject {
+                if breached && !run.breached {
+                    breachedTickets.insert(run.key)
+                    last!.breached = true
+                }
+            } else {
+                let ticket = item.subject.ticket.key
+                if breached { breachedTickets.insert(ticket) }
+                ticketIDs.insert(ticket)
+                last = (item.subject, ticket, breached)
+            }
             if let role = item.intent.role { roles.insert(role.rawValue) }
             isUrgent = isUrgent || item.intent.isUrgent
         }
@@ -312,10 +325,12 @@ public struct MessageComposer: Sendable {
 
     /// The ticket line of a message; team messages about an open clock carry its action links.
     /// `link` is the ticket's (`Ticket.link`), checked once for the message and its context.
-    private func messageTicket(_ item: Item, link: String?, at now: Date, withLinks: Bool = true) -> MessageTicket {
+    /// `dueAt` is the clock's, when the caller has read it already.
+    private func messageTicket(_ item: Item, link: String?, dueAt: Date?? = nil, at now: Date, withLinks: Bool = true) -> MessageTicket {
+        let ticket = item.ticket
         var line = MessageTicket(
-            id: item.ticket.id, source: item.ticket.source, subject: item.ticket.subject, url: link, metric: item.intent.metric,
-            cycle: item.intent.cycle, step: item.intent.step, dueAt: item.clock?.dueAt, risk: item.intent.risk
+            id: ticket.id, source: ticket.source, subject: ticket.subject, url: link, metric: item.intent.metric,
+            cycle: item.intent.cycle, step: item.intent.step, dueAt: dueAt ?? item.clock?.dueAt, risk: item.intent.risk
         )
         // Risks have no clock to hold: no links.
         if withLinks, let links, let metric = item.intent.metric, item.intent.kind != .allClear, item.clockState?.isOpen ?? true {

@@ -16,6 +16,34 @@ import Testing
         OutboundMessage(key: String(format: "m%03d", n), channel: "leads", subject: "subject \(n)", text: "body of message \(n)", createdAt: t0)
     }
 
+    /// A tick's part handed over at once: runs of channels, a key given twice, a lane filled
+    /// past its bound of bodies across two parts.
+    @Test func aPartHandedOverAtOnceQueuesAsMessagesOneByOne() {
+        let part = (0..<12).map { n in
+            OutboundMessage(key: "k\(n % 10)", channel: n % 5 < 3 ? "leads" : "hooks", subject: "s\(n)", text: "t\(n)", createdAt: Self.t0)
+        }
+        var atOnce = DeliverySchedule(limits: ["leads": 100, "hooks": 100], bodiesPerLane: 4)
+        var oneByOne = atOnce
+        atOnce.add(part, due: Self.t0)
+        atOnce.add(part.prefix(3).map { OutboundMessage(key: "again-" + $0.key, channel: "leads", subject: "", text: "", createdAt: Self.t0) },
+                   due: Self.t0 + 1)
+        for message in part { oneByOne.add(message, due: Self.t0) }
+        for n in 0..<3 { oneByOne.add(OutboundMessage(key: "again-k\(n)", channel: "leads", subject: "", text: "", createdAt: Self.t0), due: Self.t0 + 1) }
+        // k0 and k1 come back as messages 10 and 11: queued once, as the first.
+        #expect(atOnce.waiting == 13)
+        #expect(atOnce.bodies == 8)
+        let taken = atOnce.take(now: Self.t0 + 1), expected = oneByOne.take(now: Self.t0 + 1)
+        #expect(taken.map(\.key).sorted() == expected.map(\.key).sorted())
+        for channel in ["leads", "hooks"] {
+            let lane = taken.filter { $0.channel == channel }, reference = expected.filter { $0.channel == channel }
+            #expect(lane.map(\.key) == reference.map(\.key))
+            #expect(lane.map { $0.message?.subject } == reference.map { $0.message?.subject })
+            #expect(lane.map(\.due) == reference.map(\.due))
+        }
+        #expect(taken.filter { $0.channel == "leads" }.map(\.key) == ["k0", "k1", "k2", "k5", "k6", "k7", "again-k0", "again-k1", "again-k2"])
+        #expect(taken.filter { $0.channel == "leads" }.map { $0.message?.subject } == ["s0", "s1", "s2", "s5", nil, nil, nil, nil, nil])
+    }
+
     @Test func aLaneHoldsAtMostItsBoundOfBodies() {
         var schedule = DeliverySchedule(limits: ["leads": 1000], bodiesPerLane: 8)
         for n in 0..<100 { schedule.add(Self.message(n), due: Self.t0) }

@@ -142,6 +142,36 @@ public struct DeliverySchedule: Sendable {
         return true
     }
 
+    /// Queues new messages, all due at `due`, in their order; one already queued or in
+    /// flight is left out. A tick hands over its messages a part at a time, in runs of one
+    /// channel's: each run finds its lane once.
+    public mutating func add(_ messages: [OutboundMessage], due: Date) {
+        var start = messages.startIndex
+        while start < messages.endIndex {
+            let channel = messages[start].channel
+            var end = start + 1
+            while end < messages.endIndex, messages[end].channel == channel { end += 1 }
+            DeliverySchedule.queue(
+                messages[start..<end], due: due, into: &lanes[channel, default: Lane()], bodiesPerLane: bodiesPerLane,
+                known: &known, arrivals: &arrivals)
+            start = end
+        }
+    }
+
+    /// One channel's new messages into its lane, as `queue` puts each.
+    private static func queue(
+        _ messages: ArraySlice<OutboundMessage>, due: Date, into lane: inout Lane, bodiesPerLane: Int,
+        known: inout Set<String>, arrivals: inout Int
+    ) {
+        for message in messages where known.insert(message.key).inserted {
+            arrivals += 1
+            let keepsBody = lane.bodies < bodiesPerLane || message.retryTo != nil
+            if keepsBody { lane.bodies += 1 }
+            lane.waiting.insert(Entry(key: message.key, channel: message.channel, createdAt: message.createdAt,
+                                      message: keepsBody ? message : nil, attempts: 0, due: due, order: arrivals))
+        }
+    }
+
     /// Queues a message by key only (one resumed after a restart): its body is read back
     /// when it is claimed. Returns false when it is already queued or in flight.
     @discardableResult

@@ -133,8 +133,7 @@ public actor OutboxDispatcher {
 
     /// Takes messages the tick just committed.
     public func submit(_ messages: [OutboundMessage]) {
-        let now = clock.date()
-        for message in messages { schedule.add(message, due: now) }
+        schedule.add(messages, due: clock.date())
         pump()
     }
 

@@ -125,8 +125,9 @@ struct TickPlanner {
         }
         var decided = numbers.filter { $0 < plan.decided.count }
         if first {
-            let ready = Set(plan.ready)
-            decided += plan.decided.indices.filter { !ready.contains($0) }
+            var isReady = [Bool](repeating: false, count: plan.decided.count)
+            for number in plan.ready where number < plan.decided.count { isReady[number] = true }
+            decided += plan.decided.indices.filter { !isReady[$0] }
         }
         commit.intents.reserveCapacity(decided.count)
         commit.messageKeys.reserveCapacity(decided.count)

@@ -8,15 +8,29 @@ import Synchronization
 /// formatted lately is not formatted again: every customer notice of a tick says when it
 /// was sent, and most promise the same next update.
 final class FormatterCache: Sendable {
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Mutex<[Key: Entry]>([:])
     /// Dates remembered per zone and pattern; then they are forgotten all at once.
     static let recentLimit = 4096
+
+    /// A zone's identifier and a pattern: made without joining them into a new string.
+    private struct Key: Hashable {
+        let zone: String
+        let pattern: String
+    }
 
     private struct Entry {
         var idle: [DateFormatterBox] = []
         /// Formatted dates by the second they fall in: the patterns show minutes, and zone
         /// offsets are whole seconds, so every date within one second reads the same.
         var recent: [Int64: String] = [:]
+
+        /// Takes the formatter back and remembers what it wrote for `second`, if any.
+        mutating func keep(_ box: DateFormatterBox, _ string: String, at second: Int64?) {
+            idle.append(box)
+            guard let second else { return }
+            if recent.count >= FormatterCache.recentLimit { recent.removeAll(keepingCapacity: true) }
+            recent[second] = string
+        }
     }
 
     /// A box so a formatter can live in a `Mutex`; used by one thread at a time, the one
@@ -27,7 +41,7 @@ final class FormatterCache: Sendable {
     }
 
     func string(from date: Date, zone: TimeZone, pattern: String) -> String {
-        let key = zone.identifier + "|" + pattern
+        let key = Key(zone: zone.identifier, pattern: pattern)
         let seconds = date.timeIntervalSince1970.rounded(.down)
         let second = abs(seconds) < 1e15 ? Int64(seconds) : nil
         let (known, lent) = entries.withLock { entries -> (String?, DateFormatterBox?) in
@@ -37,12 +51,7 @@ final class FormatterCache: Sendable {
         if let known { return known }
         let box = lent ?? DateFormatterBox(Self.formatter(zone: zone, pattern: pattern))
         let string = box.formatter.string(from: date)
-        entries.withLock { entries in
-            entries[key, default: Entry()].idle.append(box)
-            guard let second else { return }
-            if entries[key]!.recent.count >= Self.recentLimit { entries[key]!.recent.removeAll(keepingCapacity: true) }
-            entries[key]!.recent[second] = string
-        }
+        entries.withLock { entries in entries[key, default: Entry()].keep(box, string, at: second) }
         return string
     }
 
@@ -64,6 +73,12 @@ struct RecentDates {
     private var next = 0
     /// Instants remembered; the oldest is replaced.
     static let limit = 8
+
+    /// A zone's identifier and a pattern: made without joining them into a new string.
+    private struct Key: Hashable {
+        let zone: String
+        let pattern: String
+    }
 
     private struct Entry {
         let second: Int64
