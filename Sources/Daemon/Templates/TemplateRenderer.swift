@@ -110,22 +110,25 @@ struct TemplateRenderer {
     /// The first part of the name in the nearest value that has it (only the current one
     /// for an anchored name), then the rest inside that.
     private func lookup(_ name: TemplateName) -> TemplateValue? {
-        guard let first = name.parts.first else { return stack.last }
+        let parts = name.parts
+        guard !parts.isEmpty else { return stack.last }
         var found: TemplateValue?
         if name.anchored {
-            found = stack[stack.count - 1][first]
+            found = stack[stack.count - 1].member(parts[0])
         } else {
-            // By position, so no value of the stack is copied on the way.
+            // By position, and each value read in place: no value of the stack is copied on the way.
             var level = stack.count - 1
             while level >= 0, found == nil {
-                if case .object(let object) = stack[level] { found = object[first] }
+                found = stack[level].member(parts[0])
                 level -= 1
             }
         }
         guard var value = found else { return nil }
-        for part in name.parts.dropFirst() {
-            guard case .object(let object) = value, let inner = object[part] else { return nil }
+        var part = 1
+        while part < parts.count {
+            guard let inner = value.member(parts[part]) else { return nil }
             value = inner
+            part += 1
         }
         return value
     }

@@ -51,6 +51,13 @@ public enum TemplateValue: Sendable {
         }
     }
 
+    /// The value of `key` when this is an object, read where it is: what a template's name
+    /// finds, without copying the object on the way.
+    func member(_ key: String) -> TemplateValue? {
+        guard case .object(let object) = self else { return nil }
+        return object.value(of: key)
+    }
+
     /// A string, or `false` so that `{{#key}}…{{/key}}` skips it.
     public static func orFalse(_ string: String?) -> TemplateValue {
         string.map(TemplateValue.string) ?? .bool(false)
@@ -104,6 +111,16 @@ public struct TemplateObject: Sendable {
             case (nil, nil): break
             }
         }
+    }
+
+    /// The value of `key`, read in place.
+    func value(of key: String) -> TemplateValue? {
+        var index = 0
+        while index < keys.count {
+            if keys[index] == key { return values[index] }
+            index += 1
+        }
+        return nil
     }
 
     var any: [String: Any] {
