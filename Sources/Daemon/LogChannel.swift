@@ -29,10 +29,14 @@ public struct LogChannel: Notifier {
                 error: DeliveryError(code: .connection, recoverable: true, message: "\(path): \(why); check the directory and its permissions")
             )
         }
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         // Read as well as write: the last byte is read back to find a line cut short.
-        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        var fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        // The directory is made when it is missing, not looked for before every line.
+        let directory = (path as NSString).deletingLastPathComponent
+        if fd < 0 && errno == ENOENT && !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        }
         guard fd >= 0 else { return failed(String(cString: strerror(errno))) }
         defer { close(fd) }
         // A line cut short by a kill mid-write (its message was never recorded as delivered,

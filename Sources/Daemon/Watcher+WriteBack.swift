@@ -49,19 +49,38 @@ extension Watcher {
 }
 
 extension Watcher {
-    /// Someone answered a ping: the next tick tells the channels already pinged, and with
-    /// `actions.ack_tag` an acknowledged ticket is tagged at a source with `write_back`.
-    public func answered(source: String, ticketID: String, kind: ClockHold.Kind) async {
-        nudge()
-        guard kind == .ack, let tag = configuration.actions.ackTag,
-              let entry = sources.first(where: { $0.config.name == source }), entry.config.writeBack,
-              let writer = entry.writer else { return }
-        let metadata: Logger.Metadata = ["ticket": "\(ticketID)", "source": "\(source)", "tag": "\(tag)"]
+    /// Tags, with `actions.ack_tag`, every ticket in view that an acknowledgement standing
+    /// now holds and whose last poll lacks the tag, on sources with `write_back`; once per
+    /// process. So an acknowledgement recorded while no daemon led, or whose tagging
+    /// failed, is tagged by the next tick of the daemon that leads. A failure is logged and
+    /// tried again at the next tick.
+    func tagAcknowledged(at now: Date) async {
+        guard let tag = configuration.actions.ackTag, sources.contains(where: { $0.config.writeBack && $0.writer != nil }) else { return }
+        let holds: [String: ClockHold]
         do {
-            try await writer.addTag(ticketID, tag)
-            logger.info("ticket tagged", metadata: metadata)
+            holds = try await store.clockHolds()
         } catch {
-            logger.error("write-back failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            return logger.error("write-back failed", metadata: ["tag": "\(tag)", "error": "\(error)"])
+        }
+        var acknowledged = Set<String>()
+        for (clockKey, hold) in holds where hold.kind == .ack && hold.holds(at: now) {
+            if let ticketKey = ClockKey.ticketKey(of: clockKey) { acknowledged.insert(String(ticketKey)) }
+        }
+        // A ticket no longer acknowledged is tagged again should it be acknowledged again.
+        ackTagged.formIntersection(acknowledged)
+        for ticketKey in acknowledged.subtracting(ackTagged).sorted() {
+            let (sourceName, ticketID) = TicketKey.split(ticketKey)
+            guard let polled = tickets[ticketKey], !polled.ticket.tags.contains(tag),
+                  let source = sources.first(where: { $0.config.name == sourceName }), source.config.writeBack,
+                  let writer = source.writer else { continue }
+            let metadata: Logger.Metadata = ["ticket": "\(ticketID)", "source": "\(sourceName)", "tag": "\(tag)"]
+            do {
+                try await writer.addTag(ticketID, tag)
+                ackTagged.insert(ticketKey)
+                logger.info("ticket tagged", metadata: metadata)
+            } catch {
+                logger.error("write-back failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            }
         }
     }
 

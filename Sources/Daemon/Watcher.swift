@@ -57,6 +57,9 @@ public actor Watcher {
     private let answered = Doorbell()
     /// Scheduled report periods already in the outbox (`report/NAME/PERIOD`).
     var reportsDone: Set<String> = []
+    /// Tickets this process has tagged with `actions.ack_tag` for the acknowledgement
+    /// standing now, by ticket key: tagged once, not at every tick until a poll shows the tag.
+    var ackTagged: Set<String> = []
     /// How long an ended silence is still read, so a breached clock it muted gets its
     /// catch-up (which names it) when the daemon was down as the silence ended.
     static let silenceMemory: TimeInterval = 7 * 86_400
@@ -127,6 +130,7 @@ public actor Watcher {
         Failpoint.afterCommit.trigger(failpoint)
 
         await writeBack(decided.writeBacks)
+        await tagAcknowledged(at: now)
         report.lap("write_back", since: &phase)
         // The end of a silence is when its catch-ups are owed.
         let silenceEnds = silences.lazy.map(\.endsAt).filter { $0 > now }.min()
@@ -197,7 +201,8 @@ public actor Watcher {
     }
 
     /// Wakes the loop for a tick now: someone answered a ping, and the channels already
-    /// pinged hear it at once rather than at the next poll or threshold.
+    /// pinged hear it at once rather than at the next poll or threshold (and, with
+    /// `actions.ack_tag`, an acknowledged ticket is tagged: `tagAcknowledged`).
     public nonisolated func nudge() {
         answered.ring()
     }

@@ -211,6 +211,13 @@ public enum ClockKey {
         return key
     }
 
+    /// The ticket key a clock key was made of: all before its metric and cycle (a ticket id
+    /// may hold `/`, a metric and a cycle never do). Nil for a string no clock key has.
+    public static func ticketKey(of clockKey: String) -> Substring? {
+        guard let cycle = clockKey.lastIndex(of: "/"), let metric = clockKey[..<cycle].lastIndex(of: "/") else { return nil }
+        return clockKey[..<metric]
+    }
+
     /// A 64-bit digest (FNV-1a) of the bytes of `make(ticketKey, metric, cycle)`, computed
     /// without building the key; equal to `digest(of:)` of the key read back.
     ///

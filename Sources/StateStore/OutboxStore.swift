@@ -104,14 +104,3 @@ public struct AttemptRecord: Sendable, Hashable {
         self.next = next
     }
 }
-
-/// A channel failing since `since`, with the messages dead-lettered meanwhile.
-public struct ChannelOutage: Sendable, Hashable {
-    public var since: Date
-    public var deadLetters: Int
-
-    public init(since: Date, deadLetters: Int) {
-        self.since = since
-        self.deadLetters = deadLetters
-    }
-}

@@ -13,14 +13,14 @@ struct FakeZendesk {
     static let fetch = "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(urllib.request.Request(sys.argv[1], "
         + "data=sys.argv[2].encode() if len(sys.argv) > 2 else None)).read().decode())"
 
-    init(testFile: String = #filePath) throws {
+    init(scenario: String = "vendors/daemon_writeback.json", testFile: String = #filePath) throws {
         let script = URL(fileURLWithPath: testFile).deletingLastPathComponent()
             .appendingPathComponent("../TicketSourcesTests/Fixtures/vendor_server.py").standardized.path
         server = try SlawatchProcess.start("/usr/bin/python3", [script])
         #expect(server.waitForLine(containing: "PORT "))
         port = try #require(server.stdout.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) })
         _ = try SlawatchProcess.runTool(
-            "/usr/bin/python3", ["-c", FakeZendesk.fetch, "http://127.0.0.1:\(port)/_load/wb?file=vendors/daemon_writeback.json", ""])
+            "/usr/bin/python3", ["-c", FakeZendesk.fetch, "http://127.0.0.1:\(port)/_load/wb?file=\(scenario)", ""])
     }
 
     /// Every request it answered, oldest first: `method`, `path`, `body`.

@@ -33,26 +33,29 @@ import TestSupport
             try (SharedStateListenerTests.key + "\n").write(to: directory.appendingPathComponent("action-key"), atomically: true, encoding: .utf8)
             try (SharedStateListenerTests.token + "\n").write(to: directory.appendingPathComponent("api-token"), atomically: true, encoding: .utf8)
             for name in ["a", "b"] { ports[name] = ActionLinkProcessTests.freePort() }
-            try configure { name in
-                """
-                lease: 3s
-                poll_interval: 60s
-                sources:
-                  - { name: file, type: file, path: tickets.json }
-                policies:
-                  - { name: support, match: { group: Support }, targets: { any: { first_response: 10s } } }
-                  - { name: billing, match: { group: Billing }, targets: { any: { first_response: 20s } } }
-                teams:
-                  default: { lead: [leads], manager: [managers] }
-                ladders:
-                  default:
-                    - { at: breach, notify: lead }
-                    - { at: breach+8s, notify: manager }
-                channels:
-                  leads: { type: log, path: out/leads-\(name).jsonl, digest: false }
-                  managers: { type: log, path: out/managers-\(name).jsonl, digest: false }
-                """
-            }
+            try configure(Fixture.daemon)
+        }
+
+        /// Daemon `name`'s configuration after `actions:`' key.
+        static func daemon(_ name: String) -> String {
+            """
+            lease: 3s
+            poll_interval: 60s
+            sources:
+              - { name: file, type: file, path: tickets.json }
+            policies:
+              - { name: support, match: { group: Support }, targets: { any: { first_response: 10s } } }
+              - { name: billing, match: { group: Billing }, targets: { any: { first_response: 20s } } }
+            teams:
+              default: { lead: [leads], manager: [managers] }
+            ladders:
+              default:
+                - { at: breach, notify: lead }
+                - { at: breach+8s, notify: manager }
+            channels:
+              leads: { type: log, path: out/leads-\(name).jsonl, digest: false }
+              managers: { type: log, path: out/managers-\(name).jsonl, digest: false }
+            """
         }
 
         /// Writes each daemon's configuration: the shared state, its own listener and
@@ -266,5 +269,54 @@ import TestSupport
         #expect(!b.stderr.contains("ticket tagged") && !a.stderr.contains("SEKRIT") && !b.stderr.contains("SEKRIT"))
         // Counted where it was taken.
         #expect(try MetricsProcessTests.scrape(fixture.ports["b"]!).contains("slawatch_acks_total{via=\"link\"} 1"))
+    }
+
+    /// A Slack button pressed on a message, its request sent to the standby (a load
+    /// balancer may send `/slack/actions` to either daemon): the standby checks Slack's
+    /// signature, records the hold in the shared state, answers within Slack's 3 s and
+    /// updates the message; the leader tells the lead, and the standby sends nothing.
+    @Test func aSlackButtonAnsweredByTheStandbyIsActedOnByTheLeader() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        try (AckProcessTests.slackSecret + "\n").write(
+            to: fixture.directory.appendingPathComponent("slack-signing"), atomically: true, encoding: .utf8)
+        try fixture.configure { "  slack_signing_secret_file: slack-signing\n" + Fixture.daemon($0) }
+        let (a, b) = try fixture.startLeaderAndStandby()
+        defer { _ = a.terminate(SIGKILL); _ = b.terminate(SIGKILL) }
+        #expect(fixture.waitFor(20) { fixture.lines("leads", by: "a").contains { Fixture.tickets($0) == ["T-1"] } })
+        let breach = try #require(fixture.lines("leads", by: "a").first { Fixture.tickets($0) == ["T-1"] })
+        let ackURL = try #require((breach["tickets"] as? [[String: Any]])?.first?["ack_url"] as? String)
+        let token = try #require(ackURL.split(separator: "/").last.map(String.init))
+
+        let (receiver, receiverPort) = try AckProcessTests.startReceiver()
+        defer { receiver.terminate(SIGKILL) }
+        let pressed = try SlawatchProcess.runTool("/usr/bin/python3", [
+            SlawatchProcess.fixture("slack_client.py"), "http://127.0.0.1:\(fixture.ports["b"]!)/slack/actions",
+            AckProcessTests.slackSecret, token, "http://127.0.0.1:\(receiverPort)/slackhook/ok", "roadrunner",
+        ]).stdout.split(separator: "\n").map(String.init)
+        #expect(pressed.first == "200", "\(pressed)")
+        #expect((Double(pressed.last ?? "") ?? 99) < 3)
+        // Signed with another secret: refused, nothing recorded.
+        let forged = try SlawatchProcess.runTool("/usr/bin/python3", [
+            SlawatchProcess.fixture("slack_client.py"), "http://127.0.0.1:\(fixture.ports["b"]!)/slack/actions",
+            "not-the-signing-secret", token, "http://127.0.0.1:\(receiverPort)/slackhook/ok", "mallory",
+        ]).stdout.split(separator: "\n").map(String.init)
+        #expect(forged.first == "401" || forged.first == "403", "\(forged)")
+
+        #expect(try fixture.query("SELECT ticket_id, by_name, via FROM clock_hold") == ["T-1|roadrunner|slack"])
+        // The message is updated through its response_url by the standby that took the press.
+        #expect(fixture.waitFor(5) {
+            let records = try? SlawatchProcess.runTool("/usr/bin/python3", [
+                "-c", FakeZendesk.fetch, "http://127.0.0.1:\(receiverPort)/_records/slackhook",
+            ]).stdout
+            return records?.contains("Acknowledged by roadrunner at") == true
+        })
+        // The leader, told through the state, pings the lead at once; the standby sent nothing.
+        #expect(fixture.waitFor(4) {
+            fixture.lines("leads", by: "a").contains { ($0["subject"] as? String)?.contains("acknowledged by roadrunner") == true }
+        }, "\(fixture.lines("leads", by: "a").map { $0["subject"] ?? "" })")
+        #expect(fixture.lines("leads", by: "b").isEmpty && fixture.lines("managers", by: "b").isEmpty)
+        #expect(!a.stderr.contains(AckProcessTests.slackSecret) && !b.stderr.contains(AckProcessTests.slackSecret))
+        #expect(try MetricsProcessTests.scrape(fixture.ports["b"]!).contains("slawatch_acks_total{via=\"slack\"} 1"))
     }
 }

@@ -125,7 +125,7 @@ import Testing
         let dead = schedule.finish(taken[0], Self.outcome(taken[0], .failed, gone), at: Self.t0, random: 0.5)
         #expect(dead.result == .dead)
         #expect(dead.notice == .outageStarted(channel: "hooks", reason: .clientError, at: Self.t0))
-        #expect(dead.outage == .some(ChannelHealth.Outage(since: Self.t0, deadLetters: 1)))
+        #expect(dead.outage == .some(ChannelOutage(since: Self.t0, deadLetters: 1)))
         let unknown = schedule.finish(taken[1], nil, at: Self.t0, random: 0.5)
         #expect(unknown.record?.result == .dead(reason: "no_channel", detail: "channel gone is no longer configured"))
     }

@@ -108,7 +108,7 @@ import Transport
                 == .recovered(channel: "leads", since: start + 100, deadLetters: 1, at: start + 300))
         #expect(health.record(channel: "leads", .succeeded, at: start + 301) == nil)
         // An outage handed in at start (a restart) is not announced again.
-        var restarted = ChannelHealth(outages: ["hooks": ChannelHealth.Outage(since: start + 220, deadLetters: 1)])
+        var restarted = ChannelHealth(outages: ["hooks": ChannelOutage(since: start + 220, deadLetters: 1)])
         #expect(restarted.record(channel: "hooks", .deadLettered(.clientError), at: start + 400) == nil)
         #expect(restarted.channelsDown == ["hooks"])
     }

@@ -69,4 +69,12 @@ import Testing
         #expect(ClockKey.digest(ticketKey, metric, cycle + 1) != ClockKey.digest(of: key))
         #expect(ClockKey.decimalDigits(cycle) == String(cycle).utf8.count)
     }
+
+    @Test func aClockKeyNamesItsTicket() {
+        #expect(ClockKey.ticketKey(of: "desk:T-1/first_response/1") == "desk:T-1")
+        // An id may hold `/`; the metric and cycle are the last two parts.
+        #expect(ClockKey.ticketKey(of: "desk:a/b/resolution/2") == "desk:a/b")
+        #expect(ClockKey.ticketKey(of: "T-2") == nil)
+        #expect(ClockKey.ticketKey(of: "T-2/first_response") == nil)
+    }
 }

@@ -74,7 +74,7 @@ public struct DeliverySchedule: Sendable {
         public var notice: ChannelHealth.Notice?
         /// The channel's outage as it now stands, when this attempt changed it (nil inside:
         /// the outage ended).
-        public var outage: ChannelHealth.Outage??
+        public var outage: ChannelOutage??
     }
 
     private struct Lane: Sendable {

@@ -119,9 +119,7 @@ public actor OutboxDispatcher {
     /// Loads what the outbox holds, every message due now (by key: each body is read back
     /// when it is claimed), and the outages ops already heard of.
     public func resume() async throws(StateStoreError) {
-        let health = ChannelHealth(outages: try await store.channelOutages().mapValues {
-            ChannelHealth.Outage(since: $0.since, deadLetters: $0.deadLetters)
-        })
+        let health = ChannelHealth(outages: try await store.channelOutages())
         let now = clock.date()
         var restored = OutboxDispatcher.schedule(notifiers, policy: schedule.policy, health: health, bodiesPerLane: schedule.bodiesPerLane)
         for pending in try await store.pendingKeys() {
@@ -311,7 +309,7 @@ public actor OutboxDispatcher {
     private func take(_ finished: DeliverySchedule.Finished, of entry: DeliverySchedule.Entry, _ outcome: DeliveryOutcome?, at now: Date) {
         if let record = finished.record { unrecorded.append(record) }
         if let outage = finished.outage {
-            outageChanges[entry.channel] = outage.map { ChannelOutage(since: $0.since, deadLetters: $0.deadLetters) }
+            outageChanges[entry.channel] = outage
         }
         count(finished, of: entry, outcome)
         if let notice = finished.notice, entry.channel != opsChannel { announce(notice, at: now) }

@@ -31,7 +31,7 @@ public struct ListenerBackend: Sendable {
     }
 
     /// A daemon that polls: the watcher's tickets and clocks; an answer or a silence wakes
-    /// its loop (and an acknowledgement tags the ticket with `actions.ack_tag`), unless
+    /// its loop (whose tick tags an acknowledged ticket with `actions.ack_tag`), unless
     /// `toldByState`: the watcher hears of every answer through a shared state, whichever
     /// daemon took it, and is not told twice.
     public static func polling(_ watcher: Watcher, toldByState: Bool = false) -> ListenerBackend {
@@ -39,10 +39,7 @@ public struct ListenerBackend: Sendable {
             board: { await watcher.statusBoard(at: $0) },
             ticket: { await watcher.polledTicket(source: $0, ticketID: $1) },
             openClocks: { await watcher.openClocks(source: $0, ticketID: $1, metric: $2, at: $3) },
-            answered: { request in
-                guard !toldByState else { return }
-                await watcher.answered(source: request.source, ticketID: request.ticketID, kind: request.hold.kind)
-            },
+            answered: { _ in if !toldByState { watcher.nudge() } },
             silencesChanged: { if !toldByState { watcher.nudge() } })
     }
 

@@ -1,4 +1,5 @@
 public import Foundation
+public import SLAEngine
 
 /// Decides when to tell the ops channel about a channel's trouble: once when its outage
 /// starts and once when it recovers (its first success after), never once per message.
@@ -26,24 +27,13 @@ public struct ChannelHealth: Sendable {
         case deadLettered(DeliveryError.Code)
     }
 
-    /// A channel in an outage.
-    public struct Outage: Sendable, Hashable {
-        public var since: Date
-        public var deadLetters: Int
-
-        public init(since: Date, deadLetters: Int) {
-            self.since = since
-            self.deadLetters = deadLetters
-        }
-    }
-
     /// Seconds of failures without a success that make an outage. Default 60.
     public var outageAfter: TimeInterval
-    public private(set) var outages: [String: Outage]
+    public private(set) var outages: [String: ChannelOutage]
     /// When each failing channel not (yet) in an outage began to fail.
     private var failingSince: [String: Date] = [:]
 
-    public init(outages: [String: Outage] = [:], outageAfter: TimeInterval = 60) {
+    public init(outages: [String: ChannelOutage] = [:], outageAfter: TimeInterval = 60) {
         self.outages = outages
         self.outageAfter = outageAfter
     }
@@ -68,7 +58,7 @@ public struct ChannelHealth: Sendable {
             failingSince[channel] = since
             guard dead == 1 || date.timeIntervalSince(since) >= outageAfter else { return nil }
             failingSince[channel] = nil
-            outages[channel] = Outage(since: since, deadLetters: dead)
+            outages[channel] = ChannelOutage(since: since, deadLetters: dead)
             return .outageStarted(channel: channel, reason: reason, at: since)
         }
     }

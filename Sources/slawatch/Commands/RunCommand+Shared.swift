@@ -84,12 +84,10 @@ extension RunCommand {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await DeliveryService(dispatcher: dispatcher).run() }
                 group.addTask { try await tick.run() }
-                // Answers and silences any daemon's listener records wake the loop at once.
+                // Answers and silences any daemon's listener records wake the loop at once: the
+                // tick tells the channels already pinged and tags acknowledged tickets.
                 group.addTask {
-                    await store.listenForAnswers { notice in
-                        guard case .hold(let source, let ticketID, let kind) = notice else { return watcher.nudge() }
-                        await watcher.answered(source: source, ticketID: ticketID, kind: kind)
-                    }
+                    await store.listenForAnswers { _ in watcher.nudge() }
                 }
                 // Either ending (a stop, a failure) ends both.
                 try await group.next()
