@@ -79,13 +79,14 @@ extension StateStore: ClockOutcomeLog {
         cache.withLock { $0.record(outcomes) }
     }
 
+    /// One pass over the table (no index on either time: a first tick over a large backlog
+    /// would write them for every clock).
     public func clockOutcomes(countingFrom since: Date, until: Date) throws(StateStoreError) -> [ClockOutcome] {
         let from = Int64(since.timeIntervalSince1970.rounded(.down)), to = Int64(until.timeIntervalSince1970.rounded(.up))
         return try read { db in
             var outcomes: [ClockOutcome] = []
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT * FROM clock_outcome WHERE fulfilled_at >= ? AND fulfilled_at < ?
-                UNION SELECT * FROM clock_outcome WHERE due_at >= ? AND due_at < ?
+                SELECT * FROM clock_outcome WHERE (fulfilled_at >= ? AND fulfilled_at < ?) OR (due_at >= ? AND due_at < ?)
                 """, arguments: [from, to, from, to])
             while let row = try rows.next() {
                 if let outcome = StateStore.outcome(row) { outcomes.append(outcome) }

@@ -114,6 +114,10 @@ extension PostgresStateStore {
                 PRIMARY KEY (dimension, value))
             """,
         ]),
+        // The SQLite file lost its clock outcome time indexes; the tables here keep theirs (a
+        // server's writes are not the daemon's tick), and the version stays the file's, so
+        // `state copy` matches the two.
+        ("v8", []),
     ]
 
     /// Creates the schema or brings it up to date, under a transaction-scoped advisory lock
