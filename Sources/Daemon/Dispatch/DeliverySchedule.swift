@@ -89,6 +89,21 @@ public struct DeliverySchedule: Sendable {
         /// Waiting entries that hold their message.
         var bodies = 0
 
+        /// Puts `entry` in line, with its message while the lane holds fewer than
+        /// `bodiesPerLane` (a mail retried to some recipients always keeps its own), else
+        /// as its key, read back when claimed.
+        mutating func wait(_ entry: Entry, bodiesPerLane: Int) {
+            var entry = entry
+            if entry.message != nil {
+                if bodies < bodiesPerLane || entry.message?.retryTo != nil {
+                    bodies += 1
+                } else {
+                    entry.message = nil
+                }
+            }
+            waiting.insert(entry)
+        }
+
         /// A lane whose receiver keeps failing sends one probe at a time, when the last
         /// failed attempt's retry falls due, instead of every message on its own schedule.
         var probing: Bool { failing >= DeliverySchedule.probeAfter }
@@ -165,10 +180,8 @@ public struct DeliverySchedule: Sendable {
     ) {
         for message in messages where known.insert(message.key).inserted {
             arrivals += 1
-            let keepsBody = lane.bodies < bodiesPerLane || message.retryTo != nil
-            if keepsBody { lane.bodies += 1 }
-            lane.waiting.insert(Entry(key: message.key, channel: message.channel, createdAt: message.createdAt,
-                                      message: keepsBody ? message : nil, attempts: 0, due: due, order: arrivals))
+            lane.wait(Entry(key: message.key, channel: message.channel, createdAt: message.createdAt,
+                            message: message, attempts: 0, due: due, order: arrivals), bodiesPerLane: bodiesPerLane)
         }
     }
 
@@ -187,15 +200,7 @@ public struct DeliverySchedule: Sendable {
     /// `bodiesPerLane`, as a key otherwise. A mail narrowed to the recipients still owed
     /// keeps its message: the outbox may not have recorded the narrowing yet.
     private mutating func queue(_ entry: Entry) {
-        var entry = entry
-        if entry.message != nil {
-            if (lanes[entry.channel]?.bodies ?? 0) < bodiesPerLane || entry.message?.retryTo != nil {
-                lanes[entry.channel, default: Lane()].bodies += 1
-            } else {
-                entry.message = nil
-            }
-        }
-        lanes[entry.channel, default: Lane()].waiting.insert(entry)
+        lanes[entry.channel, default: Lane()].wait(entry, bodiesPerLane: bodiesPerLane)
     }
 
     /// Takes the lane's first waiting entry, counting its message out.

@@ -74,12 +74,6 @@ struct RecentDates {
     /// Instants remembered; the oldest is replaced.
     static let limit = 8
 
-    /// A zone's identifier and a pattern: made without joining them into a new string.
-    private struct Key: Hashable {
-        let zone: String
-        let pattern: String
-    }
-
     private struct Entry {
         let second: Int64
         let pattern: String

@@ -150,10 +150,6 @@ public enum TemplateContext {
     }
 
     /// `Monday 23 November 2026 at 13:00 EST`: for customers.
-    static func customerTime(_ date: Date, in zone: TimeZone) -> String {
-        format(date, zone: zone, pattern: customerPattern)
-    }
-
     private static let customerPattern = "EEEE d MMMM yyyy 'at' HH:mm zzz"
 
     private static func format(_ date: Date, zone: TimeZone, pattern: String) -> String {

@@ -94,10 +94,7 @@ public struct TemplateObject: Sendable {
     }
 
     public subscript(key: String) -> TemplateValue? {
-        get {
-            guard let index = keys.firstIndex(of: key) else { return nil }
-            return values[index]
-        }
+        get { value(of: key) }
         set {
             let index = keys.firstIndex(of: key)
             switch (index, newValue) {
