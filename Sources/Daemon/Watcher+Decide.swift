@@ -83,14 +83,19 @@ extension Watcher {
                 commit.surges = surges
             }
             logSkipped(commit.intents)
-            if let previous = committing.take() {
-                try await submit(previous, into: &report)
+            // The writer is given this part as soon as the one before is written; the
+            // dispatcher is handed that one's messages after.
+            let previous = committing.take()
+            if let previous { try await previous.task.value.get() }
+            committing = Committing(commit, to: store)
+            if let previous {
+                await handOver(previous, into: &report)
                 report.lap("commit", since: &phase)
             }
-            committing = Committing(commit, to: store)
         }
         if let last = committing.take() {
-            try await submit(last, into: &report)
+            try await last.task.value.get()
+            await handOver(last, into: &report)
             report.lap("commit", since: &phase)
         }
     }
@@ -113,9 +118,8 @@ extension Watcher {
         }
     }
 
-    /// Waits for a part's commit, then hands its messages to the dispatcher.
-    private func submit(_ part: Committing, into report: inout TickReport) async throws(StateStoreError) {
-        try await part.task.value.get()
+    /// Hands a committed part's messages to the dispatcher.
+    private func handOver(_ part: Committing, into report: inout TickReport) async {
         report.enqueued += part.messages.count
         await dispatcher?.submit(part.messages)
     }

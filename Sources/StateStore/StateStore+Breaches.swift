@@ -104,15 +104,16 @@ extension StateStore {
         if !new.isEmpty {
             do {
                 try await pool.write { db in
-                    var insert = try RowWriter(db, sql: "INSERT OR IGNORE INTO breach (clock_key, customer_id, ticket_id, at) VALUES (?, ?, ?, ?)")
+                    let insert = try RowWriter(db, sql: "INSERT OR IGNORE INTO breach (clock_key, customer_id, ticket_id, at) VALUES (?, ?, ?, ?)")
                     for position in new {
                         let breach = breaches[position]
-                        try insert.bind(breach.clockKey)
-                        try insert.bind(breach.customerID)
-                        try insert.bind(breach.ticketKey)
-                        try insert.bind(Int64(breach.at.timeIntervalSince1970))
-                        try insert.run()
+                        insert.bind(breach.clockKey)
+                        insert.bind(breach.customerID)
+                        insert.bind(breach.ticketKey)
+                        insert.bind(Int64(breach.at.timeIntervalSince1970))
+                        try insert.addRow()
                     }
+                    try insert.finish()
                 }
             } catch {
                 throw StateStore.describe(error, path: path)

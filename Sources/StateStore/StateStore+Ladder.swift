@@ -71,7 +71,7 @@ extension StateStore {
         var added: [(clockKey: String, record: LadderRecord)] = []
         var changed: [(clockKey: String, step: String, channel: String?, change: RecordChange)] = []
         try write { db in
-            var insert = try RowWriter(db, sql: """
+            let insert = try RowWriter(db, sql: """
                 INSERT OR IGNORE INTO intent (id, clock_key, ticket_id, metric, cycle, step, kind, channel, role,
                     late, template, reason, status, not_before, message_key, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -100,24 +100,25 @@ extension StateStore {
                         step: intents[position].step, channel: intents[position].channel, kind: kind, isHeld: status == "held",
                         isSilenced: muted != nil, role: intents[position].role
                     )))
-                    try insert.bind(Intent.id(clockKey: clockKeys[position], step: intents[position].step, channel: intents[position].channel))
-                    try insert.bind(clockKeys[position])
-                    try insert.bind(intents[position].ticketKey)
-                    try insert.bind(intents[position].metric?.rawValue ?? intents[position].risk?.rawValue)
-                    try insert.bind(intents[position].cycle)
-                    try insert.bind(intents[position].step)
-                    try insert.bind(kind.rawValue)
-                    try insert.bind(intents[position].channel)
-                    try insert.bind(intents[position].role?.rawValue)
-                    try insert.bind(intents[position].isLate)
-                    try insert.bind(intents[position].template)
-                    try insert.bind(muted.map(StateStore.silencedReason) ?? intents[position].reason)
-                    try insert.bind(status)
-                    try insert.bind(intents[position].notBefore.map { Int64($0.timeIntervalSince1970) })
-                    try insert.bind(messageKey)
-                    try insert.bind(now)
-                    try insert.run()
+                    insert.bind(Intent.id(clockKey: clockKeys[position], step: intents[position].step, channel: intents[position].channel))
+                    insert.bind(clockKeys[position])
+                    insert.bind(intents[position].ticketKey)
+                    insert.bind(intents[position].metric?.rawValue ?? intents[position].risk?.rawValue)
+                    insert.bind(intents[position].cycle)
+                    insert.bind(intents[position].step)
+                    insert.bind(kind.rawValue)
+                    insert.bind(intents[position].channel)
+                    insert.bind(intents[position].role?.rawValue)
+                    insert.bind(intents[position].isLate)
+                    insert.bind(intents[position].template)
+                    insert.bind(muted.map(StateStore.silencedReason) ?? intents[position].reason)
+                    insert.bind(status)
+                    insert.bind(intents[position].notBefore.map { Int64($0.timeIntervalSince1970) })
+                    insert.bind(messageKey)
+                    insert.bind(now)
+                    try insert.addRow()
                 }
+                try insert.finish()
             }
             // Held by quiet hours, or muted and now sent as a silence's catch-up.
             for (id, messageKey) in tick.released {
@@ -140,18 +141,19 @@ extension StateStore {
                 guard db.changesCount == 1, let row = try StateStore.intentRow(id, db: db) else { continue }
                 changed.append((row.0, row.1, row.2, .muted))
             }
-            var enqueue = try RowWriter(db, sql: """
+            let enqueue = try RowWriter(db, sql: """
                 INSERT OR IGNORE INTO outbox (key, channel, message, status, attempts, next_attempt_at, created_at)
                 VALUES (?, ?, ?, 'pending', 0, ?, ?)
                 """)
             for (message, data) in zip(tick.messages, encoded) {
-                try enqueue.bind(message.key)
-                try enqueue.bind(message.channel)
-                try enqueue.bind(data)
-                try enqueue.bind(now)
-                try enqueue.bind(now)
-                try enqueue.run()
+                enqueue.bind(message.key)
+                enqueue.bind(message.channel)
+                enqueue.bind(data)
+                enqueue.bind(now)
+                enqueue.bind(now)
+                try enqueue.addRow()
             }
+            try enqueue.finish()
             try StateStore.write(tick.surges, db: db)
         }
         cache.withLock { cache in

@@ -39,7 +39,7 @@ extension StateStore: ClockOutcomeLog {
         let recordedAt = Int64(now.timeIntervalSince1970)
         do {
             try await pool.write { db in
-                var upsert = try RowWriter(db, sql: """
+                let upsert = try RowWriter(db, sql: """
                     INSERT OR REPLACE INTO clock_outcome (clock_key, source, ticket_id, metric, cycle, state, policy, calendar,
                         target_seconds, started_at, due_at, fulfilled_at, elapsed_seconds, paused_seconds, customer, tier, grp,
                         team, channel, priority, recorded_at)
@@ -47,29 +47,30 @@ extension StateStore: ClockOutcomeLog {
                     """)
                 for position in order {
                     let outcome = outcomes[position]
-                    try upsert.bind(outcome.clockKey)
-                    try upsert.bind(outcome.source)
-                    try upsert.bind(outcome.ticketID)
-                    try upsert.bind(outcome.metric.rawValue)
-                    try upsert.bind(Int64(outcome.cycle))
-                    try upsert.bind(outcome.state.rawValue)
-                    try upsert.bind(outcome.policy)
-                    try upsert.bind(outcome.calendar)
-                    try upsert.bind(Int64(outcome.targetSeconds))
-                    try upsert.bind(Int64(outcome.startedAt.timeIntervalSince1970))
-                    try upsert.bind(outcome.dueAt.map { Int64($0.timeIntervalSince1970) })
-                    try upsert.bind(outcome.fulfilledAt.map { Int64($0.timeIntervalSince1970) })
-                    try upsert.bind(Int64(outcome.elapsedSeconds))
-                    try upsert.bind(Int64(outcome.pausedSeconds))
-                    try upsert.bind(outcome.customer)
-                    try upsert.bind(outcome.tier)
-                    try upsert.bind(outcome.group)
-                    try upsert.bind(outcome.team)
-                    try upsert.bind(outcome.channel)
-                    try upsert.bind(outcome.priority.rawValue)
-                    try upsert.bind(recordedAt)
-                    try upsert.run()
+                    upsert.bind(outcome.clockKey)
+                    upsert.bind(outcome.source)
+                    upsert.bind(outcome.ticketID)
+                    upsert.bind(outcome.metric.rawValue)
+                    upsert.bind(Int64(outcome.cycle))
+                    upsert.bind(outcome.state.rawValue)
+                    upsert.bind(outcome.policy)
+                    upsert.bind(outcome.calendar)
+                    upsert.bind(Int64(outcome.targetSeconds))
+                    upsert.bind(Int64(outcome.startedAt.timeIntervalSince1970))
+                    upsert.bind(outcome.dueAt.map { Int64($0.timeIntervalSince1970) })
+                    upsert.bind(outcome.fulfilledAt.map { Int64($0.timeIntervalSince1970) })
+                    upsert.bind(Int64(outcome.elapsedSeconds))
+                    upsert.bind(Int64(outcome.pausedSeconds))
+                    upsert.bind(outcome.customer)
+                    upsert.bind(outcome.tier)
+                    upsert.bind(outcome.group)
+                    upsert.bind(outcome.team)
+                    upsert.bind(outcome.channel)
+                    upsert.bind(outcome.priority.rawValue)
+                    upsert.bind(recordedAt)
+                    try upsert.addRow()
                 }
+                try upsert.finish()
             }
         } catch {
             // The cache may now differ from the table: read it again next time.

@@ -18,26 +18,28 @@ extension StateStore {
             var snapshots = all.removeValue(forKey: source) ?? [:]
             var transitions = try cached.transitions ?? StateStore.loadTransitions(db)
             let observed = TicketObservation(tickets, at: now, snapshots: &snapshots, transitions: &transitions)
-            var insertTransition = try RowWriter(db, sql: "INSERT INTO transition (ticket_id, at, kind, value) VALUES (?, ?, ?, ?)")
+            let insertTransition = try RowWriter(db, sql: "INSERT INTO transition (ticket_id, at, kind, value) VALUES (?, ?, ?, ?)")
             for move in observed.moves {
-                try insertTransition.bind(move.ticket)
-                try insertTransition.bind(move.at)
-                try insertTransition.bind(move.kind)
-                try insertTransition.bind(move.value)
-                try insertTransition.run()
+                insertTransition.bind(move.ticket)
+                insertTransition.bind(move.at)
+                insertTransition.bind(move.kind)
+                insertTransition.bind(move.value)
+                try insertTransition.addRow()
             }
+            try insertTransition.finish()
             // Only new and changed snapshots are written, in key order.
-            var upsert = try RowWriter(db, sql: """
+            let upsert = try RowWriter(db, sql: """
                 INSERT INTO ticket_snapshot (ticket_id, source, status, priority, assignee, grp, changed_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(ticket_id) DO UPDATE SET source = excluded.source, status = excluded.status,
                     priority = excluded.priority, assignee = excluded.assignee, grp = excluded.grp, changed_at = excluded.changed_at
                 """)
             for (key, seen) in observed.changed.sorted(by: { $0.key < $1.key }) {
-                for value in [key, source, seen.status.rawValue, seen.priority.rawValue, seen.assignee, seen.group] { try upsert.bind(value) }
-                try upsert.bind(now)
-                try upsert.run()
+                for value in [key, source, seen.status.rawValue, seen.priority.rawValue, seen.assignee, seen.group] { upsert.bind(value) }
+                upsert.bind(now)
+                try upsert.addRow()
             }
+            try upsert.finish()
             all[source] = snapshots
             return (all, transitions)
         }
