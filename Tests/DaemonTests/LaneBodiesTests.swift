@@ -66,6 +66,30 @@ import Testing
         #expect(schedule.waiting == 11)
     }
 
+    /// Lanes far below their bound of bodies still hold no more than `defaultBodyBytes` of
+    /// them together, and a body taken out makes room for the next.
+    @Test func allLanesTogetherHoldAtMostTheirBytesOfBodies() {
+        // One megabyte of text, shared by every message: counted per message, held once.
+        let text = String(repeating: "x", count: 1 << 20)
+        func message(_ n: Int) -> OutboundMessage {
+            OutboundMessage(key: "big\(n)", channel: n % 2 == 0 ? "leads" : "hooks", subject: "s", text: text, createdAt: Self.t0)
+        }
+        let size = 1 + (1 << 20) + 512
+        let fit = DeliverySchedule.defaultBodyBytes / size
+        var schedule = DeliverySchedule(limits: ["leads": 1000, "hooks": 1000])
+        for n in 0..<(fit + 10) { schedule.add(message(n), due: Self.t0) }
+        #expect(fit == 63)
+        #expect(schedule.bodies == fit)
+        #expect(schedule.waiting == fit + 10)
+        let taken = schedule.take(now: Self.t0)
+        #expect(taken.count == fit + 10)
+        #expect(taken.filter { $0.message != nil }.count == fit)
+        #expect(schedule.bodies == 0)
+        // Their room is free again: ten more are held whole.
+        for n in 100..<110 { schedule.add(message(n), due: Self.t0) }
+        #expect(schedule.bodies == 10)
+    }
+
     /// Committed to a real outbox, submitted to a dispatcher whose lane holds 8 bodies: all
     /// 300 delivered once, in order, each with the body the outbox holds.
     @Test func aLanePastItsBoundDeliversEveryMessageOnceInOrder() async throws {

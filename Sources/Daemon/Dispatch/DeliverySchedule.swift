@@ -13,50 +13,11 @@ public import Transport
 /// which attempts to start (`take`), tells it how each ended (`finish`) and does what it
 /// returns (record, announce, sleep until `nextDue`). Time and randomness are arguments.
 ///
-/// A lane holds at most `bodiesPerLane` messages whole; past that it keeps only what
-/// ordering and retry need (key, channel, age, attempts, due) and the dispatcher reads each
-/// body back from the outbox when it claims the message, so a backlog of any size costs a
-/// few dozen bytes a message.
+/// A lane holds at most `bodiesPerLane` messages whole, and all lanes together at most
+/// `defaultBodyBytes` of them; past that a lane keeps only what ordering and retry need (key,
+/// channel, age, attempts, due) and the dispatcher reads each body back from the outbox when
+/// it claims the message, so a backlog of any size costs a few dozen bytes a message.
 public struct DeliverySchedule: Sendable {
-    /// A message with its attempts so far and when its next attempt is due.
-    public struct Entry: Sendable, Comparable {
-        public let key: String
-        public let channel: String
-        /// When the message was decided, for the retry policy's maximum age.
-        public let createdAt: Date
-        /// The message itself; nil when the lane was full of bodies as it was queued: the
-        /// claim reads it back from the outbox.
-        public var message: OutboundMessage? {
-            get { body?.message }
-            set { body = newValue.map(Body.init) }
-        }
-        /// Boxed, so an entry without its message takes a few dozen bytes, not the
-        /// message's whole inline size, in a lane's queue.
-        private var body: Body?
-        public var attempts: Int
-        public var due: Date
-        /// Arrival order, so messages due at the same instant go first come, first served.
-        var order: Int
-
-        private final class Body: Sendable {
-            let message: OutboundMessage
-            init(_ message: OutboundMessage) { self.message = message }
-        }
-
-        init(key: String, channel: String, createdAt: Date, message: OutboundMessage?, attempts: Int, due: Date, order: Int) {
-            self.key = key
-            self.channel = channel
-            self.createdAt = createdAt
-            body = message.map(Body.init)
-            self.attempts = attempts
-            self.due = due
-            self.order = order
-        }
-
-        public static func < (lhs: Entry, rhs: Entry) -> Bool { (lhs.due, lhs.order) < (rhs.due, rhs.order) }
-        public static func == (lhs: Entry, rhs: Entry) -> Bool { lhs.order == rhs.order }
-    }
-
     /// How an attempt ended, for the dispatcher to record and count.
     public struct Finished: Sendable {
         public enum Result: Sendable, Equatable {
@@ -90,13 +51,15 @@ public struct DeliverySchedule: Sendable {
         var bodies = 0
 
         /// Puts `entry` in line, with its message while the lane holds fewer than
-        /// `bodiesPerLane` (a mail retried to some recipients always keeps its own), else
-        /// as its key, read back when claimed.
-        mutating func wait(_ entry: Entry, bodiesPerLane: Int) {
+        /// `bodiesPerLane` and `room` (bytes) is left for it (a mail retried to some
+        /// recipients always keeps its own), else as its key, read back when claimed.
+        mutating func wait(_ entry: Entry, bodiesPerLane: Int, room: inout Int) {
             var entry = entry
-            if entry.message != nil {
-                if bodies < bodiesPerLane || entry.message?.retryTo != nil {
+            if let message = entry.message {
+                let size = DeliverySchedule.size(of: message)
+                if (bodies < bodiesPerLane && size <= room) || message.retryTo != nil {
                     bodies += 1
+                    room -= size
                 } else {
                     entry.message = nil
                 }
@@ -112,9 +75,17 @@ public struct DeliverySchedule: Sendable {
     /// Failures in a row after which a lane only probes its receiver.
     public static let probeAfter = 3
 
-    /// Messages a lane holds whole by default: enough to keep its attempts in flight fed
-    /// between two reads of the outbox, few enough that a backlog's bodies stay on disk.
-    public static let defaultBodiesPerLane = 4096
+    /// Messages a lane holds whole by default, and bytes of them all lanes together hold: a
+    /// burst of 20,000 messages to one channel is sent without reading one back from the
+    /// outbox (reading back took a sixth of the dispatcher's time), while a backlog's bodies
+    /// stay on disk.
+    public static let defaultBodiesPerLane = 32768
+    public static let defaultBodyBytes = 64 << 20
+
+    /// About what a message held whole costs: its three forms, and the rest in round figures.
+    static func size(of message: OutboundMessage) -> Int {
+        message.subject.utf8.count + message.text.utf8.count + (message.html?.utf8.count ?? 0) + 512
+    }
 
     /// When to retry and when to give up.
     public var policy: RetryPolicy
@@ -128,6 +99,8 @@ public struct DeliverySchedule: Sendable {
     public var defaultLimit: Int
     /// Waiting messages a lane holds whole; the rest wait as keys.
     public let bodiesPerLane: Int
+    /// Bytes of waiting messages the lanes may still hold whole.
+    private var room = DeliverySchedule.defaultBodyBytes
     /// Which channels are failing, to tell ops once per outage.
     public private(set) var health: ChannelHealth
     private var lanes: [String: Lane] = [:]
@@ -168,7 +141,7 @@ public struct DeliverySchedule: Sendable {
             while end < messages.endIndex, messages[end].channel == channel { end += 1 }
             DeliverySchedule.queue(
                 messages[start..<end], due: due, into: &lanes[channel, default: Lane()], bodiesPerLane: bodiesPerLane,
-                known: &known, arrivals: &arrivals)
+                room: &room, known: &known, arrivals: &arrivals)
             start = end
         }
     }
@@ -176,12 +149,12 @@ public struct DeliverySchedule: Sendable {
     /// One channel's new messages into its lane, as `queue` puts each.
     private static func queue(
         _ messages: ArraySlice<OutboundMessage>, due: Date, into lane: inout Lane, bodiesPerLane: Int,
-        known: inout Set<String>, arrivals: inout Int
+        room: inout Int, known: inout Set<String>, arrivals: inout Int
     ) {
         for message in messages where known.insert(message.key).inserted {
             arrivals += 1
             lane.wait(Entry(key: message.key, channel: message.channel, createdAt: message.createdAt,
-                            message: message, attempts: 0, due: due, order: arrivals), bodiesPerLane: bodiesPerLane)
+                            message: message, attempts: 0, due: due, order: arrivals), bodiesPerLane: bodiesPerLane, room: &room)
         }
     }
 
@@ -200,13 +173,16 @@ public struct DeliverySchedule: Sendable {
     /// `bodiesPerLane`, as a key otherwise. A mail narrowed to the recipients still owed
     /// keeps its message: the outbox may not have recorded the narrowing yet.
     private mutating func queue(_ entry: Entry) {
-        lanes[entry.channel, default: Lane()].wait(entry, bodiesPerLane: bodiesPerLane)
+        lanes[entry.channel, default: Lane()].wait(entry, bodiesPerLane: bodiesPerLane, room: &room)
     }
 
     /// Takes the lane's first waiting entry, counting its message out.
     private mutating func removeFirst(_ channel: String) -> Entry {
         let entry = lanes[channel]!.waiting.removeMin()
-        if entry.message != nil { lanes[channel]!.bodies -= 1 }
+        if let message = entry.message {
+            lanes[channel]!.bodies -= 1
+            room += DeliverySchedule.size(of: message)
+        }
         return entry
     }
 
@@ -346,6 +322,7 @@ public struct DeliverySchedule: Sendable {
             guard !old.isEmpty else { continue }
             lanes[channel]!.waiting = Heap(lanes[channel]!.waiting.unordered.filter { now.timeIntervalSince($0.createdAt) <= maxAge })
             lanes[channel]!.bodies = lanes[channel]!.waiting.unordered.count { $0.message != nil }
+            room += old.lazy.compactMap(\.message).reduce(0) { $0 + DeliverySchedule.size(of: $1) }
             let before = health.outages[channel]
             for entry in old {
                 known.remove(entry.key)
