@@ -13,63 +13,46 @@ extension Watcher {
         /// Muted intents sent now as catch-ups: their silence ended.
         var unsilenced: [Intent] = []
         var breaches: [BreachRecord] = []
-        /// Clock outcomes new or changed since recorded, in the parts they were evaluated in,
-        /// joined off the tick's path as they are written (`record`).
-        var outcomes: [[ClockOutcome]] = []
+        /// The writes of the clock outcomes new or changed since recorded, one per part
+        /// evaluated, each started as soon as its part was.
+        var outcomesRecorded: [Task<Result<Void, StateStoreError>, Never>] = []
         var nextThreshold: Date?
     }
 
-    /// Records the tick's breaches and clock outcomes on the store's writer, while the tick
-    /// words its messages: outcomes (what reports read: a breach when it happens, updated on
-    /// fulfilment) apart from the breaches, so a PostgreSQL state writes both at once, on two
-    /// connections. Both are let go once written.
-    ///
-    /// The outcomes go in one transaction, queued ahead of the commit as soon as they are
-    /// joined, so they are written and gone before the commit's own peak: runs written one
-    /// after another each wait for the disk, and those queued behind the commit stay held
-    /// through it.
-    /// The breaches and outcomes are taken out of `evaluation`, so nothing else holds them.
+    /// Records the tick's breaches on the store's writer while the tick words its messages,
+    /// and waits for them and for the clock outcomes (what reports read: a breach when it
+    /// happens, updated on fulfilment), whose writes `evaluate` started part by part.
+    /// The breaches are taken out of `evaluation`, so nothing else holds them.
     func record(takingFrom evaluation: inout Evaluation, at now: Date) -> Task<Result<Void, StateStoreError>, Never> {
         let store = store
         let breaches = evaluation.breaches
-        let outcomes = OutcomeParts(evaluation.outcomes)
-        (evaluation.breaches, evaluation.outcomes) = ([], [])
-        let outcomesRecorded = Task.detached { () -> Result<Void, StateStoreError> in
-            guard let log = store as? any ClockOutcomeLog else { return .success(()) }
-            do throws(StateStoreError) {
-                try await log.recordOutcomes(outcomes.joined(), at: now)
-                return .success(())
-            } catch { return .failure(error) }
-        }
-        let breachesRecorded = Task.detached { () -> Result<Void, StateStoreError> in
+        let outcomesRecorded = evaluation.outcomesRecorded
+        (evaluation.breaches, evaluation.outcomesRecorded) = ([], [])
+        return Task.detached {
+            var result: Result<Void, StateStoreError> = .success(())
             do throws(StateStoreError) {
                 try await store.recordBreaches(breaches)
-                return .success(())
-            } catch { return .failure(error) }
-        }
-        return Task.detached {
-            let breaches = await breachesRecorded.value, outcomes = await outcomesRecorded.value
-            if case .failure = breaches { return breaches }
-            return outcomes
+            } catch { result = .failure(error) }
+            for written in outcomesRecorded {
+                if case .failure = await written.value, case .success = result { result = await written.value }
+            }
+            return result
         }
     }
 
-    /// Clock outcomes in the parts they were evaluated in, until joined: each part is taken
-    /// out as it is joined, so the parts and the whole are never held at once (a part's
-    /// array has a mapping of its own, given back when it is freed).
-    final class OutcomeParts: Sendable {
-        private let parts: Mutex<[[ClockOutcome]]>
-
-        init(_ parts: [[ClockOutcome]]) { self.parts = Mutex(parts.reversed()) }
-
-        /// Every part, first part first, in one array of just their size; none are left.
-        func joined() -> [ClockOutcome] {
-            parts.withLock { parts in
-                var joined: [ClockOutcome] = []
-                joined.reserveCapacity(parts.reduce(0) { $0 + $1.count })
-                while let part = parts.popLast() { joined += part }
-                return joined
-            }
+    /// Starts writing one evaluated part's clock outcomes: the store's writer takes them
+    /// while the other parts are evaluated, instead of holding up the tick's first commit.
+    /// Each part is a transaction of its own (an outcome stands alone); the part's outcomes
+    /// are let go once written.
+    static func recordOutcomes(
+        _ outcomes: [ClockOutcome], to store: any NotificationLog, at now: Date
+    ) -> Task<Result<Void, StateStoreError>, Never>? {
+        guard !outcomes.isEmpty, let log = store as? any ClockOutcomeLog else { return nil }
+        return Task.detached {
+            do throws(StateStoreError) {
+                try await log.recordOutcomes(outcomes, at: now)
+                return .success(())
+            } catch { return .failure(error) }
         }
     }
 
@@ -94,6 +77,8 @@ extension Watcher {
         let (engine, escalator, tickets, observed) = (engine, escalator, tickets, observed)
         let work = tickets.parts(of: Watcher.ticketsPerPart)
         let parts = Mutex<[Int: (TicketEvaluation, clocks: [String: MessageComposer.TicketClocks])]>([:])
+        let outcomesRecorded = Mutex<[Task<Result<Void, StateStoreError>, Never>]>([])
+        let store = store
         DispatchQueue.concurrentPerform(iterations: work.count) { part in
             guard let batch = tickets.batches[work[part].source] else { return }
             var evaluated = engine.evaluate(
@@ -110,7 +95,10 @@ extension Watcher {
             // until merged (outcomes until written), so each keeps only what it has.
             evaluated.intents.shrinkToFit()
             evaluated.breaches.shrinkToFit()
-            evaluated.outcomes.shrinkToFit()
+            if let written = Watcher.recordOutcomes(evaluated.outcomes, to: store, at: now) {
+                outcomesRecorded.withLock { $0.append(written) }
+            }
+            evaluated.outcomes = []
             parts.withLock { $0[part] = (evaluated, clocks) }
         }
         // Last part first, so each part is let go as soon as it is merged.
@@ -123,12 +111,9 @@ extension Watcher {
         merged.intents.reserveCapacity(evaluated.reduce(0) { $0 + $1.0.intents.count })
         merged.breaches.reserveCapacity(evaluated.reduce(0) { $0 + $1.0.breaches.count })
         result.clocks.reserveCapacity(evaluated.reduce(0) { $0 + $1.clocks.count })
-        result.outcomes.reserveCapacity(evaluated.count)
+        result.outcomesRecorded = outcomesRecorded.withLock { $0 }
         while let (evaluatedPart, clocks) = evaluated.popLast() {
-            var part = evaluatedPart
-            if !part.outcomes.isEmpty { result.outcomes.append(part.outcomes) }
-            part.outcomes = []
-            merged.merge(part)
+            merged.merge(evaluatedPart)
             result.clocks.merge(clocks) { $1 }
         }
         report.clocks += merged.clockCount

@@ -53,23 +53,6 @@ import SLAEngine
         #expect(PositionIndex(tickets.batches["desk"]!).byteCount == 1 << 20)
     }
 
-    @Test func outcomePartsAreJoinedInOrderAndTakenOut() throws {
-        let clocks = SLAEngine(policies: [Policy(name: "p", targets: [nil: [.firstResponse: 60]])])
-        func outcomes(_ ids: Range<Int>) throws -> [ClockOutcome] {
-            try ids.map { n in
-                let ticket = Self.ticket("T\(n)", source: "desk")
-                let clock = try #require(clocks.clocks(for: ticket, at: ticket.createdAt + 120).first)
-                return try #require(ClockOutcome(clock, of: ticket, team: nil))
-            }
-        }
-        var parts = [try outcomes(0..<3), try outcomes(3..<4), try outcomes(4..<9)]
-        for index in parts.indices { parts[index].reserveCapacity(64) }
-        let joined = Watcher.OutcomeParts(parts)
-        let all = joined.joined()
-        #expect(all.map(\.ticketID) == (0..<9).map { "T\($0)" })
-        #expect(joined.joined().isEmpty)
-    }
-
     @Test func anEvaluatedPartKeepsOnlyTheRoomItTakes() {
         var intents: [Int] = []
         for n in 0..<1_000 { intents.append(n) }
