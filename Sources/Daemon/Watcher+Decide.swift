@@ -83,8 +83,9 @@ extension Watcher {
                 commit.surges = surges
             }
             logSkipped(commit.intents)
-            // The writer is given this part as soon as the one before is written; the
-            // dispatcher is handed that one's messages after.
+            // Encoded for the outbox while the part before is written; the writer is given
+            // this part as soon as that one ends, and the dispatcher that one's messages after.
+            try commit.encodeMessages()
             let previous = committing.take()
             if let previous { try await previous.task.value.get() }
             committing = Committing(commit, to: store)

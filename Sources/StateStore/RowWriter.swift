@@ -14,7 +14,7 @@ import GRDBSQLite
 /// cost of writing a first tick's intents. A row's text is gathered in one buffer the writer
 /// owns and bound without SQLite taking a copy (`SQLITE_STATIC`): a copy is a locked
 /// allocation and a free per value.
-final class RowWriter {
+struct RowWriter: ~Copyable {
     private enum Value {
         case null
         case integer(Int64)
@@ -40,8 +40,10 @@ final class RowWriter {
     /// `sql` is an `INSERT` with one row's `VALUES (…)`, optionally followed by an upsert clause.
     init(_ db: Database, sql: String, rowsPerStatement: Int = 16) throws {
         let (head, row, tail) = RowWriter.split(sql)
-        single = try db.makeStatement(sql: sql)
-        batched = try db.makeStatement(sql: head + repeatElement(row, count: rowsPerStatement).joined(separator: ", ") + tail)
+        // Every statement made before anything is set: a writer is whole or not at all.
+        let single = try db.makeStatement(sql: sql)
+        let batched = try db.makeStatement(sql: head + repeatElement(row, count: rowsPerStatement).joined(separator: ", ") + tail)
+        (self.single, self.batched) = (single, batched)
         connection = db.sqliteConnection
         columns = Int(sqlite3_bind_parameter_count(single.sqliteStatement))
         self.rowsPerStatement = rowsPerStatement
@@ -52,37 +54,37 @@ final class RowWriter {
         assert(values.isEmpty, "rows added to a RowWriter were never written: call finish()")
     }
 
-    func bind(_ value: String?) {
+    mutating func bind(_ value: String?) {
         guard var value else { return values.append(.null) }
         let start = text.count
         value.withUTF8 { text.append(contentsOf: $0) }
         values.append(.text(start: start, count: text.count - start))
     }
 
-    func bind(_ value: Int64?) { values.append(value.map(Value.integer) ?? .null) }
+    mutating func bind(_ value: Int64?) { values.append(value.map(Value.integer) ?? .null) }
 
-    func bind(_ value: Int) { bind(Int64(value)) }
+    mutating func bind(_ value: Int) { bind(Int64(value)) }
 
     /// Binds a blob; SQLite takes its own copy (an outbox row's message, a few hundred bytes).
-    func bind(_ value: Data) { values.append(.blob(value)) }
+    mutating func bind(_ value: Data) { values.append(.blob(value)) }
 
-    func bind(_ value: Bool) { bind(value ? 1 : 0) }
+    mutating func bind(_ value: Bool) { bind(value ? 1 : 0) }
 
     /// Ends a row: the values bound since the last row make the next one. A full set of rows
     /// is written at once.
-    func addRow() throws {
+    mutating func addRow() throws {
         precondition(values.count % columns == 0, "a row of \(columns) values has \(values.count % columns)")
         if values.count == columns * rowsPerStatement { try write(batched, rows: rowsPerStatement) }
     }
 
     /// Writes the rows still waiting, one statement each.
-    func finish() throws {
+    mutating func finish() throws {
         try write(single, rows: values.count / columns)
     }
 
     /// Runs `statement` once per `columns * rows / parameters` rows: all the waiting rows
     /// in one run of the multi-row statement, or row by row with the single-row one.
-    private func write(_ statement: Statement, rows: Int) throws {
+    mutating private func write(_ statement: Statement, rows: Int) throws {
         let sqliteStatement = statement.sqliteStatement
         let perRun = Int(sqlite3_bind_parameter_count(sqliteStatement))
         defer {

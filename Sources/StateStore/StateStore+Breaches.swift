@@ -104,7 +104,7 @@ extension StateStore {
         if !new.isEmpty {
             do {
                 try await pool.write { db in
-                    let insert = try RowWriter(db, sql: "INSERT OR IGNORE INTO breach (clock_key, customer_id, ticket_id, at) VALUES (?, ?, ?, ?)")
+                    var insert = try RowWriter(db, sql: "INSERT OR IGNORE INTO breach (clock_key, customer_id, ticket_id, at) VALUES (?, ?, ?, ?)")
                     for position in new {
                         let breach = breaches[position]
                         insert.bind(breach.clockKey)

@@ -65,13 +65,13 @@ extension StateStore {
         let now = Int64(tick.at.timeIntervalSince1970)
         // Encoded before the transaction, on every core: it is pure, and most of a large
         // commit's time.
-        let encoded = try StateStore.encode(tick.messages)
+        let encoded = if let encoded = tick.encoded { encoded } else { try StateStore.encode(tick.messages) }
         _ = try ladderHistory()
         // Changes to the cached history, applied once the transaction has committed.
         var added: [(clockKey: String, record: LadderRecord)] = []
         var changed: [(clockKey: String, step: String, channel: String?, change: RecordChange)] = []
         try write { db in
-            let insert = try RowWriter(db, sql: """
+            var insert = try RowWriter(db, sql: """
                 INSERT OR IGNORE INTO intent (id, clock_key, ticket_id, metric, cycle, step, kind, channel, role,
                     late, template, reason, status, not_before, message_key, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -141,7 +141,7 @@ extension StateStore {
                 guard db.changesCount == 1, let row = try StateStore.intentRow(id, db: db) else { continue }
                 changed.append((row.0, row.1, row.2, .muted))
             }
-            let enqueue = try RowWriter(db, sql: """
+            var enqueue = try RowWriter(db, sql: """
                 INSERT OR IGNORE INTO outbox (key, channel, message, status, attempts, next_attempt_at, created_at)
                 VALUES (?, ?, ?, 'pending', 0, ?, ?)
                 """)

@@ -39,7 +39,7 @@ extension StateStore: ClockOutcomeLog {
         let recordedAt = Int64(now.timeIntervalSince1970)
         do {
             try await pool.write { db in
-                let upsert = try RowWriter(db, sql: """
+                var upsert = try RowWriter(db, sql: """
                     INSERT OR REPLACE INTO clock_outcome (clock_key, source, ticket_id, metric, cycle, state, policy, calendar,
                         target_seconds, started_at, due_at, fulfilled_at, elapsed_seconds, paused_seconds, customer, tier, grp,
                         team, channel, priority, recorded_at)

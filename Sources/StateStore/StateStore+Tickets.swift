@@ -18,7 +18,7 @@ extension StateStore {
             var snapshots = all.removeValue(forKey: source) ?? [:]
             var transitions = try cached.transitions ?? StateStore.loadTransitions(db)
             let observed = TicketObservation(tickets, at: now, snapshots: &snapshots, transitions: &transitions)
-            let insertTransition = try RowWriter(db, sql: "INSERT INTO transition (ticket_id, at, kind, value) VALUES (?, ?, ?, ?)")
+            var insertTransition = try RowWriter(db, sql: "INSERT INTO transition (ticket_id, at, kind, value) VALUES (?, ?, ?, ?)")
             for move in observed.moves {
                 insertTransition.bind(move.ticket)
                 insertTransition.bind(move.at)
@@ -28,7 +28,7 @@ extension StateStore {
             }
             try insertTransition.finish()
             // Only new and changed snapshots are written, in key order.
-            let upsert = try RowWriter(db, sql: """
+            var upsert = try RowWriter(db, sql: """
                 INSERT INTO ticket_snapshot (ticket_id, source, status, priority, assignee, grp, changed_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(ticket_id) DO UPDATE SET source = excluded.source, status = excluded.status,

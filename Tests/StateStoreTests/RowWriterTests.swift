@@ -19,7 +19,7 @@ import Testing
     func everyRowIsWrittenOnce(count: Int) throws {
         let queue = try RowWriterTests.table()
         try queue.write { db in
-            let writer = try RowWriter(db, sql: "INSERT INTO t (key, n, note, data) VALUES (?, ?, ?, ?)", rowsPerStatement: 16)
+            var writer = try RowWriter(db, sql: "INSERT INTO t (key, n, note, data) VALUES (?, ?, ?, ?)", rowsPerStatement: 16)
             for index in 0..<count {
                 writer.bind("k\(index)")
                 writer.bind(Int64(index))
@@ -44,14 +44,14 @@ import Testing
     @Test func conflictsWithinAStatementFollowTheStatementsRule() throws {
         let queue = try RowWriterTests.table()
         try queue.write { db in
-            let ignore = try RowWriter(db, sql: "INSERT OR IGNORE INTO t (key, n) VALUES (?, ?)", rowsPerStatement: 4)
+            var ignore = try RowWriter(db, sql: "INSERT OR IGNORE INTO t (key, n) VALUES (?, ?)", rowsPerStatement: 4)
             for (key, n) in [("a", 1), ("b", 2), ("a", 3), ("c", 4), ("b", 5), ("d", 6)] {
                 ignore.bind(key)
                 ignore.bind(Int64(n))
                 try ignore.addRow()
             }
             try ignore.finish()
-            let upsert = try RowWriter(db, sql: """
+            var upsert = try RowWriter(db, sql: """
                 INSERT INTO t (key, n) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET n = excluded.n
                 """, rowsPerStatement: 4)
             for (key, n) in [("c", 40), ("c", 41), ("e", 7), ("d", 60), ("d", 61)] {
@@ -70,7 +70,7 @@ import Testing
         let queue = try RowWriterTests.table()
         #expect(throws: DatabaseError.self) {
             try queue.write { db in
-                let writer = try RowWriter(db, sql: "INSERT INTO t (key, n) VALUES (?, ?)", rowsPerStatement: 2)
+                var writer = try RowWriter(db, sql: "INSERT INTO t (key, n) VALUES (?, ?)", rowsPerStatement: 2)
                 for key in ["a", "a"] {
                     writer.bind(key)
                     writer.bind(Int64(1))

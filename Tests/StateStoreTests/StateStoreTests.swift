@@ -47,6 +47,25 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
         OutboundMessage(key: key, channel: "leads", subject: "s", text: "t", createdAt: at("2026-11-20T13:00:00Z"))
     }
 
+    /// Messages encoded ahead of the commit are stored as encoded; changed after, as changed.
+    @Test(arguments: Backend.allCases) func messagesEncodedAheadAreStoredAsTheyStandAtTheCommit(_ backend: Backend) async throws {
+        let subject = try await backend.make()
+        let store = try await subject.open()
+        var ahead = TickCommit(at: at("2026-11-20T13:00:00Z"), messages: [message("a")])
+        try ahead.encodeMessages()
+        #expect(ahead.encoded?.count == 1)
+        try await store.commit(ahead)
+        var changed = TickCommit(at: at("2026-11-20T13:00:00Z"), messages: [message("b")])
+        try changed.encodeMessages()
+        changed.messages[0].text = "changed after encoding"
+        #expect(changed.encoded == nil)
+        changed.messages.append(message("c"))
+        try await store.commit(changed)
+        let pending = try await subject.open().pendingMessages().map(\.message)
+        #expect(pending.map(\.key) == ["a", "b", "c"])
+        #expect(pending.map(\.text) == ["t", "changed after encoding", "t"])
+    }
+
     @Test(arguments: Backend.allCases) func aTickIsCommittedWholeAndDeliveredOnce(_ backend: Backend) async throws {
         let subject = try await backend.make()
         let store = try await subject.open()

@@ -55,7 +55,7 @@ extension PostgresStateStore {
     /// that holds only while this daemon leads. Rows go in as arrays, one statement a table.
     public func commit(_ tick: TickCommit) async throws(StateStoreError) {
         let now = Int64(tick.at.timeIntervalSince1970)
-        let encoded = try StateStore.encode(tick.messages)
+        let encoded = if let encoded = tick.encoded { encoded } else { try StateStore.encode(tick.messages) }
         _ = try await ladderHistory()
         var rows = IntentRows(capacity: tick.intents.count)
         var added: [(clockKey: String, record: LadderRecord)] = []
