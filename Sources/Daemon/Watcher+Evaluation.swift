@@ -92,7 +92,7 @@ extension Watcher {
             }
             evaluated.kept = []
             // Arrays grown by doubling hold up to twice their elements; every part is held
-            // until merged (outcomes until written), so each keeps only what it has.
+            // until merged, so each keeps only what it has; its outcomes go to the writer now.
             evaluated.intents.shrinkToFit()
             evaluated.breaches.shrinkToFit()
             if let written = Watcher.recordOutcomes(evaluated.outcomes, to: store, at: now) {

@@ -63,8 +63,8 @@ extension StateStore {
     /// Writes one tick's decisions and the messages that carry them, atomically.
     public func commit(_ tick: TickCommit) throws(StateStoreError) {
         let now = Int64(tick.at.timeIntervalSince1970)
-        // Encoded before the transaction, on every core: it is pure, and most of a large
-        // commit's time.
+        // Encoded before the transaction, on every core (it is pure, and most of a large
+        // commit's time), unless the tick encoded them while the part before was written.
         let encoded = if let encoded = tick.encoded { encoded } else { try StateStore.encode(tick.messages) }
         _ = try ladderHistory()
         // Changes to the cached history, applied once the transaction has committed.
