@@ -60,6 +60,10 @@ public actor Watcher {
     /// Tickets this process has tagged with `actions.ack_tag` for the acknowledgement
     /// standing now, by ticket key: tagged once, not at every tick until a poll shows the tag.
     var ackTagged: Set<String> = []
+    /// Ticks ended with messages still to deliver since the WAL was last copied back.
+    var ticksSinceCheckpoint = 0
+    /// Ticks the copy of the WAL waits at most for the outbox to empty.
+    static let checkpointPatience = 10
     /// How long an ended silence is still read, so a breached clock it muted gets its
     /// catch-up (which names it) when the daemon was down as the silence ended.
     static let silenceMemory: TimeInterval = 7 * 86_400
@@ -137,7 +141,15 @@ public actor Watcher {
         report.nextWake = await wake(
             after: now, threshold: [nextThreshold, silenceEnds].compactMap { $0 }.min(), stored: try await store.nextHeldRelease())
         report.outboxPending = try await store.outboxDepth().pending
-        store.checkpointLater()
+        // The WAL is copied back once what the ticks committed is delivered: the copy holds
+        // the store's writer, and the record of every attempt ending meanwhile waits behind
+        // it. An outbox that does not empty defers it `checkpointPatience` ticks at most.
+        if report.outboxPending == 0 || ticksSinceCheckpoint >= Watcher.checkpointPatience {
+            store.checkpointLater()
+            ticksSinceCheckpoint = 0
+        } else {
+            ticksSinceCheckpoint += 1
+        }
         return report
     }
 
