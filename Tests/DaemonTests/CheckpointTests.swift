@@ -39,28 +39,13 @@ import StateStore
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-checkpoint-\(UUID())")
     let start = Timestamp(rfc3339: "2026-11-20T12:00:00Z")!.date
 
-    static let yaml = """
-        state: state.db
-        sources:
-          - { name: desk, type: file, path: tickets.json }
-        policies:
-          - name: all
-            targets: { any: { first_response: 20m } }
-        teams:
-          default: { manager: [leads] }
-        ladders:
-          default:
-            - { at: breach, notify: manager }
-        channels:
-          leads: { type: log, path: leads.jsonl, digest: false }
-        """
-
     @Test func theWALIsCopiedBackOnceTheOutboxIsEmptyOrAfterTenTicks() async throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try #"[{"id": "T1", "status": "open", "customer": {"id": "c"}, "created_at": "2026-11-20T11:00:00Z"}]"#.write(
             to: directory.appendingPathComponent("tickets.json"), atomically: true, encoding: .utf8)
-        let configuration = try Configuration.parse(yaml: Self.yaml, file: "slawatch.yaml", baseDirectory: directory.path)
+        // One ticket breached on the first tick, its ping to a `log` channel.
+        let configuration = try Configuration.parse(yaml: OutcomeRecordingTests.yaml, file: "slawatch.yaml", baseDirectory: directory.path)
         let base = try StateStore(path: configuration.state)
         let store = Counting(base)
         let source = configuration.sources[0]
