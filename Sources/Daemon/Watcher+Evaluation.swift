@@ -33,8 +33,10 @@ extension Watcher {
             do throws(StateStoreError) {
                 try await store.recordBreaches(breaches)
             } catch { result = .failure(error) }
+            // Every write is waited for; the first failure is the one reported.
             for written in outcomesRecorded {
-                if case .failure = await written.value, case .success = result { result = await written.value }
+                let outcome = await written.value
+                if case .success = result { result = outcome }
             }
             return result
         }

@@ -74,17 +74,17 @@ struct RowWriter: ~Copyable {
     /// is written at once.
     mutating func addRow() throws {
         precondition(values.count % columns == 0, "a row of \(columns) values has \(values.count % columns)")
-        if values.count == columns * rowsPerStatement { try write(batched, rows: rowsPerStatement) }
+        if values.count == columns * rowsPerStatement { try write(batched) }
     }
 
     /// Writes the rows still waiting, one statement each.
     mutating func finish() throws {
-        try write(single, rows: values.count / columns)
+        try write(single)
     }
 
-    /// Runs `statement` once per `columns * rows / parameters` rows: all the waiting rows
-    /// in one run of the multi-row statement, or row by row with the single-row one.
-    mutating private func write(_ statement: Statement, rows: Int) throws {
+    /// Writes every waiting row with `statement`: all of them in one run of the multi-row
+    /// statement, or one run a row with the single-row one.
+    mutating private func write(_ statement: Statement) throws {
         let sqliteStatement = statement.sqliteStatement
         let perRun = Int(sqlite3_bind_parameter_count(sqliteStatement))
         defer {
@@ -94,7 +94,7 @@ struct RowWriter: ~Copyable {
         try text.withUnsafeBufferPointer { buffer in
             let base = UnsafeRawPointer(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!)
             var next = 0
-            while next < rows * columns {
+            while next < values.count {
                 defer {
                     sqlite3_reset(sqliteStatement)
                     // No binding may outlive the buffer it points into.

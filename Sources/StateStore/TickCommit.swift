@@ -20,15 +20,9 @@ public struct TickCommit: Sendable {
     public var messages: [OutboundMessage] {
         didSet { encoded = nil }
     }
-    /// `messages` in their outbox form, when encoded ahead of the commit; any change to
-    /// `messages` drops it, and the store encodes them itself.
+    /// `messages` in their outbox form, when encoded ahead of the commit (`encodeMessages`);
+    /// any change to `messages` drops it, and the store encodes them itself.
     private(set) var encoded: [Data]?
-    /// Encodes the messages for the outbox now, on every core, so that the store's commit
-    /// need not: a large tick encodes a part while the part before is written.
-    public mutating func encodeMessages() throws(StateStoreError) {
-        encoded = try StateStore.encode(messages)
-    }
-
     /// Surge samples taken and surges started or ended this tick, written with the
     /// messages that announce them.
     public var surges = SurgeCommit()
@@ -46,6 +40,12 @@ public struct TickCommit: Sendable {
         self.released = released
         self.withdrawn = withdrawn
         self.messages = messages
+    }
+
+    /// Encodes the messages for the outbox now, on every core, so that the store's commit
+    /// need not: a large tick encodes a part while the part before is written.
+    public mutating func encodeMessages() throws(StateStoreError) {
+        encoded = try StateStore.encode(messages)
     }
 }
 
