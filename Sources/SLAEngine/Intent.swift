@@ -101,9 +101,11 @@ public struct Intent: Sendable, Hashable {
     }
 
     /// True when a silence mutes the intent.
-    public var isMuted: Bool {
-        if case .muted = silencing { return true }
-        return false
+    public var isMuted: Bool { mutedBy != nil }
+
+    /// The silence that mutes the intent, if one does.
+    public var mutedBy: Silence? {
+        if case .muted(let silence) = silencing { silence } else { nil }
     }
 
     public init(

@@ -61,116 +61,103 @@ extension StateStore {
     }
 
     /// Writes one tick's decisions and the messages that carry them, atomically.
+    ///
+    /// The cached ladder history takes the new intents on another core while SQLite writes
+    /// them: it is taken out of the cache meanwhile, and put back only once the transaction
+    /// has committed; after a failed one it stays out, and the next read loads the table.
     public func commit(_ tick: TickCommit) throws(StateStoreError) {
         let now = Int64(tick.at.timeIntervalSince1970)
         // Encoded before the transaction, on every core (it is pure, and most of a large
         // commit's time), unless the tick encoded them while the part before was written.
         let encoded = if let encoded = tick.encoded { encoded } else { try StateStore.encode(tick.messages) }
         _ = try ladderHistory()
-        // Changes to the cached history, applied once the transaction has committed.
-        var added: [(clockKey: String, record: LadderRecord)] = []
+        let rows = SortedIntents(tick)
+        let ladder = LadderUpdate(taking: cache.withLock { $0.takeLadder() }, adding: rows, of: tick)
+        // Changes to intents already recorded, applied to the history once the transaction has committed.
         var changed: [(clockKey: String, step: String, channel: String?, change: RecordChange)] = []
-        try write { db in
-            var insert = try RowWriter(db, sql: """
-                INSERT OR IGNORE INTO intent (id, clock_key, ticket_id, metric, cycle, step, kind, channel, role,
-                    late, template, reason, status, not_before, message_key, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            // In key order (clock key, then step and channel, as an id reads): SQLite appends
-            // to its index instead of inserting all over it, which halves the cost of a large
-            // catch-up. Positions are sorted, not intents, and intents are read in place; ids
-            // are made row by row, as they are bound, so a large commit holds none of them.
-            var clockKeys: [String] = []
-            clockKeys.reserveCapacity(tick.intents.count)
-            for intent in tick.intents { clockKeys.append(intent.clockKey) }
-            added.reserveCapacity(tick.intents.count)
-            try tick.intents.withUnsafeBufferPointer { intents in
-                let order = clockKeys.indices.sorted { a, b in
-                    guard clockKeys[a] == clockKeys[b] else { return clockKeys[a] < clockKeys[b] }
-                    return "\(intents[a].step)@\(intents[a].channel ?? "-")" < "\(intents[b].step)@\(intents[b].channel ?? "-")"
-                }
-                for position in order {
-                    let messageKey = position < tick.messageKeys.count ? tick.messageKeys[position] : nil
-                    let kind = intents[position].kind
-                    let muted = intents[position].silencing.flatMap { silencing -> Silence? in
-                        if case .muted(let silence) = silencing { silence } else { nil }
+        do {
+            try write { db in
+                var insert = try RowWriter(db, sql: """
+                    INSERT OR IGNORE INTO intent (id, clock_key, ticket_id, metric, cycle, step, kind, channel, role,
+                        late, template, reason, status, not_before, message_key, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                // Ids are made row by row, as they are bound, so a large commit holds none of them.
+                try tick.intents.withUnsafeBufferPointer { intents in
+                    for position in rows.order {
+                        let intent = intents[position]
+                        insert.bind(Intent.id(clockKey: rows.clockKeys[position], step: intent.step, channel: intent.channel))
+                        insert.bind(rows.clockKeys[position])
+                        insert.bind(intent.ticketKey)
+                        insert.bind(intent.metric?.rawValue ?? intent.risk?.rawValue)
+                        insert.bind(intent.cycle)
+                        insert.bind(intent.step)
+                        insert.bind(intent.kind.rawValue)
+                        insert.bind(intent.channel)
+                        insert.bind(intent.role?.rawValue)
+                        insert.bind(intent.isLate)
+                        insert.bind(intent.template)
+                        insert.bind(intent.mutedBy.map(StateStore.silencedReason) ?? intent.reason)
+                        insert.bind(tick.status(at: position))
+                        insert.bind(intent.notBefore.map { Int64($0.timeIntervalSince1970) })
+                        insert.bind(tick.messageKey(at: position))
+                        insert.bind(now)
+                        try insert.addRow()
                     }
-                    let status = kind == .skipped ? "skipped" : muted != nil ? "silenced" : messageKey == nil ? "held" : "queued"
-                    added.append((clockKeys[position], LadderRecord(
-                        step: intents[position].step, channel: intents[position].channel, kind: kind, isHeld: status == "held",
-                        isSilenced: muted != nil, role: intents[position].role
-                    )))
-                    insert.bind(Intent.id(clockKey: clockKeys[position], step: intents[position].step, channel: intents[position].channel))
-                    insert.bind(clockKeys[position])
-                    insert.bind(intents[position].ticketKey)
-                    insert.bind(intents[position].metric?.rawValue ?? intents[position].risk?.rawValue)
-                    insert.bind(intents[position].cycle)
-                    insert.bind(intents[position].step)
-                    insert.bind(kind.rawValue)
-                    insert.bind(intents[position].channel)
-                    insert.bind(intents[position].role?.rawValue)
-                    insert.bind(intents[position].isLate)
-                    insert.bind(intents[position].template)
-                    insert.bind(muted.map(StateStore.silencedReason) ?? intents[position].reason)
-                    insert.bind(status)
-                    insert.bind(intents[position].notBefore.map { Int64($0.timeIntervalSince1970) })
-                    insert.bind(messageKey)
-                    insert.bind(now)
-                    try insert.addRow()
+                    try insert.finish()
                 }
-                try insert.finish()
+                // Held by quiet hours, or muted and now sent as a silence's catch-up.
+                for (id, messageKey) in tick.released {
+                    try db.execute(
+                        sql: "UPDATE intent SET status = 'queued', message_key = ? WHERE id = ? AND status IN ('held', 'silenced')",
+                        arguments: [messageKey, id]
+                    )
+                    guard db.changesCount == 1, let row = try StateStore.intentRow(id, db: db) else { continue }
+                    changed.append((row.0, row.1, row.2, .released))
+                }
+                for id in tick.withdrawn {
+                    try db.execute(sql: "UPDATE intent SET status = 'withdrawn' WHERE id = ? AND status = 'held'", arguments: [id])
+                    guard db.changesCount == 1, let row = try StateStore.intentRow(id, db: db) else { continue }
+                    changed.append((row.0, row.1, row.2, .withdrawn))
+                }
+                for (id, silence) in tick.muted {
+                    try db.execute(
+                        sql: "UPDATE intent SET status = 'silenced', reason = ? WHERE id = ? AND status = 'held'",
+                        arguments: [StateStore.silencedReason(silence), id])
+                    guard db.changesCount == 1, let row = try StateStore.intentRow(id, db: db) else { continue }
+                    changed.append((row.0, row.1, row.2, .muted))
+                }
+                var enqueue = try RowWriter(db, sql: """
+                    INSERT OR IGNORE INTO outbox (key, channel, message, status, attempts, next_attempt_at, created_at)
+                    VALUES (?, ?, ?, 'pending', 0, ?, ?)
+                    """)
+                for (message, data) in zip(tick.messages, encoded) {
+                    enqueue.bind(message.key)
+                    enqueue.bind(message.channel)
+                    enqueue.bind(data)
+                    enqueue.bind(now)
+                    enqueue.bind(now)
+                    try enqueue.addRow()
+                }
+                try enqueue.finish()
+                try StateStore.write(tick.surges, db: db)
             }
-            // Held by quiet hours, or muted and now sent as a silence's catch-up.
-            for (id, messageKey) in tick.released {
-                try db.execute(
-                    sql: "UPDATE intent SET status = 'queued', message_key = ? WHERE id = ? AND status IN ('held', 'silenced')",
-                    arguments: [messageKey, id]
-                )
-                guard db.changesCount == 1, let row = try StateStore.intentRow(id, db: db) else { continue }
-                changed.append((row.0, row.1, row.2, .released))
-            }
-            for id in tick.withdrawn {
-                try db.execute(sql: "UPDATE intent SET status = 'withdrawn' WHERE id = ? AND status = 'held'", arguments: [id])
-                guard db.changesCount == 1, let row = try StateStore.intentRow(id, db: db) else { continue }
-                changed.append((row.0, row.1, row.2, .withdrawn))
-            }
-            for (id, silence) in tick.muted {
-                try db.execute(
-                    sql: "UPDATE intent SET status = 'silenced', reason = ? WHERE id = ? AND status = 'held'",
-                    arguments: [StateStore.silencedReason(silence), id])
-                guard db.changesCount == 1, let row = try StateStore.intentRow(id, db: db) else { continue }
-                changed.append((row.0, row.1, row.2, .muted))
-            }
-            var enqueue = try RowWriter(db, sql: """
-                INSERT OR IGNORE INTO outbox (key, channel, message, status, attempts, next_attempt_at, created_at)
-                VALUES (?, ?, ?, 'pending', 0, ?, ?)
-                """)
-            for (message, data) in zip(tick.messages, encoded) {
-                enqueue.bind(message.key)
-                enqueue.bind(message.channel)
-                enqueue.bind(data)
-                enqueue.bind(now)
-                enqueue.bind(now)
-                try enqueue.addRow()
-            }
-            try enqueue.finish()
-            try StateStore.write(tick.surges, db: db)
+        } catch {
+            _ = ladder.wait()
+            throw error
         }
-        cache.withLock { cache in
-            guard cache.ladder != nil else { return }
-            cache.ladder!.reserveCapacity(clocks: cache.ladder!.count + added.count, records: cache.ladder!.recordCount + added.count)
-            for (key, record) in added { cache.ladder!.record(record, for: key) }
-            for (key, step, channel, change) in changed {
-                cache.ladder!.update(key, step: step, channel: channel) { status in
-                    status.isHeld = false
-                    switch change {
-                    case .released: status.isSilenced = false
-                    case .withdrawn: status.kind = .skipped
-                    case .muted: status.isSilenced = true
-                    }
+        var history = ladder.wait()
+        for (key, step, channel, change) in changed {
+            history?.update(key, step: step, channel: channel) { status in
+                status.isHeld = false
+                switch change {
+                case .released: status.isSilenced = false
+                case .withdrawn: status.kind = .skipped
+                case .muted: status.isSilenced = true
                 }
             }
         }
+        cache.withLock { $0.ladder = history }
     }
 
     /// What became of an intent already recorded.

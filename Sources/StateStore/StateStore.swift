@@ -42,6 +42,12 @@ public final class StateStore: Sendable {
             return (snapshots, transitions)
         }
 
+        /// The ladder history, taken out while a commit adds to it, as `takeTickets`.
+        mutating func takeLadder() -> LadderHistory? {
+            defer { ladder = nil }
+            return ladder
+        }
+
         /// The breach ledger, taken out while breaches are added, as `takeTickets`.
         mutating func takeBreaches() -> BreachLedger? {
             defer { breaches = nil }

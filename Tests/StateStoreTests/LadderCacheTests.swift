@@ -1,5 +1,7 @@
 import Foundation
+import GRDB
 import Testing
+import TestSupport
 @testable import SLAEngine
 @testable import StateStore
 
@@ -37,5 +39,46 @@ import Testing
         #expect(try await store.ladderHistory() == expected)
         #expect(try await subject.open().ladderHistory() == expected)
         #expect(try await store.ladderHistory().records(ticketKey: "desk:C", metric: .resolution, cycle: 1).map(\.role) == [.manager])
+    }
+
+    /// A commit that fails adds nothing to the history kept in memory: the history reads as
+    /// the table does, and the intents are recorded by the commit that succeeds next.
+    @Test(arguments: Backend.allCases) func aFailedCommitLeavesTheHistoryAsTheTableReads(_ backend: Backend) async throws {
+        let subject = try await backend.make()
+        let store = try await subject.open()
+        let (first, refused) = (Self.held("A"), Self.held("B", channel: "leads"))
+        try await store.commit(TickCommit(at: at("2026-11-20T12:00:00Z"), intents: [first]))
+        #expect(try await store.ladderHistory().recordCount == 1)
+        let message = OutboundMessage(key: "m1", channel: "leads", subject: "s", text: "t", createdAt: at("2026-11-20T12:05:00Z"))
+        let carried = TickCommit(at: at("2026-11-20T12:05:00Z"), intents: [refused], messageKeys: ["m1"], messages: [message])
+        try await subject.refusingOutboxRows(true)
+        await #expect(throws: StateStoreError.self) { try await store.commit(carried) }
+        let before: LadderHistory = ["desk:A/resolution/1": [LadderRecord(step: "90%", channel: "managers", kind: .warning, isHeld: true)]]
+        #expect(try await store.ladderHistory() == before)
+        try await subject.refusingOutboxRows(false)
+        try await store.commit(carried)
+        var after = before
+        after.record(LadderRecord(step: "90%", channel: "leads", kind: .warning), for: "desk:B/resolution/1")
+        #expect(try await store.ladderHistory() == after)
+        #expect(try await subject.open().ladderHistory() == after)
+    }
+}
+
+extension Subject {
+    /// Makes every insert into the outbox fail, or stop failing.
+    func refusingOutboxRows(_ refusing: Bool) async throws {
+        switch backend {
+        case .sqlite:
+            try await DatabasePool(path: place).write { db in
+                try db.execute(sql: refusing
+                    ? "CREATE TRIGGER refuse BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                    : "DROP TRIGGER refuse")
+            }
+        case .postgres:
+            _ = try PostgresServer.shared().sql("SET search_path = slawatch; " + (refusing ? """
+                CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql;
+                CREATE TRIGGER refuse BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION refuse();
+                """ : "DROP TRIGGER refuse ON outbox; DROP FUNCTION refuse();"), database: place)
+        }
     }
 }

@@ -61,19 +61,12 @@ extension PostgresStateStore {
         var added: [(clockKey: String, record: LadderRecord)] = []
         added.reserveCapacity(tick.intents.count)
         for (position, intent) in tick.intents.enumerated() {
-            let messageKey = position < tick.messageKeys.count ? tick.messageKeys[position] : nil
-            // A muted intent counts as fired, recorded with the silence that muted it.
-            let muted = intent.silencing.flatMap { silencing -> Silence? in
-                if case .muted(let silence) = silencing { silence } else { nil }
-            }
-            let status = intent.kind == .skipped ? "skipped" : muted != nil ? "silenced" : messageKey == nil ? "held" : "queued"
             let clockKey = intent.clockKey
             var row = intent
-            if let muted { row.reason = StateStore.silencedReason(muted) }
-            rows.append(row, clockKey: clockKey, status: status, messageKey: messageKey)
-            added.append((clockKey, LadderRecord(
-                step: intent.step, channel: intent.channel, kind: intent.kind, isHeld: status == "held", isSilenced: muted != nil,
-                role: intent.role)))
+            // A muted intent counts as fired, recorded with the silence that muted it.
+            if let muted = intent.mutedBy { row.reason = StateStore.silencedReason(muted) }
+            rows.append(row, clockKey: clockKey, status: tick.status(at: position), messageKey: tick.messageKey(at: position))
+            added.append((clockKey, tick.ladderRecord(at: position)))
         }
         let muted = (ids: tick.muted.map(\.id), reasons: tick.muted.map { StateStore.silencedReason($0.silence) })
         let messages = MessageRows(tick.messages, encoded)
