@@ -87,31 +87,29 @@ extension Watcher {
             // this part as soon as that one ends, and the dispatcher that one's messages after.
             try commit.encodeMessages()
             let previous = committing.take()
-            if let previous { try await previous.task.value.get() }
+            let committed = try await previous?.task.value.get()
             committing = Committing(commit, to: store)
-            if let previous {
-                await handOver(previous, into: &report)
+            if let previous, let committed {
+                await handOver(previous, committed, into: &report)
                 report.lap("commit", since: &phase)
             }
         }
         if let last = committing.take() {
-            try await last.task.value.get()
-            await handOver(last, into: &report)
+            await handOver(last, try await last.task.value.get(), into: &report)
             report.lap("commit", since: &phase)
         }
     }
 
     /// A part's commit under way on the store's writer, and the messages it puts in the outbox.
     struct Committing {
-        let task: Task<Result<Void, StateStoreError>, Never>
+        let task: Task<Result<Committed, StateStoreError>, Never>
         let messages: [OutboundMessage]
 
         init(_ commit: TickCommit, to store: any NotificationLog) {
             messages = commit.messages
             task = Task.detached {
                 do throws(StateStoreError) {
-                    try await store.commit(commit)
-                    return .success(())
+                    return .success(try await store.commit(commit))
                 } catch {
                     return .failure(error)
                 }
@@ -119,10 +117,11 @@ extension Watcher {
         }
     }
 
-    /// Hands a committed part's messages to the dispatcher.
-    private func handOver(_ part: Committing, into report: inout TickReport) async {
+    /// Hands a committed part's messages to the dispatcher: claimed already when the commit
+    /// found every one of them new to the outbox.
+    private func handOver(_ part: Committing, _ committed: Committed, into report: inout TickReport) async {
         report.enqueued += part.messages.count
-        await dispatcher?.submit(part.messages)
+        await dispatcher?.submit(part.messages, claimed: committed.messagesAreNew)
     }
 
     /// Says in each message about a stale source's ticket that its data may be out of date.

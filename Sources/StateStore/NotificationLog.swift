@@ -20,7 +20,8 @@ public protocol NotificationLog: Sendable {
     /// Records what changed since the last poll of `source`; returns every ticket's observed transitions.
     func observe(_ tickets: [Ticket], source: String, at: Date) async throws(StateStoreError) -> [String: [TicketEvent]]
     /// Writes one tick's decisions and the messages that carry them, atomically.
-    func commit(_ tick: TickCommit) async throws(StateStoreError)
+    @discardableResult
+    func commit(_ tick: TickCommit) async throws(StateStoreError) -> Committed
     /// Surge samples since `hour` (hours since the epoch) and the surges in progress.
     func surgeState(sinceHour hour: Int64) async throws(StateStoreError) -> SurgeState
     /// The earliest instant a held intent's quiet hours end.
@@ -55,7 +56,10 @@ public struct DryRunLog: NotificationLog {
     public func recordBreaches(_ breaches: [BreachRecord]) async throws(StateStoreError) {}
     /// Records nothing, so nothing is observed between polls.
     public func observe(_ tickets: [Ticket], source: String, at: Date) throws(StateStoreError) -> [String: [TicketEvent]] { [:] }
-    public func commit(_ tick: TickCommit) throws(StateStoreError) { onCommit(tick.messages) }
+    public func commit(_ tick: TickCommit) throws(StateStoreError) -> Committed {
+        onCommit(tick.messages)
+        return Committed(messagesAreNew: false)
+    }
     public func surgeState(sinceHour hour: Int64) async throws(StateStoreError) -> SurgeState {
         try await base?.surgeState(sinceHour: hour) ?? SurgeState()
     }

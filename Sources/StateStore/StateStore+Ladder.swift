@@ -65,7 +65,8 @@ extension StateStore {
     /// The cached ladder history takes the new intents on another core while SQLite writes
     /// them: it is taken out of the cache meanwhile, and put back only once the transaction
     /// has committed; after a failed one it stays out, and the next read loads the table.
-    public func commit(_ tick: TickCommit) throws(StateStoreError) {
+    @discardableResult
+    public func commit(_ tick: TickCommit) throws(StateStoreError) -> Committed {
         let now = Int64(tick.at.timeIntervalSince1970)
         // Encoded before the transaction, on every core (it is pure, and most of a large
         // commit's time), unless the tick encoded them while the part before was written.
@@ -75,6 +76,7 @@ extension StateStore {
         let ladder = LadderUpdate(taking: cache.withLock { $0.takeLadder() }, adding: rows, of: tick)
         // Changes to intents already recorded, applied to the history once the transaction has committed.
         var changed: [(clockKey: String, step: String, channel: String?, change: RecordChange)] = []
+        var messagesAreNew = false
         do {
             try write { db in
                 var insert = try RowWriter(db, sql: """
@@ -131,6 +133,7 @@ extension StateStore {
                     INSERT OR IGNORE INTO outbox (key, channel, message, status, attempts, next_attempt_at, created_at)
                     VALUES (?, ?, ?, 'pending', 0, ?, ?)
                     """)
+                let before = db.totalChangesCount
                 for (message, data) in zip(tick.messages, encoded) {
                     enqueue.bind(message.key)
                     enqueue.bind(message.channel)
@@ -140,6 +143,8 @@ extension StateStore {
                     try enqueue.addRow()
                 }
                 try enqueue.finish()
+                // A key already in the outbox is ignored, and leaves the count short.
+                messagesAreNew = db.totalChangesCount - before == tick.messages.count
                 try StateStore.write(tick.surges, db: db)
             }
         } catch {
@@ -158,6 +163,7 @@ extension StateStore {
             }
         }
         cache.withLock { $0.ladder = history }
+        return Committed(messagesAreNew: messagesAreNew)
     }
 
     /// What became of an intent already recorded.

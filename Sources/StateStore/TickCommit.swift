@@ -76,3 +76,14 @@ public struct OutboxDepth: Sendable, Hashable {
         self.held = held
     }
 }
+
+/// What a commit tells the dispatcher about the messages it put in the outbox.
+public struct Committed: Sendable, Equatable {
+    /// Every message went into the outbox new, in a store this daemon alone sends from: each
+    /// is pending, and nothing but this daemon's dispatcher changes that, so the first
+    /// attempt needs no claim. False when a message's key was already there (it may have
+    /// been delivered), and always for a shared store, whose claims stand for leadership.
+    public var messagesAreNew: Bool
+
+    public init(messagesAreNew: Bool) { self.messagesAreNew = messagesAreNew }
+}

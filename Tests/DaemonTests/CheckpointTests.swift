@@ -25,7 +25,7 @@ import StateStore
         func observe(_ tickets: [Ticket], source: String, at: Date) throws(StateStoreError) -> [String: [TicketEvent]] {
             try base.observe(tickets, source: source, at: at)
         }
-        func commit(_ tick: TickCommit) throws(StateStoreError) { try base.commit(tick) }
+        func commit(_ tick: TickCommit) throws(StateStoreError) -> Committed { try base.commit(tick) }
         func surgeState(sinceHour hour: Int64) throws(StateStoreError) -> SurgeState { try base.surgeState(sinceHour: hour) }
         func nextHeldRelease() throws(StateStoreError) -> Date? { try base.nextHeldRelease() }
         func outboxDepth() throws(StateStoreError) -> OutboxDepth { try base.outboxDepth() }

@@ -19,6 +19,23 @@ import Testing
 
     static let unavailable = DeliveryError(code: .serverError, recoverable: true, message: "503", status: 503)
 
+    /// A message a commit put in the outbox new is taken claimed for its first attempt only:
+    /// released, retried or resumed, it is claimed again.
+    @Test func onlyAFirstAttemptAtANewMessageGoesUnclaimed() {
+        var schedule = DeliverySchedule(limits: ["hooks": 8])
+        schedule.add([Self.message("new", "hooks"), Self.message("released", "hooks")], due: Self.t0, claimed: true)
+        schedule.add([Self.message("known", "hooks")], due: Self.t0)
+        let first = schedule.take(now: Self.t0)
+        #expect(first.map(\.key) == ["new", "released", "known"])
+        #expect(first.map(\.isClaimed) == [true, true, false])
+        schedule.release(first[1], due: Self.t0)
+        _ = schedule.finish(first[0], Self.outcome(first[0], .failed, Self.unavailable), at: Self.t0, random: 0.5)
+        _ = schedule.finish(first[2], Self.outcome(first[2], .delivered), at: Self.t0, random: 0.5)
+        let again = schedule.take(now: Self.t0 + 3600)
+        #expect(Set(again.map(\.key)) == ["new", "released"])
+        #expect(again.allSatisfy { !$0.isClaimed })
+    }
+
     @Test func aDeadLaneNeverDelaysAnother() {
         var schedule = DeliverySchedule(limits: ["hooks": 8, "leads": 4])
         for n in 0..<300 { schedule.add(Self.message("h\(n)", "hooks"), due: Self.t0) }

@@ -134,6 +134,22 @@ final class ScriptedNotifier: Notifier {
         #expect(store.batches.count < 500)
     }
 
+    /// Messages a commit found new to an outbox only this daemon sends from are attempted at
+    /// once, without a claim; the others are claimed first.
+    @Test func messagesNewToTheOutboxAreAttemptedWithoutAClaim() async throws {
+        let store = MemoryOutbox()
+        let hooks = ScriptedNotifier("hooks") { _ in .delivered }
+        let dispatcher = OutboxDispatcher(store: store, notifiers: ["hooks": hooks], opsChannel: nil, templates: Self.templates, logger: Self.logger)
+        await dispatcher.submit((0..<300).map { Self.message("new\($0)", "hooks") }, claimed: true)
+        await dispatcher.drain()
+        #expect(store.claimSizes.withLock { $0 }.isEmpty)
+        await dispatcher.submit((0..<3).map { Self.message("known\($0)", "hooks") })
+        await dispatcher.drain()
+        #expect(store.claimSizes.withLock { $0 }.reduce(0, +) == 3)
+        #expect(Set(hooks.keys).count == 303)
+        #expect(Set(store.records.map(\.key)).count == 303)
+    }
+
     @Test func attemptsEndingTogetherAreClaimedForInOneReadAndFinishedInOneTurn() async throws {
         let store = MemoryOutbox()
         // Each attempt gives up its thread once, so ends arrive while others are being taken.

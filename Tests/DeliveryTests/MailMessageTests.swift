@@ -57,6 +57,17 @@ import Testing
         #expect(text.contains("Subject: Hi  Bcc: victim@example.com X-Other: 1\r\n"))
     }
 
+    /// Every character that could end a header line becomes a space; anything else, printable
+    /// ASCII or not, is kept as it is.
+    @Test(arguments: [
+        ("memory:T-1/first_response/1/lead@leads", "memory:T-1/first_response/1/lead@leads"),
+        ("a\rb\nc\td\u{7f}e", "a b c d e"), ("C1\u{85}here", "C1 here"), ("a\u{2028}b\u{2029}c", "a b c"),
+        ("Überfällig — 1042", "Überfällig — 1042"), ("", ""),
+    ])
+    func headerSafeTextHasNoLineEnd(_ text: String, _ expected: String) {
+        #expect(MIMEText.headerSafe(text) == expected)
+    }
+
     @Test func quotedPrintable() {
         #expect(MIMEText.quotedPrintable("a=b") == "a=3Db")
         #expect(MIMEText.quotedPrintable("trailing \nx\t") == "trailing=20\r\nx=09")

@@ -66,6 +66,21 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
         #expect(pending.map(\.text) == ["t", "changed after encoding", "t"])
     }
 
+    /// A SQLite state says when every message of a commit went into the outbox new, so the
+    /// dispatcher need not claim them; one key already there (delivered, perhaps) says not.
+    /// A shared state never says so: its claims stand for leadership.
+    @Test(arguments: Backend.allCases) func aCommitSaysWhetherEveryMessageIsNewToTheOutbox(_ backend: Backend) async throws {
+        let subject = try await backend.make()
+        let store = try await subject.open()
+        let first = try await store.commit(TickCommit(at: at("2026-11-20T13:00:00Z"), messages: (0..<40).map { message("m\($0)") }))
+        #expect(first.messagesAreNew == (backend == .sqlite))
+        try await store.record([AttemptRecord(key: "m39", at: at("2026-11-20T13:00:01Z"), result: .delivered(detail: nil))], outages: [:])
+        let again = try await store.commit(TickCommit(at: at("2026-11-20T13:01:00Z"), messages: [message("m40"), message("m39")]))
+        #expect(!again.messagesAreNew)
+        #expect(try await store.claim(["m39", "m40"]) == ["m40"])
+        #expect(try await store.commit(TickCommit(at: at("2026-11-20T13:02:00Z"))).messagesAreNew == (backend == .sqlite))
+    }
+
     @Test(arguments: Backend.allCases) func aTickIsCommittedWholeAndDeliveredOnce(_ backend: Backend) async throws {
         let subject = try await backend.make()
         let store = try await subject.open()

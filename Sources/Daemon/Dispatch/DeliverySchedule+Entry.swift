@@ -21,6 +21,9 @@ extension DeliverySchedule {
         public var due: Date
         /// Arrival order, so messages due at the same instant go first come, first served.
         var order: Int
+        /// Its first attempt needs no claim: the tick's commit put it in the outbox new, in a
+        /// store this daemon alone sends from. Any entry queued again is claimed as usual.
+        var isClaimed = false
 
         private final class Body: Sendable {
             let message: OutboundMessage

@@ -132,29 +132,32 @@ public struct DeliverySchedule: Sendable {
 
     /// Queues new messages, all due at `due`, in their order; one already queued or in
     /// flight is left out. A tick hands over its messages a part at a time, in runs of one
-    /// channel's: each run finds its lane once.
-    public mutating func add(_ messages: [OutboundMessage], due: Date) {
+    /// channel's: each run finds its lane once. `claimed`: their first attempt needs no claim.
+    public mutating func add(_ messages: [OutboundMessage], due: Date, claimed: Bool = false) {
         var start = messages.startIndex
         while start < messages.endIndex {
             let channel = messages[start].channel
             var end = start + 1
             while end < messages.endIndex, messages[end].channel == channel { end += 1 }
             DeliverySchedule.queue(
-                messages[start..<end], due: due, into: &lanes[channel, default: Lane()], bodiesPerLane: bodiesPerLane,
-                room: &room, known: &known, arrivals: &arrivals)
+                messages[start..<end], due: due, claimed: claimed, into: &lanes[channel, default: Lane()],
+                bodiesPerLane: bodiesPerLane, room: &room, known: &known, arrivals: &arrivals)
             start = end
         }
     }
 
     /// One channel's new messages into its lane, as `queue` puts each.
     private static func queue(
-        _ messages: ArraySlice<OutboundMessage>, due: Date, into lane: inout Lane, bodiesPerLane: Int,
+        _ messages: ArraySlice<OutboundMessage>, due: Date, claimed: Bool, into lane: inout Lane, bodiesPerLane: Int,
         room: inout Int, known: inout Set<String>, arrivals: inout Int
     ) {
         for message in messages where known.insert(message.key).inserted {
             arrivals += 1
-            lane.wait(Entry(key: message.key, channel: message.channel, createdAt: message.createdAt,
-                            message: message, attempts: 0, due: due, order: arrivals), bodiesPerLane: bodiesPerLane, room: &room)
+            var entry = Entry(
+                key: message.key, channel: message.channel, createdAt: message.createdAt, message: message, attempts: 0, due: due,
+                order: arrivals)
+            entry.isClaimed = claimed
+            lane.wait(entry, bodiesPerLane: bodiesPerLane, room: &room)
         }
     }
 
@@ -172,7 +175,10 @@ public struct DeliverySchedule: Sendable {
     /// Puts an entry in its lane's queue, with its message while the lane holds fewer than
     /// `bodiesPerLane`, as a key otherwise. A mail narrowed to the recipients still owed
     /// keeps its message: the outbox may not have recorded the narrowing yet.
+    /// An entry queued again (released, retried, set aside) is claimed again.
     private mutating func queue(_ entry: Entry) {
+        var entry = entry
+        entry.isClaimed = false
         lanes[entry.channel, default: Lane()].wait(entry, bodiesPerLane: bodiesPerLane, room: &room)
     }
 

@@ -131,9 +131,10 @@ public actor OutboxDispatcher {
     /// Waiting messages the lanes hold whole; the rest wait as keys.
     public var bodiesHeld: Int { schedule.bodies }
 
-    /// Takes messages the tick just committed.
-    public func submit(_ messages: [OutboundMessage]) {
-        schedule.add(messages, due: clock.date())
+    /// Takes messages the tick just committed; `claimed` when the commit found every one
+    /// new to an outbox only this daemon sends from (`Committed.messagesAreNew`).
+    public func submit(_ messages: [OutboundMessage], claimed: Bool = false) {
+        schedule.add(messages, due: clock.date(), claimed: claimed)
         pump()
     }
 
@@ -203,14 +204,23 @@ public actor OutboxDispatcher {
         attemptsStarted += 1
         let number = attemptsStarted
         let store = store
+        // Messages a commit put in the outbox new start without a look-up.
+        let unclaimed = due.filter { !$0.isClaimed || $0.message == nil }
+        guard !unclaimed.isEmpty else {
+            return start(number, due, claim: OutboxClaim(granted: Set(due.map(\.key))), failure: nil)
+        }
         // The claim counts as an attempt in flight, so a drain or a stop waits for it.
         attempts[number] = Task { [self] in
-            var claim = OutboxClaim(granted: [])
+            var claim = OutboxClaim(granted: Set(due.lazy.filter { $0.isClaimed && $0.message != nil }.map(\.key)))
             var failure: StateStoreError?
             if !Task.isCancelled {
                 // The messages the lanes hold as keys are read back in the same look-up.
-                let reading = Set(due.lazy.filter { $0.message == nil }.map(\.key))
-                do throws(StateStoreError) { claim = try await store.claim(due.map(\.key), reading: reading) } catch { failure = error }
+                let reading = Set(unclaimed.lazy.filter { $0.message == nil }.map(\.key))
+                do throws(StateStoreError) {
+                    let answer = try await store.claim(unclaimed.map(\.key), reading: reading)
+                    claim.granted.formUnion(answer.granted)
+                    claim.messages = answer.messages
+                } catch { failure = error }
             }
             start(number, due, claim: claim, failure: failure)
         }

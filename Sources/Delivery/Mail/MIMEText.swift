@@ -6,7 +6,10 @@ enum MIMEText {
     /// `text` with every control character (CR and LF included) turned into a space, so a
     /// header value can never end its line and start another header.
     static func headerSafe(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+        // Printable ASCII, as message keys are, has nothing to change: it is sent as it is,
+        // without a scalar-by-scalar copy per header of every message.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
             (scalar.value < 0x20 || scalar.value == 0x7f || (0x80...0x9f).contains(scalar.value)
                 || scalar == "\u{2028}" || scalar == "\u{2029}") ? " " : scalar
         }))

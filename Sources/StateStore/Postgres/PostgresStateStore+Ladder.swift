@@ -53,7 +53,8 @@ extension PostgresStateStore {
 
     /// Writes one tick's decisions and the messages that carry them, in one transaction
     /// that holds only while this daemon leads. Rows go in as arrays, one statement a table.
-    public func commit(_ tick: TickCommit) async throws(StateStoreError) {
+    @discardableResult
+    public func commit(_ tick: TickCommit) async throws(StateStoreError) -> Committed {
         let now = Int64(tick.at.timeIntervalSince1970)
         let encoded = if let encoded = tick.encoded { encoded } else { try StateStore.encode(tick.messages) }
         _ = try await ladderHistory()
@@ -121,6 +122,8 @@ extension PostgresStateStore {
             // Muted after a hold (rare): read back from the table next time.
             if !muted.ids.isEmpty { cache.ladder = nil }
         }
+        // Claims here stand for leadership: every message is claimed before it is attempted.
+        return Committed(messagesAreNew: false)
     }
 }
 
