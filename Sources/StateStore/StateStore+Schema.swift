@@ -227,6 +227,12 @@ extension StateStore {
                 DROP INDEX clock_outcome_due;
                 """)
         }
+        // Every attempt's record added a key to the delivery log's index on keys, a page of
+        // the WAL each in a burst of deliveries, and nothing reads the log by key: it is an
+        // audit trail, read whole (state copy) or pruned by age.
+        migrator.registerMigration("v9") { db in
+            try db.execute(sql: "DROP INDEX delivery_log_key")
+        }
         return migrator
     }()
 }

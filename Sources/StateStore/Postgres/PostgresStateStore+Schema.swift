@@ -118,6 +118,9 @@ extension PostgresStateStore {
         // server's writes are not the daemon's tick), and the version stays the file's, so
         // `state copy` matches the two.
         ("v8", []),
+        // The SQLite file lost its delivery log's index on keys; as with v8, the version is
+        // the file's, so `state copy` matches the two.
+        ("v9", []),
     ]
 
     /// Creates the schema or brings it up to date, under a transaction-scoped advisory lock
