@@ -10,19 +10,12 @@ import Testing
     /// A state written at v8, as an earlier slawatch left it: its log comes through whole,
     /// the index is gone, and attempts are still logged.
     @Test func aV8StateKeepsItsLogAndLogsWithoutTheIndex() async throws {
-        let path = temporaryDatabase()
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try StateStore.migrator.migrate(queue, upTo: "v8")
-            try await queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO delivery_log (key, channel, at, outcome, detail) VALUES
-                        ('k1', 'leads', 1795000000, 'retry:server_error', '503'), ('k1', 'leads', 1795000060, 'delivered', NULL)
-                    """)
-            }
-            #expect(try await queue.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'delivery_log'") }
-                == ["delivery_log_key"])
-        }
+        let path = try await temporaryDatabase(at: "v8", with: """
+            INSERT INTO delivery_log (key, channel, at, outcome, detail) VALUES
+                ('k1', 'leads', 1795000000, 'retry:server_error', '503'), ('k1', 'leads', 1795000060, 'delivered', NULL)
+            """)
+        let indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'delivery_log'"
+        #expect(try await DatabasePool(path: path).read { try String.fetchAll($0, sql: indexes) } == ["delivery_log_key"])
         let store = try StateStore(path: path)
         let message = OutboundMessage(
             key: "k2", channel: "leads", audience: .team, isUrgent: false, subject: "s", text: "t", createdAt: Date(timeIntervalSince1970: 1_795_000_100))
@@ -30,7 +23,7 @@ import Testing
         try store.record([AttemptRecord(key: "k2", at: Date(timeIntervalSince1970: 1_795_000_101), result: .delivered(detail: "200"))])
         let rows = try await DatabasePool(path: path).read { db in
             (try String.fetchAll(db, sql: "SELECT key || ' ' || outcome FROM delivery_log ORDER BY id"),
-             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'delivery_log'"))
+             try String.fetchAll(db, sql: indexes))
         }
         #expect(rows.0 == ["k1 retry:server_error", "k1 delivered", "k2 delivered"])
         #expect(rows.1.isEmpty)

@@ -11,6 +11,16 @@ func temporaryDatabase() -> String {
     return directory.appendingPathComponent("state.db").path
 }
 
+/// A fresh database migrated only up to `version`, with `sql` run on it: a state as an
+/// earlier slawatch left it, for the migrations after it to take up.
+func temporaryDatabase(at version: String, with sql: String) async throws -> String {
+    let path = temporaryDatabase()
+    let queue = try DatabaseQueue(path: path)
+    try StateStore.migrator.migrate(queue, upTo: version)
+    try await queue.write { try $0.execute(sql: sql) }
+    return path
+}
+
 func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
 
 /// The store's contract, on SQLite and on PostgreSQL alike.

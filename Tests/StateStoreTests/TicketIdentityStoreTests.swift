@@ -51,21 +51,14 @@ import TestSupport
 
     /// A state file at schema v3 (ticket keyed by id alone), as an earlier slawatch left it.
     @Test func aStateKeyedByIdAloneIsRekeyedBySource() async throws {
-        let path = temporaryDatabase()
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try StateStore.migrator.migrate(queue, upTo: "v3")
-            try await queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO ticket_snapshot (ticket_id, source, status, priority, changed_at) VALUES ('1001', 'desk', 'open', 'high', 0);
-                    INSERT INTO transition (ticket_id, at, kind, value) VALUES ('1001', 1795000000, 'status', 'open');
-                    INSERT INTO intent (id, clock_key, ticket_id, metric, cycle, step, kind, channel, late, status, not_before, created_at)
-                        VALUES ('1001/first_response/1/75%@leads', '1001/first_response/1', '1001', 'first_response', 1, '75%',
-                                'warning', 'leads', 0, 'held', 1795000100, 1795000000);
-                    INSERT INTO breach (clock_key, customer_id, ticket_id, at) VALUES ('1001/resolution/1', 'acme', '1001', 1795000000);
-                    """)
-            }
-        }
+        let path = try await temporaryDatabase(at: "v3", with: """
+            INSERT INTO ticket_snapshot (ticket_id, source, status, priority, changed_at) VALUES ('1001', 'desk', 'open', 'high', 0);
+            INSERT INTO transition (ticket_id, at, kind, value) VALUES ('1001', 1795000000, 'status', 'open');
+            INSERT INTO intent (id, clock_key, ticket_id, metric, cycle, step, kind, channel, late, status, not_before, created_at)
+                VALUES ('1001/first_response/1/75%@leads', '1001/first_response/1', '1001', 'first_response', 1, '75%',
+                        'warning', 'leads', 0, 'held', 1795000100, 1795000000);
+            INSERT INTO breach (clock_key, customer_id, ticket_id, at) VALUES ('1001/resolution/1', 'acme', '1001', 1795000000);
+            """)
         let store = try StateStore(path: path)
         #expect(try store.ladderHistory().count == 1)
         #expect(try store.ladderHistory().records(for: "desk:1001/first_response/1").count == 1)
