@@ -24,6 +24,9 @@ extension DeliverySchedule {
         /// Its first attempt needs no claim: the tick's commit put it in the outbox new, in a
         /// store this daemon alone sends from. Any entry queued again is claimed as usual.
         var isClaimed = false
+        /// A claim must grant it before its attempt, and read its body back when the lane
+        /// holds it as a key.
+        var needsClaim: Bool { !isClaimed || message == nil }
 
         private final class Body: Sendable {
             let message: OutboundMessage

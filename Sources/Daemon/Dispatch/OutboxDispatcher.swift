@@ -205,23 +205,12 @@ public actor OutboxDispatcher {
         let number = attemptsStarted
         let store = store
         // Messages a commit put in the outbox new start without a look-up.
-        let unclaimed = due.filter { !$0.isClaimed || $0.message == nil }
-        guard !unclaimed.isEmpty else {
+        guard due.contains(where: \.needsClaim) else {
             return start(number, due, claim: OutboxClaim(granted: Set(due.map(\.key))), failure: nil)
         }
         // The claim counts as an attempt in flight, so a drain or a stop waits for it.
         attempts[number] = Task { [self] in
-            var claim = OutboxClaim(granted: Set(due.lazy.filter { $0.isClaimed && $0.message != nil }.map(\.key)))
-            var failure: StateStoreError?
-            if !Task.isCancelled {
-                // The messages the lanes hold as keys are read back in the same look-up.
-                let reading = Set(unclaimed.lazy.filter { $0.message == nil }.map(\.key))
-                do throws(StateStoreError) {
-                    let answer = try await store.claim(unclaimed.map(\.key), reading: reading)
-                    claim.granted.formUnion(answer.granted)
-                    claim.messages = answer.messages
-                } catch { failure = error }
-            }
+            let (claim, failure) = Task.isCancelled ? (OutboxClaim(granted: []), nil) : await OutboxDispatcher.claim(due, from: store)
             start(number, due, claim: claim, failure: failure)
         }
     }
