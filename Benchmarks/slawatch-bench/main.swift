@@ -25,7 +25,14 @@ if which == "tick" || which == "tick-notices" {
     try await TickBenchmark.run(count: count ?? 100_000, notices: which == "tick-notices")
 }
 if which == "tick-postgres", arguments.count > 2 {
-    try await TickBenchmark.postgres(count: count ?? 100_000, url: arguments[2])
+    // Said here and ended with a status: a typed error left to the runtime's
+    // `swift_errorInMain` has been seen to crash while being described.
+    do {
+        try await TickBenchmark.postgres(count: count ?? 100_000, url: arguments[2])
+    } catch {
+        FileHandle.standardError.write(Data("tick-postgres: \(error)\n".utf8))
+        exit(1)
+    }
 }
 if which == "wording" {
     try WordingBenchmark.run(count: count ?? 20_000)

@@ -108,10 +108,11 @@ extension Watcher {
         init(_ commit: TickCommit, to store: any NotificationLog) {
             messages = commit.messages
             task = Task.detached {
-                do throws(StateStoreError) {
+                // Untyped: see `StateStoreError.caught`.
+                do {
                     return .success(try await store.commit(commit))
                 } catch {
-                    return .failure(error)
+                    return .failure(StateStoreError.caught(error))
                 }
             }
         }

@@ -15,7 +15,7 @@ extension Watcher {
         var breaches: [BreachRecord] = []
         /// The writes of the clock outcomes new or changed since recorded, one per part
         /// evaluated, each started as soon as its part was.
-        var outcomesRecorded: [Task<Result<Void, StateStoreError>, Never>] = []
+        var outcomesRecorded: [Task<StateStoreError?, Never>] = []
         var nextThreshold: Date?
     }
 
@@ -23,22 +23,23 @@ extension Watcher {
     /// and waits for them and for the clock outcomes (what reports read: a breach when it
     /// happens, updated on fulfilment), whose writes `evaluate` started part by part.
     /// The breaches are taken out of `evaluation`, so nothing else holds them.
-    func record(takingFrom evaluation: inout Evaluation, at now: Date) -> Task<Result<Void, StateStoreError>, Never> {
+    func record(takingFrom evaluation: inout Evaluation, at now: Date) -> Task<StateStoreError?, Never> {
         let store = store
         let breaches = evaluation.breaches
         let outcomesRecorded = evaluation.outcomesRecorded
         (evaluation.breaches, evaluation.outcomesRecorded) = ([], [])
         return Task.detached {
-            var result: Result<Void, StateStoreError> = .success(())
-            do throws(StateStoreError) {
+            var failure: StateStoreError?
+            // Untyped, here and below: see `StateStoreError.caught`.
+            do {
                 try await store.recordBreaches(breaches)
-            } catch { result = .failure(error) }
+            } catch { failure = StateStoreError.caught(error) }
             // Every write is waited for; the first failure is the one reported.
             for written in outcomesRecorded {
                 let outcome = await written.value
-                if case .success = result { result = outcome }
+                failure = failure ?? outcome
             }
-            return result
+            return failure
         }
     }
 
@@ -48,13 +49,13 @@ extension Watcher {
     /// are let go once written.
     static func recordOutcomes(
         _ outcomes: [ClockOutcome], to store: any NotificationLog, at now: Date
-    ) -> Task<Result<Void, StateStoreError>, Never>? {
+    ) -> Task<StateStoreError?, Never>? {
         guard !outcomes.isEmpty, let log = store as? any ClockOutcomeLog else { return nil }
         return Task.detached {
-            do throws(StateStoreError) {
+            do {
                 try await log.recordOutcomes(outcomes, at: now)
-                return .success(())
-            } catch { return .failure(error) }
+                return nil
+            } catch { return StateStoreError.caught(error) }
         }
     }
 
@@ -79,7 +80,7 @@ extension Watcher {
         let (engine, escalator, tickets, observed) = (engine, escalator, tickets, observed)
         let work = tickets.parts(of: Watcher.ticketsPerPart)
         let parts = Mutex<[Int: (TicketEvaluation, clocks: [String: MessageComposer.TicketClocks])]>([:])
-        let outcomesRecorded = Mutex<[Task<Result<Void, StateStoreError>, Never>]>([])
+        let outcomesRecorded = Mutex<[Task<StateStoreError?, Never>]>([])
         let store = store
         DispatchQueue.concurrentPerform(iterations: work.count) { part in
             guard let batch = tickets.batches[work[part].source] else { return }

@@ -126,10 +126,10 @@ public actor Watcher {
             // Without reports the commit waits for nothing: a PostgreSQL state writes the
             // intents while the breaches and outcomes are still going in.
             guard dispatcher != nil, !configuration.reports.isEmpty, let log = store as? any ClockOutcomeLog else { return notices + surges.messages }
-            try await breachesRecorded.value.get()
+            if let failure = await breachesRecorded.value { throw failure }
             return try await notices + surges.messages + ReportScheduler(configuration: configuration).messages(at: now, log: log, done: &reportsDone)
         }
-        try await breachesRecorded.value.get()
+        if let failure = await breachesRecorded.value { throw failure }
         self.reportsDone = reportsDone
         Failpoint.afterCommit.trigger(failpoint)
 

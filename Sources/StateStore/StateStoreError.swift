@@ -30,4 +30,14 @@ public struct StateStoreError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// `error` as the store's error, for an untyped `catch`.
+    ///
+    /// In release builds (Swift 6.3), a `do throws(StateStoreError)` around an `async`
+    /// call through a store protocol, in a detached task, was seen to take its `catch` with
+    /// no error thrown, the error it caught garbage: one PostgreSQL tick in three or four
+    /// failed so (`scripts/bench-postgres.sh`, 2,000 tickets). An untyped `catch` does not.
+    public static func caught(_ error: any Error) -> StateStoreError {
+        error as? StateStoreError ?? StateStoreError(.failed, "\(error)")
+    }
 }

@@ -9,13 +9,14 @@ extension OutboxDispatcher {
         var claim = OutboxClaim(granted: Set(due.lazy.filter { !$0.needsClaim }.map(\.key)))
         let unclaimed = due.filter(\.needsClaim)
         let reading = Set(unclaimed.lazy.filter { $0.message == nil }.map(\.key))
-        do throws(StateStoreError) {
+        // Untyped: see `StateStoreError.caught`.
+        do {
             let answer = try await store.claim(unclaimed.map(\.key), reading: reading)
             claim.granted.formUnion(answer.granted)
             claim.messages = answer.messages
             return (claim, nil)
         } catch {
-            return (claim, error)
+            return (claim, StateStoreError.caught(error))
         }
     }
 }

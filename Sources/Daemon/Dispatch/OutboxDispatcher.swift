@@ -362,11 +362,12 @@ public actor OutboxDispatcher {
         let store = store
         Task.detached { [self] in
             let failure: StateStoreError?
-            do throws(StateStoreError) {
+            // Untyped: see `StateStoreError.caught`.
+            do {
                 try await store.record(batch, outages: outages)
                 failure = nil
             } catch {
-                failure = error
+                failure = StateStoreError.caught(error)
             }
             await recorded(batch, outages, failure)
         }
