@@ -35,8 +35,9 @@ public struct StateStoreError: Error, Sendable, CustomStringConvertible {
     ///
     /// In release builds (Swift 6.3), a `do throws(StateStoreError)` around an `async`
     /// call through a store protocol, in a detached task, was seen to take its `catch` with
-    /// no error thrown, the error it caught garbage: one PostgreSQL tick in three or four
-    /// failed so (`scripts/bench-postgres.sh`, 2,000 tickets). An untyped `catch` does not.
+    /// no error thrown, the error it caught garbage: the PostgreSQL tick benchmark failed so
+    /// (`scripts/bench-postgres.sh`), and describing the error crashed it. An untyped
+    /// `catch` does not.
     public static func caught(_ error: any Error) -> StateStoreError {
         error as? StateStoreError ?? StateStoreError(.failed, "\(error)")
     }
