@@ -39,7 +39,8 @@ final class PostgresCursors: Sendable {
             $0 = Task { [weak store] in
                 for await (source, cursor, at) in pending {
                     guard let store else { return }
-                    do throws(StateStoreError) {
+                    // Untyped: see `StateStoreError.caught`.
+                    do {
                         try await store.write { connection, logger in
                             try await connection.query("""
                                 INSERT INTO source_cursor (source, cursor, updated_at) VALUES (\(source), \(cursor), \(at))
@@ -47,7 +48,8 @@ final class PostgresCursors: Sendable {
                                 """, logger: logger)
                         }
                     } catch {
-                        store.logger.warning("cannot save a source's cursor", metadata: ["source": "\(source)", "error": "\(error)"])
+                        store.logger.warning(
+                            "cannot save a source's cursor", metadata: ["source": "\(source)", "error": "\(StateStoreError.caught(error))"])
                     }
                 }
             }
