@@ -25,8 +25,8 @@ if which == "tick" || which == "tick-notices" {
     try await TickBenchmark.run(count: count ?? 100_000, notices: which == "tick-notices")
 }
 if which == "tick-postgres", arguments.count > 2 {
-    // Said here and ended with a status: a typed error left to the runtime's
-    // `swift_errorInMain` has been seen to crash while being described.
+    // A PostgreSQL failure is said in one line and ends the run with a status, instead of
+    // the runtime's report of an error thrown out of the program.
     do {
         try await TickBenchmark.postgres(count: count ?? 100_000, url: arguments[2])
     } catch {
