@@ -87,9 +87,12 @@ extension StateStore: OutboxStore {
         guard !keys.isEmpty else { return OutboxClaim(granted: []) }
         return try read { db in
             var claim = OutboxClaim(granted: [])
-            for part in stride(from: 0, to: keys.count, by: 500) {
-                let chunk = Array(keys[part..<min(keys.count, part + 500)])
-                let rows = try Row.fetchCursor(db, sql: StateStore.claimQuery(keys: chunk.count), arguments: StatementArguments(chunk))
+            for part in stride(from: 0, to: keys.count, by: StateStore.claimSizes.last!) {
+                let chunk = keys[part..<min(keys.count, part + StateStore.claimSizes.last!)]
+                let size = StateStore.claimSizes.first { $0 >= chunk.count }!
+                let rows = try Row.fetchCursor(
+                    db.cachedStatement(sql: StateStore.claimQuery(keys: size)),
+                    arguments: StatementArguments(chunk.map(Optional.some) + repeatElement(nil as String?, count: size - chunk.count)))
                 while let row = try rows.next() {
                     let key: String = row[0]
                     claim.granted.insert(key)
@@ -100,6 +103,12 @@ extension StateStore: OutboxStore {
             return claim
         }
     }
+
+    /// The sizes of a claim's look-up: a claim of up to the last at once binds its keys to
+    /// the first size that holds them, and NULL (which matches no key) to the rest, so a
+    /// few statements are prepared once and kept, instead of one parsed for every claim
+    /// (parsing was a third of a claim's time while a backlog drained).
+    static let claimSizes = [1, 8, 64, 500]
 
     /// Which of `keys` placeholders are still pending. `+status` keeps SQLite looking each
     /// key up by key: for an IN list of more than one key it would otherwise read every
