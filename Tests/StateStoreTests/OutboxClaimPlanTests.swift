@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SLAEngine
 import Testing
 @testable import StateStore
 
