@@ -226,7 +226,7 @@ public final class StateStore: Sendable {
 
     /// Runs reads whose statements each stand alone, so they need no one snapshot, without
     /// the transaction `read` wraps them in (its begin, its end and its read-only switch
-    /// were a third of a claim's time while a backlog drained); mapping errors.
+    /// were a sixth of a claim's time while a backlog drained); mapping errors.
     func readStatementByStatement<T>(_ body: (Database) throws -> T) throws(StateStoreError) -> T {
         do {
             return try pool.unsafeRead(body)
