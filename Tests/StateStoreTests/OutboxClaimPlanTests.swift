@@ -4,10 +4,10 @@ import SLAEngine
 import Testing
 @testable import StateStore
 
-/// A claim reads only the rows it names: each key is looked up by key, whatever the number
-/// of keys and of pending rows (the dispatcher claims for many ended attempts at once).
+/// A claim reads only the rows it names: each key is looked up by key, in each of the kept
+/// statements, whatever the number of pending rows (the dispatcher claims for many ended attempts at once).
 @Suite struct OutboxClaimPlanTests {
-    @Test(arguments: [1, 2, 64, 500])
+    @Test(arguments: StateStore.claimSizes)
     func aClaimLooksEachKeyUpByKey(keys: Int) throws {
         let store = try StateStore(path: temporaryDatabase())
         let plan = try store.pool.read { db in
