@@ -89,8 +89,9 @@ extension StateStore: OutboxStore {
         guard !keys.isEmpty else { return OutboxClaim(granted: []) }
         return try readStatementByStatement { db in
             var claim = OutboxClaim(granted: [])
-            for part in stride(from: 0, to: keys.count, by: StateStore.claimSizes.last!) {
-                let chunk = keys[part..<min(keys.count, part + StateStore.claimSizes.last!)]
+            let most = StateStore.claimSizes.last!
+            for part in stride(from: 0, to: keys.count, by: most) {
+                let chunk = keys[part..<min(keys.count, part + most)]
                 let size = StateStore.claimSizes.first { $0 >= chunk.count }!
                 let rows = try Row.fetchCursor(
                     db.cachedStatement(sql: StateStore.claimQuery(keys: size)),

@@ -208,28 +208,25 @@ public final class StateStore: Sendable {
 
     /// Runs a write transaction, mapping errors.
     func write<T>(_ body: (Database) throws -> T) throws(StateStoreError) -> T {
-        do {
-            return try pool.write(body)
-        } catch {
-            throw StateStore.describe(error, path: path)
-        }
+        try describingErrors { try pool.write(body) }
     }
 
     /// Runs a read, mapping errors.
     func read<T>(_ body: (Database) throws -> T) throws(StateStoreError) -> T {
-        do {
-            return try pool.read(body)
-        } catch {
-            throw StateStore.describe(error, path: path)
-        }
+        try describingErrors { try pool.read(body) }
     }
 
     /// Runs reads whose statements each stand alone, so they need no one snapshot, without
     /// the transaction `read` wraps them in (its begin, its end and its read-only switch
     /// were a sixth of a claim's time while a backlog drained); mapping errors.
     func readStatementByStatement<T>(_ body: (Database) throws -> T) throws(StateStoreError) -> T {
+        try describingErrors { try pool.unsafeRead(body) }
+    }
+
+    /// `access`, with a database error turned into one that says what to do.
+    private func describingErrors<T>(_ access: () throws -> T) throws(StateStoreError) -> T {
         do {
-            return try pool.unsafeRead(body)
+            return try access()
         } catch {
             throw StateStore.describe(error, path: path)
         }
