@@ -113,9 +113,16 @@ def watch_stdin():
     os._exit(0)
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # A real receiver's listen backlog, not socketserver's 5: a lane opening 32 connections
+    # at once overflowed that one, and the kernel's SYN and data retransmissions then held a
+    # request for seconds, past an attempt's timeout.
+    request_queue_size = 512
+
+
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=watch_stdin, daemon=True).start()
     print(f"PORT {server.server_address[1]}", flush=True)
     server.serve_forever()
