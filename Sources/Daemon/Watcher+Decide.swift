@@ -17,9 +17,6 @@ extension Watcher {
     /// Messages worded and committed per part of a large tick: the dispatcher starts on
     /// the first part while the rest are worded.
     static let messagesPerCommit = 2048
-    /// Messages in the first part: few, so the first attempts start as soon as they can (a
-    /// burst of 5,000 webhook messages ended 4 – 6% sooner than with a first part of 2,048).
-    static let messagesInFirstCommit = 256
 
     /// Turns an evaluation into what the tick records and sends: the planner says which
     /// intents go out now (held ones whose quiet hours ended among them). `stale` names the
@@ -57,7 +54,7 @@ extension Watcher {
         surges: SurgeCommit = SurgeCommit(), beforeFirstCommit: () async throws(StateStoreError) -> [OutboundMessage]
     ) async throws(StateStoreError) {
         let parts = TickPlanner.parts(
-            of: decided.items.indices, size: Watcher.messagesPerCommit, firstSize: Watcher.messagesInFirstCommit,
+            of: decided.items.indices, size: Watcher.messagesPerCommit,
             isDigest: { item in
                 let intent = decided.plan.intent(decided.plan.ready[item])
                 return composer.digestChannels.contains(intent.channel ?? "") && intent.kind != .customerNotice

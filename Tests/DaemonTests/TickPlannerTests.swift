@@ -94,16 +94,6 @@ import Testing
         #expect(parts == [[4, 7, 0, 1], [2, 3, 5], [6, 8, 9]])
         #expect(TickPlanner.parts(of: 0..<0, size: 3, isDigest: { _ in false }, ticketOf: { _ in "" }) == [[]])
     }
-
-    @Test func theFirstPartHasItsOwnSizeDigestsIncluded() {
-        let ticket = (0..<10).map { "T\($0 / 2)" }
-        // Without digests: the first part ends at its size, but not inside a ticket.
-        #expect(TickPlanner.parts(of: 0..<10, size: 3, firstSize: 1, isDigest: { _ in false }, ticketOf: { ticket[$0] })
-            == [[0, 1], [2, 3, 4, 5], [6, 7, 8, 9]])
-        // Digests already fill it: it holds them alone.
-        #expect(TickPlanner.parts(of: 0..<10, size: 3, firstSize: 1, isDigest: { $0 == 4 || $0 == 7 }, ticketOf: { ticket[$0] })
-            == [[4, 7], [0, 1, 2, 3], [5, 6, 8, 9]])
-    }
 }
 
 /// Silences in the planner: muted intents are recorded, not worded; a held warning whose

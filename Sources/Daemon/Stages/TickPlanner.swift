@@ -75,19 +75,18 @@ struct TickPlanner {
     }
 
     /// The ready items (positions in `plan.ready`) in parts of about `size`, each worded
-    /// and committed on its own; the first of about `firstSize` (digests included), so the
-    /// dispatcher starts on it sooner. Digests gather a whole tick, so their items are all
-    /// in the first part; a ticket's items never straddle two parts (a customer hears once
-    /// per tick about a ticket). Always at least one part, which may be empty.
+    /// and committed on its own. Digests gather a whole tick, so their items are all in the
+    /// first part; a ticket's items never straddle two parts (a customer hears once per
+    /// tick about a ticket). Always at least one part, which may be empty.
     static func parts(
-        of items: Range<Int>, size: Int, firstSize: Int? = nil, isDigest: (Int) -> Bool, ticketOf: (Int) -> String
+        of items: Range<Int>, size: Int, isDigest: (Int) -> Bool, ticketOf: (Int) -> String
     ) -> [[Int]] {
         var parts: [[Int]] = [items.filter(isDigest)]
         var current = parts[0]
         var lastTicket: String?
         for item in items where !isDigest(item) {
             let ticket = ticketOf(item)
-            if current.count >= (parts.count == 1 ? firstSize ?? size : size), ticket != lastTicket {
+            if current.count >= size, ticket != lastTicket {
                 parts[parts.count - 1] = current
                 parts.append([])
                 current = []
