@@ -175,7 +175,9 @@ public actor OutboxDispatcher {
             recordLater()
             reportLongRounds()
             heartbeat.beat()
-            let wait = schedule.nextDue().map { $0.timeIntervalSince(now) } ?? OutboxDispatcher.idleTurn
+            var wait = schedule.nextDue().map { $0.timeIntervalSince(now) } ?? OutboxDispatcher.idleTurn
+            // A stop under way wakes at its grace's end, not at the next idle turn after it.
+            if let stopDeadline { wait = min(wait, stopDeadline.timeIntervalSince(now)) }
             await doorbell.wait(atMost: min(max(wait, 0.001), OutboxDispatcher.idleTurn))
         }
         accepting = false
