@@ -146,8 +146,10 @@ import Testing
         ids = try receiver.records("ok").compactMap { record in
             (record["headers"] as? [[String]] ?? []).first { $0[0].lowercased() == "webhook-id" }?[1]
         }
-        #expect(ids.count == Self.breached, "first run:\n\(daemon.stderr)\nafter the restart:\n\(again.stderr)")
-        #expect(Set(ids).count == ids.count)
+        // What both daemons logged, should a held message be missing or doubled.
+        let logs = "first run:\n\(daemon.stderr)\nafter the restart:\n\(again.stderr)"
+        #expect(ids.count == Self.breached, "\(logs)")
+        #expect(Set(ids).count == ids.count, "\(logs)")
         // One per breached ticket: the idempotency key starts with the ticket's key, SOURCE:ID.
         #expect(Set(ids.map { String($0.split(separator: "/")[0]) }) == Set((0..<Self.breached).map { "file:B-\($0)" }))
     }
