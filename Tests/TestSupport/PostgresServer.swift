@@ -7,7 +7,8 @@ import Glibc
 /// A real PostgreSQL server for tests, from Debian's `postgresql` package: `initdb` into a
 /// temporary directory, started with `pg_ctl` on a Unix socket there and a free loopback
 /// port, and stopped when the test process exits. Run as root (CI), the server runs as the
-/// `postgres` user, in a directory that user may enter.
+/// `postgres` user, in a directory that user may enter. The directory (the cluster's
+/// hundreds of megabytes among it) is removed when the server stops at exit.
 ///
 /// One server serves a whole test process (`shared`); each test makes its own database.
 /// The superuser is `slawatch`, trusted on the socket and asked for `password` over TCP.
@@ -26,7 +27,12 @@ public final class PostgresServer: Sendable {
             if let server { return server }
             let fresh = try PostgresServer()
             server = fresh
-            atexit { PostgresServer.started.withLock { $0?.stop() } }
+            atexit {
+                PostgresServer.started.withLock { server in
+                    server?.stop()
+                    if let server { try? FileManager.default.removeItem(atPath: server.directory) }
+                }
+            }
             return fresh
         }
     }
@@ -38,8 +44,10 @@ public final class PostgresServer: Sendable {
             throw FixtureError("PostgreSQL is not installed: apt-get install postgresql (make test does)")
         }
         self.bin = bin
-        // Short, so the socket path stays under 107 bytes.
-        var template = Array("/tmp/swpg-XXXXXX".utf8CString)
+        // Under TMPDIR (`make test` gives the suite one of its own) unless that is long: the
+        // socket's path must stay under 107 bytes.
+        let base = FileManager.default.temporaryDirectory.path
+        var template = Array(((base.utf8.count <= 48 ? base : "/tmp") + "/swpg-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { throw FixtureError("cannot make a temporary directory") }
         directory = String(cString: made)
         port = try PostgresServer.freePort()
