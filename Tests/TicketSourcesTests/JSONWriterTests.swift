@@ -12,6 +12,15 @@ import Transport
         #expect(value.serialized() == #"["q\" b\\ n\n r\r t\t bell\u0007 us\u001f del"# + "\u{7F}" + #" \u2028\u2029 é 😀 /",100.0,-0.0,2.5,1000000000000000.0,1e+16,-3.0,null,-42,0]"#)
     }
 
+    /// Other characters that start with the byte E2, as U+2028 and U+2029 do, pass as they
+    /// are; the separators are escaped at either end of a string and side by side.
+    @Test func onlyTheLineSeparatorsAmongE2SequencesAreEscaped() {
+        let value: JSONValue = .array([
+            .string("\u{2027}\u{2028}\u{202A} € → \u{2029}"), .string("\u{2028}x\u{2029}"), .string("\u{2029}\u{2028}"), .string(""),
+        ])
+        #expect(value.serialized() == "[\"\u{2027}" + #"\u2028"# + "\u{202A} € → " + #"\u2029","\u2028x\u2029","\u2029\u2028",""]"#)
+    }
+
     @Test func prettyNestingMatchesTheDocumentedLayout() {
         let value: JSONValue = .object(["a": .array([]), "b": .object([:]), "c": .array([.int(1), .object(["d": .null])])])
         #expect(value.serialized(pretty: true) == """

@@ -19,6 +19,13 @@ final class Doorbell: Sendable {
 
     /// Returns on a ring, after `seconds`, or when the task is cancelled, whichever is first.
     func wait(atMost seconds: Double) async {
+        // A kept ring returns at once, without a timer made and cancelled: a dispatcher
+        // sending a backlog finds its doorbell rung at most turns.
+        let kept = state.withLock { state in
+            defer { state.rung = false }
+            return state.rung
+        }
+        if kept { return }
         let timer = Task { [self] in
             // Cancelled once the wait is over: then it must not ring for the next one.
             guard (try? await Task.sleep(for: .milliseconds(Int64(max(0, min(seconds, 3600)) * 1000)))) != nil else { return }

@@ -174,35 +174,40 @@ public struct JSONWriter: Sendable {
     }
 
     /// A string in quotes: `"` and `\` escaped, `\n` `\r` `\t` by name, other control
-    /// characters as `\u00XX`, and U+2028 and U+2029 as `\u2028` and `\u2029`.
+    /// characters as `\u00XX`, and U+2028 and U+2029 as `\u2028` and `\u2029`. Runs of
+    /// bytes that need none of it are copied whole (message bodies are mostly such runs).
     private mutating func quote(_ utf8: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
         var plain = 0
         var i = 0
         while i < utf8.count {
             let byte = utf8[i]
-            let escape: String?
-            var width = 1
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xE2 else {
+                i += 1
+                continue
+            }
+            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9; any other E2 sequence is plain.
+            let separator = byte == 0xE2 && i + 2 < utf8.count && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9)
+            if byte == 0xE2 && !separator {
+                i += 1
+                continue
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plain..<i]))
+            bytes.append(UInt8(ascii: "\\"))
             switch byte {
-            case UInt8(ascii: "\""): escape = "\\\""
-            case UInt8(ascii: "\\"): escape = "\\\\"
-            case UInt8(ascii: "\n"): escape = "\\n"
-            case UInt8(ascii: "\r"): escape = "\\r"
-            case UInt8(ascii: "\t"): escape = "\\t"
-            case 0..<0x20: escape = "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
-            case 0xE2 where i + 2 < utf8.count && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
-                escape = utf8[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
-                width = 3
-            default: escape = nil
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+            case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "r"))
+            case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
+            case 0xE2: bytes.append(contentsOf: "u202".utf8 + [utf8[i + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")])
+            default: bytes.append(contentsOf: "u00".utf8 + [JSONWriter.hexDigits[Int(byte >> 4)], JSONWriter.hexDigits[Int(byte & 0xF)]])
             }
-            if let escape {
-                bytes += UnsafeBufferPointer(rebasing: utf8[plain..<i])
-                bytes += escape.utf8
-                plain = i + width
-            }
-            i += width
+            i += separator ? 3 : 1
+            plain = i
         }
-        bytes += UnsafeBufferPointer(rebasing: utf8[plain...])
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plain...]))
         bytes.append(UInt8(ascii: "\""))
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
