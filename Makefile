@@ -27,9 +27,9 @@ demo: build
 
 ## Every test: unit, integration and the real binary. One at a time: many tests run the
 ## daemon, receivers and mail servers as processes, and timing checks stay honest on 2 cores.
-## What the tests write goes to a scratch TMPDIR, removed when they end.
+## What the build and the tests write goes to a scratch TMPDIR, removed when they end.
 test: deps
-	$(SWIFT) build --build-tests
+	scripts/in-scratch.sh $(SWIFT) build --build-tests
 	scripts/in-scratch.sh $(SWIFT) test --skip-build --no-parallel
 	scripts/systemd-check.sh
 
@@ -49,7 +49,7 @@ bench: deps
 ## Longer trials than `make test` keeps time for: the dead receivers watched for two
 ## minutes each, 20 kills during slow deliveries, 120 random-kill trials, 10 kills of a PostgreSQL leader.
 soak: deps
-	$(SWIFT) build --build-tests
+	scripts/in-scratch.sh $(SWIFT) build --build-tests
 	SLAWATCH_SOAK=1 scripts/in-scratch.sh $(SWIFT) test --skip-build --no-parallel --filter "DeadReceiverProcessTests|KillDuringDeliveryProcessTests|DaemonProcessTests|SharedStateProcessTests"
 
 ## Installation. PREFIX (default /usr/local) holds the binary, the unit and the template
