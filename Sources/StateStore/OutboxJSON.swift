@@ -1,5 +1,6 @@
 public import Foundation
 public import SLAEngine
+import Transport
 
 /// The outbox form of a message: the JSON `JSONEncoder` writes for `OutboundMessage` (same
 /// keys, nil values left out, dates as seconds since 2001 — Foundation's default), written
@@ -115,34 +116,10 @@ public enum OutboxJSON {
             return true
         }
 
-        /// `value` quoted, with `"`, `\` and control characters escaped; other characters as
-        /// their UTF-8 bytes.
+        /// `value` quoted as every JSON string of the project is (`JSONWriter`).
         mutating func string(_ value: String) {
-            bytes.append(UInt8(ascii: "\""))
             var value = value
-            value.withUTF8 { utf8 in
-                var start = 0
-                for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                    start = index + 1
-                    escape(byte)
-                }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
-            }
-            bytes.append(UInt8(ascii: "\""))
-        }
-
-        private mutating func escape(_ byte: UInt8) {
-            bytes.append(UInt8(ascii: "\\"))
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
-            case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "r"))
-            case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
-            default:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            }
+            value.withUTF8 { JSONWriter.appendQuoted($0, to: &bytes) }
         }
     }
 }

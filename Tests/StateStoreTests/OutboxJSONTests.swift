@@ -7,12 +7,12 @@ import Testing
 /// Outbox rows are written by `OutboxJSON`, not `JSONEncoder`: the same JSON, read back by
 /// `JSONDecoder`, so rows queued by an earlier slawatch are delivered as they were.
 @Suite struct OutboxJSONTests {
-    /// Text that needs escaping, non-ASCII text, every optional set and unset, fractional dates.
+    /// Text that needs escaping (U+2028 and U+2029 among it), non-ASCII text, every optional set and unset, fractional dates.
     static let messages: [OutboundMessage] = {
         var notice = OutboundMessage(
             key: "helpdesk:T-1/first_response/1/customer_notice@customers", channel: "customers", audience: .customer,
             isUrgent: true, subject: "Your request \"T-1\" — we're late ✉️",
-            text: "Line one\nLine\ttwo with a back\\slash, a / and a bell \u{07}\r\nÉtape 3 \u{1F}end",
+            text: "Line one\nLine\ttwo with a back\\slash, a / and a bell \u{07}\r\nÉtape 3 \u{1F}end\u{2028}after a line separator\u{2029}",
             html: "<p>Dear customer,</p>\n<p>a &amp; b</p>",
             tickets: [MessageTicket(
                 id: "T-1", source: "helpdesk", subject: "Printer \"on fire\"", url: "https://desk.example.com/t/1?a=1&b=2",

@@ -173,10 +173,15 @@ public struct JSONWriter: Sendable {
         bytes[start...].reverse()
     }
 
-    /// A string in quotes: `"` and `\` escaped, `\n` `\r` `\t` by name, other control
-    /// characters as `\u00XX`, and U+2028 and U+2029 as `\u2028` and `\u2029`. Runs of
-    /// bytes that need none of it are copied whole (message bodies are mostly such runs).
     private mutating func quote(_ utf8: UnsafeBufferPointer<UInt8>) {
+        JSONWriter.appendQuoted(utf8, to: &bytes)
+    }
+
+    /// Appends a string in quotes: `"` and `\` escaped, `\n` `\r` `\t` by name, other
+    /// control characters as `\u00XX`, and U+2028 and U+2029 as `\u2028` and `\u2029`.
+    /// Runs of bytes that need none of it are copied whole (message bodies are mostly such
+    /// runs). For writers of their own layout, as the outbox's rows are.
+    public static func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var plain = 0
         var i = 0
