@@ -141,6 +141,8 @@ enum TickBenchmark {
                 + "\(report.enqueued) messages in " + String(format: "%.3f s (CPU %.3f s)", seconds, processCPUSeconds() - cpuStart)
                 + String(format: ", peak RSS so far %.0f MiB", peakResidentMiB()))
             print("  phases: " + report.phases.map { "\($0.phase) " + String(format: "%.3f", $0.seconds) }.joined(separator: ", "))
+            // Out now, also into a pipe: a script reading the tick's figures gets them before the drain.
+            fflush(nil)
             // Delivery is the dispatcher's, after the tick: timed apart.
             let drainStart = ContinuousClock.now
             await dispatcher.drain()
