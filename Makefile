@@ -10,7 +10,7 @@ deps:
 	@scripts/ensure-deps.sh $(APT_DEPS)
 
 build: deps
-	$(SWIFT) build --product slawatch
+	scripts/in-scratch.sh $(SWIFT) build --product slawatch
 
 ## Run the daemon on the bundled demo: tickets whose times are relative to now, pings
 ## printed as they arrive. DEMO_SECONDS (default 150) bounds the run.

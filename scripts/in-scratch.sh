@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs a command with TMPDIR set to a fresh directory and removes that directory when the
-# command ends, however it ends. `make test` and `make soak` run the suite this way: the
-# tests' daemons, state files, mail spools and PostgreSQL clusters are made under TMPDIR,
-# so a run leaves nothing in /tmp, even when a test fails or is cut short.
+# command ends, however it ends. `make test` and `make soak` build and run the suite this
+# way, and `make demo` builds this way: the tests' daemons, state files, mail spools and
+# PostgreSQL clusters, and SwiftPM's own temporary directories, are made under TMPDIR, so
+# a run leaves nothing in /tmp, even when a test fails or is cut short.
 set -u
 # Short, so the Unix sockets the tests bind in it stay within their 107 bytes.
 scratch="$(mktemp -d /tmp/swt.XXXXXX)" || exit 1
