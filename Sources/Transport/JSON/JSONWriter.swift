@@ -116,7 +116,7 @@ public struct JSONWriter: Sendable {
     /// A string given as its UTF-8 bytes.
     public mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
         separate()
-        quote(utf8)
+        JSONWriter.appendQuoted(utf8, to: &bytes)
     }
 
     // MARK: Layout
@@ -171,10 +171,6 @@ public struct JSONWriter: Sendable {
             magnitude /= 10
         }
         bytes[start...].reverse()
-    }
-
-    private mutating func quote(_ utf8: UnsafeBufferPointer<UInt8>) {
-        JSONWriter.appendQuoted(utf8, to: &bytes)
     }
 
     /// Appends a string in quotes: `"` and `\` escaped, `\n` `\r` `\t` by name, other
