@@ -6,6 +6,14 @@ BIN       := .build/debug/slawatch
 
 .PHONY: demo test deps build bench soak
 
+## Release builds link the Swift runtime and Foundation into the binary: it then runs on a
+## host without the Swift toolchain (Debian's libcurl and SQLite are all it loads), starts
+## about 12 ms sooner, and the tick runs about a tenth faster (README, "Measured").
+RELEASE   := -c release --static-swift-stdlib
+## The Swift runtime's crash reporter for such binaries, installed beside slawatch when the
+## toolchain has it, so a crash still writes its backtrace to the journal.
+BACKTRACER ?= $(abspath $(dir $(realpath $(shell command -v $(SWIFT))))../libexec/swift/linux/swift-backtrace-static)
+
 deps:
 	@scripts/ensure-deps.sh $(APT_DEPS)
 
@@ -36,7 +44,7 @@ test: deps
 ## Release-build benchmarks; figures go in the README. Debian's Prometheus Alertmanager is
 ## unpacked under .build (not installed) to run beside the daemon's end-to-end benchmark.
 bench: deps
-	for product in slawatch slawatch-bench delivery-bench e2e-bench; do $(SWIFT) build -c release --product $$product || exit 1; done
+	for product in slawatch slawatch-bench delivery-bench e2e-bench; do $(SWIFT) build $(RELEASE) --product $$product || exit 1; done
 	.build/release/slawatch-bench
 	scripts/bench-postgres.sh .build/release/slawatch-bench
 	.build/release/e2e-bench --alertmanager "$$(scripts/alertmanager.sh)"
@@ -66,7 +74,7 @@ INSTALL_BIN ?= .build/release/slawatch
 .PHONY: release install install-files uninstall systemd-check
 
 release: deps
-	$(SWIFT) build -c release --product slawatch
+	$(SWIFT) build $(RELEASE) --product slawatch
 
 ## The release binary, the systemd unit, /etc/slawatch/slawatch.yaml (only when there is
 ## none) and the default templates.
@@ -78,7 +86,15 @@ install: release
 install-files:
 	install -d -m 0755 $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/slawatch
 	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/slawatch
-	sed -e 's|/usr/local/bin/slawatch|$(PREFIX)/bin/slawatch|g' -e 's|/etc/slawatch/|$(SYSCONFDIR)/slawatch/|g' \
+	@if [ -x "$(BACKTRACER)" ]; then \
+		echo "install $(BACKTRACER) -> $(DESTDIR)$(PREFIX)/libexec/slawatch/swift-backtrace"; \
+		install -d -m 0755 $(DESTDIR)$(PREFIX)/libexec/slawatch; \
+		install -m 0755 "$(BACKTRACER)" $(DESTDIR)$(PREFIX)/libexec/slawatch/swift-backtrace; \
+	else \
+		echo "no swift-backtrace-static in this toolchain ($(BACKTRACER)): a crash is reported without a backtrace"; \
+	fi
+	sed -e 's|/usr/local/bin/slawatch|$(PREFIX)/bin/slawatch|g' -e 's|/usr/local/libexec/slawatch/|$(PREFIX)/libexec/slawatch/|g' \
+		-e 's|/etc/slawatch/|$(SYSCONFDIR)/slawatch/|g' \
 		systemd/slawatch.service > $(DESTDIR)$(UNITDIR)/slawatch.service.tmp
 	chmod 0644 $(DESTDIR)$(UNITDIR)/slawatch.service.tmp
 	mv -f $(DESTDIR)$(UNITDIR)/slawatch.service.tmp $(DESTDIR)$(UNITDIR)/slawatch.service
@@ -99,6 +115,7 @@ install-files:
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/slawatch $(DESTDIR)$(UNITDIR)/slawatch.service
 	rm -rf $(DESTDIR)$(PREFIX)/share/slawatch
+	rm -rf $(DESTDIR)$(PREFIX)/libexec/slawatch
 
 ## The unit: systemd-analyze verify and security (exposure at most 2.0), and `make install`
 ## into a scratch directory.

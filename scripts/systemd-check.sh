@@ -10,7 +10,8 @@
 #  2. `systemd-analyze security --offline=true` on the unit as shipped must warn about
 #     nothing and score an overall exposure of at most MAX_EXPOSURE (default 2.0); the
 #     score is printed.
-#  3. `make install-files` into a scratch DESTDIR, twice: the layout is as documented, and
+#  3. `make install-files` into a scratch DESTDIR, twice: the layout is as documented (the
+#     crash reporter too, when the toolchain has one), and
 #     a configuration edited between the two installs is kept.
 #  4. When a built slawatch exists (.build/debug/slawatch, or SLAWATCH_BIN), the example
 #     config/slawatch.yaml passes `slawatch check` with stand-in secrets.
@@ -74,6 +75,14 @@ for path in usr/local/bin/slawatch usr/local/lib/systemd/system/slawatch.service
   [ -e "$dest/$path" ] || fail "make install did not create /$path"
 done
 [ -x "$dest/usr/local/bin/slawatch" ] || fail "/usr/local/bin/slawatch is not executable"
+# The crash reporter the unit names (SWIFT_BACKTRACE=...) is installed where it says,
+# whenever the toolchain has one; the unit installed under another PREFIX names that one.
+swift_bin="$(command -v swift || true)"
+if [ -n "$swift_bin" ] && [ -x "$(dirname "$(readlink -f "$swift_bin")")/../libexec/swift/linux/swift-backtrace-static" ]; then
+  [ -x "$dest/usr/local/libexec/slawatch/swift-backtrace" ] || fail "make install did not install /usr/local/libexec/slawatch/swift-backtrace"
+fi
+grep -q "^Environment=SWIFT_BACKTRACE=enable=yes,swift-backtrace=$scratch/prefix/libexec/slawatch/swift-backtrace\$" "$installed" ||
+  fail "the installed unit's SWIFT_BACKTRACE does not name the crash reporter under its PREFIX"
 cmp -s "$UNIT" "$dest/usr/local/lib/systemd/system/slawatch.service" || fail "the unit installed with the default PREFIX differs from $UNIT"
 cmp -s config/slawatch.yaml "$dest/etc/slawatch/slawatch.yaml" || fail "/etc/slawatch/slawatch.yaml is not config/slawatch.yaml"
 if [ -d config/templates ]; then

@@ -2,7 +2,7 @@
 // loopback HTTP/1.1 keep-alive receiver, checking that every message id arrived exactly once.
 // The transport alone (one attempt per message, no outbox, no tick): not a figure for the daemon.
 //
-//   swift build -c release --product delivery-bench
+//   swift build -c release --static-swift-stdlib --product delivery-bench  (as `make bench`)
 //   .build/release/delivery-bench [--messages 20000] [--in-flight 256] [--connections 16]
 
 import BenchSupport

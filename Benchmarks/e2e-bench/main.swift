@@ -4,7 +4,7 @@
 // RSS. Beside it, Prometheus Alertmanager 0.25 (Debian's, unpacked by scripts/alertmanager.sh)
 // on the same receiver: one alert per group, timed from its start to the last notification.
 //
-//   swift build -c release --product e2e-bench --product slawatch
+//   swift build -c release --static-swift-stdlib --product e2e-bench --product slawatch  (as `make bench`)
 //   .build/release/e2e-bench [--counts 1000,5000,20000] [--runs 3] [--slawatch .build/release/slawatch]
 //                            [--alertmanager "$(scripts/alertmanager.sh)"] [--receiver loopback|python]
 //
