@@ -153,6 +153,22 @@ final class ScriptedNotifier: Notifier {
         #expect(store.batches.count < 500)
     }
 
+    /// Attempts run above the default priority, on threads of their own: a large tick's
+    /// wording, which keeps every default thread busy, does not hold back the delivery of the
+    /// parts it has already committed.
+    @Test func attemptsRunAboveTheTicksPriority() async throws {
+        let store = MemoryOutbox()
+        let priorities = Mutex<[TaskPriority]>([])
+        let hooks = ScriptedNotifier("hooks") { _ in
+            priorities.withLock { $0.append(Task.currentPriority) }
+            return .delivered
+        }
+        let dispatcher = OutboxDispatcher(store: store, notifiers: ["hooks": hooks], opsChannel: nil, templates: Self.templates, logger: Self.logger)
+        await dispatcher.submit((0..<20).map { Self.message("m\($0)", "hooks") }, claimed: true)
+        await dispatcher.drain()
+        #expect(priorities.withLock { $0 } == Array(repeating: TaskPriority.high, count: 20))
+    }
+
     /// Messages a commit found new to an outbox only this daemon sends from are attempted at
     /// once, without a claim; the others are claimed first.
     @Test func messagesNewToTheOutboxAreAttemptedWithoutAClaim() async throws {

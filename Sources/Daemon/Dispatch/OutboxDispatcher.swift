@@ -259,7 +259,7 @@ public actor OutboxDispatcher {
             let notifier = notifiers[entry.channel]
             // Detached: the attempt starts on the pool at once, not after a turn on this actor.
             // Its end goes to `ended`; only the end that finds it empty takes a turn here.
-            attempts[number] = Task.detached { [self] in
+            attempts[number] = Task.detached(priority: OutboxDispatcher.attemptPriority) { [self] in
                 let outcome = await notifier?.deliver(message)
                 if handOver(AttemptEnd(number: number, entry: entry, outcome: outcome)) { await finishEnded() }
             }
