@@ -7,7 +7,7 @@ public import Service
 /// Reloads the configuration on SIGHUP: the new file is read and validated whole, then
 /// swapped in at once; an invalid one is logged and the running one kept. systemd hears
 /// `RELOADING=1` and then `READY=1` either way.
-public struct ReloadService: Service {
+public struct ReloadService: NamedService {
     /// Reads and validates the configuration anew and swaps it into the watcher; throws,
     /// with every problem in its description, when it cannot.
     public typealias Reload = @Sendable () async throws -> Void

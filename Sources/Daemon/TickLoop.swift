@@ -11,7 +11,7 @@ public import Service
 /// `READY=1` goes out once the first tick's commit is done (the tick never waits on a
 /// receiver); `STATUS=` after every tick. On a graceful shutdown the tick in progress
 /// finishes (the service group bounds how long) and nothing new starts.
-public struct TickLoop: Service {
+public struct TickLoop: NamedService {
     let watcher: Watcher
     let notifier: SystemdNotifier
     let heartbeat: LoopHeartbeat

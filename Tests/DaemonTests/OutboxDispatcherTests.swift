@@ -169,6 +169,12 @@ final class ScriptedNotifier: Notifier {
         #expect(priorities.withLock { $0 } == Array(repeating: TaskPriority.high, count: 20))
     }
 
+    /// The service group names the dispatcher's service by its type (`NamedService`).
+    @Test func theDeliveryServiceIsNamedByItsType() {
+        let dispatcher = OutboxDispatcher(store: MemoryOutbox(), notifiers: [:], opsChannel: nil, templates: Self.templates, logger: Self.logger)
+        #expect("\(DeliveryService(dispatcher: dispatcher))" == "DeliveryService")
+    }
+
     /// Messages a commit found new to an outbox only this daemon sends from are attempted at
     /// once, without a claim; the others are claimed first.
     @Test func messagesNewToTheOutboxAreAttemptedWithoutAClaim() async throws {

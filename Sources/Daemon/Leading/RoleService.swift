@@ -14,7 +14,7 @@ import Synchronization
 /// loop; a leader renews its heartbeat, and feeds the watchdog, only while the work's loops
 /// make progress. Work that stops with an error (the database went away mid-tick) ends the
 /// lead, so whichever daemon takes it next starts from what the database holds.
-public struct RoleService: Service {
+public struct RoleService: NamedService {
     /// What the leader runs; it returns when cancelled, and marks `progress` as it goes.
     public typealias Work = @Sendable (_ tick: LoopHeartbeat, _ delivery: LoopHeartbeat) async throws -> Void
 

@@ -15,7 +15,7 @@ import Synchronization
 /// the daemon's `ServiceGroup`. `onServerRunning` hears the address actually bound, which
 /// is how a caller learns the port chosen for `listen: 127.0.0.1:0`. There is no TLS:
 /// keep `listen` on loopback or a private network and terminate TLS at a reverse proxy.
-public struct StatusServer: Service {
+public struct StatusServer: NamedService {
     /// The configured address (its port may be 0).
     public let listen: ListenAddress
     private let metrics: MetricsRegistry

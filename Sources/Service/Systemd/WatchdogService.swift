@@ -21,7 +21,7 @@ public import ServiceLifecycle
 /// // The poll loop: heartbeat.beat() after each source polled and each delivery batch,
 /// // and no sleep longer than watchdog.gate.pingInterval between beats.
 /// ```
-public struct WatchdogService: Service {
+public struct WatchdogService: NamedService {
     /// Where the pings go.
     public let notifier: SystemdNotifier
     /// The loops' progress marks (the tick loop's, the dispatcher's): the oldest counts.
