@@ -8,7 +8,7 @@ BIN       := .build/debug/slawatch
 
 ## Release builds link the Swift runtime and Foundation into the binary: it then runs on a
 ## host without the Swift toolchain (Debian's libcurl and SQLite are all it loads), starts
-## about 12 ms sooner, and the tick runs about a tenth faster (README, "Measured").
+## about 12 ms sooner, and its ticks run 5 - 10% faster (README, "Measured").
 RELEASE   := -c release --static-swift-stdlib
 ## The Swift runtime's crash reporter for such binaries, installed beside slawatch when the
 ## toolchain has it, so a crash still writes its backtrace to the journal.
