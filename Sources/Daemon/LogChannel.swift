@@ -21,36 +21,76 @@ public struct LogChannel: Notifier {
         self.path = path
     }
 
+    /// Lines appended in one write: a burst of customer notices costs one open and one
+    /// write per run of lines, not per line.
+    public static let linesPerWrite = 256
+    public var messagesPerAttempt: Int { LogChannel.linesPerWrite }
+
     public func deliver(_ message: OutboundMessage) async -> DeliveryOutcome {
-        let line = LogChannel.line(for: message) + "\n"
-        func failed(_ why: String) -> DeliveryOutcome {
-            DeliveryOutcome(
-                key: message.key, channel: channel, kind: .log, status: .failed, attempts: 1,
-                error: DeliveryError(code: .connection, recoverable: true, message: "\(path): \(why); check the directory and its permissions")
-            )
+        await deliver([message])[0]
+    }
+
+    /// Appends one line per message, in their order, in one write; a message is delivered
+    /// when its whole line was written.
+    public func deliver(_ messages: [OutboundMessage]) async -> [DeliveryOutcome] {
+        var text = ""
+        var ends: [Int] = []
+        ends.reserveCapacity(messages.count)
+        for message in messages {
+            text += LogChannel.line(for: message)
+            text += "\n"
+            ends.append(text.utf8.count)
         }
+        let written = append(text)
+        return zip(messages, ends).map { message, end in
+            switch written {
+            case .success(let count) where count >= end:
+                DeliveryOutcome(key: message.key, channel: channel, kind: .log, status: .delivered, attempts: 1)
+            case .success:
+                failed(message, "short write")
+            case .failure(let why):
+                failed(message, why.text)
+            }
+        }
+    }
+
+    private struct Failure: Error {
+        var text: String
+    }
+
+    private func failed(_ message: OutboundMessage, _ why: String) -> DeliveryOutcome {
+        DeliveryOutcome(
+            key: message.key, channel: channel, kind: .log, status: .failed, attempts: 1,
+            error: DeliveryError(code: .connection, recoverable: true, message: "\(path): \(why); check the directory and its permissions")
+        )
+    }
+
+    /// Appends `text` to the file in one write, making its directory when it is missing;
+    /// the bytes of `text` written.
+    private func append(_ text: String) -> Result<Int, Failure> {
         // Read as well as write: the last byte is read back to find a line cut short.
         var fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
-        // The directory is made when it is missing, not looked for before every line.
-        let directory = (path as NSString).deletingLastPathComponent
-        if fd < 0 && errno == ENOENT && !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        // The directory is made when it is missing, not looked for before every write.
+        if fd < 0 && errno == ENOENT {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+            }
         }
-        guard fd >= 0 else { return failed(String(cString: strerror(errno))) }
+        guard fd >= 0 else { return .failure(Failure(text: String(cString: strerror(errno)))) }
         defer { close(fd) }
         // A line cut short by a kill mid-write (its message was never recorded as delivered,
         // so it is sent again) is closed first, so it never runs into the next line.
         var info = stat()
         var last: UInt8 = 0
         let torn = fstat(fd, &info) == 0 && info.st_size > 0 && pread(fd, &last, 1, info.st_size - 1) == 1 && last != 0x0A
-        // One write of the whole line under O_APPEND: lines from concurrent writers never interleave.
-        let text = torn ? "\n" + line : line
-        let written = text.utf8CString.withUnsafeBufferPointer { buffer in
+        // One write of all the lines under O_APPEND: lines from concurrent writers never interleave.
+        let written = (torn ? "\n" + text : text).utf8CString.withUnsafeBufferPointer { buffer in
             write(fd, buffer.baseAddress, buffer.count - 1)
         }
-        guard written == text.utf8.count else { return failed("short write") }
-        return DeliveryOutcome(key: message.key, channel: channel, kind: .log, status: .delivered, attempts: 1)
+        guard written >= 0 else { return .failure(Failure(text: String(cString: strerror(errno)))) }
+        return .success(written - (torn ? 1 : 0))
     }
 
     /// The JSON line for a message, keys in a stable order.

@@ -58,3 +58,47 @@ import SLAEngine
         #expect(outcome.error?.message.hasPrefix(path) == true)
     }
 }
+
+extension LogChannelTests {
+    /// A run of messages is appended in one write, a line each in their order, also after a
+    /// line cut short; each message is delivered.
+    @Test func aRunOfMessagesIsAppendedLineByLineInOrder() async throws {
+        let channel = LogChannel(channel: "leads", path: path)
+        #expect(channel.messagesPerAttempt == LogChannel.linesPerWrite)
+        #expect(await channel.deliver(message("a")).status == .delivered)
+        // Cut the last line short, as a kill mid-write would.
+        let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+        try whole.dropLast(5).write(to: URL(fileURLWithPath: path))
+        let outcomes = await channel.deliver(["b", "c", "d"].map(message))
+        #expect(outcomes.map(\.key) == ["b", "c", "d"])
+        #expect(outcomes.allSatisfy { $0.status == .delivered })
+        let lines = try fileLines()
+        #expect(lines.count == 5 && lines[4].isEmpty)
+        #expect(Data(lines[0].utf8) == whole.dropLast(5))
+        let keys = try lines[1...3].map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }.map { $0["key"] as! String }
+        #expect(keys == ["b", "c", "d"])
+    }
+
+    /// Through the dispatcher: more messages than one run holds, in the order submitted.
+    @Test func theDispatcherAppendsALanesMessagesInOrder() async throws {
+        let channel = LogChannel(channel: "leads", path: path)
+        let store = MemoryOutbox()
+        let dispatcher = OutboxDispatcher(
+            store: store, notifiers: ["leads": channel], opsChannel: nil, templates: OutboxDispatcherTests.templates,
+            logger: LaneBatchTests.logger)
+        let keys = (0..<600).map { "m\($0)" }
+        await dispatcher.submit(keys.map(message), claimed: true)
+        await dispatcher.drain()
+        let lines = try fileLines().dropLast()
+        #expect(try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }.map { $0["key"] as! String } == keys)
+        #expect(store.records.count == 600)
+    }
+
+    @Test func aRunItCannotWriteFailsEveryMessage() async throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data().write(to: directory.appendingPathComponent("out"))
+        let outcomes = await LogChannel(channel: "leads", path: path).deliver(["a", "b"].map(message))
+        #expect(outcomes.map(\.key) == ["a", "b"])
+        #expect(outcomes.allSatisfy { $0.status == .failed && $0.error?.message.hasPrefix(path) == true })
+    }
+}

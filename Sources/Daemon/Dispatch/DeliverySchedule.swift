@@ -97,6 +97,10 @@ public struct DeliverySchedule: Sendable {
     /// so each connection has its next request ready as soon as it answers.
     public var keepingUpLimits: [String: Int] = [:]
     public var defaultLimit: Int
+    /// Messages one attempt carries, by channel; one for the rest. A lane whose attempts
+    /// carry more makes one attempt at a time, whatever its `limits`: the next starts when
+    /// the last has ended, with what is due by then, up to this bound.
+    public var batches: [String: Int] = [:]
     /// Waiting messages a lane holds whole; the rest wait as keys.
     public let bodiesPerLane: Int
     /// Bytes of waiting messages the lanes may still hold whole.
@@ -344,10 +348,11 @@ public struct DeliverySchedule: Sendable {
         return expired
     }
 
-    /// How many attempts a lane may have in flight now: one while it probes, more while its
-    /// receiver keeps up.
+    /// How many messages a lane may have in flight now: one while it probes, more while its
+    /// receiver keeps up; a lane whose attempts carry several, a whole attempt's while idle.
     private func limit(_ channel: String, _ lane: Lane) -> Int {
         if lane.probing { return 1 }
+        if let batch = batches[channel], batch > 1 { return lane.inFlight == 0 ? batch : 0 }
         let bound = limits[channel] ?? defaultLimit
         return lane.succeeding >= bound ? max(bound, keepingUpLimits[channel] ?? bound) : bound
     }

@@ -3,6 +3,9 @@ import StateStore
 /// What each attempt needs of the store first: a claim, unless the entry's commit already
 /// stands for one (`DeliverySchedule.Entry.isClaimed`).
 extension OutboxDispatcher {
+    /// How long a message whose claim was refused or failed waits before it is claimed again.
+    static let claimRetry = 1.0
+
     /// Claims the entries that need it, reading back in the same look-up the bodies their
     /// lanes hold as keys; the others are granted as they are.
     static func claim(_ due: [DeliverySchedule.Entry], from store: any OutboxStore) async -> (OutboxClaim, StateStoreError?) {

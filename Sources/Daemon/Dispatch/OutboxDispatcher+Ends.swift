@@ -1,4 +1,5 @@
 public import Delivery
+import SLAEngine
 import Synchronization
 
 /// How attempts run and hand their ends to the dispatcher: into one list under a lock, so a
@@ -14,6 +15,31 @@ extension OutboxDispatcher {
     /// the wording, sharing the cores with it.
     static let attemptPriority = TaskPriority.high
 
+    /// Starts one attempt at `run` (one message, or a run of one channel's), detached: it
+    /// starts on the pool at once, not after a turn on this actor. Its ends go to `ended`;
+    /// only the attempt that finds that list empty takes a turn here to finish them.
+    func attempt(_ run: [(entry: DeliverySchedule.Entry, message: OutboundMessage)], on notifier: (any Notifier)?) {
+        attemptsStarted += 1
+        let number = attemptsStarted
+        attempts[number] = Task.detached(priority: OutboxDispatcher.attemptPriority) { [self] in
+            var outcomes: [DeliveryOutcome?]
+            if let notifier {
+                outcomes = run.count == 1 ? [await notifier.deliver(run[0].message)] : await notifier.deliver(run.map(\.message))
+            } else {
+                outcomes = Array(repeating: nil, count: run.count)
+            }
+            // A run the notifier answered only in part: the rest failed, to be tried again.
+            for index in outcomes.count..<max(run.count, outcomes.count) {
+                let message = run[index].message
+                outcomes.append(DeliveryOutcome(
+                    key: message.key, channel: message.channel, kind: notifier?.kind ?? .log, status: .failed, attempts: 1,
+                    error: DeliveryError(code: .protocolError, recoverable: true, message: "the attempt gave no outcome")))
+            }
+            let ends = run.indices.map { AttemptEnd(number: number, entry: run[$0].entry, outcome: outcomes[$0]) }
+            if handOver(ends) { await finishEnded() }
+        }
+    }
+
     /// An attempt's end, handed over by the attempt itself.
     struct AttemptEnd: Sendable {
         var number: Int
@@ -21,12 +47,13 @@ extension OutboxDispatcher {
         var outcome: DeliveryOutcome?
     }
 
-    /// Puts an attempt's end with the others waiting to be finished; true when it is the
-    /// first, and so the one that must take a turn on the actor to finish them all.
-    nonisolated func handOver(_ end: AttemptEnd) -> Bool {
-        ended.withLock { ends in
-            ends.append(end)
-            return ends.count == 1
+    /// Puts an attempt's ends with the others waiting to be finished; true when they are the
+    /// first, and so the attempt must take a turn on the actor to finish them all.
+    nonisolated func handOver(_ ends: [AttemptEnd]) -> Bool {
+        ended.withLock { waiting in
+            let first = waiting.isEmpty
+            waiting.append(contentsOf: ends)
+            return first
         }
     }
 }

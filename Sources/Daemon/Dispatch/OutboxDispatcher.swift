@@ -36,8 +36,8 @@ public actor OutboxDispatcher {
     private let stopRequested = Mutex(false)
 
     /// Attempts in flight, by number, so a stop can cancel them.
-    private var attempts: [Int: Task<Void, Never>] = [:]
-    private var attemptsStarted = 0
+    var attempts: [Int: Task<Void, Never>] = [:]
+    var attemptsStarted = 0
     /// False once a stop is under way: no new attempt starts.
     private var accepting = true
     /// A pump is queued behind the attempt ends waiting for the actor (`pumpSoon`).
@@ -104,15 +104,18 @@ public actor OutboxDispatcher {
         }
     }
 
-    static func limits(_ notifiers: [String: any Notifier]) -> [String: Int] {
-        notifiers.mapValues { attemptsInFlight(for: $0.kind) }
+    /// Bounds each lane by its channel: attempts in flight, and messages an attempt carries.
+    static func bound(_ schedule: inout DeliverySchedule, by notifiers: [String: any Notifier]) {
+        schedule.limits = notifiers.mapValues { attemptsInFlight(for: $0.kind) }
+        schedule.keepingUpLimits = notifiers.mapValues { attemptsInFlightKeepingUp(for: $0.kind) }
+        schedule.batches = notifiers.compactMapValues { $0.messagesPerAttempt > 1 ? $0.messagesPerAttempt : nil }
     }
 
     static func schedule(
         _ notifiers: [String: any Notifier], policy: RetryPolicy, health: ChannelHealth = ChannelHealth(), bodiesPerLane: Int
     ) -> DeliverySchedule {
-        var schedule = DeliverySchedule(policy: policy, limits: limits(notifiers), health: health, bodiesPerLane: bodiesPerLane)
-        schedule.keepingUpLimits = notifiers.mapValues { attemptsInFlightKeepingUp(for: $0.kind) }
+        var schedule = DeliverySchedule(policy: policy, health: health, bodiesPerLane: bodiesPerLane)
+        bound(&schedule, by: notifiers)
         return schedule
     }
 
@@ -144,8 +147,7 @@ public actor OutboxDispatcher {
         self.notifiers = notifiers
         self.opsChannel = opsChannel
         self.templates = templates
-        schedule.limits = OutboxDispatcher.limits(notifiers)
-        schedule.keepingUpLimits = notifiers.mapValues { OutboxDispatcher.attemptsInFlightKeepingUp(for: $0.kind) }
+        OutboxDispatcher.bound(&schedule, by: notifiers)
         pump()
     }
 
@@ -248,34 +250,31 @@ public actor OutboxDispatcher {
             logger.warning("messages not claimed: another daemon leads", metadata: ["count": "\(entries.count - granted.count)"])
         }
         let later = clock.date() + OutboxDispatcher.claimRetry
+        // A channel whose attempts carry several messages gets the run of them in one attempt.
+        var runs: [String: [(DeliverySchedule.Entry, OutboundMessage)]] = [:]
         for var entry in entries {
             entry.message = entry.message ?? claim.messages[entry.key]
             guard accepting, granted.contains(entry.key), let message = entry.message else {
                 schedule.release(entry, due: later)
                 continue
             }
-            attemptsStarted += 1
-            let number = attemptsStarted
             let notifier = notifiers[entry.channel]
-            // Detached: the attempt starts on the pool at once, not after a turn on this actor.
-            // Its end goes to `ended`; only the end that finds it empty takes a turn here.
-            attempts[number] = Task.detached(priority: OutboxDispatcher.attemptPriority) { [self] in
-                let outcome = await notifier?.deliver(message)
-                if handOver(AttemptEnd(number: number, entry: entry, outcome: outcome)) { await finishEnded() }
+            if let notifier, notifier.messagesPerAttempt > 1 {
+                runs[entry.channel, default: []].append((entry, message))
+            } else {
+                attempt([(entry, message)], on: notifier)
             }
         }
+        for (channel, run) in runs { attempt(run, on: notifiers[channel]) }
         if attempts.isEmpty { doorbell.ring() }
     }
-
-    /// How long a message whose claim was refused or failed waits before it is claimed again.
-    static let claimRetry = 1.0
 
     private func cancelAttempts() {
         for attempt in attempts.values { attempt.cancel() }
     }
 
     /// Finishes every attempt that ended meanwhile in one turn, then claims for the room they left.
-    private func finishEnded() {
+    func finishEnded() {
         guard settleEnded() else { return }
         pumpSoon()
         recordLater()
