@@ -33,15 +33,16 @@ public struct LogChannel: Notifier {
     /// Appends one line per message, in their order, in one write; a message is delivered
     /// when its whole line was written.
     public func deliver(_ messages: [OutboundMessage]) async -> [DeliveryOutcome] {
-        var text = ""
+        var lines = JSONWriter()
+        lines.reserveCapacity(messages.count * 1024)
         var ends: [Int] = []
         ends.reserveCapacity(messages.count)
         for message in messages {
-            text += LogChannel.line(for: message)
-            text += "\n"
-            ends.append(text.utf8.count)
+            LogChannel.write(message, to: &lines)
+            lines.endLine()
+            ends.append(lines.bytes.count)
         }
-        let written = append(text)
+        let written = append(lines.take())
         return zip(messages, ends).map { message, end in
             switch written {
             case .success(let count) where count >= end:
@@ -65,9 +66,9 @@ public struct LogChannel: Notifier {
         )
     }
 
-    /// Appends `text` to the file in one write, making its directory when it is missing;
-    /// the bytes of `text` written.
-    private func append(_ text: String) -> Result<Int, Failure> {
+    /// Appends `bytes` to the file in one write, making its directory when it is missing;
+    /// how many of them were written.
+    private func append(_ bytes: [UInt8]) -> Result<Int, Failure> {
         // Read as well as write: the last byte is read back to find a line cut short.
         var fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
         // The directory is made when it is missing, not looked for before every write.
@@ -86,40 +87,86 @@ public struct LogChannel: Notifier {
         var last: UInt8 = 0
         let torn = fstat(fd, &info) == 0 && info.st_size > 0 && pread(fd, &last, 1, info.st_size - 1) == 1 && last != 0x0A
         // One write of all the lines under O_APPEND: lines from concurrent writers never interleave.
-        let written = (torn ? "\n" + text : text).utf8CString.withUnsafeBufferPointer { buffer in
-            write(fd, buffer.baseAddress, buffer.count - 1)
-        }
+        let written = (torn ? [0x0A] + bytes : bytes).withUnsafeBufferPointer { Glibc.write(fd, $0.baseAddress, $0.count) }
         guard written >= 0 else { return .failure(Failure(text: String(cString: strerror(errno)))) }
         return .success(written - (torn ? 1 : 0))
     }
 
     /// The JSON line for a message, keys in a stable order.
     static func line(for message: OutboundMessage) -> String {
-        var fields: JSONObject = [
-            ("at", .string(Timestamp(message.createdAt).description)),
-            ("channel", .string(message.channel)),
-            ("key", .string(message.key)),
-            ("role", message.role.map { .string($0) } ?? .null),
-            ("audience", .string(message.audience.rawValue)),
-            ("urgent", .bool(message.isUrgent)),
-            ("tickets", .array(message.tickets.map { ticket in
-                var item: JSONObject = [
-                    ("id", .string(ticket.id)),
-                    ("source", .string(ticket.source)),
-                    ("metric", ticket.metric.map { .string($0.rawValue) } ?? .null),
-                    ("cycle", .int(ticket.cycle)),
-                    ("step", .string(ticket.step)),
-                    ("due_at", ticket.dueAt.map { .string(Timestamp($0).description) } ?? .null),
-                    ("ack_url", ticket.ackURL.map { .string($0) } ?? .null),
-                    ("snooze_url", ticket.snoozeURL.map { .string($0) } ?? .null),
-                ]
-                if let risk = ticket.risk { item["risk"] = .string(risk.rawValue) }
-                return .object(item)
-            })),
-            ("subject", .string(message.subject)),
-            ("text", .string(message.text)),
-        ]
-        if !message.recipients.isEmpty { fields["to"] = .array(message.recipients.map { .string($0) }) }
-        return JSONValue.object(fields).serialized()
+        var writer = JSONWriter()
+        write(message, to: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// Writes a message's line, without its end, straight into `writer`: no value is built
+    /// for it first (building one was about half of a line's cost).
+    static func write(_ message: OutboundMessage, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key(Keys.at)
+        writer.string(Timestamp(message.createdAt).description)
+        writer.key(Keys.channel)
+        writer.string(message.channel)
+        writer.key(Keys.key)
+        writer.string(message.key)
+        writer.key(Keys.role)
+        optional(message.role, to: &writer)
+        writer.key(Keys.audience)
+        writer.string(message.audience.rawValue)
+        writer.key(Keys.urgent)
+        writer.bool(message.isUrgent)
+        writer.key(Keys.tickets)
+        writer.beginArray()
+        for ticket in message.tickets {
+            writer.beginObject()
+            writer.key(Keys.id)
+            writer.string(ticket.id)
+            writer.key(Keys.source)
+            writer.string(ticket.source)
+            writer.key(Keys.metric)
+            optional(ticket.metric?.rawValue, to: &writer)
+            writer.key(Keys.cycle)
+            writer.int(ticket.cycle)
+            writer.key(Keys.step)
+            writer.string(ticket.step)
+            writer.key(Keys.dueAt)
+            optional(ticket.dueAt.map { Timestamp($0).description }, to: &writer)
+            writer.key(Keys.ackURL)
+            optional(ticket.ackURL, to: &writer)
+            writer.key(Keys.snoozeURL)
+            optional(ticket.snoozeURL, to: &writer)
+            if let risk = ticket.risk {
+                writer.key(Keys.risk)
+                writer.string(risk.rawValue)
+            }
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.key(Keys.subject)
+        writer.string(message.subject)
+        writer.key(Keys.text)
+        writer.string(message.text)
+        if !message.recipients.isEmpty {
+            writer.key(Keys.to)
+            writer.beginArray()
+            for recipient in message.recipients { writer.string(recipient) }
+            writer.endArray()
+        }
+        writer.endObject()
+    }
+
+    private static func optional(_ value: String?, to writer: inout JSONWriter) {
+        if let value { writer.string(value) } else { writer.null() }
+    }
+
+    /// The line's keys, quoted once.
+    private enum Keys {
+        static let at = JSONWriter.Key("at"), channel = JSONWriter.Key("channel"), key = JSONWriter.Key("key")
+        static let role = JSONWriter.Key("role"), audience = JSONWriter.Key("audience"), urgent = JSONWriter.Key("urgent")
+        static let tickets = JSONWriter.Key("tickets"), id = JSONWriter.Key("id"), source = JSONWriter.Key("source")
+        static let metric = JSONWriter.Key("metric"), cycle = JSONWriter.Key("cycle"), step = JSONWriter.Key("step")
+        static let dueAt = JSONWriter.Key("due_at"), ackURL = JSONWriter.Key("ack_url"), snoozeURL = JSONWriter.Key("snooze_url")
+        static let risk = JSONWriter.Key("risk"), subject = JSONWriter.Key("subject"), text = JSONWriter.Key("text")
+        static let to = JSONWriter.Key("to")
     }
 }

@@ -102,3 +102,25 @@ extension LogChannelTests {
         #expect(outcomes.allSatisfy { $0.status == .failed && $0.error?.message.hasPrefix(path) == true })
     }
 }
+
+extension LogChannelTests {
+    /// Every field of a line, in its order, spelled out by hand: a clock's line and a risk's,
+    /// a customer notice's recipients, and text that needs escaping.
+    @Test func aLineHasEveryFieldInItsOrder() {
+        var notice = OutboundMessage(
+            key: "k1", channel: "customers", role: nil, audience: .customer, isUrgent: true,
+            subject: "Sorry \"Ann\"", text: "line one\nline two\u{2028}", recipients: ["ann@example.com", "bo@example.com"],
+            createdAt: Date(timeIntervalSince1970: 1_795_176_000))
+        var clock = MessageTicket(id: "T-1", source: "desk", subject: "s", metric: .firstResponse, cycle: 2, step: "breach",
+                                  dueAt: Date(timeIntervalSince1970: 1_795_179_600))
+        clock.ackURL = "https://sla.example.com/a/x"
+        let risk = MessageTicket(id: "T-2", subject: "s", metric: nil, cycle: 1, step: "3", dueAt: nil, risk: .followUps)
+        notice.tickets = [clock, risk]
+        #expect(LogChannel.line(for: notice) == #"""
+            {"at":"2026-11-20T12:00:00Z","channel":"customers","key":"k1","role":null,"audience":"customer","urgent":true,"tickets":[{"id":"T-1","source":"desk","metric":"first_response","cycle":2,"step":"breach","due_at":"2026-11-20T13:00:00Z","ack_url":"https://sla.example.com/a/x","snooze_url":null},{"id":"T-2","source":"","metric":null,"cycle":1,"step":"3","due_at":null,"ack_url":null,"snooze_url":null,"risk":"follow_ups"}],"subject":"Sorry \"Ann\"","text":"line one\nline two\u2028","to":["ann@example.com","bo@example.com"]}
+            """#)
+        #expect(LogChannel.line(for: message("a")) == #"""
+            {"at":"2026-11-20T12:00:00Z","channel":"leads","key":"a","role":null,"audience":"team","urgent":false,"tickets":[],"subject":"T-1 breached","text":"Overdue — by 2 hours"}
+            """#)
+    }
+}

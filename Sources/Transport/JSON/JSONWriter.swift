@@ -47,6 +47,12 @@ public struct JSONWriter: Sendable {
         return taken
     }
 
+    /// Ends a value written at the top with a new line, for a file of JSON lines.
+    public mutating func endLine() {
+        precondition(depth == 0, "a line ends inside a container")
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
     public mutating func reserveCapacity(_ count: Int) {
         bytes.reserveCapacity(count)
     }
