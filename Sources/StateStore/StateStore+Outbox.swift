@@ -40,34 +40,44 @@ extension StateStore: OutboxStore {
             for (message, data) in zip(attempts.compactMap(\.next), narrowed) {
                 try replace.execute(arguments: [data, message.key])
             }
-            let delivered = try db.cachedStatement(sql: """
-                UPDATE outbox SET status = 'delivered', delivered_at = ?, attempts = attempts + 1 WHERE key = ? AND status = 'pending'
-                """)
+            let delivered = try db.cachedStatement(sql: StateStore.deliveredQuery)
             let failed = try db.cachedStatement(sql: """
                 UPDATE outbox SET attempts = attempts + 1, last_error = ?, status = ?, next_attempt_at = ?
-                WHERE key = ? AND status = 'pending'
+                WHERE key = ? AND status = 'pending' RETURNING channel
                 """)
-            let log = try db.cachedStatement(sql: """
-                INSERT INTO delivery_log (key, channel, at, outcome, detail) SELECT key, channel, ?, ?, ? FROM outbox WHERE key = ?
-                """)
-            for attempt in attempts {
+            // A record for a message no longer pending changes nothing, the log included.
+            var log = try RowWriter(db, sql: "INSERT INTO delivery_log (key, channel, at, outcome, detail) VALUES (?, ?, ?, ?, ?)")
+            var next = attempts.startIndex
+            while next < attempts.endIndex {
+                let attempt = attempts[next]
                 let at = Int64(attempt.at.timeIntervalSince1970)
-                let outcome: String, detail: String?
+                let outcome: String, detail: String?, channel: String?
                 switch attempt.result {
                 case .delivered(let text):
-                    try delivered.execute(arguments: [at, attempt.key])
-                    (outcome, detail) = ("delivered", text)
+                    // The run of deliveries with the same instant and detail, a statement's worth.
+                    var end = next + 1
+                    while end < attempts.endIndex, end - next < StateStore.deliveredPerStatement, attempts[end].result == attempt.result,
+                          Int64(attempts[end].at.timeIntervalSince1970) == at { end += 1 }
+                    try StateStore.markDelivered(attempts[next..<end].map(\.key), at: at, detail: text, with: delivered, log: &log)
+                    next = end
+                    continue
                 case .retry(let retryAt, let reason, let text):
-                    try failed.execute(arguments: [text ?? reason, "pending", Int64(retryAt.timeIntervalSince1970), attempt.key])
+                    channel = try String.fetchOne(failed, arguments: [text ?? reason, "pending", Int64(retryAt.timeIntervalSince1970), attempt.key])
                     (outcome, detail) = ("retry:\(reason)", text)
                 case .dead(let reason, let text):
-                    try failed.execute(arguments: [text ?? reason, "dead", at, attempt.key])
+                    channel = try String.fetchOne(failed, arguments: [text ?? reason, "dead", at, attempt.key])
                     (outcome, detail) = ("dead:\(reason)", text)
                 }
-                // A record for a message no longer pending changes nothing, the log included.
-                guard db.changesCount == 1 else { continue }
-                try log.execute(arguments: [at, outcome, detail, attempt.key])
+                next += 1
+                guard let channel else { continue }
+                log.bind(attempt.key)
+                log.bind(channel)
+                log.bind(at)
+                log.bind(outcome)
+                log.bind(detail)
+                try log.addRow()
             }
+            try log.finish()
             for (channel, outage) in outages {
                 if let outage {
                     try db.execute(sql: """
@@ -80,6 +90,40 @@ extension StateStore: OutboxStore {
             }
         }
     }
+
+    /// Deliveries marked in one statement: SQLite sets up and ends one statement for them all.
+    static let deliveredPerStatement = 16
+
+    /// Marks the messages of `keys` (at most `deliveredPerStatement`) delivered where they
+    /// are still pending, and logs each so marked, in their order.
+    private static func markDelivered(
+        _ keys: [String], at: Int64, detail: String?, with statement: Statement, log: inout RowWriter
+    ) throws {
+        var arguments: StatementArguments = [at]
+        arguments += StatementArguments(keys.map(Optional.some) + repeatElement(nil as String?, count: deliveredPerStatement - keys.count))
+        var marked: [String: String] = [:]
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        while let row = try rows.next() {
+            marked[row[0]] = row[1]
+        }
+        for key in keys {
+            guard let channel = marked[key] else { continue }
+            log.bind(key)
+            log.bind(channel)
+            log.bind(at)
+            log.bind("delivered")
+            log.bind(detail)
+            try log.addRow()
+        }
+    }
+
+    /// Marks up to `deliveredPerStatement` keys delivered; NULL for the keys a run lacks
+    /// matches none. `+status` keeps SQLite looking each key up by key.
+    static let deliveredQuery = """
+        UPDATE outbox SET status = 'delivered', delivered_at = ?, attempts = attempts + 1
+        WHERE +status = 'pending' AND key IN (\(Array(repeating: "?", count: deliveredPerStatement).joined(separator: ", ")))
+        RETURNING key, channel
+        """
 
     /// The daemon lock makes this daemon the only one: every message still pending is its to
     /// send. The messages of the keys in `reading` are read in the same look-up. Each part's
