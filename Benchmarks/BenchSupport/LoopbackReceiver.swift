@@ -11,6 +11,8 @@ public struct ReceiverReport: Sendable {
     public var requests = 0
     /// TCP connections accepted: with keep-alive, about the client's connection cap.
     public var connections = 0
+    /// When the first request arrived.
+    public var first: ContinuousClock.Instant?
 
     /// Message numbers that never arrived, and that arrived more than once.
     public var lost: Int { counts.filter { $0 == 0 }.count }
@@ -112,6 +114,7 @@ public final class LoopbackReceiver: Sendable {
         func handle(_ fd: Int32) {
             guard var connection = connections[fd] else { return }
             while let request = parse(connection.input, from: connection.start) {
+                if report.requests == 0 { report.first = ContinuousClock.now }
                 report.requests += 1
                 var fresh = 0
                 if let number = request.id, number >= 0, number < expected {

@@ -14,6 +14,8 @@ struct Received {
     var lost: Int
     var duplicated: Int
     var connections: Int?
+    /// When the first request arrived (the benchmark's own receiver only).
+    var first: ContinuousClock.Instant?
 }
 
 /// One receiver for one run: its port, the instant the expected messages had arrived, and
@@ -53,7 +55,7 @@ private struct Loopback: BenchReceiver {
     func finish() -> Received {
         let report = receiver.finish()
         return Received(requests: report.requests, lost: distinct ? report.lost : max(0, expected - report.requests),
-                        duplicated: distinct ? report.duplicated : 0, connections: report.connections)
+                        duplicated: distinct ? report.duplicated : 0, connections: report.connections, first: report.first)
     }
 }
 

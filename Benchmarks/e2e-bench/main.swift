@@ -121,7 +121,8 @@ func runSlawatch(count: Int) throws -> Run {
         line.range(of: "phases=").map { String(line[$0.upperBound...].prefix { $0 != "\"" || true }.split(separator: "\"")[0]) }
     } ?? "?"
     return Run(seconds: seconds(done - start), peakMiB: peak,
-               note: "lost \(report.lost), duplicated \(report.duplicated), \(report.connections.map { "\($0)" } ?? "?") connections; tick \(phases)")
+               note: "lost \(report.lost), duplicated \(report.duplicated), \(report.connections.map { "\($0)" } ?? "?") connections; "
+                   + (report.first.map { String(format: "first message at %.3f s; ", seconds($0 - start)) } ?? "") + "tick \(phases)")
 }
 
 func runAlertmanager(count: Int) throws -> Run {

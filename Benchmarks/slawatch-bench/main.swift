@@ -6,6 +6,8 @@
 //   slawatch-bench tick-postgres COUNT URL   the tick with the state in an empty PostgreSQL database (scripts/bench-postgres.sh)
 //   slawatch-bench wording [COUNT]   µs per message worded with the default templates (default 20,000)
 //   slawatch-bench tick-first-without-outcomes [COUNT]   the first tick recording no clock outcomes, for comparison
+//   slawatch-bench backlog [COUNT] [single]   a restarted daemon draining COUNT notices to a `log` channel
+//                                             (default 100,000); `single`: one line an attempt
 //   slawatch-bench status-page [CLOCKS] [PATH]   GET /status with CLOCKS open clocks at risk (default 2,000);
 //                                                 PATH receives the page, for scripts/bench-status-page.py
 import Foundation
@@ -19,7 +21,7 @@ let which = arguments.count > 0 ? arguments[0] : "all"
 let count = arguments.count > 1 ? Int(arguments[1]) : nil
 // Each benchmark in a process of its own, so the peak memory each reports is its own.
 if which == "all" {
-    for benchmark in ["clocks", "wording", "tick", "tick-notices"] { try runSelf([benchmark]) }
+    for benchmark in ["clocks", "wording", "tick", "tick-notices", "backlog"] { try runSelf([benchmark]) }
 }
 if which == "tick" || which == "tick-notices" {
     try await TickBenchmark.run(count: count ?? 100_000, notices: which == "tick-notices")
@@ -39,6 +41,9 @@ if which == "wording" {
 }
 if which == "status-page" {
     try StatusPageBenchmark.run(clocks: count ?? 2000, writeTo: arguments.count > 2 ? arguments[2] : nil)
+}
+if which == "backlog" {
+    try await BacklogBenchmark.run(count: count ?? 100_000, single: arguments.dropFirst(2).first == "single")
 }
 if which == "clocks" {
     ClockBenchmark.run(count: count ?? 1_000_000)
