@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The tick benchmark with the state in PostgreSQL: a throwaway server from Debian's
+# The tick and backlog benchmarks with the state in PostgreSQL: a throwaway server from Debian's
 # postgresql package (initdb in a temporary directory, a Unix socket there), stopped after.
 # Usage: scripts/bench-postgres.sh BENCH_BINARY [COUNT]
 # With STATEMENT_LOG=FILE, the server logs every statement with its duration, and FILE
@@ -23,6 +23,7 @@ cd "$dir"
 logging=""
 if [ -n "${STATEMENT_LOG:-}" ]; then logging="-c log_min_duration_statement=0 -c log_parameter_max_length=0"; fi
 "${as_server[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "-k $dir -p $port -c listen_addresses='' $logging" start >/dev/null
-"$bin/psql" -X -q -h "$dir" -p "$port" -U slawatch -d postgres -c "CREATE DATABASE bench"
+"$bin/psql" -X -q -h "$dir" -p "$port" -U slawatch -d postgres -c "CREATE DATABASE bench" -c "CREATE DATABASE backlog"
 cd - >/dev/null
 "$bench" tick-postgres "$count" "postgresql://slawatch@/bench?host=$dir&port=$port"
+"$bench" backlog-postgres 20000 "postgresql://slawatch@/backlog?host=$dir&port=$port"

@@ -8,6 +8,7 @@
 //   slawatch-bench tick-first-without-outcomes [COUNT]   the first tick recording no clock outcomes, for comparison
 //   slawatch-bench backlog [COUNT] [single]   a restarted daemon draining COUNT notices to a `log` channel
 //                                             (default 100,000); `single`: one line an attempt
+//   slawatch-bench backlog-postgres COUNT URL   the same with the state in an empty PostgreSQL database
 //   slawatch-bench status-page [CLOCKS] [PATH]   GET /status with CLOCKS open clocks at risk (default 2,000);
 //                                                 PATH receives the page, for scripts/bench-status-page.py
 import Foundation
@@ -41,6 +42,14 @@ if which == "wording" {
 }
 if which == "status-page" {
     try StatusPageBenchmark.run(clocks: count ?? 2000, writeTo: arguments.count > 2 ? arguments[2] : nil)
+}
+if which == "backlog-postgres", arguments.count > 2 {
+    do {
+        try await BacklogBenchmark.postgres(count: count ?? 20_000, url: arguments[2])
+    } catch {
+        FileHandle.standardError.write(Data("backlog-postgres: \(error)\n".utf8))
+        exit(1)
+    }
 }
 if which == "backlog" {
     try await BacklogBenchmark.run(count: count ?? 100_000, single: arguments.dropFirst(2).first == "single")

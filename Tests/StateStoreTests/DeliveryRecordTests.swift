@@ -38,4 +38,19 @@ import Testing
         #expect(try await subject.strings("SELECT COUNT(*) FROM outbox WHERE status = 'delivered' AND attempts = 1") == ["39"])
         #expect(try await subject.strings("SELECT DISTINCT delivered_at FROM outbox WHERE key IN ('d20', 'd39')") == ["1795179603"])
     }
+
+    /// The same message twice in one batch (failed, then delivered on its retry) is recorded
+    /// as two attempts in their order, as if recorded one after the other.
+    @Test(arguments: Backend.allCases) func aKeyTwiceInABatchIsRecordedTwiceInOrder(_ backend: Backend) async throws {
+        let subject = try await backend.make()
+        let store = try await subject.open()
+        try await store.commit(TickCommit(at: at("2026-11-20T13:00:00Z"), messages: [message("m", "hooks"), message("n", "hooks")]))
+        try await store.record([
+            AttemptRecord(key: "m", at: at("2026-11-20T13:00:01Z"), result: .retry(at: at("2026-11-20T13:00:02Z"), reason: "timeout", detail: nil)),
+            AttemptRecord(key: "n", at: at("2026-11-20T13:00:01Z"), result: .delivered(detail: nil)),
+            AttemptRecord(key: "m", at: at("2026-11-20T13:00:02Z"), result: .delivered(detail: "HTTP 200")),
+        ], outages: [:])
+        #expect(try await subject.strings("SELECT key || ' ' || outcome FROM delivery_log ORDER BY id") == ["m retry:timeout", "n delivered", "m delivered"])
+        #expect(try await subject.strings("SELECT attempts || ' ' || status || ' ' || last_error FROM outbox WHERE key = 'm'") == ["2 delivered timeout"])
+    }
 }

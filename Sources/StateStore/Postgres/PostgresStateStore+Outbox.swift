@@ -79,29 +79,8 @@ extension PostgresStateStore: NotificationLog, OutboxStore {
                 try await connection.query(
                     "UPDATE outbox SET message = convert_to(\(body), 'UTF8') WHERE key = \(key) AND status = 'pending'", logger: logger)
             }
-            for attempt in attempts {
-                let at = Int64(attempt.at.timeIntervalSince1970)
-                let outcome: String, detail: String?, status: String, next: Int64, error: String?
-                switch attempt.result {
-                case .delivered(let text):
-                    (outcome, detail, status, next, error) = ("delivered", text, "delivered", at, nil)
-                case .retry(let retryAt, let reason, let text):
-                    (outcome, detail, status, next, error) = ("retry:\(reason)", text, "pending", Int64(retryAt.timeIntervalSince1970), text ?? reason)
-                case .dead(let reason, let text):
-                    (outcome, detail, status, next, error) = ("dead:\(reason)", text, "dead", at, text ?? reason)
-                }
-                // A record for a message no longer pending changes nothing, the log included.
-                let rows = try await connection.query("""
-                    WITH done AS (
-                        UPDATE outbox SET attempts = attempts + 1, status = \(status),
-                            delivered_at = CASE WHEN \(status) = 'delivered' THEN \(at) ELSE delivered_at END,
-                            next_attempt_at = CASE WHEN \(status) = 'delivered' THEN next_attempt_at ELSE \(next) END,
-                            last_error = COALESCE(\(error), last_error)
-                        WHERE key = \(attempt.key) AND status = 'pending' RETURNING key, channel)
-                    INSERT INTO delivery_log (key, channel, at, outcome, detail, epoch)
-                    SELECT key, channel, \(at), \(outcome), \(detail), \(epoch) FROM done RETURNING id
-                    """, logger: logger)
-                _ = try await rows.all(Int64.self)
+            for run in PostgresStateStore.runsOfDistinctKeys(attempts) {
+                try await PostgresStateStore.record(run, epoch: epoch, on: connection, logger: logger)
             }
             for (channel, outage) in outages {
                 if let outage {
@@ -115,6 +94,65 @@ extension PostgresStateStore: NotificationLog, OutboxStore {
                 }
             }
         }
+    }
+
+    /// The attempts cut where a key comes again, so each part's statement changes a row at most once.
+    static func runsOfDistinctKeys(_ attempts: [AttemptRecord]) -> [ArraySlice<AttemptRecord>] {
+        var runs: [ArraySlice<AttemptRecord>] = []
+        var start = attempts.startIndex
+        var keys: Set<String> = []
+        for index in attempts.indices where !keys.insert(attempts[index].key).inserted {
+            runs.append(attempts[start..<index])
+            start = index
+            keys = [attempts[index].key]
+        }
+        if start < attempts.endIndex { runs.append(attempts[start...]) }
+        return runs
+    }
+
+    /// Records a run of attempts at distinct keys in one statement, one round trip for them
+    /// all: each message still pending takes its attempt's result, and each so changed gets
+    /// its delivery log line, in the run's order. A record for a message no longer pending
+    /// changes nothing, the log included.
+    static func record(_ run: ArraySlice<AttemptRecord>, epoch: Int64?, on connection: PostgresConnection, logger: Logger) async throws {
+        var keys: [String] = [], statuses: [String] = [], ats: [Int64] = [], nexts: [Int64] = []
+        var errors: [String] = [], outcomes: [String] = [], details: [String] = [], detailed: [Bool] = []
+        for attempt in run {
+            let at = Int64(attempt.at.timeIntervalSince1970)
+            let outcome: String, detail: String?, status: String, next: Int64, error: String
+            switch attempt.result {
+            case .delivered(let text):
+                (outcome, detail, status, next, error) = ("delivered", text, "delivered", 0, "")
+            case .retry(let retryAt, let reason, let text):
+                (outcome, detail, status, next, error) = ("retry:\(reason)", text, "pending", Int64(retryAt.timeIntervalSince1970), text ?? reason)
+            case .dead(let reason, let text):
+                (outcome, detail, status, next, error) = ("dead:\(reason)", text, "dead", at, text ?? reason)
+            }
+            keys.append(attempt.key)
+            statuses.append(status)
+            ats.append(at)
+            nexts.append(next)
+            errors.append(error)
+            outcomes.append(outcome)
+            details.append(detail ?? "")
+            detailed.append(detail != nil)
+        }
+        // Arrays of NULL-able text cannot be bound: a detail's absence goes beside it.
+        try await connection.query("""
+            WITH input AS (
+                SELECT * FROM unnest(\(keys)::text[], \(statuses)::text[], \(ats)::int8[], \(nexts)::int8[], \(errors)::text[],
+                                     \(outcomes)::text[], \(details)::text[], \(detailed)::bool[])
+                    WITH ORDINALITY AS i(key, status, at, next, error, outcome, detail, detailed, ord)),
+            done AS (
+                UPDATE outbox o SET attempts = o.attempts + 1, status = i.status,
+                    delivered_at = CASE WHEN i.status = 'delivered' THEN i.at ELSE o.delivered_at END,
+                    next_attempt_at = CASE WHEN i.status = 'delivered' THEN o.next_attempt_at ELSE i.next END,
+                    last_error = CASE WHEN i.status = 'delivered' THEN o.last_error ELSE i.error END
+                FROM input i WHERE o.key = i.key AND o.status = 'pending'
+                RETURNING o.key, o.channel, i.at, i.outcome, i.detail, i.detailed, i.ord)
+            INSERT INTO delivery_log (key, channel, at, outcome, detail, epoch)
+            SELECT key, channel, at, outcome, CASE WHEN detailed THEN detail END, \(epoch) FROM done ORDER BY ord
+            """, logger: logger)
     }
 
     public func channelOutages() async throws(StateStoreError) -> [String: ChannelOutage] {
