@@ -27,15 +27,18 @@ if which == "all" {
 if which == "tick" || which == "tick-notices" {
     try await TickBenchmark.run(count: count ?? 100_000, notices: which == "tick-notices")
 }
-if which == "tick-postgres", arguments.count > 2 {
-    // A PostgreSQL failure is said in one line and ends the run with a status, instead of
-    // the runtime's report of an error thrown out of the program.
+/// Runs a benchmark on PostgreSQL: a failure is said in one line and ends the run with a
+/// status, instead of the runtime's report of an error thrown out of the program.
+func onPostgres(_ name: String, _ body: () async throws -> Void) async {
     do {
-        try await TickBenchmark.postgres(count: count ?? 100_000, url: arguments[2])
+        try await body()
     } catch {
-        FileHandle.standardError.write(Data("tick-postgres: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
         exit(1)
     }
+}
+if which == "tick-postgres", arguments.count > 2 {
+    await onPostgres(which) { try await TickBenchmark.postgres(count: count ?? 100_000, url: arguments[2]) }
 }
 if which == "wording" {
     try WordingBenchmark.run(count: count ?? 20_000)
@@ -44,12 +47,7 @@ if which == "status-page" {
     try StatusPageBenchmark.run(clocks: count ?? 2000, writeTo: arguments.count > 2 ? arguments[2] : nil)
 }
 if which == "backlog-postgres", arguments.count > 2 {
-    do {
-        try await BacklogBenchmark.postgres(count: count ?? 20_000, url: arguments[2])
-    } catch {
-        FileHandle.standardError.write(Data("backlog-postgres: \(error)\n".utf8))
-        exit(1)
-    }
+    await onPostgres(which) { try await BacklogBenchmark.postgres(count: count ?? 20_000, url: arguments[2]) }
 }
 if which == "backlog" {
     try await BacklogBenchmark.run(count: count ?? 100_000, single: arguments.dropFirst(2).first == "single")

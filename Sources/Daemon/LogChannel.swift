@@ -110,7 +110,7 @@ public struct LogChannel: Notifier {
         writer.key(Keys.key)
         writer.string(message.key)
         writer.key(Keys.role)
-        optional(message.role, to: &writer)
+        writer.optional(message.role)
         writer.key(Keys.audience)
         writer.string(message.audience.rawValue)
         writer.key(Keys.urgent)
@@ -124,17 +124,17 @@ public struct LogChannel: Notifier {
             writer.key(Keys.source)
             writer.string(ticket.source)
             writer.key(Keys.metric)
-            optional(ticket.metric?.rawValue, to: &writer)
+            writer.optional(ticket.metric?.rawValue)
             writer.key(Keys.cycle)
             writer.int(ticket.cycle)
             writer.key(Keys.step)
             writer.string(ticket.step)
             writer.key(Keys.dueAt)
-            optional(ticket.dueAt.map { Timestamp($0).description }, to: &writer)
+            writer.optional(ticket.dueAt.map { Timestamp($0).description })
             writer.key(Keys.ackURL)
-            optional(ticket.ackURL, to: &writer)
+            writer.optional(ticket.ackURL)
             writer.key(Keys.snoozeURL)
-            optional(ticket.snoozeURL, to: &writer)
+            writer.optional(ticket.snoozeURL)
             if let risk = ticket.risk {
                 writer.key(Keys.risk)
                 writer.string(risk.rawValue)
@@ -153,10 +153,6 @@ public struct LogChannel: Notifier {
             writer.endArray()
         }
         writer.endObject()
-    }
-
-    private static func optional(_ value: String?, to writer: inout JSONWriter) {
-        if let value { writer.string(value) } else { writer.null() }
     }
 
     /// The line's keys, quoted once.

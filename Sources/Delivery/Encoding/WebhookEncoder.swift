@@ -138,10 +138,3 @@ public struct WebhookEncoder: ChannelEncoder {
         static let step = JSONWriter.Key("step"), url = JSONWriter.Key("url")
     }
 }
-
-extension JSONWriter {
-    /// A string, or `null` when there is none.
-    fileprivate mutating func optional(_ value: String?) {
-        if let value { string(value) } else { null() }
-    }
-}

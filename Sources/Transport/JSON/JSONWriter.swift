@@ -119,6 +119,11 @@ public struct JSONWriter: Sendable {
         text.withUTF8 { string(utf8: $0) }
     }
 
+    /// A string, or `null` when there is none.
+    public mutating func optional(_ value: String?) {
+        if let value { string(value) } else { null() }
+    }
+
     /// A string given as its UTF-8 bytes.
     public mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
         separate()
