@@ -70,12 +70,7 @@ extension StateStore: OutboxStore {
                 }
                 next += 1
                 guard let channel else { continue }
-                log.bind(attempt.key)
-                log.bind(channel)
-                log.bind(at)
-                log.bind(outcome)
-                log.bind(detail)
-                try log.addRow()
+                try StateStore.logAttempt(attempt.key, channel: channel, at: at, outcome: outcome, detail: detail, to: &log)
             }
             try log.finish()
             for (channel, outage) in outages {
@@ -106,15 +101,23 @@ extension StateStore: OutboxStore {
         while let row = try rows.next() {
             marked[row[0]] = row[1]
         }
+        // A key twice in the run was marked once: logged once, as recording them in turn would.
         for key in keys {
-            guard let channel = marked[key] else { continue }
-            log.bind(key)
-            log.bind(channel)
-            log.bind(at)
-            log.bind("delivered")
-            log.bind(detail)
-            try log.addRow()
+            guard let channel = marked.removeValue(forKey: key) else { continue }
+            try logAttempt(key, channel: channel, at: at, outcome: "delivered", detail: detail, to: &log)
         }
+    }
+
+    /// One line of the delivery log.
+    private static func logAttempt(
+        _ key: String, channel: String, at: Int64, outcome: String, detail: String?, to log: inout RowWriter
+    ) throws {
+        log.bind(key)
+        log.bind(channel)
+        log.bind(at)
+        log.bind(outcome)
+        log.bind(detail)
+        try log.addRow()
     }
 
     /// Marks up to `deliveredPerStatement` keys delivered; NULL for the keys a run lacks

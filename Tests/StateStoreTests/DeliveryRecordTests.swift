@@ -53,4 +53,16 @@ import Testing
         #expect(try await subject.strings("SELECT key || ' ' || outcome FROM delivery_log ORDER BY id") == ["m retry:timeout", "n delivered", "m delivered"])
         #expect(try await subject.strings("SELECT attempts || ' ' || status || ' ' || last_error FROM outbox WHERE key = 'm'") == ["2 delivered timeout"])
     }
+
+    /// A delivery recorded twice in one batch (the same instant and answer) changes the row
+    /// and logs it once, as two records in turn would.
+    @Test(arguments: Backend.allCases) func aDeliveryRecordedTwiceInABatchIsLoggedOnce(_ backend: Backend) async throws {
+        let subject = try await backend.make()
+        let store = try await subject.open()
+        try await store.commit(TickCommit(at: at("2026-11-20T13:00:00Z"), messages: [message("m", "hooks")]))
+        let delivered = AttemptRecord(key: "m", at: at("2026-11-20T13:00:01Z"), result: .delivered(detail: nil))
+        try await store.record([delivered, delivered], outages: [:])
+        #expect(try await subject.strings("SELECT key || ' ' || outcome FROM delivery_log ORDER BY id") == ["m delivered"])
+        #expect(try await subject.strings("SELECT attempts || ' ' || status FROM outbox WHERE key = 'm'") == ["1 delivered"])
+    }
 }
