@@ -35,15 +35,20 @@ public final class PostgresStateStore: Sendable {
     let cache = Mutex<StateStore.Cache>(StateStore.Cache())
     /// The source cursors, read at open and on each takeover; saved behind the poll.
     let cursors: PostgresCursors
+    /// How long one store operation may wait for a connection and its answer: the pool
+    /// keeps trying to connect while the server is away, and the caller hears of it then.
+    let patience: Duration
 
     /// Connects, then creates or migrates the schema. A database written by a newer
     /// slawatch is an error, never a silent reset.
     ///
     /// `migratingTo` stops at that migration (tests of a state an earlier slawatch left).
     public init(
-        endpoint: PostgresEndpoint, instance: String, fenced: Bool = true, migratingTo last: String? = nil, logger: Logger
+        endpoint: PostgresEndpoint, instance: String, fenced: Bool = true, migratingTo last: String? = nil,
+        patience: Duration = .seconds(10), logger: Logger
     ) async throws(StateStoreError) {
         self.endpoint = endpoint
+        self.patience = patience
         self.instance = instance
         self.fenced = fenced
         self.logger = logger
@@ -85,21 +90,23 @@ public final class PostgresStateStore: Sendable {
 
     // MARK: Transactions
 
-    /// How long one store operation may wait for a connection and its answer: the pool
-    /// keeps trying to connect while the server is away, and the caller hears of it then.
-    static let patience = Duration.seconds(10)
-
     /// Runs `body` within `patience`, mapping errors.
-    private func patiently<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws(StateStoreError) -> T {
-        let endpoint = endpoint
+    func patiently<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws(StateStoreError) -> T {
+        let (endpoint, patience) = (endpoint, patience)
         do {
-            return try await withDeadline(PostgresStateStore.patience, onTimeout: {
+            return try await withDeadline(patience, onTimeout: {
                 StateStoreError(.unavailable, "\(endpoint): PostgreSQL did not answer within "
-                    + "\(PostgresStateStore.patience.components.seconds) s; check that the server runs and is reachable")
+                    + "\(PostgresStateStore.seconds(patience)) s; check that the server runs and is reachable")
             }, body)
         } catch {
             throw PostgresStateStore.describe(error, endpoint: endpoint)
         }
+    }
+
+    /// `duration` in seconds as people write them: `10`, `0.5`.
+    static func seconds(_ duration: Duration) -> String {
+        let (whole, fraction) = duration.components
+        return fraction == 0 ? String(whole) : String(Double(whole) + Double(fraction) / 1e18)
     }
 
     /// Runs `body` in a transaction; `fencing` first checks, under a share lock on the

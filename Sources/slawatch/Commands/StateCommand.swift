@@ -57,9 +57,10 @@ struct StateCopyCommand: AsyncParsableCommand {
                 endpoint: url.endpoint(password: password), instance: "slawatch-copy-\(getpid())", fenced: false,
                 logger: Logger(label: "slawatch"))
             defer { Task { await target.close() } }
-            let counts = try await target.copy(from: source)
-            for (table, rows) in counts { print("\(table): \(rows)") }
-            print("copied \(from) into \(url)")
+            // Each table's count as it is done: a large state takes a while, and all of it is
+            // committed at the end, or none.
+            _ = try await target.copy(from: source) { table, rows in Console.out("\(table): \(rows)") }
+            Console.out("copied \(from) into \(url)")
         } catch let error as StateStoreError {
             Console.error(error.description)
             throw ExitCode(ExitStatus.unavailable)
