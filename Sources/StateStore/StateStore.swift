@@ -117,13 +117,17 @@ public final class StateStore: Sendable {
     /// Opens an existing database at `path` to read it, while the daemon may be writing
     /// to it: no lock is taken, nothing is created, migrated or written. A database of
     /// another schema than this slawatch's is refused, naming the versions.
-    public init(readingOnly path: String) throws(StateStoreError) {
+    ///
+    /// `stopped` reads it only while no daemon runs on it (`state copy`, which reads it in
+    /// parts): a running daemon is refused, and its lock, when the file has one, is held
+    /// until the store is dropped, so none starts meanwhile.
+    public init(readingOnly path: String, stopped: Bool = false) throws(StateStoreError) {
         self.path = path
-        lock = nil
         guard FileManager.default.fileExists(atPath: path) else {
-            throw StateStoreError(.unavailable, "\(path): there is no state database; start the daemon (slawatch run) "
-                + "so it records clock outcomes, or give --tickets")
+            throw StateStoreError(.unavailable, "\(path): there is no state database; "
+                + (stopped ? "check the path" : "start the daemon (slawatch run) so it records clock outcomes, or give --tickets"))
         }
+        lock = stopped ? try FileLock(ifPresent: StateStore.resolved(path) + ".lock") : nil
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(3)

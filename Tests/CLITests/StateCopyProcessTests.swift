@@ -35,6 +35,15 @@ import TestSupport
         #expect(try fixture.server.sql("SELECT COUNT(*) FROM slawatch.outbox", database: fixture.database) == "12")
         #expect(fixture.logged(by: "a").count == 6)
 
+        // A file a daemon is running on is not copied: it would change between the parts read.
+        let daemon = try SlawatchProcess.start(SlawatchProcess.binary.path, ["run", "--config", sqlite])
+        #expect(daemon.waitForLine(containing: "tick", stream: .stderr))
+        let empty = fixture.server.socketURL(try fixture.server.createDatabase())
+        let running = try SlawatchProcess.run(["state", "copy", "--from", file, "--to", empty])
+        _ = daemon.terminate()
+        #expect(running.status == 69)
+        #expect(running.stderr.contains("a slawatch daemon is running on this state database; stop it first"), "\(running.stderr)")
+
         // A database that already holds a state is not copied into.
         let twice = try SlawatchProcess.run(["state", "copy", "--from", file, "--to", url])
         #expect(twice.status == 69)

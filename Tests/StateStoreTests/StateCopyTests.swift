@@ -50,4 +50,29 @@ import TestSupport
         #expect(try sql("SELECT dimension, COUNT(DISTINCT hour), SUM(open) FROM surge_sample GROUP BY dimension ORDER BY dimension")
                 == "group|6000|36006000\ntier|6000|36000000")
     }
+
+    /// `state copy` reads a file only while no daemon runs on it, and holds the daemon lock
+    /// meanwhile; reports read it while the daemon runs.
+    @Test func aFileIsReadStoppedOnlyWhileNoDaemonRunsOnIt() throws {
+        let path = temporaryDatabase()
+        var daemon: StateStore? = try StateStore(path: path, exclusive: true)
+        _ = daemon
+        let refused = #expect(throws: StateStoreError.self) { try StateStore(readingOnly: path, stopped: true) }
+        #expect(refused?.code == .locked)
+        #expect(refused?.description.contains("a slawatch daemon is running on this state database") == true)
+        _ = try StateStore(readingOnly: path)
+        daemon = nil
+        let copying: StateStore? = try StateStore(readingOnly: path, stopped: true)
+        _ = copying
+        #expect(throws: StateStoreError.self) { try StateStore(path: path, exclusive: true) }
+    }
+
+    /// A file no daemon ever ran on (no lock file), or a read-only copy, is read without one.
+    @Test func aFileWithoutALockFileIsRead() throws {
+        let path = temporaryDatabase()
+        _ = try StateStore(path: path)
+        #expect(!FileManager.default.fileExists(atPath: path + ".lock"))
+        _ = try StateStore(readingOnly: path, stopped: true)
+        #expect(!FileManager.default.fileExists(atPath: path + ".lock"))
+    }
 }

@@ -52,7 +52,7 @@ struct StateCopyCommand: AsyncParsableCommand {
             password = text.hasSuffix("\n") ? String(text.dropLast()) : text
         }
         do {
-            let source = try StateStore(readingOnly: from)
+            let source = try StateStore(readingOnly: from, stopped: true)
             let target = try await PostgresStateStore(
                 endpoint: url.endpoint(password: password), instance: "slawatch-copy-\(getpid())", fenced: false,
                 logger: Logger(label: "slawatch"))
