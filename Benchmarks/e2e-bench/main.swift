@@ -6,8 +6,10 @@
 //
 //   swift build -c release --static-swift-stdlib --product e2e-bench --product slawatch  (as `make bench`)
 //   .build/release/e2e-bench [--counts 1000,5000,20000] [--runs 3] [--slawatch .build/release/slawatch]
-//                            [--alertmanager "$(scripts/alertmanager.sh)"] [--receiver loopback|python]
+//                            [--alertmanager "$(scripts/alertmanager.sh)"] [--receiver loopback|python] [--each]
 //
+// `--each` prints every slawatch run as it ends (when its first message came, its tick's
+// phases), not only the median: a slow run shows whether the tick or the start was late.
 // `--receiver python` delivers to scripts/bench-receiver.py, a Python ThreadingHTTPServer
 // (keep-alive; about 10,000 POSTs/s here) instead of the benchmark's own poll(2) server.
 
@@ -198,6 +200,7 @@ for count in counts {
     var theirs: [Run] = []
     for _ in 0..<runs {
         ours.append(try runSlawatch(count: count))
+        if CommandLine.arguments.contains("--each") { print(String(format: "  slawatch run %.2f s: %@", ours.last!.seconds, ours.last!.note)) }
         if haveAlertmanager { theirs.append(try runAlertmanager(count: count)) }
     }
     let s = median(ours.map(\.seconds))
