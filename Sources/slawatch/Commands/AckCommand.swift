@@ -11,11 +11,11 @@ struct AckCommand: AsyncParsableCommand {
         commandName: "ack",
         abstract: "Acknowledge a ticket: hold its escalation, through the running daemon.",
         discussion: """
-            Holds every later step of the ticket's open clocks (or the one --metric's) for --for
-            (default actions.ack_for), or until the clock is met; channels already pinged hear who
-            acknowledged. Calls POST /api/v1/acks on the daemon's listener with the token of
-            api_token_file. Exit status: 0 when recorded (or already acknowledged), 64 for a request
-            the daemon refuses, 66 when the daemon has no open clock of the ticket, 69 when the
+            Holds every later step of the ticket's open clocks (or the one --metric's) for --for \
+            (default actions.ack_for), or until the clock is met; channels already pinged hear who \
+            acknowledged. Calls POST /api/v1/acks on the daemon's listener with the token of \
+            api_token_file. Exit status: 0 when recorded (or already acknowledged), 64 for a request \
+            the daemon refuses, 66 when the daemon has no open clock of the ticket, 69 when the \
             daemon cannot be reached, 77 when it refuses the token, 78 for a configuration error.
             """
     )

@@ -13,10 +13,10 @@ struct ReportCommand: AsyncParsableCommand {
         commandName: "report",
         abstract: "Report SLA compliance over a period: counts, achieved %, percentiles, overshoot and service credits.",
         discussion: """
-            A clock counts in the period when it was fulfilled in it (met or missed), or when it is
-            still open at --at and its due time passed in it (breached). With --tickets the report
-            is computed from those tickets; without it, from the outcomes the daemon recorded in
-            the state, read-only, while the daemon runs. Exit status: 64 for bad options, 66 when
+            A clock counts in the period when it was fulfilled in it (met or missed), or when it is \
+            still open at --at and its due time passed in it (breached). With --tickets the report \
+            is computed from those tickets; without it, from the outcomes the daemon recorded in \
+            the state, read-only, while the daemon runs. Exit status: 64 for bad options, 66 when \
             the tickets cannot be read, 69 when the state cannot be used, 78 for a configuration error.
             """
     )

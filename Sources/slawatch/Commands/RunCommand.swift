@@ -17,10 +17,10 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Watch the configured sources: escalate, notify, deliver.",
         discussion: """
-            Loops until stopped, waking at the next poll or the next threshold instant of any
-            clock, whichever comes first. --once does one tick and exits; --dry-run prints what
-            it would send and records nothing. SIGHUP reloads the configuration; SIGTERM and
-            SIGINT stop it gracefully. Under systemd it reports READY, STATUS, RELOADING,
+            Loops until stopped, waking at the next poll or the next threshold instant of any \
+            clock, whichever comes first. --once does one tick and exits; --dry-run prints what \
+            it would send and records nothing. SIGHUP reloads the configuration; SIGTERM and \
+            SIGINT stop it gracefully. Under systemd it reports READY, STATUS, RELOADING, \
             STOPPING and WATCHDOG through $NOTIFY_SOCKET.
             """
     )

@@ -11,11 +11,11 @@ struct SilenceCommand: AsyncParsableCommand {
         commandName: "silence",
         abstract: "Mute the team's messages about matching tickets for a while.",
         discussion: """
-            A silence mutes warnings (and, with --breaches, breach pings and their repeats) about
-            tickets that match every --match; customer notices are never muted. A muted message is
-            recorded as silenced and never sent. When the silence ends, each clock still breached
-            whose news it muted gets one catch-up message. Exit status: 0, 64 for bad options or a
-            request the daemon refuses, 66 for an unknown silence id, 69 when the daemon cannot be
+            A silence mutes warnings (and, with --breaches, breach pings and their repeats) about \
+            tickets that match every --match; customer notices are never muted. A muted message is \
+            recorded as silenced and never sent. When the silence ends, each clock still breached \
+            whose news it muted gets one catch-up message. Exit status: 0, 64 for bad options or a \
+            request the daemon refuses, 66 for an unknown silence id, 69 when the daemon cannot be \
             reached, 77 when it refuses the token, 78 for a configuration error.
             """,
         subcommands: [Add.self, List.self, Expire.self]

@@ -19,10 +19,11 @@ struct StateCopyCommand: AsyncParsableCommand {
         commandName: "copy",
         abstract: "Copy a SQLite state file into an empty PostgreSQL database.",
         discussion: """
-            Stop the daemon first. The file is read, never changed; the database gets the
-            slawatch schema and every row (ladder progress, the outbox with its schedule, the
-            delivery log, breaches, cursors, outages, clock outcomes) in one transaction, so a
-            copy that fails leaves it empty. Then point `state:` at the URL and start the daemons.
+            Stop the daemon first: a file a daemon runs on is refused. The file is read, never \
+            changed; the database gets the slawatch schema and every row (ladder progress, the \
+            outbox with its schedule, the delivery log, breaches, cursors, outages, clock \
+            outcomes) in one transaction, so a copy that fails leaves it empty. Each table's rows \
+            are counted as it is done. Then point `state:` at the URL and start the daemons.
             """
     )
 
