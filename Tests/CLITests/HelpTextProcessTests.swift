@@ -5,13 +5,14 @@ import Testing
 /// parser alone, so a line ends only where the next word would not fit (a line break
 /// written into a description used to leave lines of one or two words).
 @Suite struct HelpTextProcessTests {
-    /// The longest line the argument parser writes when standard output is not a terminal
-    /// (80 columns, the last left free).
+    /// The longest line the argument parser writes in 80 columns (the last left free); the
+    /// width is set through `COLUMNS`, which it reads before the terminal's.
     static let width = 79
+    static let environment = ["COLUMNS": "80"]
 
     /// Every command and subcommand, found from the help's own lists.
     static func commands(under path: [String] = []) throws -> [[String]] {
-        let help = try SlawatchProcess.run(path + ["--help"]).stdout
+        let help = try SlawatchProcess.run(path + ["--help"], environment: environment).stdout
         var found: [[String]] = [path]
         var listing = false
         for line in help.components(separatedBy: "\n") {
@@ -36,7 +37,7 @@ import Testing
         #expect(commands.contains(["state", "copy"]) && commands.contains(["silence", "add"]) && commands.contains(["run"]),
                 "\(commands)")
         for command in commands {
-            let help = try SlawatchProcess.run(command + ["--help"])
+            let help = try SlawatchProcess.run(command + ["--help"], environment: HelpTextProcessTests.environment)
             #expect(help.status == 0)
             let overview = help.stdout.components(separatedBy: "\nUSAGE:")[0].components(separatedBy: "\n")
             for (line, next) in zip(overview, overview.dropFirst()) where !line.isEmpty && !next.isEmpty {

@@ -168,6 +168,7 @@ extension PostgresStateStore {
             throw StateStore.describe(error, path: source.path)
         }
     }
+
     private static func text(_ value: DatabaseValue) -> String? {
         switch value.storage {
         case .null: nil
