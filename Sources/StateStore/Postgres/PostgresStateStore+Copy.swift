@@ -127,14 +127,18 @@ extension PostgresStateStore {
         var counts: [(table: String, rows: Int)] = []
         for table in PostgresStateStore.copiedTables {
             var count = 0
-            var after: [DatabaseValue]? = nil
-            while true {
-                let (rows, last) = try await PostgresStateStore.batch(of: table, after: after, from: source)
-                guard let last else { break }
-                let insert = PostgresStateStore.insert(rows, into: table)
-                try await patiently { _ = try await connection.query(insert, logger: logger) }
+            var batch = try await PostgresStateStore.batch(of: table, after: nil, from: source)
+            while let last = batch.last {
+                // The file's next batch is read while the server takes this one.
+                async let next = PostgresStateStore.batch(of: table, after: last, from: source)
+                let rows = batch.rows
+                try await patiently { try await connection.copy(rows, into: table.name, logger: logger) }
                 count += rows.count
-                after = last
+                do {
+                    batch = try await next
+                } catch {
+                    throw StateStoreError.caught(error)
+                }
             }
             counts.append((table.name, count))
             copied(table.name, count)
@@ -144,23 +148,27 @@ extension PostgresStateStore {
     }
 
     /// The next `copyBatch` rows of `table` in the file, after the row whose key is `after`
-    /// (from the first when nil), as text, and the key of the last of them (nil: none left).
+    /// (from the first when nil), as `COPY` reads them, and the key of the last of them
+    /// (nil: none left).
     private static func batch(
         of table: CopiedTable, after: [DatabaseValue]?, from source: StateStore
-    ) async throws(StateStoreError) -> (rows: [[String?]], last: [DatabaseValue]?) {
+    ) async throws(StateStoreError) -> (rows: CopyRows, last: [DatabaseValue]?) {
         let key = table.order.joined(separator: ", ")
         let names = table.columns.map(\.name).joined(separator: ", ")
         let place = after.map { "WHERE (\(key)) > (\(Array(repeating: "?", count: $0.count).joined(separator: ", "))) " } ?? ""
         let sql = "SELECT \(key), \(names) FROM \(table.name) \(place)ORDER BY \(key) LIMIT \(copyBatch)"
         do {
             return try await source.pool.read { db in
-                var rows: [[String?]] = []
+                var rows = CopyRows(columns: table.columns.map(\.name), capacity: copyBatch)
                 var last: [DatabaseValue]?
                 let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(after ?? []))
+                let keyCount = table.order.count
                 while let row = try cursor.next() {
-                    let keyCount = table.order.count
                     last = (0..<keyCount).map { row[$0] as DatabaseValue }
-                    rows.append((keyCount..<row.count).map { PostgresStateStore.text(row[$0] as DatabaseValue) })
+                    for (offset, column) in table.columns.enumerated() {
+                        PostgresStateStore.write(row[keyCount + offset] as DatabaseValue, as: column.kind, to: &rows)
+                    }
+                    rows.endRow()
                 }
                 return (rows, last)
             }
@@ -169,36 +177,19 @@ extension PostgresStateStore {
         }
     }
 
-    private static func text(_ value: DatabaseValue) -> String? {
-        switch value.storage {
-        case .null: nil
-        case .int64(let number): String(number)
-        case .double(let number): String(number)
-        case .string(let text): text
-        case .blob(let data): String(decoding: data, as: UTF8.self)
+    /// A value of the file as `COPY` reads its column's kind: SQLite's 0 and 1 as false and
+    /// true, a blob as its bytes; any other value as its text, which the server casts.
+    private static func write(_ value: DatabaseValue, as kind: CopiedTable.Kind, to rows: inout CopyRows) {
+        switch (value.storage, kind) {
+        case (.null, _): rows.text(nil)
+        case (.int64(let number), .boolean): rows.bool(number != 0)
+        case (.int64(let number), .bigint): rows.number(number)
+        case (.blob(let data), .bytea): rows.bytes(data)
+        case (.string(let text), .bytea): rows.bytes(text.utf8)
+        case (.int64(let number), _): rows.text(String(number))
+        case (.double(let number), _): rows.text(String(number))
+        case (.string(let text), _): rows.text(text)
+        case (.blob(let data), _): rows.text(String(decoding: data, as: UTF8.self))
         }
-    }
-
-    /// One `INSERT … SELECT FROM unnest(…)` of `rows`, every value cast from text.
-    private static func insert(_ rows: [[String?]], into table: CopiedTable) -> PostgresQuery {
-        var bindings = PostgresBindings(capacity: table.columns.count * 2)
-        var selected: [String] = [], arrays: [String] = [], names: [String] = []
-        for (index, column) in table.columns.enumerated() {
-            bindings.append(rows.map { $0[index] ?? "" })
-            bindings.append(rows.map { $0[index] == nil })
-            arrays.append("$\(2 * index + 1)::text[], $\(2 * index + 2)::bool[]")
-            names.append("c\(index), n\(index)")
-            let value = switch column.kind {
-            case .text: "c\(index)"
-            case .bigint: "c\(index)::bigint"
-            case .boolean: "c\(index)::integer <> 0"
-            case .bytea: "convert_to(c\(index), 'UTF8')"
-            }
-            selected.append("CASE WHEN n\(index) THEN NULL ELSE \(value) END")
-        }
-        return PostgresQuery(unsafeSQL: """
-            INSERT INTO \(table.name) (\(table.columns.map(\.name).joined(separator: ", ")))
-            SELECT \(selected.joined(separator: ", ")) FROM unnest(\(arrays.joined(separator: ", "))) AS r(\(names.joined(separator: ", ")))
-            """, binds: bindings)
     }
 }
