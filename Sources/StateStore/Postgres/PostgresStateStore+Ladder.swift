@@ -6,10 +6,13 @@ extension PostgresStateStore {
     /// What earlier ticks recorded, by clock key; read once, then kept in memory.
     public func ladderHistory() async throws(StateStoreError) -> LadderHistory {
         if let cached = cache.withLock({ $0.ladder }) { return cached }
-        let loaded = try await read { connection, logger in
+        let loaded = try await readAtLength { connection, logger, progress in
             var history = LadderHistory()
             let rows = try await connection.query("SELECT clock_key, step, channel, kind, status, role FROM intent", logger: logger)
+            var count = 0
             for try await (clockKey, step, channel, kind, status, role) in rows.decode((String, String, String?, String, String, String?).self) {
+                count += 1
+                if count % PostgresStateStore.rowsPerMark == 0 { progress.mark() }
                 history.append(LadderRecord(
                     step: step, channel: channel,
                     kind: status == "withdrawn" ? .skipped : Intent.Kind(rawValue: kind) ?? .skipped, isHeld: status == "held",

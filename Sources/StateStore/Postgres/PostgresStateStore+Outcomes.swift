@@ -5,10 +5,13 @@ public import SLAEngine
 extension PostgresStateStore: ClockOutcomeLog {
     public func recordedOutcomes() async throws(StateStoreError) -> RecordedOutcomes {
         if let cached = cache.withLock({ $0.outcomes }) { return cached }
-        let recorded = try await read { connection, logger in
+        let recorded = try await readAtLength { connection, logger, progress in
             var recorded = RecordedOutcomes()
             let rows = try await connection.query("SELECT clock_key, state, due_at, fulfilled_at FROM clock_outcome", logger: logger)
+            var count = 0
             for try await (key, state, due, fulfilled) in rows.decode((String, String, Int64?, Int64?).self) {
+                count += 1
+                if count % PostgresStateStore.rowsPerMark == 0 { progress.mark() }
                 guard let state = ClockState(rawValue: state) else { continue }
                 recorded.record(clockKey: key, state: state, dueAt: due, fulfilledAt: fulfilled)
             }

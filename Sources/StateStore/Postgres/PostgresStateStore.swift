@@ -90,11 +90,13 @@ public final class PostgresStateStore: Sendable {
 
     // MARK: Transactions
 
-    /// Runs `body` within `patience`, mapping errors.
-    func patiently<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws(StateStoreError) -> T {
+    /// Runs `body` within `patience` (of its last mark of `progress`, with one), mapping errors.
+    func patiently<T: Sendable>(
+        progress: DeadlineProgress? = nil, _ body: @escaping @Sendable () async throws -> T
+    ) async throws(StateStoreError) -> T {
         let (endpoint, patience) = (endpoint, patience)
         do {
-            return try await withDeadline(patience, onTimeout: {
+            return try await withDeadline(patience, progress: progress, onTimeout: {
                 StateStoreError(.unavailable, "\(endpoint): PostgreSQL did not answer within "
                     + "\(PostgresStateStore.seconds(patience)) s; check that the server runs and is reachable")
             }, body)
@@ -152,6 +154,22 @@ public final class PostgresStateStore: Sendable {
             try await client.withConnection { connection in try await body(connection, logger) }
         }
     }
+
+    /// `read` for an answer of many rows (a whole table the tick keeps in memory): `body`
+    /// marks its progress as rows come, and the patience runs from the last mark, so a state
+    /// of millions of rows is read, and a server that stops answering is still an error in time.
+    func readAtLength<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection, Logger, DeadlineProgress) async throws -> T
+    ) async throws(StateStoreError) -> T {
+        let (logger, client) = (logger, client)
+        let progress = DeadlineProgress()
+        return try await patiently(progress: progress) {
+            try await client.withConnection { connection in try await body(connection, logger, progress) }
+        }
+    }
+
+    /// Rows read between two marks of progress.
+    static let rowsPerMark = 1024
 
     static func deposed(_ endpoint: PostgresEndpoint) -> StateStoreError {
         StateStoreError(.fenced, "\(endpoint): another slawatch daemon leads this state now; this one writes nothing and stands by")
