@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Testing
 import TestSupport
 @testable import SLAEngine
@@ -23,12 +22,8 @@ import TestSupport
                 SELECT 's:' || i || '/resolution/1', 's:' || i, 'resolution', 1, 'breached', 'p', '24x7', 3600, 0, 3600, 7200, 0,
                     'acme', 'high', 0 FROM generate_series(1, 20000) i;
             """, database: database)
-        let endpoint = PostgresEndpoint(
-            place: .socket(path: server.socketDirectory + "/.s.PGSQL.\(server.port)"), user: PostgresServer.user, password: nil,
-            database: database, label: server.socketURL(database))
         let patience = Duration.milliseconds(300)
-        let store = try await PostgresStateStore(
-            endpoint: endpoint, instance: "slawatch-load-test", fenced: false, patience: patience, logger: Logger(label: "test"))
+        let store = try await Subject.postgres(database, patience: patience)
         let started = ContinuousClock.now
         let history = try await store.ladderHistory()
         let outcomes = try await store.recordedOutcomes()

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Logging
 import Synchronization
 import Testing
 import TestSupport
@@ -28,12 +27,8 @@ import TestSupport
         let source = try StateStore(readingOnly: try await StateCopyTests.largeState())
         let database = try PostgresServer.shared().createDatabase()
         let server = try PostgresServer.shared()
-        let endpoint = PostgresEndpoint(
-            place: .socket(path: server.socketDirectory + "/.s.PGSQL.\(server.port)"), user: PostgresServer.user, password: nil,
-            database: database, label: server.socketURL(database))
         let patience = Duration.milliseconds(400)
-        let target = try await PostgresStateStore(
-            endpoint: endpoint, instance: "slawatch-copy-test", fenced: false, patience: patience, logger: Logger(label: "test"))
+        let target = try await Subject.postgres(database, patience: patience)
         let started = ContinuousClock.now
         let told = Mutex<[String]>([])
         let counts = try await target.copy(from: source) { table, rows in told.withLock { $0.append("\(table): \(rows)") } }

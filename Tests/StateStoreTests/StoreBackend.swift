@@ -46,16 +46,18 @@ struct Subject: Sendable {
         }
     }
 
-    /// A PostgreSQL store on `database` over the shared server's socket; `fenced` as a daemon's.
+    /// A PostgreSQL store on `database` over the shared server's socket; `fenced` as a daemon's,
+    /// each operation given `patience`.
     static func postgres(
-        _ database: String, fenced: Bool = false, instance: String = "slawatch-test", migratedTo last: String? = nil
+        _ database: String, fenced: Bool = false, instance: String = "slawatch-test", migratedTo last: String? = nil,
+        patience: Duration = .seconds(10)
     ) async throws -> PostgresStateStore {
         let server = try PostgresServer.shared()
         let endpoint = PostgresEndpoint(
             place: .socket(path: server.socketDirectory + "/.s.PGSQL.\(server.port)"), user: PostgresServer.user, password: nil,
             database: database, label: server.socketURL(database))
         return try await PostgresStateStore(
-            endpoint: endpoint, instance: instance, fenced: fenced, migratingTo: last, logger: Logger(label: "test"))
+            endpoint: endpoint, instance: instance, fenced: fenced, migratingTo: last, patience: patience, logger: Logger(label: "test"))
     }
 
     /// The first column of each row `sql` returns, as text.
