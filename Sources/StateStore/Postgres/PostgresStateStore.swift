@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 import PostgresNIO
 import Synchronization
+import Transport
 
 /// The whole state in PostgreSQL, for any number of daemons sharing it: the same tables,
 /// protocols and transaction boundaries as the SQLite `StateStore`, in the `slawatch`
@@ -98,17 +99,12 @@ public final class PostgresStateStore: Sendable {
         do {
             return try await withDeadline(patience, progress: progress, onTimeout: {
                 StateStoreError(.unavailable, "\(endpoint): PostgreSQL did not answer within "
-                    + "\(PostgresStateStore.seconds(patience)) s; check that the server runs and is reachable")
+                    + "\(TransportError.seconds(Double(patience.components.seconds) + Double(patience.components.attoseconds) / 1e18)) s; "
+                    + "check that the server runs and is reachable")
             }, body)
         } catch {
             throw PostgresStateStore.describe(error, endpoint: endpoint)
         }
-    }
-
-    /// `duration` in seconds as people write them: `10`, `0.5`.
-    static func seconds(_ duration: Duration) -> String {
-        let (whole, fraction) = duration.components
-        return fraction == 0 ? String(whole) : String(Double(whole) + Double(fraction) / 1e18)
     }
 
     /// Runs `body` in a transaction; `fencing` first checks, under a share lock on the
@@ -149,10 +145,8 @@ public final class PostgresStateStore: Sendable {
 
     /// Runs `body` on a pooled connection, outside a transaction.
     func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) async throws(StateStoreError) -> T {
-        let (logger, client) = (logger, client)
-        return try await patiently {
-            try await client.withConnection { connection in try await body(connection, logger) }
-        }
+        // Never marked, the progress leaves the patience running from the start.
+        try await readAtLength { connection, logger, _ in try await body(connection, logger) }
     }
 
     /// `read` for an answer of many rows (a whole table the tick keeps in memory): `body`
