@@ -26,7 +26,8 @@ func option(_ name: String) -> String? {
 
 let counts = (option("--counts") ?? "1000,5000,20000").split(separator: ",").compactMap { Int($0) }
 let runs = Int(option("--runs") ?? "3") ?? 3
-let slawatch = option("--slawatch") ?? ".build/release/slawatch"
+/// The binary, absolute: each run starts it from its own scratch directory.
+let slawatch = URL(fileURLWithPath: option("--slawatch") ?? ".build/release/slawatch").path
 let alertmanager = option("--alertmanager") ?? ".build/alertmanager/usr/bin/prometheus-alertmanager"
 guard let receiverKind = ReceiverKind(rawValue: option("--receiver") ?? "loopback") else {
     print("--receiver: loopback or python")
@@ -110,7 +111,7 @@ func runSlawatch(count: Int) throws -> Run {
           hooks: { type: webhook, url: "http://127.0.0.1:\(receiver.port)/hooks/bench", digest: false }
         """.write(to: directory.appendingPathComponent("slawatch.yaml"), atomically: true, encoding: .utf8)
     let start = ContinuousClock.now
-    let process = try launch(FileManager.default.currentDirectoryPath + "/" + slawatch, ["run", "--config", "slawatch.yaml"], in: directory)
+    let process = try launch(slawatch, ["run", "--config", "slawatch.yaml"], in: directory)
     let done = receiver.waitDone(until: start + .seconds(120))
     let peak = peakMiB(of: process.processIdentifier)
     usleep(200_000)  // anything sent twice would arrive by now
