@@ -31,22 +31,23 @@ public struct FileSource: TicketSource {
         guard let bytes = contents(of: path) else {
             throw ReadError(description: "\(path): cannot read the tickets file; check that it exists and is readable")
         }
-        return decode(bytes)
+        return try decode(bytes)
     }
 
     /// Decodes the contents of a tickets file.
     ///
     /// Records are read by `TicketRecordReader`, and by `JSONDecoder` when it cannot say
     /// (so a bad record is described by `JSONDecoder`); a large file is read in parts on
-    /// every core, the tickets and problems kept in file order.
-    public func decode(_ bytes: [UInt8]) -> TicketBatch {
+    /// every core, the tickets and problems kept in file order. A JSON array whose
+    /// structure is broken is a `ReadError` naming the line: a poll of it fails, as a poll
+    /// of a missing file does, so the daemon does not take every ticket for gone (say,
+    /// while a writer has not finished rewriting the file).
+    public func decode(_ bytes: [UInt8]) throws(ReadError) -> TicketBatch {
         let records: [JSONRecords.Record]
         do {
             records = try JSONRecords.split(bytes)
         } catch {
-            return TicketBatch(tickets: [], problems: [
-                RecordProblem(source: name, location: "\(path):\(error.line)", message: error.message),
-            ])
+            throw ReadError(description: "\(path):\(error.line): \(error.message); no ticket of the file was read")
         }
         let partSize = 2048
         let parts = (records.count + partSize - 1) / partSize

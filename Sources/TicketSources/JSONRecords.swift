@@ -3,6 +3,10 @@ import Foundation
 /// Splits a tickets file into records with the line each starts on, so that a bad record
 /// can be reported by line and skipped while the others still decode.
 ///
+/// A JSON array whose structure is broken (a string or a record not closed, the array not
+/// closed, text after it) cannot be split with any confidence: that is a `SyntaxError`, and
+/// the file is unreadable as a whole, not a file of no tickets.
+///
 /// A file whose first non-blank character is `[` is a JSON array; anything else is JSON
 /// Lines (one object per line; blank lines ignored).
 enum JSONRecords {
@@ -75,16 +79,25 @@ enum JSONRecords {
             guard i < data.count else { throw SyntaxError(line: line, message: "the array is not closed; end it with ]") }
             if data[i] == UInt8(ascii: "]") && records.isEmpty { i += 1; break }
             let start = i, recordLine = line
+            var depth = 0
+            var openString: Int?
             // The record's end: a comma or the closing bracket at its top level.
             data.withUnsafeBufferPointer { data in
-                var depth = 0
                 while i < data.count {
                     let byte = data[i]
                     if byte == UInt8(ascii: "\"") {
-                        // A string, to its closing quote.
+                        // A string, to its closing quote. JSON has no line break inside one: when
+                        // the record is then never closed, the first string that ran past the end
+                        // of its line is the likely cause.
                         i += 1
+                        let stringLine = line
                         while i < data.count, data[i] != UInt8(ascii: "\"") {
-                            if data[i] == UInt8(ascii: "\\") { i += 1 } else if data[i] == UInt8(ascii: "\n") { line += 1 }
+                            if data[i] == UInt8(ascii: "\\") {
+                                i += 1
+                            } else if data[i] == UInt8(ascii: "\n") {
+                                line += 1
+                                if openString == nil { openString = stringLine }
+                            }
                             i += 1
                         }
                     } else {
@@ -100,7 +113,11 @@ enum JSONRecords {
                 }
             }
             guard i < data.count else {
-                throw SyntaxError(line: recordLine, message: "the record starting here is not closed; check its braces and quotes")
+                if let openString {
+                    throw SyntaxError(line: openString, message: "a string on this line is not closed; check its quotes")
+                }
+                if depth == 0 { throw SyntaxError(line: line, message: "the array is not closed; end it with ]") }
+                throw SyntaxError(line: recordLine, message: "the record starting here is not closed; check its braces")
             }
             records.append(Record(line: recordLine, bytes: data[start..<i]))
             if data[i] == UInt8(ascii: "]") { i += 1; break }

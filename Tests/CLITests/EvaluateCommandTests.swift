@@ -124,4 +124,20 @@ import Testing
         #expect(result.status == 66)
         #expect(result.stderr.contains("/nonexistent.json"))
     }
+
+    /// A tickets array cut short is unreadable as a whole, named by its line; not a file of
+    /// the tickets before the cut, nor a file of none.
+    @Test func aTicketsArrayCutShortExits66NamingTheLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-cut-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let whole = try String(contentsOfFile: tickets, encoding: .utf8)
+        let cut = directory.appendingPathComponent("cut.json").path
+        try String(whole[..<whole.lastIndex(of: "]")!]).write(toFile: cut, atomically: true, encoding: .utf8)
+        let lines = whole[..<whole.lastIndex(of: "]")!].split(separator: "\n", omittingEmptySubsequences: false).count
+        let result = try SlawatchProcess.run(["evaluate", "--config", config, "--tickets", cut])
+        #expect(result.status == 66)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("\(cut):\(lines): the array is not closed; end it with ]; no ticket of the file was read"), "\(result.stderr)")
+    }
 }

@@ -47,19 +47,57 @@ private func fixture(_ name: String) -> String {
         #expect(batch.tickets[1].priority == .urgent)
     }
 
-    @Test func anUnclosedArrayIsOneProblemNamingItsLine() {
-        let source = FileSource(name: "demo", path: "inline.json")
-        let batch = source.decode(Array("[\n {\"id\": \"A\", \"status\": \"open\",\n  \"created_at\": \"2026-11-20T16:05:00Z\"".utf8))
-        #expect(batch.tickets.isEmpty)
-        #expect(batch.problems.map(\.description) == [
-            "inline.json:2: the record starting here is not closed; check its braces and quotes",
-        ])
+    /// The message a file fails with, or nil when it reads.
+    private func failure(_ text: String) -> String? {
+        do {
+            _ = try FileSource(name: "demo", path: "inline.json").decode(Array(text.utf8))
+            return nil
+        } catch {
+            return error.description
+        }
     }
 
-    @Test func anEmptyFileOrArrayHasNoTickets() {
+    @Test func anUnclosedRecordFailsTheFileNamingItsLine() {
+        #expect(failure("[\n {\"id\": \"A\", \"status\": \"open\",\n  \"created_at\": \"2026-11-20T16:05:00Z\"")
+            == "inline.json:2: the record starting here is not closed; check its braces; no ticket of the file was read")
+    }
+
+    /// A file cut short, say while it is rewritten: not a file of fewer tickets.
+    @Test func anArrayWithoutItsClosingBracketFailsTheFileNamingItsEnd() {
+        let text = "[\n" + ["A", "B"].map { "{\"id\": \"\($0)\", \"status\": \"open\", \"created_at\": \"2026-11-20T16:05:00Z\"}" }
+            .joined(separator: ",\n")
+        #expect(failure(text) == "inline.json:3: the array is not closed; end it with ]; no ticket of the file was read")
+    }
+
+    @Test func aStringNotClosedFailsTheFileNamingItsLine() {
+        let text = """
+            [
+             {"id": "A", "status": "open", "created_at": "2026-11-20T16:05:00Z"},
+             {"id": "B", "status": "open", "created_at": "2026-11-20T16:05:00Z", "subject": "unterminated},
+             {"id": "C", "status": "open", "created_at": "2026-11-20T16:05:00Z"}
+            ]
+            """
+        #expect(failure(text) == "inline.json:3: a string on this line is not closed; check its quotes; no ticket of the file was read")
+    }
+
+    /// A line break inside a string whose record still closes is that record's problem alone.
+    @Test func aLineBreakInsideAStringOfAClosedRecordSkipsThatRecordOnly() throws {
+        let text = """
+            [
+             {"id": "A", "status": "open", "created_at": "2026-11-20T16:05:00Z", "subject": "two
+            lines"},
+             {"id": "B", "status": "open", "created_at": "2026-11-20T16:05:00Z"}
+            ]
+            """
+        let batch = try FileSource(name: "demo", path: "inline.json").decode(Array(text.utf8))
+        #expect(batch.tickets.map(\.id) == ["B"])
+        #expect(batch.problems.map(\.location) == ["inline.json:2"])
+    }
+
+    @Test func anEmptyFileOrArrayHasNoTickets() throws {
         let source = FileSource(name: "demo", path: "inline.json")
-        #expect(source.decode(Array("".utf8)).tickets.isEmpty)
-        #expect(source.decode(Array("  [ ]\n".utf8)).problems.isEmpty)
+        #expect(try source.decode(Array("".utf8)).tickets.isEmpty)
+        #expect(try source.decode(Array("  [ ]\n".utf8)).problems.isEmpty)
     }
 
     @Test func aMissingFileIsAnErrorNamingThePath() {

@@ -67,7 +67,7 @@ import Testing
         // JSON Lines, as some records are not closed (an array would end at the first of them).
         let file = texts.joined(separator: "\n") + "\n"
         let source = FileSource(name: "t", path: "t.json", mapping: Self.mapping)
-        let batch = source.decode(Array(file.utf8))
+        let batch = try source.decode(Array(file.utf8))
 
         let decoder = JSONDecoder()
         decoder.userInfo[.canonicalMapping] = Self.mapping
