@@ -28,6 +28,32 @@ private func fixture(_ name: String) -> String {
         #expect(lines.contains { $0.hasPrefix("\(directory)/breach.txt.mustache") && $0.contains("rename it") })
     }
 
+    /// A partial that includes itself, directly or through another, would render forever.
+    @Test func partialsIncludingThemselvesAreRefusedWhereTheCircleCloses() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-templates-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func write(_ text: String, _ name: String) throws {
+            try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try write("see {{> link}}\n", "link.mustache")
+        try write("a\n{{#ticket}}{{> pb}}{{/ticket}}\n", "pa.mustache")
+        try write("{{> pa}}\n", "pb.mustache")
+        // Included twice, but in no circle.
+        try write("{{> leaf}} and {{> leaf}}\n", "twice.mustache")
+        try write("leaf\n", "leaf.mustache")
+        let error = #expect(throws: TemplateError.self) { try MessageTemplates(directory: directory.path) }
+        let lines = error?.description.split(separator: "\n").map(String.init) ?? []
+        #expect(lines.sorted() == [
+            "\(directory.path)/link.mustache:1: the partial link includes itself (link → link), so it would never end; remove the {{> link}} that closes the circle",
+            "\(directory.path)/pb.mustache:1: the partial pa includes itself (pa → pb → pa), so it would never end; remove the {{> pa}} that closes the circle",
+        ], "\(lines)")
+
+        try write("see the ticket\n", "link.mustache")
+        try write("{{> leaf}}\n", "pb.mustache")
+        _ = try MessageTemplates(directory: directory.path)
+    }
+
     @Test func aTemplateThatRendersToNothingIsRejected() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-templates-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

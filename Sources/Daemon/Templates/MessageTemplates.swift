@@ -109,6 +109,7 @@ public struct MessageTemplates: Sendable {
                     "refers to the partial \(partial), which does not exist; add \(partial).mustache or fix the name"))
             }
         }
+        problems += MessageTemplates.partialCycles(in: files)
         for name in MessageTemplates.teamTemplates + MessageTemplates.customerTemplates + MessageTemplates.opsTemplates
             + MessageTemplates.surgeTemplates {
             for form in MessageTemplates.forms where files["\(name).\(form).mustache"] == nil {
@@ -210,6 +211,36 @@ public struct MessageTemplates: Sendable {
                 }
             }
         }
+        return problems
+    }
+
+    /// Partials that include themselves, directly or through others: each cycle once, at
+    /// the reference that closes it. Rendering one would never end (a message's data has no
+    /// nesting for a recursion to end on), so it is refused with the rest of the templates.
+    static func partialCycles(in files: [String: (text: String, origin: String)]) -> [TemplateProblem] {
+        var includes: [String: [(String, Int)]] = [:]
+        for (file, entry) in files where file.hasSuffix(".mustache") && !file.dropLast(".mustache".count).contains(".") {
+            includes[String(file.dropLast(".mustache".count))] = partials(in: entry.text)
+        }
+        var problems: [TemplateProblem] = []
+        var done: Set<String> = []
+        var reported: Set<Set<String>> = []
+        func visit(_ name: String, path: [String]) {
+            for (next, line) in includes[name] ?? [] {
+                if let start = path.firstIndex(of: next) {
+                    let cycle = Array(path[start...]) + [next]
+                    if reported.insert(Set(cycle)).inserted {
+                        problems.append(TemplateProblem(file: files["\(name).mustache"]!.origin, line: line, message:
+                            "the partial \(next) includes itself (\(cycle.joined(separator: " → "))), so it would never end; "
+                            + "remove the {{> \(next)}} that closes the circle"))
+                    }
+                } else if !done.contains(next) {
+                    visit(next, path: path + [next])
+                }
+            }
+            done.insert(name)
+        }
+        for name in includes.keys.sorted() where !done.contains(name) { visit(name, path: [name]) }
         return problems
     }
 
