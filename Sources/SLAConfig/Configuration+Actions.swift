@@ -13,6 +13,9 @@ public struct ActionSettings: Sendable {
         public static let snoozeFor = 3600
     }
 
+    /// The longest an acknowledgement, a snooze or a silence holds: 30 days, however it is asked for.
+    public static let longestHold = 30 * 86_400
+
     /// `key_file`: HMAC keys for signed links, one a line (at least 32 bytes each); the
     /// first signs, every one verifies. Nil: no links.
     public var keyFile: SecretReference?
@@ -55,14 +58,24 @@ extension Configuration {
         return trimmed
     }
 
+    /// A hold's duration, refused past the 30 days an answer may ask for.
+    private static func hold(_ node: ConfigNode?) -> Int? {
+        guard let node, let seconds = node.duration() else { return nil }
+        guard seconds <= ActionSettings.longestHold else {
+            node.report("\"\(node.string("a duration", example: "4h") ?? "")\" is more than 30d; an acknowledgement, a snooze or a silence holds at most 30 days")
+            return nil
+        }
+        return seconds
+    }
+
     static func readActions(_ node: ConfigNode?) -> ActionSettings {
         var settings = ActionSettings()
         guard let fields = node?.mapping(allowed: actionKeys, what: "action settings") else { return settings }
         settings.keyFile = fields["key_file"]?.secret(.file)
         settings.keyFileWritten = fields["key_file"] != nil
         if let ttl = fields["link_ttl"]?.duration() { settings.linkTTL = ttl }
-        if let ackFor = fields["ack_for"]?.duration() { settings.ackFor = ackFor }
-        if let snoozeFor = fields["snooze_for"]?.duration() { settings.snoozeFor = snoozeFor }
+        if let ackFor = hold(fields["ack_for"]) { settings.ackFor = ackFor }
+        if let snoozeFor = hold(fields["snooze_for"]) { settings.snoozeFor = snoozeFor }
         settings.ackTag = fields["ack_tag"]?.string("a tag", example: "sla-acked")
         settings.slackSigningSecret = fields["slack_signing_secret_file"]?.secret(.file)
         return settings
@@ -93,7 +106,11 @@ extension Configuration {
             var factor: Double?
             if let written = fields["targets_factor"], let text = written.string("a number", example: "2") {
                 if let value = Double(text), value > 0, value.isFinite {
-                    factor = value
+                    if value <= SLAException.largestFactor {
+                        factor = value
+                    } else {
+                        written.report("\"\(text)\" is more than \(Int(SLAException.largestFactor)); a factor stretches targets at most that much")
+                    }
                 } else {
                     written.report("\"\(text)\" is not a positive number; write a factor such as 2 or 1.5")
                 }

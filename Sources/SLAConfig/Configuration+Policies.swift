@@ -65,7 +65,7 @@ extension Configuration {
                     continue
                 }
                 guard let metric = Metric(rawValue: target.key) else { continue }
-                guard let seconds = target.value.duration() else {
+                guard let seconds = target.value.target() else {
                     isValid = false
                     continue
                 }
@@ -156,5 +156,17 @@ extension Configuration {
             statuses[metric] = Set(stops)
         }
         return PauseRules(statuses)
+    }
+}
+
+extension ConfigNode {
+    /// An SLA target: a positive duration of at most ten years (`Policy.longestTarget`).
+    func target() -> Int? {
+        guard let seconds = duration() else { return nil }
+        guard seconds <= Policy.longestTarget else {
+            report("\"\(string("a duration", example: "4h") ?? "")\" is longer than 3650d; an SLA target is at most ten years")
+            return nil
+        }
+        return seconds
     }
 }

@@ -69,7 +69,7 @@ extension Configuration {
                 isValid = false
                 continue
             }
-            guard let seconds = fields.required(Metric.groupResponse.rawValue, example: "2h")?.duration() else {
+            guard let seconds = fields.required(Metric.groupResponse.rawValue, example: "2h")?.target() else {
                 isValid = false
                 continue
             }

@@ -2,6 +2,11 @@ public import BusinessTime
 
 /// An SLA policy: which tickets it covers, on which calendar, with which targets.
 public struct Policy: Sendable {
+    /// The longest target a configuration may give: ten years, past any service level; a
+    /// longer one is a slip of the keyboard (`9999d`), and its due times fall past the years
+    /// that RFC 3339 can write.
+    public static let longestTarget = 3650 * 86_400
+
     public var name: String
     /// Which tickets the policy covers; `.any` when the config gives no `match`.
     public var match: TicketMatch

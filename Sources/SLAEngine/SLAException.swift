@@ -19,6 +19,9 @@ public struct SLAException: Sendable, Hashable {
     /// leaves them alone.
     public var targetsFactor: Double?
 
+    /// The largest `targets_factor` a configuration may give.
+    public static let largestFactor = 100.0
+
     public init(name: String, from: Date, until: Date, match: TicketMatch = .any, pause: Bool = false, targetsFactor: Double? = nil) {
         self.name = name
         self.from = from
@@ -65,10 +68,11 @@ struct TicketExceptions: Sendable {
 
     var isEmpty: Bool { pauses.isEmpty && factor == nil }
 
-    /// `target` with the factor applied, to the second.
+    /// `target` with the factor applied, to the second; no longer than the longest target a
+    /// configuration may give stretched by the largest factor, whatever a caller passed.
     func target(_ target: Int) -> Int {
         guard let factor else { return target }
-        return Int((Double(target) * factor.value).rounded())
+        return Int(min((Double(target) * factor.value).rounded(), Double(Policy.longestTarget) * SLAException.largestFactor))
     }
 
     /// The status spells with the pause windows added where no status already stops the

@@ -37,6 +37,22 @@ import Testing
         #expect(!result.stderr.contains("calendars.india"))
     }
 
+    /// A factor that overflowed a target crashed `evaluate`, `explain` and `run` (SIGILL),
+    /// while `check` said ok.
+    @Test func aTargetsFactorPastItsLimitIsRefusedByEveryCommand() throws {
+        let fixture = try DaemonFixture(tickets: staggeredTickets(count: 2, base: Date()), extraConfig: """
+            exceptions:
+              - { name: x, from: 2026-01-01T00:00:00Z, until: 2027-12-31T00:00:00Z, targets_factor: 1e15 }
+            """)
+        let line = try lineNumber(of: "targets_factor: 1e15", in: fixture)
+        let problem = "\(fixture.config):\(line):89: exceptions[0].targets_factor: \"1e15\" is more than 100"
+        for command in [["check"], ["evaluate"], ["explain", "--ticket", "T-0"], ["run", "--once"]] {
+            let result = try SlawatchProcess.run(command + ["--config", fixture.config])
+            #expect(result.status == 78, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains(problem), "\(command): \(result.stderr)")
+        }
+    }
+
     @Test(arguments: ["whsec_!!!notbase64", "whsec_", "notwhsec"])
     func aWebhookSecretRunWouldRefuseIsReportedByCheckAtItsKey(_ secret: String) throws {
         let fixture = try fixture("""

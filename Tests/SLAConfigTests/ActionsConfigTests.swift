@@ -103,6 +103,28 @@ import Testing
                 until: 2026-12-03T18:00:00Z
                 targets_factor: double
             """, at: 8, 21, "exceptions[0].targets_factor", says: "not a positive number"),
+        // 1e15 crashed evaluate, explain and run; 1e12 gave due times in the year 57041756.
+        Rejection("a factor past 100", policies + """
+
+            exceptions:
+              - { name: x, from: 2026-12-03T14:00:00Z, until: 2026-12-03T18:00:00Z, targets_factor: 1e15 }
+            """, at: 5, 89, "exceptions[0].targets_factor", says: "\"1e15\" is more than 100"),
+        Rejection("a target past ten years", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 999999999d } }
+            """, at: 3, 39, "policies[0].targets.any.first_response", says: "\"999999999d\" is longer than 3650d"),
+        Rejection("a group target past ten years", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+                group_targets: { tier2: { group_response: 3651d } }
+            """, at: 4, 47, "policies[0].group_targets.tier2.group_response", says: "\"3651d\" is longer than 3650d"),
+        // `ack --for` and the answer links refuse more than 30d; the default a bare `ack` takes was not bounded.
+        Rejection("an ack_for past 30 days", policies + "\nactions: { key_file: /k, ack_for: 45d }", at: 4, 35, "actions.ack_for",
+                  says: "\"45d\" is more than 30d"),
+        Rejection("a snooze_for past 30 days", policies + "\nactions: { key_file: /k, snooze_for: 31d }", at: 4, 38, "actions.snooze_for",
+                  says: "\"31d\" is more than 30d"),
         Rejection("two exceptions of one name", policies + """
 
             exceptions:
@@ -123,6 +145,18 @@ import Testing
             exceptions:
               - { name: a, from: 2026-12-03T14:00:00Z, until: 2026-12-03T18:00:00Z, pause: true }
               - { name: b, from: 2026-12-03T16:00:00Z, until: 2026-12-03T20:00:00Z, pause: true, targets_factor: 1.5 }
+            """).isEmpty)
+    }
+
+    @Test("the largest factor, target and holds are allowed")
+    func limits() {
+        #expect(ConfigFixture.diagnostics("""
+            policies:
+              - name: standard
+                targets: { any: { first_response: 3650d } }
+            actions: { key_file: /k, ack_for: 30d, snooze_for: 30d }
+            exceptions:
+              - { name: x, from: 2026-12-03T14:00:00Z, until: 2026-12-03T18:00:00Z, targets_factor: 100 }
             """).isEmpty)
     }
 }

@@ -15,8 +15,6 @@ import Transport
 /// - `DELETE /api/v1/silences/ID` ends it now: 200 `{"silence": {…}, "expired": true}`
 ///   (`false` when it had ended already), 404 for an unknown id.
 extension APIRoutes {
-    /// The longest a silence may be set for.
-    static let longestSilence = 30 * 86_400
     /// The longest reason kept.
     static let longestReason = 500
 
@@ -32,7 +30,7 @@ extension APIRoutes {
         guard let written = body["for"] as? String else {
             throw Refusal(status: .badRequest, message: "for is missing; give how long the silence lasts, such as 2h")
         }
-        guard let seconds = WrittenDuration.seconds(written), seconds > 0, seconds <= APIRoutes.longestSilence else {
+        guard let seconds = WrittenDuration.seconds(written), seconds > 0, seconds <= ActionSettings.longestHold else {
             throw Refusal(status: .badRequest, message: "for \(written) is not a duration such as 30m, 2h or 1h30m (at most 30d)")
         }
         guard let given = body["reason"] as? String, let reason = APIRoutes.reason(given) else {

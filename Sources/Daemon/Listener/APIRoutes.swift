@@ -109,7 +109,7 @@ public struct APIRoutes: Sendable {
         }
         var seconds: Int?
         if let text = body["for"] as? String {
-            guard let parsed = WrittenDuration.seconds(text), parsed <= 30 * 86_400 else {
+            guard let parsed = WrittenDuration.seconds(text), parsed <= ActionSettings.longestHold else {
                 throw Refusal(status: .badRequest, message: "for \(text) is not a duration such as 30m, 4h or 1h30m (at most 30d)")
             }
             seconds = parsed

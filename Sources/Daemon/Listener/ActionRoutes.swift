@@ -68,7 +68,7 @@ public struct ActionRoutes: Sendable {
         }
         var seconds: Int?
         if let written = form["for"], !written.trimmingCharacters(in: .whitespaces).isEmpty {
-            guard let parsed = WrittenDuration.seconds(written), parsed <= 30 * 86_400 else {
+            guard let parsed = WrittenDuration.seconds(written), parsed <= ActionSettings.longestHold else {
                 return Page.html(.badRequest, Page.message(title: "Not a duration", "Write a duration such as 30m, 4h or 1h30m (at most 30d)."))
             }
             seconds = parsed
