@@ -4,8 +4,9 @@ import SLAEngine
 extension Configuration {
     static let stepKeys = ["at", "notify", "repeat", "customer_notice", "set_priority", "add_tag"]
 
-    /// `channels` are the names a step may notify besides the roles.
-    static func readLadders(_ node: ConfigNode?, channels: [String]) -> [String: EscalationLadder] {
+    /// `channels` are the names a step may notify besides the roles; never one of
+    /// `customerChannels`, which reach customers.
+    static func readLadders(_ node: ConfigNode?, channels: [String], customerChannels: Set<String> = []) -> [String: EscalationLadder] {
         guard let node, let entries = node.mapping(what: "ladders by name")?.entries else { return [:] }
         var ladders: [String: EscalationLadder] = [:]
         for entry in entries {
@@ -17,14 +18,14 @@ extension Configuration {
                 stepList = fields?.required("steps", example: "a list of steps, each with at and notify")
             }
             guard let items = stepList?.list(of: "ladder steps (each with at and notify)") else { continue }
-            let steps = items.map { readStep($0, channels: channels) }
+            let steps = items.map { readStep($0, channels: channels, customerChannels: customerChannels) }
             guard !steps.contains(where: { $0 == nil }) else { continue }
             ladders[entry.key] = EscalationLadder(name: entry.key, steps: steps.compactMap { $0 }, allClear: allClear)
         }
         return ladders
     }
 
-    private static func readStep(_ node: ConfigNode, channels: [String]) -> LadderStep? {
+    private static func readStep(_ node: ConfigNode, channels: [String], customerChannels: Set<String>) -> LadderStep? {
         guard let fields = node.mapping(allowed: stepKeys, what: "a ladder step") else { return nil }
         let at = fields.required("at", example: "75%")
         let label = at?.string("a threshold", example: "75%")
@@ -36,12 +37,8 @@ extension Configuration {
         var notify: [String] = []
         var notifyIsValid = true
         if let written = fields["notify"] {
-            if let names = written.strings("a role or channel name", example: "lead") {
-                let roles = Role.allCases.map(\.rawValue)
-                for (name, item) in names where !roles.contains(name) {
-                    item.checkReference(name, to: "role or channel", in: roles + channels, section: "channels")
-                }
-                notify = names.map(\.value)
+            if let names = readNotify(written, channels: channels, customerChannels: customerChannels) {
+                notify = names
             } else {
                 notifyIsValid = false
             }

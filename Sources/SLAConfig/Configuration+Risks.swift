@@ -87,11 +87,16 @@ extension Configuration {
         for (name, item) in names where !roles.contains(name) {
             item.checkReference(name, to: "role or channel", in: roles + channels, section: "channels")
             if customerChannels.contains(name) {
-                item.report("channel \"\(name)\" reaches customers, and this is for the team alone; name a role or a team channel")
+                item.report(reachesCustomers(name))
                 isValid = false
             }
         }
         return isValid ? names.map(\.value) : nil
+    }
+
+    /// Why `channel` cannot carry what is meant for the team.
+    static func reachesCustomers(_ channel: String) -> String {
+        "channel \"\(channel)\" reaches customers, and this is for the team alone; name a role or a team channel"
     }
 }
 

@@ -5,7 +5,7 @@ extension Configuration {
     /// In file order with `default` moved last. Role values are channel names, checked
     /// against `channels` (none when the file has no such section: the daemon could not
     /// deliver to them).
-    static func readTeams(_ node: ConfigNode?, channels: [String]?) -> [Team] {
+    static func readTeams(_ node: ConfigNode?, channels: [String]?, customerChannels: Set<String> = []) -> [Team] {
         guard let node, let entries = node.mapping(what: "teams by name")?.entries else { return [] }
         let keys = ["match"] + Role.allCases.map(\.rawValue)
         var teams: [Team] = []
@@ -26,7 +26,10 @@ extension Configuration {
             var roles: [Role: [String]] = [:]
             for role in Role.allCases {
                 guard let names = fields[role.rawValue]?.strings("a channel name", example: "support-leads") else { continue }
-                for (name, at) in names { at.checkReference(name, to: "channel", in: channels ?? [], section: "channels") }
+                for (name, at) in names {
+                    at.checkReference(name, to: "channel", in: channels ?? [], section: "channels")
+                    if customerChannels.contains(name) { at.report(reachesCustomers(name)) }
+                }
                 roles[role] = names.map(\.value)
             }
             let team = Team(name: entry.key, match: match, roles: roles)

@@ -189,29 +189,33 @@ public struct Configuration: Sendable {
         channels = Configuration.readChannels(
             top["channels"], relays: top["relays"]?.writtenKeys ?? [], calendars: calendarNames + ["24x7"]
         )
+        if let written = top["customer_channel"] {
+            customerChannel = written.reference(to: "channel", in: channelNames ?? [], section: "channels")
+        } else {
+            customerChannel = channelNames?.contains("customers") == true ? "customers" : nil
+        }
+        // Ladder steps, teams, risks, surges and ops notices are for the team: never the
+        // customer channel, nor an email channel that mails each ticket's customer.
+        var customerChannels = Set(channels.values.compactMap { channel -> String? in
+            if case .email(_, let to, _) = channel.kind, to.isEmpty { return channel.name }
+            return nil
+        })
+        if let customerChannel { customerChannels.insert(customerChannel) }
         opsChannel = top["ops_channel"]?.reference(to: "channel", in: channelNames ?? [], section: "channels")
-        ladders = Configuration.readLadders(top["ladders"], channels: channelNames ?? [])
+        if let opsChannel, customerChannels.contains(opsChannel) {
+            top["ops_channel"]?.report(Configuration.reachesCustomers(opsChannel))
+        }
+        ladders = Configuration.readLadders(top["ladders"], channels: channelNames ?? [], customerChannels: customerChannels)
         policies = Configuration.readPolicies(
             // A file that is not a mapping has been reported as such; policies are not missing too.
             rootMapping == nil ? nil : top.required("policies", example: "a list of policies, each with name and targets"),
             calendars: calendars, calendarNames: calendarNames + ["24x7"], ladderNames: ladderNames
         )
         pause = Configuration.readPause(top["pause"])
-        teams = Configuration.readTeams(top["teams"], channels: channelNames)
+        teams = Configuration.readTeams(top["teams"], channels: channelNames, customerChannels: customerChannels)
         sources = Configuration.readSources(top["sources"], pollInterval: pollInterval)
         templates = top["templates"]?.path("a directory")
-        if let written = top["customer_channel"] {
-            customerChannel = written.reference(to: "channel", in: channelNames ?? [], section: "channels")
-        } else {
-            customerChannel = channelNames?.contains("customers") == true ? "customers" : nil
-        }
         repeatedBreaches = Configuration.readRepeatedBreaches(top["repeated_breaches"])
-        // Risks and surges are for the team: never a channel that mails ticket customers.
-        var customerChannels = Set(channels.values.compactMap { channel -> String? in
-            if case .email(_, let to, _) = channel.kind, to.isEmpty { return channel.name }
-            return nil
-        })
-        if let customerChannel { customerChannels.insert(customerChannel) }
         risks = Configuration.readRisks(top["risks"], channels: channelNames ?? [], customerChannels: customerChannels)
         surges = Configuration.readSurges(top["surges"], channels: channelNames ?? [], customerChannels: customerChannels)
         customerNotices = Configuration.readCustomerNotices(top["customer_notices"])

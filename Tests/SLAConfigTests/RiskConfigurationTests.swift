@@ -85,6 +85,39 @@ import SLAEngine
             risks:
               reopened: { notify: [lead, customers] }
             """, at: 7, 30, "risks.reopened.notify[1]", says: "reaches customers", "for the team alone"),
+        // `check` said ok, and `run` dead-lettered every team message to the customers' mail.
+        Rejection("a ladder step to the customers' mail", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            relays:
+              main: { url: "smtp://127.0.0.1:25", from: sla@example.com }
+            channels:
+              customers: { type: email, relay: main }
+            ladders:
+              default:
+                - { at: breach, notify: [manager, customers] }
+            """, at: 10, 39, "ladders.default[0].notify[1]", says: "reaches customers", "for the team alone"),
+        Rejection("a team role on the customer channel", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            channels:
+              notices: { type: log, path: notices.jsonl }
+            customer_channel: notices
+            teams:
+              default: { lead: [notices] }
+            """, at: 8, 21, "teams.default.lead[0]", says: "reaches customers"),
+        Rejection("ops notices on the customers' mail", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            relays:
+              main: { url: "smtp://127.0.0.1:25", from: sla@example.com }
+            channels:
+              customers: { type: email, relay: main }
+            ops_channel: customers
+            """, at: 8, 14, "ops_channel", says: "reaches customers"),
         Rejection("a surge over without %", base + "\nsurges:\n  - { by: group, over: 50, notify: manager }", at: 7, 24,
                   "surges[0].over", says: "\"50\" is not a percent", "50%"),
         Rejection("a surge by an unknown field", base + "\nsurges:\n  - { by: queue, over: 50%, notify: manager }", at: 7, 11,
