@@ -191,10 +191,16 @@ struct ConfigNode {
             report(error.message)
             return nil
         }
-        if kind == .inline, text.variables.isEmpty, !schemes.isEmpty, !schemes.contains(where: raw.hasPrefix) {
-            report("is not a URL starting with \(schemes.joined(separator: " or ")); "
-                + "write the full URL, or ${VARIABLE} to take it from the environment")
-            return nil
+        if kind == .inline, text.variables.isEmpty, !schemes.isEmpty {
+            if !schemes.contains(where: raw.hasPrefix) {
+                report("is not a URL starting with \(schemes.joined(separator: " or ")); "
+                    + "write the full URL, or ${VARIABLE} to take it from the environment")
+                return nil
+            }
+            if let flaw = SecretReference.urlFlaw(raw) {
+                report("is not a URL a request can be sent to: \(flaw)")
+                return nil
+            }
         }
         let reference = SecretReference(
             kind: kind, text: text, location: location, baseDirectory: document.baseDirectory, schemes: schemes

@@ -137,6 +137,23 @@ import Testing
         #expect(!ConfigurationError(problems).description.contains("TOPSECRET"))
     }
 
+    /// URLs with the right scheme that libcurl refuses: `check` said ok, and `run`
+    /// dead-lettered every message with "the URL is malformed".
+    @Test(arguments: [
+        ("https://user:TOPSECRET@hooks.example.com:99999/x", "its port is not between 1 and 65535"),
+        ("https://hooks.example.com/TOPSECRET extra", "it holds a space or a control character"),
+        ("https:///TOPSECRET", "it names no host"),
+    ])
+    func aURLThatCannotBeRequestedIsAProblemNamingWhyNotTheValue(_ url: String, _ why: String) throws {
+        let setup = try Setup(files: ["slack-leads": url + "\n", "smtp": SecretTests.password + "\n"])
+        defer { setup.remove() }
+        let problems = setup.problems(["BILLING_HOOK": url, "CREDENTIALS_DIRECTORY": setup.directory.path])
+        #expect(problems.map(\.location.path) == ["channels.billing.url", "channels.leads.url_file"])
+        #expect(problems[0].message.contains("the value of BILLING_HOOK is not a URL a request can be sent to: \(why)"), "\(problems)")
+        #expect(problems[1].message.contains("slack-leads is not a URL a request can be sent to: \(why)"), "\(problems)")
+        #expect(!ConfigurationError(problems).description.contains("TOPSECRET"))
+    }
+
     @Test func resolvedSecretsAreNeverShown() throws {
         let setup = try Setup()
         defer { setup.remove() }
