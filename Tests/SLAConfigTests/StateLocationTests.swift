@@ -56,6 +56,18 @@ import Testing
         #expect(configuration.stateLocation == .sqlite(path: "/etc/slawatch/data/state.db"))
     }
 
+    /// Taken as a path, `mysql://x/y` made a SQLite file at `./mysql:/x/y`; a directory
+    /// passed `check`, and `run` then said only "unable to open database file".
+    @Test(arguments: [
+        ("state: mysql://db/sla", "state: is a mysql:// URL; state is a SQLite file path or a postgresql:// URL"),
+        ("state: postgresq://db/sla", "state: is a postgresq:// URL; state is a SQLite file path or a postgresql:// URL"),
+        ("state: /tmp", "state: /tmp is a directory; name the state file in it, such as /tmp/state.db"),
+    ])
+    func aStateRunCannotUseIsRefusedAtItsKey(_ yaml: String, _ problem: String) throws {
+        let error = #expect(throws: ConfigurationError.self) { try StateLocationTests.parse(yaml) }
+        #expect(error?.description == "test.yaml:1:8: \(problem)", "\(String(describing: error))")
+    }
+
     @Test func aPasswordInTheURLNeverReachesTheStateText() throws {
         let configuration = try StateLocationTests.parse("state: postgresql://slawatch:s3cret-pw@db/sla\nlease: 6s")
         #expect(configuration.state == "postgresql://slawatch@db:5432/sla")

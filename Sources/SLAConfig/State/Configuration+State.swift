@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the daemon keeps its state: a SQLite file (the embedded default) or a PostgreSQL
 /// database that several daemons share.
 public enum StateLocation: Sendable, Hashable {
@@ -27,7 +29,17 @@ extension Configuration {
                 return (Defaults.state, .sqlite(path: Defaults.state))
             }
         }
+        if let raw = node.string("a file path or a postgresql:// URL"), let scheme = raw.range(of: "://").map({ raw[..<$0.lowerBound] }),
+           !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }) {
+            // Taken as a path, it would make a SQLite file under a directory named `SCHEME:`.
+            node.report("is a \(scheme):// URL; state is a SQLite file path or a postgresql:// URL")
+            return (Defaults.state, .sqlite(path: Defaults.state))
+        }
         let path = node.path("a file path") ?? Defaults.state
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            node.report("\(path) is a directory; name the state file in it, such as \((path as NSString).appendingPathComponent("state.db"))")
+        }
         return (path, .sqlite(path: path))
     }
 
