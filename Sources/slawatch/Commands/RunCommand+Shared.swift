@@ -116,7 +116,8 @@ extension RunCommand {
                     current.wiring = fresh
                     return (current.watcher, current.dispatcher)
                 }
-                await RunCommand.apply(fresh, watcher: watcher, dispatcher: dispatcher, credentials: credentials, metrics: metrics)
+                await RunCommand.apply(fresh, startedWith: configuration, watcher: watcher, dispatcher: dispatcher,
+                                       credentials: credentials, metrics: metrics, logger: logger)
             }),
         ]
         let server: StatusServer

@@ -133,7 +133,8 @@ struct RunCommand: AsyncParsableCommand {
                                     progress: progress, logger: logger)),
             .init(service: ReloadService(notifier: notifier, metrics: metrics, logger: logger) {
                 let fresh = try Wiring.load(path: path, environment: environment, transport: transport, store: store)
-                await RunCommand.apply(fresh, watcher: watcher, dispatcher: dispatcher, credentials: credentials, metrics: metrics)
+                await RunCommand.apply(fresh, startedWith: configuration, watcher: watcher, dispatcher: dispatcher,
+                                       credentials: credentials, metrics: metrics, logger: logger)
             }),
         ]
         let server: StatusServer
@@ -200,13 +201,30 @@ extension RunCommand {
     /// Puts a reloaded configuration in force: the tick's, the dispatcher's (when this
     /// daemon delivers), the listener's keys and tokens, and the metrics' series.
     static func apply(
-        _ fresh: Wiring, watcher: Watcher?, dispatcher: OutboxDispatcher?, credentials: ListenerCredentials, metrics: MetricsRegistry
+        _ fresh: Wiring, startedWith started: Configuration, watcher: Watcher?, dispatcher: OutboxDispatcher?,
+        credentials: ListenerCredentials, metrics: MetricsRegistry, logger: Logger
     ) async {
+        let unchanged = restartOnly(started, fresh.configuration)
+        if !unchanged.isEmpty {
+            logger.warning("configuration reloaded but for keys read only at start; restart the daemon to change them", metadata: [
+                "keys": "\(unchanged.joined(separator: ","))",
+            ])
+        }
         await watcher?.reload(
             configuration: fresh.configuration, templates: fresh.templates, sources: fresh.sources, links: fresh.links)
         credentials.replace(with: fresh)
         await dispatcher?.use(notifiers: fresh.notifiers, opsChannel: fresh.configuration.opsChannel, templates: fresh.templates)
         metrics.retain(channels: Set(fresh.configuration.channels.keys), sources: Set(fresh.configuration.sources.map(\.name)))
+    }
+
+    /// The keys changed in `fresh` that a running daemon keeps as it started with: the state
+    /// it holds open, the address it listens on, and its PostgreSQL lease.
+    static func restartOnly(_ started: Configuration, _ fresh: Configuration) -> [String] {
+        var keys: [String] = []
+        if fresh.state != started.state { keys.append("state") }
+        if fresh.listen != started.listen { keys.append("listen") }
+        if fresh.lease != started.lease, case .postgres = started.stateLocation { keys.append("lease") }
+        return keys
     }
 
     /// A dry run's state: `base` read, nothing written, what a tick would send printed.
