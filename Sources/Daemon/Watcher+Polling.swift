@@ -34,13 +34,19 @@ extension Watcher {
             logger.error("source poll failed", metadata: ["source": "\(name)", "error": "\(error)"])
             return
         }
+        let seenBefore = problemsLastPolled[name] ?? []
+        var seen: Set<String> = []
         for problem in batch.problems {
             report.problems.append(problem.description)
+            seen.insert(problem.description)
             var metadata: Logger.Metadata = ["source": "\(problem.source)", "error": "\(problem.description)"]
             if let id = problem.recordID { metadata["ticket"] = "\(id)" }
             // One tied to no record (a refused cursor, a list that could not be read) is about the source.
-            logger.warning(problem.recordID == nil && problem.location == nil ? "source problem" : "record skipped", metadata: metadata)
+            let message: Logger.Message = problem.recordID == nil && problem.location == nil ? "source problem" : "record skipped"
+            // Told once while it lasts: the source's previous poll had it too.
+            logger.log(level: seenBefore.contains(problem.description) ? .debug : .warning, message, metadata: metadata)
         }
+        problemsLastPolled[name] = seen
         tickets.replace(name, with: batch.tickets)
         let history = try await store.observe(batch.tickets, source: name, at: outcome.startedAt)
         for ticket in batch.tickets { observed[ticket.key] = history[ticket.key] }

@@ -51,6 +51,9 @@ public actor Watcher {
     var observed: [String: [TicketEvent]] = [:]
     /// Source-freshness notices waiting for the next commit.
     var sourceNotices: [SourceFreshness.Notice] = []
+    /// The problems each source's last poll had, so that one repeated at every poll of an
+    /// unchanged file is a warning once, not at every poll interval.
+    var problemsLastPolled: [String: Set<String>] = [:]
     /// Signs the action links of team messages; nil without `public_url`.
     private(set) var links: ActionLinks?
     /// Rung when someone answers a ping, so the next tick tells the team at once.

@@ -13,7 +13,7 @@ import TicketSources
 @Suite struct SourceProblemLogTests {
     /// Every message logged, with its metadata.
     final class Lines: Sendable {
-        let lines = Mutex<[(message: String, metadata: Logger.Metadata)]>([])
+        let lines = Mutex<[(message: String, level: Logger.Level, metadata: Logger.Metadata)]>([])
     }
 
     struct Capture: LogHandler {
@@ -27,7 +27,7 @@ import TicketSources
         }
 
         func log(event: LogEvent) {
-            into.lines.withLock { $0.append((event.message.description, event.metadata ?? [:])) }
+            into.lines.withLock { $0.append((event.message.description, event.level, event.metadata ?? [:])) }
         }
     }
 
@@ -61,5 +61,44 @@ import TicketSources
         #expect(lines.map(\.message) == ["record skipped", "source problem"])
         #expect(lines[0].metadata["ticket"] == "T-7")
         #expect(lines[1].metadata["ticket"] == nil)
+    }
+
+    /// The same problems at every poll of an unchanged file: warned once while they last,
+    /// then at debug; a problem that goes and comes back is warned again.
+    @Test func aProblemRepeatedByTheNextPollIsWarnedOnce() async throws {
+        let configuration = try Configuration.parse(yaml: """
+            sources:
+              - { name: desk, type: file, path: tickets.json }
+            policies:
+              - name: all
+                targets: { any: { first_response: 1h } }
+            """, file: "slawatch.yaml", baseDirectory: "/tmp")
+        let captured = Lines()
+        final class Polls: Sendable {
+            let left: Mutex<[[RecordProblem]]>
+            init(_ polls: [[RecordProblem]]) { left = Mutex(polls) }
+        }
+        struct Scripted: TicketSource {
+            let name = "desk"
+            let polls: Polls
+            func poll() async throws -> TicketBatch { TicketBatch(tickets: [], problems: polls.left.withLock { $0.removeFirst() }) }
+        }
+        let t7 = RecordProblem(source: "desk", recordID: "T-7", message: "\"status\" is not a known status")
+        let t8 = RecordProblem(source: "desk", recordID: "T-8", message: "\"priority\" is not a known priority")
+        let problems = Polls([[t7], [t7, t8], [t8], [t7, t8]])
+        let watcher = Watcher(
+            configuration: configuration, templates: try MessageTemplates(directory: nil), store: DryRunLog(base: nil) { _ in },
+            sources: [Watcher.Source(config: configuration.sources[0], reader: Scripted(polls: problems))], dispatcher: nil,
+            logger: Logger(label: "test") { _ in Capture(into: captured) }
+        )
+        var warned: [[String]] = []
+        for poll in 0..<4 {
+            captured.lines.withLock { $0.removeAll() }
+            let report = try await watcher.tick(at: Date(timeIntervalSince1970: 1_795_000_000 + Double(poll) * 60), forcePoll: true)
+            #expect(report.problems.count == [1, 2, 1, 2][poll])
+            warned.append(captured.lines.withLock { $0 }.filter { $0.message == "record skipped" && $0.level == .warning }
+                .compactMap { $0.metadata["ticket"]?.description })
+        }
+        #expect(warned == [["T-7"], ["T-8"], [], ["T-7"]])
     }
 }
