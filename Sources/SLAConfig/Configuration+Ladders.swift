@@ -30,7 +30,7 @@ extension Configuration {
         let at = fields.required("at", example: "75%")
         let label = at?.string("a threshold", example: "75%")
         let threshold = at?.threshold()
-        let notice = fields["customer_notice"]?.string("a template name", example: "delay_notice")
+        let notice = fields["customer_notice"]?.choice(CustomerNoticeTemplate.self, what: "a customer template")?.rawValue
         let setPriority = fields["set_priority"]?.choice(TicketPriority.self, what: "a canonical priority")
         let addTag = fields["add_tag"]?.string("a tag", example: "sla-breached")
 
@@ -42,7 +42,7 @@ extension Configuration {
             } else {
                 notifyIsValid = false
             }
-        } else if notice == nil && setPriority == nil && addTag == nil {
+        } else if fields["customer_notice"] == nil && fields["set_priority"] == nil && fields["add_tag"] == nil {
             _ = fields.required("notify", example: "lead (a role or a channel), or customer_notice: TEMPLATE")
         }
 

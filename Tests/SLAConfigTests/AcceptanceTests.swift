@@ -95,7 +95,7 @@ import Testing
             all_clear: true
             steps:
               - { at: 50%, notify: [lead, hooks] }
-              - { at: breach-10m, customer_notice: heads_up }
+              - { at: breach-10m, customer_notice: update_due }
           slow:
             - { at: 100%, notify: executive, repeat: 1d }
         channels:
@@ -190,7 +190,7 @@ import Testing
         #expect(fast.allClear)
         #expect(fast.steps.map(\.threshold) == [.percent(50), .breach(offsetSeconds: -600)])
         #expect(fast.steps.map(\.notify) == [["lead", "hooks"], []])
-        #expect(fast.steps.map(\.customerNotice) == [nil, "heads_up"])
+        #expect(fast.steps.map(\.customerNotice) == [nil, "update_due"])
         let slow = try #require(ladders["slow"])
         #expect(slow.steps.map(\.repeatEvery) == [86_400])
         #expect(!slow.allClear)

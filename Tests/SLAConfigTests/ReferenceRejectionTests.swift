@@ -49,6 +49,17 @@ import Testing
                   notify: manger
             """, at: 7, 15, "ladders.default[0].notify",
             says: "no role or channel is named \"manger\" (did you mean manager?)", "use one of director, executive, lead, manager"),
+        // Was told without a line: "slawatch.yaml: ladders.default step breach: customer_notice …".
+        Rejection("unknown customer notice", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            ladders:
+              default:
+                - at: breach
+                  customer_notice: delay_notise
+            """, at: 7, 24, "ladders.default[0].customer_notice",
+            says: "\"delay_notise\" is not a customer template (did you mean delay_notice?)", "write one of delay_notice, update_due"),
         Rejection("unknown relay", """
             policies:
               - name: standard

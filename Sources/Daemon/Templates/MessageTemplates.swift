@@ -18,7 +18,7 @@ public struct MessageTemplates: Sendable {
     /// Templates for the team.
     public static let teamTemplates = ["warning", "breach", "catch_up", "repeat", "digest", "all_clear", "risk", "acknowledged"]
     /// Templates for customers, named by a ladder step's `customer_notice`.
-    public static let customerTemplates = ["delay_notice", "update_due"]
+    public static let customerTemplates = CustomerNoticeTemplate.allCases.map(\.rawValue)
     /// What the `ops_channel` hears about slawatch's own trouble: one template, whose
     /// context has one of `channel_failing`, `channel_recovered`, `source_stale`,
     /// `source_recovered`.
@@ -132,18 +132,6 @@ public struct MessageTemplates: Sendable {
         compiledForms = forms
         if problems.isEmpty { problems = validateOutput() }
         guard problems.isEmpty else { throw TemplateError(problems) }
-    }
-
-    /// The ladder steps whose `customer_notice` names no customer template.
-    public static func unknownNotices(in ladders: [String: EscalationLadder]) -> [String] {
-        ladders.values.sorted { $0.name < $1.name }.flatMap { ladder in
-            ladder.steps.compactMap { step in
-                step.customerNotice.flatMap { customerTemplates.contains($0) ? nil :
-                    "ladders.\(ladder.name) step \(step.label): customer_notice \($0) is not a customer template; use "
-                        + customerTemplates.joined(separator: " or ")
-                }
-            }
-        }
     }
 
     /// Renders template `name` with `context`; the HTML form only `withHTML` (a chat

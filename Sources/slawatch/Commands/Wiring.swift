@@ -63,7 +63,6 @@ struct Wiring {
         } catch {
             problems.append(error.description)
         }
-        problems += MessageTemplates.unknownNotices(in: configuration.ladders).map { "\(configuration.file): \($0)" }
         let secrets: ResolvedSecrets
         do {
             secrets = try configuration.resolveSecrets(environment: environment)
