@@ -1,7 +1,7 @@
 /// The "did you mean" of a diagnostic: the closest known name to a misspelt one.
-enum Suggestion {
+public enum Suggestion {
     /// The candidate within a small edit distance of `word` (case-insensitive), if any.
-    static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+    public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let target = Array(word.lowercased())
         let limit = max(1, min(3, target.count / 3))
         var best: (name: String, distance: Int)?

@@ -28,6 +28,18 @@ private func fixture(_ name: String) -> String {
         #expect(lines.contains { $0.hasPrefix("\(directory)/breach.txt.mustache") && $0.contains("rename it") })
     }
 
+    /// A misspelt override was read and never rendered: the default went out instead.
+    @Test func aFormOfATemplateNeverRenderedIsRefusedWithTheNameItResembles() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-templates-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "SLA warning\n".write(to: directory.appendingPathComponent("warnign.subject.mustache"), atomically: true, encoding: .utf8)
+        try "x\n".write(to: directory.appendingPathComponent("footer.mustache"), atomically: true, encoding: .utf8)
+        let error = #expect(throws: TemplateError.self) { try MessageTemplates(directory: directory.path) }
+        #expect(error?.description == "\(directory.path)/warnign.subject.mustache: warnign is not a template slawatch renders "
+            + "(did you mean warning?); rename the file, or name it warnign.mustache for a partial")
+    }
+
     /// A partial that includes itself, directly or through another, would render forever.
     @Test func partialsIncludingThemselvesAreRefusedWhereTheCircleCloses() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-templates-\(UUID())")

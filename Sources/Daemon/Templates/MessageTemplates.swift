@@ -1,5 +1,6 @@
 public import Foundation
 import Mustache
+import SLAConfig
 public import SLAEngine
 
 /// The message templates: the defaults of `config/templates/`, with any file of the
@@ -27,6 +28,8 @@ public struct MessageTemplates: Sendable {
     /// one template, whose context has `started` or `ended`.
     public static let surgeTemplates = ["surge"]
     static let forms = ["subject", "text", "html"]
+    /// Every template whose forms slawatch renders.
+    static let rendered = teamTemplates + customerTemplates + opsTemplates + surgeTemplates
 
     /// Subjects, text forms and partials, rendering values unescaped.
     private let text: MustacheLibrary
@@ -84,6 +87,13 @@ public struct MessageTemplates: Sendable {
             if let form, !MessageTemplates.forms.contains(form) {
                 problems.append(TemplateProblem(file: entry.origin, line: nil, message:
                     "\(file) is neither NAME.subject, NAME.text, NAME.html nor a partial NAME; rename it"))
+                continue
+            }
+            if form != nil, let template = name.split(separator: ".").first.map(String.init), !MessageTemplates.rendered.contains(template) {
+                // A form of a template slawatch never renders would be ignored: a misspelt override.
+                let close = Suggestion.closest(to: template, in: MessageTemplates.rendered).map { " (did you mean \($0)?)" } ?? ""
+                problems.append(TemplateProblem(file: entry.origin, line: nil, message:
+                    "\(template) is not a template slawatch renders\(close); rename the file, or name it \(template).mustache for a partial"))
                 continue
             }
             origins[name] = entry.origin
