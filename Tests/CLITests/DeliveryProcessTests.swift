@@ -88,6 +88,22 @@ struct HTTPReceiver {
 }
 
 extension DeliveryProcessTests {
+    /// A CA file that is not there passed `check`; every mail then failed its handshake.
+    @Test func aRelayCAFileThatCannotBeReadIsACheckError() throws {
+        let fixture = try fixture(channels: """
+              hooks: { type: log, path: out/hooks.jsonl }
+              director: { type: email, relay: main, to: director@example.com }
+            relays:
+              main: { url: "smtp://127.0.0.1:9", from: "Support <support@example.com>", ca_file: /nonexistent/ca.pem }
+            """)
+        for command in [["check"], ["run", "--once"]] {
+            let result = try SlawatchProcess.run(command + ["--config", fixture.config])
+            #expect(result.status == 78, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("relays.main: the relay's ca_file /nonexistent/ca.pem does not exist or cannot be read"),
+                    "\(command): \(result.stderr)")
+        }
+    }
+
     @Test func testNotifyToTheCustomerChannelAsksForAnAddress() throws {
         let fixture = try fixture(channels: """
               hooks: { type: log, path: out/hooks.jsonl }

@@ -114,5 +114,9 @@ import Testing
         #expect(throws: ChannelSettingsError.self) { try SMTPRelay(url: "smtp://mail.example.com", from: "not an address") }
         #expect(throws: ChannelSettingsError.self) { try SMTPRelay(url: "smtp://mail.example.com", username: "u", from: "a@example.com") }
         #expect(throws: ChannelSettingsError.self) { try SMTPRelay(url: "smtp://u:pw@mail.example.com", from: "a@example.com") }
+        #expect(throws: ChannelSettingsError(code: .unreadableFile, message: "the relay's ca_file /nonexistent/ca.pem does not exist "
+            + "or cannot be read; point it at the PEM file of the relay's CA")) {
+            try SMTPRelay(url: "smtp://mail.example.com", from: "a@example.com", caFile: "/nonexistent/ca.pem")
+        }
     }
 }

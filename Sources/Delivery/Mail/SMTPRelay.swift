@@ -57,6 +57,12 @@ public struct SMTPRelay: Sendable, CustomStringConvertible, CustomReflectable {
             throw ChannelSettingsError(
                 code: .conflict, message: "the relay \(host) needs both username and password_file, or neither")
         }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            // Otherwise every mail through the relay would fail its TLS handshake.
+            throw ChannelSettingsError(
+                code: .unreadableFile,
+                message: "the relay's ca_file \(caFile) does not exist or cannot be read; point it at the PEM file of the relay's CA")
+        }
         self.url = components.string ?? url
         self.security = chosen
         self.username = username

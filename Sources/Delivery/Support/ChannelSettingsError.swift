@@ -15,6 +15,8 @@ public struct ChannelSettingsError: Error, Sendable, Equatable, CustomStringConv
         case invalidHeader = "invalid_header"
         /// Settings that contradict each other (`smtps://` with `tls: starttls`).
         case conflict
+        /// A file a setting names that cannot be read (a relay's `ca_file`).
+        case unreadableFile = "unreadable_file"
     }
 
     public var code: Code
