@@ -16,8 +16,10 @@ extension Configuration {
     /// Reads `state`: a file path, or a `postgresql://` URL kept as written (less its password).
     static func readState(_ node: ConfigNode?) -> (text: String, location: StateLocation) {
         guard let node else { return (Defaults.state, .sqlite(path: Defaults.state)) }
-        if let raw = node.string("a file path or a postgresql:// URL", example: "/var/lib/slawatch/state.db"),
-           PostgresURL.isURL(raw) {
+        guard let raw = node.string("a file path or a postgresql:// URL", example: "/var/lib/slawatch/state.db") else {
+            return (Defaults.state, .sqlite(path: Defaults.state))
+        }
+        if PostgresURL.isURL(raw) {
             do {
                 let url = try PostgresURL(parsing: raw)
                 if url.password != nil {
@@ -29,13 +31,13 @@ extension Configuration {
                 return (Defaults.state, .sqlite(path: Defaults.state))
             }
         }
-        if let raw = node.string("a file path or a postgresql:// URL"), let scheme = raw.range(of: "://").map({ raw[..<$0.lowerBound] }),
+        if let scheme = raw.range(of: "://").map({ raw[..<$0.lowerBound] }),
            !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }) {
             // Taken as a path, it would make a SQLite file under a directory named `SCHEME:`.
             node.report("is a \(scheme):// URL; state is a SQLite file path or a postgresql:// URL")
             return (Defaults.state, .sqlite(path: Defaults.state))
         }
-        let path = node.path("a file path") ?? Defaults.state
+        let path = node.document.resolvingPath(raw)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             node.report("\(path) is a directory; name the state file in it, such as \((path as NSString).appendingPathComponent("state.db"))")
