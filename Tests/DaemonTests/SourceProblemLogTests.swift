@@ -41,7 +41,8 @@ import TicketSources
         }
     }
 
-    @Test func recordsAndTheSourceAreToldApart() async throws {
+    /// A watcher of one file source named desk, read by `reader`, logging into `captured`.
+    static func watcher(reading reader: any TicketSource, into captured: Lines) throws -> Watcher {
         let configuration = try Configuration.parse(yaml: """
             sources:
               - { name: desk, type: file, path: tickets.json }
@@ -49,12 +50,16 @@ import TicketSources
               - name: all
                 targets: { any: { first_response: 1h } }
             """, file: "slawatch.yaml", baseDirectory: "/tmp")
-        let captured = Lines()
-        let watcher = Watcher(
+        return Watcher(
             configuration: configuration, templates: try MessageTemplates(directory: nil), store: DryRunLog(base: nil) { _ in },
-            sources: [Watcher.Source(config: configuration.sources[0], reader: Problems())], dispatcher: nil,
+            sources: [Watcher.Source(config: configuration.sources[0], reader: reader)], dispatcher: nil,
             logger: Logger(label: "test") { _ in Capture(into: captured) }
         )
+    }
+
+    @Test func recordsAndTheSourceAreToldApart() async throws {
+        let captured = Lines()
+        let watcher = try Self.watcher(reading: Problems(), into: captured)
         let report = try await watcher.tick(at: Date(timeIntervalSince1970: 1_795_000_000))
         #expect(report.problems.count == 2)
         let lines = captured.lines.withLock { $0 }.filter { $0.metadata["source"] == "desk" }
@@ -66,14 +71,6 @@ import TicketSources
     /// The same problems at every poll of an unchanged file: warned once while they last,
     /// then at debug; a problem that goes and comes back is warned again.
     @Test func aProblemRepeatedByTheNextPollIsWarnedOnce() async throws {
-        let configuration = try Configuration.parse(yaml: """
-            sources:
-              - { name: desk, type: file, path: tickets.json }
-            policies:
-              - name: all
-                targets: { any: { first_response: 1h } }
-            """, file: "slawatch.yaml", baseDirectory: "/tmp")
-        let captured = Lines()
         final class Polls: Sendable {
             let left: Mutex<[[RecordProblem]]>
             init(_ polls: [[RecordProblem]]) { left = Mutex(polls) }
@@ -86,11 +83,8 @@ import TicketSources
         let t7 = RecordProblem(source: "desk", recordID: "T-7", message: "\"status\" is not a known status")
         let t8 = RecordProblem(source: "desk", recordID: "T-8", message: "\"priority\" is not a known priority")
         let problems = Polls([[t7], [t7, t8], [t8], [t7, t8]])
-        let watcher = Watcher(
-            configuration: configuration, templates: try MessageTemplates(directory: nil), store: DryRunLog(base: nil) { _ in },
-            sources: [Watcher.Source(config: configuration.sources[0], reader: Scripted(polls: problems))], dispatcher: nil,
-            logger: Logger(label: "test") { _ in Capture(into: captured) }
-        )
+        let captured = Lines()
+        let watcher = try Self.watcher(reading: Scripted(polls: problems), into: captured)
         var warned: [[String]] = []
         for poll in 0..<4 {
             captured.lines.withLock { $0.removeAll() }

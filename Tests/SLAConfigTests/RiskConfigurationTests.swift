@@ -13,6 +13,17 @@ import SLAEngine
           leads: { type: log, path: leads.jsonl }
         """
 
+    /// An email channel without `to`: it mails each ticket's customer.
+    static let customersMail = """
+        policies:
+          - name: standard
+            targets: { any: { first_response: 1h } }
+        relays:
+          main: { url: "smtp://127.0.0.1:25", from: sla@example.com }
+        channels:
+          customers: { type: email, relay: main }
+        """
+
     @Test func theDesignsKeysAreRead() throws {
         let yaml = Self.base + """
 
@@ -86,14 +97,8 @@ import SLAEngine
               reopened: { notify: [lead, customers] }
             """, at: 7, 30, "risks.reopened.notify[1]", says: "reaches customers", "for the team alone"),
         // `check` said ok, and `run` dead-lettered every team message to the customers' mail.
-        Rejection("a ladder step to the customers' mail", """
-            policies:
-              - name: standard
-                targets: { any: { first_response: 1h } }
-            relays:
-              main: { url: "smtp://127.0.0.1:25", from: sla@example.com }
-            channels:
-              customers: { type: email, relay: main }
+        Rejection("a ladder step to the customers' mail", customersMail + """
+
             ladders:
               default:
                 - { at: breach, notify: [manager, customers] }
@@ -108,16 +113,7 @@ import SLAEngine
             teams:
               default: { lead: [notices] }
             """, at: 8, 21, "teams.default.lead[0]", says: "reaches customers"),
-        Rejection("ops notices on the customers' mail", """
-            policies:
-              - name: standard
-                targets: { any: { first_response: 1h } }
-            relays:
-              main: { url: "smtp://127.0.0.1:25", from: sla@example.com }
-            channels:
-              customers: { type: email, relay: main }
-            ops_channel: customers
-            """, at: 8, 14, "ops_channel", says: "reaches customers"),
+        Rejection("ops notices on the customers' mail", customersMail + "\nops_channel: customers", at: 8, 14, "ops_channel", says: "reaches customers"),
         Rejection("a surge over without %", base + "\nsurges:\n  - { by: group, over: 50, notify: manager }", at: 7, 24,
                   "surges[0].over", says: "\"50\" is not a percent", "50%"),
         Rejection("a surge by an unknown field", base + "\nsurges:\n  - { by: queue, over: 50%, notify: manager }", at: 7, 11,

@@ -120,8 +120,7 @@ public struct MessageTemplates: Sendable {
             }
         }
         problems += MessageTemplates.partialCycles(in: files)
-        for name in MessageTemplates.teamTemplates + MessageTemplates.customerTemplates + MessageTemplates.opsTemplates
-            + MessageTemplates.surgeTemplates {
+        for name in MessageTemplates.rendered {
             for form in MessageTemplates.forms where files["\(name).\(form).mustache"] == nil {
                 problems.append(TemplateProblem(file: directory ?? "templates", line: nil, message: "\(name).\(form).mustache is missing"))
             }
