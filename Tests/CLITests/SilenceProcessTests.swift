@@ -57,6 +57,9 @@ import Testing
         #expect(try fixture.slawatch(["silence", "add", "--for", "1h", "--reason", "x"]).status == 64)
         let unknown = try fixture.slawatch(["silence", "add", "--match", "queue=x", "--for", "1h", "--reason", "x"])
         #expect(unknown.status == 64 && unknown.stderr.contains("customer.tier"))
+        // A priority no ticket has: a silence that would never mute anything.
+        let never = try fixture.slawatch(["silence", "add", "--match", "priority=superhigh", "--for", "1h", "--reason", "x"])
+        #expect(never.status == 64 && never.stderr.contains("priority superhigh is not a canonical priority"), "\(never.stderr)")
         #expect(try fixture.request("GET", "/api/v1/silences", token: nil).status == 401)
         #expect(try fixture.request("POST", "/api/v1/silences", json: #"{"match": {"queue": "x"}, "for": "1h", "reason": "x"}"#)
             .status == 400)

@@ -99,6 +99,11 @@ extension APIRoutes {
                   !kept.contains(where: { $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) else {
                 throw Refusal(status: .badRequest, message: "match: \(key) needs a value or a list of values (text)")
             }
+            // A priority no ticket can have would make a silence that never mutes anything.
+            if field == .priority, let unknown = kept.first(where: { TicketPriority(rawValue: $0.lowercased()) == nil }) {
+                throw Refusal(status: .badRequest, message: "match: priority \(unknown) is not a canonical priority; use "
+                    + TicketPriority.allCases.map(\.rawValue).joined(separator: ", "))
+            }
             matchers[field] = kept
         }
         return matchers
