@@ -26,10 +26,6 @@ enum ClockBenchmark {
     }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
 /// 2026-11-18T08:26:40Z, a Wednesday.
 let benchmarkNow = Date(timeIntervalSince1970: 1_795_000_000)
 

@@ -68,7 +68,7 @@ public struct TickLoop: NamedService {
                 wait = min(wait, ping.seconds)
             }
             if let maxPause {
-                wait = min(wait, Double(maxPause.components.seconds) + Double(maxPause.components.attoseconds) / 1e18)
+                wait = min(wait, maxPause.seconds)
             }
             let pause = Duration.milliseconds(Int(wait * 1000))
             // A poll still running in the background wakes the loop when it ends, so its

@@ -54,8 +54,3 @@ public struct TickReport: Sendable {
         self.at = at
     }
 }
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import Transport
 import Yams
 
 /// A value in the configuration file with its key path: reads it as a typed value and
@@ -197,7 +198,7 @@ struct ConfigNode {
                     + "write the full URL, or ${VARIABLE} to take it from the environment")
                 return nil
             }
-            if let flaw = SecretReference.urlFlaw(raw) {
+            if let flaw = URLText.flaw(of: raw) {
                 report("is not a URL a request can be sent to: \(flaw)")
                 return nil
             }

@@ -87,25 +87,11 @@ public struct SecretReference: Sendable, CustomStringConvertible, CustomReflecta
                     "\(source) is not a URL starting with \(schemes.joined(separator: " or ")); write the full URL"
                 ))
             }
-            if let flaw = SecretReference.urlFlaw(value) {
+            if let flaw = URLText.flaw(of: value) {
                 return .failure(problem("\(source) is not a URL a request can be sent to: \(flaw)"))
             }
         }
         return .success(Secret(value))
-    }
-
-    /// What keeps `url` (which starts with an accepted scheme) from being requested, in words
-    /// that never quote it: a URL may carry a token. Nil when it is a URL libcurl takes.
-    static func urlFlaw(_ url: String) -> String? {
-        if url.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true }) {
-            return "it holds a space or a control character; write the URL alone, percent-encoding what needs it"
-        }
-        guard let parts = URLComponents(string: url) else {
-            return "it does not parse; check its characters and percent-encoding"
-        }
-        guard let host = parts.host, !host.isEmpty else { return "it names no host" }
-        if let port = parts.port, !(1...65535).contains(port) { return "its port is not between 1 and 65535" }
-        return nil
     }
 
     private var keyName: String {

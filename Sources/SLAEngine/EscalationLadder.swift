@@ -22,13 +22,13 @@ public enum Threshold: Sendable, Hashable {
     }
 }
 
-/// One rung of an escalation ladder.
 /// The templates a step's `customer_notice` may name.
 public enum CustomerNoticeTemplate: String, CaseIterable, Sendable {
     case delayNotice = "delay_notice"
     case updateDue = "update_due"
 }
 
+/// One rung of an escalation ladder.
 public struct LadderStep: Sendable, Hashable {
     /// The step's `at` exactly as written in the configuration (`75%`, `breach+2h`); it names the step.
     public var label: String

@@ -8,6 +8,20 @@ package enum URLText {
         return "the configured host"
     }
 
+    /// What keeps `url` from being requested, in words that never quote it: a URL may carry
+    /// a token. Nil when it is a URL libcurl takes (its scheme is the caller's to check).
+    package static func flaw(of url: String) -> String? {
+        if url.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true }) {
+            return "it holds a space or a control character; write the URL alone, percent-encoding what needs it"
+        }
+        guard let parts = URLComponents(string: url) else {
+            return "it does not parse; check its characters and percent-encoding"
+        }
+        guard let host = parts.host, !host.isEmpty else { return "it names no host" }
+        if let port = parts.port, !(1...65535).contains(port) { return "its port is not between 1 and 65535" }
+        return nil
+    }
+
     /// The scheme, lowercased, or nil.
     package static func scheme(of url: String) -> String? {
         URLComponents(string: url)?.scheme?.lowercased()

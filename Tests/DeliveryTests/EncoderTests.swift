@@ -42,7 +42,8 @@ private func body(_ encoder: any ChannelEncoder, _ message: OutboundMessage = Sa
     }
 
     @Test func anInvalidURLIsRefusedWithoutShowingIt() {
-        for url in ["ftp://hooks.example.com/secret-token", "not a url secret-token", "https:///secret-token"] {
+        for url in ["ftp://hooks.example.com/secret-token", "not a url secret-token", "https:///secret-token",
+                    "https://hooks.example.com:99999/secret-token", "https://hooks.example.com/secret-token extra"] {
             #expect {
                 try SlackEncoder(url: Secret(url))
             } throws: { error in

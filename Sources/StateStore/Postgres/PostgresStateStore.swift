@@ -99,7 +99,7 @@ public final class PostgresStateStore: Sendable {
         do {
             return try await withDeadline(patience, progress: progress, onTimeout: {
                 StateStoreError(.unavailable, "\(endpoint): PostgreSQL did not answer within "
-                    + "\(TransportError.seconds(Double(patience.components.seconds) + Double(patience.components.attoseconds) / 1e18)) s; "
+                    + "\(TransportError.seconds(patience.seconds)) s; "
                     + "check that the server runs and is reachable")
             }, body)
         } catch {

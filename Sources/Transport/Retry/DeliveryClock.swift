@@ -18,8 +18,7 @@ public struct SystemDeliveryClock: DeliveryClock {
     public init() {}
 
     public func now() -> TimeInterval {
-        let elapsed = ContinuousClock.now - SystemDeliveryClock.origin
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        (ContinuousClock.now - SystemDeliveryClock.origin).seconds
     }
 
     public func date() -> Date {
