@@ -2,8 +2,9 @@
 /// exported by calendar apps.
 ///
 /// Each all-day `VEVENT` gives one ``Holiday`` per day it covers (`DTEND` is exclusive),
-/// named by its `SUMMARY`. Events with a time of day are not holidays and are skipped,
-/// as are `STATUS:CANCELLED` events. Yearly rules (`RRULE:FREQ=YEARLY` with `COUNT`,
+/// named by its `SUMMARY`. Events with a time of day are not holidays: they are skipped,
+/// and ``read(_:through:)`` names them so the configuration can say so, as are
+/// `STATUS:CANCELLED` events. Yearly rules (`RRULE:FREQ=YEARLY` with `COUNT`,
 /// `UNTIL`, `INTERVAL`, `BYMONTH`, `BYMONTHDAY`, `BYDAY`) are expanded; `RDATE` adds
 /// dates, `EXDATE` removes them, and an instance overridden through `RECURRENCE-ID`
 /// (moved or cancelled) leaves its original date.
@@ -13,7 +14,13 @@ public enum ICalendarHolidays {
     /// Recurrences are expanded through the end of `lastYear`; explicit dates (`DTSTART`,
     /// `RDATE`) are kept whatever their year. The text must be a `VCALENDAR`.
     public static func parse(_ text: String, through lastYear: Int) throws(ICalendarError) -> [Holiday] {
-        let events = try readEvents(from: contentLines(text))
+        try read(text, through: lastYear).holidays
+    }
+
+    /// The holidays in `text`, as `parse` reads them, and the events it skipped because
+    /// they have a time of day.
+    public static func read(_ text: String, through lastYear: Int) throws(ICalendarError) -> Reading {
+        let (events, timed) = try readEvents(from: contentLines(text))
         var moved: [String: Set<LocalDate>] = [:]
         for event in events {
             if let uid = event.uid, let original = event.recurrenceID { moved[uid, default: []].insert(original) }
@@ -31,9 +38,25 @@ public enum ICalendarHolidays {
             }
         }
         // Stable: same-date holidays keep the file's order.
-        return holidays.enumerated()
+        let sorted = holidays.enumerated()
             .sorted { ($0.element.date, $0.offset) < ($1.element.date, $1.offset) }
             .map(\.element)
+        return Reading(holidays: sorted, timedEvents: timed)
+    }
+
+    /// What an iCalendar text holds for a business calendar.
+    public struct Reading: Sendable, Hashable {
+        /// The holidays, sorted by date.
+        public var holidays: [Holiday]
+        /// The events skipped because they have a time of day (cancelled ones left out).
+        public var timedEvents: [TimedEvent]
+    }
+
+    /// An event with a time of day: not a holiday.
+    public struct TimedEvent: Sendable, Hashable {
+        /// The line its `BEGIN:VEVENT` is on, 1-based.
+        public var line: Int
+        public var summary: String?
     }
 }
 
@@ -167,11 +190,13 @@ private struct Event {
 extension ICalendarHolidays {
     /// Walks `BEGIN`/`END` nesting and turns each all-day `VEVENT` into an ``Event``.
     ///
-    /// A component left open is reported on its `BEGIN` line.
-    private static func readEvents(from lines: [ContentLine]) throws(ICalendarError) -> [Event] {
+    /// A component left open is reported on its `BEGIN` line. Events with a time of day
+    /// come back apart, as where they begin.
+    private static func readEvents(from lines: [ContentLine]) throws(ICalendarError) -> ([Event], [TimedEvent]) {
         var open: [(component: String, line: Int)] = []
         var properties: [ContentLine] = []
         var events: [Event] = []
+        var timed: [TimedEvent] = []
         for line in lines {
             switch line.name {
             case "BEGIN":
@@ -196,8 +221,13 @@ extension ICalendarHolidays {
                         "BEGIN:\(innermost.component) is not ended before END:\(component) on line \(line.number); add END:\(innermost.component)")
                 }
                 open.removeLast()
-                if component == "VEVENT", let event = try event(begunOn: innermost.line, properties: properties) {
-                    events.append(event)
+                if component == "VEVENT" {
+                    if let event = try event(begunOn: innermost.line, properties: properties) {
+                        events.append(event)
+                    } else if !properties.contains(where: { $0.name == "STATUS" && $0.value.uppercased() == "CANCELLED" }) {
+                        let summary = properties.first { $0.name == "SUMMARY" }.map { unescape($0.value) }
+                        timed.append(TimedEvent(line: innermost.line, summary: summary?.isEmpty == false ? summary : nil))
+                    }
                 }
             default:
                 guard let innermost = open.last else {
@@ -212,7 +242,7 @@ extension ICalendarHolidays {
             throw ICalendarError(.structure, line: innermost.line,
                 "BEGIN:\(innermost.component) is never ended (is the file cut short?); add END:\(innermost.component)")
         }
-        return events
+        return (events, timed)
     }
 
     /// The event a `VEVENT`'s properties describe, or nil when it has a time of day.

@@ -21,26 +21,32 @@ public enum Weekday: Int, Sendable, CaseIterable, Comparable, CustomStringConver
     /// comma list of those (`tue,thu`). Returns the days in week order, or nil when a part
     /// is not a day; a day named twice in one key is returned once.
     public static func days(inKey key: String) -> [Weekday]? {
-        var days = Set<Weekday>()
+        namedDays(inKey: key).map { Set($0).sorted() }
+    }
+
+    /// The days a key names, in its order, each as often as it is named (`mon-wed,tue`
+    /// names tue twice); nil when it is not a day key.
+    public static func namedDays(inKey key: String) -> [Weekday]? {
+        var days: [Weekday] = []
         for part in key.split(separator: ",", omittingEmptySubsequences: false) {
             let bounds = part.trimmingSpaces().split(separator: "-", omittingEmptySubsequences: false)
             switch bounds.count {
             case 1:
                 guard let day = Weekday(key: bounds[0]) else { return nil }
-                days.insert(day)
+                days.append(day)
             case 2:
                 guard let first = Weekday(key: bounds[0]), let last = Weekday(key: bounds[1]) else { return nil }
                 var day = first
-                days.insert(day)
+                days.append(day)
                 while day != last {
                     day = Weekday(rawValue: (day.rawValue + 1) % 7)!
-                    days.insert(day)
+                    days.append(day)
                 }
             default:
                 return nil
             }
         }
-        return days.sorted()
+        return days
     }
 }
 

@@ -39,6 +39,11 @@ extension Configuration {
         var isValid = true
         for entry in entries {
             let days = Weekday.days(inKey: entry.key)
+            if let named = Weekday.namedDays(inKey: entry.key), let twice = named.first(where: { day in named.count { $0 == day } > 1 }) {
+                entry.keyNode.report("\(twice.key) is named more than once in \"\(entry.key)\"; name each day once")
+                isValid = false
+                continue
+            }
             if days == nil {
                 entry.keyNode.report(
                     "\"\(entry.key)\" is not a day key; write a day (mon), a range (mon-fri) or a comma list (tue,thu) "
@@ -80,16 +85,30 @@ extension Configuration {
     }
 
     /// Dates (`2026-11-26`) and short days (`{date: 2026-12-24, hours: ["09:00-13:00"], name: …}`).
+    /// A date given twice is refused at the second: which of a closed day and a short day,
+    /// or of two short days, was meant cannot be told.
     private static func readHolidays(_ node: ConfigNode) -> [Holiday] {
         guard let items = node.list(of: "holidays (dates or {date, hours, name})") else { return [] }
+        var lineOf: [LocalDate: Int] = [:]
         return items.compactMap { item in
-            guard case .mapping = item.node else { return item.date().map { Holiday(date: $0) } }
-            guard let fields = item.mapping(allowed: ["date", "hours", "name"], what: "a holiday") else { return nil }
-            let date = fields.required("date", example: "2026-12-24")?.date()
-            let hours = fields["hours"]?.windows()
-            let name = fields["name"]?.string("a name", example: "Christmas Eve")
-            guard let date, fields["hours"] == nil || hours != nil else { return nil }
-            return Holiday(date: date, name: name, hours: hours)
+            let holiday: Holiday?
+            if case .mapping = item.node {
+                guard let fields = item.mapping(allowed: ["date", "hours", "name"], what: "a holiday") else { return nil }
+                let date = fields.required("date", example: "2026-12-24")?.date()
+                let hours = fields["hours"]?.windows()
+                let name = fields["name"]?.string("a name", example: "Christmas Eve")
+                guard let date, fields["hours"] == nil || hours != nil else { return nil }
+                holiday = Holiday(date: date, name: name, hours: hours)
+            } else {
+                holiday = item.date().map { Holiday(date: $0) }
+            }
+            guard let holiday else { return nil }
+            if let line = lineOf[holiday.date] {
+                item.report("\(holiday.date) is already given on line \(line); give each date once, as a closed day or with its hours")
+                return nil
+            }
+            lineOf[holiday.date] = item.location.line
+            return holiday
         }
     }
 
@@ -109,7 +128,9 @@ extension Configuration {
                 continue
             }
             do {
-                holidays += try ICalendarHolidays.parse(text, through: Defaults.holidaysThroughYear)
+                let reading = try ICalendarHolidays.read(text, through: Defaults.holidaysThroughYear)
+                holidays += reading.holidays
+                if !reading.timedEvents.isEmpty { item.warn(timedEventsSkipped(reading.timedEvents, in: written)) }
             } catch {
                 let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
                 let line = lines.indices.contains(error.line - 1)
@@ -118,5 +139,14 @@ extension Configuration {
             }
         }
         return holidays
+    }
+
+    /// What a holiday file's events with a time of day come to: nothing, said once per file.
+    private static func timedEventsSkipped(_ events: [ICalendarHolidays.TimedEvent], in file: String) -> String {
+        let shown = events.prefix(3).map { event in "line \(event.line)" + (event.summary.map { " (\"\($0.prefix(60))\")" } ?? "") }
+        let more = events.count > shown.count ? " and \(events.count - shown.count) more" : ""
+        let count = events.count == 1 ? "an event with a time of day is" : "\(events.count) events with a time of day are"
+        return "holiday file \(file): \(count) not a holiday and skipped: \(shown.joined(separator: ", "))\(more); "
+            + "a holiday is an all-day event (DTSTART;VALUE=DATE), and a day with shorter hours goes under holidays: as {date, hours}"
     }
 }

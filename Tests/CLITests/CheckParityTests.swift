@@ -37,6 +37,36 @@ import Testing
         #expect(!result.stderr.contains("calendars.india"))
     }
 
+    /// An event with a time of day in a holiday file was skipped without a word, so the
+    /// hours someone meant to close stayed open.
+    @Test func aHolidayFileEventWithATimeOfDayIsNamedByCheckAndRun() throws {
+        let fixture = try DaemonFixture(tickets: "[]", extraConfig: """
+            calendars:
+              office:
+                timezone: Europe/Berlin
+                week: { mon-fri: ["09:00-17:00"] }
+                holiday_files: [office.ics]
+            """)
+        let ics = [
+            "BEGIN:VCALENDAR", "BEGIN:VEVENT", "DTSTART;VALUE=DATE:20261225", "SUMMARY:Christmas Day", "END:VEVENT",
+            "BEGIN:VEVENT", "DTSTART:20261224T120000Z", "DTEND:20261224T170000Z", "SUMMARY:Christmas Eve afternoon", "END:VEVENT",
+            "BEGIN:VEVENT", "DTSTART:20261231T120000Z", "STATUS:CANCELLED", "END:VEVENT", "END:VCALENDAR",
+        ]
+        let directory = (fixture.config as NSString).deletingLastPathComponent
+        try ics.joined(separator: "\r\n").write(toFile: directory + "/office.ics", atomically: true, encoding: .utf8)
+        let line = try lineNumber(of: "holiday_files: [office.ics]", in: fixture)
+        let warning = "\(fixture.config):\(line):21: calendars.office.holiday_files[0]: warning: holiday file office.ics: "
+            + "an event with a time of day is not a holiday and skipped: line 6 (\"Christmas Eve afternoon\"); "
+        let check = try SlawatchProcess.run(["check", "--config", fixture.config])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stderr.contains(warning), "\(check.stderr)")
+        // The cancelled event is no holiday either, and not worth a word.
+        #expect(!check.stderr.contains("line 11"), "\(check.stderr)")
+        let run = try SlawatchProcess.run(["run", "--once", "--config", fixture.config])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("an event with a time of day is not a holiday and skipped: line 6"), "\(run.stderr)")
+    }
+
     /// A factor that overflowed a target crashed `evaluate`, `explain` and `run` (SIGILL),
     /// while `check` said ok.
     @Test func aTargetsFactorPastItsLimitIsRefusedByEveryCommand() throws {

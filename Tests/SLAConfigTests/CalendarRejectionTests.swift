@@ -77,6 +77,56 @@ import Testing
                 calendar: office
                 targets: { any: { first_response: 1h } }
             """, at: 6, 7, "calendars.office.week.fri", says: "fri is also in \"mon-fri\" (line 5)", "name each day in one key only"),
+        Rejection("a day named twice in one key", """
+            calendars:
+              office:
+                timezone: Europe/Berlin
+                week:
+                  mon,mon: ["09:00-17:00"]
+            policies:
+              - name: standard
+                calendar: office
+                targets: { any: { first_response: 1h } }
+            """, at: 5, 7, "calendars.office.week.mon,mon", says: "mon is named more than once in \"mon,mon\"", "name each day once"),
+        Rejection("a day named by a range and again in one key", """
+            calendars:
+              office:
+                timezone: Europe/Berlin
+                week:
+                  mon-fri,wed: ["09:00-17:00"]
+            policies:
+              - name: standard
+                calendar: office
+                targets: { any: { first_response: 1h } }
+            """, at: 5, 7, "calendars.office.week.mon-fri,wed", says: "wed is named more than once in \"mon-fri,wed\""),
+        Rejection("a date given as a holiday and as a short day", """
+            calendars:
+              office:
+                timezone: Europe/Berlin
+                week: { mon-fri: ["09:00-17:00"] }
+                holidays:
+                  - 2026-12-24
+                  - { date: 2026-12-24, hours: ["09:00-13:00"] }
+            policies:
+              - name: standard
+                calendar: office
+                targets: { any: { first_response: 1h } }
+            """, at: 7, 9, "calendars.office.holidays[1]",
+            says: "2026-12-24 is already given on line 6", "give each date once, as a closed day or with its hours"),
+        Rejection("a date given as two short days", """
+            calendars:
+              office:
+                timezone: Europe/Berlin
+                week: { mon-fri: ["09:00-17:00"] }
+                holidays:
+                  - { date: 2026-12-24, hours: ["09:00-13:00"] }
+                  - { date: 2026-12-31, hours: ["09:00-12:00"] }
+                  - { date: 2026-12-24, hours: ["09:00-12:00"] }
+            policies:
+              - name: standard
+                calendar: office
+                targets: { any: { first_response: 1h } }
+            """, at: 8, 9, "calendars.office.holidays[2]", says: "2026-12-24 is already given on line 6"),
         Rejection("a week without an open window", """
             calendars:
               office:

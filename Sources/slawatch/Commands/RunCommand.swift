@@ -42,6 +42,7 @@ struct RunCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in JournalLogHandler(label: label) }
         let logger = Logger(label: "slawatch")
         let configuration = try options.load()
+        RunCommand.logWarnings(of: configuration, logger: logger)
 
         var fixedInstant: Date?
         if let at {
@@ -204,6 +205,7 @@ extension RunCommand {
         _ fresh: Wiring, startedWith started: Configuration, watcher: Watcher?, dispatcher: OutboxDispatcher?,
         credentials: ListenerCredentials, metrics: MetricsRegistry, logger: Logger
     ) async {
+        logWarnings(of: fresh.configuration, logger: logger)
         let unchanged = restartOnly(started, fresh.configuration)
         if !unchanged.isEmpty {
             logger.warning("configuration reloaded but for keys read only at start; restart the daemon to change them", metadata: [
@@ -215,6 +217,14 @@ extension RunCommand {
         credentials.replace(with: fresh)
         await dispatcher?.use(notifiers: fresh.notifiers, opsChannel: fresh.configuration.opsChannel, templates: fresh.templates)
         metrics.retain(channels: Set(fresh.configuration.channels.keys), sources: Set(fresh.configuration.sources.map(\.name)))
+    }
+
+    /// What `check` prints as warnings, in the journal at start and at each reload: the
+    /// daemon runs with them, and whoever reads its log should hear of them too.
+    static func logWarnings(of configuration: Configuration, logger: Logger) {
+        for warning in configuration.warnings {
+            logger.warning("configuration: \(warning.message)", metadata: ["at": "\(warning.location)"])
+        }
     }
 
     /// The keys changed in `fresh` that a running daemon keeps as it started with: the state
