@@ -112,6 +112,19 @@ import Testing
         #expect(!check.stderr.contains("another slawatch"))
     }
 
+    /// `check` said ok to an address this machine does not have, and `run` then exited 69.
+    /// (192.0.2.1 is TEST-NET-1, documentation only: no machine has it.)
+    @Test func aListenHostThisMachineDoesNotHaveIsACheckError() throws {
+        let fixture = try fixture(listen: "192.0.2.1:19469")
+        let check = try SlawatchProcess.run(["check", "--config", fixture.config])
+        #expect(check.status == 78, "\(check.stdout)")
+        #expect(check.stderr.contains("192.0.2.1:19469: no network interface of this machine has that address"), "\(check.stderr)")
+        #expect(!check.stdout.contains("ok"))
+        let run = try SlawatchProcess.run(["run", "--config", fixture.config], killAfter: .seconds(20))
+        #expect(run.status == 69, "\(run.stderr)")
+        #expect(run.stderr.contains("no network interface of this machine has that address"), "\(run.stderr)")
+    }
+
     @Test func aTeamNamingChannelsWithoutAChannelsSectionIsACheckError() throws {
         let fixture = try fixture()
         let yaml = try String(contentsOfFile: fixture.config, encoding: .utf8)

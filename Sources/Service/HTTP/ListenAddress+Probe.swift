@@ -11,6 +11,16 @@ extension ListenAddress {
     /// (the port in use, a privileged port, an address this machine does not have) and
     /// what to change.
     public func probe() throws(StatusServerError) {
+        try probe(port: port)
+    }
+
+    /// Whether this machine has the host: `probe()` on any free port, so a daemon already
+    /// serving on the port (the one `check` is run beside) does not count against it.
+    public func probeHost() throws(StatusServerError) {
+        try probe(port: 0)
+    }
+
+    private func probe(port: Int) throws(StatusServerError) {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)

@@ -4,6 +4,7 @@ import Foundation
 import Daemon
 import Delivery
 import SLAConfig
+import Service
 
 /// `slawatch check`: validates a configuration, secrets included.
 struct CheckCommand: ParsableCommand {
@@ -32,6 +33,15 @@ struct CheckCommand: ParsableCommand {
             _ = try Wiring.build(configuration, environment: ProcessInfo.processInfo.environment, transport: transport, store: nil)
         } catch {
             Console.error(error.description)
+            throw ExitCode(ExitStatus.config)
+        }
+        // Run binds `listen` before its first tick; a host this machine does not have (or a
+        // name that does not resolve) is refused here too. Not the port: the daemon running
+        // beside this check holds it.
+        do {
+            try ListenAddress(parsing: configuration.listen).probeHost()
+        } catch {
+            Console.error("\(options.config): \(error)")
             throw ExitCode(ExitStatus.config)
         }
         Console.out("ok")
