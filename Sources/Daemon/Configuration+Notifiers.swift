@@ -62,8 +62,9 @@ extension Configuration {
         )
         let encoder: any ChannelEncoder
         switch channel.kind {
-        case .log(let path):
-            return LogChannel(channel: channel.name, path: path)
+        case .log(let file):
+            if let problem = LogChannel.appendProblem(file) { throw diagnostic(problem, at: channel.location, path: path) }
+            return LogChannel(channel: channel.name, path: file)
         case .email(let relayName, let to, let cc):
             guard let relay = relays[relayName] else {
                 throw diagnostic("relay \(relayName) is not defined", at: channel.location, path: path)

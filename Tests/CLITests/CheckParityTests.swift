@@ -112,6 +112,24 @@ import Testing
         #expect(!check.stderr.contains("another slawatch"))
     }
 
+    /// `check` said ok to a log channel's path that no line could be written to, and every
+    /// message to it then failed at run with "connection".
+    @Test(arguments: [
+        ("/proc/version", "/proc/version cannot be written ("),
+        ("tickets.json/lines.jsonl", "/tickets.json is not a directory, so "),
+        ("/tmp", "/tmp is a directory; name a file in it"),
+    ])
+    func aLogChannelPathNoLineCanBeWrittenToIsACheckError(_ file: String, _ problem: String) throws {
+        let fixture = try fixture("  broken: { type: log, path: \(file) }")
+        let line = try lineNumber(of: "broken: { type: log", in: fixture)
+        for command in [["check"], ["run", "--once"]] {
+            let result = try SlawatchProcess.run(command + ["--config", fixture.config])
+            #expect(result.status == 78, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("\(fixture.config):\(line):"), "\(command): \(result.stderr)")
+            #expect(result.stderr.contains(problem), "\(command): \(result.stderr)")
+        }
+    }
+
     /// `check` said ok to an address this machine does not have, and `run` then exited 69.
     /// (192.0.2.1 is TEST-NET-1, documentation only: no machine has it.)
     @Test func aListenHostThisMachineDoesNotHaveIsACheckError() throws {

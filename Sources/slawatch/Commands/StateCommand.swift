@@ -62,7 +62,7 @@ struct StateCopyCommand: AsyncParsableCommand {
             // committed at the end, or none.
             _ = try await target.copy(from: source) { table, rows in Console.out("\(table): \(rows)") }
             Console.out("copied \(from) into \(url)")
-        } catch let error as StateStoreError {
+        } catch {
             Console.error(error.description)
             throw ExitCode(ExitStatus.unavailable)
         }
