@@ -68,7 +68,7 @@ extension Configuration {
         return seconds
     }
 
-    static func readActions(_ node: ConfigNode?) -> ActionSettings {
+    static func readActions(_ node: ConfigNode?, writesBack: Bool = true) -> ActionSettings {
         var settings = ActionSettings()
         guard let fields = node?.mapping(allowed: actionKeys, what: "action settings") else { return settings }
         settings.keyFile = fields["key_file"]?.secret(.file)
@@ -77,6 +77,7 @@ extension Configuration {
         if let ackFor = hold(fields["ack_for"]) { settings.ackFor = ackFor }
         if let snoozeFor = hold(fields["snooze_for"]) { settings.snoozeFor = snoozeFor }
         settings.ackTag = fields["ack_tag"]?.string("a tag", example: "sla-acked")
+        if settings.ackTag != nil, !writesBack { fields["ack_tag"]?.warn(changesNoTicket("ack_tag")) }
         settings.slackSigningSecret = fields["slack_signing_secret_file"]?.secret(.file)
         return settings
     }

@@ -5,8 +5,11 @@ extension Configuration {
     static let stepKeys = ["at", "notify", "repeat", "customer_notice", "set_priority", "add_tag"]
 
     /// `channels` are the names a step may notify besides the roles; never one of
-    /// `customerChannels`, which reach customers.
-    static func readLadders(_ node: ConfigNode?, channels: [String], customerChannels: Set<String> = []) -> [String: EscalationLadder] {
+    /// `customerChannels`, which reach customers. Without a source that `writesBack`, a
+    /// step's `set_priority` and `add_tag` change nothing, and a warning says so.
+    static func readLadders(
+        _ node: ConfigNode?, channels: [String], customerChannels: Set<String> = [], writesBack: Bool = true
+    ) -> [String: EscalationLadder] {
         guard let node, let entries = node.mapping(what: "ladders by name")?.entries else { return [:] }
         var ladders: [String: EscalationLadder] = [:]
         for entry in entries {
@@ -18,15 +21,18 @@ extension Configuration {
                 stepList = fields?.required("steps", example: "a list of steps, each with at and notify")
             }
             guard let items = stepList?.list(of: "ladder steps (each with at and notify)") else { continue }
-            let steps = items.map { readStep($0, channels: channels, customerChannels: customerChannels) }
+            let steps = items.map { readStep($0, channels: channels, customerChannels: customerChannels, writesBack: writesBack) }
             guard !steps.contains(where: { $0 == nil }) else { continue }
             ladders[entry.key] = EscalationLadder(name: entry.key, steps: steps.compactMap { $0 }, allClear: allClear)
         }
         return ladders
     }
 
-    private static func readStep(_ node: ConfigNode, channels: [String], customerChannels: Set<String>) -> LadderStep? {
+    private static func readStep(_ node: ConfigNode, channels: [String], customerChannels: Set<String>, writesBack: Bool) -> LadderStep? {
         guard let fields = node.mapping(allowed: stepKeys, what: "a ladder step") else { return nil }
+        if !writesBack {
+            for key in ["set_priority", "add_tag"] { fields[key]?.warn(changesNoTicket(key)) }
+        }
         let at = fields.required("at", example: "75%")
         let label = at?.string("a threshold", example: "75%")
         let threshold = at?.threshold()
@@ -61,5 +67,10 @@ extension Configuration {
             label: label, threshold: threshold, notify: notify, repeatEvery: repeatEvery, customerNotice: notice,
             setPriority: setPriority, addTag: addTag
         )
+    }
+
+    /// The warning for a change at the helpdesk that no source will make.
+    static func changesNoTicket(_ key: String) -> String {
+        "changes no ticket: no source has write_back: true; set it on a zendesk or freshdesk source, or remove \(key)"
     }
 }

@@ -205,7 +205,11 @@ public struct Configuration: Sendable {
         if let opsChannel, customerChannels.contains(opsChannel) {
             top["ops_channel"]?.report(Configuration.reachesCustomers(opsChannel))
         }
-        ladders = Configuration.readLadders(top["ladders"], channels: channelNames ?? [], customerChannels: customerChannels)
+        // Before the ladders and actions: what they change at the helpdesk needs a source that writes back.
+        sources = Configuration.readSources(top["sources"], pollInterval: pollInterval)
+        let writesBack = sources.contains { $0.writeBack }
+        ladders = Configuration.readLadders(
+            top["ladders"], channels: channelNames ?? [], customerChannels: customerChannels, writesBack: writesBack)
         policies = Configuration.readPolicies(
             // A file that is not a mapping has been reported as such; policies are not missing too.
             rootMapping == nil ? nil : top.required("policies", example: "a list of policies, each with name and targets"),
@@ -213,7 +217,6 @@ public struct Configuration: Sendable {
         )
         pause = Configuration.readPause(top["pause"])
         teams = Configuration.readTeams(top["teams"], channels: channelNames, customerChannels: customerChannels)
-        sources = Configuration.readSources(top["sources"], pollInterval: pollInterval)
         templates = top["templates"]?.path("a directory")
         repeatedBreaches = Configuration.readRepeatedBreaches(top["repeated_breaches"])
         risks = Configuration.readRisks(top["risks"], channels: channelNames ?? [], customerChannels: customerChannels)
@@ -222,7 +225,7 @@ public struct Configuration: Sendable {
         retention = Configuration.readRetention(top["retention"], repeatedBreaches: repeatedBreaches)
         apiToken = top["api_token_file"]?.secret(.file)
         publicURL = Configuration.readPublicURL(top["public_url"])
-        actions = Configuration.readActions(top["actions"])
+        actions = Configuration.readActions(top["actions"], writesBack: writesBack)
         if top["public_url"] != nil, !actions.keyFileWritten {
             top.entry("public_url")?.keyNode.report(
                 "is set without actions.key_file: links in messages are signed; add actions: {key_file: /path/to/keys} "

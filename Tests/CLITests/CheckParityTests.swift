@@ -130,6 +130,46 @@ import Testing
         }
     }
 
+    /// A step's `set_priority` or `add_tag` with no source that writes back changed no
+    /// ticket, and nothing said so.
+    @Test func aChangeAtTheHelpdeskNoSourceMakesIsAWarning() throws {
+        let fixture = try fixture()
+        var yaml = try String(contentsOfFile: fixture.config, encoding: .utf8)
+        yaml = yaml.replacingOccurrences(
+            of: "    - at: breach\n      notify: [manager, director]",
+            with: "    - at: breach\n      notify: [manager, director]\n      set_priority: urgent\n      add_tag: sla-breached")
+        yaml += "\nactions: { ack_tag: sla-acked }\n"
+        try yaml.write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let line = try lineNumber(of: "set_priority: urgent", in: fixture)
+        let actions = try lineNumber(of: "ack_tag: sla-acked", in: fixture)
+        let check = try SlawatchProcess.run(["check", "--config", fixture.config])
+        #expect(check.status == 0, "\(check.stderr)")
+        for (path, at) in [("ladders.default[3].set_priority", "\(line):21"), ("ladders.default[3].add_tag", "\(line + 1):16"),
+                           ("actions.ack_tag", "\(actions):21")] {
+            let key = path.split(separator: ".").last.map(String.init) ?? path
+            #expect(check.stderr.contains("\(fixture.config):\(at): \(path): warning: changes no ticket: "
+                + "no source has write_back: true; set it on a zendesk or freshdesk source, or remove \(key)"), "\(check.stderr)")
+        }
+        // A source that writes back makes the change: no warning.
+        yaml = yaml.replacingOccurrences(of: """
+              - name: file
+                type: file
+                path: tickets.json
+            """, with: """
+              - name: desk
+                type: zendesk
+                url: https://example.zendesk.com
+                email: agent@example.com
+                token_file: token
+                write_back: true
+            """)
+        try yaml.write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        try "a-token\n".write(toFile: (fixture.config as NSString).deletingLastPathComponent + "/token", atomically: true, encoding: .utf8)
+        let writing = try SlawatchProcess.run(["check", "--config", fixture.config])
+        #expect(writing.status == 0, "\(writing.stderr)")
+        #expect(!writing.stderr.contains("changes no ticket"), "\(writing.stderr)")
+    }
+
     /// `check` said ok to an address this machine does not have, and `run` then exited 69.
     /// (192.0.2.1 is TEST-NET-1, documentation only: no machine has it.)
     @Test func aListenHostThisMachineDoesNotHaveIsACheckError() throws {
