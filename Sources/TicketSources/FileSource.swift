@@ -124,9 +124,14 @@ public struct FileSource: TicketSource {
             let parent = path(context.codingPath)
             return "\(parent.isEmpty ? "" : parent + ": ")missing \"\(key.stringValue)\""
         case .typeMismatch(let type, let context)?:
-            return "\(path(context.codingPath)): expected \(typeName(type))"
+            let at = path(context.codingPath)
+            // The record itself: not a field of it.
+            if at.isEmpty { return "the record is not a JSON object; write each ticket as {\"id\": …, \"created_at\": …}" }
+            return "\(at): expected \(typeName(type))"
         case .valueNotFound(let type, let context)?:
-            return "\(path(context.codingPath)): expected \(typeName(type)), found null"
+            let at = path(context.codingPath)
+            if at.isEmpty { return "the record is null; write each ticket as {\"id\": …, \"created_at\": …}" }
+            return "\(at): expected \(typeName(type)), found null"
         case .dataCorrupted(let context)?:
             if context.codingPath.isEmpty { return "not a JSON object: \(context.underlyingError.map { "\($0)" } ?? context.debugDescription)" }
             return "\(path(context.codingPath)): \(context.debugDescription)"

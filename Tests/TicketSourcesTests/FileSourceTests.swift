@@ -39,6 +39,25 @@ private func fixture(_ name: String) -> String {
         #expect(batch.tickets[1].solvedAt == Timestamp(rfc3339: "2026-11-20T18:00:00Z")!.date)
     }
 
+    /// A line holding a JSON value that is not an object was reported as `FILE:N: : expected
+    /// an object`, with an empty field path.
+    @Test func aLineThatIsNotAnObjectSaysSoWithoutAFieldPath() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-objects-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try """
+            "T-1"
+            [1, 2]
+            null
+            {"id": "T-2", "created_at": "2026-11-20T16:00:00Z", "status": "open", "priority": "high"}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let batch = try FileSource(name: "demo", path: path).read()
+        #expect(batch.tickets.map(\.id) == ["T-2"])
+        #expect(batch.problems.map(\.location) == ["\(path):1", "\(path):2", "\(path):3"])
+        let notObject = "the record is not a JSON object; write each ticket as {\"id\": …, \"created_at\": …}"
+        #expect(batch.problems.map(\.message) == [notObject, notObject, "the record is null; write each ticket as {\"id\": …, \"created_at\": …}"])
+        #expect(batch.problems.allSatisfy { !$0.description.contains(": : ") })
+    }
+
     @Test func statusAndPriorityMapsTranslateTheSourcesOwnValues() throws {
         let path = fixture("tickets.jsonl")
         let mapping = CanonicalMapping(statuses: [:], priorities: ["p1": .urgent])
