@@ -80,12 +80,37 @@ extension ConfigNode {
             return zone
         }
         var message = "\"\(text)\" is not an IANA time zone: the tz database has no such zone or link"
+        if let hours = ConfigNode.offsetHours(text) {
+            // A close name would be another offset (GMT+2 → GMT+0), which helps no one.
+            let fixed = hours.map { "; for a fixed UTC\($0 < 0 ? "-" : "+")\(abs($0)) all year write Etc/GMT\($0 > 0 ? "-" : "+")\(abs($0)) (the sign is reversed)" } ?? ""
+            report(message + ": an offset, not a zone, ignores daylight saving time; write the zone of the place, such as Europe/Berlin\(fixed)")
+            return nil
+        }
         let known = Array(names.all)
         if let close = known.first(where: { $0.lowercased() == text.lowercased() }) ?? Suggestion.closest(to: text, in: known.sorted()) {
             message += " (did you mean \(close)?)"
         }
         report(message + "; write a zone database name such as America/New_York, Europe/Berlin or UTC (timedatectl list-timezones lists them)")
         return nil
+    }
+
+    /// Whether `text` is a UTC offset (`GMT+2`, `UTC-05:30`, `+01:00`): the hours when it is
+    /// a whole number of them, within the tz database's `Etc/GMT` range; nil inside when not.
+    /// Nil when `text` is no offset.
+    static func offsetHours(_ text: String) -> Int?? {
+        var rest = Substring(text.uppercased())
+        for prefix in ["GMT", "UTC", "UT"] where rest.hasPrefix(prefix) {
+            rest = rest.dropFirst(prefix.count)
+            break
+        }
+        guard let sign = rest.first, sign == "+" || sign == "-" else { return nil }
+        let parts = rest.dropFirst().split(separator: ":", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.count <= 2 && $0.allSatisfy(\.isASCII) }),
+              let hours = Int(parts[0]), parts.count == 1 || Int(parts[1]) != nil
+        else { return nil }
+        let minutes = parts.count == 2 ? Int(parts[1])! : 0
+        let signed = sign == "-" ? -hours : hours
+        return .some(minutes == 0 && (-12...14).contains(signed) && signed != 0 ? signed : nil)
     }
 
     /// A ladder threshold: `75%`, `breach`, `breach-1h`, `breach+2h`.

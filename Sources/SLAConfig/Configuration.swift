@@ -124,8 +124,12 @@ public struct Configuration: Sendable {
                 .unreadableFile, at: ConfigLocation(file: path, line: 0, column: 0, path: ""), message
             )])
         }
-        guard FileManager.default.fileExists(atPath: path) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw failure("the configuration file does not exist; check the path given with --config")
+        }
+        guard !isDirectory.boolValue else {
+            throw failure("this is a directory; give --config the configuration file in it, such as \(path)/slawatch.yaml")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw failure("the configuration file cannot be read; let the slawatch user read it")

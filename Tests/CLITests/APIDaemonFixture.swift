@@ -53,8 +53,8 @@ struct APIDaemonFixture {
     }
 
     /// `slawatch ARGS --config CONFIG`.
-    func slawatch(_ arguments: [String]) throws -> SlawatchProcess.Result {
-        try SlawatchProcess.run(arguments + ["--config", config])
+    func slawatch(_ arguments: [String], environment: [String: String] = [:]) throws -> SlawatchProcess.Result {
+        try SlawatchProcess.run(arguments + ["--config", config], environment: environment)
     }
 
     /// A raw request to the listener (or to the full URL `path`): status and body, with the

@@ -47,6 +47,22 @@ import Testing
         return id
     }
 
+    /// Without --by, USER or LOGNAME (cron, some containers) a silence was recorded as
+    /// added by "-"; it names the login of the user running the command, as `id -un` does.
+    @Test func aSilenceAddedWithoutANameIsRecordedWithTheLoginName() throws {
+        let fixture = try APIDaemonFixture("silence-login", configuration: Self.configuration)
+        let daemon = try SlawatchProcess.start(SlawatchProcess.binary.path, ["run", "--config", fixture.config])
+        defer { daemon.terminate() }
+        #expect(fixture.waitForListener())
+        let added = try fixture.slawatch(
+            ["silence", "add", "--match", "group=Billing", "--for", "1m", "--reason", "who"], environment: ["USER": "", "LOGNAME": ""])
+        #expect(added.status == 0, "\(added.stderr)")
+        let login = try SlawatchProcess.runTool("/usr/bin/id", ["-un"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let id = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let recorded = try fixture.query("SELECT created_by FROM silence WHERE id = '\(id)'")
+        #expect(!login.isEmpty && recorded == [login], "\(recorded) against \(login)")
+    }
+
     @Test func silencesMuteMatchingTicketsExpireOnTimeAndCatchUpOnce() throws {
         let fixture = try APIDaemonFixture("silences", configuration: Self.configuration)
         var daemon = try SlawatchProcess.start(SlawatchProcess.binary.path, ["run", "--config", fixture.config])

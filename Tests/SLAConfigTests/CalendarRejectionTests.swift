@@ -157,7 +157,21 @@ import Testing
               - name: standard
                 calendar: office
                 targets: { any: { first_response: 1h } }
-            """, at: 3, 15, "calendars.office.timezone", says: "\"GMT+5\" is not an IANA time zone", "such as America/New_York"),
+            """, at: 3, 15, "calendars.office.timezone", says: "\"GMT+5\" is not an IANA time zone",
+            "an offset, not a zone, ignores daylight saving time; write the zone of the place, such as Europe/Berlin; "
+                + "for a fixed UTC+5 all year write Etc/GMT-5 (the sign is reversed)"),
+        Rejection("an offset of hours and minutes", """
+            calendars:
+              office:
+                timezone: "UTC+05:30"
+                week: { mon-fri: ["09:00-17:00"] }
+            policies:
+              - name: standard
+                calendar: office
+                targets: { any: { first_response: 1h } }
+            """, at: 3, 15, "calendars.office.timezone",
+            says: "\"UTC+05:30\" is not an IANA time zone: the tz database has no such zone or link: an offset, not a zone, "
+                + "ignores daylight saving time; write the zone of the place, such as Europe/Berlin"),
         Rejection("zone name in the wrong case", """
             calendars:
               office:

@@ -1,3 +1,4 @@
+import Foundation
 import SLAConfig
 import Testing
 
@@ -199,6 +200,16 @@ import Testing
     @Test(arguments: cases)
     func rejects(_ rejection: Rejection) {
         rejection.check()
+    }
+
+    /// A directory was taken for a file it could not read: "let the slawatch user read it".
+    @Test func aDirectoryIsNamedAsOne() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let error = #expect(throws: ConfigurationError.self) { try Configuration.load(path: directory, environment: [:]) }
+        #expect(error?.description == "\(directory): this is a directory; give --config the configuration file in it, "
+            + "such as \(directory)/slawatch.yaml")
     }
 
     @Test func missingFileIsReportedWithoutAPosition() {

@@ -72,7 +72,9 @@ struct SilenceCommand: AsyncParsableCommand {
             var body: JSONObject = [
                 "match": .object(match), "for": .string(duration), "reason": .string(reason), "breaches": .bool(breaches),
             ]
-            if let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] {
+            let environment = ProcessInfo.processInfo.environment
+            let named = [environment["USER"], environment["LOGNAME"]].compactMap { $0 }.first { !$0.isEmpty }
+            if let who = by ?? named ?? SilenceCommand.loginName() {
                 body["by"] = .string(who)
             }
             let answer = try await api.client().call(.post, "/api/v1/silences", body: .object(body))
@@ -155,5 +157,15 @@ struct SilenceCommand: AsyncParsableCommand {
                 Console.out("silence \(id) had already ended at \(end)")
             }
         }
+    }
+}
+
+extension SilenceCommand {
+    /// The name of the user running the command, from the password database: a shell
+    /// without `USER` and `LOGNAME` (cron, some containers) still says who added a silence.
+    static func loginName() -> String? {
+        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
+        let text = String(cString: name)
+        return text.isEmpty ? nil : text
     }
 }
