@@ -218,7 +218,7 @@ public struct MessageComposer: Sendable {
         let intent = item.intent
         if intent.kind == .customerNotice { return customerNotice(item, channel: channel, at: now, dates: &dates) }
         let line = line(item)
-        let context = TemplateContext.team([line], channel: channel, more: 0, at: now)
+        let context = TemplateContext.team([line], channel: channel, more: 0, at: now, dates: &dates)
         var rendered = templates.render(MessageComposer.templateName(for: intent), context: context, withHTML: wantsHTML(channel))
         var notes: [String] = []
         if let hold = intent.hold, intent.kind != .acknowledged { notes.append(MessageComposer.resumedNote(hold)) }

@@ -35,7 +35,18 @@ public enum TemplateContext {
     /// The context of a message to the team about one or several lines. A digest adds its
     /// totals over every line, shown or not (`MessageComposer`).
     public static func team(_ lines: [Line], channel: String, more: Int, at now: Date) -> TemplateValue {
-        let items = lines.map { line($0, at: now) }
+        var dates = RecentDates()
+        return team(lines, channel: channel, more: more, at: now, dates: &dates)
+    }
+
+    /// The same, with the dates worded lately for other messages.
+    ///
+    /// Built from fixed lists of keys, as a customer's context is: a tick words tens of
+    /// thousands of these, and a list of keys made for each object was a fifth of the cost.
+    static func team(_ lines: [Line], channel: String, more: Int, at now: Date, dates: inout RecentDates) -> TemplateValue {
+        var items: [TemplateObject] = []
+        items.reserveCapacity(lines.count)
+        for line in lines { items.append(self.line(line, at: now, dates: &dates)) }
         var context = items[0]
         context.reserve(5)
         context["channel"] = .string(channel)
@@ -46,22 +57,20 @@ public enum TemplateContext {
         return .object(context)
     }
 
-    private static func line(_ line: Line, at now: Date) -> TemplateObject {
+    private static func line(_ line: Line, at now: Date, dates: inout RecentDates) -> TemplateObject {
         let ticket = line.ticket, intent = line.intent
-        let ticketValues: TemplateValue = [
-            "id": .string(ticket.id), "source": .string(ticket.source), "subject": .string(ticket.subject),
-            "priority": .string(ticket.priority.rawValue), "status": .string(ticket.status.rawValue),
-            "url": .orFalse(line.link), "group": .orFalse(ticket.group), "assignee": .orFalse(ticket.assignee),
-            "customer_name": .orFalse(ticket.customer.name ?? (ticket.customer.id.isEmpty ? nil : ticket.customer.id)),
-            "tags": ticket.tags.isEmpty ? false : .string(ticket.tags.joined(separator: ", ")),
-        ]
+        let ticketValues = TemplateObject(keys: TeamKeys.ticket, values: [
+            .string(ticket.id), .string(ticket.source), .string(ticket.subject), .string(ticket.priority.rawValue),
+            .string(ticket.status.rawValue), .orFalse(line.link), .orFalse(ticket.group), .orFalse(ticket.assignee),
+            .orFalse(ticket.customer.name ?? (ticket.customer.id.isEmpty ? nil : ticket.customer.id)),
+            ticket.tags.isEmpty ? false : .string(ticket.tags.joined(separator: ", ")),
+        ])
         let parts = intent.step.split(separator: "#")
-        let step: TemplateValue = [
-            "name": .string(intent.risk.map { "risk \($0.rawValue)" } ?? String(parts.first ?? "")), "kind": .string(intent.kind.rawValue),
-            "role": .string(intent.role?.rawValue ?? "a named channel"),
-            "repeat": parts.count > 1 ? .string(String(parts[1])) : false,
-            "late": .bool(intent.isLate),
-        ]
+        let step = TemplateObject(keys: TeamKeys.step, values: [
+            .string(intent.risk.map { "risk \($0.rawValue)" } ?? String(parts.first ?? "")), .string(intent.kind.rawValue),
+            .string(intent.role?.rawValue ?? "a named channel"), parts.count > 1 ? .string(String(parts[1])) : false,
+            .bool(intent.isLate),
+        ])
         let risk: TemplateValue = intent.risk.map { risk -> TemplateValue in [
             "name": .string(risk.rawValue), "words": .string(risk.words), "occurrence": .int(intent.cycle),
             "detail": .orFalse(line.risk?.detail),
@@ -73,28 +82,39 @@ public enum TemplateContext {
             "at": .string(local(hold.at, in: line.timeZone)), "until": .string(local(hold.until, in: line.timeZone)),
             "at_utc": .string(Timestamp(hold.at).description), "until_utc": .string(Timestamp(hold.until).description),
         ] } ?? false
-        return TemplateObject([
-            ("ticket", ticketValues), ("step", step), ("team", .string(line.team ?? "(none)")),
+        return TemplateObject(keys: TeamKeys.line, values: [
+            .object(ticketValues), .object(step), .string(line.team ?? "(none)"),
             // Always set, so a line without a clock never shows another line's through the context stack.
-            ("clock", line.clock.map { clockValues($0, timeZone: line.timeZone, at: now) } ?? false),
-            ("risk", risk), ("hold", hold),
+            line.clock.map { .object(clockValues($0, timeZone: line.timeZone, at: now, dates: &dates)) } ?? false,
+            risk, hold,
         ])
     }
 
-    private static func clockValues(_ clock: SLAClock, timeZone: TimeZone, at now: Date) -> TemplateValue {
+    private static func clockValues(_ clock: SLAClock, timeZone: TimeZone, at now: Date, dates: inout RecentDates) -> TemplateObject {
         let business = clock.calendar != "24x7"
-        return [
-            "metric": .string(clock.metric.words), "metric_key": .string(clock.metric.rawValue), "cycle": .int(clock.cycle),
-            "target": .string(DurationText.words(clock.targetSeconds, business: business)),
-            "state": .string(clock.state.rawValue), "percent": .string(percentText(clock.percent)),
-            "policy": .string(clock.policy), "calendar": .string(clock.calendar),
-            "elapsed": .string(DurationText.words(clock.elapsedSeconds, business: business)),
-            "due": .string(clock.dueAt.map { local($0, in: timeZone) } ?? "never"),
-            "due_utc": .string(clock.dueAt.map { Timestamp($0).description } ?? "never"),
-            "time_left": clock.remainingSeconds > 0 ? .string(DurationText.words(clock.remainingSeconds, business: business)) : false,
-            "overdue": clock.remainingSeconds <= 0 ? .string(DurationText.words(-clock.remainingSeconds, business: business)) : false,
-            "paused": .bool(clock.state == .paused),
-            "met": .bool(clock.state == .met),
+        return TemplateObject(keys: TeamKeys.clock, values: [
+            .string(clock.metric.words), .string(clock.metric.rawValue), .int(clock.cycle),
+            .string(DurationText.words(clock.targetSeconds, business: business)),
+            .string(clock.state.rawValue), .string(percentText(clock.percent)),
+            .string(clock.policy), .string(clock.calendar),
+            .string(DurationText.words(clock.elapsedSeconds, business: business)),
+            .string(clock.dueAt.map { dates.string(from: $0, zone: timeZone, pattern: teamPattern, cache: formatters) } ?? "never"),
+            .string(clock.dueAt.map { Timestamp($0).description } ?? "never"),
+            clock.remainingSeconds > 0 ? .string(DurationText.words(clock.remainingSeconds, business: business)) : false,
+            clock.remainingSeconds <= 0 ? .string(DurationText.words(-clock.remainingSeconds, business: business)) : false,
+            .bool(clock.state == .paused),
+            .bool(clock.state == .met),
+        ])
+    }
+
+    /// The keys of a team context, in the order of its values.
+    private enum TeamKeys {
+        static let ticket = ["id", "source", "subject", "priority", "status", "url", "group", "assignee", "customer_name", "tags"]
+        static let step = ["name", "kind", "role", "repeat", "late"]
+        static let line = ["ticket", "step", "team", "clock", "risk", "hold"]
+        static let clock = [
+            "metric", "metric_key", "cycle", "target", "state", "percent", "policy", "calendar", "elapsed", "due", "due_utc",
+            "time_left", "overdue", "paused", "met",
         ]
     }
 
@@ -146,8 +166,10 @@ public enum TemplateContext {
 
     /// `Mon 23 Nov 13:00 EST`: compact, for the team.
     static func local(_ date: Date, in zone: TimeZone) -> String {
-        format(date, zone: zone, pattern: "EEE d MMM HH:mm zzz")
+        format(date, zone: zone, pattern: teamPattern)
     }
+
+    private static let teamPattern = "EEE d MMM HH:mm zzz"
 
     /// `Monday 23 November 2026 at 13:00 EST`: for customers.
     private static let customerPattern = "EEEE d MMMM yyyy 'at' HH:mm zzz"
