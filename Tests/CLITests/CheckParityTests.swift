@@ -135,9 +135,7 @@ import Testing
     @Test func aChangeAtTheHelpdeskNoSourceMakesIsAWarning() throws {
         let fixture = try fixture()
         var yaml = try String(contentsOfFile: fixture.config, encoding: .utf8)
-        yaml = yaml.replacingOccurrences(
-            of: "    - at: breach\n      notify: [manager, director]",
-            with: "    - at: breach\n      notify: [manager, director]\n      set_priority: urgent\n      add_tag: sla-breached")
+        yaml = DaemonFixture.withWriteBackSteps(yaml)
         yaml += "\nactions: { ack_tag: sla-acked }\n"
         try yaml.write(toFile: fixture.config, atomically: true, encoding: .utf8)
         let line = try lineNumber(of: "set_priority: urgent", in: fixture)
@@ -151,18 +149,7 @@ import Testing
                 + "no source has write_back: true; set it on a zendesk or freshdesk source, or remove \(key)"), "\(check.stderr)")
         }
         // A source that writes back makes the change: no warning.
-        yaml = yaml.replacingOccurrences(of: """
-              - name: file
-                type: file
-                path: tickets.json
-            """, with: """
-              - name: desk
-                type: zendesk
-                url: https://example.zendesk.com
-                email: agent@example.com
-                token_file: token
-                write_back: true
-            """)
+        yaml = DaemonFixture.withZendeskSource(yaml, url: "https://example.zendesk.com")
         try yaml.write(toFile: fixture.config, atomically: true, encoding: .utf8)
         try "a-token\n".write(toFile: (fixture.config as NSString).deletingLastPathComponent + "/token", atomically: true, encoding: .utf8)
         let writing = try SlawatchProcess.run(["check", "--config", fixture.config])

@@ -9,19 +9,7 @@ import Testing
 
         let fixture = try DaemonFixture(tickets: "[]")
         var yaml = try String(contentsOfFile: fixture.config, encoding: .utf8)
-        yaml = yaml.replacingOccurrences(of: """
-              - name: file
-                type: file
-                path: tickets.json
-            """, with: """
-              - name: desk
-                type: zendesk
-                url: \(zendesk.url)
-                email: agent@example.com
-                token_file: token
-                write_back: true
-            """)
-        yaml = yaml.replacingOccurrences(of: "    - at: breach\n      notify: [manager, director]", with: "    - at: breach\n      notify: [manager, director]\n      set_priority: urgent\n      add_tag: sla-breached")
+        yaml = DaemonFixture.withWriteBackSteps(DaemonFixture.withZendeskSource(yaml, url: zendesk.url))
         try yaml.write(toFile: fixture.config, atomically: true, encoding: .utf8)
         try "SEKRIT-ZD-TOKEN\n".write(to: fixture.directory.appendingPathComponent("token"), atomically: true, encoding: .utf8)
 
