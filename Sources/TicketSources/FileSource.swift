@@ -60,10 +60,15 @@ public struct FileSource: TicketSource {
         }
         var batch = TicketBatch(tickets: [])
         batch.tickets.reserveCapacity(records.count)
+        var lines: [Int32] = []
+        lines.reserveCapacity(records.count)
         for part in batches.withLock({ $0 }) {
             batch.tickets += part.tickets
             batch.problems += part.problems
+            lines += part.recordLines ?? []
         }
+        batch.recordLines = lines
+        batch.file = path
         return batch
     }
 
@@ -72,6 +77,8 @@ public struct FileSource: TicketSource {
         var decoder: JSONDecoder?
         var batch = TicketBatch(tickets: [])
         batch.tickets.reserveCapacity(records.count)
+        var lines: [Int32] = []
+        lines.reserveCapacity(records.count)
         // One check of the whole part, record by record only when it finds a bad byte.
         let checkEach = records.first.map { JSONRecords.invalidUTF8(in: $0.bytes.startIndex..<records.last!.bytes.endIndex, of: bytes) } ?? false
         for record in records {
@@ -85,6 +92,7 @@ public struct FileSource: TicketSource {
             let read = bytes.withUnsafeBufferPointer { reader.ticket(in: UnsafeBufferPointer(rebasing: $0[record.bytes.indices])) }
             if let read {
                 batch.tickets.append(read)
+                lines.append(Int32(clamping: record.line))
                 continue
             }
             let data = Data(record.bytes)
@@ -94,6 +102,7 @@ public struct FileSource: TicketSource {
                     decoder?.userInfo[.canonicalMapping] = mapping
                 }
                 batch.tickets.append(try decoder!.decode(Ticket.self, from: data))
+                lines.append(Int32(clamping: record.line))
             } catch {
                 batch.problems.append(RecordProblem(
                     source: name, location: "\(path):\(record.line)",
@@ -101,6 +110,8 @@ public struct FileSource: TicketSource {
                 ))
             }
         }
+        batch.recordLines = lines
+        batch.file = path
         return batch
     }
 

@@ -14,6 +14,12 @@ public struct TicketBatch: Sendable {
     public var tickets: [Ticket]
     /// Records that were skipped, each saying where and why.
     public var problems: [RecordProblem]
+    /// The line each ticket's record starts on in `file`, in the order of `tickets`, for
+    /// a source that can say: a repeated id is then reported at both places. Let go once
+    /// the batch is identified.
+    public var recordLines: [Int32]?
+    /// The file the records were read from.
+    public var file: String?
 
     public init(tickets: [Ticket], problems: [RecordProblem] = []) {
         self.tickets = tickets
@@ -50,6 +56,7 @@ extension TicketBatch {
     /// later record wins and the earlier is reported as a problem. `name` is empty for
     /// tickets read outside any configured source.
     public mutating func identify(as name: String) {
+        defer { recordLines = nil }
         var last: [String: Int] = [:]
         last.reserveCapacity(tickets.count)
         var repeated = false
@@ -60,14 +67,17 @@ extension TicketBatch {
         guard repeated else { return }
         var kept: [Ticket] = []
         kept.reserveCapacity(last.count)
+        let lines = recordLines.flatMap { $0.count == tickets.count ? $0 : nil }
         for (position, ticket) in tickets.enumerated() {
-            if last[ticket.id] == position {
+            guard let later = last[ticket.id], later != position else {
                 kept.append(ticket)
-            } else {
-                problems.append(RecordProblem(
-                    source: name.isEmpty ? "tickets" : name, recordID: ticket.id,
-                    message: "the id appears again later in the same source; the later record is used"))
+                continue
             }
+            problems.append(RecordProblem(
+                source: name.isEmpty ? "tickets" : name, location: lines.flatMap { lines in file.map { "\($0):\(lines[position])" } },
+                recordID: ticket.id,
+                message: "the id appears again later in the same source\(lines.map { " (line \($0[later]))" } ?? ""); "
+                    + "the later record is used"))
         }
         tickets = kept
     }

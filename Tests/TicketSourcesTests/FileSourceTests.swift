@@ -58,6 +58,23 @@ private func fixture(_ name: String) -> String {
         #expect(batch.problems.allSatisfy { !$0.description.contains(": : ") })
     }
 
+    /// A repeated id was reported without a line: in a large file, the two records had to be searched for.
+    @Test func aRepeatedIdIsReportedAtBothLines() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("repeated-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let record = { (id: String, subject: String) in
+            #"{"id": "\#(id)", "subject": "\#(subject)", "created_at": "2026-11-20T16:00:00Z", "status": "open", "priority": "high"}"#
+        }
+        try [record("T-1", "first"), record("T-2", "other"), "", record("T-1", "second")].joined(separator: "\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        var batch = try FileSource(name: "demo", path: path).read()
+        batch.identify(as: "demo")
+        #expect(batch.tickets.map(\.subject) == ["other", "second"])
+        #expect(batch.problems.map(\.description) == [
+            "\(path):1: ticket T-1: the id appears again later in the same source (line 4); the later record is used",
+        ])
+    }
+
     @Test func statusAndPriorityMapsTranslateTheSourcesOwnValues() throws {
         let path = fixture("tickets.jsonl")
         let mapping = CanonicalMapping(statuses: [:], priorities: ["p1": .urgent])
