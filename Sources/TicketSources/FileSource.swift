@@ -29,6 +29,10 @@ public struct FileSource: TicketSource {
     /// Reads and decodes the file now.
     public func read() throws(ReadError) -> TicketBatch {
         guard let bytes = contents(of: path) else {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw ReadError(description: "\(path): this is a directory; name the tickets file in it")
+            }
             throw ReadError(description: "\(path): cannot read the tickets file; check that it exists and is readable")
         }
         return try decode(bytes)
@@ -168,10 +172,9 @@ private func contents(of path: String) -> [UInt8]? {
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     var status = stat()
-    guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
-        return FileManager.default.contents(atPath: path).map { Array($0) }
-    }
-    var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+    guard fstat(fd, &status) == 0, status.st_mode & S_IFMT != S_IFDIR else { return nil }
+    // A regular file's size is known; a pipe or a device (/dev/stdin, /dev/null) is read to its end.
+    var bytes = [UInt8](repeating: 0, count: status.st_mode & S_IFMT == S_IFREG ? Int(status.st_size) : 0)
     var count = 0
     while true {
         if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: 65_536)) }

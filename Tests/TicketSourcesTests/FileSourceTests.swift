@@ -142,6 +142,15 @@ private func fixture(_ name: String) -> String {
         }
     }
 
+    /// `/dev/null` (a device) was "cannot read"; a pipe or a device is read to its end, and
+    /// a directory is named as one.
+    @Test func aDeviceIsReadToItsEndAndADirectoryIsNamed() throws {
+        #expect(try FileSource(name: "demo", path: "/dev/null").read().tickets.isEmpty)
+        let directory = FileManager.default.temporaryDirectory.path
+        let error = #expect(throws: FileSource.ReadError.self) { try FileSource(name: "demo", path: directory).read() }
+        #expect(error?.description == "\(directory): this is a directory; name the tickets file in it")
+    }
+
     @Test func ticketsRoundTripThroughTheCanonicalFormat() throws {
         let path = fixture("mixed.json")
         let tickets = try FileSource(name: "demo", path: path).read().tickets
