@@ -8,8 +8,8 @@ extension Watcher {
     /// finish within `wait` (nil: all of them). A poll still running after that goes on in
     /// the background: its source's tickets stay as last polled, and a later tick takes it.
     func poll(at now: Date, force: Bool, wait: Duration?, into report: inout TickReport) async throws(StateStoreError) {
-        await poller.start(at: now, force: force)
-        let (collected, notices) = await poller.collect(wait: wait)
+        let started = await poller.start(at: now, force: force)
+        let (collected, notices) = await poller.collect(wait: wait, awaiting: started)
         sourceNotices += notices
         report.pollsRunning = collected.running
         for outcome in collected.outcomes {

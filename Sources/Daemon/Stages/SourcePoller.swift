@@ -40,8 +40,11 @@ actor SourcePoller {
         self.sources = sources
     }
 
-    /// Starts a poll of every source that is due at `now` (all with `force`) and has none running.
-    func start(at now: Date, force: Bool) {
+    /// Starts a poll of every source that is due at `now` (all with `force`) and has none
+    /// running; the names of those it started.
+    @discardableResult
+    func start(at now: Date, force: Bool) -> Set<String> {
+        var startedNow: Set<String> = []
         for source in sources where running[source.config.name] == nil {
             let name = source.config.name
             let interval = Double(source.config.pollInterval)
@@ -51,6 +54,7 @@ actor SourcePoller {
                 freshness.track(name, pollInterval: interval, staleAfter: source.config.staleAfter.map(TimeInterval.init), from: now)
             }
             lastPoll[name] = now
+            startedNow.insert(name)
             started += 1
             let number = started
             // Off the poller: a source that parses a large export does it on the pool.
@@ -67,6 +71,7 @@ actor SourcePoller {
                 await land(Outcome(source: source, startedAt: now, result: result, seconds: (ContinuousClock.now - clock).seconds), number: number)
             })
         }
+        return startedNow
     }
 
     private func land(_ outcome: Outcome, number: Int) {
@@ -76,11 +81,18 @@ actor SourcePoller {
         bell.ring()
     }
 
-    /// Takes the polls that end within `wait` (nil: all of them), in source order, with
-    /// their effect on each source's freshness.
-    func collect(wait: Duration?) async -> (Collected, [SourceFreshness.Notice]) {
+    /// Takes the polls that have ended, in source order, with their effect on each source's
+    /// freshness, after waiting up to `wait` for those of `awaiting` (the tick's own) to end;
+    /// with no `wait`, for every poll running.
+    ///
+    /// A poll left running by an earlier tick is taken if it has landed, never waited for
+    /// again: a source that hangs would otherwise hold every later tick to the deadline,
+    /// and with it the other sources' polls and every warning due meanwhile.
+    func collect(wait: Duration?, awaiting: Set<String>) async -> (Collected, [SourceFreshness.Notice]) {
         let deadline = wait.map { ContinuousClock.now + $0 }
-        while running.keys.contains(where: { landed[$0] == nil }) {
+        // A cancelled tick (the daemon stopping) takes what has landed and waits no more:
+        // its doorbell would answer every wait at once until the deadline.
+        while !Task.isCancelled, running.keys.contains(where: { landed[$0] == nil && (wait == nil || awaiting.contains($0)) }) {
             if let deadline {
                 let left = deadline - ContinuousClock.now
                 guard left > .zero else { break }
