@@ -24,36 +24,47 @@ extension Watcher {
         return plan
     }
 
-    /// Makes the changes `writeBackPlan` chose, once the steps are recorded. At most once:
-    /// the step is already recorded, so a failure is logged, not retried.
+    /// Hands the changes `writeBackPlan` chose, once the steps are recorded, to the
+    /// helpdesk's queue (`HelpdeskWrites`), which makes them off the tick; a dry run logs
+    /// them instead. A priority and a tag are changes of their own.
     func writeBack(_ plan: [(intent: Intent, step: LadderStep)]) async {
+        var changes: [HelpdeskWrites.Change] = []
         for (intent, step) in plan {
-            guard let entry = tickets[intent.ticketKey],
-                  let source = sources.first(where: { $0.config.name == entry.source }), let writer = source.writer
-            else { continue }
-            let metadata: Logger.Metadata = ["ticket": "\(intent.ticketID)", "step": "\(intent.step)", "source": "\(source.config.name)"]
-            do {
-                if let priority = step.setPriority, priority != entry.ticket.priority {
-                    try await writer.setPriority(intent.ticketID, priority)
-                    logger.info("ticket priority raised", metadata: metadata.merging(["priority": "\(priority.rawValue)"]) { $1 })
-                }
-                if let tag = step.addTag, !entry.ticket.tags.contains(tag) {
-                    try await writer.addTag(intent.ticketID, tag)
-                    logger.info("ticket tagged", metadata: metadata.merging(["tag": "\(tag)"]) { $1 })
-                }
-            } catch {
-                logger.error("write-back failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            guard let entry = tickets[intent.ticketKey] else { continue }
+            if let priority = step.setPriority, priority != entry.ticket.priority {
+                changes.append(.init(source: entry.source, ticketID: intent.ticketID, what: .priority(priority), step: intent.step))
+            }
+            if let tag = step.addTag, !entry.ticket.tags.contains(tag) {
+                changes.append(.init(source: entry.source, ticketID: intent.ticketID, what: .tag(tag), step: intent.step))
             }
         }
+        await make(changes)
+    }
+
+    /// Queues `changes` at the helpdesk, or, in a dry run, says what they would be.
+    private func make(_ changes: [HelpdeskWrites.Change]) async {
+        guard !changes.isEmpty else { return }
+        guard let helpdesk else {
+            for change in changes {
+                var metadata: Logger.Metadata = ["ticket": "\(change.ticketID)", "source": "\(change.source)"]
+                switch change.what {
+                case .priority(let priority): metadata["priority"] = "\(priority.rawValue)"
+                case .tag(let tag): metadata["tag"] = "\(tag)"
+                }
+                logger.info("dry run: the helpdesk is left unchanged", metadata: metadata)
+            }
+            return
+        }
+        await helpdesk.make(changes)
     }
 }
 
 extension Watcher {
     /// Tags, with `actions.ack_tag`, every ticket in view that an acknowledgement standing
     /// now holds and whose last poll lacks the tag, on sources with `write_back`; once per
-    /// process. So an acknowledgement recorded while no daemon led, or whose tagging
-    /// failed, is tagged by the next tick of the daemon that leads. A failure is logged and
-    /// tried again at the next tick.
+    /// process, through the helpdesk's queue (which tries a failed tagging again). So an
+    /// acknowledgement recorded while no daemon led is tagged by the next tick of the
+    /// daemon that leads.
     func tagAcknowledged(at now: Date) async {
         guard let tag = configuration.actions.ackTag, sources.contains(where: { $0.config.writeBack && $0.writer != nil }) else { return }
         let holds: [String: ClockHold]
@@ -68,20 +79,16 @@ extension Watcher {
         }
         // A ticket no longer acknowledged is tagged again should it be acknowledged again.
         ackTagged.formIntersection(acknowledged)
+        var changes: [HelpdeskWrites.Change] = []
         for ticketKey in acknowledged.subtracting(ackTagged).sorted() {
             let (sourceName, ticketID) = TicketKey.split(ticketKey)
             guard let polled = tickets[ticketKey], !polled.ticket.tags.contains(tag),
                   let source = sources.first(where: { $0.config.name == sourceName }), source.config.writeBack,
-                  let writer = source.writer else { continue }
-            let metadata: Logger.Metadata = ["ticket": "\(ticketID)", "source": "\(sourceName)", "tag": "\(tag)"]
-            do {
-                try await writer.addTag(ticketID, tag)
-                ackTagged.insert(ticketKey)
-                logger.info("ticket tagged", metadata: metadata)
-            } catch {
-                logger.error("write-back failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
-            }
+                  source.writer != nil else { continue }
+            ackTagged.insert(ticketKey)
+            changes.append(.init(source: sourceName, ticketID: ticketID, what: .tag(tag)))
         }
+        await make(changes)
     }
 
     /// What a ticket's id tells the listener's page: the ticket as last polled, if in view.

@@ -63,6 +63,8 @@ public actor Watcher {
     /// Tickets this process has tagged with `actions.ack_tag` for the acknowledgement
     /// standing now, by ticket key: tagged once, not at every tick until a poll shows the tag.
     var ackTagged: Set<String> = []
+    /// Makes the changes at the helpdesk off the tick; nil for a dry run, which makes none.
+    let helpdesk: HelpdeskWrites?
     /// Ticks ended with messages still to deliver since the WAL was last copied back.
     var ticksSinceCheckpoint = 0
     /// Ticks the copy of the WAL waits at most for the outbox to empty.
@@ -71,10 +73,12 @@ public actor Watcher {
     /// catch-up (which names it) when the daemon was down as the silence ended.
     static let silenceMemory: TimeInterval = 7 * 86_400
 
-    /// `store` may be nil only for a dry run without a state file; a dry run never writes.
+    /// `store` may be nil only for a dry run without a state file; a dry run never writes,
+    /// and changes nothing at the helpdesk (`writesBack` false).
     public init(
         configuration: Configuration, templates: MessageTemplates, store: any NotificationLog, sources: [Source],
-        dispatcher: OutboxDispatcher?, logger: Logger, failpoint: Failpoint? = nil, links: ActionLinks? = nil
+        dispatcher: OutboxDispatcher?, logger: Logger, failpoint: Failpoint? = nil, links: ActionLinks? = nil,
+        writesBack: Bool = true
     ) {
         self.configuration = configuration
         (engine, escalator, composer) = Watcher.parts(of: configuration, templates: templates)
@@ -86,6 +90,22 @@ public actor Watcher {
         self.dispatcher = dispatcher
         self.logger = logger
         self.failpoint = failpoint
+        helpdesk = writesBack ? HelpdeskWrites(logger: logger, writers: Watcher.writers(of: sources)) : nil
+    }
+
+    /// The writers of the sources that write back, by name.
+    private static func writers(of sources: [Source]) -> [String: any TicketWriter] {
+        var writers: [String: any TicketWriter] = [:]
+        for source in sources where source.config.writeBack {
+            if let writer = source.writer { writers[source.config.name] = writer }
+        }
+        return writers
+    }
+
+    /// Makes the changes at the helpdesk that are due now, once each, and returns when they
+    /// are done: `run --once` ends its process after its tick.
+    public func makeHelpdeskChanges() async {
+        await helpdesk?.attemptDue()
     }
 
     /// One tick at `now`. Sources are polled when their interval has passed (always on the
@@ -136,6 +156,7 @@ public actor Watcher {
         self.reportsDone = reportsDone
         Failpoint.afterCommit.trigger(failpoint)
 
+        // Handed over, not awaited: a slow helpdesk holds back no tick.
         await writeBack(decided.writeBacks)
         await tagAcknowledged(at: now)
         report.lap("write_back", since: &phase)
@@ -171,6 +192,7 @@ public actor Watcher {
             tickets.remove(gone)
         }
         self.sources = sources
+        await helpdesk?.use(Watcher.writers(of: sources))
     }
 
     /// The engine, escalator and composer a configuration calls for.

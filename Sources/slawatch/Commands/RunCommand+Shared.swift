@@ -193,10 +193,11 @@ extension RunCommand {
         }
         let watcher = Watcher(
             configuration: wiring.configuration, templates: wiring.templates, store: log, sources: wiring.sources,
-            dispatcher: dispatcher, logger: logger)
+            dispatcher: dispatcher, logger: logger, writesBack: !dryRun)
         do {
             try await dispatcher?.resume()
             let report = try await watcher.tick(at: fixedInstant ?? Date(), forcePoll: true)
+            await watcher.makeHelpdeskChanges()
             await dispatcher?.drain()
             await StatePruner(metrics: nil, logger: logger).prune(watcher, at: report.at)
             await leadership.resign()

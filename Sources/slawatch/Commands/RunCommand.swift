@@ -98,7 +98,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let watcher = Watcher(
             configuration: wiring.configuration, templates: wiring.templates, store: log, sources: wiring.sources,
-            dispatcher: dispatcher, logger: logger, failpoint: failpoint, links: wiring.links
+            dispatcher: dispatcher, logger: logger, failpoint: failpoint, links: wiring.links, writesBack: !dryRun
         )
         do {
             // What the outbox held when the last run stopped is due at once.
@@ -112,6 +112,7 @@ struct RunCommand: AsyncParsableCommand {
             do {
                 // One tick, then one attempt at every message due; failures wait in the outbox.
                 let report = try await watcher.tick(at: fixedInstant ?? Date(), forcePoll: true)
+                await watcher.makeHelpdeskChanges()
                 await dispatcher?.drain()
                 await StatePruner(metrics: nil, logger: logger).prune(watcher, at: report.at)
                 try RunCommand.finishOnce(report, logger: logger)
