@@ -64,6 +64,14 @@ import Testing
         #expect(try fixture.request("POST", "/api/v1/acks", json: body, token: "wrong").status == 401)
         #expect(try fixture.request("POST", "/api/v1/acks", json: "[1]").status == 400)
         #expect(try fixture.request("POST", "/api/v1/acks", json: #"{"ticket": "T-9", "by": "dana"}"#).status == 404)
+        // An action that is neither ack nor snooze (a typo) recorded an acknowledgement of 4 h.
+        let typo = try fixture.request("POST", "/api/v1/acks", json: #"{"ticket": "T-1", "by": "dana", "action": "snoze"}"#)
+        #expect(typo.status == 400 && typo.body.contains("action snoze is neither ack nor snooze"), "\(typo.body)")
+        let number = try fixture.request("POST", "/api/v1/acks", json: #"{"ticket": "T-1", "by": "dana", "metric": 5}"#)
+        #expect(number.status == 400 && number.body.contains("metric is not a string"), "\(number.body)")
+        // A numeric ticket id (as helpdesks number them) is the id, not a missing ticket.
+        let numeric = try fixture.request("POST", "/api/v1/acks", json: #"{"ticket": 1001, "by": "dana"}"#)
+        #expect(numeric.status == 404 && numeric.body.contains("no open clock of ticket 1001"), "\(numeric.body)")
         #expect(try fixture.query("SELECT count(*) FROM clock_hold") == ["0"])
 
         // slawatch ack: recorded, then already acknowledged.

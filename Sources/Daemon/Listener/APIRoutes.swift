@@ -93,8 +93,15 @@ public struct APIRoutes: Sendable {
     /// clock of the ticket (or the one metric's), and answers what was recorded.
     private func acknowledge(_ request: Request) async throws -> Response {
         let body = try await object(request)
-        guard let written = body["ticket"] as? String, !written.isEmpty else {
-            throw Refusal(status: .badRequest, message: "ticket is missing; give the ticket as ID or SOURCE:ID")
+        // Helpdesks number their tickets: a number is the id it writes.
+        let ticket = (body["ticket"] as? NSNumber).flatMap { $0 is Bool ? nil : $0.stringValue } ?? (body["ticket"] as? String)
+        guard let written = ticket, !written.isEmpty else {
+            throw Refusal(status: .badRequest, message: body["ticket"] == nil
+                ? "ticket is missing; give the ticket as ID or SOURCE:ID"
+                : "ticket is not a string; give the ticket as \"ID\" or \"SOURCE:ID\"")
+        }
+        for key in ["metric", "for", "action"] where body[key] != nil && !(body[key] is String) {
+            throw Refusal(status: .badRequest, message: "\(key) is not a string")
         }
         guard let by = (body["by"] as? String).flatMap(ActionDesk.name) else {
             throw Refusal(status: .badRequest, message: "by is missing or not a name; give who acknowledges")
@@ -114,7 +121,14 @@ public struct APIRoutes: Sendable {
             }
             seconds = parsed
         }
-        let kind = (body["action"] as? String).flatMap(ClockHold.Kind.init(rawValue:)) ?? .ack
+        var kind = ClockHold.Kind.ack
+        if let text = body["action"] as? String {
+            // A typo ("snoze") recorded an acknowledgement.
+            guard let parsed = ClockHold.Kind(rawValue: text) else {
+                throw Refusal(status: .badRequest, message: "action \(text) is neither ack nor snooze")
+            }
+            kind = parsed
+        }
         let now = Date()
         // An id may hold a colon; SOURCE:ID is tried when the whole text is not an id in view.
         var id = written
