@@ -57,6 +57,7 @@ extension TicketBatch {
     /// tickets read outside any configured source.
     public mutating func identify(as name: String) {
         defer { recordLines = nil }
+        dropEmptyIDs(source: name)
         var last: [String: Int] = [:]
         last.reserveCapacity(tickets.count)
         var repeated = false
@@ -80,5 +81,25 @@ extension TicketBatch {
                     + "the later record is used"))
         }
         tickets = kept
+    }
+
+    /// A ticket whose id is empty (or only spaces) is no ticket: it could never be named,
+    /// acknowledged or told apart from another. Reported, like a record without an id.
+    private mutating func dropEmptyIDs(source name: String) {
+        guard tickets.contains(where: { $0.id.allSatisfy(\.isWhitespace) }) else { return }
+        var kept: [Ticket] = [], keptLines: [Int32] = []
+        let lines = recordLines.flatMap { $0.count == tickets.count ? $0 : nil }
+        for (position, ticket) in tickets.enumerated() {
+            guard ticket.id.allSatisfy(\.isWhitespace) else {
+                kept.append(ticket)
+                if let lines { keptLines.append(lines[position]) }
+                continue
+            }
+            problems.append(RecordProblem(
+                source: name.isEmpty ? "tickets" : name, location: lines.flatMap { lines in file.map { "\($0):\(lines[position])" } },
+                message: "the id is empty; every ticket needs one"))
+        }
+        tickets = kept
+        recordLines = lines == nil ? nil : keptLines
     }
 }

@@ -26,4 +26,12 @@ import TicketSources
             "eu: ticket 1: the id appears again later in the same source; the later record is used",
         ])
     }
+
+    /// An http-json record with `"id": ""` became a ticket no one could name or acknowledge.
+    @Test func aTicketWithAnEmptyIdIsAProblemNotATicket() {
+        var batch = TicketBatch(tickets: [ticket("", "blank"), ticket("1", "a"), ticket("  ", "spaces")])
+        batch.identify(as: "hj")
+        #expect(batch.tickets.map(\.subject) == ["a"])
+        #expect(batch.problems.map(\.description) == ["hj: the id is empty; every ticket needs one", "hj: the id is empty; every ticket needs one"])
+    }
 }
