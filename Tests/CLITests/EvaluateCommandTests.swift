@@ -140,4 +140,32 @@ import Testing
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("\(cut):\(lines): the array is not closed; end it with ]; no ticket of the file was read"), "\(result.stderr)")
     }
+
+    /// The first source that could not be read stopped the command, and the sources after
+    /// it were never read: one down source hid every other's clocks.
+    @Test func aSourceThatCannotBeReadLeavesOutItsTicketsOnly() throws {
+        let fixture = try DaemonFixture(tickets: staggeredTickets(count: 2, base: Date()))
+        var yaml = try String(contentsOfFile: fixture.config, encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: """
+              - name: file
+                type: file
+                path: tickets.json
+            """, with: """
+              - name: gone
+                type: file
+                path: missing.json
+              - name: file
+                type: file
+                path: tickets.json
+            """)
+        try yaml.write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        let result = try SlawatchProcess.run(["evaluate", "--config", fixture.config])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("missing.json: cannot read the tickets file") && result.stderr.contains("its tickets are left out"),
+                "\(result.stderr)")
+        #expect(result.stdout.contains("T-0") && result.stdout.contains("T-1"), "\(result.stdout)")
+        // None readable at all: 66, as before.
+        try FileManager.default.removeItem(at: fixture.directory.appendingPathComponent("tickets.json"))
+        #expect(try SlawatchProcess.run(["evaluate", "--config", fixture.config]).status == 66)
+    }
 }

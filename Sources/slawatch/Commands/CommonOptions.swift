@@ -97,14 +97,30 @@ struct TicketOptions: ParsableArguments {
                 }
             }
         }
+        // All at once, so a slow source costs its own time, not the others' too.
+        let polled = await withTaskGroup(of: (Int, Result<TicketBatch, any Error>).self) { group in
+            for (index, source) in sources.enumerated() {
+                group.addTask {
+                    do { return (index, .success(try await source.poll())) } catch { return (index, .failure(error)) }
+                }
+            }
+            var results = [Result<TicketBatch, any Error>?](repeating: nil, count: sources.count)
+            for await (index, result) in group { results[index] = result }
+            return results.compactMap { $0 }
+        }
+        // A source that cannot be read leaves out its tickets, not the others'; none at all is 66.
+        if !sources.isEmpty, polled.allSatisfy({ if case .failure = $0 { true } else { false } }) {
+            for case .failure(let error) in polled { Console.error("\(error)") }
+            throw ExitCode(ExitStatus.noInput)
+        }
         var result: [Ticket] = []
-        for source in sources {
+        for (source, outcome) in zip(sources, polled) {
             var batch: TicketBatch
-            do {
-                batch = try await source.poll()
-            } catch {
-                Console.error("\(error)")
-                throw ExitCode(ExitStatus.noInput)
+            switch outcome {
+            case .success(let read): batch = read
+            case .failure(let error):
+                Console.error("\(error); its tickets are left out")
+                continue
             }
             // Tickets from `--tickets` belong to no configured source.
             batch.identify(as: tickets == nil ? source.name : "")
