@@ -69,6 +69,30 @@ import Testing
         #expect(third.problems.isEmpty)
     }
 
+    /// A next link back to a page already read was followed 299 times, each a request
+    /// against the account's API quota, and the poll then counted as read.
+    @Test func aNextLinkToAPageAlreadyReadFailsThePoll() async throws {
+        let vendor = try await FakeVendor.shared()
+        let (token, base) = try await vendor.load("freshdesk_link_loop.json")
+        let source = FreshdeskSource(settings: Samples.freshdesk(base), cursors: InMemoryCursorStore(), transport: vendor.transport)
+        let error = await #expect(throws: SourceError.self) { try await source.poll() }
+        #expect(error?.code == .badResponse)
+        #expect(error?.message.contains("the next-page link of page 2 points to a page already read") == true, "\(String(describing: error))")
+        #expect(try await vendor.records(token).count == 2)
+    }
+
+    /// A list longer than one poll reads was cut at the last page without a word.
+    @Test func aListLongerThanAPollReadsIsSaidToGoOnNextPoll() async throws {
+        let vendor = try await FakeVendor.shared()
+        let (_, base) = try await vendor.load("freshdesk_more_pages.json")
+        var settings = Samples.freshdesk(base)
+        settings.http.maxPages = 2
+        let batch = try await FreshdeskSource(settings: settings, cursors: InMemoryCursorStore(), transport: vendor.transport).poll()
+        #expect(batch.problems.map(\.description) == [
+            "freshdesk: more tickets were updated than one poll reads (2 pages); the next poll reads on from the last one read",
+        ])
+    }
+
     @Test func aStatusMapNamesCustomStatuses() async throws {
         let vendor = try await FakeVendor.shared()
         let (_, base) = try await vendor.load("freshdesk.json")

@@ -111,7 +111,7 @@ public actor FreshdeskSource: TicketSource {
     ) async throws(SourceError) {
         let since = Query.encode(Timestamp(state.watermark ?? now.addingTimeInterval(-settings.initialLookback)).description)
         let list = "\(settings.base)/api/v2/tickets?updated_since=\(since)"
-        try await readPages(&client, list + "&include=stats,requester&order_by=updated_at&order_type=asc&per_page=100") { item in
+        let more = try await readPages(&client, list + "&include=stats,requester&order_by=updated_at&order_type=asc&per_page=100") { item in
             if let updated = item["updated_at"].flatMap(VendorTime.parse), updated > (state.watermark ?? .distantPast) {
                 state.watermark = updated
             }
@@ -120,6 +120,11 @@ public actor FreshdeskSource: TicketSource {
             } catch {
                 problems.append(RecordProblem(source: name, recordID: item["id"]?.text, message: error.message))
             }
+        }
+        if more {
+            // Not an error: the next poll goes on from the latest update read.
+            problems.append(RecordProblem(source: name, message: "more tickets were updated than one poll reads "
+                + "(\(min(settings.http.maxPages, FreshdeskSource.pageLimit)) pages); the next poll reads on from the last one read"))
         }
         for (filter, what) in FreshdeskSource.closingFilters {
             do throws(SourceError) {
@@ -133,24 +138,36 @@ public actor FreshdeskSource: TicketSource {
         }
     }
 
-    /// Reads a ticket list page after page, following the `Link` header, handing each item to `read`.
+    /// Reads a ticket list page after page, following the `Link` header, handing each item
+    /// to `read`. A next link to a page already read is refused (it would be read again
+    /// and again, each time at the cost of the account's API quota). True when the list
+    /// went on past the last page read (Freshdesk's 300, or `maxPages`).
+    @discardableResult
     private func readPages(
         _ client: inout SourceClient, _ first: String, _ read: (JSONValue) -> Void
-    ) async throws(SourceError) {
+    ) async throws(SourceError) -> Bool {
         var next = first
-        for page in 1...max(1, min(settings.http.maxPages, 300)) {
+        var seen: Set<String> = [first]
+        for page in 1...max(1, min(settings.http.maxPages, FreshdeskSource.pageLimit)) {
             let response = try await client.send(.get, next)
             guard let items = JSONValue.parse(response.body)?.array else {
                 throw badResponse("page \(page) of the ticket list is not a JSON list")
             }
             items.forEach(read)
-            guard let link = response.header("Link").flatMap({ LinkHeader.target($0) }) else { return }
+            guard let link = response.header("Link").flatMap({ LinkHeader.target($0) }) else { return false }
             guard let resolved = PageURL.resolve(link, against: next, base: settings.base) else {
                 throw badResponse("the next-page link points away from the configured host; not following it with the API key")
             }
+            guard seen.insert(resolved).inserted else {
+                throw badResponse("the next-page link of page \(page) points to a page already read; not reading it again")
+            }
             next = resolved
         }
+        return true
     }
+
+    /// The last page Freshdesk serves of a list.
+    static let pageLimit = 300
 
     /// Reports a held ticket that was deleted or marked spam as closed at its `updated_at`.
     private func close(_ item: JSONValue, as filter: String, in view: inout IncrementalView, problems: inout [RecordProblem]) {
