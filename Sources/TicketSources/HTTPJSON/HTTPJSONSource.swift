@@ -103,7 +103,8 @@ public struct HTTPJSONSource: TicketSource {
         }
         throw SourceError(
             code: .badResponse, source: name, host: host,
-            message: "more than \(settings.http.maxPages) pages; check the next pointer, or raise the page limit",
+            message: "more than \(settings.http.maxPages) pages, slawatch's limit for one poll; check that `next` points at the "
+                + "next page, and ask the service for larger pages in `url` (a page size parameter) if it takes one",
             recoverable: false)
     }
 

@@ -136,7 +136,8 @@ public actor ZammadSource: TicketSource {
         guard complete else {
             throw SourceError(
                 code: .badResponse, source: name, host: host,
-                message: "the search has more than \(settings.http.maxPages) pages; narrow the query", recoverable: false)
+                message: "the search for open and recently updated tickets has more than \(settings.http.maxPages) pages, "
+                    + "slawatch's limit for one poll; its tickets past them cannot be read", recoverable: false)
         }
         try await lookUp(&client, &batch, apiIDs: apiIDs)
         return batch
