@@ -12,7 +12,7 @@ public enum Readiness: Sendable, Hashable, CustomStringConvertible {
 
     /// The usual rule: not ready before the first tick, nor while a source has never been
     /// polled successfully or its last success is older than its `staleAfter`. The reason
-    /// names the first such source by name and counts the others.
+    /// names every such source, in name order, on one line.
     ///
     /// - Parameters:
     ///   - firstTickAt: when the first tick finished; nil before.
@@ -33,8 +33,8 @@ public enum Readiness: Sendable, Hashable, CustomStringConvertible {
                 )
             }
         }
-        guard let first = problems.first else { return .ready }
-        return .notReady(problems.count == 1 ? first : "\(first) (and \(problems.count - 1) more)")
+        guard !problems.isEmpty else { return .ready }
+        return .notReady(problems.joined(separator: "; "))
     }
 
     /// True for `.ready`.
