@@ -185,6 +185,12 @@ import Testing
         // A link signed elsewhere with the configured key, by the documented format, verifies.
         let valid = try fixture.sign(Self.key, ticket: "T-1", action: "snooze", expiry: Date(timeIntervalSinceNow: 600))
         #expect(try fixture.request("GET", "http://127.0.0.1:\(fixture.port)/a/\(valid)").status == 200)
+        // A valid link about a ticket the daemon does not see holds nothing: 404, no form, nothing recorded.
+        let unknown = try fixture.sign(Self.key, ticket: "T-404", expiry: Date(timeIntervalSinceNow: 600))
+        let unknownPage = try fixture.request("GET", "http://127.0.0.1:\(fixture.port)/a/\(unknown)")
+        #expect(unknownPage.status == 404 && !unknownPage.body.contains("<form") && unknownPage.body.contains("Nothing to hold"))
+        #expect(try fixture.request("POST", "http://127.0.0.1:\(fixture.port)/a/\(unknown)", form: "by=dana").status == 404)
+        #expect(try fixture.query("SELECT * FROM clock_hold") == holdsBefore)
         // More than 20 failures a minute from one address: 429.
         var statuses: [Int] = []
         for _ in 0..<(22 - forged.count) {

@@ -17,16 +17,20 @@ public struct ActionRoutes: Sendable {
     let desk: ActionDesk
     /// The ticket as last polled (by source and id), for the page; nil when not in view.
     let ticket: @Sendable (String, String) async -> Ticket?
+    /// The open clocks of a ticket, as the API reads them: a link acts only on an open one.
+    let openClocks: APIRoutes.OpenClocks
     let limiter: FailureLimiter
     let logger: Logger
 
     /// The keys are read from `credentials` at each request; without keys no link verifies.
     public init(
-        credentials: ListenerCredentials, desk: ActionDesk, logger: Logger, ticket: @escaping @Sendable (String, String) async -> Ticket?
+        credentials: ListenerCredentials, desk: ActionDesk, logger: Logger, ticket: @escaping @Sendable (String, String) async -> Ticket?,
+        openClocks: @escaping APIRoutes.OpenClocks
     ) {
         self.credentials = credentials
         self.desk = desk
         self.ticket = ticket
+        self.openClocks = openClocks
         self.logger = logger
         limiter = FailureLimiter()
     }
@@ -51,6 +55,15 @@ public struct ActionRoutes: Sendable {
         }
         let kind: ClockHold.Kind = token.action == .ack ? .ack : .snooze
         let polled = await ticket(token.source, token.ticketID)
+        // A link outlives its clock (met, the ticket solved or gone): it holds nothing then,
+        // as the API's 404 says, and records nothing.
+        let isOpen = await openClocks(token.source, token.ticketID, token.metric, now).contains { $0.cycle == token.cycle }
+        guard isOpen else {
+            return Page.html(.notFound, Page.message(
+                title: "Nothing to hold",
+                "The \(token.metric.words) of \(token.ticketID) is no longer open here (met, or the ticket solved or gone), "
+                    + "so there is no escalation to hold."))
+        }
         guard acting else {
             let holds = (try? await desk.store.holds(ticketID: token.ticketID)) ?? []
             let standing = holds.last { $0.clockKey == ClockKey.make(TicketKey.make(token.source, token.ticketID), token.metric, token.cycle) && $0.hold.holds(at: now) }

@@ -16,7 +16,7 @@ enum Listener {
         transport: CurlTransport, logger: Logger
     ) -> @Sendable (Router<ListenerContext>) -> Void {
         let desk = ActionDesk(store: store, settings: wiring.configuration.actions, metrics: metrics, answered: backend.answered)
-        let links = ActionRoutes(credentials: credentials, desk: desk, logger: logger, ticket: backend.ticket)
+        let links = ActionRoutes(credentials: credentials, desk: desk, logger: logger, ticket: backend.ticket, openClocks: backend.openClocks)
         let api = APIRoutes(
             credentials: credentials, desk: desk, silenceLog: store, logger: logger, openClocks: backend.openClocks,
             silencesChanged: backend.silencesChanged)
