@@ -113,7 +113,8 @@ public struct ComplianceReport: Sendable, Hashable {
         case .channel: outcome.channel
         case .tier: outcome.tier
         case .metric: outcome.metric.rawValue
-        case .customer: outcome.customer
+        // A ticket without a customer has an empty id: no customer, like a missing group.
+        case .customer: outcome.customer.isEmpty ? nil : outcome.customer
         case .team: outcome.team
         case .week: week
         }

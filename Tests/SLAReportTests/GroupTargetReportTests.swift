@@ -32,4 +32,18 @@ import Testing
         #expect(report.credits.map(\.creditPercent) == [0])
         #expect(report.credits.map(\.measured) == [1])
     }
+
+    /// A ticket without a customer was grouped under customer "" (a blank cell, sorted
+    /// first); it is a missing value, shown last, like a missing group.
+    @Test func aTicketWithoutACustomerIsAMissingCustomerShownLast() {
+        var anonymous = Self.outcome(.firstResponse, .met, group: "Support")
+        anonymous.customer = ""
+        let outcomes = [anonymous, Self.outcome(.firstResponse, .missed, group: "Support")]
+        let query = ReportQuery(
+            since: Timestamp(rfc3339: "2026-11-23T00:00:00Z")!.date, until: Timestamp(rfc3339: "2026-11-24T00:00:00Z")!.date,
+            at: Timestamp(rfc3339: "2026-11-24T00:00:00Z")!.date, by: [.customer]
+        )
+        let report = ComplianceReport(outcomes: outcomes, query: query)
+        #expect(report.rows.map { "\($0.group[.customer]! ?? "-") \($0.stats.breached)" } == ["acme 1", "- 0"])
+    }
 }
