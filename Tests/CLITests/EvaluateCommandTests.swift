@@ -168,4 +168,17 @@ import Testing
         try FileManager.default.removeItem(at: fixture.directory.appendingPathComponent("tickets.json"))
         #expect(try SlawatchProcess.run(["evaluate", "--config", fixture.config]).status == 66)
     }
+
+    /// A note about the source (a lookup refused) ended in "(record skipped)", though no
+    /// record was; only a record's problem says so.
+    @Test func aNoteAboutTheSourceIsNotCalledASkippedRecord() throws {
+        let zendesk = try FakeZendesk(scenario: "vendors/daemon_metric_refused.json")
+        defer { zendesk.stop() }
+        let fixture = try WriteBackProcessTests.fixture(writingBackTo: zendesk)
+        let result = try SlawatchProcess.run(["evaluate", "--config", fixture.config, "--at", "2026-11-20T11:05:00Z"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let note = try #require(result.stderr.split(separator: "\n").first { $0.contains("ticket metric events") }, "\(result.stderr)")
+        #expect(!note.contains("(record skipped)"), "\(note)")
+        #expect(result.stdout.contains("42"))
+    }
 }

@@ -37,8 +37,10 @@ import Transport
         #expect(batch.tickets[2].priority == .normal)
         #expect(batch.tickets[2].customer.id == "")
         #expect(batch.tickets[2].group == nil)
+        // A priority no map names is taken as normal, and said once a poll.
         #expect(batch.problems.map(\.description) == [
             "jira: ticket SUP-2: fields.created: \"last tuesday\" is not an RFC 3339 time",
+            "jira: priority \"P1\" is not known, so its tickets are taken as normal; if that is wrong, map it with priority_map",
         ])
 
         // 503 waited its Retry-After; two remaining before the reset paused until it.

@@ -111,16 +111,22 @@ public actor FreshdeskSource: TicketSource {
     ) async throws(SourceError) {
         let since = Query.encode(Timestamp(state.watermark ?? now.addingTimeInterval(-settings.initialLookback)).description)
         let list = "\(settings.base)/api/v2/tickets?updated_since=\(since)"
+        // Values no map names, taken as a default all the same: said once a poll.
+        var guessed: Set<String> = []
         let more = try await readPages(&client, list + "&include=stats,requester&order_by=updated_at&order_type=asc&per_page=100") { item in
             if let updated = item["updated_at"].flatMap(VendorTime.parse), updated > (state.watermark ?? .distantPast) {
                 state.watermark = updated
             }
             do throws(RecordFailure) {
                 state.view.merge(try ticket(from: item))
+                if let status = item["status"]?.text, !vocabulary.knows(status: status) {
+                    guessed.insert(VendorVocabulary.guessed("status", status, as: "open", mapKey: "status_map"))
+                }
             } catch {
                 problems.append(RecordProblem(source: name, recordID: item["id"]?.text, message: error.message))
             }
         }
+        problems += guessed.sorted().map { RecordProblem(source: name, message: $0) }
         if more {
             // Not an error: the next poll goes on from the latest update read.
             problems.append(RecordProblem(source: name, message: "more tickets were updated than one poll reads "

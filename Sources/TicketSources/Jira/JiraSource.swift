@@ -94,6 +94,8 @@ public struct JiraSource: TicketSource {
     private func search(_ client: inout SourceClient, fields: [String]) async throws(SourceError) -> TicketBatch {
         var batch = TicketBatch(tickets: [])
         var token: String?
+        // Values no map names, taken as a default all the same: said once a poll.
+        var guessed: Set<String> = []
         let url = "\(settings.base)/rest/api/3/search/jql"
         for page in 1...max(1, settings.http.maxPages) {
             var request: JSONObject = [
@@ -109,13 +111,19 @@ public struct JiraSource: TicketSource {
             for issue in issues {
                 do {
                     batch.tickets.append(try ticket(from: issue))
+                    if let priority = issue["fields"]?["priority"]?["name"]?.string, !vocabulary.knows(priority: priority) {
+                        guessed.insert(VendorVocabulary.guessed("priority", priority, as: "normal", mapKey: "priority_map"))
+                    }
                 } catch {
                     batch.problems.append(RecordProblem(
                         source: name, recordID: issue["key"]?.text ?? issue["id"]?.text, message: error.message))
                 }
             }
             let next = document["nextPageToken"]?.string
-            if document["isLast"]?.bool ?? (next == nil) { return batch }
+            if document["isLast"]?.bool ?? (next == nil) {
+                batch.problems += guessed.sorted().map { RecordProblem(source: name, message: $0) }
+                return batch
+            }
             guard let next, !next.isEmpty, next != token else {
                 throw badResponse("page \(page) of the search is not the last but gives no new nextPageToken")
             }

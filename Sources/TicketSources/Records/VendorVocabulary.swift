@@ -38,6 +38,26 @@ struct VendorVocabulary: Sendable {
         return map.first { $0.key.lowercased() == folded }?.value
     }
 
+    /// Whether a map or the canonical names know `value`, rather than `unknownStatus` standing in for it.
+    func knows(status value: String) -> Bool {
+        VendorVocabulary.lookup(value, in: overrides.statuses) ?? VendorVocabulary.lookup(value, in: defaults.statuses)
+            ?? TicketStatus(rawValue: value.lowercased()) != nil
+    }
+
+    /// Likewise for priorities.
+    func knows(priority value: String) -> Bool {
+        VendorVocabulary.lookup(value, in: overrides.priorities) ?? VendorVocabulary.lookup(value, in: defaults.priorities)
+            ?? TicketPriority(rawValue: value.lowercased()) != nil
+    }
+
+    /// The note for a value no map names, taken as `canonical` all the same: a source
+    /// problem, said once while it lasts, so a custom value is mapped rather than guessed
+    /// without a word.
+    static func guessed(_ kind: String, _ value: String, as canonical: String, mapKey: String) -> String {
+        "\(kind) \"\(value)\" is not known, so its tickets are taken as \(canonical); "
+            + "if that is wrong, map it with \(mapKey)"
+    }
+
     /// The problem message for a value that maps to nothing.
     static func unmapped(_ kind: String, _ value: String, mapKey: String) -> String {
         let canonical = kind == "status"

@@ -62,6 +62,18 @@ public actor ZammadSource: TicketSource {
     public static let defaultQuery =
         "state.name:(new OR open OR \"pending reminder\" OR \"pending close\") OR updated_at:>now-1d"
 
+    /// The search for the tickets in `openStates` (the states of the system's table that
+    /// are not solved or closed, custom ones included), and those updated in the last day
+    /// so that closings are seen; `defaultQuery` when the table could not be read.
+    static func query(openStates: [String]) -> String {
+        guard !openStates.isEmpty else { return defaultQuery }
+        let names = Set(openStates).sorted().map { name in
+            name.contains(where: { $0 == " " || $0 == "\"" || $0 == "(" || $0 == ")" || $0 == ":" })
+                ? "\"" + name.replacingOccurrences(of: "\"", with: "\\\"") + "\"" : name
+        }
+        return "state.name:(\(names.joined(separator: " OR "))) OR updated_at:>now-1d"
+    }
+
     /// Zammad's stock states and priorities on the canonical ones.
     public static let defaultMapping = CanonicalMapping(
         statuses: [
@@ -109,8 +121,12 @@ public actor ZammadSource: TicketSource {
         }
         var apiIDs: [String] = []
         let perPage = max(1, settings.pageSize)
-        let query = Query.encode(settings.query ?? ZammadSource.defaultQuery)
+        let query = Query.encode(settings.query ?? ZammadSource.query(openStates: states.values.filter { name in
+            !(vocabulary.status(name)?.isSolved ?? false)
+        }))
         var complete = false
+        // Values no map names, taken as a default all the same: said once a poll.
+        var guessed: Set<String> = []
         for page in 1...max(1, settings.http.maxPages) {
             let url = "\(settings.base)/api/v1/tickets/search?query=\(query)&page=\(page)&per_page=\(perPage)"
                 + "&expand=true&sort_by=created_at&order_by=asc"
@@ -123,6 +139,7 @@ public actor ZammadSource: TicketSource {
                 do {
                     batch.tickets.append(try ticket(from: item, states: states, priorities: priorities))
                     apiIDs.append(item["id"]?.text ?? "")
+                    guessed.formUnion(guesses(in: item, states: states, priorities: priorities))
                 } catch {
                     batch.problems.append(RecordProblem(
                         source: name, recordID: item["number"]?.text ?? item["id"]?.text, message: error.message))
@@ -140,6 +157,7 @@ public actor ZammadSource: TicketSource {
                     + "slawatch's limit for one poll; its tickets past them cannot be read", recoverable: false)
         }
         try await lookUp(&client, &batch, apiIDs: apiIDs)
+        batch.problems += guessed.sorted().map { RecordProblem(source: name, message: $0) }
         return batch
     }
 
@@ -243,6 +261,22 @@ public actor ZammadSource: TicketSource {
     }
 
     /// One ticket in the canonical form, as the search gives it.
+    /// The notes for a ticket's state or priority that no map names (`guessed`): taken as
+    /// open, or normal, all the same.
+    private nonisolated func guesses(in item: JSONValue, states: [String: String], priorities: [String: String]) -> [String] {
+        var notes: [String] = []
+        if let state = item["state_id"]?.text.flatMap({ states[$0] }) ?? item["state"]?.string, !vocabulary.knows(status: state) {
+            notes.append(VendorVocabulary.guessed("state", state, as: "open", mapKey: "status_map"))
+        }
+        if let priority = item["priority_id"]?.text.flatMap({ priorities[$0] }) ?? item["priority"]?.string {
+            let bare = priority.drop { $0.isNumber }.trimmingCharacters(in: .whitespaces)
+            if !vocabulary.knows(priority: priority), !vocabulary.knows(priority: bare) {
+                notes.append(VendorVocabulary.guessed("priority", priority, as: "normal", mapKey: "priority_map"))
+            }
+        }
+        return notes
+    }
+
     nonisolated func ticket(from item: JSONValue, states: [String: String], priorities: [String: String]) throws(RecordFailure) -> Ticket {
         guard let apiID = item["id"]?.text else { throw RecordFailure("missing \"id\"") }
         let id = item["number"]?.text ?? apiID

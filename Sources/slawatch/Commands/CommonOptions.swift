@@ -125,7 +125,8 @@ struct TicketOptions: ParsableArguments {
             // Tickets from `--tickets` belong to no configured source.
             batch.identify(as: tickets == nil ? source.name : "")
             for problem in batch.problems {
-                Console.error("\(problem.description) (record skipped)")
+                // One tied to no record (a lookup refused, a value taken as a default) is about the source.
+                Console.error(problem.recordID == nil && problem.location == nil ? problem.description : "\(problem.description) (record skipped)")
             }
             if requireSome && batch.tickets.isEmpty && !batch.problems.isEmpty {
                 Console.error("\(tickets ?? source.name): no ticket could be read; write a JSON array or JSON Lines of canonical tickets")
