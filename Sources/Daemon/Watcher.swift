@@ -108,6 +108,11 @@ public actor Watcher {
         await helpdesk?.attemptDue()
     }
 
+    /// Stops the changes at the helpdesk still to make: this daemon no longer leads.
+    public func stopHelpdeskChanges() async {
+        await helpdesk?.stop()
+    }
+
     /// One tick at `now`. Sources are polled when their interval has passed (always on the
     /// first tick, or with `forcePoll`), all at once; otherwise the last poll's tickets are
     /// re-evaluated. The tick waits up to `pollWait` for the polls (nil: until they end).

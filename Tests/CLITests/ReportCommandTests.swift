@@ -200,6 +200,17 @@ import Testing
         #expect(rows.filter { $0["section"] == "row" }.count == 4)
     }
 
+    /// Ungrouped, JSON had its one row equal to the total and CSV only the total line: a
+    /// reader of `row` lines got nothing.
+    @Test func anUngroupedCSVHasItsOneRowLikeJSON() throws {
+        let result = try report([], format: "csv")
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\r\n").map(String.init)
+        let row = try #require(lines.first { $0.hasPrefix("row,") }, "\(result.stdout)")
+        let total = try #require(lines.first { $0.hasPrefix("total,") })
+        #expect(row.dropFirst(4) == total.dropFirst(6), "\(row) against \(total)")
+    }
+
     @Test func tableAndHTMLForPeople() throws {
         let table = try report(["--by", "priority"], format: "table")
         #expect(table.status == 0)

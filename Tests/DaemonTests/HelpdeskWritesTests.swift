@@ -83,6 +83,18 @@ import TicketSources
         #expect(writer.made.withLock { $0 }.isEmpty)
     }
 
+    /// A daemon that stops leading leaves the helpdesk to the new leader: nothing waits.
+    @Test func stoppedItForgetsWhatWaits() async {
+        let writer = ScriptedWriter()
+        writer.answer("42 tag sla-breached", with: [Self.error(.timeout, recoverable: true)])
+        let queue = HelpdeskWrites(logger: Logger(label: "test"), writers: ["desk": writer])
+        await queue.make(Self.changes)
+        await queue.attemptDue()
+        #expect(await queue.waiting == [Self.changes[1]])
+        await queue.stop()
+        #expect(await queue.waiting.isEmpty)
+    }
+
     @Test func pausesDoubleFromThirtySecondsToFifteenMinutesOrWhatTheHelpdeskAsks() {
         #expect((1...7).map { HelpdeskWrites.pause(after: $0, asked: nil) } == [30, 60, 120, 240, 480, 900, 900].map { Duration.seconds($0) })
         #expect(HelpdeskWrites.pause(after: 1, asked: 300) == .seconds(300))

@@ -46,6 +46,10 @@ struct StatusServerTests {
         let notReady = try await probe.get("/readyz")
         #expect(notReady.status == 503)
         #expect(notReady.body == "waiting for the first tick\n")
+        // Uptime checkers and load balancers probe with HEAD: the same status, no body.
+        let headHealth = try await probe.get("/healthz", method: "HEAD")
+        #expect(headHealth.status == 200 && headHealth.body.isEmpty)
+        #expect(try await probe.get("/readyz", method: "HEAD").status == 503)
 
         readiness.set(.notReady("source zendesk is stale:\nlast successful poll 400s ago"))
         let stale = try await probe.get("/readyz")
@@ -55,6 +59,7 @@ struct StatusServerTests {
         readiness.set(.ready)
         let ready = try await probe.get("/readyz")
         #expect(ready.status == 200)
+        #expect(try await probe.get("/readyz", method: "HEAD").status == 200)
         #expect(ready.body == "ready\n")
 
         #expect(try await probe.get("/nothing-here").status == 404)

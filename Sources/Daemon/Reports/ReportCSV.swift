@@ -7,7 +7,7 @@ import SLAReport
 /// `achieved_pct,p50_seconds,p90_seconds,overshoot_avg_seconds,credit_pct`
 ///
 /// `section` is `row` (a grouping key's column is filled when the report is grouped by
-/// it, empty where the ticket has no value), `total` (one line), or `credit` (one per
+/// it, empty where the ticket has no value; ungrouped, one row equal to the total), `total` (one line), or `credit` (one per
 /// customer: `customer`, `tier`, `measured`, `achieved_pct`, `credit_pct`). Empty cells
 /// stand for no value.
 enum ReportCSV {
@@ -22,7 +22,8 @@ enum ReportCSV {
             [String(s.measured), String(s.achieved), String(s.breached), number(s.achievedPercent),
              s.p50Seconds.map(String.init) ?? "", s.p90Seconds.map(String.init) ?? "", number(s.overshootAverageSeconds), ""]
         }
-        for row in report.rows where !report.query.by.isEmpty {
+        // Ungrouped, the one row equal to the total, as in JSON: a reader of `row` lines gets it.
+        for row in report.rows {
             let keys = ReportDimension.allCases.map { (row.group[$0] ?? nil) ?? "" }
             lines.append((["row"] + keys + stats(row.stats)).map(field).joined(separator: ","))
         }

@@ -80,6 +80,15 @@ actor HelpdeskWrites {
         await withCheckedContinuation { idle.append($0) }
     }
 
+    /// Stops making changes and forgets those waiting: a daemon that stops leading a shared
+    /// state leaves the helpdesk to the one that leads now.
+    func stop() {
+        worker?.cancel()
+        worker = nil
+        pending.removeAll()
+        wakeIdle()
+    }
+
     /// The changes waiting, for tests.
     var waiting: [Change] { pending.map(\.change) }
 

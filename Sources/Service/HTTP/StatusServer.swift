@@ -6,7 +6,7 @@ import Synchronization
 /// The daemon's HTTP endpoint, a swift-service-lifecycle `Service` on Hummingbird 2:
 ///
 /// - `GET /metrics`: `MetricsRegistry.render()`, `text/plain; version=0.0.4`;
-/// - `GET /healthz`: 200 `ok` while the process is up and serving;
+/// - `GET /healthz`: 200 `ok` while the process is up and serving (`HEAD` for both: the status alone);
 /// - `GET /readyz`: 200 `ready` when the readiness closure says so (`ready: leader` or
 ///   `ready: standby` for a daemon on a shared state), else 503 with its one-line reason;
 /// - whatever `routes` adds (the daemon's action links and API, each guarding itself).
@@ -69,6 +69,11 @@ public struct StatusServer: NamedService {
             case .ready: Self.text(role().map { "ready: \($0)\n" } ?? "ready\n", status: .ok)
             case let state: Self.text("\(state)\n", status: .serviceUnavailable)
             }
+        }
+        // Uptime checkers and load balancers probe with HEAD: the same status, no body.
+        router.on("/healthz", method: .head) { _, _ -> Response in Response(status: .ok) }
+        router.on("/readyz", method: .head) { _, _ -> Response in
+            Response(status: await readiness().isReady ? .ok : .serviceUnavailable)
         }
         routes(router)
 

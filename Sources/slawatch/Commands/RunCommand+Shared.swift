@@ -81,19 +81,26 @@ extension RunCommand {
             let tick = TickLoop(
                 watcher: watcher, notifier: notifier, heartbeat: tickBeat, metrics: metrics, progress: progress, logger: logger,
                 statusPrefix: "leader: ", maxPause: .milliseconds(lease * 1000 / 3))
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await DeliveryService(dispatcher: dispatcher).run() }
-                group.addTask { try await tick.run() }
-                // Answers and silences any daemon's listener records wake the loop at once: the
-                // tick tells the channels already pinged and tags acknowledged tickets.
-                group.addTask {
-                    await store.listenForAnswers { _ in watcher.nudge() }
+            do {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await DeliveryService(dispatcher: dispatcher).run() }
+                    group.addTask { try await tick.run() }
+                    // Answers and silences any daemon's listener records wake the loop at once: the
+                    // tick tells the channels already pinged and tags acknowledged tickets.
+                    group.addTask {
+                        await store.listenForAnswers { _ in watcher.nudge() }
+                    }
+                    // Either ending (a stop, a failure) ends both.
+                    try await group.next()
+                    group.cancelAll()
+                    try await group.waitForAll()
                 }
-                // Either ending (a stop, a failure) ends both.
-                try await group.next()
-                group.cancelAll()
-                try await group.waitForAll()
+            } catch {
+                // No longer leading: the helpdesk is the new leader's to change.
+                await watcher.stopHelpdeskChanges()
+                throw error
             }
+            await watcher.stopHelpdeskChanges()
         }
         let heartbeat = LoopHeartbeat()
         let path = options.config

@@ -17,7 +17,7 @@ struct HTTPProbe {
 
     var port: Int
 
-    func get(_ path: String) async throws -> Answer {
+    func get(_ path: String, method: String = "GET") async throws -> Answer {
         let port = self.port
         let raw: Result<String, Failure> = await offPool {
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -35,7 +35,7 @@ struct HTTPProbe {
                 }
             }
             guard connected == 0 else { return .failure(Failure(description: "connect to port \(port): errno \(errno)")) }
-            let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
+            let request = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
             guard send(descriptor, request, request.count, Int32(MSG_NOSIGNAL)) == request.count else {
                 return .failure(Failure(description: "send: errno \(errno)"))
             }
