@@ -45,6 +45,8 @@ actor HelpdeskWrites {
     /// The change being attempted now.
     private var inFlight: Change?
     private var worker: Task<Void, Never>?
+    /// Workers started, so one stopped and ending late does not forget its successor.
+    private var workers = 0
     /// Callers of `attemptDue` waiting for the due changes to be attempted.
     private var idle: [CheckedContinuation<Void, Never>] = []
     private let logger: Logger
@@ -69,7 +71,9 @@ actor HelpdeskWrites {
             pending.append(Pending(change: change, due: now, since: now))
         }
         guard !pending.isEmpty, worker == nil else { return }
-        worker = Task { await self.work() }
+        workers += 1
+        let number = workers
+        worker = Task { await self.work(number) }
     }
 
     /// Returns once every change due now has been attempted once: for `run --once`, whose
@@ -94,7 +98,7 @@ actor HelpdeskWrites {
 
     /// Attempts the due changes one at a time, then sleeps until the next is due; ends
     /// when none is left. A change is taken out of the queue only as it is attempted.
-    private func work() async {
+    private func work(_ number: Int) async {
         while !Task.isCancelled {
             let now = ContinuousClock.now
             if let index = pending.firstIndex(where: { $0.due <= now }) {
@@ -102,6 +106,8 @@ actor HelpdeskWrites {
                 inFlight = item.change
                 item.attempts += 1
                 let retry = await attempt(item.change, since: item.since, attempts: item.attempts)
+                // Stopped meanwhile: the queue may have a new worker by now; leave it be.
+                if Task.isCancelled { return }
                 inFlight = nil
                 if let retry {
                     item.due = ContinuousClock.now + retry
@@ -113,6 +119,7 @@ actor HelpdeskWrites {
             guard let next = pending.map(\.due).min() else { break }
             try? await Task.sleep(until: next, clock: .continuous)
         }
+        guard number == workers else { return }
         worker = nil
         wakeIdle()
     }
