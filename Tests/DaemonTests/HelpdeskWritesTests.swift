@@ -45,13 +45,23 @@ import TicketSources
         .init(source: "desk", ticketID: "42", what: .tag("sla-breached"), step: "breach"),
     ]
 
+    /// A queue over `writer` for the source "desk" (then over `reloaded`, when given, as
+    /// after a reload) that has made `changes` and attempted each once.
+    static func attempted(
+        by writer: ScriptedWriter, reloadedTo reloaded: [String: any TicketWriter]? = nil
+    ) async -> HelpdeskWrites {
+        let queue = HelpdeskWrites(logger: Logger(label: "test"), writers: ["desk": writer])
+        if let reloaded { await queue.use(reloaded) }
+        await queue.make(changes)
+        await queue.attemptDue()
+        return queue
+    }
+
     /// A refused priority skipped the step's tag.
     @Test func aRefusedChangeSkipsNoOther() async {
         let writer = ScriptedWriter()
         writer.answer("42 priority urgent", with: [Self.error(.clientError, recoverable: false)])
-        let queue = HelpdeskWrites(logger: Logger(label: "test"), writers: ["desk": writer])
-        await queue.make(Self.changes)
-        await queue.attemptDue()
+        let queue = await Self.attempted(by: writer)
         #expect(writer.made.withLock { $0 } == ["42 tag sla-breached"])
         // Refused: dropped, not tried again.
         #expect(await queue.waiting.isEmpty)
@@ -61,9 +71,7 @@ import TicketSources
     @Test func aRecoverableFailureWaitsForItsRetry() async {
         let writer = ScriptedWriter()
         writer.answer("42 tag sla-breached", with: [Self.error(.serverError, recoverable: true)])
-        let queue = HelpdeskWrites(logger: Logger(label: "test"), writers: ["desk": writer])
-        await queue.make(Self.changes)
-        await queue.attemptDue()
+        let queue = await Self.attempted(by: writer)
         #expect(writer.made.withLock { $0 } == ["42 priority urgent"])
         #expect(await queue.waiting == [Self.changes[1]])
         // Not due again at once; queued again while it waits, it is there once.
@@ -75,10 +83,7 @@ import TicketSources
 
     @Test func aChangeOfASourceThatNoLongerWritesBackIsDropped() async {
         let writer = ScriptedWriter()
-        let queue = HelpdeskWrites(logger: Logger(label: "test"), writers: ["desk": writer])
-        await queue.use([:])
-        await queue.make(Self.changes)
-        await queue.attemptDue()
+        let queue = await Self.attempted(by: writer, reloadedTo: [:])
         #expect(await queue.waiting.isEmpty)
         #expect(writer.made.withLock { $0 }.isEmpty)
     }
@@ -87,9 +92,7 @@ import TicketSources
     @Test func stoppedItForgetsWhatWaits() async {
         let writer = ScriptedWriter()
         writer.answer("42 tag sla-breached", with: [Self.error(.timeout, recoverable: true)])
-        let queue = HelpdeskWrites(logger: Logger(label: "test"), writers: ["desk": writer])
-        await queue.make(Self.changes)
-        await queue.attemptDue()
+        let queue = await Self.attempted(by: writer)
         #expect(await queue.waiting == [Self.changes[1]])
         await queue.stop()
         #expect(await queue.waiting.isEmpty)
