@@ -19,10 +19,9 @@ extension Configuration {
                 result[channel.name] = try notifier(
                     for: channel, secrets: secrets, transport: transport, context: context
                 )
-            } catch let problem as ConfigDiagnostic {
-                problems.append(problem)
             } catch {
-                problems.append(diagnostic("\(error)", at: channel.location, path: "channels.\(channel.name)"))
+                // Every refusal of a channel is a diagnostic at its key already.
+                problems.append(error)
             }
         }
         guard problems.isEmpty else { throw ConfigurationError(problems) }

@@ -41,8 +41,7 @@ extension Watcher {
             seen.insert(problem.description)
             var metadata: Logger.Metadata = ["source": "\(problem.source)", "error": "\(problem.description)"]
             if let id = problem.recordID { metadata["ticket"] = "\(id)" }
-            // One tied to no record (a refused cursor, a list that could not be read) is about the source.
-            let message: Logger.Message = problem.recordID == nil && problem.location == nil ? "source problem" : "record skipped"
+            let message: Logger.Message = problem.skipsRecord ? "record skipped" : "source problem"
             // Told once while it lasts: the source's previous poll had it too.
             logger.log(level: seenBefore.contains(problem.description) ? .debug : .warning, message, metadata: metadata)
         }

@@ -1,5 +1,4 @@
 import Foundation
-import Transport
 import Yams
 
 /// A value in the configuration file with its key path: reads it as a typed value and
@@ -193,14 +192,14 @@ struct ConfigNode {
             return nil
         }
         if kind == .inline, text.variables.isEmpty, !schemes.isEmpty {
-            if !schemes.contains(where: raw.hasPrefix) {
-                report("is not a URL starting with \(schemes.joined(separator: " or ")); "
-                    + "write the full URL, or ${VARIABLE} to take it from the environment")
+            switch SecretReference.urlProblem(raw, schemes: schemes) {
+            case .wrongScheme(let text)?:
+                report("\(text); write the full URL, or ${VARIABLE} to take it from the environment")
                 return nil
-            }
-            if let flaw = URLText.flaw(of: raw) {
-                report("is not a URL a request can be sent to: \(flaw)")
+            case .flaw(let text)?:
+                report(text)
                 return nil
+            case nil: break
             }
         }
         let reference = SecretReference(

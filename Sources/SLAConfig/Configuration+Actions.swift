@@ -1,5 +1,5 @@
 import Foundation
-public import SLAEngine
+import SLAEngine
 
 /// `actions`: signed links, how long acknowledgements and snoozes hold, and Slack buttons.
 public struct ActionSettings: Sendable {

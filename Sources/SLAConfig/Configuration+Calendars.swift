@@ -38,8 +38,9 @@ extension Configuration {
         var written: [Weekday: [TimeWindow: ConfigNode]] = [:]
         var isValid = true
         for entry in entries {
-            let days = Weekday.days(inKey: entry.key)
-            if let named = Weekday.namedDays(inKey: entry.key), let twice = named.first(where: { day in named.count { $0 == day } > 1 }) {
+            let named = Weekday.namedDays(inKey: entry.key)
+            let days = named.map { Set($0).sorted() }
+            if let named, let twice = named.first(where: { day in named.count { $0 == day } > 1 }) {
                 entry.keyNode.report("\(twice.key) is named more than once in \"\(entry.key)\"; name each day once")
                 isValid = false
                 continue

@@ -82,13 +82,10 @@ public struct SecretReference: Sendable, CustomStringConvertible, CustomReflecta
         let writtenOut = kind == .inline && variables.isEmpty
         if !writtenOut && !schemes.isEmpty {
             let source = kind == .file ? "the file \(expanded)" : "the value of " + variables.joined(separator: ", ")
-            if !schemes.contains(where: value.hasPrefix) {
-                return .failure(problem(
-                    "\(source) is not a URL starting with \(schemes.joined(separator: " or ")); write the full URL"
-                ))
-            }
-            if let flaw = URLText.flaw(of: value) {
-                return .failure(problem("\(source) is not a URL a request can be sent to: \(flaw)"))
+            switch SecretReference.urlProblem(value, schemes: schemes) {
+            case .wrongScheme(let text)?: return .failure(problem("\(source) \(text); write the full URL"))
+            case .flaw(let text)?: return .failure(problem("\(source) \(text)"))
+            case nil: break
             }
         }
         return .success(Secret(value))
@@ -128,5 +125,25 @@ public struct SecretReference: Sendable, CustomStringConvertible, CustomReflecta
             text.unicodeScalars.removeLast()
         }
         return text.isEmpty ? .failure(.empty) : .success(text)
+    }
+}
+
+extension SecretReference {
+    /// Why a URL value cannot be requested.
+    enum URLProblem {
+        /// It does not start with one of the schemes asked for.
+        case wrongScheme(String)
+        /// libcurl would refuse it (a port past 65535, a space, no host).
+        case flaw(String)
+    }
+
+    /// Why `value` is no URL of `schemes` a request can be sent to; nil when it is one. The
+    /// same check for a value written in the file (when it is loaded) and one taken from a
+    /// file or the environment (when it is resolved).
+    static func urlProblem(_ value: String, schemes: [String]) -> URLProblem? {
+        guard schemes.contains(where: value.hasPrefix) else {
+            return .wrongScheme("is not a URL starting with \(schemes.joined(separator: " or "))")
+        }
+        return URLText.flaw(of: value).map { .flaw("is not a URL a request can be sent to: \($0)") }
     }
 }

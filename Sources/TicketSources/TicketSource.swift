@@ -35,12 +35,17 @@ public struct RecordProblem: Error, Sendable, Hashable, CustomStringConvertible 
     /// The record's id when it could be read.
     public var recordID: String?
     public var message: String
+    /// Whether a record was skipped for it, rather than it being about the source as a
+    /// whole (a lookup refused, a value taken as a default, a list longer than a poll reads).
+    public var skipsRecord: Bool
 
-    public init(source: String, location: String? = nil, recordID: String? = nil, message: String) {
+    /// `skipsRecord` defaults to whether the problem names a record (its id or its place).
+    public init(source: String, location: String? = nil, recordID: String? = nil, message: String, skipsRecord: Bool? = nil) {
         self.source = source
         self.location = location
         self.recordID = recordID
         self.message = message
+        self.skipsRecord = skipsRecord ?? (recordID != nil || location != nil)
     }
 
     public var description: String {
@@ -68,15 +73,14 @@ extension TicketBatch {
         guard repeated else { return }
         var kept: [Ticket] = []
         kept.reserveCapacity(last.count)
-        let lines = recordLines.flatMap { $0.count == tickets.count ? $0 : nil }
+        let lines = alignedLines
         for (position, ticket) in tickets.enumerated() {
             guard let later = last[ticket.id], later != position else {
                 kept.append(ticket)
                 continue
             }
             problems.append(RecordProblem(
-                source: name.isEmpty ? "tickets" : name, location: lines.flatMap { lines in file.map { "\($0):\(lines[position])" } },
-                recordID: ticket.id,
+                source: name.isEmpty ? "tickets" : name, location: location(of: position, lines), recordID: ticket.id,
                 message: "the id appears again later in the same source\(lines.map { " (line \($0[later]))" } ?? ""); "
                     + "the later record is used"))
         }
@@ -88,7 +92,7 @@ extension TicketBatch {
     private mutating func dropEmptyIDs(source name: String) {
         guard tickets.contains(where: { $0.id.allSatisfy(\.isWhitespace) }) else { return }
         var kept: [Ticket] = [], keptLines: [Int32] = []
-        let lines = recordLines.flatMap { $0.count == tickets.count ? $0 : nil }
+        let lines = alignedLines
         for (position, ticket) in tickets.enumerated() {
             guard ticket.id.allSatisfy(\.isWhitespace) else {
                 kept.append(ticket)
@@ -96,10 +100,19 @@ extension TicketBatch {
                 continue
             }
             problems.append(RecordProblem(
-                source: name.isEmpty ? "tickets" : name, location: lines.flatMap { lines in file.map { "\($0):\(lines[position])" } },
-                message: "the id is empty; every ticket needs one"))
+                source: name.isEmpty ? "tickets" : name, location: location(of: position, lines),
+                message: "the id is empty; every ticket needs one", skipsRecord: true))
         }
         tickets = kept
         recordLines = lines == nil ? nil : keptLines
+    }
+
+    /// `recordLines` when it holds a line for each ticket.
+    private var alignedLines: [Int32]? { recordLines.flatMap { $0.count == tickets.count ? $0 : nil } }
+
+    /// `FILE:LINE` of the ticket at `position`, when the source said where its records start.
+    private func location(of position: Int, _ lines: [Int32]?) -> String? {
+        guard let lines, let file else { return nil }
+        return "\(file):\(lines[position])"
     }
 }

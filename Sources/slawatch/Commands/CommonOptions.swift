@@ -125,8 +125,7 @@ struct TicketOptions: ParsableArguments {
             // Tickets from `--tickets` belong to no configured source.
             batch.identify(as: tickets == nil ? source.name : "")
             for problem in batch.problems {
-                // One tied to no record (a lookup refused, a value taken as a default) is about the source.
-                Console.error(problem.recordID == nil && problem.location == nil ? problem.description : "\(problem.description) (record skipped)")
+                Console.error(problem.skipsRecord ? "\(problem.description) (record skipped)" : problem.description)
             }
             if requireSome && batch.tickets.isEmpty && !batch.problems.isEmpty {
                 Console.error("\(tickets ?? source.name): no ticket could be read; write a JSON array or JSON Lines of canonical tickets")
