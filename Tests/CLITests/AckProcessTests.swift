@@ -61,7 +61,14 @@ import Testing
         // The API: the token is needed, a body it cannot read and an unknown ticket are refused.
         let body = #"{"ticket": "T-1", "by": "dana"}"#
         #expect(try fixture.request("POST", "/api/v1/acks", json: body, token: nil).status == 401)
-        #expect(try fixture.request("POST", "/api/v1/acks", json: body, token: "wrong").status == 401)
+        let wrong = try fixture.request("POST", "/api/v1/acks", json: body, token: "wrong")
+        #expect(wrong.status == 401 && wrong.body.contains("not this daemon's API token"), "\(wrong)")
+        // A path asked with a method it does not take: 405, naming the ones it takes.
+        let get = try fixture.request("GET", "/api/v1/acks")
+        #expect(get.status == 405 && get.body.contains("this path takes POST"), "\(get)")
+        #expect(try fixture.request("PUT", "/api/v1/silences", json: "{}").body.contains("takes GET, POST"))
+        #expect(try fixture.request("POST", "/healthz", json: "{}").status == 405)
+        #expect(try fixture.request("GET", "/api/v1/nothing").status == 404)
         #expect(try fixture.request("POST", "/api/v1/acks", json: "[1]").status == 400)
         #expect(try fixture.request("POST", "/api/v1/acks", json: #"{"ticket": "T-9", "by": "dana"}"#).status == 404)
         // An action that is neither ack nor snooze (a typo) recorded an acknowledgement of 4 h.

@@ -27,8 +27,13 @@ public struct APIAccess: Sendable {
     public enum Verdict: Sendable, Hashable {
         /// Let it through.
         case allowed
-        /// No token, or the wrong one: 401 with a challenge.
+        /// No token given: 401 with a challenge.
         case unauthorized
+        /// A token given that is not this daemon's: 401 with a challenge that says so.
+        case wrongToken
+        /// A read from elsewhere than loopback with no token configured, which no request
+        /// can give: 403.
+        case loopbackOnly
         /// The route needs a token and none is configured: 404, the API is off.
         case off
     }
@@ -46,14 +51,15 @@ public struct APIAccess: Sendable {
     /// The verdict from the parts of a request that matter: its `Authorization` value,
     /// whether it carries forwarding headers, and the socket's peer.
     public func verdict(authorization: String?, forwarded: Bool, peer: ListenerPeer?, rule: Rule) -> Verdict {
-        if let authorization, let given = APIAccess.credential(in: authorization), matches(given) {
-            return .allowed
-        }
+        let given = authorization.flatMap(APIAccess.credential(in:))
+        if let given, matches(given) { return .allowed }
+        let refused: Verdict = given == nil ? .unauthorized : .wrongToken
         switch rule {
         case .tokenOrLoopback:
-            return !forwarded && peer?.isLoopback == true ? .allowed : .unauthorized
+            if !forwarded && peer?.isLoopback == true { return .allowed }
+            return hasToken ? refused : .loopbackOnly
         case .token:
-            return hasToken ? .unauthorized : .off
+            return hasToken ? refused : .off
         }
     }
 
@@ -69,16 +75,24 @@ public struct APIAccess: Sendable {
         headers.contains { field in field.name.canonicalName == "forwarded" || field.name.canonicalName == "x-forwarded-for" }
     }
 
-    /// The answer to a request that is not allowed: 401 with both challenges, or 404 when
-    /// the API is off. Neither says anything about the token.
+    /// The answer to a request that is not allowed: 401 with both challenges (saying whether
+    /// a token was missing or not the one configured, never anything of the token itself),
+    /// 403 for a read from elsewhere with no token configured, or 404 when the API is off.
     public static func refusal(_ verdict: Verdict) -> Response {
         let (status, body): (HTTPResponse.Status, String) = switch verdict {
         case .off: (.notFound, "the API is off: set api_token_file in the configuration to turn it on\n")
+        case .loopbackOnly:
+            (.forbidden, "this answers only on loopback: set api_token_file in the configuration to reach it from elsewhere\n")
+        case .wrongToken: (.unauthorized, "the token sent is not this daemon's API token (api_token_file)\n")
         case .unauthorized, .allowed:
             (.unauthorized, "an API token is needed: send Authorization: Bearer TOKEN, or HTTP Basic with the user slawatch\n")
         }
         var headers: HTTPFields = [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"]
-        if status == .unauthorized { headers[.wwwAuthenticate] = #"Bearer realm="slawatch", Basic realm="slawatch""# }
+        if verdict == .wrongToken {
+            headers[.wwwAuthenticate] = #"Bearer realm="slawatch", error="invalid_token", Basic realm="slawatch""#
+        } else if status == .unauthorized {
+            headers[.wwwAuthenticate] = #"Bearer realm="slawatch", Basic realm="slawatch""#
+        }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 

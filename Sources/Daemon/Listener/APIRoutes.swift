@@ -50,6 +50,9 @@ public struct APIRoutes: Sendable {
         router.delete("/api/v1/silences/:id") { request, context in
             await guarded(request, context) { try await expireSilence(context.parameters.get("id") ?? "") }
         }
+        router.refuseOtherMethods(at: "/api/v1/acks", allowing: [.post])
+        router.refuseOtherMethods(at: "/api/v1/silences", allowing: [.get, .post])
+        router.refuseOtherMethods(at: "/api/v1/silences/:id", allowing: [.delete])
     }
 
     /// A request the API refuses: the status and a message saying what to change.

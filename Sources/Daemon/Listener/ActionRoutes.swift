@@ -39,6 +39,7 @@ public struct ActionRoutes: Sendable {
     public func install(on router: Router<ListenerContext>) {
         router.get("/a/:token") { request, context in await self.respond(request, context, acting: false) }
         router.post("/a/:token") { request, context in await self.respond(request, context, acting: true) }
+        router.refuseOtherMethods(at: "/a/:token", allowing: [.get, .post])
         for method in [HTTPRequest.Method.get, .post, .head, .put, .delete] {
             router.on("/a/:token/**", method: method) { _, context in self.refuse(context) }
             router.on("/a", method: method) { _, context in self.refuse(context) }

@@ -32,6 +32,7 @@ public struct SlackRoutes: Sendable {
 
     public func install(on router: Router<ListenerContext>) {
         router.post("/slack/actions") { request, _ in await handle(request) }
+        router.refuseOtherMethods(at: "/slack/actions", allowing: [.post])
     }
 
     private func handle(_ request: Request) async -> Response {

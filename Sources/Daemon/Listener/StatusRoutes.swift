@@ -59,6 +59,8 @@ public enum StatusRoutes {
                 status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         }
+        router.refuseOtherMethods(at: "/status", allowing: [.get])
+        router.refuseOtherMethods(at: "/api/v1/clocks", allowing: [.get])
     }
 }
 

@@ -75,6 +75,9 @@ public struct StatusServer: NamedService {
         router.on("/readyz", method: .head) { _, _ -> Response in
             Response(status: await readiness().isReady ? .ok : .serviceUnavailable)
         }
+        router.refuseOtherMethods(at: "/metrics", allowing: [.get])
+        router.refuseOtherMethods(at: "/healthz", allowing: [.get, .head])
+        router.refuseOtherMethods(at: "/readyz", allowing: [.get, .head])
         routes(router)
 
         let listen = self.listen

@@ -30,20 +30,23 @@ struct APIAccessTests {
     func withToken() async throws {
         let listener = try await ListenerHarness.start(routes: Self.routes(APIAccess(token: Secret(Self.token))))
         let bearer = HTTPHeader("Authorization", "Bearer \(Self.token)")
-        let cases: [(path: String, headers: [HTTPHeader], status: Int)] = [
-            ("/read", [], 200),
-            ("/read", [HTTPHeader("X-Forwarded-For", "203.0.113.9")], 401),
-            ("/read", [HTTPHeader("Forwarded", "for=203.0.113.9")], 401),
-            ("/read", [HTTPHeader("Forwarded", "for=203.0.113.9"), bearer], 200),
-            ("/write", [], 401),
-            ("/write", [bearer], 200),
-            ("/write", [HTTPHeader("Authorization", "bearer \(Self.token)")], 200),
-            ("/write", [Self.basic("slawatch", Self.token)], 200),
-            ("/write", [Self.basic("admin", Self.token)], 401),
-            ("/write", [HTTPHeader("Authorization", "Bearer \(Self.token)x")], 401),
-            ("/write", [HTTPHeader("Authorization", "Bearer \(Self.token.dropLast())")], 401),
-            ("/write", [HTTPHeader("Authorization", "Bearer")], 401),
-            ("/write", [HTTPHeader("Authorization", Self.token)], 401),
+        // `wrong`: a token was sent and is not this daemon's (401 says so).
+        let cases: [(path: String, headers: [HTTPHeader], status: Int, wrong: Bool)] = [
+            ("/read", [], 200, false),
+            ("/read", [HTTPHeader("X-Forwarded-For", "203.0.113.9")], 401, false),
+            ("/read", [HTTPHeader("Forwarded", "for=203.0.113.9")], 401, false),
+            ("/read", [HTTPHeader("Forwarded", "for=203.0.113.9"), bearer], 200, false),
+            ("/read", [HTTPHeader("Forwarded", "for=203.0.113.9"), HTTPHeader("Authorization", "Bearer nope")], 401, true),
+            ("/write", [], 401, false),
+            ("/write", [bearer], 200, false),
+            ("/write", [HTTPHeader("Authorization", "bearer \(Self.token)")], 200, false),
+            ("/write", [Self.basic("slawatch", Self.token)], 200, false),
+            ("/write", [Self.basic("slawatch", "nope")], 401, true),
+            ("/write", [Self.basic("admin", Self.token)], 401, false),
+            ("/write", [HTTPHeader("Authorization", "Bearer \(Self.token)x")], 401, true),
+            ("/write", [HTTPHeader("Authorization", "Bearer \(Self.token.dropLast())")], 401, true),
+            ("/write", [HTTPHeader("Authorization", "Bearer")], 401, false),
+            ("/write", [HTTPHeader("Authorization", Self.token)], 401, false),
         ]
         for check in cases {
             let answer = try await listener.send(.get, check.path, headers: check.headers)
@@ -51,16 +54,22 @@ struct APIAccessTests {
             if answer.status == 401 {
                 #expect(answer.response.header("WWW-Authenticate")?.contains("Bearer") == true)
                 #expect(!answer.body.contains(Self.token))
+                let expected = check.wrong ? "the token sent is not this daemon's API token" : "an API token is needed"
+                #expect(answer.body.hasPrefix(expected), "\(check.headers.map(\.value)): \(answer.body)")
+                #expect(answer.response.header("WWW-Authenticate")?.contains("invalid_token") == check.wrong)
             }
         }
         try await listener.stop()
     }
 
-    @Test("without a token: the API is off (404), loopback still reads, remote reads are refused")
+    @Test("without a token: the API is off (404), loopback still reads, remote reads are forbidden (403)")
     func withoutToken() async throws {
         let listener = try await ListenerHarness.start(routes: Self.routes(APIAccess(token: nil)))
         #expect(try await listener.send(.get, "/read").status == 200)
-        #expect(try await listener.send(.get, "/read", headers: [HTTPHeader("X-Forwarded-For", "10.0.0.1")]).status == 401)
+        // No token can be had: 403, saying how to allow reads from elsewhere.
+        let remote = try await listener.send(.get, "/read", headers: [HTTPHeader("X-Forwarded-For", "10.0.0.1")])
+        #expect(remote.status == 403)
+        #expect(remote.body.contains("only on loopback") && remote.body.contains("api_token_file"))
         let write = try await listener.send(.get, "/write", headers: [HTTPHeader("Authorization", "Bearer anything")])
         #expect(write.status == 404)
         #expect(write.body.contains("api_token_file"))
