@@ -211,6 +211,28 @@ import Testing
         #expect(row.dropFirst(4) == total.dropFirst(6), "\(row) against \(total)")
     }
 
+    /// A group named with a newline (helpdesks allow it) broke its row in two.
+    @Test func aControlCharacterInAGroupKeepsItsTableRowOnOneLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-report-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("tickets.json").path
+        try #"""
+            [{"id": "N1", "priority": "urgent", "group": "Billing\nEMEA", "channel": "email", "status": "open", "tags": ["us"],
+              "customer": {"id": "a\tb"}, "created_at": "2026-11-23T14:00:00Z", "first_response_at": "2026-11-23T14:30:00Z"}]
+            """#.write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try SlawatchProcess.run([
+            "report", "--config", config, "--tickets", file, "--since", "2026-11-01T00:00:00Z",
+            "--until", "2026-12-01T00:00:00Z", "--at", "2026-12-01T00:00:00Z", "--format", "table", "--by", "group,customer",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let header = try #require(lines.firstIndex { $0.hasPrefix("GROUP") }, "\(result.stdout)")
+        // The header, the group's one row, the total.
+        #expect(lines[header + 1].hasPrefix(#"Billing\nEMEA  a\tb "#), "\(result.stdout)")
+        #expect(lines[header + 2].hasPrefix("TOTAL"), "\(result.stdout)")
+    }
+
     @Test func tableAndHTMLForPeople() throws {
         let table = try report(["--by", "priority"], format: "table")
         #expect(table.status == 0)

@@ -40,4 +40,21 @@ enum ReportText {
     }
 
     static func header(_ dimension: ReportDimension) -> String { dimension.rawValue.uppercased() }
+
+    /// `text` with its control characters escaped (`\n`, `\t`, `\r`, `\u{1B}`).
+    static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+        var shown = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": shown += "\\n"
+            case "\t": shown += "\\t"
+            case "\r": shown += "\\r"
+            case _ where scalar.properties.generalCategory == .control:
+                shown += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default: shown.unicodeScalars.append(scalar)
+            }
+        }
+        return shown
+    }
 }

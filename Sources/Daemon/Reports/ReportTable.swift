@@ -30,8 +30,11 @@ enum ReportTable {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// Left-aligned text columns, right-aligned figures from column `numericFrom` on.
+    /// Left-aligned text columns, right-aligned figures from column `numericFrom` on. A
+    /// control character in a cell (a group named with a newline) is shown escaped, so each
+    /// row stays one line.
     static func align(_ table: [[String]], numericFrom: Int) -> [String] {
+        let table = table.map { $0.map(ReportText.oneLine) }
         let widths = table[0].indices.map { column in table.map { $0[column].count }.max() ?? 0 }
         return table.map { cells in
             cells.enumerated().map { i, cell in
