@@ -59,7 +59,7 @@ struct HTTPReceiver {
         #expect(!(ok.stdout + ok.stderr + gone.stdout + gone.stderr).contains("SEKRIT"))
 
         let unknown = try SlawatchProcess.run(["test-notify", "--config", fixture.config, "nope"])
-        #expect(unknown.status == 78)
+        #expect(unknown.status == 64)
         #expect(unknown.stderr.contains("no channel is named nope"))
     }
 

@@ -91,6 +91,22 @@ import Transport
         #expect(error.message.contains("token <secret> refused"))
     }
 
+    /// A vendor source's refusal names the path it asked for, which the source wrote: a 404
+    /// otherwise left the reader to guess which endpoint. Never the query; never for a
+    /// source whose URL is the configuration's secret.
+    @Test func aVendorsRefusalNamesThePathAskedForButNoQuery() async throws {
+        let url = "https://help.example.com/api/v2/tickets/\(Samples.token)/tags.json?key=\(Samples.token)&page=2"
+        let vendor = SourceClient(
+            source: "s", transport: ScriptedTransport([.status(404, [], "")]), clock: VirtualClock(), settings: Samples.http,
+            authorization: nil, secrets: [Samples.token], showsPaths: true)
+        let named = try await #require(throws: SourceError.self) { try await SourceClientTests.get(vendor, url) }
+        #expect(named.message.hasPrefix("HTTP 404 (GET /api/v2/tickets/<secret>/tags.json): no such resource"), "\(named.message)")
+        #expect(!named.message.contains("page=2"))
+        let plain = SourceClientTests.client(ScriptedTransport([.status(404, [], "")]), VirtualClock())
+        let unnamed = try await #require(throws: SourceError.self) { try await SourceClientTests.get(plain, url) }
+        #expect(unnamed.message.hasPrefix("HTTP 404: no such resource"), "\(unnamed.message)")
+    }
+
     @Test func redactionBlanksAuthorizationValuesAnywhere() {
         let client = SourceClientTests.client(ScriptedTransport([SourceClientTests.ok]), VirtualClock())
         #expect(client.redact("got Authorization: Bearer abc.def, and Token token=xyz") ==

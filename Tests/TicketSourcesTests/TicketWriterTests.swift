@@ -34,7 +34,8 @@ import Testing
         #expect(error.code == .notFound)
         #expect(error.status == 404)
         #expect(!error.recoverable)
-        #expect(error.description.hasPrefix("zendesk (127.0.0.1): not_found: HTTP 404"))
+        #expect(error.description.hasPrefix("zendesk (127.0.0.1): not_found: HTTP 404 (PUT /"), "\(error)")
+        #expect(error.description.contains("/api/v2/tickets/404.json): no such resource"), "\(error)")
         // Not a ticket number: refused before any request.
         let bad = try await #require(throws: SourceError.self) { try await writer.addTag("../users/1", "x") }
         #expect(bad.code == .clientError)

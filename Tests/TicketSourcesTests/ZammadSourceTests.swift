@@ -36,7 +36,7 @@ import Testing
         #expect(batch.tickets[2].tags == [])
         #expect(batch.problems.map(\.description) == [
             "zammad: ticket 22020: created_at: \"not a time\" is not an RFC 3339 time",
-            "zammad: ticket 22019: cannot read the tags (HTTP 404: no such resource; check the source's url (and the ticket id,"
+            "zammad: ticket 22019: cannot read the tags (HTTP 404 (GET /\(token)/api/v1/tags): no such resource; check the source's url (and the ticket id,"
                 + " for a write) (the service said: {\"error\": \"Couldn't find Ticket with 'id'=19\"}))",
             "zammad: state \"waiting on vendor\" is not known, so its tickets are taken as open; if that is wrong, map it with status_map",
         ])

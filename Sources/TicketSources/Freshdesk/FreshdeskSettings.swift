@@ -43,6 +43,6 @@ public struct FreshdeskSettings: Sendable {
         SourceClient(
             source: name, transport: transport, clock: clock, settings: http,
             authorization: SourceClient.basic(user: apiKey.reveal(), password: "X"),
-            secrets: [apiKey.reveal(), Data("\(apiKey.reveal()):X".utf8).base64EncodedString()])
+            secrets: [apiKey.reveal(), Data("\(apiKey.reveal()):X".utf8).base64EncodedString()], showsPaths: true)
     }
 }

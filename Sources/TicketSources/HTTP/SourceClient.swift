@@ -17,12 +17,15 @@ struct SourceClient: Sendable, CustomReflectable {
     let authorization: HTTPHeader?
     /// Blanks text that must never leave in an error: tokens, keys, encoded credentials.
     let secrets: Redaction
+    /// True when a URL's path may be named in an error (a vendor API's paths, which the
+    /// source writes); false when the URL is the configuration's secret (`http_json`).
+    let showsPaths: Bool
     /// Seconds the next request waits first, learned from rate-limit headers.
     private(set) var pause: TimeInterval = 0
 
     init(
         source: String, transport: any HTTPTransport, clock: any DeliveryClock, settings: SourceHTTPSettings,
-        authorization: HTTPHeader?, secrets: [String]
+        authorization: HTTPHeader?, secrets: [String], showsPaths: Bool = false
     ) {
         self.source = source
         self.transport = transport
@@ -30,6 +33,7 @@ struct SourceClient: Sendable, CustomReflectable {
         self.settings = settings
         self.authorization = authorization
         self.secrets = Redaction(secrets)
+        self.showsPaths = showsPaths
     }
 
     var customMirror: Mirror {
@@ -106,7 +110,7 @@ struct SourceClient: Sendable, CustomReflectable {
                     code: limited ? .rateLimited : .serverError, source: source, host: host, message: why, recoverable: true,
                     status: response.status, retryAfter: asked)
             default:
-                throw clientFailure(response, host: host)
+                throw clientFailure(response, host: host, asked: asked(method, url))
             }
         }
     }
@@ -127,7 +131,14 @@ struct SourceClient: Sendable, CustomReflectable {
             code: code, source: source, host: host, message: redact(error.message) + after, recoverable: error.recoverable)
     }
 
-    private func clientFailure(_ response: HTTPResponse, host: String) -> SourceError {
+    /// ` (GET /api/v2/tickets.json)`: what was asked, for a source that may name its paths;
+    /// the query is left out, and any secret blanked.
+    private func asked(_ method: HTTPRequest.Method, _ url: String) -> String {
+        guard showsPaths, let path = URLComponents(string: url)?.percentEncodedPath, !path.isEmpty else { return "" }
+        return " (\(method.rawValue) \(redact(path)))"
+    }
+
+    private func clientFailure(_ response: HTTPResponse, host: String, asked: String) -> SourceError {
         let status = response.status
         let code: SourceError.Code
         let advice: String
@@ -146,7 +157,7 @@ struct SourceClient: Sendable, CustomReflectable {
             advice = "the service refused the request"
         }
         return SourceError(
-            code: code, source: source, host: host, message: "HTTP \(status): \(advice)\(excerpt(response))", recoverable: false,
+            code: code, source: source, host: host, message: "HTTP \(status)\(asked): \(advice)\(excerpt(response))", recoverable: false,
             status: status)
     }
 

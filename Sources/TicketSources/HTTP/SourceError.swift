@@ -2,8 +2,9 @@ public import Foundation
 
 /// Why a poll or a write-back got nothing usable from a ticket source's service.
 ///
-/// The message names the source and the host, never the URL's path or query, a token, an
-/// API key or an `Authorization` header; text the service sent back is cut short and has
+/// The message names the source and the host, and for a vendor's API the path a refused
+/// request asked for (the source's own); never a query, an `http_json` URL's path, a token,
+/// an API key or an `Authorization` header. Text the service sent back is cut short and has
 /// every known secret blanked out. `recoverable` says whether the next poll may succeed
 /// without anyone changing the configuration.
 public struct SourceError: Error, Sendable, Equatable, CustomStringConvertible {

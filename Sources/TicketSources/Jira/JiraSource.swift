@@ -46,7 +46,7 @@ public struct JiraSource: TicketSource {
             authorization: SourceClient.basic(user: settings.email, password: settings.token.reveal()),
             secrets: [
                 settings.token.reveal(), Data("\(settings.email):\(settings.token.reveal())".utf8).base64EncodedString(),
-            ])
+            ], showsPaths: true)
         vocabulary = VendorVocabulary(
             defaults: JiraSource.defaultMapping, overrides: settings.mapping, unknownPriority: .normal)
         let configured = JiraSource.configuredFields(settings)

@@ -89,7 +89,7 @@ public actor ZammadSource: TicketSource {
         client = SourceClient(
             source: settings.name, transport: transport, clock: clock, settings: settings.http,
             authorization: HTTPHeader("Authorization", secret: Secret("Token token=\(settings.token.reveal())")),
-            secrets: [settings.token.reveal()])
+            secrets: [settings.token.reveal()], showsPaths: true)
         vocabulary = VendorVocabulary(defaults: ZammadSource.defaultMapping, overrides: settings.mapping, unknownStatus: .open)
         let grant = "give the token's user the permission to read them"
         tagLookup = OptionalLookup(

@@ -65,6 +65,6 @@ public struct ZendeskSettings: Sendable {
         return SourceClient(
             source: name, transport: transport, clock: clock, settings: http,
             authorization: SourceClient.basic(user: user, password: token.reveal()),
-            secrets: [token.reveal(), Data("\(user):\(token.reveal())".utf8).base64EncodedString()])
+            secrets: [token.reveal(), Data("\(user):\(token.reveal())".utf8).base64EncodedString()], showsPaths: true)
     }
 }

@@ -27,7 +27,8 @@ struct TestNotifyCommand: AsyncParsableCommand {
         guard configuration.channels[channel] != nil else {
             Console.error("\(options.config): no channel is named \(channel); "
                 + "defined: \(configuration.channels.keys.sorted().joined(separator: ", "))")
-            throw ExitCode(ExitStatus.config)
+            // The argument is wrong, not the configuration.
+            throw ExitCode(ExitStatus.usage)
         }
         if case .email(_, let recipients, _)? = configuration.channels[channel]?.kind, recipients.isEmpty, to == nil {
             Console.error("channel \(channel) sends to each ticket's customer, so a test message has no recipient; "
