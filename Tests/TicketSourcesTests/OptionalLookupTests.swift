@@ -24,6 +24,7 @@ import Testing
         #expect(told.message.contains("reply history (ticket metric events) is unavailable"))
         #expect(told.message.contains("HTTP 403"))
         #expect(told.message.contains("next_reply has no cycles"))
+        #expect(told.message.hasSuffix("; let the API user read incremental exports (an admin)"), "\(told.message)")
         #expect(!told.message.contains(Samples.token))
 
         let second = try await source.poll()
@@ -43,6 +44,22 @@ import Testing
 }
 
 extension OptionalLookupTests {
+    /// A 404 is an endpoint the service does not have (Zendesk's metric events on a plan
+    /// without them), not a permission to give, as it was worded.
+    @Test(arguments: [
+        (403, "; let the API user read incremental exports (an admin)"),
+        (404, "; the service has no such endpoint (its version or plan may lack it, or the source's url has a path too many)"),
+    ])
+    func aMissingEndpointIsNotWordedAsAPermission(status: Int, fix: String) throws {
+        var lookup = OptionalLookup(source: "zendesk", what: "the reply history", meanwhile: "tickets are still polled",
+                                    grant: "let the API user read incremental exports (an admin)")
+        let error = SourceError(code: status == 404 ? .notFound : .authentication, source: "zendesk", host: "h", message: "m",
+                                recoverable: false, status: status)
+        let problem = lookup.refused(error)
+        let told = try #require(problem)
+        #expect(told.message == "the reply history is unavailable (the service answered HTTP \(status)); tickets are still polled\(fix)")
+    }
+
     @Test func freshdeskPollsWhenTheDeletedListIsRefused() async throws {
         let vendor = try await FakeVendor.shared()
         let (_, base) = try await vendor.load("freshdesk_lists_refused.json")
@@ -76,7 +93,8 @@ extension OptionalLookupTests {
         #expect(told.count == 3, "\(told)")
         #expect(told.contains { $0.hasPrefix("the state and priority lookup") && $0.contains("HTTP 403") })
         #expect(told.contains { $0.hasPrefix("the tag lookup (/api/v1/tags) is unavailable") })
-        #expect(told.contains { $0.hasPrefix("the customer lookup (/api/v1/users) is unavailable") })
+        let users = try #require(told.first { $0.hasPrefix("the customer lookup (/api/v1/users) is unavailable") })
+        #expect(users.hasSuffix("; give the token's user the permission to read them"), "\(users)")
 
         let second = try await source.poll()
         #expect(second.tickets.first?.tags == ["mail"])

@@ -28,7 +28,8 @@ import Testing
         #expect(batch.tickets[1].status == .pendingCustomer)
         #expect(batch.tickets[1].updatedAt == Samples.time("2026-11-18T10:00:00Z"))
         #expect(batch.problems.map(\.description) == [
-            "zendesk: Zendesk refused the saved export cursor (HTTP 422: the service refused the request (the service said: "
+            "zendesk: Zendesk refused the saved export cursor (HTTP 422 (GET /\(token)/api/v2/incremental/tickets/cursor.json): "
+                + "the service refused the request (the service said: "
                 + "{\"error\": \"InvalidValue\", \"description\": \"Cursor is invalid or has expired\"})); dropped it and "
                 + "restarted the export from 2026-11-18T09:25:00Z, 5 minutes before the latest change the view holds",
         ])

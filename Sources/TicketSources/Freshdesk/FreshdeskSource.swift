@@ -72,8 +72,8 @@ public actor FreshdeskSource: TicketSource {
         for (filter, what) in FreshdeskSource.closingFilters {
             lists[filter] = OptionalLookup(
                 source: settings.name, what: "the list of \(what) tickets (filter=\(filter))",
-                meanwhile: "tickets are still polled, but one \(what) while open stays open here until it is back. "
-                    + "Let the API key's agent see \(what) tickets")
+                meanwhile: "tickets are still polled, but one \(what) while open stays open here until it is back",
+                grant: "let the API key's agent see \(what) tickets")
         }
         closingLists = lists
     }

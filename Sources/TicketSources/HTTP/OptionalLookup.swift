@@ -12,15 +12,19 @@ struct OptionalLookup: Sendable {
     let source: String
     /// What the endpoint gives, `reply history (ticket metric events)`.
     let what: String
-    /// What the tickets lack while it is refused, and what to do about it.
+    /// What the tickets lack while it is refused.
     let meanwhile: String
+    /// What to do when the service refuses the endpoint to this user (403, or a request it
+    /// finds wrong); a 404 is told as an endpoint the service does not have instead.
+    let grant: String
     /// Why the endpoint is refused, since the poll it was first refused; nil while it answers.
     private(set) var refusal: String?
 
-    init(source: String, what: String, meanwhile: String) {
+    init(source: String, what: String, meanwhile: String, grant: String) {
         self.source = source
         self.what = what
         self.meanwhile = meanwhile
+        self.grant = grant
     }
 
     var isAvailable: Bool { refusal == nil }
@@ -42,7 +46,10 @@ struct OptionalLookup: Sendable {
         let reason = error.status.map { "the service answered HTTP \($0)" } ?? error.message
         defer { refusal = reason }
         guard refusal == nil else { return nil }
-        return RecordProblem(source: source, message: "\(what) is unavailable (\(reason)); \(meanwhile)")
+        let fix = error.status == 404
+            ? "the service has no such endpoint (its version or plan may lack it, or the source's url has a path too many)"
+            : grant
+        return RecordProblem(source: source, message: "\(what) is unavailable (\(reason)); \(meanwhile); \(fix)")
     }
 
     /// Notes an answer; the problem to report when it ends a refusal.

@@ -53,7 +53,7 @@ public struct JiraSource: TicketSource {
         fieldLookup = SharedLookup(OptionalLookup(
             source: settings.name, what: "the search with the configured fields (\(configured.joined(separator: ", ")))",
             meanwhile: "issues are still searched without them, so they have no group, request type or first response "
-                + "from those fields; check group_field and that the user may see each field"))
+                + "from those fields", grant: "check group_field and that the user may see each field"))
     }
 
     private var host: String { SourceClient.host(of: settings.url) }

@@ -94,13 +94,13 @@ public actor ZammadSource: TicketSource {
         let grant = "give the token's user the permission to read them"
         tagLookup = OptionalLookup(
             source: settings.name, what: "the tag lookup (/api/v1/tags)",
-            meanwhile: "tickets are still polled with the tags read before, and policies matching tags may not apply; \(grant)")
+            meanwhile: "tickets are still polled with the tags read before, and policies matching tags may not apply", grant: grant)
         userLookup = OptionalLookup(
             source: settings.name, what: "the customer lookup (/api/v1/users)",
-            meanwhile: "tickets are still polled with the customer's login as address and no name; \(grant)")
+            meanwhile: "tickets are still polled with the customer's login as address and no name", grant: grant)
         nameLookup = OptionalLookup(
             source: settings.name, what: "the state and priority lookup (/api/v1/ticket_states, /api/v1/ticket_priorities)",
-            meanwhile: "tickets are still polled with the names the search expands; \(grant)")
+            meanwhile: "tickets are still polled with the names the search expands", grant: grant)
     }
 
     private nonisolated var host: String { SourceClient.host(of: settings.url) }

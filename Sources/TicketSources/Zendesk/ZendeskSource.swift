@@ -86,7 +86,7 @@ public actor ZendeskSource: TicketSource {
         replyHistory = OptionalLookup(
             source: settings.name, what: "the reply history (ticket metric events)",
             meanwhile: "tickets are still polled; first responses come from the metric sets, to the minute, and next_reply "
-                + "has no cycles until it is back. Let the API user read incremental exports (an admin)")
+                + "has no cycles until it is back", grant: "let the API user read incremental exports (an admin)")
     }
 
     private var host: String { SourceClient.host(of: settings.url) }
