@@ -37,23 +37,23 @@ extension SourceConfig {
             preconditionFailure("handled above")
         case .zendesk(let url, let email, let token):
             return ZendeskSource(
-                settings: ZendeskSettings(name: name, url: url, email: email, token: try credential(token), mapping: mapping),
+                settings: ZendeskSettings(name: name, url: url, email: email, token: try credential(token), mapping: mapping, http: http),
                 cursors: cursors, transport: transport
             )
         case .freshdesk(let url, let apiKey):
             return FreshdeskSource(
-                settings: FreshdeskSettings(name: name, url: url, apiKey: try credential(apiKey), mapping: mapping),
+                settings: FreshdeskSettings(name: name, url: url, apiKey: try credential(apiKey), mapping: mapping, http: http),
                 cursors: cursors, transport: transport
             )
         case .jira(let url, let email, let token, let jql, let groupField):
             return JiraSource(
                 settings: JiraSettings(
                     name: name, url: url, email: email, token: try credential(token), jql: jql, mapping: mapping,
-                    groupField: groupField),
+                    groupField: groupField, http: http),
                 transport: transport
             )
         case .zammad(let url, let token):
-            return ZammadSource(settings: ZammadSettings(name: name, url: url, token: try credential(token), mapping: mapping), transport: transport)
+            return ZammadSource(settings: ZammadSettings(name: name, url: url, token: try credential(token), mapping: mapping, http: http), transport: transport)
         case .httpJSON(let settings):
             var authentication: HTTPJSONSettings.Authentication?
             switch settings.authentication {
@@ -65,7 +65,7 @@ extension SourceConfig {
                 return try HTTPJSONSource(
                     settings: HTTPJSONSettings(
                         name: name, url: Secret(settings.url), authentication: authentication, items: settings.items,
-                        fields: settings.fields, next: settings.next, mapping: mapping
+                        fields: settings.fields, next: settings.next, mapping: mapping, http: http
                     ),
                     transport: transport
                 )
@@ -83,13 +83,13 @@ extension SourceConfig {
         case .zendesk(let url, let email, let token):
             guard let token = secrets[token] else { return nil }
             return ZendeskWriter(
-                settings: ZendeskSettings(name: name, url: url, email: email, token: token, mapping: mapping),
+                settings: ZendeskSettings(name: name, url: url, email: email, token: token, mapping: mapping, http: http),
                 transport: transport
             )
         case .freshdesk(let url, let apiKey):
             guard let key = secrets[apiKey] else { return nil }
             return FreshdeskWriter(
-                settings: FreshdeskSettings(name: name, url: url, apiKey: key, mapping: mapping),
+                settings: FreshdeskSettings(name: name, url: url, apiKey: key, mapping: mapping, http: http),
                 transport: transport
             )
         default:
@@ -99,4 +99,11 @@ extension SourceConfig {
 
     /// The `type` as written in the configuration.
     public var typeName: String { type.rawValue }
+
+    /// How the source talks HTTP: the defaults, with the configured `timeout`.
+    var http: SourceHTTPSettings {
+        var http = SourceHTTPSettings()
+        if let timeout { http.timeout = Double(timeout) }
+        return http
+    }
 }

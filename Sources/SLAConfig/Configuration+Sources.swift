@@ -9,11 +9,11 @@ extension Configuration {
     static func keys(of type: SourceConfig.SourceType) -> [String] {
         switch type {
         case .file: ["path"]
-        case .httpJSON: ["url", "bearer_file", "username", "password_file", "items", "fields", "next"]
-        case .zendesk: ["url", "email", "token_file"]
-        case .freshdesk: ["url", "api_key_file"]
-        case .jira: ["url", "email", "token_file", "jql", "group_field"]
-        case .zammad: ["url", "token_file"]
+        case .httpJSON: ["url", "bearer_file", "username", "password_file", "items", "fields", "next", "timeout"]
+        case .zendesk: ["url", "email", "token_file", "timeout"]
+        case .freshdesk: ["url", "api_key_file", "timeout"]
+        case .jira: ["url", "email", "token_file", "jql", "group_field", "timeout"]
+        case .zammad: ["url", "token_file", "timeout"]
         }
     }
 
@@ -44,6 +44,11 @@ extension Configuration {
             let priorities = fields["priority_map"].map { readValueMap($0, to: TicketPriority.self, what: "a canonical priority") }
             let interval = fields["poll_interval"]?.duration()
             let staleAfter = fields["stale_after"]?.duration()
+            let timeout = fields["timeout"]?.duration()
+            if let timeout, timeout > SourceConfig.longestTimeout {
+                fields["timeout"]?.report("is longer than \(SourceConfig.longestTimeout / 60) minutes, which no helpdesk needs for one "
+                    + "request; a poll retries a timed-out request 3 times, so write a shorter one such as 30s")
+            }
             let writeBack = fields["write_back"]?.bool() ?? false
             if writeBack, type != .zendesk, type != .freshdesk {
                 fields["write_back"]?.report("is only possible for zendesk and freshdesk sources; remove it")
@@ -55,6 +60,7 @@ extension Configuration {
                 pollInterval: interval ?? pollInterval, staleAfter: staleAfter
             )
             source.writeBack = writeBack
+            source.timeout = timeout.flatMap { $0 > SourceConfig.longestTimeout ? nil : $0 }
             return source
         }
     }

@@ -82,6 +82,12 @@ public struct SourceConfig: Sendable {
     /// `stale_after` in seconds: report the source as stale when no poll has succeeded for
     /// this long; nil when not given, for the daemon's own default.
     public var staleAfter: Int?
+    /// `timeout` in seconds (HTTP sources): how long one request may take, connecting
+    /// included, before it is retried (4 attempts in all); nil for the sources' default, 30 s.
+    /// A service that hangs costs a poll, and `evaluate`, about four times this.
+    public var timeout: Int?
+    /// The longest `timeout` taken: 10 minutes.
+    public static let longestTimeout = 600
 
     public init(name: String, kind: Kind, mapping: CanonicalMapping = .identity, pollInterval: Int, staleAfter: Int? = nil) {
         self.name = name

@@ -125,6 +125,7 @@ import Testing
             priority_map: { p1: urgent }
             poll_interval: 30s
             stale_after: 10m
+            timeout: 8s
           - name: api
             type: http-json
             url: "${API_URL}/tickets"
@@ -234,6 +235,7 @@ import Testing
         #expect(sources.map(\.type) == [.zendesk, .httpJSON, .freshdesk, .jira, .zammad, .httpJSON])
         #expect(sources.map(\.pollInterval) == [30, 120, 120, 120, 120, 120])
         #expect(sources[0].staleAfter == 600)
+        #expect(sources.map(\.timeout) == [8, nil, nil, nil, nil, nil])
         #expect(sources[0].mapping == CanonicalMapping(statuses: ["hold": .onHold, "pending": .pendingCustomer], priorities: ["p1": .urgent]))
         guard case .zendesk(let url, let email, let token) = sources[0].kind else {
             Issue.record("zd should be zendesk")

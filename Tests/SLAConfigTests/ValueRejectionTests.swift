@@ -143,6 +143,20 @@ import Testing
                 group_field: Support team
             """, at: 10, 18, "sources[0].group_field",
             says: "\"Support team\" is not a Jira field id", "such as customfield_10050 or components"),
+        Rejection("a source's request timeout longer than ten minutes", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            sources:
+              - { name: zm, type: zammad, url: "https://zammad.example.com", token_file: secrets/zammad, timeout: 1h }
+            """, at: 5, 103, "sources[0].timeout", says: "is longer than 10 minutes", "such as 30s"),
+        Rejection("a file source's request timeout", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            sources:
+              - { name: desk, type: file, path: tickets.json, timeout: 5s }
+            """, at: 5, 51, "sources[0].timeout", says: "unknown key for a source of type file"),
     ]
 
     @Test(arguments: cases)
