@@ -23,7 +23,12 @@ extension Configuration {
         }
         let zone = fields.required("timezone", example: "America/New_York")?.timeZone()
         let week = fields.required("week", example: "{ mon-fri: [\"09:00-17:00\"] }").flatMap(readWeek)
-        let holidays = (fields["holidays"].map(readHolidays) ?? []) + (fields["holiday_files"].map(readHolidayFiles) ?? [])
+        // A date written under `holidays:` stands over a holiday file's: a short day kept
+        // open on a date a public holiday file closes is the office's own choice.
+        let written = fields["holidays"].map(readHolidays) ?? []
+        let writtenDates = Set(written.map(\.date))
+        let imported = (fields["holiday_files"].map(readHolidayFiles) ?? []).filter { !writtenDates.contains($0.date) }
+        let holidays = written + imported
         guard let zone, let week else { return nil }
         return BusinessCalendar(name: name, timeZone: zone, week: week, holidays: holidays)
     }
@@ -87,7 +92,8 @@ extension Configuration {
 
     /// Dates (`2026-11-26`) and short days (`{date: 2026-12-24, hours: ["09:00-13:00"], name: …}`).
     /// A date given twice is refused at the second: which of a closed day and a short day,
-    /// or of two short days, was meant cannot be told.
+    /// or of two short days, was meant cannot be told. A date given here also stands over
+    /// the same date in `holiday_files`.
     private static func readHolidays(_ node: ConfigNode) -> [Holiday] {
         guard let items = node.list(of: "holidays (dates or {date, hours, name})") else { return [] }
         var lineOf: [LocalDate: Int] = [:]

@@ -67,6 +67,46 @@ import Testing
         #expect(run.stderr.contains("an event with a time of day is not a holiday and skipped: line 6"), "\(run.stderr)")
     }
 
+    /// A short day written under `holidays:` lost to a holiday file closing the same date,
+    /// without a word: the office's own hours on Christmas Eve were never counted.
+    @Test func aShortDayWrittenStandsOverAHolidayFilesClosure() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-shortday-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            calendars:
+              office:
+                timezone: Europe/Berlin
+                week: { mon-fri: ["09:00-17:00"] }
+                holidays:
+                  - { date: 2026-12-24, hours: ["09:00-12:00"], name: Christmas Eve }
+                holiday_files: [public.ics]
+            policies:
+              - name: all
+                calendar: office
+                targets: { any: { first_response: 2h } }
+            """.write(to: directory.appendingPathComponent("slawatch.yaml"), atomically: true, encoding: .utf8)
+        // The public file closes the 24th, 25th and 26th.
+        let ics = ["BEGIN:VCALENDAR"] + ["20261224", "20261225", "20261226"].flatMap { day in
+            ["BEGIN:VEVENT", "DTSTART;VALUE=DATE:\(day)", "SUMMARY:Public holiday", "END:VEVENT"]
+        } + ["END:VCALENDAR"]
+        try ics.joined(separator: "\r\n").write(to: directory.appendingPathComponent("public.ics"), atomically: true, encoding: .utf8)
+        // Opened at 09:00 Berlin (08:00Z) on the short day: two hours of its three.
+        try #"[{"id": "T-1", "status": "open", "customer": {"id": "c"}, "created_at": "2026-12-24T08:00:00Z"}]"#
+            .write(to: directory.appendingPathComponent("tickets.json"), atomically: true, encoding: .utf8)
+        let config = directory.appendingPathComponent("slawatch.yaml").path
+        #expect(try SlawatchProcess.run(["check", "--config", config]).status == 0)
+        let result = try SlawatchProcess.run([
+            "evaluate", "--config", config, "--tickets", directory.appendingPathComponent("tickets.json").path,
+            "--at", "2026-12-24T09:00:00Z", "--format", "json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let clock = try #require((object["clocks"] as? [[String: Any]])?.first)
+        // 11:00 Berlin on the 24th; closed all day it was Monday the 28th, 11:00 Berlin.
+        #expect(clock["due_at"] as? String == "2026-12-24T10:00:00Z", "\(clock)")
+    }
+
     /// A factor that overflowed a target crashed `evaluate`, `explain` and `run` (SIGILL),
     /// while `check` said ok.
     @Test func aTargetsFactorPastItsLimitIsRefusedByEveryCommand() throws {
