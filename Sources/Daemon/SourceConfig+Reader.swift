@@ -19,9 +19,13 @@ public struct SourceWiringError: Error, Sendable, CustomStringConvertible {
 extension SourceConfig {
     /// The reader for this source. HTTP sources need the resolved secrets and the transport;
     /// a `file` source needs neither.
+    /// `onLongWait` is told of each wait of 5 s or more before a request (`SourceHTTPSettings`).
     public func reader(
-        secrets: ResolvedSecrets?, transport: (any HTTPTransport)?, cursors: any CursorStore
+        secrets: ResolvedSecrets?, transport: (any HTTPTransport)?, cursors: any CursorStore,
+        onLongWait: (@Sendable (String) -> Void)? = nil
     ) throws(SourceWiringError) -> any TicketSource {
+        var http = self.http
+        http.onLongWait = onLongWait
         if case .file(let path) = kind { return FileSource(name: name, path: path, mapping: mapping) }
         guard let secrets, let transport else {
             throw SourceWiringError(source: name, message: "\(type.rawValue) sources are read over HTTP; run slawatch with its secrets")

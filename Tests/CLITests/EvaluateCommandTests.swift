@@ -169,6 +169,19 @@ import Testing
         #expect(try SlawatchProcess.run(["evaluate", "--config", fixture.config]).status == 66)
     }
 
+    /// A helpdesk asking to wait (429 with `Retry-After`) held `evaluate` silent for as
+    /// long as it asked, up to two minutes a request: the wait is now said as it begins.
+    @Test func aWaitTheHelpdeskAsksForIsSaid() throws {
+        let zendesk = try FakeZendesk(scenario: "vendors/daemon_rate_limited.json")
+        defer { zendesk.stop() }
+        let fixture = try WriteBackProcessTests.fixture(writingBackTo: zendesk)
+        let result = try SlawatchProcess.run(["evaluate", "--config", fixture.config, "--at", "2026-11-20T11:05:00Z"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("waiting 5 s before the next request to 127.0.0.1: HTTP 429, which asks to wait that long"),
+                "\(result.stderr)")
+        #expect(result.stdout.contains("42"))
+    }
+
     /// A note about the source (a lookup refused) ended in "(record skipped)", though no
     /// record was; only a record's problem says so.
     @Test func aNoteAboutTheSourceIsNotCalledASkippedRecord() throws {

@@ -66,7 +66,7 @@ struct SourceClient: Sendable, CustomReflectable {
             if pause > 0 {
                 let wait = pause
                 pause = 0
-                try await sleep(wait, host: host)
+                try await sleep(wait, host: host, because: "its rate-limit budget is nearly spent")
             }
             attempt += 1
             let request = HTTPRequest(
@@ -78,7 +78,7 @@ struct SourceClient: Sendable, CustomReflectable {
             } catch let error as TransportError {
                 let failure = self.failure(error, host: host, attempts: attempt)
                 guard failure.recoverable, attempt < settings.retry.maxAttempts else { throw failure }
-                try await sleep(backoff(attempt), host: host)
+                try await sleep(backoff(attempt), host: host, because: "retrying after \(failure.code.rawValue)")
                 continue
             } catch {
                 throw SourceError(
@@ -98,7 +98,9 @@ struct SourceClient: Sendable, CustomReflectable {
                 let asked = response.header("Retry-After").flatMap { RetryAfter.seconds(header: $0, now: clock.date()) }
                 let limited = response.status == 429
                 if attempt < settings.retry.maxAttempts, (asked ?? 0) <= settings.retry.maxRetryAfter {
-                    try await sleep(asked ?? backoff(attempt), host: host)
+                    try await sleep(
+                        asked ?? backoff(attempt), host: host,
+                        because: "HTTP \(response.status)" + (asked == nil ? ", retrying" : ", which asks to wait that long"))
                     continue
                 }
                 let why = limited
@@ -193,7 +195,10 @@ struct SourceClient: Sendable, CustomReflectable {
         return ceiling / 2 + ceiling / 2 * min(max(settings.random(), 0), 1)
     }
 
-    private func sleep(_ seconds: TimeInterval, host: String) async throws(SourceError) {
+    private func sleep(_ seconds: TimeInterval, host: String, because why: String) async throws(SourceError) {
+        if seconds >= settings.longWait, let tell = settings.onLongWait {
+            tell("\(source): waiting \(Int(seconds.rounded(.up))) s before the next request to \(host): \(why)")
+        }
         do {
             try await clock.sleep(for: seconds)
         } catch {

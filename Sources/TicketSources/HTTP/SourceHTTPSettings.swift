@@ -25,6 +25,12 @@ public struct SourceHTTPSettings: Sendable {
     public var maxResponseBytes: Int
     /// A number in `0..<1` for the backoff jitter; tests pin it.
     public var random: @Sendable () -> Double
+    /// Told of each wait of `longWait` seconds or more before a request (a `Retry-After`, a
+    /// spent rate-limit budget, a backoff), in a sentence naming the source, the host and
+    /// why: a person running `evaluate` otherwise sees nothing for minutes. Nil: untold.
+    public var onLongWait: (@Sendable (String) -> Void)?
+    /// Seconds from which a wait is told. Default 5.
+    public var longWait: TimeInterval = 5
 
     public init(
         timeout: TimeInterval = 30,

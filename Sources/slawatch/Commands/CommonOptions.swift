@@ -90,7 +90,9 @@ struct TicketOptions: ParsableArguments {
             }
             for source in configuration.sources {
                 do {
-                    sources.append(try source.reader(secrets: secrets, transport: transport, cursors: InMemoryCursorStore()))
+                    // A person waits on these: a long pause is said as it begins.
+                    sources.append(try source.reader(
+                        secrets: secrets, transport: transport, cursors: InMemoryCursorStore(), onLongWait: { Console.error($0) }))
                 } catch {
                     Console.error(error.description)
                     throw ExitCode(ExitStatus.config)
