@@ -180,6 +180,13 @@ import Testing
         #expect(result.stderr.contains("waiting 5 s before the next request to 127.0.0.1: HTTP 429, which asks to wait that long"),
                 "\(result.stderr)")
         #expect(result.stdout.contains("42"))
+        // The daemon logs it too.
+        let again = try FakeZendesk(scenario: "vendors/daemon_rate_limited.json")
+        defer { again.stop() }
+        let daemon = try WriteBackProcessTests.fixture(writingBackTo: again)
+        let run = try SlawatchProcess.run(["run", "--once", "--config", daemon.config])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("waiting 5 s before the next request to 127.0.0.1: HTTP 429"), "\(run.stderr)")
     }
 
     /// A note about the source (a lookup refused) ended in "(record skipped)", though no

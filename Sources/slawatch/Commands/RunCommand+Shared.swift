@@ -45,7 +45,8 @@ extension RunCommand {
         defer { transport.shutdown() }
         let wiring: Wiring
         do {
-            wiring = try Wiring.build(configuration, environment: environment, transport: transport, store: store)
+            wiring = try Wiring.build(
+                configuration, environment: environment, transport: transport, store: store, onLongWait: Self.longWaits(logger))
         } catch {
             await store.close()
             Console.error(error.description)
@@ -118,7 +119,8 @@ extension RunCommand {
                 leadership: leadership, role: role, notifier: notifier, heartbeat: heartbeat, metrics: metrics,
                 leaderGauge: leaderGauge, logger: logger, work: work)),
             .init(service: ReloadService(notifier: notifier, metrics: metrics, logger: logger) {
-                let fresh = try Wiring.load(path: path, environment: environment, transport: transport, store: store)
+                let fresh = try Wiring.load(
+                    path: path, environment: environment, transport: transport, store: store, onLongWait: Self.longWaits(logger))
                 let (watcher, dispatcher) = current.withLock { current in
                     current.wiring = fresh
                     return (current.watcher, current.dispatcher)

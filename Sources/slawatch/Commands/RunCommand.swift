@@ -71,7 +71,8 @@ struct RunCommand: AsyncParsableCommand {
         defer { transport.shutdown() }
         let wiring: Wiring
         do {
-            wiring = try Wiring.build(configuration, environment: environment, transport: transport, store: store)
+            wiring = try Wiring.build(
+                configuration, environment: environment, transport: transport, store: store, onLongWait: Self.longWaits(logger))
         } catch {
             Console.error(error.description)
             throw ExitCode(ExitStatus.config)
@@ -134,7 +135,8 @@ struct RunCommand: AsyncParsableCommand {
             .init(service: TickLoop(watcher: watcher, notifier: notifier, heartbeat: heartbeat, metrics: metrics,
                                     progress: progress, logger: logger)),
             .init(service: ReloadService(notifier: notifier, metrics: metrics, logger: logger) {
-                let fresh = try Wiring.load(path: path, environment: environment, transport: transport, store: store)
+                let fresh = try Wiring.load(
+                    path: path, environment: environment, transport: transport, store: store, onLongWait: Self.longWaits(logger))
                 await RunCommand.apply(fresh, startedWith: configuration, watcher: watcher, dispatcher: dispatcher,
                                        credentials: credentials, metrics: metrics, logger: logger)
             }),
@@ -218,6 +220,12 @@ extension RunCommand {
         credentials.replace(with: fresh)
         await dispatcher?.use(notifiers: fresh.notifiers, opsChannel: fresh.configuration.opsChannel, templates: fresh.templates)
         metrics.retain(channels: Set(fresh.configuration.channels.keys), sources: Set(fresh.configuration.sources.map(\.name)))
+    }
+
+    /// Logs each wait of 5 s or more before a source's request, as it begins: a helpdesk
+    /// that asks to wait (`Retry-After`) otherwise shows only as a long poll afterwards.
+    static func longWaits(_ logger: Logger) -> @Sendable (String) -> Void {
+        { sentence in logger.info("\(sentence)") }
     }
 
     /// What `check` prints as warnings, in the journal at start and at each reload: the

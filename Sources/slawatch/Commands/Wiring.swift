@@ -38,11 +38,12 @@ struct Wiring {
 
     /// Reads the configuration at `path` and wires it.
     static func load(
-        path: String, environment: [String: String], transport: CurlTransport, store: (any CursorStore)?
+        path: String, environment: [String: String], transport: CurlTransport, store: (any CursorStore)?,
+        onLongWait: (@Sendable (String) -> Void)? = nil
     ) throws(Problems) -> Wiring {
         do {
             let configuration = try Configuration.load(path: path, environment: environment)
-            return try build(configuration, environment: environment, transport: transport, store: store)
+            return try build(configuration, environment: environment, transport: transport, store: store, onLongWait: onLongWait)
         } catch let error as ConfigurationError {
             throw Problems(lines: [error.description])
         } catch let error as Problems {
@@ -53,8 +54,10 @@ struct Wiring {
     }
 
     /// Wires a loaded configuration; `store` keeps the sources' cursors (none: in memory).
+    /// `onLongWait` hears of each wait of 5 s or more before a source's request.
     static func build(
-        _ configuration: Configuration, environment: [String: String], transport: CurlTransport, store: (any CursorStore)?
+        _ configuration: Configuration, environment: [String: String], transport: CurlTransport, store: (any CursorStore)?,
+        onLongWait: (@Sendable (String) -> Void)? = nil
     ) throws(Problems) -> Wiring {
         var problems: [String] = []
         var templates: MessageTemplates?
@@ -80,7 +83,8 @@ struct Wiring {
         for source in configuration.sources {
             do {
                 sources.append(Watcher.Source(
-                    config: source, reader: try source.reader(secrets: secrets, transport: transport, cursors: cursors),
+                    config: source,
+                    reader: try source.reader(secrets: secrets, transport: transport, cursors: cursors, onLongWait: onLongWait),
                     writer: source.writer(secrets: secrets, transport: transport)
                 ))
             } catch {
