@@ -104,10 +104,11 @@ extension SourceConfig {
     /// The `type` as written in the configuration.
     public var typeName: String { type.rawValue }
 
-    /// How the source talks HTTP: the defaults, with the configured `timeout`.
+    /// How the source talks HTTP: the defaults, with the configured `timeout` and `max_pages`.
     var http: SourceHTTPSettings {
         var http = SourceHTTPSettings()
         if let timeout { http.timeout = Double(timeout) }
+        if let maxPages { http.maxPages = maxPages }
         return http
     }
 }

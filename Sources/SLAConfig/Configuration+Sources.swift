@@ -9,11 +9,11 @@ extension Configuration {
     static func keys(of type: SourceConfig.SourceType) -> [String] {
         switch type {
         case .file: ["path"]
-        case .httpJSON: ["url", "bearer_file", "username", "password_file", "items", "fields", "next", "timeout"]
-        case .zendesk: ["url", "email", "token_file", "timeout"]
-        case .freshdesk: ["url", "api_key_file", "timeout"]
-        case .jira: ["url", "email", "token_file", "jql", "group_field", "timeout"]
-        case .zammad: ["url", "token_file", "timeout"]
+        case .httpJSON: ["url", "bearer_file", "username", "password_file", "items", "fields", "next", "timeout", "max_pages"]
+        case .zendesk: ["url", "email", "token_file", "timeout", "max_pages"]
+        case .freshdesk: ["url", "api_key_file", "timeout", "max_pages"]
+        case .jira: ["url", "email", "token_file", "jql", "group_field", "timeout", "max_pages"]
+        case .zammad: ["url", "token_file", "timeout", "max_pages"]
         }
     }
 
@@ -61,6 +61,7 @@ extension Configuration {
             )
             source.writeBack = writeBack
             source.timeout = timeout.flatMap { $0 > SourceConfig.longestTimeout ? nil : $0 }
+            source.maxPages = fields["max_pages"]?.count()
             return source
         }
     }

@@ -88,6 +88,10 @@ public struct SourceConfig: Sendable {
     public var timeout: Int?
     /// The longest `timeout` taken: 10 minutes.
     public static let longestTimeout = 600
+    /// `max_pages` (HTTP sources): pages one poll reads at most; nil for the sources'
+    /// default, 500. An API with small pages needs more to read every open ticket.
+    /// (Freshdesk's API lists no page past the 300th, whatever this says.)
+    public var maxPages: Int?
 
     public init(name: String, kind: Kind, mapping: CanonicalMapping = .identity, pollInterval: Int, staleAfter: Int? = nil) {
         self.name = name

@@ -126,6 +126,7 @@ import Testing
             poll_interval: 30s
             stale_after: 10m
             timeout: 8s
+            max_pages: 2000
           - name: api
             type: http-json
             url: "${API_URL}/tickets"
@@ -236,6 +237,7 @@ import Testing
         #expect(sources.map(\.pollInterval) == [30, 120, 120, 120, 120, 120])
         #expect(sources[0].staleAfter == 600)
         #expect(sources.map(\.timeout) == [8, nil, nil, nil, nil, nil])
+        #expect(sources.map(\.maxPages) == [2000, nil, nil, nil, nil, nil])
         #expect(sources[0].mapping == CanonicalMapping(statuses: ["hold": .onHold, "pending": .pendingCustomer], priorities: ["p1": .urgent]))
         guard case .zendesk(let url, let email, let token) = sources[0].kind else {
             Issue.record("zd should be zendesk")

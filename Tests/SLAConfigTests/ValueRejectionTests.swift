@@ -150,6 +150,13 @@ import Testing
             sources:
               - { name: zm, type: zammad, url: "https://zammad.example.com", token_file: secrets/zammad, timeout: 1h }
             """, at: 5, 103, "sources[0].timeout", says: "is longer than 10 minutes", "such as 30s"),
+        Rejection("no pages at all", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            sources:
+              - { name: zm, type: zammad, url: "https://zammad.example.com", token_file: secrets/zammad, max_pages: 0 }
+            """, at: 5, 105, "sources[0].max_pages", says: "\"0\" is not a whole number of at least 1"),
         Rejection("a file source's request timeout", """
             policies:
               - name: standard

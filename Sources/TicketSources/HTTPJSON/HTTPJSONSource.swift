@@ -103,8 +103,9 @@ public struct HTTPJSONSource: TicketSource {
         }
         throw SourceError(
             code: .badResponse, source: name, host: host,
-            message: "more than \(settings.http.maxPages) pages, slawatch's limit for one poll; check that `next` points at the "
-                + "next page, and ask the service for larger pages in `url` (a page size parameter) if it takes one",
+            message: "more than \(settings.http.maxPages) pages, the source's limit for one poll (max_pages); check that `next` "
+                + "points at the next page, ask the service for larger pages in `url` (a page size parameter) if it takes one, "
+                + "or raise max_pages",
             recoverable: false)
     }
 

@@ -131,7 +131,7 @@ public struct JiraSource: TicketSource {
         }
         throw SourceError(
             code: .badResponse, source: name, host: host,
-            message: "the search has more than \(settings.http.maxPages) pages; narrow the jql", recoverable: false)
+            message: "the search has more than \(settings.http.maxPages) pages; narrow the jql, or raise max_pages", recoverable: false)
     }
 
     /// One issue in the canonical form.

@@ -154,7 +154,7 @@ public actor ZammadSource: TicketSource {
             throw SourceError(
                 code: .badResponse, source: name, host: host,
                 message: "the search for open and recently updated tickets has more than \(settings.http.maxPages) pages, "
-                    + "slawatch's limit for one poll; its tickets past them cannot be read", recoverable: false)
+                    + "the source's limit for one poll; its tickets past them cannot be read: raise max_pages", recoverable: false)
         }
         try await lookUp(&client, &batch, apiIDs: apiIDs)
         batch.problems += guessed.sorted().map { RecordProblem(source: name, message: $0) }
