@@ -9,8 +9,12 @@ struct SlawatchProcess {
         var stderr: String
     }
 
-    /// The debug binary beside the test bundle (both live in the build directory).
+    /// The binary under test: `SLAWATCH_BINARY` when set (a release build), else the debug
+    /// binary beside the test bundle (both live in the build directory).
     static let binary: URL = {
+        if let chosen = ProcessInfo.processInfo.environment["SLAWATCH_BINARY"], !chosen.isEmpty {
+            return URL(fileURLWithPath: chosen).standardized
+        }
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for directory in [beside, beside.deletingLastPathComponent()] {
             let candidate = directory.appendingPathComponent("slawatch")

@@ -100,13 +100,19 @@ struct TicketOptions: ParsableArguments {
             }
         }
         // All at once, so a slow source costs its own time, not the others' too.
+        let readers = sources
         let polled = await withTaskGroup(of: (Int, Result<TicketBatch, any Error>).self) { group in
-            for (index, source) in sources.enumerated() {
+            for (index, source) in readers.enumerated() {
                 group.addTask {
-                    do { return (index, .success(try await source.poll())) } catch { return (index, .failure(error)) }
+                    // The result is made apart from the return: Swift 6.3's optimizer returned
+                    // a corrupt index from `do { return (index, .success(try await …)) } catch
+                    // { return (index, .failure(error)) }`, so every release `evaluate` trapped.
+                    let result: Result<TicketBatch, any Error>
+                    do { result = .success(try await source.poll()) } catch { result = .failure(error) }
+                    return (index, result)
                 }
             }
-            var results = [Result<TicketBatch, any Error>?](repeating: nil, count: sources.count)
+            var results = [Result<TicketBatch, any Error>?](repeating: nil, count: readers.count)
             for await (index, result) in group { results[index] = result }
             return results.compactMap { $0 }
         }
