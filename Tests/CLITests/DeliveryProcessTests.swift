@@ -82,12 +82,32 @@ struct HTTPReceiver {
         #expect(ids.allSatisfy { $0 != nil })
         let ops = try fixture.lines().filter { ($0["subject"] as! String).hasPrefix("[slawatch] channel hooks is failing") }
         #expect(ops.count == 1)
+        // Dead letters are not "kept and tried again", as the notice used to say.
+        let said = ops.first?["text"] as? String ?? ""
+        #expect(said.contains("The message that failed was given up") && !said.contains("keeps them"), "\(said)")
         #expect(try fixture.query("SELECT COUNT(*) FROM outbox WHERE status = 'dead' AND channel = 'hooks'") == ["\(attempts.count)"])
         #expect(!run.stderr.contains("SEKRIT"))
     }
 }
 
 extension DeliveryProcessTests {
+    /// A receiver in maintenance (503 asking to wait two hours) had every message of its
+    /// lane dead-lettered seconds after it was decided; they now wait their hour out.
+    @Test func aLongRetryAfterKeepsTheMessagesForTheirHour() throws {
+        let receiver = try HTTPReceiver()
+        defer { receiver.process.terminate(SIGKILL) }
+        let fixture = try fixture(channels: """
+              hooks: { type: webhook, url: "\(receiver.url("maintenance", "status/503?retry_after=7200"))", digest: false }
+            """)
+        // On the real clock: the messages are decided now, an hour from their end.
+        let run = try SlawatchProcess.run(["run", "--config", fixture.config, "--once"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try receiver.records("maintenance").count >= 1)
+        #expect(try fixture.query("SELECT COUNT(*) FROM outbox WHERE status = 'dead' AND channel = 'hooks'") == ["0"])
+        let waiting = try fixture.query("SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND channel = 'hooks' AND attempts >= 1")
+        #expect(waiting != ["0"], "\(run.stderr)")
+    }
+
     /// A CA file that is not there passed `check`; every mail then failed its handshake.
     @Test func aRelayCAFileThatCannotBeReadIsACheckError() throws {
         let fixture = try fixture(channels: """

@@ -103,7 +103,7 @@ import Transport
         #expect(health.record(channel: "leads", .deadLettered(.timeout), at: start + 210) == nil)
         // Another channel is its own; a dead letter starts an outage at once.
         #expect(health.record(channel: "hooks", .deadLettered(.clientError), at: start + 220)
-                == .outageStarted(channel: "hooks", reason: .clientError, at: start + 220))
+                == .outageStarted(channel: "hooks", reason: .clientError, at: start + 220, givenUp: true))
         #expect(health.record(channel: "leads", .succeeded, at: start + 300)
                 == .recovered(channel: "leads", since: start + 100, deadLetters: 1, at: start + 300))
         #expect(health.record(channel: "leads", .succeeded, at: start + 301) == nil)
@@ -139,12 +139,18 @@ import Transport
         #expect(outcome.recipients.map(\.status) == [.delivered, .failed])
         #expect(outcome.recipients[1].error?.code == .invalidMessage)
         #expect(transport.mailRequests.map(\.recipient) == ["ok@acme.example"])
+        // Its own fault, not the channel's: no outage is made of it.
+        #expect(outcome.recipients[1].error?.isMessageOnly == true)
+        let alone = try await NotifierTests.emailNotifier(transport).deliver(Samples.message(recipients: ["not-an-email"]))
+        #expect(alone.status == .failed && alone.error?.isMessageOnly == true)
     }
 
     @Test func noRecipientAtAllIsADeadLetter() async throws {
         let outcome = try await NotifierTests.emailNotifier(ScriptedTransport([.mailAccepted]), to: []).deliver(Samples.message())
         #expect(outcome.status == .failed)
         #expect(outcome.error?.code == .invalidMessage)
+        // A channel with no recipient is the channel's fault.
+        #expect(outcome.error?.isMessageOnly == false)
         #expect(outcome.attempts == 0)
     }
 

@@ -42,9 +42,14 @@ private func failure(_ code: DeliveryError.Code, recoverable: Bool = true, retry
         (9, failure(.serverError), 0.0, 0.0, .retry(after: 15)),  // capped at 30 s, then jitter
         (40, failure(.serverError), 0.999, 0.0, .retry(after: 29.985)),  // no attempt limit, only age
         (40, failure(.serverError), 0.0, 3584.0, .retry(after: 15)),
-        (40, failure(.serverError), 0.0, 3586.0, .giveUp),  // the next attempt would come after an hour
+        // The next attempt would come after an hour: one last one as the hour ends.
+        (40, failure(.serverError), 0.0, 3586.0, .retry(after: 14)),
+        (40, failure(.serverError), 0.0, 3600.0, .giveUp),  // an hour old: a dead letter
         (3, failure(.rateLimited, retryAfter: 1800), 0.5, 60.0, .retry(after: 1800)),  // honoured up to an hour
-        (3, failure(.rateLimited, retryAfter: 3601), 0.5, 0.0, .giveUp),
+        // A receiver in maintenance asking for two hours: kept, not given up seconds after
+        // it was decided; tried as its hour ends.
+        (3, failure(.serverError, retryAfter: 7200), 0.5, 0.0, .retry(after: 3600)),
+        (3, failure(.rateLimited, retryAfter: 3601), 0.5, 600.0, .retry(after: 3000)),
         (1, failure(.clientError, recoverable: false), 0.5, 0.0, .giveUp),
     ] as [(Int, DeliveryError, Double, Double, RetryPolicy.Decision)])
     func deliveryDefaults(attempt: Int, failure: DeliveryError, random: Double, age: Double, expected: RetryPolicy.Decision) {
@@ -174,13 +179,13 @@ private func failure(_ code: DeliveryError.Code, recoverable: Bool = true, retry
         var health = ChannelHealth()
         let script: [(Event, ChannelHealth.Notice?)] = [
             (.ok("slack"), nil),
-            (.dead("slack", .serverError), .outageStarted(channel: "slack", reason: .serverError, at: t0.addingTimeInterval(1))),
+            (.dead("slack", .serverError), .outageStarted(channel: "slack", reason: .serverError, at: t0.addingTimeInterval(1), givenUp: true)),
             (.dead("slack", .timeout), nil),
             (.dead("slack", .serverError), nil),
-            (.dead("teams", .clientError), .outageStarted(channel: "teams", reason: .clientError, at: t0.addingTimeInterval(4))),
+            (.dead("teams", .clientError), .outageStarted(channel: "teams", reason: .clientError, at: t0.addingTimeInterval(4), givenUp: true)),
             (.ok("slack"), .recovered(channel: "slack", since: t0.addingTimeInterval(1), deadLetters: 3, at: t0.addingTimeInterval(5))),
             (.ok("slack"), nil),
-            (.dead("slack", .connection), .outageStarted(channel: "slack", reason: .connection, at: t0.addingTimeInterval(7))),
+            (.dead("slack", .connection), .outageStarted(channel: "slack", reason: .connection, at: t0.addingTimeInterval(7), givenUp: true)),
             (.ok("teams"), .recovered(channel: "teams", since: t0.addingTimeInterval(4), deadLetters: 1, at: t0.addingTimeInterval(8))),
         ]
         for (index, (event, expected)) in script.enumerated() {

@@ -24,6 +24,31 @@ import TestSupport
         for store in stores { await store.close() }
     }
 
+    /// A standby that could not reach the state answered `/readyz` 200 "ready: standby"
+    /// while it could never take over; the leadership now says since when it cannot.
+    @Test func aRoundThatCannotReachTheStateSaysSoUntilOneCan() async throws {
+        let server = try PostgresServer.shared()
+        let database = try server.createDatabase()
+        let store = try await Subject.postgres(database)
+        let leadership = PostgresLeadership(store: store, lease: 10, logger: Logger(label: "test"))
+        #expect(await leadership.round(progressing: true).isLeader)
+        #expect(leadership.unreachable == nil)
+        // No session may start, and the leader's is ended: the next round cannot reconnect.
+        _ = try server.sql("""
+            ALTER DATABASE \(database) ALLOW_CONNECTIONS false;
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)';
+            """, database: "postgres")
+        let cut = await leadership.round(progressing: true)
+        #expect(!cut.isLeader)
+        let down = try #require(leadership.unreachable)
+        #expect(down.reason.contains("postgres") || down.reason.contains("PostgreSQL"), "\(down.reason)")
+        _ = try server.sql("ALTER DATABASE \(database) ALLOW_CONNECTIONS true", database: "postgres")
+        _ = await leadership.round(progressing: true)
+        #expect(leadership.unreachable == nil)
+        await leadership.resign()
+        await store.close()
+    }
+
     @Test func aNewerSchemaIsAnErrorNotAReset() async throws {
         let database = try PostgresServer.shared().createDatabase()
         await try Subject.postgres(database).close()

@@ -293,10 +293,14 @@ public struct DeliverySchedule: Sendable {
                 finished.notice = health.record(channel: channel, .failed(error.code), at: now)
             case .giveUp:
                 known.remove(key)
-                lanes[channel]?.succeeding = 0
                 finished = Finished(result: .dead, record: AttemptRecord(
                     key: key, at: now, result: .dead(reason: error.label, detail: error.description)))
-                finished.notice = health.record(channel: channel, .deadLettered(error.code), at: now)
+                // A message's own fault (a customer address that is no address) says nothing
+                // of the channel: no outage, and the lane's run of successes goes on.
+                if !error.isMessageOnly {
+                    lanes[channel]?.succeeding = 0
+                    finished.notice = health.record(channel: channel, .deadLettered(error.code), at: now)
+                }
             }
         }
         let after = health.outages[channel]

@@ -10,9 +10,12 @@ enum OpsNotice {
     /// The message about a channel's outage or recovery.
     static func message(for notice: ChannelHealth.Notice, to ops: String, at now: Date, templates: MessageTemplates) -> OutboundMessage {
         switch notice {
-        case .outageStarted(let channel, let reason, let since):
+        case .outageStarted(let channel, let reason, let since, let givenUp):
             message(key: "ops/\(channel)/outage/\(Int64(since.timeIntervalSince1970))", to: ops, at: now, templates: templates, [
-                "channel_failing": ["channel": .string(channel), "reason": .string(reason.rawValue), "since": .string(Timestamp(since).description)],
+                "channel_failing": [
+                    "channel": .string(channel), "reason": .string(reason.rawValue), "since": .string(Timestamp(since).description),
+                    "given_up": .bool(givenUp),
+                ],
             ])
         case .recovered(let channel, let since, let deadLetters, _):
             message(key: "ops/\(channel)/recovered/\(Int64(now.timeIntervalSince1970))", to: ops, at: now, templates: templates, [

@@ -12,8 +12,10 @@ public import SLAEngine
 public struct ChannelHealth: Sendable {
     /// Something ops should hear about.
     public enum Notice: Sendable, Hashable {
-        /// The channel's outage began at `at`.
-        case outageStarted(channel: String, reason: DeliveryError.Code, at: Date)
+        /// The channel's outage began at `at`; `givenUp` when it began with a dead letter
+        /// (the receiver refused the message for good), not with a minute of failures the
+        /// messages are kept through.
+        case outageStarted(channel: String, reason: DeliveryError.Code, at: Date, givenUp: Bool = false)
         /// The channel worked again: down since `since`, with `deadLetters` messages lost meanwhile.
         case recovered(channel: String, since: Date, deadLetters: Int, at: Date)
     }
@@ -59,7 +61,7 @@ public struct ChannelHealth: Sendable {
             guard dead == 1 || date.timeIntervalSince(since) >= outageAfter else { return nil }
             failingSince[channel] = nil
             outages[channel] = ChannelOutage(since: since, deadLetters: dead)
-            return .outageStarted(channel: channel, reason: reason, at: since)
+            return .outageStarted(channel: channel, reason: reason, at: since, givenUp: dead == 1)
         }
     }
 }

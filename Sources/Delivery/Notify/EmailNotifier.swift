@@ -66,12 +66,12 @@ public struct EmailNotifier: Notifier {
                 if let address = MailAddress(parsing: text) {
                     recipients.append(address)
                 } else {
+                    var error = DeliveryError(
+                        code: .invalidMessage, recoverable: false,
+                        message: "\"\(MIMEText.headerSafe(text))\" is not a mail address; check the ticket's customer email")
+                    error.isMessageOnly = true
                     invalid.append(
-                        RecipientOutcome(
-                            address: MIMEText.headerSafe(text), status: .failed, attempts: 0,
-                            error: DeliveryError(
-                                code: .invalidMessage, recoverable: false,
-                                message: "\"\(MIMEText.headerSafe(text))\" is not a mail address; check the ticket's customer email")))
+                        RecipientOutcome(address: MIMEText.headerSafe(text), status: .failed, attempts: 0, error: error))
                 }
             }
         }

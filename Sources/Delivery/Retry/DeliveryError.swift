@@ -47,6 +47,10 @@ public struct DeliveryError: Error, Sendable, Equatable, CustomStringConvertible
     /// Seconds the receiver asked to wait before the next attempt (`Retry-After`, Discord's
     /// `retry_after`).
     public var retryAfter: TimeInterval?
+    /// True when the failure is the message's own, not its channel's: a recipient address
+    /// the message itself names (a ticket's customer email) that is no address. It says
+    /// nothing of the channel's health, so it starts no outage.
+    public var isMessageOnly = false
 
     public init(code: Code, recoverable: Bool, message: String, status: Int? = nil, retryAfter: TimeInterval? = nil) {
         self.code = code

@@ -33,7 +33,13 @@ public final class PostgresLeadership: Sendable {
         var epoch: Int64?
         var renewedAt: ContinuousClock.Instant?
         var connections = 0
+        /// Since when, and why, the rounds have failed to reach PostgreSQL; nil while they reach it.
+        var unreachable: (since: Date, reason: String)?
     }
+
+    /// Since when, and why, this daemon cannot reach the state database; nil while it can.
+    /// A standby in that state could not take the lead, so it is not ready.
+    public var unreachable: (since: Date, reason: String)? { state.withLock { $0.unreachable } }
 
     public init(store: PostgresStateStore, lease: Double, logger: Logger) {
         self.store = store
@@ -50,13 +56,18 @@ public final class PostgresLeadership: Sendable {
                 StateStoreError(.unavailable, "the leadership round did not finish within half the lease")
             }) { [self] in
                 let connection = try await connected()
-                if let epoch = state.withLock({ $0.epoch }) {
-                    return try await renew(epoch, progressing: progressing, on: connection)
+                let role = if let epoch = state.withLock({ $0.epoch }) {
+                    try await renew(epoch, progressing: progressing, on: connection)
+                } else {
+                    try await seek(on: connection)
                 }
-                return try await seek(on: connection)
+                state.withLock { $0.unreachable = nil }
+                return role
             }
         } catch {
-            logger.warning("leadership: cannot reach the state database", metadata: ["error": "\(PostgresStateStore.describe(error, endpoint: store.endpoint))"])
+            let reason = "\(PostgresStateStore.describe(error, endpoint: store.endpoint))"
+            state.withLock { $0.unreachable = ($0.unreachable?.since ?? Date(), reason) }
+            logger.warning("leadership: cannot reach the state database", metadata: ["error": "\(reason)"])
             await resign()
             return .standby(holder: nil)
         }

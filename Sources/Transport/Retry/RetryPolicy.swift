@@ -11,8 +11,9 @@ public import Foundation
 /// that failed recoverably is retried after `ceiling × (1 + random) / 2` seconds, where the
 /// ceiling is `min(maxDelay, baseDelay × 2^(n-1))` (half the ceiling, then jitter), or
 /// exactly after the receiver's `Retry-After` when it gave one and it is at most
-/// `maxRetryAfter`. It gives up on a non-recoverable failure, a longer demand, the last of
-/// `maxAttempts`, or once the next attempt would come after `maxAge`.
+/// `maxRetryAfter`. It gives up on a non-recoverable failure, the last of `maxAttempts`, a
+/// longer demand when no `maxAge` is set, or once the message is `maxAge` old; a wait past
+/// `maxAge` is cut to one last attempt as it runs out.
 public struct RetryPolicy: Sendable, Hashable {
     /// Attempts in all, the first included. Default 5; `Int.max` when `maxAge` bounds it.
     public var maxAttempts: Int
@@ -21,7 +22,7 @@ public struct RetryPolicy: Sendable, Hashable {
     /// The largest backoff ceiling, in seconds. Default 60.
     public var maxDelay: TimeInterval
     /// The longest `Retry-After` honoured, in seconds; a receiver asking for more gives up
-    /// now rather than hold a worker. Default 300.
+    /// now rather than hold a worker, unless `maxAge` bounds the wait instead. Default 300.
     public var maxRetryAfter: TimeInterval
     /// Seconds from the first attempt after which no further attempt is made; nil for no limit.
     public var maxAge: TimeInterval?

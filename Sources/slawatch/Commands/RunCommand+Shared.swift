@@ -125,7 +125,7 @@ extension RunCommand {
                     current.wiring = fresh
                     return (current.watcher, current.dispatcher)
                 }
-                await RunCommand.apply(fresh, startedWith: configuration, watcher: watcher, dispatcher: dispatcher,
+                await RunCommand.apply(fresh, startedWith: configuration, statePassword: password, watcher: watcher, dispatcher: dispatcher,
                                        credentials: credentials, metrics: metrics, logger: logger)
             }),
         ]
@@ -136,7 +136,10 @@ extension RunCommand {
                 readiness: {
                     switch role.value {
                     case nil: return .notReady("waiting to learn whether this daemon leads")
-                    case .standby: return .ready
+                    case .standby:
+                        // A standby that cannot reach the state could not take over.
+                        guard let down = leadership.unreachable else { return .ready }
+                        return .notReady("cannot reach the state database since \(Timestamp(down.since)): \(down.reason)")
                     case .leader:
                         let (running, loop) = current.withLock { ($0.watcher, $0.progress) }
                         guard let watcher = running, let progress = loop else { return .notReady("taking the lead") }

@@ -204,12 +204,17 @@ extension RunCommand {
 
     /// Puts a reloaded configuration in force: the tick's, the dispatcher's (when this
     /// daemon delivers), the listener's keys and tokens, and the metrics' series.
+    /// `statePassword` is the one a PostgreSQL state was opened with: the store keeps it, and
+    /// would reconnect with it after a rotation, so a changed one is named for a restart.
     static func apply(
-        _ fresh: Wiring, startedWith started: Configuration, watcher: Watcher?, dispatcher: OutboxDispatcher?,
-        credentials: ListenerCredentials, metrics: MetricsRegistry, logger: Logger
+        _ fresh: Wiring, startedWith started: Configuration, statePassword: String? = nil, watcher: Watcher?,
+        dispatcher: OutboxDispatcher?, credentials: ListenerCredentials, metrics: MetricsRegistry, logger: Logger
     ) async {
         logWarnings(of: fresh.configuration, logger: logger)
-        let unchanged = restartOnly(started, fresh.configuration)
+        var unchanged = restartOnly(started, fresh.configuration)
+        if case .postgres = started.stateLocation, fresh.statePassword?.reveal() != statePassword {
+            unchanged.append("state_password_file")
+        }
         if !unchanged.isEmpty {
             logger.warning("configuration reloaded but for keys read only at start; restart the daemon to change them", metadata: [
                 "keys": "\(unchanged.joined(separator: ","))",

@@ -23,6 +23,9 @@ struct Wiring {
     var apiToken: Secret?
     /// The Slack app's signing secret; nil leaves `POST /slack/actions` off.
     var slackSigningSecret: Secret?
+    /// The password of a PostgreSQL state as the configuration gives it now; the store
+    /// keeps the one it was opened with.
+    var statePassword: Secret?
 
     /// The links team messages carry; nil without `public_url`.
     var links: ActionLinks? {
@@ -103,6 +106,7 @@ struct Wiring {
         return Wiring(
             configuration: configuration, templates: templates, notifiers: notifiers, sources: sources, actionKeys: actionKeys,
             apiToken: configuration.apiToken.flatMap { secrets[$0] },
-            slackSigningSecret: configuration.actions.slackSigningSecret.flatMap { secrets[$0] })
+            slackSigningSecret: configuration.actions.slackSigningSecret.flatMap { secrets[$0] },
+            statePassword: configuration.statePassword(secrets).map(Secret.init))
     }
 }
