@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SLAEngine
 import Synchronization
+import StateStore
 import Testing
 @testable import Daemon
 
@@ -102,6 +103,25 @@ extension LaneBatchTests {
         #expect(store.records.allSatisfy { $0.result == .delivered(detail: nil) })
     }
 
+    /// A run starts only once the run before is recorded: a `log` lane writing on while its
+    /// records waited behind a large tick's commits wrote thousands of lines a crash then
+    /// wrote again.
+    @Test func aRunWaitsForTheRecordOfTheRunBefore() async throws {
+        let store = SlowRecords(MemoryOutbox())
+        let recordedAtEachRun = Mutex<[Int]>([])
+        let leads = RunNotifier("leads", perAttempt: 8) { messages in
+            recordedAtEachRun.withLock { $0.append(store.base.records.count) }
+            return messages.map { _ in .delivered }
+        }
+        let dispatcher = OutboxDispatcher(
+            store: store, notifiers: ["leads": leads], opsChannel: nil, templates: OutboxDispatcherTests.templates, logger: Self.logger)
+        await dispatcher.submit((0..<30).map { OutboxDispatcherTests.message("l\($0)", "leads") }, claimed: true)
+        await dispatcher.drain()
+        // Each run found every message of the runs before it on record; all were tried.
+        #expect(recordedAtEachRun.withLock { $0 } == [0, 8, 16, 24])
+        #expect(store.base.records.count == 30)
+    }
+
     /// Each message of a run has its own outcome: one the receiver refused is retried alone,
     /// and one the notifier gave no outcome for is retried too, never lost.
     @Test func eachMessageOfARunEndsOnItsOwn() async throws {
@@ -122,4 +142,20 @@ extension LaneBatchTests {
         }
         #expect(why == "protocol: the attempt gave no outcome")
     }
+}
+
+/// An outbox whose writes of attempt records take a while, as SQLite's do behind a large
+/// tick's commits.
+final class SlowRecords: OutboxStore {
+    let base: MemoryOutbox
+    init(_ base: MemoryOutbox) { self.base = base }
+    func pendingMessages() async throws(StateStoreError) -> [PendingMessage] { base.pendingMessages() }
+    func pendingKeys() async throws(StateStoreError) -> [PendingKey] { try await base.pendingKeys() }
+    func enqueue(_ messages: [OutboundMessage]) async throws(StateStoreError) { base.enqueue(messages) }
+    func record(_ attempts: [AttemptRecord], outages: [String: ChannelOutage?]) async throws(StateStoreError) {
+        try? await Task.sleep(for: .milliseconds(30))
+        base.record(attempts, outages: outages)
+    }
+    func channelOutages() async throws(StateStoreError) -> [String: ChannelOutage] { base.channelOutages() }
+    func claim(_ keys: [String], reading: Set<String>) async throws(StateStoreError) -> OutboxClaim { base.claim(keys, reading: reading) }
 }

@@ -201,11 +201,11 @@ public struct DeliverySchedule: Sendable {
 
     /// The attempts to start now: every lane's due messages, oldest first, up to its limit.
     /// Messages whose key is in `skipping` stay where they are (a drain tries each once).
-    public mutating func take(now: Date, skipping: Set<String> = []) -> [Entry] {
+    public mutating func take(now: Date, skipping: Set<String> = [], holding: Set<String> = []) -> [Entry] {
         var started: [Entry] = []
         // The keys are copied first: iterating `lanes` while changing it would copy every
         // lane's queue on each change.
-        for channel in Array(lanes.keys) {
+        for channel in Array(lanes.keys) where !holding.contains(channel) {
             if let held = lanes[channel]!.heldUntil, held > now { continue }
             let limit = limit(channel, lanes[channel]!)
             var aside: [Entry] = []

@@ -24,7 +24,7 @@ public actor OutboxDispatcher {
     private var opsChannel: String?
     /// What ops notices are worded with.
     private var templates: MessageTemplates
-    private let store: any OutboxStore
+    let store: any OutboxStore
     let clock: any DeliveryClock
     private let random: @Sendable () -> Double
     let logger: Logger
@@ -32,7 +32,7 @@ public actor OutboxDispatcher {
     private let failpoint: Failpoint?
     /// Marked on every turn of the loop: the watchdog's sign that delivery is not wedged.
     public nonisolated let heartbeat: LoopHeartbeat
-    private let doorbell = Doorbell()
+    let doorbell = Doorbell()
     private let stopRequested = Mutex(false)
 
     /// Attempts in flight, by number, so a stop can cancel them.
@@ -52,10 +52,17 @@ public actor OutboxDispatcher {
     nonisolated let ended = Mutex<[AttemptEnd]>([])
     private(set) var endTurns = 0
 
-    /// Attempt ends waiting to be recorded, the outages they changed, and whether a write is under way.
-    private var unrecorded: [AttemptRecord] = []
-    private var outageChanges: [String: ChannelOutage?] = [:]
-    private var recording = false
+    /// Attempt ends waiting to be recorded (with their channels), the outages they changed,
+    /// and whether a write is under way.
+    var unrecorded: [AttemptRecord] = []
+    var unrecordedChannels: [String] = []
+    /// Ends not yet written, by channel, waiting or in a write under way. A lane whose
+    /// attempts carry runs (a `log` file) starts its next run only once its last is
+    /// recorded: the records wait behind a large tick's commits on SQLite's one writer, and
+    /// a lane writing on meanwhile had thousands of lines a crash would write again.
+    var awaitingRecord: [String: Int] = [:]
+    var outageChanges: [String: ChannelOutage?] = [:]
+    var recording = false
     /// Each channel's results since its lane last went quiet, for one log line per round.
     var rounds: [String: Round] = [:]
 
@@ -193,16 +200,20 @@ public actor OutboxDispatcher {
     public func drain() async {
         attempted = []
         pump()
-        while !attempts.isEmpty { await doorbell.wait(atMost: OutboxDispatcher.idleTurn) }
+        // A write under way may let a lane waiting for it start its next run.
+        while !attempts.isEmpty || recording { await doorbell.wait(atMost: OutboxDispatcher.idleTurn) }
         attempted = nil
         await recordNow()
     }
 
     /// Claims every message that is due and has room in its lane, then starts an attempt at
     /// each claim granted (`start`).
-    private func pump() {
+    func pump() {
         guard accepting else { return }
-        let due = schedule.take(now: clock.date(), skipping: attempted ?? [])
+        let unwritten = awaitingRecord.compactMap { channel, count in
+            count > 0 && (notifiers[channel]?.messagesPerAttempt ?? 1) > 1 ? channel : nil
+        }
+        let due = schedule.take(now: clock.date(), skipping: attempted ?? [], holding: Set(unwritten))
         guard !due.isEmpty else { return }
         for entry in due { attempted?.insert(entry.key) }
         attemptsStarted += 1
@@ -306,7 +317,11 @@ public actor OutboxDispatcher {
 
     /// Records, counts and announces what the schedule made of an attempt's end.
     private func take(_ finished: DeliverySchedule.Finished, of entry: DeliverySchedule.Entry, _ outcome: DeliveryOutcome?, at now: Date) {
-        if let record = finished.record { unrecorded.append(record) }
+        if let record = finished.record {
+            unrecorded.append(record)
+            unrecordedChannels.append(entry.channel)
+            awaitingRecord[entry.channel, default: 0] += 1
+        }
         if let outage = finished.outage {
             outageChanges[entry.channel] = outage
         }
@@ -349,50 +364,6 @@ public actor OutboxDispatcher {
             pump()
         } catch {
             logger.error("cannot put an ops notice in the outbox", metadata: ["error": "\(error)"])
-        }
-    }
-
-    /// Starts writing what ended meanwhile, unless a write is under way: whatever ends during
-    /// a write goes in the next, so a busy lane is recorded in batches, a quiet one at once.
-    private func recordLater() {
-        guard !recording, !unrecorded.isEmpty || !outageChanges.isEmpty else { return }
-        recording = true
-        let batch = unrecorded, outages = outageChanges
-        unrecorded.removeAll(keepingCapacity: true)
-        outageChanges.removeAll()
-        let store = store
-        Task.detached { [self] in
-            let failure: StateStoreError?
-            // Untyped: see `StateStoreError.caught`.
-            do {
-                try await store.record(batch, outages: outages)
-                failure = nil
-            } catch {
-                failure = StateStoreError.caught(error)
-            }
-            await recorded(batch, outages, failure)
-        }
-    }
-
-    private func recorded(_ batch: [AttemptRecord], _ outages: [String: ChannelOutage?], _ failure: StateStoreError?) {
-        recording = false
-        if let failure {
-            // Kept and written with the next batch; until then a restart would try them again.
-            logger.error("cannot record deliveries", metadata: ["error": "\(failure)", "count": "\(batch.count)"])
-            unrecorded.insert(contentsOf: batch, at: 0)
-            outageChanges.merge(outages) { newer, _ in newer }
-        }
-        doorbell.ring()
-    }
-
-    /// Waits until every attempt that ended is recorded, or writing has failed a few times
-    /// (then a restart tries those messages again).
-    private func recordNow() async {
-        var tries = 0
-        while recording || !unrecorded.isEmpty || !outageChanges.isEmpty, tries < 100 {
-            if !recording { tries += 1 }
-            recordLater()
-            await doorbell.wait(atMost: 0.05)
         }
     }
 }
