@@ -73,6 +73,28 @@ private func body(_ encoder: any ChannelEncoder, _ message: OutboundMessage = Sa
         #expect(card[path: "actions.0.type"] as? String == "Action.OpenUrl")
         #expect(card[path: "actions.0.url"] as? String == "https://help.example.com/t/1042")
     }
+
+    /// A digest of 60 tickets with long subjects came to 37 KB; Teams refuses past 28 KB,
+    /// and the digest was dead-lettered whole.
+    @Test func aLargeDigestIsCutToFitTeamsLimit() throws {
+        let subject = String(repeating: "Checkout fails for the EU storefront after the release ", count: 6)
+        let tickets = (0..<60).map { Samples.ticket("T-\($0)", subject: subject, url: "https://help.example.com/agent/tickets/\($0)?view=full") }
+        let lines = (0..<60).map { "• T-\($0) \"\(subject)\" — first response overdue by 2 hours" }
+        let message = Samples.message(text: lines.joined(separator: "\n"), tickets: tickets)
+        let request = try TeamsEncoder(url: hook).request(for: message, at: Samples.createdAt)
+        #expect(request.body.count <= 26_000, "\(request.body.count) bytes")
+        let json = try parseJSON(request.body)
+        let body = try #require(json[path: "attachments.0.content.body"] as? [[String: Any]])
+        let runs = allObjects(in: body).filter { $0["type"] as? String == "TextRun" }.compactMap { $0["text"] as? String }
+        // What is left out is counted, never dropped without a word.
+        let more = try #require(runs.first { $0.hasPrefix("… and ") && $0.hasSuffix(" more tickets") })
+        let shown = runs.filter { $0.hasPrefix("T-") && !$0.contains(" ") }.count
+        #expect(more == "… and \(60 - shown) more tickets")
+        #expect(shown > 0)
+        // A small card is left whole.
+        #expect(try TeamsEncoder(url: hook).request(for: Samples.message(), at: Samples.createdAt).body
+                == (try TeamsEncoder(url: hook).body(for: Samples.message()).encoded()))
+    }
 }
 
 @Suite struct GoogleChatEncoderTests {

@@ -7,8 +7,10 @@ public import Transport
 /// Untrusted text goes only into `TextRun`s of `RichTextBlock`s, which Adaptive Cards
 /// render as plain text, without Markdown, so a ticket cannot add a link or formatting;
 /// mentions need `msteams.entities`, which are never sent. Ticket links are `Action.OpenUrl`
-/// on http(s) URLs only. The card stays well under Teams' 28 KB message limit: the text is
-/// cut at 12,000 characters and tickets past 30 become an "and N more" line.
+/// on http(s) URLs only. The card stays under Teams' 28 KB message limit: the text is cut
+/// at 12,000 characters, tickets past 30 become an "and N more" line, and a card still
+/// larger than `maxBytes` (long subjects, long URLs) shows fewer tickets and less text
+/// until it fits; Teams refuses a larger one whole, and a digest is lost with it.
 public struct TeamsEncoder: ChannelEncoder {
     public let url: Secret
     public var kind: ChannelKind { .teams }
@@ -17,22 +19,40 @@ public struct TeamsEncoder: ChannelEncoder {
         self.url = try WebhookURL.validated(url, kind: .teams)
     }
 
+    /// The encoded card's bound, some way under Teams' 28 KB for the envelope Teams adds.
+    static let maxBytes = 26_000
+
     public func request(for message: OutboundMessage, at date: Date) throws -> HTTPRequest {
-        try jsonRequest(to: url, body: body(for: message))
+        try jsonRequest(to: url, body: fitted(message))
+    }
+
+    /// The body at most `maxBytes` long: all it may show when that fits, else half the
+    /// tickets, then half again, then shorter text, each told as "and N more".
+    func fitted(_ message: OutboundMessage) throws -> Data {
+        var tickets = min(30, message.tickets.count), textLimit = 12_000
+        while true {
+            let encoded = try body(for: message, tickets: tickets, textLimit: textLimit).encoded()
+            if encoded.count <= TeamsEncoder.maxBytes || (tickets == 0 && textLimit <= 500) { return encoded }
+            if tickets > 0 { tickets /= 2 } else { textLimit /= 2 }
+        }
     }
 
     func body(for message: OutboundMessage) -> JSONValue {
+        body(for: message, tickets: 30, textLimit: 12_000)
+    }
+
+    func body(for message: OutboundMessage, tickets shownCount: Int, textLimit: Int) -> JSONValue {
         var body: [JSONValue] = [
             richText(
                 [run(ChatText.fit(message.subject, limit: 500, escape: { $0 }), weight: "Bolder", size: "Medium",
                      color: message.isUrgent ? "Attention" : "Default")],
                 wrapSeparator: false)
         ]
-        let text = ChatText.fit(message.text, limit: 12_000, escape: { $0 })
+        let text = ChatText.fit(message.text, limit: textLimit, escape: { $0 })
         for paragraph in ChatText.lines(text).prefix(200) {
             body.append(richText([run(paragraph.isEmpty ? " " : paragraph)], wrapSeparator: false, spacing: "None"))
         }
-        let shown = message.tickets.prefix(30)
+        let shown = message.tickets.prefix(shownCount)
         for ticket in shown {
             var idRun = run(ChatText.fit(ticket.id, limit: 200, escape: { $0 }), weight: "Bolder")
             if let link = ChatText.linkTarget(ticket.url), case .object(var fields) = idRun {
