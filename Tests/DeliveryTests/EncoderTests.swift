@@ -119,6 +119,12 @@ private func body(_ encoder: any ChannelEncoder, _ message: OutboundMessage = Sa
         #expect(widgets[0][path: "decoratedText.button.onClick.openLink.url"] as? String == "https://help.example.com/t/1042")
         let digest = try body(encoder, Samples.message(tickets: [Samples.ticket("T-1"), Samples.ticket("T-2")]))
         #expect(digest["thread"] == nil)
+        // Two sources' ticket 1001 are two tickets: two threads.
+        var eu = Samples.ticket("1001"), us = Samples.ticket("1001")
+        eu.source = "zendesk-eu"
+        us.source = "zendesk-us"
+        let keys = try [eu, us].map { ticket in try body(encoder, Samples.message(tickets: [ticket]))[path: "thread.threadKey"] as? String }
+        #expect(keys == ["zendesk-eu:1001", "zendesk-us:1001"])
     }
 }
 

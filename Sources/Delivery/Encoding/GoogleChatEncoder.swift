@@ -4,7 +4,8 @@ public import Transport
 
 /// Google Chat incoming webhook: one `cardsV2` card, threaded per ticket.
 ///
-/// A message about a single ticket sets `thread.threadKey` to the ticket id, and the URL
+/// A message about a single ticket sets `thread.threadKey` to the ticket's key
+/// (`SOURCE:ID`: two sources' ticket 1001 are two tickets, with two threads), and the URL
 /// gets `messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD`, so later messages about
 /// the same ticket land in its thread (or start one). Text in card widgets is Chat's small
 /// HTML subset, so `&`, `<` and `>` are escaped there, which also rules out `<users/all>`;
@@ -67,7 +68,7 @@ public struct GoogleChatEncoder: ChannelEncoder {
             "cardsV2": [["cardId": .string("slawatch-" + ContentHash.hex(of: message.key, bytes: 8)), "card": card]]
         ]
         if message.tickets.count == 1, let ticket = message.tickets.first {
-            body["thread"] = ["threadKey": .string(ticket.id)]
+            body["thread"] = ["threadKey": .string(ticket.source.isEmpty ? ticket.id : "\(ticket.source):\(ticket.id)")]
         }
         return .object(body)
     }
