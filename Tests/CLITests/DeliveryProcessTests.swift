@@ -136,5 +136,9 @@ extension DeliveryProcessTests {
         #expect(result.stderr.contains("channel customers sends to each ticket's customer"), "\(result.stderr)")
         #expect(result.stderr.contains("pass --to ADDRESS"))
         #expect(result.stdout.isEmpty)
+        // A --to that is no address is a wrong argument (64), not a customer's email to check.
+        let bad = try SlawatchProcess.run(["test-notify", "--config", fixture.config, "customers", "--to", "not an address"])
+        #expect(bad.status == 64, "\(bad.stderr)")
+        #expect(bad.stderr.contains("--to: \"not an address\" is not a mail address"), "\(bad.stderr)")
     }
 }

@@ -30,6 +30,10 @@ struct TestNotifyCommand: AsyncParsableCommand {
             // The argument is wrong, not the configuration.
             throw ExitCode(ExitStatus.usage)
         }
+        if let to, MailAddress(parsing: to) == nil {
+            Console.error("--to: \"\(to)\" is not a mail address; write one such as --to you@example.com")
+            throw ExitCode(ExitStatus.usage)
+        }
         if case .email(_, let recipients, _)? = configuration.channels[channel]?.kind, recipients.isEmpty, to == nil {
             Console.error("channel \(channel) sends to each ticket's customer, so a test message has no recipient; "
                 + "pass --to ADDRESS to choose one, such as --to you@example.com")
