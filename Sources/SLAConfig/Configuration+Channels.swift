@@ -35,7 +35,9 @@ extension Configuration {
                 let relay = fields.required("relay", example: "main")?.reference(to: "relay", in: relays, section: "relays")
                 let to = fields["to"]?.mailboxes()
                 let cc = fields["cc"]?.mailboxes()
-                kind = relay.map { .email(relay: $0, to: to ?? [], cc: cc ?? []) }
+                // A `to` written but not read (reported) is no customer channel: left out,
+                // as any channel whose settings fail, so nothing more is said of it.
+                kind = fields["to"] != nil && to == nil ? nil : relay.map { .email(relay: $0, to: to ?? [], cc: cc ?? []) }
             case .log:
                 kind = fields.required("path", example: "notifications.jsonl")?.path("a file path").map { .log(path: $0) }
             }

@@ -150,6 +150,18 @@ import Testing
             sources:
               - { name: zm, type: zammad, url: "https://zammad.example.com", token_file: secrets/zammad, timeout: 1h }
             """, at: 5, 103, "sources[0].timeout", says: "is longer than 10 minutes", "such as 30s"),
+        // Said once: the channel is not also taken for one that mails customers.
+        Rejection("a team mail channel's to that is no address", """
+            policies:
+              - name: standard
+                targets: { any: { first_response: 1h } }
+            relays:
+              main: { url: "smtp://127.0.0.1:25", tls: none, from: support@example.com }
+            channels:
+              ch: { type: email, relay: main, to: ["not an address"] }
+            teams:
+              default: { lead: [ch] }
+            """, at: 7, 40, "channels.ch.to[0]", says: "not an address"),
         Rejection("no pages at all", """
             policies:
               - name: standard
