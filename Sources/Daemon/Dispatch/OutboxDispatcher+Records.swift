@@ -40,8 +40,11 @@ extension OutboxDispatcher {
             unrecordedChannels.insert(contentsOf: channels, at: 0)
             outageChanges.merge(outages) { newer, _ in newer }
         } else {
-            for channel in channels { awaitingRecord[channel, default: 1] -= 1 }
-            // A lane that waited for these records may start its next run.
+            for channel in channels { awaitingRecord[channel]? -= 1 }
+            // What ended during this write goes next: a lane waiting for its records would
+            // otherwise wait for the run loop's next turn, and a drain, which has none, ended
+            // with the lane's later runs unsent. A lane that waited for these may start its next run.
+            recordLater()
             pump()
         }
         doorbell.ring()
