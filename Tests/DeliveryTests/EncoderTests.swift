@@ -93,7 +93,7 @@ private func body(_ encoder: any ChannelEncoder, _ message: OutboundMessage = Sa
         #expect(shown > 0)
         // A small card is left whole.
         #expect(try TeamsEncoder(url: hook).request(for: Samples.message(), at: Samples.createdAt).body
-                == (try TeamsEncoder(url: hook).body(for: Samples.message()).encoded()))
+                == (try TeamsEncoder(url: hook).body(for: Samples.message(), tickets: 30, textLimit: 12_000).encoded()))
     }
 }
 

@@ -37,10 +37,6 @@ public struct TeamsEncoder: ChannelEncoder {
         }
     }
 
-    func body(for message: OutboundMessage) -> JSONValue {
-        body(for: message, tickets: 30, textLimit: 12_000)
-    }
-
     func body(for message: OutboundMessage, tickets shownCount: Int, textLimit: Int) -> JSONValue {
         var body: [JSONValue] = [
             richText(
