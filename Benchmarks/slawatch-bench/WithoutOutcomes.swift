@@ -9,6 +9,7 @@ struct WithoutOutcomes: NotificationLog {
 
     func ladderHistory() throws(StateStoreError) -> LadderHistory { try base.ladderHistory() }
     func heldIntents(dueBy now: Date) throws(StateStoreError) -> [Intent] { try base.heldIntents(dueBy: now) }
+    func rescheduleHeld(_ releases: [String: Date]) throws(StateStoreError) -> Int { try base.rescheduleHeld(releases) }
     func breachCounts(since: Date) throws(StateStoreError) -> BreachCounts { try base.breachCounts(since: since) }
     func recordBreaches(_ breaches: [BreachRecord]) async throws(StateStoreError) { try await base.recordBreaches(breaches) }
     func observe(_ tickets: [Ticket], source: String, at: Date) throws(StateStoreError) -> [String: [TicketEvent]] {

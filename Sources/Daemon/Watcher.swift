@@ -65,6 +65,9 @@ public actor Watcher {
     var ackTagged: Set<String> = []
     /// Makes the changes at the helpdesk off the tick; nil for a dry run, which makes none.
     let helpdesk: HelpdeskWrites?
+    /// Whether the intents quiet hours hold are to be scheduled again under the quiet hours
+    /// configured now, before the next tick reads those due: at start and after a reload.
+    var heldNeedScheduling = true
     /// Ticks ended with messages still to deliver since the WAL was last copied back.
     var ticksSinceCheckpoint = 0
     /// Ticks the copy of the WAL waits at most for the outbox to empty.
@@ -124,6 +127,7 @@ public actor Watcher {
 
         // Clocks and the ladder.
         // Held intents whose quiet hours end now need their clocks as they stand.
+        try await scheduleHeld(at: now)
         let heldDue = try await store.heldIntents(dueBy: now)
         // Silences standing, and those ended lately: a breached clock they muted gets its catch-up.
         let silences = try await (store as? any SilenceLog)?.silences(endingAfter: now - Watcher.silenceMemory) ?? []
@@ -198,6 +202,21 @@ public actor Watcher {
         }
         self.sources = sources
         await helpdesk?.use(Watcher.writers(of: sources))
+        heldNeedScheduling = true
+        // Quiet hours widened or removed let out what they hold at once, not at the next wake.
+        if (try? await store.nextHeldRelease()) != nil { answered.ring() }
+    }
+
+    /// Schedules the held intents again once the quiet hours may have changed (at start and
+    /// after a reload): widened or removed quiet hours let out what they held at the next
+    /// tick, narrowed ones hold it longer.
+    private func scheduleHeld(at now: Date) async throws(StateStoreError) {
+        guard heldNeedScheduling else { return }
+        let moved = try await store.rescheduleHeld(escalator.heldReleases(on: configuration.channels.keys, at: now))
+        heldNeedScheduling = false
+        if moved > 0 {
+            logger.info("held messages scheduled again under the quiet hours configured now", metadata: ["moved": "\(moved)"])
+        }
     }
 
     /// The engine, escalator and composer a configuration calls for.

@@ -37,13 +37,9 @@ extension Escalator {
                 continue
             }
             for (role, channel) in recipients {
-                var notBefore: Date?
-                if let calendar = quietHours[channel], !calendar.isOpen(at: now) {
-                    notBefore = calendar.nextOpen(atOrAfter: now)
-                }
                 var intent = Intent(
                     ticketID: ticket.id, source: ticket.source, risk: rule.kind, occurrence: latest.occurrence, channel: channel, role: role,
-                    isLate: isLate, notBefore: notBefore
+                    isLate: isLate, notBefore: quietUntil(on: channel, at: now)
                 )
                 if let silence = Silence.muting(.risk, of: ticket, among: silences, at: now) {
                     intent.silencing = .muted(silence)

@@ -40,6 +40,21 @@ public struct Escalator: Sendable {
         self.lateAfterSeconds = lateAfterSeconds
     }
 
+    /// When the quiet hours of `channel` end, if they hold non-urgent messages at `now`:
+    /// nil when the channel has none, or they are open (or never open again).
+    public func quietUntil(on channel: String, at now: Date) -> Date? {
+        guard let calendar = quietHours[channel], !calendar.isOpen(at: now) else { return nil }
+        return calendar.nextOpen(atOrAfter: now)
+    }
+
+    /// When the messages held on each of `channels` go out under the quiet hours set now:
+    /// at `now` where they hold nothing back, else as they end. Held messages are
+    /// scheduled again with this at start and after a reload, so quiet hours widened,
+    /// narrowed or removed take effect on what they already hold.
+    public func heldReleases(on channels: some Sequence<String>, at now: Date) -> [String: Date] {
+        Dictionary(channels.map { ($0, quietUntil(on: $0, at: now) ?? now) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// What one ticket's clocks owe now.
     public struct Decision: Sendable, Hashable {
         public var intents: [Intent] = []
@@ -169,10 +184,7 @@ public struct Escalator: Sendable {
                 continue
             }
             for (role, channel) in recipients {
-                var notBefore: Date?
-                if kind == .warning, let calendar = quietHours[channel], !calendar.isOpen(at: now) {
-                    notBefore = calendar.nextOpen(atOrAfter: now)
-                }
+                let notBefore = kind == .warning ? quietUntil(on: channel, at: now) : nil
                 var intent = Intent(
                     ticketID: ticket.id, source: ticket.source, metric: clock.metric, cycle: clock.cycle, step: label, kind: kind,
                     channel: channel, role: role, isLate: isLate, notBefore: notBefore

@@ -13,6 +13,9 @@ public protocol NotificationLog: Sendable {
     func ladderHistory() async throws(StateStoreError) -> LadderHistory
     /// Intents held by quiet hours whose hold ends by `now`.
     func heldIntents(dueBy now: Date) async throws(StateStoreError) -> [Intent]
+    /// Moves the end of the hold of every intent held on a channel of `releases` to that
+    /// channel's instant; returns how many moved. Channels not named keep their schedule.
+    func rescheduleHeld(_ releases: [String: Date]) async throws(StateStoreError) -> Int
     /// Breaches per customer since `since`.
     func breachCounts(since: Date) async throws(StateStoreError) -> BreachCounts
     /// Records breaches (a fact about a clock, apart from the tick's commit).
@@ -50,6 +53,8 @@ public struct DryRunLog: NotificationLog {
 
     public func ladderHistory() async throws(StateStoreError) -> LadderHistory { try await base?.ladderHistory() ?? LadderHistory() }
     public func heldIntents(dueBy now: Date) async throws(StateStoreError) -> [Intent] { try await base?.heldIntents(dueBy: now) ?? [] }
+    /// Moves nothing: the held intents read keep the schedule the state file has.
+    public func rescheduleHeld(_ releases: [String: Date]) throws(StateStoreError) -> Int { 0 }
     public func breachCounts(since: Date) async throws(StateStoreError) -> BreachCounts {
         try await base?.breachCounts(since: since) ?? BreachCounts()
     }

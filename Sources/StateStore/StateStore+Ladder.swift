@@ -39,6 +39,23 @@ extension StateStore {
         }
     }
 
+    /// Moves the end of the hold of the intents held on each channel of `releases`. An
+    /// intent held without an end (no message carried it) is not quiet hours' to move.
+    public func rescheduleHeld(_ releases: [String: Date]) throws(StateStoreError) -> Int {
+        guard !releases.isEmpty else { return 0 }
+        return try write { db in
+            var moved = 0
+            for (channel, release) in releases.sorted(by: { $0.key < $1.key }) {
+                let at = Int64(release.timeIntervalSince1970)
+                try db.execute(
+                    sql: "UPDATE intent SET not_before = ? WHERE status = 'held' AND channel = ? AND not_before <> ?",
+                    arguments: [at, channel, at])
+                moved += db.changesCount
+            }
+            return moved
+        }
+    }
+
     /// A risk's intent keeps the risk's name where a clock's keeps its metric.
     private static func intent(_ row: Row) -> Intent? {
         let notBefore = (row["not_before"] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }

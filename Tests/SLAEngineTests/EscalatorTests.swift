@@ -210,6 +210,20 @@ import BusinessTime
         #expect(breach.withdrawn == ["T-1/resolution/1/75%@support-leads"])
     }
 
+    @Test func heldMessagesAreReleasedUnderTheQuietHoursSetNow() {
+        // Support leads hear warnings only 14:00–22:00 UTC; ops-manager has no quiet hours.
+        let window = try! TimeWindow(parsing: "14:00-22:00")
+        escalator.quietHours["support-leads"] = BusinessCalendar(
+            name: "leads-awake", timeZone: TimeZone(identifier: "UTC")!,
+            week: WeeklySchedule(Dictionary(uniqueKeysWithValues: Weekday.allCases.map { ($0, [window]) }))
+        )
+        #expect(escalator.heldReleases(on: ["support-leads", "ops-manager"], at: at("2026-11-20T13:00:00Z"))
+                == ["support-leads": at("2026-11-20T14:00:00Z"), "ops-manager": at("2026-11-20T13:00:00Z")])
+        // Inside the open window, what was held goes now.
+        #expect(escalator.heldReleases(on: ["support-leads"], at: at("2026-11-20T15:30:00Z")) == ["support-leads": at("2026-11-20T15:30:00Z")])
+        #expect(escalator.heldReleases(on: ["support-leads"], at: at("2026-11-20T22:00:00Z")) == ["support-leads": at("2026-11-21T14:00:00Z")])
+    }
+
     @Test func aHeldWarningIsWithdrawnWhenTheClockIsMet() {
         let fired = ["T-1/resolution/1": [LadderRecord(step: "75%", channel: "support-leads", kind: .warning, isHeld: true)]]
         ticket.events = [TicketEvent(at: at("2026-11-20T13:10:00Z"), .status(.solved))]

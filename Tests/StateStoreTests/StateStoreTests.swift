@@ -166,6 +166,28 @@ func at(_ text: String) -> Date { Timestamp(rfc3339: text)!.date }
         #expect(try await subject.strings("SELECT message_key FROM intent WHERE id = '\(a.id)'") == ["m1"])
     }
 
+    @Test(arguments: Backend.allCases) func heldIntentsAreScheduledAgainOnTheirChannelsOnly(_ backend: Backend) async throws {
+        let subject = try await backend.make()
+        let store = try await subject.open()
+        let quiet = Intent(ticketID: "A", metric: .resolution, cycle: 1, step: "75%", kind: .warning, channel: "quiet",
+                           notBefore: at("2026-11-23T09:00:00Z"))
+        let other = Intent(ticketID: "B", metric: .resolution, cycle: 1, step: "75%", kind: .warning, channel: "other",
+                           notBefore: at("2026-11-23T09:00:00Z"))
+        // No message carried it, so it is held without an end: not quiet hours' to move.
+        let unworded = Intent(ticketID: "C", metric: .resolution, cycle: 1, step: "breach", kind: .breach, channel: "quiet")
+        try await store.commit(TickCommit(at: at("2026-11-22T13:00:00Z"), intents: [quiet, other, unworded]))
+        // The quiet hours of "quiet" were removed: its held intent is due now; "other" is not named.
+        #expect(try await store.rescheduleHeld(["quiet": at("2026-11-22T14:00:00Z")]) == 1)
+        #expect(try await store.heldIntents(dueBy: at("2026-11-22T14:00:00Z")).map(\.id) == [quiet.id])
+        #expect(try await store.nextHeldRelease() == at("2026-11-22T14:00:00Z"))
+        // The same schedule again moves nothing; a later one moves it back, as narrowed quiet hours do.
+        #expect(try await store.rescheduleHeld(["quiet": at("2026-11-22T14:00:00Z")]) == 0)
+        #expect(try await store.rescheduleHeld(["quiet": at("2026-11-23T10:00:00Z"), "other": at("2026-11-23T10:00:00Z")]) == 2)
+        #expect(try await store.heldIntents(dueBy: at("2026-11-23T09:59:59Z")).isEmpty)
+        #expect(try await subject.open().heldIntents(dueBy: at("2026-11-23T10:00:00Z")).map(\.id).sorted() == [quiet.id, other.id].sorted())
+        #expect(try await subject.strings("SELECT id FROM intent WHERE not_before IS NULL") == [unworded.id])
+    }
+
     @Test(arguments: Backend.allCases) func failedDeliveriesKeepTheirScheduleThenDeadLetter(_ backend: Backend) async throws {
         let subject = try await backend.make()
         let store = try await subject.open()

@@ -54,6 +54,22 @@ extension PostgresStateStore {
         }
     }
 
+    /// Moves the end of the hold of the intents held on each channel of `releases`, while
+    /// this daemon leads.
+    public func rescheduleHeld(_ releases: [String: Date]) async throws(StateStoreError) -> Int {
+        guard !releases.isEmpty else { return 0 }
+        let channels = Array(releases.keys)
+        let instants = channels.map { Int64(releases[$0]!.timeIntervalSince1970) }
+        return try await write { connection, logger in
+            let rows = try await connection.query("""
+                UPDATE intent SET not_before = r.at FROM unnest(\(channels)::text[], \(instants)::int8[]) AS r(channel, at)
+                WHERE intent.status = 'held' AND intent.channel = r.channel AND intent.not_before <> r.at
+                RETURNING intent.id
+                """, logger: logger)
+            return try await rows.all(String.self).count
+        }
+    }
+
     /// Writes one tick's decisions and the messages that carry them, in one transaction
     /// that holds only while this daemon leads. Rows go in as arrays, one statement a table.
     @discardableResult
