@@ -191,4 +191,28 @@ import Transport
         // A lone dot in the body is not the end of the message.
         #expect(mails[0].parts[0].content.replacingOccurrences(of: "\r\n", with: "\n").hasPrefix("Body\n.\nBcc: x@example.com"))
     }
+
+    /// A relay that takes the connection but never greets runs out the connection's limit
+    /// (the greeting is part of connecting), and the error says the time waited, not the
+    /// exchange's longer limit.
+    @Test func aRelayThatNeverGreetsIsATimeoutOfTheTimeWaited() async throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        #expect(listen(listener, 4) == 0)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        let relay = try SMTPRelay(
+            url: "smtp://127.0.0.1:\(UInt16(bigEndian: address.sin_port))", security: .none, from: "s@example.com")
+        let notifier = try EmailNotifier(
+            channel: "mail", relay: relay, to: ["a@example.com"],
+            transport: try CurlTransport(settings: TransportSettings(connectTimeout: 0.5)), policy: ChannelPolicy(timeout: 4),
+            context: DeliveryContext(clock: VirtualClock(), random: { 0.5 }))
+        let outcome = await notifier.deliver(Samples.message())
+        #expect(outcome.error?.code == .timeout)
+        #expect(outcome.error?.message.contains("did not answer within 0.5 s") == true, "\(outcome.error?.message ?? "-")")
+    }
 }

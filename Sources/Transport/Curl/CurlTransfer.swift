@@ -315,8 +315,14 @@ final class CurlTransfer {
         }
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
+            // The limit that ran out is said as waited: the connection's (for mail, up to the
+            // relay's greeting) ends sooner than the exchange's.
+            var waited: curl_off_t = 0
+            _ = slw_easy_getinfo_off_t(easy, CURLINFO_TOTAL_TIME_T, &waited)
+            let seconds = Double(waited) / 1_000_000
+            let said = seconds >= 1 ? seconds.rounded() : (seconds * 10).rounded() / 10
             return make(
-                .timeout, "\(host) did not answer within \(TransportError.seconds(timeout)) s (\(detail))",
+                .timeout, "\(host) did not answer within \(TransportError.seconds(waited > 0 ? said : timeout)) s (\(detail))",
                 recoverable: true)
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT, CURLE_GOT_NOTHING,
             CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE:
