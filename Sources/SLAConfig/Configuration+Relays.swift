@@ -1,3 +1,4 @@
+import Foundation
 /// `relays`: name → `{url, tls, username, password_file, from, ca_file}`.
 extension Configuration {
     static let relayKeys = ["url", "tls", "username", "password_file", "from", "ca_file"]
@@ -31,6 +32,10 @@ extension Configuration {
             let from = fields.required("from", example: "\"Example Support <support@example.com>\"")?.mailbox(displayName: true)
             let caFile = fields["ca_file"]?.interpolated("a CA certificate file", example: "/etc/ssl/private-ca.pem", bareNames: true)
             guard let url, let from else { continue }
+            if tls == RelayConfig.TLS.none, password != nil, let host = URLComponents(string: url)?.host, !isLoopback(host) {
+                fields["tls"]?.warn("sends the relay's password to \(host) unencrypted; write tls: starttls or use smtps://, "
+                    + "or keep tls: none for a relay on this machine or a network you trust")
+            }
             var relay = RelayConfig(
                 name: entry.key, url: url, tls: tls ?? (implicitOnly ? .implicit : .starttls),
                 username: username, password: password, from: from, caFile: caFile.map(node.document.resolvingPath)
@@ -39,5 +44,11 @@ extension Configuration {
             relays[entry.key] = relay
         }
         return relays
+    }
+
+    /// A host on this machine: a password to it never crosses a network.
+    private static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        return bare == "localhost" || bare.hasSuffix(".localhost") || bare == "::1" || bare.hasPrefix("127.")
     }
 }

@@ -197,6 +197,28 @@ import Testing
         #expect(!writing.stderr.contains("changes no ticket"), "\(writing.stderr)")
     }
 
+    /// A relay password sent unencrypted across a network passed `check` without a word.
+    @Test func aPasswordToARemoteRelayWithoutTLSIsAWarning() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-relay-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let password = directory.appendingPathComponent("relay-password").path
+        try "pw\n".write(toFile: password, atomically: true, encoding: .utf8)
+        let fixture = try fixture("""
+            relays:
+              remote: { url: "smtp://192.0.2.1:25", tls: none, username: u, password_file: \(password), from: s@example.com }
+              local: { url: "smtp://127.0.0.1:25", tls: none, username: u, password_file: \(password), from: s@example.com }
+              open: { url: "smtp://192.0.2.1:25", tls: none, from: s@example.com }
+            """)
+        let line = try lineNumber(of: "remote: {", in: fixture)
+        let check = try SlawatchProcess.run(["check", "--config", fixture.config])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stderr.contains("\(fixture.config):\(line):46: relays.remote.tls: warning: sends the relay's password to "
+            + "192.0.2.1 unencrypted"), "\(check.stderr)")
+        // On this machine, or without a password, nothing crosses a network in clear.
+        #expect(!check.stderr.contains("relays.local"), "\(check.stderr)")
+        #expect(!check.stderr.contains("relays.open"), "\(check.stderr)")
+    }
+
     /// `check` said ok to an address this machine does not have, and `run` then exited 69.
     /// (192.0.2.1 is TEST-NET-1, documentation only: no machine has it.)
     @Test func aListenHostThisMachineDoesNotHaveIsACheckError() throws {
