@@ -141,4 +141,33 @@ extension DeliveryProcessTests {
         #expect(bad.status == 64, "\(bad.stderr)")
         #expect(bad.stderr.contains("--to: \"not an address\" is not a mail address"), "\(bad.stderr)")
     }
+
+    /// `--to` on a team mail channel still mailed its `cc`, and on a chat channel it was
+    /// dropped without a word.
+    @Test func testNotifyToSendsToThatAddressAlone() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../DeliveryTests/Fixtures/smtp_receiver.py").standardized.path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-mail-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let mails = directory.appendingPathComponent("mail.jsonl").path
+        let relay = try SlawatchProcess.start("/usr/bin/python3", ["-W", "ignore", script, "--out", mails, "--tls", "none"])
+        defer { relay.terminate(SIGKILL) }
+        #expect(relay.waitForLine(containing: "PORT "), "\(relay.stderr)")
+        let port = try #require(relay.stdout.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) })
+        let fixture = try fixture(channels: """
+              hooks: { type: log, path: out/hooks.jsonl }
+              leads-mail: { type: email, relay: main, to: lead@example.com, cc: [archive@example.com] }
+            relays:
+              main: { url: "smtp://127.0.0.1:\(port)", tls: none, from: "Support <support@example.com>" }
+            """)
+        let sent = try SlawatchProcess.run(["test-notify", "--config", fixture.config, "leads-mail", "--to", "me@example.com"])
+        #expect(sent.status == 0, "\(sent.stderr)")
+        let received = try String(contentsOfFile: mails, encoding: .utf8).split(separator: "\n")
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(received.map { $0["rcpt_tos"] as? [String] } == [["me@example.com"]])
+
+        let chat = try SlawatchProcess.run(["test-notify", "--config", fixture.config, "hooks", "--to", "me@example.com"])
+        #expect(chat.status == 64, "\(chat.stderr)")
+        #expect(chat.stderr.contains("--to is for email channels; hooks is a log channel"), "\(chat.stderr)")
+    }
 }

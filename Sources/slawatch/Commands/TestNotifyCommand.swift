@@ -19,12 +19,12 @@ struct TestNotifyCommand: AsyncParsableCommand {
     @Argument(help: "The channel, as named under channels.")
     var channel: String
 
-    @Option(help: "For an email channel without `to` (such as customers): the address to send to.")
+    @Option(help: "For an email channel: the one address to send to, in place of its `to` and `cc` (a channel without `to`, such as customers, needs one).")
     var to: String?
 
     func run() async throws {
-        let configuration = try options.load()
-        guard configuration.channels[channel] != nil else {
+        var configuration = try options.load()
+        guard let chosen = configuration.channels[channel] else {
             Console.error("\(options.config): no channel is named \(channel); "
                 + "defined: \(configuration.channels.keys.sorted().joined(separator: ", "))")
             // The argument is wrong, not the configuration.
@@ -33,6 +33,15 @@ struct TestNotifyCommand: AsyncParsableCommand {
         if let to, MailAddress(parsing: to) == nil {
             Console.error("--to: \"\(to)\" is not a mail address; write one such as --to you@example.com")
             throw ExitCode(ExitStatus.usage)
+        }
+        if to != nil {
+            guard case .email(let relay, let recipients, _) = chosen.kind else {
+                Console.error("--to is for email channels; \(channel) is a \(chosen.type.rawValue) channel, which sends where "
+                    + "its configuration says; leave out --to")
+                throw ExitCode(ExitStatus.usage)
+            }
+            // The test goes to that one address: the channel's copies are left out too.
+            configuration.channels[channel]?.kind = .email(relay: relay, to: recipients, cc: [])
         }
         if case .email(_, let recipients, _)? = configuration.channels[channel]?.kind, recipients.isEmpty, to == nil {
             Console.error("channel \(channel) sends to each ticket's customer, so a test message has no recipient; "
