@@ -150,13 +150,15 @@ extension DeliveryProcessTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-mail-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let mails = directory.appendingPathComponent("mail.jsonl").path
-        let relay = try SlawatchProcess.start("/usr/bin/python3", ["-W", "ignore", script, "--out", mails, "--tls", "none"])
+        let relay = try SlawatchProcess.start(
+            "/usr/bin/python3", ["-W", "ignore", script, "--out", mails, "--tls", "none", "--reject", "nobody@example.com"])
         defer { relay.terminate(SIGKILL) }
         #expect(relay.waitForLine(containing: "PORT "), "\(relay.stderr)")
         let port = try #require(relay.stdout.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) })
         let fixture = try fixture(channels: """
               hooks: { type: log, path: out/hooks.jsonl }
               leads-mail: { type: email, relay: main, to: lead@example.com, cc: [archive@example.com] }
+              partial: { type: email, relay: main, to: [lead@example.com, nobody@example.com] }
             relays:
               main: { url: "smtp://127.0.0.1:\(port)", tls: none, from: "Support <support@example.com>" }
             """)
@@ -165,6 +167,15 @@ extension DeliveryProcessTests {
         let received = try String(contentsOfFile: mails, encoding: .utf8).split(separator: "\n")
             .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(received.map { $0["rcpt_tos"] as? [String] } == [["me@example.com"]])
+        // The relay's reply once, not its code twice ("answer 250 250 …").
+        #expect(sent.stdout.contains("delivered after 1 attempt; answer 250 "), "\(sent.stdout)")
+        #expect(!sent.stdout.contains("250 250"), "\(sent.stdout)")
+
+        // One recipient refused: the test failed, and says which and why.
+        let partial = try SlawatchProcess.run(["test-notify", "--config", fixture.config, "partial"])
+        #expect(partial.status == 69, "\(partial.stdout)")
+        #expect(partial.stdout.contains("partially_delivered"), "\(partial.stdout)")
+        #expect(partial.stdout.contains("refused the recipient nobody@example.com with \"550 5.1.1"), "\(partial.stdout)")
 
         let chat = try SlawatchProcess.run(["test-notify", "--config", fixture.config, "hooks", "--to", "me@example.com"])
         #expect(chat.status == 64, "\(chat.stderr)")

@@ -127,7 +127,9 @@ public struct EmailNotifier: Notifier {
         let result = await SingleAttempt(limiter: limiter).run {
             do {
                 let response = try await transport.send(request)
-                return .success(ReceiverAnswer(status: response.code, excerpt: ReceiverAnswer.excerpt(of: Array(response.reply.utf8), redaction: { redaction })))
+                // The reply's text, without its code, which the answer shows already.
+                let text = response.reply.hasPrefix("\(response.code) ") ? response.reply.dropFirst(4) : Substring(response.reply)
+                return .success(ReceiverAnswer(status: response.code, excerpt: ReceiverAnswer.excerpt(of: Array(text.utf8), redaction: { redaction })))
             } catch let error as TransportError {
                 var failure = DeliveryError(error)
                 failure.message = redaction.apply(failure.message)

@@ -30,6 +30,8 @@ final class CurlTransfer {
     private var truncated = false
     private var headers: [HTTPHeader] = []
     private var lastReply = ""
+    /// The relay's last reply of 4xx or 5xx.
+    private var lastRefusal = ""
 
     /// Creates the easy handle and sets every option; throws `invalid_request` when libcurl
     /// refuses one (a header with CR or LF, an option this libcurl lacks).
@@ -247,7 +249,11 @@ final class CurlTransfer {
         let raw = UnsafeRawBufferPointer(start: data, count: count).bindMemory(to: UInt8.self)
         let line = CurlTransfer.trimmed(raw[...])
         if isMail {
-            if !line.isEmpty { lastReply = String(decoding: UnsafeBufferPointer(rebasing: line), as: UTF8.self) }
+            if !line.isEmpty {
+                lastReply = String(decoding: UnsafeBufferPointer(rebasing: line), as: UTF8.self)
+                // A refusal is followed by the answer to QUIT, so it is kept apart.
+                if line[line.startIndex] == UInt8(ascii: "4") || line[line.startIndex] == UInt8(ascii: "5") { lastRefusal = lastReply }
+            }
         } else if line.starts(with: "HTTP/".utf8) {
             headers.removeAll()  // a new response (after a 1xx or a redirect) starts over
         } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
@@ -299,17 +305,23 @@ final class CurlTransfer {
         func make(_ code: TransportError.Code, _ message: String, recoverable: Bool) -> TransportError {
             TransportError(code: code, host: host, message: message, recoverable: recoverable, replyCode: reply)
         }
+        // The relay's own reply (`535 5.7.8 …`) tells a bad password from a policy; libcurl's
+        // text names only the command.
+        let relayReply = isMail ? reply.flatMap { code in
+            lastRefusal.hasPrefix(String(code)) ? "\"\(redaction.apply(String(lastRefusal.prefix(300))))\"" : nil
+        } : nil
+        let why = relayReply.map { "with \($0)" } ?? "(\(detail))"
         if isMail, detail.hasPrefix("RCPT failed") {
             return make(
                 .rejectedRecipient,
-                "\(host) refused the recipient \(recipient ?? "?") (\(detail)); check the address"
+                "\(host) refused the recipient \(recipient ?? "?") \(why); check the address"
                     + (transient ? "; the relay asks to try again later" : ""),
                 recoverable: transient)
         }
         if isMail, detail.hasPrefix("MAIL failed") {
             return make(
                 .rejectedSender,
-                "\(host) refused the sender \(sender ?? "?") (\(detail)); check the relay's from and that its "
+                "\(host) refused the sender \(sender ?? "?") \(why); check the relay's from and that its "
                     + "login may send as that address",
                 recoverable: transient)
         }
@@ -351,7 +363,7 @@ final class CurlTransfer {
                 recoverable: true)
         case CURLE_LOGIN_DENIED, CURLE_AUTH_ERROR:
             return make(
-                .authentication, "\(host) refused the login (\(detail)); check username and password_file",
+                .authentication, "\(host) refused the login \(why); check username and password_file",
                 recoverable: false)
         case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
             return make(
@@ -362,12 +374,12 @@ final class CurlTransfer {
         case CURLE_TOO_MANY_REDIRECTS:
             return make(.protocolError, "\(host) redirected too often (\(detail))", recoverable: false)
         default:
-            if isMail, let reply, reply >= 400, lastReply.hasPrefix(String(reply)) {
+            if let relayReply, let reply, reply >= 400 {
                 // libcurl says only "Weird server reply" when the relay refuses the message itself
                 // (after DATA); the relay's own reply says why.
                 return make(
                     .protocolError,
-                    "\(host) refused the message with \"\(redaction.apply(String(lastReply.prefix(300))))\""
+                    "\(host) refused the message with \(relayReply)"
                         + (transient ? "; the relay asks to try again later" : "; check the relay's rules for this sender and message"),
                     recoverable: transient)
             }
