@@ -43,6 +43,13 @@ extension LogChannel {
             return "\(path) cannot be made: \(directory) is not writable (\(String(cString: strerror(errno)))); "
                 + "check the directory and its permissions"
         }
+        // Root passes `access` anywhere (a read-only mount fails it for everyone), but no
+        // file can be made among the kernel's own files.
+        let resolved = (directory as NSString).resolvingSymlinksInPath
+        if let kernel = ["/proc", "/sys"].first(where: { resolved == $0 || resolved.hasPrefix($0 + "/") }) {
+            return "\(path) cannot be made: \(kernel) holds the kernel's files only; "
+                + "name a file such as /var/log/slawatch/notifications.jsonl"
+        }
         return nil
     }
 

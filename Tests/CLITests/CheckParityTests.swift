@@ -156,6 +156,9 @@ import Testing
     /// message to it then failed at run with "connection".
     @Test(arguments: [
         ("/proc/version", "/proc/version cannot be written ("),
+        // Root may write anywhere by its permissions, but nothing can be made in the kernel's own files.
+        ("/proc/nonexistent/dir/lines.jsonl", "/proc/nonexistent/dir/lines.jsonl cannot be made: /proc holds the kernel's files only"),
+        ("/sys/lines.jsonl", "/sys/lines.jsonl cannot be made: /sys holds the kernel's files only"),
         ("tickets.json/lines.jsonl", "/tickets.json is not a directory, so "),
         ("/tmp", "/tmp is a directory; name a file in it"),
     ])
