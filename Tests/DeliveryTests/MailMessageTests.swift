@@ -99,7 +99,7 @@ import Testing
         #expect(parsed.name == name && parsed.address == address)
     }
 
-    @Test(arguments: ["", "no-at-sign", "a@", "@b.com", "a b@c.com", "a@b.com>", "x@y.com\r\nBcc: z@w.com", "<a@b.com", "a@b..com", "a,b@c.com"])
+    @Test(arguments: ["", "no-at-sign", "a@", "@b.com", "a b@c.com", "a@b.com>", "x@y.com\r\nBcc: z@w.com", "a@b.example\r\n.\r\nMAIL FROM:<x@y.example>", "Dana\n<dana@example.com>", "<a@b.com", "a@b..com", "a,b@c.com"])
     func notAddresses(text: String) {
         #expect(MailAddress(parsing: text) == nil)
     }

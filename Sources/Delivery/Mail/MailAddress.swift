@@ -16,6 +16,9 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
     /// Parses `text`; nil when it is not an address this type accepts.
     public init?(parsing text: String) {
         let trimmed = text.trimmingCharactersOfWhitespace()
+        // A line break inside is no address, whatever follows it: `a@b\r\n.\r\nMAIL FROM:<x@y>`
+        // read as a name before `<x@y>` and was mailed to x@y.
+        guard !trimmed.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) else { return nil }
         var name: String?
         var address = trimmed
         if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
