@@ -122,6 +122,29 @@ extension LaneBatchTests {
         #expect(store.base.records.count == 30)
     }
 
+    /// A drain (`run --once`) has no run loop to start the write of what ended during a
+    /// write: a lane whose run ended then waited for records nobody wrote, and the drain
+    /// ended with its later runs unsent (256 of 300 customer notices, once in five runs).
+    @Test func aDrainWritesWhatEndedDuringAWriteAndSendsTheLaneOn() async throws {
+        let store = SlowRecords(MemoryOutbox())
+        let team = RunNotifier("team", perAttempt: 8) { messages in messages.map { _ in .delivered } }
+        // Ends while the team's record (30 ms) is being written.
+        let customers = RunNotifier("customers", perAttempt: 8) { messages in
+            usleep(10_000)
+            return messages.map { _ in .delivered }
+        }
+        let dispatcher = OutboxDispatcher(
+            store: store, notifiers: ["team": team, "customers": customers], opsChannel: nil,
+            templates: OutboxDispatcherTests.templates, logger: Self.logger)
+        await dispatcher.submit(
+            (0..<8).map { OutboxDispatcherTests.message("t\($0)", "team") }
+                + (0..<24).map { OutboxDispatcherTests.message("c\($0)", "customers") },
+            claimed: true)
+        await dispatcher.drain()
+        #expect(customers.runs.withLock { $0.count } == 3)
+        #expect(store.base.records.count == 32)
+    }
+
     /// Each message of a run has its own outcome: one the receiver refused is retried alone,
     /// and one the notifier gave no outcome for is retried too, never lost.
     @Test func eachMessageOfARunEndsOnItsOwn() async throws {

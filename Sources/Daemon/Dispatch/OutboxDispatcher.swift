@@ -63,6 +63,8 @@ public actor OutboxDispatcher {
     var awaitingRecord: [String: Int] = [:]
     var outageChanges: [String: ChannelOutage?] = [:]
     var recording = false
+    /// Writes of records that failed in a row (a drain gives up waiting after a few).
+    var failedRecordWrites = 0
     /// Each channel's results since its lane last went quiet, for one log line per round.
     var rounds: [String: Round] = [:]
 
@@ -200,8 +202,12 @@ public actor OutboxDispatcher {
     public func drain() async {
         attempted = []
         pump()
-        // A write under way may let a lane waiting for it start its next run.
-        while !attempts.isEmpty || recording { await doorbell.wait(atMost: OutboxDispatcher.idleTurn) }
+        // A write under way, or one of ends not yet written, may let a lane waiting for its
+        // records start its next run: the drain is this loop's turns, as the daemon's are `run`'s.
+        while !attempts.isEmpty || recording || (!unrecorded.isEmpty && failedRecordWrites < 100) {
+            recordLater()
+            await doorbell.wait(atMost: OutboxDispatcher.idleTurn)
+        }
         attempted = nil
         await recordNow()
     }
