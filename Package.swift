@@ -90,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "slawatch-bench",
             dependencies: [
-                "SLAEngine", "BusinessTime", "SLAConfig", "StateStore", "TicketSources", "Daemon", "Service",
+                "SLAEngine", "BusinessTime", "SLAConfig", "StateStore", "TicketSources", "Daemon", "Service", "Transport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/slawatch-bench",

@@ -5,6 +5,7 @@ import SLAConfig
 import SLAEngine
 import StateStore
 import Synchronization
+import Transport
 import TicketSources
 
 /// tick: one daemon tick over synthetic open tickets with a real state database: record
@@ -119,13 +120,21 @@ enum TickBenchmark {
         let sqlite = shared == nil ? try StateStore(path: configuration.state, exclusive: true) : nil
         let store: any NotificationLog & OutboxStore = shared ?? sqlite!
         let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        let files = ["leads", "customers"].map { directory.appendingPathComponent("\($0).jsonl").path }
+        // The dispatcher's clock stands at each tick's instant, so its loop sees the tick's
+        // messages as just made (not weeks old, past their maximum age).
+        let clock = ShiftedClock()
         let dispatcher = OutboxDispatcher(
             store: store, notifiers: [
-                "leads": LogChannel(channel: "leads", path: directory.appendingPathComponent("leads.jsonl").path),
-                "customers": LogChannel(channel: "customers", path: directory.appendingPathComponent("customers.jsonl").path),
+                "leads": LogChannel(channel: "leads", path: files[0]),
+                "customers": LogChannel(channel: "customers", path: files[1]),
             ],
-            opsChannel: nil, templates: try MessageTemplates(directory: nil), logger: logger)
+            opsChannel: nil, templates: try MessageTemplates(directory: nil), clock: clock, logger: logger)
         try await dispatcher.resume()
+        // Delivered beside the tick by the dispatcher's own loop, as the daemon does.
+        let delivery = Task { await dispatcher.run() }
+        var lines = LineCount(paths: files)
+        var enqueued = 0
         let watcher = Watcher(
             configuration: configuration, templates: try MessageTemplates(directory: nil),
             store: outcomes || sqlite == nil ? store : WithoutOutcomes(base: sqlite!),
@@ -133,20 +142,64 @@ enum TickBenchmark {
             dispatcher: dispatcher, logger: logger
         )
         for (index, name) in names.enumerated() {
+            let instant = benchmarkNow + offset + Double(index) * 60
+            clock.stand(at: instant)
             let start = ContinuousClock.now
             let cpuStart = processCPUSeconds()
-            let report = try await watcher.tick(at: benchmarkNow + offset + Double(index) * 60, forcePoll: true)
+            let report = try await watcher.tick(at: instant, forcePoll: true)
             let seconds = (ContinuousClock.now - start).seconds
             print("tick: \(name): \(count) tickets, \(report.clocks) clocks, \(report.intents) intents, "
                 + "\(report.enqueued) messages in " + String(format: "%.3f s (CPU %.3f s)", seconds, processCPUSeconds() - cpuStart)
                 + String(format: ", peak RSS so far %.0f MiB", peakResidentMiB()))
             print("  phases: " + report.phases.map { "\($0.phase) " + String(format: "%.3f", $0.seconds) }.joined(separator: ", "))
-            // Out now, also into a pipe: a script reading the tick's figures gets them before the drain.
+            // Out now, also into a pipe: a script reading the tick's figures gets them before delivery ends.
             fflush(nil)
-            // Delivery is the dispatcher's, after the tick: timed apart.
+            // Timed from the tick's end to the last line written (each message is one line).
+            enqueued += report.enqueued
             let drainStart = ContinuousClock.now
-            await dispatcher.drain()
-            print("  delivered what it enqueued in " + String(format: "%.3f s", (ContinuousClock.now - drainStart).seconds))
+            while lines.count() < enqueued, ContinuousClock.now - drainStart < .seconds(120) {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            print("  delivered what it enqueued in " + String(format: "%.3f s", (ContinuousClock.now - drainStart).seconds)
+                + " (\(lines.count()) of \(enqueued) lines)")
         }
+        dispatcher.requestStop()
+        await delivery.value
+    }
+}
+
+/// The real clock, moved to stand at a chosen instant.
+final class ShiftedClock: DeliveryClock {
+    private let base = SystemDeliveryClock()
+    private let shift = Mutex<TimeInterval>(0)
+
+    /// From now on, the wall clock reads `instant` and on.
+    func stand(at instant: Date) { shift.withLock { $0 = instant.timeIntervalSince(Date()) } }
+    func now() -> TimeInterval { base.now() }
+    func date() -> Date { base.date() + shift.withLock { $0 } }
+    func sleep(for seconds: TimeInterval) async throws { try await base.sleep(for: seconds) }
+}
+
+/// Lines appended to some files, read as they grow.
+struct LineCount {
+    let paths: [String]
+    private var offsets: [UInt64]
+    private var total = 0
+
+    init(paths: [String]) {
+        self.paths = paths
+        offsets = paths.map { _ in 0 }
+    }
+
+    mutating func count() -> Int {
+        for (index, path) in paths.enumerated() {
+            guard let file = FileHandle(forReadingAtPath: path) else { continue }
+            defer { try? file.close() }
+            try? file.seek(toOffset: offsets[index])
+            let data = (try? file.readToEnd()) ?? Data()
+            offsets[index] += UInt64(data.count)
+            total += data.reduce(0) { $1 == 10 ? $0 + 1 : $0 }
+        }
+        return total
     }
 }

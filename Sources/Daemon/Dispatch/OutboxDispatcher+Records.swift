@@ -43,10 +43,7 @@ extension OutboxDispatcher {
         } else {
             for channel in channels { awaitingRecord[channel]? -= 1 }
             // A lane that waited for these records may start its next run. What ended during
-            // this write waits for the run loop's next turn (or the drain's): starting its
-            // write here, before the lanes it frees have started, kept a `log` lane behind
-            // back-to-back writes (the notice tick's last notice went from as the tick ended
-            // to 1.7 s after it, with half again the CPU).
+            // this write is written at the run loop's next turn, or the drain's.
             pump()
         }
         doorbell.ring()
