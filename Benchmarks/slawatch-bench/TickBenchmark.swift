@@ -180,7 +180,7 @@ final class ShiftedClock: DeliveryClock {
     func sleep(for seconds: TimeInterval) async throws { try await base.sleep(for: seconds) }
 }
 
-/// Lines appended to some files, read as they grow.
+/// Lines appended to some files since this count began, read as they grow.
 struct LineCount {
     let paths: [String]
     private var offsets: [UInt64]
@@ -188,7 +188,7 @@ struct LineCount {
 
     init(paths: [String]) {
         self.paths = paths
-        offsets = paths.map { _ in 0 }
+        offsets = paths.map { ((try? FileManager.default.attributesOfItem(atPath: $0))?[.size] as? UInt64) ?? 0 }
     }
 
     mutating func count() -> Int {
