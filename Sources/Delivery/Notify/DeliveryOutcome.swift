@@ -46,9 +46,6 @@ public struct DeliveryOutcome: Sendable, CustomStringConvertible {
         self.recipients = recipients
     }
 
-    /// True for `delivered` and `partiallyDelivered`.
-    public var reachedReceiver: Bool { status == .delivered || status == .partiallyDelivered }
-
     public var description: String {
         var text = "\(channel) (\(kind.rawValue)) \(key): \(status.rawValue) after \(attempts) attempt\(attempts == 1 ? "" : "s")"
         if let answer { text += "; answer \(answer)" }
