@@ -198,7 +198,9 @@ struct LineCount {
             try? file.seek(toOffset: offsets[index])
             let data = (try? file.readToEnd()) ?? Data()
             offsets[index] += UInt64(data.count)
-            total += data.reduce(0) { $1 == 10 ? $0 + 1 : $0 }
+            // Counted over the bytes in place: `Data`'s own iterator, a byte at a time, took
+            // a fiftieth of the process's time while delivery went on beside the count.
+            total += data.withUnsafeBytes { bytes in bytes.reduce(0) { $1 == 10 ? $0 + 1 : $0 } }
         }
         return total
     }

@@ -24,18 +24,19 @@ extension Watcher {
     /// `silences` mute held intents whose quiet hours end under them.
     func decide(_ evaluation: Evaluation, heldDue: [Intent], silences: [Silence], stale: [String: Date], at now: Date) -> Decided {
         let clocks = evaluation.clocks
+        let subject = SubjectLookup(clocks)
         let plan = TickPlanner.plan(
             intents: evaluation.intents, withdrawn: evaluation.withdrawn, heldDue: heldDue, unsilenced: evaluation.unsilenced,
             stale: Set(stale.keys),
             facts: TickPlanner.Facts(
-                clockIsOpen: { intent in clocks[intent.ticketKey].map { $0.isOpen(for: intent) } },
-                hasCustomerEmail: { clocks[$0.ticketKey]?.ticket.customer.email != nil },
+                clockIsOpen: { intent in subject(intent).map { $0.isOpen(for: intent) } },
+                hasCustomerEmail: { subject($0)?.ticket.customer.email != nil },
                 muting: { intent in
-                    clocks[intent.ticketKey].flatMap { Silence.muting(intent.kind, of: $0.ticket, among: silences, at: now) }
+                    subject(intent).flatMap { Silence.muting(intent.kind, of: $0.ticket, among: silences, at: now) }
                 }
             ),
             at: now)
-        let subjects = plan.ready.map { number in clocks[plan.intent(number).ticketKey]! }
+        let subjects = plan.ready.map { number in subject(plan.intent(number))! }
         return Decided(plan: plan, items: ReadyItems(plan: plan, subjects: subjects), stale: stale, writeBacks: writeBackPlan(plan.decided, clocks: clocks))
     }
 
@@ -50,16 +51,22 @@ extension Watcher {
     /// The store commits a part while the next one is worded (on another core), one commit
     /// at a time and in order: a part's commit starts once the one before has ended.
     func commitInParts(
-        _ decided: Decided, at now: Date, into report: inout TickReport, phase: inout ContinuousClock.Instant,
+        _ decided: inout Decided, at now: Date, into report: inout TickReport, phase: inout ContinuousClock.Instant,
         surges: SurgeCommit = SurgeCommit(), beforeFirstCommit: () async throws(StateStoreError) -> [OutboundMessage]
     ) async throws(StateStoreError) {
+        // Read in place, without copying an intent or making a ticket key for each of a large
+        // catch-up's items (a fortieth of its tick): a ticket's items share one `TicketClocks`.
+        let plan = decided.plan
         let parts = TickPlanner.parts(
             of: decided.items.indices, size: Watcher.messagesPerCommit,
             isDigest: { item in
-                let intent = decided.plan.intent(decided.plan.ready[item])
-                return composer.digestChannels.contains(intent.channel ?? "") && intent.kind != .customerNotice
+                let number = plan.ready[item]
+                let (channel, kind) = number < plan.decided.count
+                    ? (plan.decided[number].channel, plan.decided[number].kind)
+                    : (plan.released[number - plan.decided.count].channel, plan.released[number - plan.decided.count].kind)
+                return kind != .customerNotice && composer.digestChannels.contains(channel ?? "")
             },
-            ticketOf: { decided.plan.intent(decided.plan.ready[$0]).ticketKey })
+            ticketOf: { ObjectIdentifier(decided.items.subjects[$0]!) })
         // The key of the message carrying each intent, by number, filled in part by part.
         var messageKeys = [String?](repeating: nil, count: decided.plan.decided.count + decided.plan.released.count)
         var committing: Committing?
@@ -69,6 +76,9 @@ extension Watcher {
             // as they are read, never copied as a whole.
             let whole = parts.count == 1
             var composed = composer.compose(whole ? decided.items : decided.items.part(part), at: now)
+            // Worded: the part's tickets and clocks are let go, so a large tick's later parts
+            // are worded in the memory its earlier ones took.
+            if !whole { decided.items.release(part) }
             if !decided.stale.isEmpty { noteStaleSources(decided.stale, in: &composed) }
             for (message, carried) in composed {
                 for item in carried { messageKeys[decided.plan.ready[whole ? item : part[item]]] = message.key }
@@ -149,12 +159,33 @@ extension Watcher {
     }
 }
 
+/// The ticket and clocks an intent is about, looked up once for each run of intents about
+/// one ticket: the evaluation gives a ticket's intents one after another, and a ticket key
+/// made and hashed for each of a large catch-up's intents, three times over, held up the
+/// tick between its evaluation and its first message.
+final class SubjectLookup {
+    private let clocks: [String: MessageComposer.TicketClocks]
+    private var last: (source: String, ticketID: String, subject: MessageComposer.TicketClocks?)?
+
+    init(_ clocks: [String: MessageComposer.TicketClocks]) {
+        self.clocks = clocks
+    }
+
+    func callAsFunction(_ intent: Intent) -> MessageComposer.TicketClocks? {
+        if let last, last.ticketID == intent.ticketID, last.source == intent.source { return last.subject }
+        let subject = clocks[intent.ticketKey]
+        last = (intent.source, intent.ticketID, subject)
+        return subject
+    }
+}
+
 /// The items a tick words, each made as it is read from the plan's intent and its ticket's
 /// clocks: a large catch-up's intents are held once, in the plan, not again as items.
 struct ReadyItems: RandomAccessCollection, Sendable {
     let plan: TickPlanner.Plan
-    /// The ticket and clocks of the intent numbered `plan.ready[n]`.
-    let subjects: [MessageComposer.TicketClocks]
+    /// The ticket and clocks of the intent numbered `plan.ready[n]`; nil once worded
+    /// (`release`).
+    private(set) var subjects: [MessageComposer.TicketClocks?]
     /// The positions in `plan.ready` this view holds, in order; nil for all of them.
     var positions: [Int]? = nil
 
@@ -163,7 +194,14 @@ struct ReadyItems: RandomAccessCollection, Sendable {
 
     subscript(index: Int) -> MessageComposer.Item {
         let n = positions?[index] ?? index
-        return MessageComposer.Item(intent: plan.intent(plan.ready[n]), subject: subjects[n])
+        return MessageComposer.Item(intent: plan.intent(plan.ready[n]), subject: subjects[n]!)
+    }
+
+    /// Lets go of the tickets and clocks of the items at `positions` (positions in the whole
+    /// plan), which are not read again: a ticket's clocks are freed once all its items are
+    /// worded.
+    mutating func release(_ positions: [Int]) {
+        for position in positions { subjects[self.positions?[position] ?? position] = nil }
     }
 
     /// The items at `positions` (positions in the whole plan), as a view.

@@ -137,7 +137,7 @@ public actor Watcher {
         // Breaches are recorded on the store's writer while the messages are worded here.
         let breachesRecorded = record(takingFrom: &evaluation, at: now)
         // The clocks are let go here: a large tick's memory peaks in the commit.
-        let decided = decide(
+        var decided = decide(
             consume evaluation, heldDue: heldDue, silences: silences, stale: await poller.staleSources(at: now), at: now)
         report.lap("compose", since: &phase)
         let notices = sourceNotices.compactMap { notice in
@@ -152,7 +152,7 @@ public actor Watcher {
         let surges = try await surges(at: now)
         for surge in surges.commit.started { report.surges[surge.by.rawValue, default: 0] += 1 }
         var reportsDone = self.reportsDone
-        try await commitInParts(decided, at: now, into: &report, phase: &phase, surges: surges.commit) {
+        try await commitInParts(&decided, at: now, into: &report, phase: &phase, surges: surges.commit) {
             () async throws(StateStoreError) -> [OutboundMessage] in
             // Scheduled reports due now, from the outcomes recorded above; none in a dry run.
             // Without reports the commit waits for nothing: a PostgreSQL state writes the

@@ -89,6 +89,32 @@ import SLAEngine
         #expect(seen == Set(0..<Self.count))
     }
 
+    /// A tick with more notices than one commit takes is worded and committed in parts, the
+    /// team's digest first, and lets go of each part's tickets once it is worded (a ticket's
+    /// digest line and its notice are in different parts): every notice goes out once, as
+    /// worded, and the digest names every ticket.
+    @Test func aTickOfSeveralPartsSendsEveryNoticeOnceAndTheDigestWhole() async throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let count = Watcher.messagesPerCommit + 500
+        let tickets = "[" + (0..<count).map(Self.ticket).joined(separator: ",\n") + "]"
+        try tickets.write(to: directory.appendingPathComponent("tickets.json"), atomically: true, encoding: .utf8)
+        let watcher = try await logWatcher(yaml: Self.yaml, directory: directory)
+        let report = try await watcher.tick(at: Self.now)
+        #expect(report.enqueued == count + 1)
+        let notices = try logLines("customers.jsonl", in: directory)
+        let ids = notices.map { ($0["tickets"] as! [[String: Any]])[0]["id"] as! String }
+        #expect(ids.count == count)
+        #expect(Set(ids) == Set((0..<count).map { "T-\($0)" }))
+        for n in [0, Watcher.messagesPerCommit, count - 1] {
+            let notice = notices[ids.firstIndex(of: "T-\(n)")!]
+            #expect(notice["text"] as? String == Self.expected(n).text)
+        }
+        let digests = try logLines("leads.jsonl", in: directory)
+        #expect(digests.count == 1)
+        #expect(digests.first?["subject"] as? String == "[SLA] \(count) tickets need attention (\(count) breached)")
+    }
+
     /// Three notices written out in full, zone names and all, so the oracle above is pinned too.
     @Test func threeNoticesWordForWord() {
         #expect(Self.expected(0).text == """

@@ -94,6 +94,27 @@ import Testing
         #expect(parts == [[4, 7, 0, 1], [2, 3, 5], [6, 8, 9]])
         #expect(TickPlanner.parts(of: 0..<0, size: 3, isDigest: { _ in false }, ticketOf: { _ in "" }) == [[]])
     }
+
+    /// Deciding looks a ticket's clocks up once for a run of its intents: a ticket with the
+    /// same id in another source is another ticket, and a ticket seen again after another
+    /// is looked up again.
+    @Test func aRunOfIntentsAboutOneTicketGetsItsClocksAndNoOtherTicketsOnes() {
+        var clocks: [String: MessageComposer.TicketClocks] = [:]
+        for source in ["desk", "mail"] {
+            for id in ["1", "2"] {
+                var ticket = Ticket(id: id, subject: "\(source) \(id)", createdAt: Self.now)
+                ticket.source = source
+                clocks[ticket.key] = MessageComposer.TicketClocks(ticket: ticket, clocks: [])
+            }
+        }
+        let subject = SubjectLookup(clocks)
+        let asked = [("desk", "1"), ("desk", "1"), ("mail", "1"), ("desk", "1"), ("desk", "2"), ("desk", "2"), ("mail", "3"), ("mail", "2")]
+        let subjects = asked.map { source, id in
+            subject(Intent(ticketID: id, source: source, metric: .firstResponse, cycle: 1, step: "75%", kind: .warning, channel: "leads"))?
+                .ticket.subject
+        }
+        #expect(subjects == ["desk 1", "desk 1", "mail 1", "desk 1", "desk 2", "desk 2", nil, "mail 2"])
+    }
 }
 
 /// Silences in the planner: muted intents are recorded, not worded; a held warning whose

@@ -77,13 +77,14 @@ struct TickPlanner {
     /// The ready items (positions in `plan.ready`) in parts of about `size`, each worded
     /// and committed on its own. Digests gather a whole tick, so their items are all in the
     /// first part; a ticket's items never straddle two parts (a customer hears once per
-    /// tick about a ticket). Always at least one part, which may be empty.
-    static func parts(
-        of items: Range<Int>, size: Int, isDigest: (Int) -> Bool, ticketOf: (Int) -> String
+    /// tick about a ticket). `ticketOf` names an item's ticket in any form that tells two
+    /// tickets apart. Always at least one part, which may be empty.
+    static func parts<Ticket: Equatable>(
+        of items: Range<Int>, size: Int, isDigest: (Int) -> Bool, ticketOf: (Int) -> Ticket
     ) -> [[Int]] {
         var parts: [[Int]] = [items.filter(isDigest)]
         var current = parts[0]
-        var lastTicket: String?
+        var lastTicket: Ticket?
         for item in items where !isDigest(item) {
             let ticket = ticketOf(item)
             if current.count >= size, ticket != lastTicket {
