@@ -115,6 +115,25 @@ import Testing
         }
         #expect(subjects == ["desk 1", "desk 1", "mail 1", "desk 1", "desk 2", "desk 2", nil, "mail 2"])
     }
+
+    /// A large tick lets go of a ticket's clocks once every item about it is worded: its
+    /// digest line (first part) and its notice (a later part) hold it until both are.
+    @Test func aTicketsClocksAreFreedOnceAllItsItemsAreReleased() {
+        let intents = [Self.intent("A", "75%", .warning), Self.intent("A", "breach", .customerNotice, channel: "customers"),
+                       Self.intent("B", "75%", .warning)]
+        let plan = TickPlanner.Plan(decided: intents, released: [], withdrawn: [], ready: [0, 1, 2])
+        var a: MessageComposer.TicketClocks? = MessageComposer.TicketClocks(ticket: Ticket(id: "A", createdAt: Self.now), clocks: [])
+        var b: MessageComposer.TicketClocks? = MessageComposer.TicketClocks(ticket: Ticket(id: "B", createdAt: Self.now), clocks: [])
+        weak var aFreed = a, bFreed = b
+        var items = ReadyItems(plan: plan, subjects: [a!, a!, b!])
+        (a, b) = (nil, nil)
+        items.release([0, 2])
+        #expect(aFreed != nil, "A's notice is not worded yet")
+        #expect(bFreed == nil)
+        #expect(items[1].subject.ticket.id == "A")
+        items.release([1])
+        #expect(aFreed == nil)
+    }
 }
 
 /// Silences in the planner: muted intents are recorded, not worded; a held warning whose
