@@ -38,8 +38,7 @@ import Testing
     @Test func aReloadThatRemovesQuietHoursLetsOutWhatTheyHoldAtOnce() throws {
         // Three customer messages within the last hour, on the real clock; the office opens
         // two hours from now, so the lead's channel is quiet for two hours yet.
-        let format = ISO8601DateFormatter()
-        func ago(_ minutes: Double) -> String { format.string(from: Date(timeIntervalSinceNow: -minutes * 60)) }
+        let ago = RiskFixture.ago
         let tickets = """
             [{"id": "Q-1", "status": "open", "group": "Billing", "created_at": "\(ago(50))",
               "events": [{"at": "\(ago(50))", "type": "customer_message"},

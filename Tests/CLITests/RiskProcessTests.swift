@@ -27,6 +27,11 @@ struct RiskFixture {
                      {"at": "2026-11-23T10:00:00Z", "type": "status", "status": "open"}]}]
         """
 
+    /// The real clock `minutes` ago, as a ticket's time: for fixtures a running daemon reads.
+    static func ago(_ minutes: Double) -> String {
+        ISO8601DateFormatter().string(from: Date(timeIntervalSinceNow: -minutes * 60))
+    }
+
     init(tickets: String = RiskFixture.ticketsJSON, risks: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("slawatch-risks-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -117,8 +122,7 @@ struct RiskFixture {
 
     @Test func theRunningDaemonSendsARiskOnceAcrossARestart() throws {
         // A reopen half an hour ago, on the real clock; managers have no quiet hours.
-        let format = ISO8601DateFormatter()
-        func ago(_ minutes: Double) -> String { format.string(from: Date(timeIntervalSinceNow: -minutes * 60)) }
+        let ago = RiskFixture.ago
         let tickets = """
             [{"id": "R-1", "status": "open", "group": "Billing", "created_at": "\(ago(120))",
               "events": [{"at": "\(ago(120))", "type": "customer_message"},
